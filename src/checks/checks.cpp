@@ -1,0 +1,127 @@
+#include "checks/checks.hpp"
+
+#include <fmt/format.h>
+
+namespace sc {
+
+const char* to_string(Verdict v) {
+  switch (v) {
+    case Verdict::kPass: return "pass";
+    case Verdict::kFail: return "fail";
+    case Verdict::kNotApplicable: return "not_applicable";
+  }
+  return "?";
+}
+
+namespace {
+
+std::string percent(double share) { return fmt::format("{:.1f}%", share * 100); }
+
+CheckResult check_errors(const Scenario& s, const Metrics& m) {
+  CheckResult c;
+  c.id = "errors";
+  c.observed = m.error_rate();
+  c.expected = fmt::format("<= {}", s.expect.max_error_rate);
+  c.verdict = c.observed <= s.expect.max_error_rate ? Verdict::kPass : Verdict::kFail;
+  c.explanation = fmt::format("{} of {} requests failed ({} transport errors, {} HTTP 5xx)",
+                              m.errors, m.requests, m.transport_errors, m.server_errors);
+  return c;
+}
+
+CheckResult check_affinity(const Scenario& s, const Metrics& m,
+                           const std::vector<std::string>& diagnosis) {
+  CheckResult c;
+  c.id = "affinity";
+  c.observed = m.sticky_share();
+  const bool want = s.expect.affinity;
+  const double threshold = want ? s.expect.min_sticky_share : s.expect.max_sticky_share;
+  c.expected = fmt::format("{} {}", want ? ">=" : "<=", threshold);
+  bool holds = c.observed >= s.expect.min_sticky_share;
+  c.verdict = (want ? c.observed >= threshold : c.observed <= threshold) ? Verdict::kPass
+                                                                         : Verdict::kFail;
+  c.explanation = fmt::format(
+      "{} of {} sessions ({}) kept all of their requests on one backend; {} of requests went "
+      "to their session's first backend; {} backend switches",
+      m.sticky_sessions, m.sessions, percent(c.observed), percent(m.first_backend_share()),
+      m.backend_switches);
+  if (!want) c.explanation += "; this scenario is a negative control: affinity must not hold";
+  if (!holds && !diagnosis.empty()) c.explanation += ". Cause: " + diagnosis.front();
+  return c;
+}
+
+CheckResult check_losses(const Scenario& s, const Metrics& m) {
+  CheckResult c;
+  c.id = "session_losses";
+  c.observed = static_cast<double>(m.session_losses);
+  long long max = s.expect.max_session_losses;
+  if (max < 0 && !s.expect.affinity) {
+    c.verdict = Verdict::kNotApplicable;
+    c.expected = "not checked";
+    c.explanation = fmt::format(
+        "{} requests reached a backend that did not know their session id (not checked: "
+        "affinity is not expected and expect.max_session_losses is not set)",
+        m.session_losses);
+    return c;
+  }
+  if (max < 0) max = 0;
+  c.expected = fmt::format("<= {}", max);
+  c.verdict = m.session_losses <= max ? Verdict::kPass : Verdict::kFail;
+  c.explanation = fmt::format(
+      "{} requests reached a backend that did not know their session id (the application "
+      "would have logged the user out)",
+      m.session_losses);
+  return c;
+}
+
+CheckResult check_distribution(const Scenario& s, const Metrics& m, ChiSquareResult& chi) {
+  CheckResult c;
+  c.id = "distribution";
+  std::vector<long long> observed;
+  std::vector<double> weights;
+  std::string counts;
+  for (const auto& b : s.backends) {
+    long long n = 0;
+    for (const auto& [name, f] : m.backends)
+      if (name == b.options.name) n = f.first_requests;
+    observed.push_back(n);
+    weights.push_back(b.weight);
+    counts += fmt::format("{}{} {} (weight {})", counts.empty() ? "" : ", ", b.options.name, n,
+                          b.weight);
+  }
+  chi = chi_square_goodness_of_fit(observed, weights);
+  c.expected = fmt::format("p >= {}", s.expect.alpha);
+  c.observed = chi.p_value;
+  if (!s.expect.distribution) {
+    c.verdict = Verdict::kNotApplicable;
+    c.expected = "not checked";
+    c.explanation = "new sessions per backend: " + counts + " (expect.distribution is false)";
+    return c;
+  }
+  if (!chi.applicable) {
+    c.verdict = Verdict::kNotApplicable;
+    c.explanation = fmt::format("new sessions per backend: {}; {}", counts, chi.reason);
+    return c;
+  }
+  c.verdict = chi.p_value >= s.expect.alpha ? Verdict::kPass : Verdict::kFail;
+  c.explanation = fmt::format(
+      "new sessions per backend: {}; chi-square {:.2f} with {} degrees of freedom over n = {} "
+      "first requests, p = {:.4g} ({} at alpha {})",
+      counts, chi.statistic, chi.df, chi.n, chi.p_value,
+      c.verdict == Verdict::kPass ? "consistent with the weights" : "NOT consistent with the weights",
+      s.expect.alpha);
+  return c;
+}
+
+}  // namespace
+
+Evaluation evaluate(const Scenario& s, const Metrics& m) {
+  Evaluation e;
+  if (m.sticky_share() < s.expect.min_sticky_share) e.diagnosis = diagnose(s, m);
+  e.checks.push_back(check_errors(s, m));
+  e.checks.push_back(check_affinity(s, m, e.diagnosis));
+  e.checks.push_back(check_losses(s, m));
+  e.checks.push_back(check_distribution(s, m, e.distribution));
+  return e;
+}
+
+}  // namespace sc

@@ -1,0 +1,34 @@
+#pragma once
+// Verdicts from figures: pure functions, no sockets.
+#include <string>
+#include <vector>
+
+#include "checks/metrics.hpp"
+#include "checks/statistics.hpp"
+#include "scenario/scenario.hpp"
+
+namespace sc {
+
+enum class Verdict { kPass, kFail, kNotApplicable };
+const char* to_string(Verdict v);
+
+struct CheckResult {
+  std::string id;
+  Verdict verdict = Verdict::kNotApplicable;
+  double observed = 0;
+  std::string expected;  // the threshold, e.g. ">= 0.999"
+  std::string explanation;
+};
+
+struct Evaluation {
+  std::vector<CheckResult> checks;
+  std::vector<std::string> diagnosis;  // causes a person can act on
+  ChiSquareResult distribution;
+};
+
+// Causes of lost affinity that the figures reveal (empty when none is recognised).
+std::vector<std::string> diagnose(const Scenario& scenario, const Metrics& m);
+
+Evaluation evaluate(const Scenario& scenario, const Metrics& m);
+
+}  // namespace sc

@@ -1,0 +1,74 @@
+#include "checks/metrics.hpp"
+
+#include <algorithm>
+#include <unordered_set>
+
+#include "checks/statistics.hpp"
+
+namespace sc {
+
+Metrics compute_metrics(const RecordSet& set, const std::vector<std::string>& backend_names,
+                        char separator) {
+  Metrics m;
+  std::vector<const RequestRecord*> sorted;
+  sorted.reserve(set.records.size());
+  for (const auto& r : set.records) sorted.push_back(&r);
+  std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) {
+    return a->session != b->session ? a->session < b->session : a->seq < b->seq;
+  });
+
+  for (const auto& name : backend_names) m.backends.push_back({name, {}});
+  auto figures = [&m](const std::string& name) -> BackendFigures& {
+    for (auto& [n, f] : m.backends)
+      if (n == name) return f;
+    m.backends.push_back({name, {}});
+    return m.backends.back().second;
+  };
+
+  std::vector<long long> latencies;
+  latencies.reserve(sorted.size());
+  std::unordered_set<std::uint32_t> sticky_values;
+  for (std::size_t i = 0; i < sorted.size();) {
+    std::size_t end = i;
+    while (end < sorted.size() && sorted[end]->session == sorted[i]->session) ++end;
+    ++m.sessions;
+    const std::uint32_t first = sorted[i]->backend;
+    bool sticky = true;
+    for (std::size_t k = i; k < end; ++k) {
+      const auto& r = *sorted[k];
+      ++m.requests;
+      latencies.push_back(r.latency_us);
+      if (r.status == 0) ++m.transport_errors;
+      if (r.status >= 500) ++m.server_errors;
+      if (r.session_lost) ++m.session_losses;
+      if (r.backend != StringTable::kNone) figures(set.strings.get(r.backend)).requests++;
+      if (r.backend == StringTable::kNone || r.backend != first) sticky = false;
+      if (first != StringTable::kNone && r.backend == first) ++m.requests_on_first_backend;
+      if (k > i && r.backend != StringTable::kNone && sorted[k - 1]->backend != StringTable::kNone &&
+          r.backend != sorted[k - 1]->backend)
+        ++m.backend_switches;
+      if (r.sticky_value != StringTable::kNone) {
+        ++m.requests_with_sticky_cookie;
+        sticky_values.insert(r.sticky_value);
+      }
+    }
+    if (first != StringTable::kNone) figures(set.strings.get(first)).first_requests++;
+    if (sticky) ++m.sticky_sessions;
+    i = end;
+  }
+  m.errors = m.transport_errors + m.server_errors;
+  m.latency_p50_us = percentile(latencies, 0.50);
+  m.latency_p99_us = percentile(latencies, 0.99);
+
+  m.distinct_sticky_values = static_cast<long long>(sticky_values.size());
+  std::vector<std::string> values;
+  for (auto id : sticky_values) values.push_back(set.strings.get(id));
+  std::sort(values.begin(), values.end());
+  for (const auto& v : values) {
+    if (separator == 0 || v.find(separator) != std::string::npos) ++m.sticky_values_with_separator;
+    if (m.sticky_value_examples.size() < 3) m.sticky_value_examples.push_back(v);
+  }
+  return m;
+}
+
+}  // namespace sc

@@ -1,0 +1,47 @@
+#pragma once
+// Figures computed from the request records. Every counter says exactly what it counts.
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "driver/records.hpp"
+
+namespace sc {
+
+struct BackendFigures {
+  long long requests = 0;        // requests answered with this backend's identity
+  long long first_requests = 0;  // sessions whose first request this backend answered
+};
+
+struct Metrics {
+  long long sessions = 0;         // sessions with at least one recorded request
+  long long requests = 0;         // requests recorded (completed or failed)
+  long long errors = 0;           // transport errors plus HTTP 5xx answers
+  long long transport_errors = 0; // requests with no HTTP answer (refused, timed out, reset)
+  long long server_errors = 0;    // HTTP 5xx answers
+  long long sticky_sessions = 0;  // sessions whose every request was answered by one backend
+  long long requests_on_first_backend = 0;  // requests answered by their session's first backend
+  long long session_losses = 0;   // requests on which a backend reported an id it did not know
+  long long backend_switches = 0; // consecutive request pairs in a session on different backends
+  long long latency_p50_us = 0;
+  long long latency_p99_us = 0;
+  std::vector<std::pair<std::string, BackendFigures>> backends;  // configured order first
+
+  // What the sticky cookie looked like, as the backends received it.
+  long long requests_with_sticky_cookie = 0;
+  long long distinct_sticky_values = 0;
+  long long sticky_values_with_separator = 0;  // distinct values containing the separator
+  std::vector<std::string> sticky_value_examples;  // up to 3 distinct values
+
+  double sticky_share() const { return sessions ? double(sticky_sessions) / sessions : 0; }
+  double first_backend_share() const {
+    return requests ? double(requests_on_first_backend) / requests : 0;
+  }
+  double error_rate() const { return requests ? double(errors) / requests : 0; }
+};
+
+// `separator` 0 means the whole value is the route (stickysessionsep=Off).
+Metrics compute_metrics(const RecordSet& set, const std::vector<std::string>& backend_names,
+                        char separator);
+
+}  // namespace sc

@@ -1,0 +1,90 @@
+#include <boost/asio/io_context.hpp>
+#include <fmt/format.h>
+#include <random>
+
+#include "backend/backend_app.hpp"
+#include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
+#include "net/endpoint.hpp"
+#include "net/http_server.hpp"
+
+namespace sc::cli {
+
+namespace {
+
+struct BackendArgs {
+  BackendOptions options;
+  std::string listen = "127.0.0.1:8081";
+  std::string id_style = "php";
+  std::string separator = ".";
+  std::string route_cookie_when = "always";
+};
+
+int run_backend(BackendArgs& a) {
+  a.options.id_style = a.id_style == "suffix" ? IdStyle::kSuffix : IdStyle::kPhp;
+  a.options.route_cookie_when =
+      a.route_cookie_when == "session-start" ? RouteCookieWhen::kSessionStart
+                                             : RouteCookieWhen::kAlways;
+  if (a.separator.size() != 1) {
+    fmt::print(stderr, "stickycheck backend: --id-separator: expected one character, got '{}'\n",
+               a.separator);
+    return kExitBadInput;
+  }
+  a.options.id_separator = a.separator[0];
+  auto ep = net::parse_endpoint(a.listen);
+  if (!ep) {
+    fmt::print(stderr, "stickycheck backend: --listen: {}\n", ep.error().message);
+    return kExitBadInput;
+  }
+  std::random_device seed;
+  std::mt19937 rng(seed());
+  BackendApp app(a.options, [&rng] { return static_cast<unsigned>(rng()); });
+
+  boost::asio::io_context ioc(1);
+  net::HttpServer server(
+      ioc,
+      [&app](net::Request& req) -> boost::asio::awaitable<net::Response> {
+        co_return app.handle(req);
+      },
+      net::ServerOptions{});
+  if (auto st = server.listen(*ep); !st) {
+    fmt::print(stderr, "stickycheck backend {}: {}\n", a.options.name, st.error().message);
+    return kExitCannotRun;
+  }
+  server.start();
+  fmt::print(stderr, "stickycheck backend {}: listening on {}\n", a.options.name,
+             net::to_string(server.local_endpoint()));
+  net::run_until_signal(ioc, server);
+  return kExitOk;
+}
+
+}  // namespace
+
+Runner add_backend_command(CLI::App& app) {
+  auto args = std::make_shared<BackendArgs>();
+  auto* cmd = app.add_subcommand("backend", "Run a mock PHP-like backend (HTTP/1.1 server)");
+  cmd->add_option("--name", args->options.name, "Backend identity, stamped on every response")
+      ->required();
+  cmd->add_option("--listen", args->listen, "Address to listen on, HOST:PORT")
+      ->capture_default_str();
+  cmd->add_option("--route", args->options.route, "Route of this backend (default: its name)");
+  cmd->add_option("--session-cookie", args->options.session_cookie, "Session cookie name")
+      ->capture_default_str();
+  cmd->add_option("--id-style", args->id_style,
+                  "Session ids: php (26 chars [0-9a-v]) or suffix (id + separator + route)")
+      ->check(CLI::IsMember({"php", "suffix"}))
+      ->capture_default_str();
+  cmd->add_option("--id-separator", args->separator, "Separator for the suffix id style")
+      ->capture_default_str();
+  cmd->add_option("--route-cookie", args->options.route_cookie,
+                  "Set-Cookie template, e.g. 'BALANCEID=balancer.{name}; path=/'");
+  cmd->add_option("--route-cookie-when", args->route_cookie_when,
+                  "Send the route cookie on every response or only when a session starts")
+      ->check(CLI::IsMember({"always", "session-start"}))
+      ->capture_default_str();
+  cmd->add_flag("--strict", args->options.strict,
+                "Replace unknown session ids, like PHP's session.use_strict_mode");
+  return [args] { return run_backend(*args); };
+}
+
+}  // namespace sc::cli

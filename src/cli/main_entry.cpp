@@ -1,0 +1,34 @@
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
+
+namespace sc::cli {
+
+int main_entry(int argc, char** argv) {
+  CLI::App app{"stickycheck: sticky-session (session affinity) diagnostics and conformance tests"};
+  app.set_version_flag("--version", std::string("stickycheck ") + STICKYCHECK_VERSION);
+  app.require_subcommand(1);
+  const std::vector<std::pair<std::string, Runner>> commands = {
+      {"run", add_run_command(app)},
+      {"backend", add_backend_command(app)},
+      {"balancer", add_balancer_command(app)},
+  };
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitBadInput;  // usage errors share the bad-input exit code
+  }
+  for (const auto& [name, runner] : commands)
+    if (app.get_subcommand(name)->parsed()) return runner();
+  return kExitBadInput;
+}
+
+}  // namespace sc::cli

@@ -1,0 +1,130 @@
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
+#include "report/terminal.hpp"
+#include "runner/interrupt.hpp"
+#include "runner/run_scenario.hpp"
+#include "runner/scenario_files.hpp"
+#include "scenario/scenario_parser.hpp"
+
+namespace sc::cli {
+
+namespace {
+
+struct RunArgs {
+  std::vector<std::string> scenarios;
+  std::string json_path = "stickycheck-report.json";
+  bool keep_runtime = false;
+  bool no_color = false;
+};
+
+std::string utc_now() {
+  std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buf;
+}
+
+std::string self_exe() {
+  std::error_code ec;
+  auto p = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string() : p.string();
+}
+
+// Writes through a temporary file and a rename, so a reader never sees half a report.
+bool write_report(const std::string& path, const Report& report) {
+  std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return false;
+    out << to_json(report).dump(2) << "\n";
+    if (!out) return false;
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  return !ec;
+}
+
+int run(const RunArgs& a) {
+  auto files = expand_scenario_paths(a.scenarios);
+  if (!files) {
+    fmt::print(stderr, "stickycheck run: {}\n", files.error().message);
+    return kExitBadInput;
+  }
+  // Every scenario is validated before anything starts: bad input leaves nothing half-done.
+  std::vector<Scenario> scenarios;
+  bool bad = false;
+  for (const auto& f : *files) {
+    auto s = load_scenario_file(f);
+    if (!s) {
+      fmt::print(stderr, "{}\n", s.error().message);
+      bad = true;
+    } else {
+      scenarios.push_back(std::move(*s));
+    }
+  }
+  if (bad) return kExitBadInput;
+
+  install_interrupt_handlers();
+  const bool color = !a.no_color && ::isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
+  auto launcher = make_process_launcher();
+  RunContext ctx;
+  ctx.launcher = launcher.get();
+  ctx.self_exe = self_exe();
+  const char* tmp = std::getenv("TMPDIR");
+  ctx.runtime_root = tmp && *tmp ? tmp : "/tmp";
+  ctx.keep_runtime = a.keep_runtime;
+  ctx.wake_fd = interrupt_wake_fd();
+  ctx.interrupted = [] { return interrupted(); };
+  ctx.status = [](const std::string& line) { fmt::print(stderr, "stickycheck: {}\n", line); };
+
+  Report report;
+  report.started_at = utc_now();
+  for (const auto& s : scenarios) {
+    if (interrupted()) break;
+    auto r = run_scenario(s, ctx);
+    if (interrupted()) {
+      report.interrupted = true;
+      r.error = "interrupted by signal " + std::to_string(interrupt_signal());
+    }
+    print_scenario_summary(stdout, r, color);
+    std::fflush(stdout);
+    report.scenarios.push_back(std::move(r));
+  }
+  report.interrupted = report.interrupted || interrupted();
+  print_run_summary(stdout, report, color);
+  if (!a.json_path.empty()) {
+    if (!write_report(a.json_path, report)) {
+      fmt::print(stderr, "stickycheck run: --json: cannot write {}\n", a.json_path);
+      return kExitCannotRun;
+    }
+    fmt::print(stderr, "stickycheck: report written to {}\n", a.json_path);
+  }
+  return exit_code_for(report);
+}
+
+}  // namespace
+
+Runner add_run_command(CLI::App& app) {
+  auto args = std::make_shared<RunArgs>();
+  auto* cmd = app.add_subcommand(
+      "run", "Start backends and the proxy of each scenario, drive sessions, check affinity");
+  cmd->add_option("scenarios", args->scenarios, "Scenario files or directories")->required();
+  cmd->add_option("--json", args->json_path, "Where to write the JSON report ('' for none)")
+      ->capture_default_str();
+  cmd->add_flag("--keep-runtime", args->keep_runtime,
+                "Keep each scenario's runtime directory (child logs) for inspection");
+  cmd->add_flag("--no-color", args->no_color, "No colour in the terminal summary");
+  return [args] { return run(*args); };
+}
+
+}  // namespace sc::cli

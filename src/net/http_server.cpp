@@ -1,0 +1,120 @@
+#include "net/http_server.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <fmt/format.h>
+
+#include "net/endpoint.hpp"
+
+namespace sc::net {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using asio::ip::tcp;
+
+Response text_response(http::status status, unsigned version, std::string body) {
+  Response res{status, version};
+  res.set(http::field::content_type, "text/plain");
+  res.body() = std::move(body);
+  res.prepare_payload();
+  return res;
+}
+
+HttpServer::HttpServer(asio::io_context& ioc, AsyncHandler handler, ServerOptions options)
+    : ioc_(ioc), handler_(std::move(handler)), options_(options), acceptor_(ioc) {}
+
+Status HttpServer::listen(const tcp::endpoint& endpoint) {
+  boost::system::error_code ec;
+  acceptor_.open(endpoint.protocol(), ec);
+  if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(endpoint, ec);
+  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return Error{fmt::format("cannot listen on {}: {}", to_string(endpoint), ec.message())};
+  return ok_status();
+}
+
+tcp::endpoint HttpServer::local_endpoint() const {
+  boost::system::error_code ec;
+  return acceptor_.local_endpoint(ec);
+}
+
+void HttpServer::start() { asio::co_spawn(ioc_, accept_loop(), asio::detached); }
+
+void HttpServer::stop() {
+  boost::system::error_code ec;
+  acceptor_.close(ec);
+}
+
+asio::awaitable<void> HttpServer::accept_loop() {
+  while (acceptor_.is_open()) {
+    boost::system::error_code ec;
+    tcp::socket socket = co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+      if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
+      continue;  // e.g. EMFILE: keep serving the connections we have
+    }
+    socket.set_option(tcp::no_delay(true), ec);
+    asio::co_spawn(ioc_, serve(std::move(socket)), asio::detached);
+  }
+}
+
+namespace {
+
+// Maps a request parse failure to the status a careful server answers, or none (just close).
+std::optional<http::status> status_for_parse_error(const boost::system::error_code& ec) {
+  if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+      ec == asio::error::eof || ec == asio::error::connection_reset ||
+      ec == asio::error::operation_aborted || ec == http::error::partial_message)
+    return std::nullopt;
+  if (ec == http::error::header_limit) return http::status::request_header_fields_too_large;
+  if (ec == http::error::body_limit) return http::status::payload_too_large;
+  return http::status::bad_request;
+}
+
+}  // namespace
+
+asio::awaitable<void> HttpServer::serve(tcp::socket socket) {
+  beast::tcp_stream stream(std::move(socket));
+  beast::flat_buffer buffer;
+  boost::system::error_code ec;
+  while (true) {
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(options_.header_limit);
+    parser.body_limit(options_.body_limit);
+    stream.expires_after(options_.read_timeout);
+    co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+      if (auto status = status_for_parse_error(ec)) {
+        auto res = text_response(*status, 11, fmt::format("{}\n", ec.message()));
+        res.keep_alive(false);
+        stream.expires_after(options_.write_timeout);
+        co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+      }
+      break;
+    }
+    Request req = parser.release();
+    bool keep_alive = req.keep_alive();
+    Response res = co_await handler_(req);
+    res.keep_alive(keep_alive && res.keep_alive());
+    bool close = !res.keep_alive();
+    stream.expires_after(options_.write_timeout);
+    co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec || close) break;
+  }
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+}
+
+void run_until_signal(asio::io_context& ioc, HttpServer& server) {
+  asio::signal_set signals(ioc, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code&, int) {
+    server.stop();
+    ioc.stop();
+  });
+  ioc.run();
+}
+
+}  // namespace sc::net

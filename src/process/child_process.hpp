@@ -1,0 +1,43 @@
+#pragma once
+// The side effect of spawning processes, behind an interface so the runner's life-cycle
+// logic (start, watch, tear down) is tested with a fake.
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "util/result.hpp"
+
+namespace sc {
+
+struct ChildSpec {
+  std::string name;  // how messages refer to it, e.g. "backend www1"
+  std::string exe;
+  std::vector<std::string> args;
+  std::string log_path;  // stdout and stderr go here
+};
+
+class ChildProcess {
+ public:
+  virtual ~ChildProcess() = default;
+  virtual int pid() const = 0;
+  // Non-blocking: the raw wait status once the child has exited (and been reaped).
+  virtual std::optional<int> poll_exit() = 0;
+  virtual void send_signal(int signal) = 0;
+};
+
+class ProcessLauncher {
+ public:
+  virtual ~ProcessLauncher() = default;
+  virtual Result<std::unique_ptr<ChildProcess>> launch(const ChildSpec& spec) = 0;
+};
+
+// Real processes through Boost.Process v2. Each child gets its own process group (a terminal's
+// Ctrl-C reaches only stickycheck, which tears down in order) and PR_SET_PDEATHSIG=SIGKILL, so
+// even a SIGKILLed stickycheck leaves no orphan behind.
+std::unique_ptr<ProcessLauncher> make_process_launcher();
+
+// "exited with status 3" / "was killed by signal 9 (Killed)".
+std::string describe_wait_status(int status);
+
+}  // namespace sc

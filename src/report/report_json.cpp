@@ -1,0 +1,113 @@
+#include <nlohmann/json.hpp>
+
+#include "cli/exit_codes.hpp"
+#include "report/report.hpp"
+
+namespace sc {
+
+const char* to_string(ScenarioVerdict v) {
+  switch (v) {
+    case ScenarioVerdict::kPass: return "pass";
+    case ScenarioVerdict::kFail: return "fail";
+    case ScenarioVerdict::kError: return "error";
+  }
+  return "?";
+}
+
+namespace {
+
+nlohmann::json metrics_json(const Metrics& m) {
+  nlohmann::json backends = nlohmann::json::object();
+  for (const auto& [name, f] : m.backends)
+    backends[name] = {{"requests", f.requests}, {"first_requests", f.first_requests}};
+  return {
+      {"sessions", m.sessions},
+      {"requests", m.requests},
+      {"errors", m.errors},
+      {"transport_errors", m.transport_errors},
+      {"server_errors", m.server_errors},
+      {"sticky_sessions", m.sticky_sessions},
+      {"sticky_share", m.sticky_share()},
+      {"first_backend_share", m.first_backend_share()},
+      {"session_losses", m.session_losses},
+      {"backend_switches", m.backend_switches},
+      {"latency_p50_us", m.latency_p50_us},
+      {"latency_p99_us", m.latency_p99_us},
+      {"sticky_cookie",
+       {{"requests_carrying", m.requests_with_sticky_cookie},
+        {"distinct_values", m.distinct_sticky_values},
+        {"values_with_separator", m.sticky_values_with_separator},
+        {"examples", m.sticky_value_examples}}},
+      {"backends", backends},
+  };
+}
+
+nlohmann::json scenario_json(const ScenarioReport& r) {
+  const auto& s = r.scenario;
+  nlohmann::json checks = nlohmann::json::array();
+  for (const auto& c : r.evaluation.checks)
+    checks.push_back({{"id", c.id},
+                      {"verdict", to_string(c.verdict)},
+                      {"observed", c.observed},
+                      {"expected", c.expected},
+                      {"explanation", c.explanation}});
+  const auto& chi = r.evaluation.distribution;
+  nlohmann::json j = {
+      {"name", s.name},
+      {"file", s.file},
+      {"description", s.description},
+      {"verdict", to_string(r.verdict)},
+      {"duration_s", r.duration_s},
+      {"proxy", {{"type", s.proxy.type}, {"stickysession", s.proxy.stickysession}}},
+      {"traffic",
+       {{"sessions", s.traffic.sessions},
+        {"requests_per_session", s.traffic.requests_per_session},
+        {"concurrency", s.traffic.concurrency}}},
+      {"metrics", metrics_json(r.metrics)},
+      {"statistics",
+       {{"distribution",
+         {{"test", "chi-square goodness of fit, first requests per backend vs weights"},
+          {"applicable", chi.applicable},
+          {"reason", chi.reason},
+          {"n", chi.n},
+          {"df", chi.df},
+          {"statistic", chi.statistic},
+          {"p_value", chi.p_value},
+          {"min_expected", chi.min_expected},
+          {"alpha", s.expect.alpha}}}}},
+      {"checks", checks},
+      {"diagnosis", r.evaluation.diagnosis},
+  };
+  if (!r.error.empty()) j["error"] = r.error;
+  if (!r.logs.empty()) {
+    auto& logs = j["logs"] = nlohmann::json::array();
+    for (const auto& l : r.logs) logs.push_back({{"name", l.name}, {"tail", l.tail}});
+  }
+  return j;
+}
+
+}  // namespace
+
+nlohmann::json to_json(const Report& report) {
+  nlohmann::json scenarios = nlohmann::json::array();
+  for (const auto& s : report.scenarios) scenarios.push_back(scenario_json(s));
+  return {{"schema_version", kReportSchemaVersion},
+          {"tool", "stickycheck"},
+          {"tool_version", report.tool_version},
+          {"started_at", report.started_at},
+          {"interrupted", report.interrupted},
+          {"exit_code", exit_code_for(report)},
+          {"scenarios", scenarios}};
+}
+
+int exit_code_for(const Report& report) {
+  if (report.interrupted) return kExitInterrupted;
+  bool failed = false;
+  for (const auto& s : report.scenarios) {
+    if (s.verdict == ScenarioVerdict::kError) return kExitCannotRun;
+    if (s.verdict == ScenarioVerdict::kFail) failed = true;
+  }
+  return failed ? kExitCheckFailed : kExitOk;
+}
+
+}  // namespace sc

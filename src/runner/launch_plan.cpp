@@ -1,0 +1,67 @@
+#include "runner/launch_plan.hpp"
+
+#include <fmt/format.h>
+
+namespace sc {
+
+namespace {
+
+std::string loadfactor_text(double w) {
+  return w == static_cast<long long>(w) ? fmt::format("{}", static_cast<long long>(w))
+                                        : fmt::format("{}", w);
+}
+
+}  // namespace
+
+LaunchPlan make_launch_plan(const Scenario& s, const std::string& self_exe,
+                            const std::string& runtime_dir,
+                            const std::vector<std::uint16_t>& ports) {
+  LaunchPlan plan;
+  std::vector<std::string> members;
+  for (std::size_t i = 0; i < s.backends.size(); ++i) {
+    const auto& b = s.backends[i].options;
+    PlannedChild c;
+    c.port = ports.at(i);
+    c.spec.name = "backend " + b.name;
+    c.spec.exe = self_exe;
+    c.spec.log_path = fmt::format("{}/backend-{}.log", runtime_dir, b.name);
+    c.spec.args = {"backend",
+                   "--name", b.name,
+                   "--listen", fmt::format("127.0.0.1:{}", c.port),
+                   "--route", b.route,
+                   "--session-cookie", b.session_cookie,
+                   "--id-style", b.id_style == IdStyle::kSuffix ? "suffix" : "php",
+                   "--id-separator", std::string(1, b.id_separator)};
+    if (!b.route_cookie.empty()) {
+      c.spec.args.insert(c.spec.args.end(),
+                         {"--route-cookie", b.route_cookie, "--route-cookie-when",
+                          b.route_cookie_when == RouteCookieWhen::kSessionStart ? "session-start"
+                                                                                 : "always"});
+    }
+    if (b.strict) c.spec.args.push_back("--strict");
+    members.push_back(fmt::format("http://127.0.0.1:{} route={} loadfactor={}", c.port, b.route,
+                                  loadfactor_text(s.backends[i].weight)));
+    plan.backends.push_back(std::move(c));
+  }
+
+  const auto& p = s.proxy;
+  auto& proxy = plan.proxy;
+  proxy.port = ports.at(s.backends.size());
+  proxy.spec.name = "proxy (reference balancer)";
+  proxy.spec.exe = self_exe;
+  proxy.spec.log_path = runtime_dir + "/proxy.log";
+  proxy.spec.args = {"balancer", "--listen", fmt::format("127.0.0.1:{}", proxy.port)};
+  for (const auto& m : members) proxy.spec.args.insert(proxy.spec.args.end(), {"--member", m});
+  auto set = [&](const std::string& kv) { proxy.spec.args.insert(proxy.spec.args.end(), {"--set", kv}); };
+  if (!p.stickysession.empty()) set("stickysession=" + p.stickysession);
+  set("stickysessionsep=" + (p.separator() == 0 ? std::string("Off") : std::string(1, p.separator())));
+  if (p.scolonpathdelim) set("scolonpathdelim=On");
+  if (p.nofailover) set("nofailover=On");
+  if (p.maxattempts >= 0) set(fmt::format("maxattempts={}", p.maxattempts));
+  set("lbmethod=" + p.lbmethod);
+  if (p.debug_log) proxy.spec.args.push_back("--debug");
+  plan.proxy_url = fmt::format("http://127.0.0.1:{}", proxy.port);
+  return plan;
+}
+
+}  // namespace sc

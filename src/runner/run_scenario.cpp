@@ -1,0 +1,150 @@
+#include "runner/run_scenario.hpp"
+
+#include <fmt/format.h>
+#include <stdlib.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "checks/metrics.hpp"
+#include "driver/driver.hpp"
+#include "runner/launch_plan.hpp"
+#include "runner/ports.hpp"
+#include "runner/supervisor.hpp"
+
+namespace sc {
+
+namespace {
+
+constexpr std::size_t kLogTailBytes = 4000;
+
+std::string read_tail(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return "";
+  std::ostringstream s;
+  s << in.rdbuf();
+  std::string text = s.str();
+  if (text.size() > kLogTailBytes) text = "..." + text.substr(text.size() - kLogTailBytes);
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  return text;
+}
+
+std::string make_runtime_dir(const std::string& root) {
+  std::string templ = root + "/stickycheck.XXXXXX";
+  if (!::mkdtemp(templ.data())) return "";
+  return templ;
+}
+
+// Waits until every planned port accepts connections, a child dies, the user interrupts,
+// or the deadline passes. Returns an error text, empty on success.
+std::string wait_ready(const LaunchPlan& plan, Supervisor& sup, std::chrono::milliseconds timeout,
+                       const RunContext& ctx) {
+  std::vector<const PlannedChild*> pending;
+  for (const auto& b : plan.backends) pending.push_back(&b);
+  pending.push_back(&plan.proxy);
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!pending.empty()) {
+    if (ctx.interrupted && ctx.interrupted()) return "interrupted";
+    if (auto dead = sup.check_exited()) return *dead + " before it was ready";
+    std::erase_if(pending, [](const PlannedChild* c) { return port_accepts(c->port); });
+    if (pending.empty()) break;
+    if (std::chrono::steady_clock::now() > deadline)
+      return fmt::format("{} did not accept connections on 127.0.0.1:{} within {} ms",
+                         pending.front()->spec.name, pending.front()->port, timeout.count());
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return "";
+}
+
+}  // namespace
+
+ScenarioReport run_scenario(const Scenario& s, const RunContext& ctx) {
+  ScenarioReport report;
+  report.scenario = s;
+  const auto t0 = std::chrono::steady_clock::now();
+  auto finish = [&]() -> ScenarioReport& {
+    report.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return report;
+  };
+
+  auto ports = allocate_loopback_ports(s.backends.size() + 1);
+  if (!ports) {
+    report.error = ports.error().message;
+    return finish();
+  }
+  const std::string dir = make_runtime_dir(ctx.runtime_root);
+  if (dir.empty()) {
+    report.error = fmt::format("cannot create a runtime directory under {}", ctx.runtime_root);
+    return finish();
+  }
+  const LaunchPlan plan = make_launch_plan(s, ctx.self_exe, dir, *ports);
+
+  {
+    Supervisor sup(*ctx.launcher);
+    std::string failure;
+    for (const auto& b : plan.backends) {
+      if (auto st = sup.start(b.spec); !st) failure = st.error().message;
+      if (!failure.empty()) break;
+    }
+    if (failure.empty()) {
+      if (auto st = sup.start(plan.proxy.spec); !st) failure = st.error().message;
+    }
+    if (failure.empty()) failure = wait_ready(plan, sup, s.startup_timeout, ctx);
+
+    RecordSet records;
+    if (failure.empty()) {
+      if (ctx.status)
+        ctx.status(fmt::format("{}: {} sessions x {} requests through {} ({})", s.name,
+                               s.traffic.sessions, s.traffic.requests_per_session, plan.proxy_url,
+                               s.proxy.type));
+      DriverConfig dc;
+      dc.base_url = plan.proxy_url;
+      dc.path = s.traffic.path;
+      dc.sessions = s.traffic.sessions;
+      dc.requests_per_session = s.traffic.requests_per_session;
+      dc.concurrency = s.traffic.concurrency;
+      dc.request_timeout = s.traffic.request_timeout;
+      dc.watch_cookie = s.proxy.sticky_cookie();
+      dc.wake_fd = ctx.wake_fd;
+      auto outcome = drive(
+          dc,
+          [&]() -> std::string {
+            if (ctx.interrupted && ctx.interrupted()) return "interrupted";
+            if (auto dead = sup.check_exited()) return *dead + " during the traffic";
+            return "";
+          },
+          {});
+      if (!outcome.setup_error.empty()) failure = outcome.setup_error;
+      else if (outcome.stopped) failure = outcome.stop_reason;
+      records = std::move(outcome.records);
+    }
+    sup.stop_all();
+
+    std::vector<std::string> names;
+    for (const auto& b : s.backends) names.push_back(b.options.name);
+    report.metrics = compute_metrics(records, names, s.proxy.separator());
+    if (failure.empty()) {
+      report.evaluation = evaluate(s, report.metrics);
+      bool ok = true;
+      for (const auto& c : report.evaluation.checks) ok = ok && c.verdict != Verdict::kFail;
+      report.verdict = ok ? ScenarioVerdict::kPass : ScenarioVerdict::kFail;
+    } else {
+      report.error = failure;
+      report.verdict = ScenarioVerdict::kError;
+    }
+    if (report.verdict != ScenarioVerdict::kPass)
+      for (const auto& spec : sup.specs()) report.logs.push_back({spec.name, read_tail(spec.log_path)});
+  }
+  if (!ctx.keep_runtime) {
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  } else if (ctx.status) {
+    ctx.status(fmt::format("{}: runtime directory kept at {}", s.name, dir));
+  }
+  return finish();
+}
+
+}  // namespace sc

@@ -1,0 +1,24 @@
+#pragma once
+// Runs one scenario end to end: ports, children, readiness, traffic, checks, teardown.
+#include <functional>
+#include <string>
+
+#include "process/child_process.hpp"
+#include "report/report.hpp"
+#include "scenario/scenario.hpp"
+
+namespace sc {
+
+struct RunContext {
+  ProcessLauncher* launcher = nullptr;
+  std::string self_exe;     // this binary, started again as backend and balancer
+  std::string runtime_root; // where the private runtime directory is made (e.g. /tmp)
+  bool keep_runtime = false;
+  int wake_fd = -1;                       // readable on Ctrl-C
+  std::function<bool()> interrupted;      // true once the user asked to stop
+  std::function<void(const std::string&)> status;  // progress lines
+};
+
+ScenarioReport run_scenario(const Scenario& scenario, const RunContext& ctx);
+
+}  // namespace sc

@@ -1,0 +1,35 @@
+#include "runner/scenario_files.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+
+namespace sc {
+
+Result<std::vector<std::string>> expand_scenario_paths(const std::vector<std::string>& args) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> out;
+  for (const auto& a : args) {
+    std::error_code ec;
+    if (fs::is_directory(a, ec)) {
+      std::vector<std::string> found;
+      for (const auto& e : fs::directory_iterator(a, ec)) {
+        auto ext = e.path().extension().string();
+        if (e.is_regular_file() && (ext == ".yaml" || ext == ".yml" || ext == ".json"))
+          found.push_back(e.path().string());
+      }
+      if (found.empty())
+        return Error{fmt::format("{}: the directory holds no scenario (*.yaml, *.yml, *.json)", a)};
+      std::sort(found.begin(), found.end());
+      out.insert(out.end(), found.begin(), found.end());
+    } else if (fs::is_regular_file(a, ec)) {
+      out.push_back(a);
+    } else {
+      return Error{fmt::format("{}: no such scenario file or directory", a)};
+    }
+  }
+  return out;
+}
+
+}  // namespace sc

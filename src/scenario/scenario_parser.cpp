@@ -1,0 +1,203 @@
+#include "scenario/scenario_parser.hpp"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "scenario/node_reader.hpp"
+
+namespace sc {
+
+namespace {
+
+const std::vector<std::string> kTopKeys = {"name",    "description", "backend_defaults",
+                                           "backends", "proxy",      "traffic",
+                                           "expect",  "startup_timeout"};
+const std::vector<std::string> kBackendOptionKeys = {"session_cookie", "id_style",
+                                                     "id_separator",   "route_cookie",
+                                                     "route_cookie_when", "strict"};
+const std::vector<std::string> kProxyKeys = {"type",        "stickysession", "stickysessionsep",
+                                             "scolonpathdelim", "nofailover", "lbmethod",
+                                             "maxattempts", "debug_log"};
+const std::vector<std::string> kTrafficKeys = {"sessions", "requests_per_session", "concurrency",
+                                               "path", "request_timeout"};
+const std::vector<std::string> kExpectKeys = {"affinity",           "min_sticky_share",
+                                              "max_sticky_share",   "max_session_losses",
+                                              "max_error_rate",     "distribution",
+                                              "alpha"};
+
+bool valid_token(const std::string& s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'))
+      return false;
+  return true;
+}
+
+// Reads the keys a backend shares with backend_defaults into `o`.
+void read_backend_options(NodeReader& r, const YAML::Node& n, const std::string& path,
+                          BackendOptions& o) {
+  r.read_string(n, "session_cookie", path, o.session_cookie);
+  if (n["session_cookie"] && !valid_token(o.session_cookie))
+    r.error(n["session_cookie"].Mark(), path + ".session_cookie",
+            "expected a cookie name (letters, digits, '-', '_', '.')");
+  std::string style = o.id_style == IdStyle::kSuffix ? "suffix" : "php";
+  r.read_choice(n, "id_style", path, {"php", "suffix"}, style);
+  o.id_style = style == "suffix" ? IdStyle::kSuffix : IdStyle::kPhp;
+  std::string sep(1, o.id_separator);
+  r.read_string(n, "id_separator", path, sep);
+  if (sep.size() != 1)
+    r.error(n["id_separator"].Mark(), path + ".id_separator",
+            fmt::format("expected a single character, got '{}'", sep));
+  else
+    o.id_separator = sep[0];
+  r.read_string(n, "route_cookie", path, o.route_cookie);
+  if (n["route_cookie"] && o.route_cookie.find('=') == std::string::npos)
+    r.error(n["route_cookie"].Mark(), path + ".route_cookie",
+            "expected a Set-Cookie value such as 'BALANCEID=balancer.{name}; path=/'");
+  std::string when = o.route_cookie_when == RouteCookieWhen::kSessionStart ? "session_start"
+                                                                            : "always";
+  r.read_choice(n, "route_cookie_when", path, {"always", "session_start"}, when);
+  o.route_cookie_when =
+      when == "session_start" ? RouteCookieWhen::kSessionStart : RouteCookieWhen::kAlways;
+  r.read_bool(n, "strict", path, o.strict);
+}
+
+void read_backends(NodeReader& r, const YAML::Node& root, Scenario& s) {
+  BackendOptions defaults;
+  if (auto d = root["backend_defaults"]; d && r.expect_map(d, "backend_defaults")) {
+    r.check_keys(d, "backend_defaults", kBackendOptionKeys);
+    read_backend_options(r, d, "backend_defaults", defaults);
+  }
+  auto list = root["backends"];
+  if (!list) {
+    r.error(root.Mark(), "backends", "missing; expected a list of backends with a name each");
+    return;
+  }
+  if (!list.IsSequence() || list.size() == 0) {
+    r.error(list.Mark(), "backends", "expected a non-empty list of backends");
+    return;
+  }
+  std::vector<std::string> keys = kBackendOptionKeys;
+  keys.insert(keys.end(), {"name", "weight", "route"});
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    std::string path = fmt::format("backends[{}]", i);
+    const auto& n = list[i];
+    if (!r.expect_map(n, path)) continue;
+    r.check_keys(n, path, keys);
+    BackendSpec b;
+    b.options = defaults;
+    read_backend_options(r, n, path, b.options);
+    r.read_string(n, "name", path, b.options.name);
+    if (!n["name"]) r.error(n.Mark(), path + ".name", "missing; every backend needs a name");
+    else if (!valid_token(b.options.name))
+      r.error(n["name"].Mark(), path + ".name",
+              "expected a name of letters, digits, '-', '_' or '.'");
+    else if (!names.insert(b.options.name).second)
+      r.error(n["name"].Mark(), path + ".name",
+              fmt::format("duplicate backend name '{}'", b.options.name));
+    r.read_string(n, "route", path, b.options.route);
+    if (b.options.route.empty()) b.options.route = b.options.name;
+    r.read_double(n, "weight", path, 1, 100, b.weight);
+    s.backends.push_back(std::move(b));
+  }
+}
+
+void read_proxy(NodeReader& r, const YAML::Node& root, Scenario& s) {
+  auto n = root["proxy"];
+  if (!n) return;  // the reference balancer with its defaults
+  if (!r.expect_map(n, "proxy")) return;
+  r.check_keys(n, "proxy", kProxyKeys);
+  auto& p = s.proxy;
+  r.read_choice(n, "type", "proxy", {"reference"}, p.type);
+  r.read_string(n, "stickysession", "proxy", p.stickysession);
+  r.read_string(n, "stickysessionsep", "proxy", p.stickysessionsep);
+  if (n["stickysessionsep"] && p.stickysessionsep.size() != 1 && p.stickysessionsep != "Off" &&
+      p.stickysessionsep != "off")
+    r.error(n["stickysessionsep"].Mark(), "proxy.stickysessionsep",
+            fmt::format("expected a single character or Off, got '{}'", p.stickysessionsep));
+  r.read_bool(n, "scolonpathdelim", "proxy", p.scolonpathdelim);
+  r.read_bool(n, "nofailover", "proxy", p.nofailover);
+  r.read_choice(n, "lbmethod", "proxy", {"byrequests"}, p.lbmethod);
+  r.read_int(n, "maxattempts", "proxy", 0, 100, p.maxattempts);
+  r.read_bool(n, "debug_log", "proxy", p.debug_log);
+}
+
+void read_traffic(NodeReader& r, const YAML::Node& root, Scenario& s) {
+  auto n = root["traffic"];
+  if (!n || !r.expect_map(n, "traffic")) return;
+  r.check_keys(n, "traffic", kTrafficKeys);
+  auto& t = s.traffic;
+  r.read_int(n, "sessions", "traffic", 1, 10'000'000, t.sessions);
+  r.read_int(n, "requests_per_session", "traffic", 1, 100'000, t.requests_per_session);
+  r.read_int(n, "concurrency", "traffic", 1, 10'000, t.concurrency);
+  r.read_string(n, "path", "traffic", t.path);
+  if (n["path"] && (t.path.empty() || t.path[0] != '/'))
+    r.error(n["path"].Mark(), "traffic.path",
+            fmt::format("expected a path starting with '/', got '{}'", t.path));
+  r.read_duration(n, "request_timeout", "traffic", t.request_timeout);
+}
+
+void read_expect(NodeReader& r, const YAML::Node& root, Scenario& s) {
+  auto n = root["expect"];
+  if (!n || !r.expect_map(n, "expect")) return;
+  r.check_keys(n, "expect", kExpectKeys);
+  auto& e = s.expect;
+  r.read_bool(n, "affinity", "expect", e.affinity);
+  r.read_double(n, "min_sticky_share", "expect", 0, 1, e.min_sticky_share);
+  r.read_double(n, "max_sticky_share", "expect", 0, 1, e.max_sticky_share);
+  r.read_int(n, "max_session_losses", "expect", 0, 1LL << 40, e.max_session_losses);
+  r.read_double(n, "max_error_rate", "expect", 0, 1, e.max_error_rate);
+  r.read_bool(n, "distribution", "expect", e.distribution);
+  r.read_double(n, "alpha", "expect", 1e-12, 0.5, e.alpha);
+}
+
+}  // namespace
+
+char ProxySpec::separator() const {
+  if (stickysessionsep == "Off" || stickysessionsep == "off") return 0;
+  return stickysessionsep.empty() ? '.' : stickysessionsep[0];
+}
+
+Result<Scenario> parse_scenario_text(std::string_view text, const std::string& file_name) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(text));
+  } catch (const YAML::ParserException& e) {
+    return Error{fmt::format("{}:{}:{}: syntax error: {}", file_name, e.mark.line + 1,
+                             e.mark.column + 1, e.msg)};
+  }
+  NodeReader r(file_name);
+  Scenario s;
+  s.file = file_name;
+  if (!root || root.IsNull()) return Error{fmt::format("{}:1:1: the scenario is empty", file_name)};
+  if (!r.expect_map(root, "")) return Error{r.errors().front()};
+  r.check_keys(root, "", kTopKeys);
+  r.read_string(root, "name", "", s.name);
+  if (s.name.empty()) r.error(root.Mark(), "name", "missing; every scenario needs a name");
+  r.read_string(root, "description", "", s.description);
+  r.read_duration(root, "startup_timeout", "", s.startup_timeout);
+  read_backends(r, root, s);
+  read_proxy(r, root, s);
+  read_traffic(r, root, s);
+  read_expect(r, root, s);
+  if (!r.errors().empty()) {
+    std::string all;
+    for (const auto& e : r.errors()) all += (all.empty() ? "" : "\n") + e;
+    return Error{all};
+  }
+  return s;
+}
+
+Result<Scenario> load_scenario_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error{fmt::format("{}: cannot read the scenario file", path)};
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_scenario_text(text.str(), path);
+}
+
+}  // namespace sc

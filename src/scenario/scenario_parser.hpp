@@ -1,0 +1,16 @@
+#pragma once
+// Reads a scenario from YAML (or JSON, which YAML accepts). Every error names the file,
+// line, column and key and says what was expected: "file:line:col: key: message".
+#include <string>
+#include <string_view>
+
+#include "scenario/scenario.hpp"
+#include "util/result.hpp"
+
+namespace sc {
+
+// All errors found, one per line, in file order.
+Result<Scenario> parse_scenario_text(std::string_view text, const std::string& file_name);
+Result<Scenario> load_scenario_file(const std::string& path);
+
+}  // namespace sc

@@ -1,0 +1,26 @@
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sc {
+
+// C-locale isspace, as httpd uses it when scanning Cookie headers.
+inline bool is_c_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+
+std::string_view trim(std::string_view s);
+std::vector<std::string_view> split(std::string_view s, char sep);
+bool parse_int(std::string_view s, long long& out);
+bool parse_double(std::string_view s, double& out);
+
+// Levenshtein distance, for "did you mean" hints.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+// The candidate closest to `word` if it is close enough to be a likely typo, else "".
+std::string closest_match(std::string_view word, const std::vector<std::string>& candidates);
+
+// Percent-decodes %XX sequences; invalid sequences are kept as they are.
+std::string percent_decode(std::string_view s);
+
+}  // namespace sc

@@ -1,0 +1,109 @@
+// The backend and the reference balancer as a user runs them by hand, over real HTTP.
+#include <gtest/gtest.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <nlohmann/json.hpp>
+
+#include "harness.hpp"
+#include "runner/ports.hpp"
+
+namespace sc::test {
+namespace {
+
+using namespace std::chrono_literals;
+namespace http = boost::beast::http;
+
+struct Answer {
+  int status = 0;
+  std::string backend;
+  std::vector<std::string> set_cookies;
+  std::string body;
+};
+
+Answer get(std::uint16_t port, const std::string& target, const std::string& cookie = "") {
+  boost::asio::io_context ioc;
+  boost::beast::tcp_stream stream(ioc);
+  stream.expires_after(10s);
+  stream.connect({boost::asio::ip::make_address("127.0.0.1"), port});
+  http::request<http::empty_body> req{http::verb::get, target, 11};
+  req.set(http::field::host, "127.0.0.1");
+  if (!cookie.empty()) req.set(http::field::cookie, cookie);
+  http::write(stream, req);
+  boost::beast::flat_buffer buf;
+  http::response<http::string_body> res;
+  http::read(stream, buf, res);
+  Answer a{static_cast<int>(res.result_int()), std::string(res["X-Stickycheck-Backend"]), {},
+           res.body()};
+  for (auto [it, end] = res.equal_range(http::field::set_cookie); it != end; ++it)
+    a.set_cookies.emplace_back(it->value());
+  return a;
+}
+
+struct Cluster {
+  std::vector<std::unique_ptr<CliProcess>> procs;
+  std::vector<std::uint16_t> ports;
+  explicit Cluster(std::size_t n) : ports(*allocate_loopback_ports(n)) {}
+  void start(std::vector<std::string> args, std::uint16_t port) {
+    procs.push_back(std::make_unique<CliProcess>(std::move(args)));
+    ASSERT_TRUE(wait_until([&] { return port_accepts(port); }, 10s));
+  }
+  std::string addr(std::size_t i) const { return "127.0.0.1:" + std::to_string(ports[i]); }
+};
+
+TEST(ReferenceBalancer, StickyRouteCookieAndFailoverToALiveMember) {
+  Cluster c(4);  // backends www1, www2; a dead member's port; the balancer
+  for (int i : {0, 1}) {
+    std::string name = i == 0 ? "www1" : "www2";
+    c.start({"backend", "--name", name, "--listen", c.addr(i), "--route-cookie",
+             "BALANCEID=balancer.{route}; path=/"},
+            c.ports[i]);
+  }
+  c.start({"balancer", "--listen", c.addr(3), "--member", "http://" + c.addr(2) + " route=dead",
+           "--member", "http://" + c.addr(0) + " route=www1", "--member",
+           "http://" + c.addr(1) + " route=www2", "--set", "stickysession=BALANCEID"},
+          c.ports[3]);
+
+  // The first choice (the dead member) fails to connect: marked in error, chosen again.
+  auto first = get(c.ports[3], "/");
+  EXPECT_EQ(first.status, 200);
+  EXPECT_FALSE(first.backend.empty());
+  for (int i = 0; i < 5; ++i) {
+    auto again = get(c.ports[3], "/", "BALANCEID=balancer.www2");
+    EXPECT_EQ(again.backend, "www2");
+  }
+  // A route naming the dead member falls back to balancing (nofailover is off).
+  EXPECT_EQ(get(c.ports[3], "/", "BALANCEID=x.dead").status, 200);
+}
+
+TEST(ReferenceBalancer, NofailoverAnswers503ForTheDeadMembersRoute) {
+  Cluster c(3);
+  c.start({"backend", "--name", "www1", "--listen", c.addr(0)}, c.ports[0]);
+  c.start({"balancer", "--listen", c.addr(2), "--member", "http://" + c.addr(0) + " route=www1",
+           "--member", "http://" + c.addr(1) + " route=www2", "--set", "stickysession=ROUTEID",
+           "--set", "nofailover=On"},
+          c.ports[2]);
+  EXPECT_EQ(get(c.ports[2], "/", "ROUTEID=.www2").status, 503);
+  EXPECT_EQ(get(c.ports[2], "/", "ROUTEID=.www1").backend, "www1");
+  // The URL parameter is consulted first.
+  EXPECT_EQ(get(c.ports[2], "/?ROUTEID=.www1", "ROUTEID=.www2").backend, "www1");
+}
+
+TEST(Backend, PhpLikeSessionsOverHttp) {
+  Cluster c(1);
+  c.start({"backend", "--name", "www1", "--listen", c.addr(0)}, c.ports[0]);
+  auto a = get(c.ports[0], "/login.php");
+  ASSERT_EQ(a.set_cookies.size(), 1u);
+  auto id = nlohmann::json::parse(a.body)["session_id"].get<std::string>();
+  EXPECT_EQ(id.size(), 26u);
+  EXPECT_EQ(id.find_first_not_of("0123456789abcdefghijklmnopqrstuv"), std::string::npos);
+  auto b = nlohmann::json::parse(get(c.ports[0], "/", "PHPSESSID=" + id).body);
+  EXPECT_EQ(b["hits"], 2);
+  auto lost = nlohmann::json::parse(get(c.ports[0], "/", "PHPSESSID=unknown").body);
+  EXPECT_EQ(lost["session_lost"], true);
+}
+
+}  // namespace
+}  // namespace sc::test

@@ -1,0 +1,131 @@
+// The real binary on the shipped scenarios and on broken input: verdicts, reports, exit codes.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "harness.hpp"
+
+namespace sc::test {
+namespace {
+
+const nlohmann::json& scenario_named(const nlohmann::json& report, const std::string& name) {
+  for (const auto& s : report["scenarios"])
+    if (s["name"] == name) return s;
+  static const nlohmann::json none;
+  ADD_FAILURE() << "no scenario " << name << " in the report";
+  return none;
+}
+
+const nlohmann::json& check_named(const nlohmann::json& scenario, const std::string& id) {
+  for (const auto& c : scenario["checks"])
+    if (c["id"] == id) return c;
+  static const nlohmann::json none;
+  ADD_FAILURE() << "no check " << id;
+  return none;
+}
+
+TEST(RunCommand, ShippedScenariosGiveTheirVerdicts) {
+  const std::string json = temp_path("shipped.json");
+  auto r = run_cli({"run", "scenarios/", "--json", json, "--no-color"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto report = nlohmann::json::parse(read_file(json));
+  EXPECT_EQ(report["schema_version"], 1);
+  EXPECT_EQ(report["exit_code"], 0);
+  ASSERT_GE(report["scenarios"].size(), 3u);
+
+  const auto& php = scenario_named(report, "seed-phpsessid-no-route");
+  EXPECT_EQ(php["verdict"], "pass");
+  EXPECT_EQ(php["metrics"]["sessions"], 200);
+  EXPECT_EQ(php["metrics"]["requests"], 2000);
+  // Round robin lets a few lockstep sessions stick by accident (up to 15% seen), never half.
+  EXPECT_LT(php["metrics"]["sticky_sessions"].get<int>(), 100);
+  EXPECT_GT(php["metrics"]["session_losses"].get<int>(), 100);
+  EXPECT_GT(php["metrics"]["backend_switches"].get<int>(), 200);
+  EXPECT_EQ(php["metrics"]["sticky_cookie"]["values_with_separator"], 0);
+  const auto& affinity = check_named(php, "affinity");
+  EXPECT_EQ(affinity["verdict"], "pass");
+  EXPECT_NE(affinity["explanation"].get<std::string>().find(
+                "the sticky cookie PHPSESSID carries no route"),
+            std::string::npos);
+
+  const auto& route = scenario_named(report, "seed-balanceid-route-cookie");
+  EXPECT_EQ(route["verdict"], "pass");
+  EXPECT_EQ(route["metrics"]["sticky_sessions"], 200);
+  EXPECT_EQ(route["metrics"]["session_losses"], 0);
+  EXPECT_EQ(route["metrics"]["errors"], 0);
+  EXPECT_EQ(route["metrics"]["backends"]["www1"]["first_requests"].get<int>() +
+                route["metrics"]["backends"]["www2"]["first_requests"].get<int>(),
+            200);
+
+  const auto& weighted = scenario_named(report, "weighted-byrequests-distribution");
+  EXPECT_EQ(weighted["verdict"], "pass");
+  EXPECT_EQ(check_named(weighted, "distribution")["verdict"], "pass");
+  EXPECT_EQ(weighted["statistics"]["distribution"]["n"], 400);
+  EXPECT_EQ(weighted["statistics"]["distribution"]["df"], 2);
+
+  EXPECT_NE(r.out.find("PASS  seed-balanceid-route-cookie"), std::string::npos);
+  EXPECT_NE(r.out.find("3 scenarios: 3 pass, 0 fail, 0 error"), std::string::npos);
+}
+
+TEST(RunCommand, AffinityExpectedButImpossibleFailsWithExitOneAndTheCause) {
+  const std::string json = temp_path("fail.json");
+  auto r = run_cli({"run", "fixtures/scenarios/phpsessid-expect-affinity.yaml", "--json", json,
+                    "--no-color"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("FAIL  phpsessid-expect-affinity"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("carries no route"), std::string::npos) << r.out;
+  auto report = nlohmann::json::parse(read_file(json));
+  const auto& s = scenario_named(report, "phpsessid-expect-affinity");
+  EXPECT_EQ(s["verdict"], "fail");
+  EXPECT_EQ(check_named(s, "affinity")["verdict"], "fail");
+  EXPECT_EQ(check_named(s, "session_losses")["verdict"], "fail");
+  EXPECT_FALSE(s["diagnosis"].empty());
+}
+
+TEST(RunCommand, BrokenScenarioIsExitTwoWithLocatedErrorsAndNothingStarted) {
+  const std::string json = temp_path("broken.json");
+  auto r = run_cli({"run", "scenarios/seed-balanceid-route-cookie.yaml",
+                    "fixtures/scenarios/broken-typo.yaml", "--json", json});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err,
+            "fixtures/scenarios/broken-typo.yaml:5:5: backends[0].wieght: unknown key; did you "
+            "mean 'weight'?\n"
+            "fixtures/scenarios/broken-typo.yaml:11:13: traffic.sessions: expected a whole "
+            "number from 1 to 10000000, got 'lots'\n");
+  EXPECT_EQ(r.out, "");  // no scenario ran, not even the valid one
+  EXPECT_FALSE(std::filesystem::exists(json));
+}
+
+TEST(RunCommand, MissingScenarioAndBadOptionsAreExitTwo) {
+  auto missing = run_cli({"run", "scenarios/no-such.yaml"});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_EQ(missing.err, "stickycheck run: scenarios/no-such.yaml: no such scenario file or directory\n");
+  auto bad = run_cli({"run"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("scenarios is required"), std::string::npos) << bad.err;
+  auto unknown = run_cli({"frobnicate"});
+  EXPECT_EQ(unknown.exit_code, 2);
+}
+
+TEST(RunCommand, JsonScenarioRuns) {
+  const std::string path = temp_path("tiny.json");
+  {
+    std::ofstream f(path);
+    f << R"({"name": "tiny-json", "backends": [{"name": "a"}, {"name": "b"}],
+             "backend_defaults": {"route_cookie": "BALANCEID=x.{route}; path=/"},
+             "proxy": {"stickysession": "BALANCEID"},
+             "traffic": {"sessions": 20, "requests_per_session": 3, "concurrency": 4}})";
+  }
+  const std::string json = temp_path("tiny-report.json");
+  auto r = run_cli({"run", path, "--json", json});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto report = nlohmann::json::parse(read_file(json));
+  EXPECT_EQ(report["scenarios"][0]["metrics"]["sticky_sessions"], 20);
+  // 10 sessions per backend: expected counts of 10 make the chi-square test applicable.
+  EXPECT_EQ(report["scenarios"][0]["statistics"]["distribution"]["applicable"], true);
+}
+
+}  // namespace
+}  // namespace sc::test

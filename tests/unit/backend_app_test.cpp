@@ -1,0 +1,141 @@
+// The mock PHP backend as a pure function: sessions, cookies, identity stamps.
+#include "backend/backend_app.hpp"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+namespace sc {
+namespace {
+
+namespace http = net::http;
+
+std::function<unsigned()> counter() {
+  auto n = std::make_shared<unsigned>(0);
+  return [n] { return (*n)++; };
+}
+
+net::Request get(const std::string& target, const std::string& cookie = "") {
+  net::Request r{http::verb::get, target, 11};
+  if (!cookie.empty()) r.set(http::field::cookie, cookie);
+  return r;
+}
+
+std::vector<std::string> set_cookies(const net::Response& res) {
+  std::vector<std::string> out;
+  for (auto [it, end] = res.equal_range(http::field::set_cookie); it != end; ++it)
+    out.emplace_back(it->value());
+  return out;
+}
+
+nlohmann::json body(const net::Response& res) { return nlohmann::json::parse(res.body()); }
+
+BackendOptions options(const std::string& name) {
+  BackendOptions o;
+  o.name = name;
+  return o;
+}
+
+TEST(PhpSessionId, Is26CharactersOfBase32Alphabet) {
+  auto id = generate_php_session_id(counter());
+  EXPECT_EQ(id, "0123456789abcdefghijklmnop");
+}
+
+TEST(BackendApp, NewSessionSetsCookieAndStampsIdentity) {
+  BackendApp app(options("www1"), counter());
+  auto res = app.handle(get("/index.php"));
+  EXPECT_EQ(res.result(), http::status::ok);
+  EXPECT_EQ(res[kBackendHeader], "www1");
+  EXPECT_EQ(set_cookies(res), std::vector<std::string>{"PHPSESSID=0123456789abcdefghijklmnop; path=/"});
+  auto b = body(res);
+  EXPECT_EQ(b["backend"], "www1");
+  EXPECT_EQ(b["session_new"], true);
+  EXPECT_EQ(b["session_lost"], false);
+  EXPECT_EQ(b["hits"], 1);
+  EXPECT_EQ(b["path"], "/index.php");
+}
+
+TEST(BackendApp, KnownSessionCountsHitsAndSetsNoCookie) {
+  BackendApp app(options("www1"), counter());
+  std::string id = body(app.handle(get("/")))["session_id"];
+  auto res = app.handle(get("/", "PHPSESSID=" + id));
+  EXPECT_TRUE(set_cookies(res).empty());
+  EXPECT_EQ(body(res)["hits"], 2);
+  EXPECT_EQ(body(res)["session_new"], false);
+}
+
+TEST(BackendApp, UnknownIdIsALostSessionAdoptedWithoutStrictMode) {
+  BackendApp app(options("www2"), counter());
+  auto res = app.handle(get("/", "PHPSESSID=fromelsewhere"));
+  auto b = body(res);
+  EXPECT_EQ(b["session_lost"], true);
+  EXPECT_EQ(b["session_new"], true);
+  EXPECT_EQ(b["session_id"], "fromelsewhere");
+  EXPECT_TRUE(set_cookies(res).empty());
+  // Adopted: the next request with that id is a known session.
+  EXPECT_EQ(body(app.handle(get("/", "PHPSESSID=fromelsewhere")))["session_lost"], false);
+}
+
+TEST(BackendApp, StrictModeReplacesUnknownIds) {
+  auto o = options("www2");
+  o.strict = true;
+  BackendApp app(o, counter());
+  auto res = app.handle(get("/", "PHPSESSID=fromelsewhere"));
+  EXPECT_EQ(body(res)["session_lost"], true);
+  EXPECT_EQ(body(res)["session_id"], "0123456789abcdefghijklmnop");
+  EXPECT_EQ(set_cookies(res).size(), 1u);
+}
+
+TEST(BackendApp, FirstOfDuplicateSessionCookiesCountsLikePhp) {
+  BackendApp app(options("www1"), counter());
+  std::string id = body(app.handle(get("/")))["session_id"];
+  auto res = app.handle(get("/", "PHPSESSID=" + id + "; PHPSESSID=other"));
+  EXPECT_EQ(body(res)["session_lost"], false);
+  EXPECT_EQ(body(res)["cookies"].size(), 2u);
+}
+
+TEST(BackendApp, RouteCookieAlwaysOrOnlyWhenASessionStarts) {
+  auto o = options("www1");
+  o.route = "r1";
+  o.route_cookie = "BALANCEID=balancer.{route}; path=/; name={name}";
+  BackendApp always(o, counter());
+  std::string id = body(always.handle(get("/")))["session_id"];
+  auto again = always.handle(get("/", "PHPSESSID=" + id));
+  EXPECT_EQ(set_cookies(again),
+            std::vector<std::string>{"BALANCEID=balancer.r1; path=/; name=www1"});
+
+  o.route_cookie_when = RouteCookieWhen::kSessionStart;
+  BackendApp at_start(o, counter());
+  auto first = at_start.handle(get("/"));
+  EXPECT_EQ(set_cookies(first).size(), 2u);
+  std::string id2 = body(first)["session_id"];
+  EXPECT_TRUE(set_cookies(at_start.handle(get("/", "PHPSESSID=" + id2))).empty());
+}
+
+TEST(BackendApp, SuffixIdStyleCarriesTheRoute) {
+  auto o = options("node2");
+  o.session_cookie = "JSESSIONID";
+  o.id_style = IdStyle::kSuffix;
+  BackendApp app(o, counter());
+  auto res = app.handle(get("/"));
+  EXPECT_EQ(body(res)["session_id"], "0123456789abcdefghijklmnop.node2");
+}
+
+TEST(BackendApp, HealthEndpointTouchesNoSession) {
+  BackendApp app(options("www1"), counter());
+  auto res = app.handle(get(kHealthPath));
+  EXPECT_EQ(body(res)["status"], "ok");
+  EXPECT_EQ(app.session_count(), 0u);
+}
+
+TEST(BackendApp, HeadAnswersHeadersWithTheBodyLengthButNoBody) {
+  BackendApp app(options("www1"), counter());
+  net::Request r{http::verb::head, "/", 11};
+  auto res = app.handle(r);
+  EXPECT_TRUE(res.body().empty());
+  EXPECT_GT(std::stoi(std::string(res[http::field::content_length])), 0);
+  EXPECT_EQ(res[kBackendHeader], "www1");
+}
+
+}  // namespace
+}  // namespace sc

@@ -1,0 +1,203 @@
+// Figures and verdicts from synthetic records: no sockets involved.
+#include <gtest/gtest.h>
+
+#include "checks/checks.hpp"
+#include "checks/metrics.hpp"
+
+namespace sc {
+namespace {
+
+struct Builder {
+  RecordSet set;
+  void add(std::uint32_t session, std::uint32_t seq, const std::string& backend,
+           const std::string& sticky = "", bool lost = false, int status = 200) {
+    RequestRecord r;
+    r.session = session;
+    r.seq = seq;
+    r.status = static_cast<std::int16_t>(status);
+    r.backend = set.strings.intern(backend);
+    r.sticky_value = set.strings.intern(sticky);
+    r.session_lost = lost;
+    set.records.push_back(r);
+  }
+};
+
+Scenario two_backends(const std::string& sticky) {
+  Scenario s;
+  s.name = "t";
+  for (const char* n : {"www1", "www2"}) {
+    BackendSpec b;
+    b.options.name = n;
+    b.options.route = n;
+    s.backends.push_back(b);
+  }
+  s.proxy.stickysession = sticky;
+  return s;
+}
+
+TEST(Metrics, CountsStickySessionsSwitchesLossesAndFirstRequests) {
+  Builder b;
+  b.add(0, 0, "www1");
+  b.add(0, 1, "www1", "balancer.www1");
+  b.add(1, 0, "www2");
+  b.add(1, 1, "www1", "abc", true);
+  b.add(1, 2, "www2", "abc");
+  b.add(2, 0, "", "", false, 0);  // transport error
+  b.add(3, 0, "www1", "", false, 503);
+  auto m = compute_metrics(b.set, {"www1", "www2"}, '.');
+  EXPECT_EQ(m.sessions, 4);
+  EXPECT_EQ(m.requests, 7);
+  EXPECT_EQ(m.sticky_sessions, 2);  // session 0 and the one-request session 3
+  EXPECT_EQ(m.backend_switches, 2);
+  EXPECT_EQ(m.session_losses, 1);
+  EXPECT_EQ(m.transport_errors, 1);
+  EXPECT_EQ(m.server_errors, 1);
+  EXPECT_EQ(m.errors, 2);
+  EXPECT_EQ(m.requests_on_first_backend, 2 + 2 + 1);
+  EXPECT_EQ(m.backends[0].first, "www1");
+  EXPECT_EQ(m.backends[0].second.first_requests, 2);
+  EXPECT_EQ(m.backends[0].second.requests, 4);
+  EXPECT_EQ(m.backends[1].second.first_requests, 1);
+  EXPECT_EQ(m.requests_with_sticky_cookie, 3);
+  EXPECT_EQ(m.distinct_sticky_values, 2);
+  EXPECT_EQ(m.sticky_values_with_separator, 1);
+}
+
+TEST(Metrics, RecordsOutOfOrderAreGroupedBySession) {
+  Builder b;
+  b.add(1, 1, "www2");
+  b.add(0, 0, "www1");
+  b.add(1, 0, "www2");
+  auto m = compute_metrics(b.set, {"www1", "www2"}, '.');
+  EXPECT_EQ(m.sessions, 2);
+  EXPECT_EQ(m.sticky_sessions, 2);
+  EXPECT_EQ(m.backend_switches, 0);
+}
+
+Metrics bouncing_php_sessions(int sessions) {
+  Builder b;
+  for (int s = 0; s < sessions; ++s) {
+    std::string id = "0dnp3dbk7gsklprj2uer7kna" + std::to_string(s);
+    b.add(s, 0, s % 2 ? "www2" : "www1");
+    b.add(s, 1, s % 2 ? "www1" : "www2", id, true);
+  }
+  return compute_metrics(b.set, {"www1", "www2"}, '.');
+}
+
+TEST(Diagnosis, PhpSessionIdWithoutRouteIsNamedAsTheCause) {
+  auto s = two_backends("PHPSESSID");
+  auto m = bouncing_php_sessions(20);
+  auto causes = diagnose(s, m);
+  ASSERT_EQ(causes.size(), 1u);
+  EXPECT_EQ(causes[0],
+            "the sticky cookie PHPSESSID carries no route: none of the 20 distinct values seen "
+            "(e.g. 0dnp3dbk7gsklprj2uer7kna0, 0dnp3dbk7gsklprj2uer7kna1, "
+            "0dnp3dbk7gsklprj2uer7kna10) contains the separator '.', and mod_proxy_balancer "
+            "takes the route from after the first separator, so it never finds one and balances "
+            "every request afresh; have the backends set a route cookie such as "
+            "BALANCEID=balancer.<route> and use stickysession=BALANCEID, or give the session ids "
+            "a route suffix (id.<route>)");
+}
+
+TEST(Diagnosis, CookieNeverSentBack) {
+  auto s = two_backends("BALANCEID");
+  Builder b;
+  b.add(0, 0, "www1");
+  b.add(0, 1, "www2");
+  auto causes = diagnose(s, compute_metrics(b.set, {"www1", "www2"}, '.'));
+  ASSERT_EQ(causes.size(), 1u);
+  EXPECT_NE(causes[0].find("no request reached a backend carrying the sticky cookie BALANCEID"),
+            std::string::npos);
+}
+
+TEST(Diagnosis, RoutesThatMatchNoMember) {
+  auto s = two_backends("BALANCEID");
+  Builder b;
+  b.add(0, 0, "www1");
+  b.add(0, 1, "www2", "balancer.WWW1");
+  auto causes = diagnose(s, compute_metrics(b.set, {"www1", "www2"}, '.'));
+  ASSERT_EQ(causes.size(), 1u);
+  EXPECT_NE(causes[0].find("(e.g. balancer.WWW1) match no member's route (www1, www2)"),
+            std::string::npos);
+}
+
+TEST(Diagnosis, NoStickysessionConfigured) {
+  auto causes = diagnose(two_backends(""), bouncing_php_sessions(2));
+  ASSERT_EQ(causes.size(), 1u);
+  EXPECT_EQ(causes[0], "no stickysession is configured, so the balancer balances every request afresh");
+}
+
+TEST(Evaluate, AffinityExpectedButLostFailsWithTheCause) {
+  auto s = two_backends("PHPSESSID");
+  auto e = evaluate(s, bouncing_php_sessions(20));
+  ASSERT_EQ(e.checks.size(), 4u);
+  EXPECT_EQ(e.checks[0].id, "errors");
+  EXPECT_EQ(e.checks[0].verdict, Verdict::kPass);
+  const auto& affinity = e.checks[1];
+  EXPECT_EQ(affinity.id, "affinity");
+  EXPECT_EQ(affinity.verdict, Verdict::kFail);
+  EXPECT_DOUBLE_EQ(affinity.observed, 0);
+  EXPECT_EQ(affinity.expected, ">= 0.999");
+  EXPECT_NE(affinity.explanation.find("Cause: the sticky cookie PHPSESSID carries no route"),
+            std::string::npos);
+  EXPECT_EQ(e.checks[2].id, "session_losses");
+  EXPECT_EQ(e.checks[2].verdict, Verdict::kFail);
+  EXPECT_EQ(e.checks[2].expected, "<= 0");
+}
+
+TEST(Evaluate, NegativeControlPassesWhenAffinityDoesNotHold) {
+  auto s = two_backends("PHPSESSID");
+  s.expect.affinity = false;
+  s.expect.max_sticky_share = 0.05;
+  auto e = evaluate(s, bouncing_php_sessions(20));
+  EXPECT_EQ(e.checks[1].verdict, Verdict::kPass);
+  EXPECT_EQ(e.checks[1].expected, "<= 0.05");
+  EXPECT_NE(e.checks[1].explanation.find("negative control"), std::string::npos);
+  EXPECT_EQ(e.checks[2].verdict, Verdict::kNotApplicable);
+}
+
+TEST(Evaluate, NegativeControlFailsWhenAffinityHolds) {
+  auto s = two_backends("BALANCEID");
+  s.expect.affinity = false;
+  Builder b;
+  for (int i = 0; i < 10; ++i) {
+    b.add(i, 0, i % 2 ? "www1" : "www2");
+    b.add(i, 1, i % 2 ? "www1" : "www2", i % 2 ? "balancer.www1" : "balancer.www2");
+  }
+  auto e = evaluate(s, compute_metrics(b.set, {"www1", "www2"}, '.'));
+  EXPECT_EQ(e.checks[1].verdict, Verdict::kFail);
+}
+
+TEST(Evaluate, DistributionTooFewSamplesIsNotApplicable) {
+  auto s = two_backends("PHPSESSID");
+  auto e = evaluate(s, bouncing_php_sessions(6));
+  const auto& d = e.checks[3];
+  EXPECT_EQ(d.id, "distribution");
+  EXPECT_EQ(d.verdict, Verdict::kNotApplicable);
+  EXPECT_EQ(d.explanation,
+            "new sessions per backend: www1 3 (weight 1), www2 3 (weight 1); too few samples: "
+            "the smallest expected count is 3.0 (< 5) with n = 6");
+}
+
+TEST(Evaluate, DistributionAgainstWeightsFailsWhenSkewed) {
+  auto s = two_backends("BALANCEID");
+  Builder b;
+  for (int i = 0; i < 100; ++i) b.add(i, 0, i < 90 ? "www1" : "www2");
+  auto e = evaluate(s, compute_metrics(b.set, {"www1", "www2"}, '.'));
+  EXPECT_EQ(e.checks[3].verdict, Verdict::kFail);
+  EXPECT_LT(e.checks[3].observed, 1e-10);
+  EXPECT_NE(e.checks[3].explanation.find("NOT consistent with the weights"), std::string::npos);
+}
+
+TEST(Evaluate, ErrorsAboveTheThresholdFail) {
+  auto s = two_backends("BALANCEID");
+  Builder b;
+  b.add(0, 0, "www1");
+  b.add(0, 1, "www1", "balancer.www1", false, 502);
+  auto e = evaluate(s, compute_metrics(b.set, {"www1", "www2"}, '.'));
+  EXPECT_EQ(e.checks[0].verdict, Verdict::kFail);
+  EXPECT_EQ(e.checks[0].explanation, "1 of 2 requests failed (0 transport errors, 1 HTTP 5xx)");
+}
+
+}  // namespace
+}  // namespace sc

@@ -1,0 +1,149 @@
+// Scenario validation: every error names file:line:col, the key and what was expected.
+#include "scenario/scenario_parser.hpp"
+
+#include <gtest/gtest.h>
+
+namespace sc {
+namespace {
+
+std::string error_of(const std::string& text) {
+  auto r = parse_scenario_text(text, "s.yaml");
+  EXPECT_FALSE(r.ok());
+  return r.ok() ? "" : r.error().message;
+}
+
+const char* kMinimal = R"(name: t
+backends:
+  - name: www1
+  - name: www2
+)";
+
+TEST(ScenarioParser, MinimalScenarioGetsDefaults) {
+  auto r = parse_scenario_text(kMinimal, "s.yaml");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->name, "t");
+  ASSERT_EQ(r->backends.size(), 2u);
+  EXPECT_EQ(r->backends[1].options.route, "www2");
+  EXPECT_EQ(r->backends[0].options.session_cookie, "PHPSESSID");
+  EXPECT_EQ(r->proxy.type, "reference");
+  EXPECT_EQ(r->traffic.sessions, 200);
+  EXPECT_TRUE(r->expect.affinity);
+}
+
+TEST(ScenarioParser, FullScenario) {
+  auto r = parse_scenario_text(R"(name: full
+description: all keys
+startup_timeout: 2s
+backend_defaults:
+  session_cookie: JSESSIONID
+  id_style: suffix
+  id_separator: "-"
+  route_cookie: "BALANCEID=balancer.{name}; path=/"
+  route_cookie_when: session_start
+  strict: true
+backends:
+  - {name: a, weight: 2, route: r1}
+  - {name: b, strict: false}
+proxy:
+  type: reference
+  stickysession: JSESSIONID|jsessionid
+  stickysessionsep: "-"
+  scolonpathdelim: true
+  nofailover: true
+  lbmethod: byrequests
+  maxattempts: 3
+traffic: {sessions: 10, requests_per_session: 3, concurrency: 2, path: /app, request_timeout: 250ms}
+expect: {affinity: false, max_sticky_share: 0.1, max_session_losses: 5, max_error_rate: 0.01, distribution: false, alpha: 0.05}
+)",
+                               "s.yaml");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->startup_timeout, std::chrono::milliseconds(2000));
+  EXPECT_EQ(r->backends[0].weight, 2);
+  EXPECT_EQ(r->backends[0].options.route, "r1");
+  EXPECT_TRUE(r->backends[0].options.strict);
+  EXPECT_FALSE(r->backends[1].options.strict);
+  EXPECT_EQ(r->backends[1].options.id_style, IdStyle::kSuffix);
+  EXPECT_EQ(r->backends[1].options.id_separator, '-');
+  EXPECT_EQ(r->backends[1].options.route_cookie_when, RouteCookieWhen::kSessionStart);
+  EXPECT_EQ(r->proxy.sticky_cookie(), "JSESSIONID");
+  EXPECT_EQ(r->proxy.separator(), '-');
+  EXPECT_EQ(r->proxy.maxattempts, 3);
+  EXPECT_EQ(r->traffic.request_timeout, std::chrono::milliseconds(250));
+  EXPECT_EQ(r->traffic.path, "/app");
+  EXPECT_FALSE(r->expect.affinity);
+  EXPECT_EQ(r->expect.max_session_losses, 5);
+}
+
+TEST(ScenarioParser, JsonIsAccepted) {
+  auto r = parse_scenario_text(
+      R"({"name": "j", "backends": [{"name": "a"}, {"name": "b", "weight": 3}],
+          "proxy": {"stickysession": "BALANCEID"}, "traffic": {"sessions": 5}})",
+      "s.json");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->backends[1].weight, 3);
+  EXPECT_EQ(r->traffic.sessions, 5);
+}
+
+TEST(ScenarioParser, UnknownKeyWithDidYouMean) {
+  EXPECT_EQ(error_of(std::string(kMinimal) + "traffic:\n  sesions: 10\n"),
+            "s.yaml:6:3: traffic.sesions: unknown key; did you mean 'sessions'?");
+}
+
+TEST(ScenarioParser, UnknownKeyWithoutCloseMatchListsTheKeys) {
+  EXPECT_EQ(error_of(std::string(kMinimal) + "proxy:\n  colour: red\n"),
+            "s.yaml:6:3: proxy.colour: unknown key; expected one of type, stickysession, "
+            "stickysessionsep, scolonpathdelim, nofailover, lbmethod, maxattempts or debug_log");
+}
+
+TEST(ScenarioParser, WrongTypeNamesWhatWasExpected) {
+  EXPECT_EQ(error_of(std::string(kMinimal) + "traffic:\n  sessions: many\n"),
+            "s.yaml:6:13: traffic.sessions: expected a whole number from 1 to 10000000, got 'many'");
+  EXPECT_EQ(error_of(std::string(kMinimal) + "expect:\n  affinity: yes please\n"),
+            "s.yaml:6:13: expect.affinity: expected true or false, got 'yes please'");
+  EXPECT_EQ(error_of(std::string(kMinimal) + "expect:\n  min_sticky_share: 1.5\n"),
+            "s.yaml:6:21: expect.min_sticky_share: expected a number from 0 to 1, got '1.5'");
+}
+
+TEST(ScenarioParser, ChoicesAndDurations) {
+  EXPECT_EQ(error_of(std::string(kMinimal) + "proxy:\n  type: nginx\n"),
+            "s.yaml:6:9: proxy.type: expected reference, got 'nginx'");
+  EXPECT_EQ(error_of(std::string(kMinimal) + "traffic:\n  request_timeout: 5\n"),
+            "s.yaml:6:20: traffic.request_timeout: expected a duration such as 500ms or 5s (at "
+            "most 1 hour), got '5'");
+}
+
+TEST(ScenarioParser, BackendErrors) {
+  EXPECT_EQ(error_of("name: t\nbackends:\n  - name: a\n  - name: a\n"),
+            "s.yaml:4:11: backends[1].name: duplicate backend name 'a'");
+  EXPECT_EQ(error_of("name: t\nbackends:\n  - weight: 2\n"),
+            "s.yaml:3:5: backends[0].name: missing; every backend needs a name");
+  EXPECT_EQ(error_of("name: t\nbackends:\n  - name: a\n    weight: 0\n"),
+            "s.yaml:4:13: backends[0].weight: expected a number from 1 to 100, got '0'");
+  EXPECT_EQ(error_of("name: t\n"),
+            "s.yaml:1:1: backends: missing; expected a list of backends with a name each");
+  EXPECT_EQ(error_of("name: t\nbackends: []\n"),
+            "s.yaml:2:11: backends: expected a non-empty list of backends");
+}
+
+TEST(ScenarioParser, AllErrorsAreReportedInOrder) {
+  EXPECT_EQ(error_of("nme: t\nbackends:\n  - name: a\ntraffic:\n  concurrency: 0\n"),
+            "s.yaml:1:1: nme: unknown key; did you mean 'name'?\n"
+            "s.yaml:1:1: name: missing; every scenario needs a name\n"
+            "s.yaml:5:16: traffic.concurrency: expected a whole number from 1 to 10000, got '0'");
+}
+
+TEST(ScenarioParser, SyntaxErrorIsLocated) {
+  EXPECT_EQ(error_of("name: t\nbackends: [a\n"),
+            "s.yaml:3:1: syntax error: end of sequence flow not found");
+}
+
+TEST(ScenarioParser, EmptyFile) { EXPECT_EQ(error_of(""), "s.yaml:1:1: the scenario is empty"); }
+
+TEST(ScenarioParser, MissingFile) {
+  auto r = load_scenario_file("/nonexistent/x.yaml");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "/nonexistent/x.yaml: cannot read the scenario file");
+}
+
+}  // namespace
+}  // namespace sc

@@ -1,0 +1,20 @@
+#include "util/text.hpp"
+
+#include <gtest/gtest.h>
+
+namespace sc {
+namespace {
+
+TEST(ClosestMatch, SuggestsOnlyLikelyTypos) {
+  EXPECT_EQ(closest_match("sesions", {"sessions", "concurrency"}), "sessions");
+  EXPECT_EQ(closest_match("colour", {"sessions", "concurrency"}), "");
+}
+
+TEST(PercentDecode, DecodesValidAndKeepsInvalidSequences) {
+  EXPECT_EQ(percent_decode("/a%3Bjsessionid%3Dx.1"), "/a;jsessionid=x.1");
+  EXPECT_EQ(percent_decode("%zz%4"), "%zz%4");
+  EXPECT_EQ(percent_decode("%41"), "A");
+}
+
+}  // namespace
+}  // namespace sc
