@@ -18,30 +18,79 @@ bool parse_on_off(std::string_view v, bool& out) {
   return true;
 }
 
+unsigned flag_for(char c) {
+  switch (std::toupper(static_cast<unsigned char>(c))) {
+    case 'D': return kFlagDisabled;
+    case 'S': return kFlagStopped;
+    case 'E': return kFlagError;
+    case 'N': return kFlagDrain;
+    case 'H': return kFlagHotStandby;
+    case 'R': return kFlagHotSpare;
+    case 'I': return kFlagIgnoreErrors;
+  }
+  return 0;
+}
+
+}  // namespace
+
+std::string flag_letters(unsigned flags) {
+  std::string out;
+  for (char c : std::string_view("DSENHRI"))
+    if (flags & flag_for(c)) out.push_back(c);
+  return out;
+}
+
+const char* to_string(LbMethod m) {
+  switch (m) {
+    case LbMethod::kByRequests: return "byrequests";
+    case LbMethod::kByTraffic: return "bytraffic";
+    case LbMethod::kByBusyness: return "bybusyness";
+  }
+  return "?";
+}
+
 Status apply_member_param(MemberConfig& m, std::string_view key, std::string_view value) {
-  if (key == "route") {
+  std::string k;
+  for (char c : key) k.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  if (k == "route") {
     m.route = std::string(value);
-  } else if (key == "loadfactor") {
+  } else if (k == "redirect") {
+    m.redirect = std::string(value);
+  } else if (k == "loadfactor") {
     double f = 0;
     if (!parse_double(value, f) || f < 1 || f > 100)
       return Error{"LoadFactor must be a number between 1..100"};
     m.loadfactor = f;
-  } else if (key == "retry") {
+  } else if (k == "lbset") {
+    long long n = 0;
+    if (!parse_int(value, n) || n < 0 || n > 99) return Error{"lbset must be between 0 and 99"};
+    m.lbset = static_cast<int>(n);
+  } else if (k == "retry") {
     long long s = 0;
     if (!parse_int(value, s) || s < 0) return Error{"Retry must be a positive value"};
     m.retry = std::chrono::seconds(s);
+  } else if (k == "status") {
+    bool set = true;
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      char c = value[i];
+      if (c == '+' || c == '-') {
+        set = c == '+';
+        if (++i >= value.size()) break;
+        c = value[i];
+      }
+      unsigned f = flag_for(c);
+      if (!f) return Error{"Unknown status parameter option"};
+      m.status = set ? (m.status | f) : (m.status & ~f);
+    }
   } else {
     return Error{fmt::format("unknown Worker parameter '{}'", key)};
   }
   return ok_status();
 }
 
-}  // namespace
-
 Result<MemberConfig> parse_member(std::string_view line) {
-  auto words = split(trim(line), ' ');
   std::vector<std::string_view> parts;
-  for (auto w : words)
+  for (auto w : split(trim(line), ' '))
     if (!w.empty()) parts.push_back(w);
   if (parts.empty()) return Error{"BalancerMember: missing URL"};
   MemberConfig m;
@@ -51,11 +100,13 @@ Result<MemberConfig> parse_member(std::string_view line) {
     return Error{fmt::format("BalancerMember: '{}' is not an http://host:port URL", m.url)};
   m.host = url->host();
   m.port = url->has_port() ? url->port_number() : 80;
+  m.path = url->encoded_path();
+  if (m.path == "/") m.path.clear();
   for (std::size_t i = 1; i < parts.size(); ++i) {
     auto eq = parts[i].find('=');
     if (eq == std::string_view::npos)
-      return Error{fmt::format("BalancerMember: invalid parameter '{}', expected key=value",
-                               parts[i])};
+      return Error{fmt::format("BalancerMember {}: invalid parameter '{}', expected key=value",
+                               m.url, parts[i])};
     auto st = apply_member_param(m, parts[i].substr(0, eq), parts[i].substr(eq + 1));
     if (!st) return Error{fmt::format("BalancerMember {}: {}", m.url, st.error().message)};
   }
@@ -66,7 +117,9 @@ Status apply_balancer_param(BalancerConfig& config, std::string_view kv) {
   auto eq = kv.find('=');
   if (eq == std::string_view::npos)
     return Error{fmt::format("invalid balancer parameter '{}', expected key=value", kv)};
-  auto key = kv.substr(0, eq);
+  std::string key;
+  for (char c : kv.substr(0, eq))
+    key.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   auto value = kv.substr(eq + 1);
   if (key == "stickysession") {
     auto sep = config.sticky.separator;
@@ -83,23 +136,26 @@ Status apply_balancer_param(BalancerConfig& config, std::string_view kv) {
     if (!parse_on_off(value, config.sticky.semicolon_delimits))
       return Error{"scolonpathdelim must be On|Off"};
   } else if (key == "nofailover") {
-    if (!parse_on_off(value, config.nofailover)) return Error{"nofailover must be On|Off"};
+    if (!parse_on_off(value, config.nofailover)) return Error{"failover must be On|Off"};
   } else if (key == "forcerecovery") {
     if (!parse_on_off(value, config.forcerecovery)) return Error{"forcerecovery must be On|Off"};
   } else if (key == "maxattempts") {
     long long n = 0;
-    if (!parse_int(value, n) || n < 0) return Error{"maxattempts must be a positive number"};
+    if (!parse_int(value, n) || n < 0) return Error{"maximum number of attempts must be a positive number"};
     config.maxattempts = static_cast<int>(n);
   } else if (key == "lbmethod") {
-    if (value != "byrequests")
-      return Error{fmt::format("unknown lbmethod '{}' (supported: byrequests)", value)};
-    config.lbmethod = LbMethod::kByRequests;
+    if (value == "byrequests") config.lbmethod = LbMethod::kByRequests;
+    else if (value == "bytraffic") config.lbmethod = LbMethod::kByTraffic;
+    else if (value == "bybusyness") config.lbmethod = LbMethod::kByBusyness;
+    else
+      return Error{fmt::format("unknown lbmethod '{}' (supported: byrequests, bytraffic, "
+                               "bybusyness)", value)};
   } else {
     std::string hint = closest_match(key, {"stickysession", "stickysessionsep", "scolonpathdelim",
                                            "nofailover", "forcerecovery", "maxattempts",
                                            "lbmethod"});
     if (key == "failover") hint = "nofailover";
-    return Error{fmt::format("unknown Balancer parameter '{}'{}", key,
+    return Error{fmt::format("unknown Balancer parameter '{}'{}", kv.substr(0, eq),
                              hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint))};
   }
   return ok_status();

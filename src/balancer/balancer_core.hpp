@@ -1,8 +1,9 @@
 #pragma once
 // mod_proxy_balancer's decisions (spec/apache-balancer.md §2-§4) as a pure state machine:
-// no sockets, no clock of its own. The proxy transport calls choose() per request attempt
-// and mark_error() when a member cannot be reached.
+// no sockets, no clock of its own. The proxy transport calls choose() per request attempt,
+// connect_failed() when a member cannot be reached and finished() when a request is done.
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,17 +16,20 @@ using SteadyTime = std::chrono::steady_clock::time_point;
 
 struct MemberState {
   MemberConfig config;
+  unsigned status = 0;  // MemberFlag bits
+  SteadyTime error_time{};
   long long lbstatus = 0;
   long long elected = 0;
-  bool in_error = false;
-  SteadyTime error_time{};
+  long long busy = 0;         // requests in flight
+  long long transferred = 0;  // request body bytes sent to the member
+  long long read = 0;         // response body bytes read from the member
 };
 
 struct Decision {
   int member = -1;  // index into members, -1 when none
   int status = 0;   // 0: forward to member; otherwise the HTTP status to answer (503)
   StickyLookup sticky;
-  bool route_changed = false;  // BALANCER_ROUTE_CHANGED
+  bool route_changed = false;    // BALANCER_ROUTE_CHANGED
   std::vector<std::string> log;  // debug lines in httpd's words
 };
 
@@ -35,16 +39,26 @@ class BalancerCore {
 
   // `url` is the percent-decoded path plus "?query"; `cookie_header` the merged Cookie header.
   Decision choose(std::string_view url, std::string_view cookie_header, SteadyTime now);
-  void mark_error(int member, SteadyTime now);
+  // The member refused the connection: in error (unless it ignores errors). Returns the log line.
+  std::string connect_failed(int member, SteadyTime now);
+  void finished(int member, long long bytes_sent, long long bytes_read);
+  bool usable(int member) const;
+
+  // Run-time changes (status endpoint): sets and clears flags.
+  void set_flags(int member, unsigned set, unsigned clear);
 
   const BalancerConfig& config() const { return config_; }
   const std::vector<MemberState>& members() const { return members_; }
 
  private:
-  bool usable(MemberState& m, SteadyTime now);
-  int find_route_member(const std::string& route, SteadyTime now);
-  int best_byrequests(SteadyTime now, std::vector<std::string>& log);
-  void account_sticky_hit(int member, SteadyTime now);
+  static bool is_usable(const MemberState& m);
+  void retry(MemberState& m, SteadyTime now, std::vector<std::string>* log);
+  void force_recovery(SteadyTime now, std::vector<std::string>& log);
+  int find_route_member(const std::string& route, SteadyTime now, int recursion,
+                        std::vector<std::string>& log);
+  int best_member(SteadyTime now, std::vector<std::string>& log);
+  bool is_best(MemberState& current, int prev_best, long long& baton);
+  void account_sticky_hit(int member);
 
   BalancerConfig config_;
   std::vector<MemberState> members_;

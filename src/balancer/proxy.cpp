@@ -36,36 +36,46 @@ std::string merged_cookie_header(const net::Request& req) {
   return merged;
 }
 
-std::string lookup_url(std::string_view target) {
-  auto q = target.find('?');
-  std::string url = percent_decode(target.substr(0, q));
-  if (q != std::string_view::npos) url += target.substr(q);
-  return url;
+EnvVars balancer_env(const BalancerCore& core, const Decision& d) {
+  EnvVars env{{"BALANCER_NAME", core.config().name}};
+  if (d.member >= 0) {
+    const auto& m = core.members()[d.member].config;
+    env["BALANCER_WORKER_NAME"] = m.url;
+    env["BALANCER_WORKER_ROUTE"] = m.route;
+  }
+  if (d.route_changed) env["BALANCER_ROUTE_CHANGED"] = "1";
+  if (d.sticky.route) {
+    env["BALANCER_SESSION_STICKY"] = d.sticky.source_name;
+    env["BALANCER_SESSION_ROUTE"] = *d.sticky.route;
+  }
+  return env;
 }
 
 }  // namespace
 
-Proxy::Proxy(asio::io_context& ioc, BalancerConfig config, ProxyOptions options, LogSink log)
-    : ioc_(ioc),
-      core_(std::move(config)),
-      options_(options),
-      log_(std::move(log)),
-      idle_(core_.members().size()) {}
-
-void Proxy::log(const std::string& line) {
-  if (options_.debug_log && log_) log_(fmt::format("[proxy_balancer:debug] {}", line));
+Proxy::Proxy(asio::io_context& ioc, SiteConfig site, ProxyOptions options, LogSink log)
+    : ioc_(ioc), site_(std::move(site)), options_(options), log_(std::move(log)) {
+  for (const auto& b : site_.balancers) {
+    cores_.emplace_back(b);
+    idle_.emplace_back(b.members.size());
+  }
 }
 
-asio::awaitable<std::unique_ptr<Proxy::Upstream>> Proxy::acquire(int member,
+void Proxy::log(const std::string& line) {
+  if (options_.debug_log && log_ && !line.empty())
+    log_(fmt::format("[proxy_balancer:debug] {}", line));
+}
+
+asio::awaitable<std::unique_ptr<Proxy::Upstream>> Proxy::acquire(int balancer, int member,
                                                                  boost::system::error_code& ec) {
-  auto& pool = idle_[member];
+  auto& pool = idle_[balancer][member];
   if (!pool.empty()) {
     auto up = std::move(pool.back());
     pool.pop_back();
     up->reused = true;
     co_return up;
   }
-  const auto& m = core_.members()[member].config;
+  const auto& m = cores_[balancer].members()[member].config;
   auto up = std::make_unique<Upstream>(Upstream{beast::tcp_stream(ioc_)});
   boost::system::error_code addr_ec;
   tcp::endpoint ep(asio::ip::make_address(m.host, addr_ec), m.port);
@@ -78,11 +88,6 @@ asio::awaitable<std::unique_ptr<Proxy::Upstream>> Proxy::acquire(int member,
   if (ec) co_return nullptr;
   up->stream.socket().set_option(tcp::no_delay(true), addr_ec);
   co_return up;
-}
-
-void Proxy::release(int member, std::unique_ptr<Upstream> up) {
-  auto& pool = idle_[member];
-  if (pool.size() < kMaxIdlePerMember) pool.push_back(std::move(up));
 }
 
 asio::awaitable<net::Response> Proxy::exchange(Upstream& up, const net::Request& req,
@@ -99,9 +104,43 @@ asio::awaitable<net::Response> Proxy::exchange(Upstream& up, const net::Request&
   co_return parser.release();
 }
 
+// ProxyPassReverse: a Location pointing at a member is mapped back to the public path.
+void Proxy::reverse_map(net::Response& res) const {
+  for (auto field : {http::field::location, http::field::content_location, http::field::uri}) {
+    auto it = res.find(field);
+    if (it == res.end()) continue;
+    std::string value(it->value());
+    for (const auto& rr : site_.reverse_routes) {
+      for (const auto& m : site_.balancers[rr.balancer].members) {
+        std::string real = m.url + rr.balancer_path;
+        if (value.rfind(real, 0) == 0) {
+          res.set(field, rr.prefix + value.substr(real.size()));
+          break;
+        }
+      }
+    }
+  }
+}
+
 asio::awaitable<net::Response> Proxy::handle(net::Request& req) {
   const unsigned version = req.version();
-  const std::string url = lookup_url(req.target());
+  const std::string target(req.target());
+  const auto q = target.find('?');
+  const std::string path = target.substr(0, q);
+  const std::string query = q == std::string::npos ? "" : target.substr(q);
+
+  // ProxyPass: the first matching prefix, in configuration order.
+  const ProxyRoute* route = nullptr;
+  for (const auto& r : site_.routes)
+    if (path.rfind(r.prefix, 0) == 0) {
+      route = &r;
+      break;
+    }
+  if (!route || route->balancer < 0)
+    co_return net::text_response(http::status::not_found, version, "Not Found\n");
+  auto& core = cores_[route->balancer];
+  const std::string rewritten = route->balancer_path + path.substr(route->prefix.size());
+  const std::string url = core.config().name + percent_decode(rewritten) + query;
   const std::string cookies = merged_cookie_header(req);
 
   net::Request upstream_req = req;
@@ -109,43 +148,57 @@ asio::awaitable<net::Response> Proxy::handle(net::Request& req) {
   upstream_req.version(11);
   upstream_req.keep_alive(true);
   upstream_req.prepare_payload();
+  const long long body_bytes = static_cast<long long>(req.body().size());
 
-  const int attempts = 1 + std::max(0, core_.config().effective_maxattempts());
-  for (int attempt = 0; attempt < attempts; ++attempt) {
-    Decision d = core_.choose(url, cookies, std::chrono::steady_clock::now());
+  const int max_attempts = core.config().effective_maxattempts();
+  for (int attempts = 0;; ++attempts) {
+    Decision d = core.choose(url, cookies, std::chrono::steady_clock::now());
     for (const auto& line : d.log) log(line);
-    if (d.status != 0) break;
-    const auto& member = core_.members()[d.member].config;
+    if (d.status != 0)
+      co_return net::text_response(http::status::service_unavailable, version,
+                                   "Service Unavailable\n");
+    const auto& member = core.members()[d.member].config;
+    upstream_req.target(member.path + rewritten + query);
 
     boost::system::error_code ec;
-    auto up = co_await acquire(d.member, ec);
+    auto up = co_await acquire(route->balancer, d.member, ec);
     if (!up) {
-      log(fmt::format("AH00957: http: attempt to connect to {} ({}) failed: {}", member.url,
-                      member.host, ec.message()));
-      core_.mark_error(d.member, std::chrono::steady_clock::now());
-      continue;  // httpd marks the worker in error and chooses again
+      log(fmt::format("AH00957: http: attempt to connect to {}:{} ({}) failed", member.host,
+                      member.port, member.host));
+      log(core.connect_failed(d.member, std::chrono::steady_clock::now()));
+      core.finished(d.member, 0, 0);
+      // httpd tries again only while the member is unusable and attempts remain.
+      if (core.usable(d.member) || attempts >= max_attempts)
+        co_return net::text_response(http::status::service_unavailable, version,
+                                     "Service Unavailable\n");
+      continue;
     }
     net::Response res = co_await exchange(*up, upstream_req, ec);
     if (ec && up->reused) {
       // The pooled connection went stale while idle: one fresh connection, same member.
-      up = co_await acquire(d.member, ec);
+      up = co_await acquire(route->balancer, d.member, ec);
       if (up) res = co_await exchange(*up, upstream_req, ec);
     }
     if (ec || !up) {
-      log(fmt::format("AH01102: error reading status line from remote server {}: {}",
-                      member.url, ec.message()));
+      log(fmt::format("AH01102: error reading status line from remote server {}:{}",
+                      member.host, member.port));
+      core.finished(d.member, body_bytes, 0);
       co_return net::text_response(http::status::bad_gateway, version, "Proxy Error\n");
     }
-    bool upstream_keep_alive = res.keep_alive();
+    core.finished(d.member, body_bytes, static_cast<long long>(res.body().size()));
+    const bool upstream_keep_alive = res.keep_alive();
     strip_hop_by_hop(res);
     res.version(version);
-    if (upstream_keep_alive) release(d.member, std::move(up));
+    if (upstream_keep_alive) {
+      auto& pool = idle_[route->balancer][d.member];
+      if (pool.size() < kMaxIdlePerMember) pool.push_back(std::move(up));
+    }
+    reverse_map(res);
+    apply_header_rules(site_.headers, balancer_env(core, d), res);
     if (req.method() != http::verb::head) res.prepare_payload();
     res.keep_alive(true);  // the transport applies the client's choice
     co_return res;
   }
-  co_return net::text_response(http::status::service_unavailable, version,
-                               "Service Unavailable\n");
 }
 
 }  // namespace sc

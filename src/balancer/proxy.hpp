@@ -1,6 +1,7 @@
 #pragma once
-// The reference balancer's transport: forwards each request to the member BalancerCore
-// chooses, reusing upstream connections, and fails over when a member cannot be reached.
+// The reference balancer's transport: maps each request to a balancer (ProxyPass), forwards it
+// to the member BalancerCore chooses, reusing upstream connections, and fails over as httpd's
+// proxy_handler does when a member cannot be reached.
 #include <boost/asio/io_context.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <deque>
@@ -8,6 +9,8 @@
 #include <memory>
 
 #include "balancer/balancer_core.hpp"
+#include "balancer/header_rules.hpp"
+#include "balancer/site_config.hpp"
 #include "net/http_types.hpp"
 
 namespace sc {
@@ -21,27 +24,30 @@ struct ProxyOptions {
 class Proxy {
  public:
   using LogSink = std::function<void(const std::string&)>;
-  Proxy(boost::asio::io_context& ioc, BalancerConfig config, ProxyOptions options, LogSink log);
+  Proxy(boost::asio::io_context& ioc, SiteConfig site, ProxyOptions options, LogSink log);
 
   boost::asio::awaitable<net::Response> handle(net::Request& req);
+  std::vector<BalancerCore>& balancers() { return cores_; }
 
  private:
   struct Upstream {
     boost::beast::tcp_stream stream;
     bool reused = false;
   };
-  boost::asio::awaitable<std::unique_ptr<Upstream>> acquire(int member,
+  using Pool = std::deque<std::unique_ptr<Upstream>>;
+  boost::asio::awaitable<std::unique_ptr<Upstream>> acquire(int balancer, int member,
                                                              boost::system::error_code& ec);
-  void release(int member, std::unique_ptr<Upstream> up);
   boost::asio::awaitable<net::Response> exchange(Upstream& up, const net::Request& req,
                                                  boost::system::error_code& ec);
+  void reverse_map(net::Response& res) const;
   void log(const std::string& line);
 
   boost::asio::io_context& ioc_;
-  BalancerCore core_;
+  SiteConfig site_;
+  std::vector<BalancerCore> cores_;
+  std::vector<std::vector<Pool>> idle_;  // [balancer][member]
   ProxyOptions options_;
   LogSink log_;
-  std::vector<std::deque<std::unique_ptr<Upstream>>> idle_;  // per member
 };
 
 }  // namespace sc

@@ -96,19 +96,21 @@ TEST(Sticky, UnknownRouteIsBalancedWithoutError) {
 TEST(Failover, MemberInErrorIsSkippedUntilRetryPasses) {
   BalancerCore core(config_with({{"www1", 1}, {"www2", 1}}, "BALANCEID"));
   SteadyTime t0{};
-  core.mark_error(0, t0);
+  core.connect_failed(0, t0);
   auto d = core.choose("/", "BALANCEID=x.www1", t0 + seconds(1));
   EXPECT_EQ(d.member, 1);  // sticky member unusable: balanced to the other
   EXPECT_TRUE(d.route_changed);
-  auto later = core.choose("/", "BALANCEID=x.www1", t0 + seconds(60));
-  EXPECT_EQ(later.member, 0);  // retry (default 60 s) passed
+  auto at_retry = core.choose("/", "BALANCEID=x.www1", t0 + seconds(60));
+  EXPECT_EQ(at_retry.member, 1);  // httpd retries only once MORE than `retry` has passed
+  auto later = core.choose("/", "BALANCEID=x.www1", t0 + seconds(61));
+  EXPECT_EQ(later.member, 0);
 }
 
 TEST(Failover, NofailoverAnswers503ForAKnownRouteOnly) {
   BalancerConfig c = config_with({{"www1", 1}, {"www2", 1}}, "BALANCEID");
   c.nofailover = true;
   BalancerCore core(c);
-  core.mark_error(0, {});
+  core.connect_failed(0, {});
   auto d = core.choose("/", "BALANCEID=x.www1", {});
   EXPECT_EQ(d.status, 503);
   EXPECT_EQ(d.log.back(),
@@ -117,8 +119,8 @@ TEST(Failover, NofailoverAnswers503ForAKnownRouteOnly) {
 
 TEST(Failover, ForceRecoveryClearsErrorsWhenAllMembersAreInError) {
   BalancerCore core(config_with({{"www1", 1}, {"www2", 1}}));
-  core.mark_error(0, {});
-  core.mark_error(1, {});
+  core.connect_failed(0, {});
+  core.connect_failed(1, {});
   auto d = core.choose("/", "", {});
   EXPECT_EQ(d.status, 0);
   EXPECT_GE(d.member, 0);
@@ -128,8 +130,8 @@ TEST(Failover, WithoutForceRecoveryAllInErrorIs503) {
   BalancerConfig c = config_with({{"www1", 1}, {"www2", 1}});
   ASSERT_TRUE(apply_balancer_param(c, "forcerecovery=Off").ok());
   BalancerCore core(c);
-  core.mark_error(0, {});
-  core.mark_error(1, {});
+  core.connect_failed(0, {});
+  core.connect_failed(1, {});
   auto d = core.choose("/", "", {});
   EXPECT_EQ(d.status, 503);
   EXPECT_EQ(d.log.back(), "AH01170: balancer://stickycheck: All workers are in error state");

@@ -1,0 +1,324 @@
+#include "balancer/apache_conf.hpp"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "util/text.hpp"
+
+namespace sc {
+
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out;
+  for (char c : s) out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  return out;
+}
+
+// Balancer parameters httpd knows that the reference balancer does not model.
+bool unmodelled_balancer_param(const std::string& key) {
+  return key == "timeout" || key == "growth" || key == "failonstatus" ||
+         key == "failontimeout" || key == "nonce";
+}
+
+// Worker parameters httpd knows that only tune connections, not routing decisions.
+bool unmodelled_worker_param(const std::string& key) {
+  static const char* kKeys[] = {"timeout", "connectiontimeout", "keepalive", "ttl", "max",
+                                "smax", "min", "acquire", "ping", "flushpackets", "flushwait",
+                                "disablereuse", "enablereuse", "iobuffersize",
+                                "receivebuffersize", "hcmethod", "hcinterval", "hcpasses",
+                                "hcfails", "hcuri", "hcexpr", "hctemplate", "secret",
+                                "upgrade", "mapping", "responsefieldsize", "addressttl"};
+  for (const char* k : kKeys)
+    if (key == k) return true;
+  return false;
+}
+
+struct Reader {
+  const std::string& file;
+  SiteConfig site;
+  int line = 0;
+
+  Error error(const std::string& directive, const std::string& message) const {
+    return Error{fmt::format("{}:{}: {}: {}", file, line, directive, message)};
+  }
+  void note(const std::string& text) { site.notes.push_back(fmt::format("{}:{}: {}", file, line, text)); }
+
+  int balancer_index(const std::string& url) {
+    // "balancer://NAME" or "balancer://NAME/", case-insensitive scheme, names compared as given.
+    std::string name = url;
+    auto slash = name.find('/', 11);
+    if (slash != std::string::npos) name = name.substr(0, slash);
+    for (std::size_t i = 0; i < site.balancers.size(); ++i)
+      if (lower(site.balancers[i].name) == lower(name)) return static_cast<int>(i);
+    BalancerConfig b;
+    b.name = name;
+    site.balancers.push_back(b);
+    return static_cast<int>(site.balancers.size()) - 1;
+  }
+
+  static bool is_balancer_url(const std::string& url) { return lower(url).rfind("balancer://", 0) == 0; }
+
+  static std::string balancer_path(const std::string& url) {
+    auto slash = url.find('/', 11);
+    return slash == std::string::npos ? "/" : url.substr(slash);
+  }
+
+  Status balancer_param(const std::string& directive, BalancerConfig& b, const std::string& kv) {
+    auto eq = kv.find('=');
+    std::string key = lower(kv.substr(0, eq));
+    if (eq != std::string::npos && unmodelled_balancer_param(key)) {
+      note(fmt::format("{}: {} is accepted but not modelled by the reference balancer", directive, key));
+      return ok_status();
+    }
+    auto st = apply_balancer_param(b, kv);
+    if (!st) return error(directive, st.error().message);
+    return ok_status();
+  }
+
+  Status member(const std::string& directive, BalancerConfig& b, const std::vector<std::string>& w,
+                std::size_t first) {
+    if (first >= w.size()) return error(directive, "missing the member's URL");
+    std::string line = w[first];
+    for (std::size_t i = first + 1; i < w.size(); ++i) {
+      auto eq = w[i].find('=');
+      if (eq != std::string::npos && unmodelled_worker_param(lower(w[i].substr(0, eq)))) {
+        note(fmt::format("{}: {} is accepted but not modelled by the reference balancer",
+                         directive, w[i].substr(0, eq)));
+        continue;
+      }
+      line += " " + w[i];
+    }
+    auto m = parse_member(line);
+    if (!m) {
+      std::string msg = m.error().message;
+      if (msg.rfind("BalancerMember ", 0) == 0) msg = msg.substr(15);
+      else if (msg.rfind("BalancerMember: ", 0) == 0) msg = msg.substr(16);
+      return error(directive, msg);
+    }
+    b.members.push_back(*m);
+    return ok_status();
+  }
+
+  Status header(const std::vector<std::string>& w) {
+    std::size_t i = 1;
+    if (i < w.size() && (lower(w[i]) == "always" || lower(w[i]) == "onsuccess")) ++i;
+    if (i + 1 >= w.size()) return error("Header", "expected an action and a header name");
+    HeaderRule r;
+    std::string action = lower(w[i]);
+    if (action == "add") r.action = HeaderRule::Action::kAdd;
+    else if (action == "set") r.action = HeaderRule::Action::kSet;
+    else if (action == "append") r.action = HeaderRule::Action::kAppend;
+    else if (action == "merge") r.action = HeaderRule::Action::kMerge;
+    else if (action == "unset") r.action = HeaderRule::Action::kUnset;
+    else {
+      note(fmt::format("Header {} is not modelled by the reference balancer: skipped", w[i]));
+      return ok_status();
+    }
+    r.name = w[i + 1];
+    std::size_t next = i + 2;
+    if (r.action != HeaderRule::Action::kUnset) {
+      if (next >= w.size()) return error("Header", "header " + action + " requires a value");
+      r.value = w[next++];
+    }
+    if (next < w.size()) {
+      std::string cond = w[next];
+      if (lower(cond).rfind("env=", 0) != 0) {
+        note(fmt::format("Header condition '{}' is not modelled: rule skipped", cond));
+        return ok_status();
+      }
+      r.env = cond.substr(4);
+      if (!r.env.empty() && r.env[0] == '!') {
+        r.env_negated = true;
+        r.env = r.env.substr(1);
+      }
+    }
+    site.headers.push_back(r);
+    return ok_status();
+  }
+};
+
+// Joins continuation lines (a trailing backslash), keeping the first line's number.
+std::vector<std::pair<int, std::string>> logical_lines(std::string_view text) {
+  std::vector<std::pair<int, std::string>> out;
+  std::string pending;
+  int start = 0, number = 0;
+  for (auto raw : split(text, '\n')) {
+    ++number;
+    std::string_view l = raw;
+    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+    if (pending.empty()) start = number;
+    if (!l.empty() && l.back() == '\\') {
+      pending += std::string(l.substr(0, l.size() - 1));
+      continue;
+    }
+    pending += std::string(l);
+    out.push_back({start, pending});
+    pending.clear();
+  }
+  if (!pending.empty()) out.push_back({start, pending});
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> apache_words(std::string_view line) {
+  std::vector<std::string> words;
+  std::size_t i = 0;
+  while (i < line.size()) {
+    while (i < line.size() && is_c_space(line[i])) ++i;
+    if (i >= line.size()) break;
+    std::string w;
+    if (line[i] == '"' || line[i] == '\'') {
+      char q = line[i++];
+      while (i < line.size() && line[i] != q) {
+        if (line[i] == '\\' && i + 1 < line.size() && (line[i + 1] == q || line[i + 1] == '\\')) ++i;
+        w.push_back(line[i++]);
+      }
+      ++i;
+    } else {
+      while (i < line.size() && !is_c_space(line[i])) w.push_back(line[i++]);
+    }
+    words.push_back(w);
+  }
+  return words;
+}
+
+Result<SiteConfig> parse_apache_conf(std::string_view text, const std::string& file) {
+  Reader r{file, {}};
+  int proxy_balancer = -1;   // inside <Proxy balancer://...>
+  int proxy_open_line = 0;
+  int skip_depth = 0;        // inside a skipped section
+  std::string skip_name;
+  int skip_line = 0;
+  std::vector<std::pair<std::string, int>> open;  // descended sections (IfModule, VirtualHost)
+  for (const auto& [number, content] : logical_lines(text)) {
+    r.line = number;
+    auto t = trim(content);
+    if (t.empty() || t[0] == '#') continue;
+    if (t.front() == '<') {
+      bool closing = t.size() > 1 && t[1] == '/';
+      std::string body(t.substr(closing ? 2 : 1));
+      if (!body.empty() && body.back() == '>') body.pop_back();
+      auto words = apache_words(body);
+      std::string name = words.empty() ? "" : lower(words[0]);
+      if (skip_depth > 0) {
+        if (!closing) ++skip_depth;
+        else if (--skip_depth == 0 && name != lower(skip_name))
+          return r.error("</" + words[0] + ">", "closes <" + skip_name + "> opened on line " +
+                                                    std::to_string(skip_line));
+        continue;
+      }
+      if (closing) {
+        if (name == "proxy" && proxy_balancer >= 0) {
+          proxy_balancer = -1;
+        } else if (!open.empty() && lower(open.back().first) == name) {
+          open.pop_back();
+        } else {
+          return r.error("</" + (words.empty() ? std::string() : words[0]) + ">",
+                         "closes a section that is not open");
+        }
+        continue;
+      }
+      if (name == "proxy" && words.size() >= 2 && Reader::is_balancer_url(words[1])) {
+        if (proxy_balancer >= 0) return r.error("<Proxy>", "sections cannot be nested");
+        proxy_balancer = r.balancer_index(words[1]);
+        proxy_open_line = number;
+      } else if (name == "ifmodule" || name == "virtualhost" || name == "ifdefine") {
+        r.note(fmt::format("<{}> read through: its condition or address is not evaluated", words[0]));
+        open.push_back({words[0], number});
+      } else {
+        r.note(fmt::format("<{}> section skipped", words.empty() ? "?" : words[0]));
+        skip_depth = 1;
+        skip_name = words.empty() ? "" : words[0];
+        skip_line = number;
+      }
+      continue;
+    }
+    if (skip_depth > 0) continue;
+    auto w = apache_words(t);
+    const std::string d = lower(w[0]);
+    if (d == "balancermember") {
+      if (proxy_balancer >= 0) {
+        if (auto st = r.member(w[0], r.site.balancers[proxy_balancer], w, 1); !st) return st.error();
+      } else if (w.size() >= 3 && Reader::is_balancer_url(w[1])) {
+        int b = r.balancer_index(w[1]);
+        if (auto st = r.member(w[0], r.site.balancers[b], w, 2); !st) return st.error();
+      } else {
+        return r.error(w[0], "outside a <Proxy balancer://...> section it needs the balancer's "
+                             "name first: BalancerMember balancer://NAME URL ...");
+      }
+    } else if (d == "proxyset") {
+      std::size_t first = 1;
+      int b = proxy_balancer;
+      if (b < 0) {
+        if (w.size() < 2 || !Reader::is_balancer_url(w[1]))
+          return r.error(w[0], "outside a <Proxy balancer://...> section it needs the "
+                               "balancer's name first: ProxySet balancer://NAME key=value ...");
+        b = r.balancer_index(w[1]);
+        first = 2;
+      }
+      for (std::size_t i = first; i < w.size(); ++i)
+        if (auto st = r.balancer_param(w[0], r.site.balancers[b], w[i]); !st) return st.error();
+    } else if (d == "proxypass" || d == "proxypassreverse") {
+      if (proxy_balancer >= 0) return r.error(w[0], "inside <Proxy> is not supported here");
+      if (w.size() < 3) return r.error(w[0], "expected a path and a URL");
+      if (w[2] == "!" && d == "proxypass") {
+        r.site.routes.push_back(ProxyRoute{w[1], -1, ""});
+        continue;
+      }
+      if (!Reader::is_balancer_url(w[2])) {
+        r.note(fmt::format("{} {} {}: not a balancer:// target, skipped", w[0], w[1], w[2]));
+        continue;
+      }
+      int b = r.balancer_index(w[2]);
+      if (d == "proxypass") {
+        r.site.routes.push_back(ProxyRoute{w[1], b, Reader::balancer_path(w[2])});
+        for (std::size_t i = 3; i < w.size(); ++i)
+          if (auto st = r.balancer_param(w[0], r.site.balancers[b], w[i]); !st) return st.error();
+      } else {
+        r.site.reverse_routes.push_back(ReverseRoute{w[1], b, Reader::balancer_path(w[2])});
+      }
+    } else if (d == "listen") {
+      if (w.size() < 2) return r.error(w[0], "expected [ADDRESS:]PORT");
+      if (!r.site.listen.empty()) {
+        r.note(fmt::format("Listen {}: only the first Listen is served", w[1]));
+        continue;
+      }
+      r.site.listen = w[1].find(':') == std::string::npos ? "0.0.0.0:" + w[1] : w[1];
+    } else if (d == "header") {
+      if (auto st = r.header(w); !st) return st.error();
+    } else if (d == "loglevel") {
+      for (std::size_t i = 1; i < w.size(); ++i) {
+        auto l = lower(w[i]);
+        if (l == "debug" || l.rfind("trace", 0) == 0 || l == "proxy_balancer:debug" ||
+            (l.rfind("proxy_balancer:trace", 0) == 0))
+          r.site.debug_log = true;
+      }
+    } else {
+      r.note(fmt::format("{} skipped (not part of the balancer)", w[0]));
+    }
+  }
+  if (skip_depth > 0)
+    return Error{fmt::format("{}:{}: <{}> section is not closed", file, skip_line, skip_name)};
+  if (proxy_balancer >= 0)
+    return Error{fmt::format("{}:{}: <Proxy> section is not closed", file, proxy_open_line)};
+  if (!open.empty())
+    return Error{fmt::format("{}:{}: <{}> section is not closed", file, open.back().second,
+                             open.back().first)};
+  if (r.site.routes.empty())
+    return Error{fmt::format("{}: no ProxyPass maps a path to a balancer:// URL", file)};
+  return r.site;
+}
+
+Result<SiteConfig> load_apache_conf(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error{fmt::format("{}: cannot read the Apache configuration", path)};
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_apache_conf(text.str(), path);
+}
+
+}  // namespace sc

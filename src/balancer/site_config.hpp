@@ -1,0 +1,46 @@
+#pragma once
+// What one reference balancer process serves: balancers, the paths mapped to them
+// (ProxyPass), response header rules (mod_headers' Header), and where to listen.
+#include <string>
+#include <vector>
+
+#include "balancer/balancer_config.hpp"
+
+namespace sc {
+
+struct ProxyRoute {
+  std::string prefix;         // ProxyPass PATH
+  int balancer = -1;          // index into balancers; -1 for "ProxyPass PATH !"
+  std::string balancer_path;  // the path after balancer://NAME, e.g. "/" or "/app/"
+};
+
+struct ReverseRoute {  // ProxyPassReverse PATH balancer://NAME/PATH
+  std::string prefix;
+  int balancer = -1;
+  std::string balancer_path;
+};
+
+// Header add|set|append|merge|unset NAME [VALUE] [env=[!]VAR], applied to proxied responses.
+struct HeaderRule {
+  enum class Action { kAdd, kSet, kAppend, kMerge, kUnset };
+  Action action = Action::kAdd;
+  std::string name;
+  std::string value;  // may hold %{VAR}e
+  std::string env;    // condition variable, "" for none
+  bool env_negated = false;
+};
+
+struct SiteConfig {
+  std::string listen;  // HOST:PORT
+  std::vector<BalancerConfig> balancers;
+  std::vector<ProxyRoute> routes;
+  std::vector<ReverseRoute> reverse_routes;
+  std::vector<HeaderRule> headers;
+  bool debug_log = false;          // LogLevel ... proxy_balancer:debug
+  std::vector<std::string> notes;  // what was read but skipped, one line each
+};
+
+// The site for the command-line form: one balancer mapped at "/".
+SiteConfig single_balancer_site(BalancerConfig balancer, std::string listen);
+
+}  // namespace sc

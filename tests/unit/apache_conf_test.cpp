@@ -1,0 +1,136 @@
+// Reading the balancer part of an Apache configuration, with httpd-like located errors.
+#include "balancer/apache_conf.hpp"
+
+#include <gtest/gtest.h>
+
+#include "balancer/header_rules.hpp"
+
+namespace sc {
+namespace {
+
+const char* kManualRecipe = R"(# The Apache 2.4 manual's stickiness example, in a full config.
+ServerRoot "/etc/apache2"
+LoadModule proxy_module modules/mod_proxy.so
+Listen 127.0.0.1:8080
+LogLevel warn proxy_balancer:debug
+<IfModule mod_headers.c>
+Header add Set-Cookie "ROUTEID=.%{BALANCER_WORKER_ROUTE}e; path=/" env=BALANCER_ROUTE_CHANGED
+</IfModule>
+<Proxy "balancer://mycluster">
+    BalancerMember "http://192.168.1.50:80" route=1
+    BalancerMember "http://192.168.1.51:80" route=2 \
+        loadfactor=2 timeout=5
+    ProxySet stickysession=ROUTEID
+</Proxy>
+<Location "/balancer-manager">
+    SetHandler balancer-manager
+</Location>
+ProxyPass        "/test" "balancer://mycluster"
+ProxyPassReverse "/test" "balancer://mycluster"
+)";
+
+TEST(ApacheConf, ReadsTheManualsRecipe) {
+  auto site = parse_apache_conf(kManualRecipe, "httpd.conf");
+  ASSERT_TRUE(site.ok()) << site.error().message;
+  EXPECT_EQ(site->listen, "127.0.0.1:8080");
+  EXPECT_TRUE(site->debug_log);
+  ASSERT_EQ(site->balancers.size(), 1u);
+  const auto& b = site->balancers[0];
+  EXPECT_EQ(b.name, "balancer://mycluster");
+  EXPECT_EQ(b.sticky.cookie_name, "ROUTEID");
+  ASSERT_EQ(b.members.size(), 2u);
+  EXPECT_EQ(b.members[1].host, "192.168.1.51");
+  EXPECT_EQ(b.members[1].route, "2");
+  EXPECT_EQ(b.members[1].lbfactor(), 200);
+  ASSERT_EQ(site->routes.size(), 1u);
+  EXPECT_EQ(site->routes[0].prefix, "/test");
+  EXPECT_EQ(site->routes[0].balancer_path, "/");
+  ASSERT_EQ(site->headers.size(), 1u);
+  EXPECT_EQ(site->headers[0].env, "BALANCER_ROUTE_CHANGED");
+  EXPECT_EQ(site->notes,
+            (std::vector<std::string>{
+                "httpd.conf:2: ServerRoot skipped (not part of the balancer)",
+                "httpd.conf:3: LoadModule skipped (not part of the balancer)",
+                "httpd.conf:6: <IfModule> read through: its condition or address is not evaluated",
+                "httpd.conf:11: BalancerMember: timeout is accepted but not modelled by the "
+                "reference balancer",
+                "httpd.conf:15: <Location> section skipped"}));
+}
+
+TEST(ApacheConf, ParametersOnProxyPassAndOutsideProxySections) {
+  auto site = parse_apache_conf(
+      "Listen 9000\n"
+      "BalancerMember balancer://c http://127.0.0.1:1 route=a status=+H\n"
+      "ProxySet balancer://c lbmethod=bybusyness\n"
+      "ProxyPass /static !\n"
+      "ProxyPass /app/ balancer://c/inner/ stickysession=JSESSIONID|jsessionid nofailover=On\n",
+      "c.conf");
+  ASSERT_TRUE(site.ok()) << site.error().message;
+  EXPECT_EQ(site->listen, "0.0.0.0:9000");
+  const auto& b = site->balancers[0];
+  EXPECT_EQ(b.lbmethod, LbMethod::kByBusyness);
+  EXPECT_TRUE(b.nofailover);
+  EXPECT_EQ(b.sticky.param_name, "jsessionid");
+  EXPECT_EQ(flag_letters(b.members[0].status), "H");
+  ASSERT_EQ(site->routes.size(), 2u);
+  EXPECT_EQ(site->routes[0].balancer, -1);
+  EXPECT_EQ(site->routes[1].balancer_path, "/inner/");
+}
+
+TEST(ApacheConf, UnknownBalancerParameterIsRejectedLikeHttpdWithAHint) {
+  auto r = parse_apache_conf(
+      "<Proxy balancer://c>\n  BalancerMember http://127.0.0.1:1\n  ProxySet failover=Off\n"
+      "</Proxy>\nProxyPass / balancer://c/\n",
+      "bad.conf");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message,
+            "bad.conf:3: ProxySet: unknown Balancer parameter 'failover' (did you mean "
+            "'nofailover'?)");
+}
+
+TEST(ApacheConf, OtherErrorsAreLocated) {
+  EXPECT_EQ(parse_apache_conf("<Proxy balancer://c>\nBalancerMember ftp://x\n</Proxy>\n", "a.conf")
+                .error()
+                .message,
+            "a.conf:2: BalancerMember: 'ftp://x' is not an http://host:port URL");
+  EXPECT_EQ(parse_apache_conf("<Proxy balancer://c>\nBalancerMember http://h:1 weight=2\n</Proxy>\n",
+                              "a.conf")
+                .error()
+                .message,
+            "a.conf:2: BalancerMember: http://h:1: unknown Worker parameter 'weight'");
+  EXPECT_EQ(parse_apache_conf("<Proxy balancer://c>\nBalancerMember http://h:1\n", "a.conf")
+                .error()
+                .message,
+            "a.conf:1: <Proxy> section is not closed");
+  EXPECT_EQ(parse_apache_conf("BalancerMember http://h:1\n", "a.conf").error().message,
+            "a.conf:1: BalancerMember: outside a <Proxy balancer://...> section it needs the "
+            "balancer's name first: BalancerMember balancer://NAME URL ...");
+  EXPECT_EQ(parse_apache_conf("Listen 80\n", "a.conf").error().message,
+            "a.conf: no ProxyPass maps a path to a balancer:// URL");
+}
+
+TEST(ApacheWords, QuotesAndEscapes) {
+  EXPECT_EQ(apache_words(R"(Header add Set-Cookie "a=b; path=/" env=X)"),
+            (std::vector<std::string>{"Header", "add", "Set-Cookie", "a=b; path=/", "env=X"}));
+  EXPECT_EQ(apache_words(R"(X 'single q' "esc \" q")"),
+            (std::vector<std::string>{"X", "single q", "esc \" q"}));
+}
+
+TEST(HeaderRules, ManualRecipeSetsTheCookieOnlyWhenTheRouteChanged) {
+  auto site = parse_apache_conf(kManualRecipe, "httpd.conf");
+  ASSERT_TRUE(site.ok());
+  net::Response changed;
+  apply_header_rules(site->headers,
+                     {{"BALANCER_WORKER_ROUTE", "2"}, {"BALANCER_ROUTE_CHANGED", "1"}}, changed);
+  EXPECT_EQ(changed[net::http::field::set_cookie], "ROUTEID=.2; path=/");
+  net::Response kept;
+  apply_header_rules(site->headers, {{"BALANCER_WORKER_ROUTE", "2"}}, kept);
+  EXPECT_EQ(kept.count(net::http::field::set_cookie), 0u);
+}
+
+TEST(HeaderRules, ExpansionOfUnsetVariablesAndPercent) {
+  EXPECT_EQ(expand_header_value("%{NOPE}e 100%% %{A}e", {{"A", "x"}}), "(null) 100% x");
+}
+
+}  // namespace
+}  // namespace sc
