@@ -6,6 +6,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -102,6 +105,32 @@ std::vector<int> children_of(int pid) {
     if (ppid == pid) out.push_back(std::stoi(name));
   }
   return out;
+}
+
+HttpAnswer http_get(std::uint16_t port, const std::string& target,
+                    const std::vector<std::string>& cookies) {
+  namespace http = boost::beast::http;
+  boost::asio::io_context ioc;
+  boost::beast::tcp_stream stream(ioc);
+  boost::system::error_code ec;
+  stream.expires_after(std::chrono::seconds(10));
+  stream.connect({boost::asio::ip::make_address("127.0.0.1"), port}, ec);
+  if (ec) return {};
+  http::request<http::empty_body> req{http::verb::get, target, 11};
+  req.set(http::field::host, "127.0.0.1");
+  req.set(http::field::connection, "close");
+  for (const auto& c : cookies)
+    if (!c.empty()) req.insert(http::field::cookie, c);
+  http::write(stream, req, ec);
+  boost::beast::flat_buffer buf;
+  http::response<http::string_body> res;
+  if (!ec) http::read(stream, buf, res, ec);
+  if (ec) return {};
+  HttpAnswer a{static_cast<int>(res.result_int()), std::string(res["X-Stickycheck-Backend"]), {},
+               res.body()};
+  for (auto [it, end] = res.equal_range(http::field::set_cookie); it != end; ++it)
+    a.set_cookies.emplace_back(it->value());
+  return a;
 }
 
 bool process_exists(int pid) {

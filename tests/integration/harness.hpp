@@ -1,6 +1,7 @@
 #pragma once
 // Runs the real stickycheck binary as a child with a deadline, capturing its output.
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -28,6 +29,20 @@ class CliProcess {
 
 CliResult run_cli(std::vector<std::string> args,
                   std::chrono::milliseconds deadline = std::chrono::seconds(60));
+
+// One HTTP/1.1 GET on a fresh connection to 127.0.0.1:port, each cookie its own Cookie header.
+struct HttpAnswer {
+  int status = 0;  // 0: no answer (connection refused or reset)
+  std::string backend;  // X-Stickycheck-Backend
+  std::vector<std::string> set_cookies;
+  std::string body;
+};
+HttpAnswer http_get(std::uint16_t port, const std::string& target,
+                    const std::vector<std::string>& cookies = {});
+inline HttpAnswer http_get(std::uint16_t port, const std::string& target,
+                           const std::string& cookie) {
+  return http_get(port, target, std::vector<std::string>{cookie});
+}
 
 // Direct children of `pid`, read from /proc.
 std::vector<int> children_of(int pid);

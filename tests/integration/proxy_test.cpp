@@ -1,10 +1,6 @@
 // The backend and the reference balancer as a user runs them by hand, over real HTTP.
 #include <gtest/gtest.h>
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
 
 #include "harness.hpp"
@@ -14,33 +10,6 @@ namespace sc::test {
 namespace {
 
 using namespace std::chrono_literals;
-namespace http = boost::beast::http;
-
-struct Answer {
-  int status = 0;
-  std::string backend;
-  std::vector<std::string> set_cookies;
-  std::string body;
-};
-
-Answer get(std::uint16_t port, const std::string& target, const std::string& cookie = "") {
-  boost::asio::io_context ioc;
-  boost::beast::tcp_stream stream(ioc);
-  stream.expires_after(10s);
-  stream.connect({boost::asio::ip::make_address("127.0.0.1"), port});
-  http::request<http::empty_body> req{http::verb::get, target, 11};
-  req.set(http::field::host, "127.0.0.1");
-  if (!cookie.empty()) req.set(http::field::cookie, cookie);
-  http::write(stream, req);
-  boost::beast::flat_buffer buf;
-  http::response<http::string_body> res;
-  http::read(stream, buf, res);
-  Answer a{static_cast<int>(res.result_int()), std::string(res["X-Stickycheck-Backend"]), {},
-           res.body()};
-  for (auto [it, end] = res.equal_range(http::field::set_cookie); it != end; ++it)
-    a.set_cookies.emplace_back(it->value());
-  return a;
-}
 
 struct Cluster {
   std::vector<std::unique_ptr<CliProcess>> procs;
@@ -67,15 +36,15 @@ TEST(ReferenceBalancer, StickyRouteCookieAndFailoverToALiveMember) {
           c.ports[3]);
 
   // The first choice (the dead member) fails to connect: marked in error, chosen again.
-  auto first = get(c.ports[3], "/");
+  auto first = http_get(c.ports[3], "/");
   EXPECT_EQ(first.status, 200);
   EXPECT_FALSE(first.backend.empty());
   for (int i = 0; i < 5; ++i) {
-    auto again = get(c.ports[3], "/", "BALANCEID=balancer.www2");
+    auto again = http_get(c.ports[3], "/", "BALANCEID=balancer.www2");
     EXPECT_EQ(again.backend, "www2");
   }
   // A route naming the dead member falls back to balancing (nofailover is off).
-  EXPECT_EQ(get(c.ports[3], "/", "BALANCEID=x.dead").status, 200);
+  EXPECT_EQ(http_get(c.ports[3], "/", "BALANCEID=x.dead").status, 200);
 }
 
 TEST(ReferenceBalancer, NofailoverAnswers503ForTheDeadMembersRoute) {
@@ -85,23 +54,23 @@ TEST(ReferenceBalancer, NofailoverAnswers503ForTheDeadMembersRoute) {
            "--member", "http://" + c.addr(1) + " route=www2", "--set", "stickysession=ROUTEID",
            "--set", "nofailover=On"},
           c.ports[2]);
-  EXPECT_EQ(get(c.ports[2], "/", "ROUTEID=.www2").status, 503);
-  EXPECT_EQ(get(c.ports[2], "/", "ROUTEID=.www1").backend, "www1");
+  EXPECT_EQ(http_get(c.ports[2], "/", "ROUTEID=.www2").status, 503);
+  EXPECT_EQ(http_get(c.ports[2], "/", "ROUTEID=.www1").backend, "www1");
   // The URL parameter is consulted first.
-  EXPECT_EQ(get(c.ports[2], "/?ROUTEID=.www1", "ROUTEID=.www2").backend, "www1");
+  EXPECT_EQ(http_get(c.ports[2], "/?ROUTEID=.www1", "ROUTEID=.www2").backend, "www1");
 }
 
 TEST(Backend, PhpLikeSessionsOverHttp) {
   Cluster c(1);
   c.start({"backend", "--name", "www1", "--listen", c.addr(0)}, c.ports[0]);
-  auto a = get(c.ports[0], "/login.php");
+  auto a = http_get(c.ports[0], "/login.php");
   ASSERT_EQ(a.set_cookies.size(), 1u);
   auto id = nlohmann::json::parse(a.body)["session_id"].get<std::string>();
   EXPECT_EQ(id.size(), 26u);
   EXPECT_EQ(id.find_first_not_of("0123456789abcdefghijklmnopqrstuv"), std::string::npos);
-  auto b = nlohmann::json::parse(get(c.ports[0], "/", "PHPSESSID=" + id).body);
+  auto b = nlohmann::json::parse(http_get(c.ports[0], "/", "PHPSESSID=" + id).body);
   EXPECT_EQ(b["hits"], 2);
-  auto lost = nlohmann::json::parse(get(c.ports[0], "/", "PHPSESSID=unknown").body);
+  auto lost = nlohmann::json::parse(http_get(c.ports[0], "/", "PHPSESSID=unknown").body);
   EXPECT_EQ(lost["session_lost"], true);
 }
 
