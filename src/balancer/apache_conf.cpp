@@ -63,7 +63,7 @@ struct Reader {
 
   static std::string balancer_path(const std::string& url) {
     auto slash = url.find('/', 11);
-    return slash == std::string::npos ? "/" : url.substr(slash);
+    return slash == std::string::npos ? "" : url.substr(slash);
   }
 
   Status balancer_param(const std::string& directive, BalancerConfig& b, const std::string& kv) {

@@ -158,7 +158,9 @@ asio::awaitable<net::Response> Proxy::handle(net::Request& req) {
       co_return net::text_response(http::status::service_unavailable, version,
                                    "Service Unavailable\n");
     const auto& member = core.members()[d.member].config;
-    upstream_req.target(member.path + rewritten + query);
+    std::string upstream_path = member.path + rewritten;
+    if (upstream_path.empty() || upstream_path[0] != '/') upstream_path.insert(0, "/");
+    upstream_req.target(upstream_path + query);
 
     boost::system::error_code ec;
     auto up = co_await acquire(route->balancer, d.member, ec);

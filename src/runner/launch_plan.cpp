@@ -51,6 +51,16 @@ LaunchPlan make_launch_plan(const Scenario& s, const std::string& self_exe,
   proxy.spec.exe = self_exe;
   proxy.spec.log_path = runtime_dir + "/proxy.log";
   proxy.spec.args = {"balancer", "--listen", fmt::format("127.0.0.1:{}", proxy.port)};
+  plan.proxy_url = fmt::format("http://127.0.0.1:{}", proxy.port);
+  if (!p.apache_conf.empty()) {
+    // The user's own configuration, its members pointed at the mock backends in order.
+    proxy.spec.args.insert(proxy.spec.args.end(), {"--apache-conf", p.apache_conf});
+    for (const auto& b : plan.backends)
+      proxy.spec.args.insert(proxy.spec.args.end(),
+                             {"--member-url", fmt::format("http://127.0.0.1:{}", b.port)});
+    if (p.debug_log) proxy.spec.args.push_back("--debug");
+    return plan;
+  }
   for (const auto& m : members) proxy.spec.args.insert(proxy.spec.args.end(), {"--member", m});
   auto set = [&](const std::string& kv) { proxy.spec.args.insert(proxy.spec.args.end(), {"--set", kv}); };
   if (!p.stickysession.empty()) set("stickysession=" + p.stickysession);
@@ -60,7 +70,6 @@ LaunchPlan make_launch_plan(const Scenario& s, const std::string& self_exe,
   if (p.maxattempts >= 0) set(fmt::format("maxattempts={}", p.maxattempts));
   set("lbmethod=" + p.lbmethod);
   if (p.debug_log) proxy.spec.args.push_back("--debug");
-  plan.proxy_url = fmt::format("http://127.0.0.1:{}", proxy.port);
   return plan;
 }
 

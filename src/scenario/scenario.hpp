@@ -11,10 +11,14 @@ namespace sc {
 struct BackendSpec {
   BackendOptions options;  // name, route, cookies, id style, strict mode
   double weight = 1;       // the member's loadfactor (1..100)
+  bool route_given = false;  // the scenario set the route (else: the name, or the apache_conf's)
 };
 
 struct ProxySpec {
   std::string type = "reference";
+  // An Apache httpd configuration the reference balancer reads instead of the keys below;
+  // its BalancerMembers, in order, are pointed at the scenario's backends.
+  std::string apache_conf;
   std::string stickysession;  // NAME or COOKIE|param; empty: not sticky
   std::string stickysessionsep = ".";
   bool scolonpathdelim = false;

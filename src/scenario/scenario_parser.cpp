@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "balancer/apache_conf.hpp"
 #include "scenario/node_reader.hpp"
 
 namespace sc {
@@ -18,7 +19,7 @@ const std::vector<std::string> kTopKeys = {"name",    "description", "backend_de
 const std::vector<std::string> kBackendOptionKeys = {"session_cookie", "id_style",
                                                      "id_separator",   "route_cookie",
                                                      "route_cookie_when", "strict"};
-const std::vector<std::string> kProxyKeys = {"type",        "stickysession", "stickysessionsep",
+const std::vector<std::string> kProxyKeys = {"type", "apache_conf", "stickysession", "stickysessionsep",
                                              "scolonpathdelim", "nofailover", "lbmethod",
                                              "maxattempts", "debug_log"};
 const std::vector<std::string> kTrafficKeys = {"sessions", "requests_per_session", "concurrency",
@@ -100,6 +101,7 @@ void read_backends(NodeReader& r, const YAML::Node& root, Scenario& s) {
       r.error(n["name"].Mark(), path + ".name",
               fmt::format("duplicate backend name '{}'", b.options.name));
     r.read_string(n, "route", path, b.options.route);
+    b.route_given = !b.options.route.empty();
     if (b.options.route.empty()) b.options.route = b.options.name;
     r.read_double(n, "weight", path, 1, 100, b.weight);
     s.backends.push_back(std::move(b));
@@ -124,6 +126,51 @@ void read_proxy(NodeReader& r, const YAML::Node& root, Scenario& s) {
   r.read_choice(n, "lbmethod", "proxy", {"byrequests"}, p.lbmethod);
   r.read_int(n, "maxattempts", "proxy", 0, 100, p.maxattempts);
   r.read_bool(n, "debug_log", "proxy", p.debug_log);
+  r.read_string(n, "apache_conf", "proxy", p.apache_conf);
+  if (!p.apache_conf.empty()) {
+    for (const char* key : {"stickysession", "stickysessionsep", "scolonpathdelim", "nofailover",
+                            "lbmethod", "maxattempts"})
+      if (n[key])
+        r.error(n[key].Mark(), std::string("proxy.") + key,
+                "not allowed with apache_conf: the configuration file sets it");
+  }
+}
+
+// With proxy.apache_conf, the file must parse and have one BalancerMember per backend; the
+// backends take the members' routes, and the diagnosis watches the first balancer's cookie.
+void read_apache_conf(NodeReader& r, const YAML::Node& root, Scenario& s) {
+  auto& p = s.proxy;
+  if (p.apache_conf.empty()) return;
+  const YAML::Node at = root["proxy"]["apache_conf"];
+  auto site = load_apache_conf(p.apache_conf);
+  if (!site) {
+    r.error(at.Mark(), "proxy.apache_conf", site.error().message);
+    return;
+  }
+  std::vector<const MemberConfig*> members;
+  for (const auto& b : site->balancers)
+    for (const auto& m : b.members) members.push_back(&m);
+  if (members.size() != s.backends.size()) {
+    r.error(at.Mark(), "proxy.apache_conf",
+            fmt::format("{} declares {} BalancerMembers, but the scenario has {} backends; they "
+                        "are paired in order",
+                        p.apache_conf, members.size(), s.backends.size()));
+    return;
+  }
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    auto& b = s.backends[i];
+    if (!b.route_given && !members[i]->route.empty()) b.options.route = members[i]->route;
+  }
+  const auto& first = site->balancers.front();
+  p.stickysession = first.sticky.cookie_name;
+  p.stickysessionsep = first.sticky.separator ? std::string(1, first.sticky.separator) : "Off";
+  bool mapped = false;
+  for (const auto& route : site->routes)
+    mapped = mapped || (route.balancer >= 0 && s.traffic.path.rfind(route.prefix, 0) == 0);
+  if (!mapped)
+    r.error(at.Mark(), "proxy.apache_conf",
+            fmt::format("no ProxyPass in {} maps traffic.path '{}' to a balancer", p.apache_conf,
+                        s.traffic.path));
 }
 
 void read_traffic(NodeReader& r, const YAML::Node& root, Scenario& s) {
@@ -184,6 +231,7 @@ Result<Scenario> parse_scenario_text(std::string_view text, const std::string& f
   read_proxy(r, root, s);
   read_traffic(r, root, s);
   read_expect(r, root, s);
+  if (r.errors().empty()) read_apache_conf(r, root, s);
   if (!r.errors().empty()) {
     std::string all;
     for (const auto& e : r.errors()) all += (all.empty() ? "" : "\n") + e;

@@ -33,7 +33,12 @@ TEST(RunCommand, ShippedScenariosGiveTheirVerdicts) {
   auto report = nlohmann::json::parse(read_file(json));
   EXPECT_EQ(report["schema_version"], 1);
   EXPECT_EQ(report["exit_code"], 0);
-  ASSERT_GE(report["scenarios"].size(), 3u);
+  ASSERT_GE(report["scenarios"].size(), 4u);
+
+  const auto& recipe = scenario_named(report, "apache-manual-routeid-recipe");
+  EXPECT_EQ(recipe["verdict"], "pass");
+  EXPECT_EQ(recipe["metrics"]["sticky_sessions"], 200);
+  EXPECT_EQ(recipe["metrics"]["sticky_cookie"]["examples"], nlohmann::json({".1", ".2"}));
 
   const auto& php = scenario_named(report, "seed-phpsessid-no-route");
   EXPECT_EQ(php["verdict"], "pass");
@@ -66,7 +71,7 @@ TEST(RunCommand, ShippedScenariosGiveTheirVerdicts) {
   EXPECT_EQ(weighted["statistics"]["distribution"]["df"], 2);
 
   EXPECT_NE(r.out.find("PASS  seed-balanceid-route-cookie"), std::string::npos);
-  EXPECT_NE(r.out.find("3 scenarios: 3 pass, 0 fail, 0 error"), std::string::npos);
+  EXPECT_NE(r.out.find("4 scenarios: 4 pass, 0 fail, 0 error"), std::string::npos);
 }
 
 TEST(RunCommand, AffinityExpectedButImpossibleFailsWithExitOneAndTheCause) {
@@ -96,6 +101,15 @@ TEST(RunCommand, BrokenScenarioIsExitTwoWithLocatedErrorsAndNothingStarted) {
             "number from 1 to 10000000, got 'lots'\n");
   EXPECT_EQ(r.out, "");  // no scenario ran, not even the valid one
   EXPECT_FALSE(std::filesystem::exists(json));
+}
+
+TEST(RunCommand, ApacheConfigErrorsAreLocatedInBothFiles) {
+  auto r = run_cli({"run", "fixtures/scenarios/apache-conf-typo.yaml"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err,
+            "fixtures/scenarios/apache-conf-typo.yaml:6:16: proxy.apache_conf: "
+            "fixtures/apache/failover-off-typo.conf:5: ProxySet: unknown Balancer parameter "
+            "'failover' (did you mean 'nofailover'?)\n");
 }
 
 TEST(RunCommand, MissingScenarioAndBadOptionsAreExitTwo) {

@@ -44,7 +44,7 @@ TEST(ApacheConf, ReadsTheManualsRecipe) {
   EXPECT_EQ(b.members[1].lbfactor(), 200);
   ASSERT_EQ(site->routes.size(), 1u);
   EXPECT_EQ(site->routes[0].prefix, "/test");
-  EXPECT_EQ(site->routes[0].balancer_path, "/");
+  EXPECT_EQ(site->routes[0].balancer_path, "");  // "balancer://mycluster" has no path
   ASSERT_EQ(site->headers.size(), 1u);
   EXPECT_EQ(site->headers[0].env, "BALANCER_ROUTE_CHANGED");
   EXPECT_EQ(site->notes,
