@@ -182,9 +182,12 @@ asio::awaitable<net::Response> Proxy::handle(net::Request& req) {
       if (up) res = co_await exchange(*up, upstream_req, ec);
     }
     if (ec || !up) {
-      log(fmt::format("AH01102: error reading status line from remote server {}:{}",
-                      member.host, member.port));
+      log(fmt::format("AH01102: error reading status line from remote server {}:{}: {}",
+                      member.host, member.port, ec.message()));
       core.finished(d.member, body_bytes, 0);
+      // Like mod_proxy_http: a timeout is 504, any other broken answer 502.
+      if (ec == beast::error::timeout)
+        co_return net::text_response(http::status::gateway_timeout, version, "Gateway Timeout\n");
       co_return net::text_response(http::status::bad_gateway, version, "Proxy Error\n");
     }
     core.finished(d.member, body_bytes, static_cast<long long>(res.body().size()));

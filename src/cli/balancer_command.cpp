@@ -19,6 +19,9 @@ struct BalancerArgs {
   std::vector<std::string> params;
   std::vector<std::string> member_urls;  // replace the members' addresses, in order
   bool debug = false;
+  long client_timeout_ms = 30000;
+  long backend_timeout_ms = 30000;
+  long connect_timeout_ms = 3000;
 };
 
 Result<SiteConfig> site_from_args(const BalancerArgs& a) {
@@ -90,11 +93,16 @@ int run_balancer(const BalancerArgs& a) {
   boost::asio::io_context ioc(1);
   ProxyOptions options;
   options.debug_log = a.debug || site->debug_log;
+  options.response_timeout = std::chrono::milliseconds(a.backend_timeout_ms);
+  options.connect_timeout = std::chrono::milliseconds(a.connect_timeout_ms);
+  net::ServerOptions server_options;
+  server_options.read_timeout = std::chrono::milliseconds(a.client_timeout_ms);
+  server_options.write_timeout = std::chrono::milliseconds(a.client_timeout_ms);
   Proxy proxy(ioc, std::move(*site), options, [](const std::string& line) {
     fmt::print(stderr, "{}\n", line);
   });
   net::HttpServer server(
-      ioc, [&proxy](net::Request& req) { return proxy.handle(req); }, net::ServerOptions{});
+      ioc, [&proxy](net::Request& req) { return proxy.handle(req); }, server_options);
   if (auto st = server.listen(*ep); !st) {
     fmt::print(stderr, "stickycheck balancer: {}\n", st.error().message);
     return kExitCannotRun;
@@ -129,6 +137,19 @@ Runner add_balancer_command(CLI::App& app) {
   cmd->add_option("--member-url", args->member_urls,
                   "Replace the address of the members, in configuration order (repeat once per "
                   "member)");
+  cmd->add_option("--client-timeout", args->client_timeout_ms,
+                  "Milliseconds a client may take to send a request (idle keep-alive included) "
+                  "or to take the answer")
+      ->check(CLI::Range(1L, 3600000L))
+      ->capture_default_str();
+  cmd->add_option("--backend-timeout", args->backend_timeout_ms,
+                  "Milliseconds a member may take to answer (then 504), like ProxyTimeout")
+      ->check(CLI::Range(1L, 3600000L))
+      ->capture_default_str();
+  cmd->add_option("--connect-timeout", args->connect_timeout_ms,
+                  "Milliseconds to connect to a member before it counts as failed")
+      ->check(CLI::Range(1L, 600000L))
+      ->capture_default_str();
   cmd->add_flag("-d,--debug", args->debug,
                 "Log each decision in httpd's words (LogLevel proxy_balancer:debug)");
   return [args] { return run_balancer(*args); };

@@ -75,6 +75,19 @@ std::optional<http::status> status_for_parse_error(const boost::system::error_co
   return http::status::bad_request;
 }
 
+// RFC 9112 6.1: a request transfer coding other than a final "chunked" cannot be framed
+// safely (400), and codings besides chunked are not implemented here (501).
+std::optional<http::status> check_transfer_encoding(const net::Request& req) {
+  auto it = req.find(http::field::transfer_encoding);
+  if (it == req.end()) return std::nullopt;
+  std::string te;
+  for (char c : it->value())
+    if (c != ' ' && c != '\t') te.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  if (te == "chunked") return std::nullopt;
+  bool chunked_last = std::string_view(te).ends_with(",chunked");
+  return chunked_last ? http::status::not_implemented : http::status::bad_request;
+}
+
 }  // namespace
 
 asio::awaitable<void> HttpServer::serve(tcp::socket socket) {
@@ -97,6 +110,13 @@ asio::awaitable<void> HttpServer::serve(tcp::socket socket) {
       break;
     }
     Request req = parser.release();
+    if (auto bad = check_transfer_encoding(req)) {
+      auto res = text_response(*bad, req.version(), "unsupported Transfer-Encoding\n");
+      res.keep_alive(false);
+      stream.expires_after(options_.write_timeout);
+      co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+      break;
+    }
     bool keep_alive = req.keep_alive();
     Response res = co_await handler_(req);
     res.keep_alive(keep_alive && res.keep_alive());
