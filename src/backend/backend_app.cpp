@@ -102,7 +102,8 @@ net::Response BackendApp::handle(const net::Request& req) {
     auto& echoed = body["cookies"] = nlohmann::json::array();
     for (const auto& c : cookies) echoed.push_back({{"name", c.name}, {"value", c.value}});
   }
-  res.body() = body.dump() + "\n";
+  // Clients may send any bytes in cookies and paths: invalid UTF-8 is replaced, not thrown.
+  res.body() = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   res.prepare_payload();
   if (req.method() == http::verb::head) {
     // Same headers as GET, Content-Length included, but no body.

@@ -203,12 +203,13 @@ Result<SiteConfig> parse_apache_conf(std::string_view text, const std::string& f
       std::string body(t.substr(closing ? 2 : 1));
       if (!body.empty() && body.back() == '>') body.pop_back();
       auto words = apache_words(body);
-      std::string name = words.empty() ? "" : lower(words[0]);
+      const std::string tag = words.empty() ? "" : words[0];  // "</>" has no name
+      std::string name = lower(tag);
       if (skip_depth > 0) {
         if (!closing) ++skip_depth;
         else if (--skip_depth == 0 && name != lower(skip_name))
-          return r.error("</" + words[0] + ">", "closes <" + skip_name + "> opened on line " +
-                                                    std::to_string(skip_line));
+          return r.error("</" + tag + ">", "closes <" + skip_name + "> opened on line " +
+                                                std::to_string(skip_line));
         continue;
       }
       if (closing) {
@@ -217,8 +218,7 @@ Result<SiteConfig> parse_apache_conf(std::string_view text, const std::string& f
         } else if (!open.empty() && lower(open.back().first) == name) {
           open.pop_back();
         } else {
-          return r.error("</" + (words.empty() ? std::string() : words[0]) + ">",
-                         "closes a section that is not open");
+          return r.error("</" + tag + ">", "closes a section that is not open");
         }
         continue;
       }
@@ -227,18 +227,19 @@ Result<SiteConfig> parse_apache_conf(std::string_view text, const std::string& f
         proxy_balancer = r.balancer_index(words[1]);
         proxy_open_line = number;
       } else if (name == "ifmodule" || name == "virtualhost" || name == "ifdefine") {
-        r.note(fmt::format("<{}> read through: its condition or address is not evaluated", words[0]));
-        open.push_back({words[0], number});
+        r.note(fmt::format("<{}> read through: its condition or address is not evaluated", tag));
+        open.push_back({tag, number});
       } else {
-        r.note(fmt::format("<{}> section skipped", words.empty() ? "?" : words[0]));
+        r.note(fmt::format("<{}> section skipped", tag));
         skip_depth = 1;
-        skip_name = words.empty() ? "" : words[0];
+        skip_name = tag;
         skip_line = number;
       }
       continue;
     }
     if (skip_depth > 0) continue;
     auto w = apache_words(t);
+    if (w.empty()) continue;
     const std::string d = lower(w[0]);
     if (d == "balancermember") {
       if (proxy_balancer >= 0) {

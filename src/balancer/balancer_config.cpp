@@ -18,7 +18,9 @@ bool parse_on_off(std::string_view v, bool& out) {
   return true;
 }
 
-unsigned flag_for(char c) {
+}  // namespace
+
+unsigned flag_for_letter(char c) {
   switch (std::toupper(static_cast<unsigned char>(c))) {
     case 'D': return kFlagDisabled;
     case 'S': return kFlagStopped;
@@ -31,12 +33,10 @@ unsigned flag_for(char c) {
   return 0;
 }
 
-}  // namespace
-
 std::string flag_letters(unsigned flags) {
   std::string out;
   for (char c : std::string_view("DSENHRI"))
-    if (flags & flag_for(c)) out.push_back(c);
+    if (flags & flag_for_letter(c)) out.push_back(c);
   return out;
 }
 
@@ -78,7 +78,7 @@ Status apply_member_param(MemberConfig& m, std::string_view key, std::string_vie
         if (++i >= value.size()) break;
         c = value[i];
       }
-      unsigned f = flag_for(c);
+      unsigned f = flag_for_letter(c);
       if (!f) return Error{"Unknown status parameter option"};
       m.status = set ? (m.status | f) : (m.status & ~f);
     }

@@ -22,6 +22,8 @@ enum MemberFlag : unsigned {
 };
 // "DE" style letters for a flag set, in httpd's order; "" when none.
 std::string flag_letters(unsigned flags);
+// The flag of one letter (either case), 0 for an unknown letter.
+unsigned flag_for_letter(char letter);
 
 struct MemberConfig {
   std::string url;  // e.g. http://127.0.0.1:8081

@@ -6,6 +6,8 @@
 #include <boost/beast/http.hpp>
 #include <fmt/format.h>
 
+#include "balancer/manager.hpp"
+#include "balancer/request_view.hpp"
 #include "util/text.hpp"
 
 namespace sc {
@@ -24,16 +26,6 @@ void strip_hop_by_hop(http::fields& f) {
                      http::field::proxy_connection, http::field::te, http::field::trailer,
                      http::field::upgrade, http::field::transfer_encoding})
     f.erase(field);
-}
-
-std::string merged_cookie_header(const net::Request& req) {
-  // httpd merges repeated request headers with ", " when it reads them.
-  std::string merged;
-  for (auto [it, end] = req.equal_range(http::field::cookie); it != end; ++it) {
-    if (!merged.empty()) merged += ", ";
-    merged += it->value();
-  }
-  return merged;
 }
 
 EnvVars balancer_env(const BalancerCore& core, const Decision& d) {
@@ -128,6 +120,7 @@ asio::awaitable<net::Response> Proxy::handle(net::Request& req) {
   const auto q = target.find('?');
   const std::string path = target.substr(0, q);
   const std::string query = q == std::string::npos ? "" : target.substr(q);
+  if (path == kManagerPath) co_return handle_manager(cores_, req);
 
   // ProxyPass: the first matching prefix, in configuration order.
   const ProxyRoute* route = nullptr;

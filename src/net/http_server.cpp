@@ -9,20 +9,13 @@
 #include <fmt/format.h>
 
 #include "net/endpoint.hpp"
+#include "net/request_checks.hpp"
 
 namespace sc::net {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 using asio::ip::tcp;
-
-Response text_response(http::status status, unsigned version, std::string body) {
-  Response res{status, version};
-  res.set(http::field::content_type, "text/plain");
-  res.body() = std::move(body);
-  res.prepare_payload();
-  return res;
-}
 
 HttpServer::HttpServer(asio::io_context& ioc, AsyncHandler handler, ServerOptions options)
     : ioc_(ioc), handler_(std::move(handler)), options_(options), acceptor_(ioc) {}
@@ -73,19 +66,6 @@ std::optional<http::status> status_for_parse_error(const boost::system::error_co
   if (ec == http::error::header_limit) return http::status::request_header_fields_too_large;
   if (ec == http::error::body_limit) return http::status::payload_too_large;
   return http::status::bad_request;
-}
-
-// RFC 9112 6.1: a request transfer coding other than a final "chunked" cannot be framed
-// safely (400), and codings besides chunked are not implemented here (501).
-std::optional<http::status> check_transfer_encoding(const net::Request& req) {
-  auto it = req.find(http::field::transfer_encoding);
-  if (it == req.end()) return std::nullopt;
-  std::string te;
-  for (char c : it->value())
-    if (c != ' ' && c != '\t') te.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  if (te == "chunked") return std::nullopt;
-  bool chunked_last = std::string_view(te).ends_with(",chunked");
-  return chunked_last ? http::status::not_implemented : http::status::bad_request;
 }
 
 }  // namespace

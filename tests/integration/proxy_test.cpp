@@ -1,6 +1,9 @@
 // The backend and the reference balancer as a user runs them by hand, over real HTTP.
 #include <gtest/gtest.h>
 
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
 
 #include "harness.hpp"
@@ -60,6 +63,31 @@ TEST(ReferenceBalancer, NofailoverAnswers503ForTheDeadMembersRoute) {
   EXPECT_EQ(http_get(c.ports[2], "/?ROUTEID=.www1", "ROUTEID=.www2").backend, "www1");
 }
 
+TEST(ReferenceBalancer, ManagerDrainsAMemberAtRunTime) {
+  Cluster c(3);
+  for (int i : {0, 1})
+    c.start({"backend", "--name", i ? "www2" : "www1", "--listen", c.addr(i)}, c.ports[i]);
+  c.start({"balancer", "--listen", c.addr(2), "--member", "http://" + c.addr(0) + " route=www1",
+           "--member", "http://" + c.addr(1) + " route=www2", "--set", "stickysession=BALANCEID"},
+          c.ports[2]);
+  auto state = nlohmann::json::parse(http_get(c.ports[2], "/.stickycheck/balancer-manager").body);
+  EXPECT_EQ(state["balancers"][0]["members"].size(), 2u);
+  // POST through a raw request: drain www1.
+  boost::asio::io_context ioc;
+  boost::beast::tcp_stream s(ioc);
+  s.connect({boost::asio::ip::make_address("127.0.0.1"), c.ports[2]});
+  boost::beast::http::request<boost::beast::http::empty_body> post{
+      boost::beast::http::verb::post, "/.stickycheck/balancer-manager?w=www1&set=N", 11};
+  post.set(boost::beast::http::field::host, "x");
+  boost::beast::http::write(s, post);
+  boost::beast::flat_buffer buf;
+  boost::beast::http::response<boost::beast::http::string_body> res;
+  boost::beast::http::read(s, buf, res);
+  EXPECT_EQ(res.result_int(), 200u) << res.body();
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(http_get(c.ports[2], "/").backend, "www2");
+  EXPECT_EQ(http_get(c.ports[2], "/", "BALANCEID=x.www1").backend, "www1");
+}
+
 TEST(Backend, PhpLikeSessionsOverHttp) {
   Cluster c(1);
   c.start({"backend", "--name", "www1", "--listen", c.addr(0)}, c.ports[0]);
@@ -72,6 +100,10 @@ TEST(Backend, PhpLikeSessionsOverHttp) {
   EXPECT_EQ(b["hits"], 2);
   auto lost = nlohmann::json::parse(http_get(c.ports[0], "/", "PHPSESSID=unknown").body);
   EXPECT_EQ(lost["session_lost"], true);
+  // Invalid UTF-8 from a client once ended the backend process (found by fuzzing).
+  EXPECT_EQ(http_get(c.ports[0], "/x\xbf", "PHPSESSID=\xbf\xff").status, 200);
+  EXPECT_TRUE(process_exists(c.procs[0]->pid()));
+  EXPECT_EQ(http_get(c.ports[0], "/").status, 200);
 }
 
 }  // namespace

@@ -109,6 +109,14 @@ TEST(ApacheConf, OtherErrorsAreLocated) {
             "a.conf: no ProxyPass maps a path to a balancer:// URL");
 }
 
+// Found by fuzz_apache_conf: a nameless closing tag read an empty word list.
+TEST(ApacheConf, NamelessClosingTagIsAnErrorNotACrash) {
+  EXPECT_EQ(parse_apache_conf("<Location /x>\n</>\n", "a.conf").error().message,
+            "a.conf:2: </>: closes <Location> opened on line 1");
+  EXPECT_EQ(parse_apache_conf("</>\n", "a.conf").error().message,
+            "a.conf:1: </>: closes a section that is not open");
+}
+
 TEST(ApacheWords, QuotesAndEscapes) {
   EXPECT_EQ(apache_words(R"(Header add Set-Cookie "a=b; path=/" env=X)"),
             (std::vector<std::string>{"Header", "add", "Set-Cookie", "a=b; path=/", "env=X"}));

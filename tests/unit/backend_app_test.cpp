@@ -121,6 +121,18 @@ TEST(BackendApp, SuffixIdStyleCarriesTheRoute) {
   EXPECT_EQ(body(res)["session_id"], "0123456789abcdefghijklmnop.node2");
 }
 
+// Found by fuzz_http_request: one invalid UTF-8 byte in a cookie made dump() throw, which
+// ended the whole backend process.
+TEST(BackendApp, InvalidUtf8InCookiesAndPathIsEchoedNotFatal) {
+  BackendApp app(options("www1"), counter());
+  auto res = app.handle(get("/caf\xbf", "PHPSESSID=\xbf\xff; x=\xc3"));
+  EXPECT_EQ(res.result(), http::status::ok);
+  auto b = body(res);
+  EXPECT_EQ(b["session_lost"], true);
+  EXPECT_EQ(b["cookies"][0]["value"], "\xef\xbf\xbd\xef\xbf\xbd");  // U+FFFD twice
+  EXPECT_EQ(b["path"], "/caf\xef\xbf\xbd");
+}
+
 TEST(BackendApp, HealthEndpointTouchesNoSession) {
   BackendApp app(options("www1"), counter());
   auto res = app.handle(get(kHealthPath));

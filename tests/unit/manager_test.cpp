@@ -1,0 +1,67 @@
+// The balancer-manager endpoint as a pure function over the balancers.
+#include "balancer/manager.hpp"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+namespace sc {
+namespace {
+
+namespace http = net::http;
+
+std::vector<BalancerCore> cluster() {
+  BalancerConfig c;
+  c.name = "balancer://app";
+  c.members.push_back(*parse_member("http://127.0.0.1:1 route=www1"));
+  c.members.push_back(*parse_member("http://127.0.0.1:2 route=www2 status=+H"));
+  EXPECT_TRUE(apply_balancer_param(c, "stickysession=BALANCEID").ok());
+  return {BalancerCore(c)};
+}
+
+net::Response call(std::vector<BalancerCore>& b, http::verb verb, const std::string& target) {
+  return handle_manager(b, net::Request{verb, target, 11});
+}
+
+TEST(Manager, GetShowsEveryMember) {
+  auto b = cluster();
+  b[0].choose("/", "", {});
+  auto res = call(b, http::verb::get, std::string(kManagerPath));
+  ASSERT_EQ(res.result(), http::status::ok);
+  auto j = nlohmann::json::parse(res.body());
+  const auto& bal = j["balancers"][0];
+  EXPECT_EQ(bal["name"], "balancer://app");
+  EXPECT_EQ(bal["stickysession"], "BALANCEID");
+  EXPECT_EQ(bal["members"][0]["status"], "Ok");
+  EXPECT_EQ(bal["members"][0]["elected"], 1);
+  EXPECT_EQ(bal["members"][0]["busy"], 1);
+  EXPECT_EQ(bal["members"][1]["status"], "H");
+}
+
+TEST(Manager, PostDrainsAMemberByRouteAndItTakesNoNewSessions) {
+  auto b = cluster();
+  auto res = call(b, http::verb::post, std::string(kManagerPath) + "?w=www1&set=N");
+  ASSERT_EQ(res.result(), http::status::ok) << res.body();
+  EXPECT_EQ(nlohmann::json::parse(res.body())["balancers"][0]["members"][0]["status"], "N");
+  EXPECT_EQ(b[0].choose("/", "", {}).member, 1);                  // new: the standby
+  EXPECT_EQ(b[0].choose("/", "BALANCEID=x.www1", {}).member, 0);  // sticky: stays
+  call(b, http::verb::post, std::string(kManagerPath) + "?b=app&w=http://127.0.0.1:1&clear=n");
+  EXPECT_EQ(b[0].choose("/", "", {}).member, 0);
+}
+
+TEST(Manager, ErrorsSayWhatIsWrong) {
+  auto b = cluster();
+  auto msg = [&](http::verb v, const std::string& q) {
+    auto res = call(b, v, std::string(kManagerPath) + q);
+    return std::to_string(res.result_int()) + " " +
+           nlohmann::json::parse(res.body())["error"].get<std::string>();
+  };
+  EXPECT_EQ(msg(http::verb::post, "?w=www9&set=D"), "400 no member 'www9'");
+  EXPECT_EQ(msg(http::verb::post, "?w=www1&set=X"), "400 flags are letters of D S E N H R I");
+  EXPECT_EQ(msg(http::verb::post, "?b=other&w=www1"), "400 no balancer 'other'");
+  EXPECT_EQ(msg(http::verb::post, "?colour=red"), "400 unknown parameter 'colour'");
+  EXPECT_EQ(msg(http::verb::delete_, ""), "405 use GET to read or POST to change");
+}
+
+}  // namespace
+}  // namespace sc
