@@ -91,8 +91,9 @@ TEST(ScenarioParser, UnknownKeyWithDidYouMean) {
 
 TEST(ScenarioParser, UnknownKeyWithoutCloseMatchListsTheKeys) {
   EXPECT_EQ(error_of(std::string(kMinimal) + "proxy:\n  colour: red\n"),
-            "s.yaml:6:3: proxy.colour: unknown key; expected one of type, stickysession, "
-            "stickysessionsep, scolonpathdelim, nofailover, lbmethod, maxattempts or debug_log");
+            "s.yaml:6:3: proxy.colour: unknown key; expected one of type, apache_conf, "
+            "stickysession, stickysessionsep, scolonpathdelim, nofailover, lbmethod, maxattempts "
+            "or debug_log");
 }
 
 TEST(ScenarioParser, WrongTypeNamesWhatWasExpected) {
