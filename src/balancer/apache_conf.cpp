@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
-#include <sstream>
 
 #include "util/text.hpp"
 
@@ -11,11 +9,7 @@ namespace sc {
 
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out;
-  for (char c : s) out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  return out;
-}
+std::string lower(std::string_view s) { return to_lower(s); }
 
 // Balancer parameters httpd knows that the reference balancer does not model.
 bool unmodelled_balancer_param(const std::string& key) {
@@ -315,11 +309,9 @@ Result<SiteConfig> parse_apache_conf(std::string_view text, const std::string& f
 }
 
 Result<SiteConfig> load_apache_conf(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{fmt::format("{}: cannot read the Apache configuration", path)};
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_apache_conf(text.str(), path);
+  auto text = read_text_file(path);
+  if (!text) return Error{fmt::format("{}: cannot read the Apache configuration", path)};
+  return parse_apache_conf(*text, path);
 }
 
 }  // namespace sc

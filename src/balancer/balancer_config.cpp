@@ -10,8 +10,7 @@ namespace sc {
 namespace {
 
 bool parse_on_off(std::string_view v, bool& out) {
-  std::string lower;
-  for (char c : v) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  const std::string lower = to_lower(v);
   if (lower == "on") out = true;
   else if (lower == "off") out = false;
   else return false;
@@ -50,8 +49,7 @@ const char* to_string(LbMethod m) {
 }
 
 Status apply_member_param(MemberConfig& m, std::string_view key, std::string_view value) {
-  std::string k;
-  for (char c : key) k.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  const std::string k = to_lower(key);
   if (k == "route") {
     m.route = std::string(value);
   } else if (k == "redirect") {
@@ -117,9 +115,7 @@ Status apply_balancer_param(BalancerConfig& config, std::string_view kv) {
   auto eq = kv.find('=');
   if (eq == std::string_view::npos)
     return Error{fmt::format("invalid balancer parameter '{}', expected key=value", kv)};
-  std::string key;
-  for (char c : kv.substr(0, eq))
-    key.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  const std::string key = to_lower(kv.substr(0, eq));
   auto value = kv.substr(eq + 1);
   if (key == "stickysession") {
     auto sep = config.sticky.separator;

@@ -2,12 +2,11 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "balancer/apache_conf.hpp"
 #include "scenario/node_reader.hpp"
+#include "util/text.hpp"
 
 namespace sc {
 
@@ -241,11 +240,9 @@ Result<Scenario> parse_scenario_text(std::string_view text, const std::string& f
 }
 
 Result<Scenario> load_scenario_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{fmt::format("{}: cannot read the scenario file", path)};
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_scenario_text(text.str(), path);
+  auto text = read_text_file(path);
+  if (!text) return Error{fmt::format("{}: cannot read the scenario file", path)};
+  return parse_scenario_text(*text, path);
 }
 
 }  // namespace sc

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 
 namespace sc {
 
@@ -10,6 +12,21 @@ std::string_view trim(std::string_view s) {
   while (!s.empty() && is_c_space(s.front())) s.remove_prefix(1);
   while (!s.empty() && is_c_space(s.back())) s.remove_suffix(1);
   return s;
+}
+
+std::string to_lower(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  return out;
+}
+
+std::optional<std::string> read_text_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 std::vector<std::string_view> split(std::string_view s, char sep) {

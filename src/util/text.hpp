@@ -1,4 +1,5 @@
 #pragma once
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,6 +12,9 @@ inline bool is_c_space(char c) {
 }
 
 std::string_view trim(std::string_view s);
+std::string to_lower(std::string_view s);  // ASCII only, as httpd compares names
+// The whole file as bytes; nullopt when it cannot be read.
+std::optional<std::string> read_text_file(const std::string& path);
 std::vector<std::string_view> split(std::string_view s, char sep);
 bool parse_int(std::string_view s, long long& out);
 bool parse_double(std::string_view s, double& out);
