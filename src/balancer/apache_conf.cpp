@@ -9,8 +9,6 @@ namespace sc {
 
 namespace {
 
-std::string lower(std::string_view s) { return to_lower(s); }
-
 // Balancer parameters httpd knows that the reference balancer does not model.
 bool unmodelled_balancer_param(const std::string& key) {
   return key == "timeout" || key == "growth" || key == "failonstatus" ||
@@ -46,14 +44,14 @@ struct Reader {
     auto slash = name.find('/', 11);
     if (slash != std::string::npos) name = name.substr(0, slash);
     for (std::size_t i = 0; i < site.balancers.size(); ++i)
-      if (lower(site.balancers[i].name) == lower(name)) return static_cast<int>(i);
+      if (to_lower(site.balancers[i].name) == to_lower(name)) return static_cast<int>(i);
     BalancerConfig b;
     b.name = name;
     site.balancers.push_back(b);
     return static_cast<int>(site.balancers.size()) - 1;
   }
 
-  static bool is_balancer_url(const std::string& url) { return lower(url).rfind("balancer://", 0) == 0; }
+  static bool is_balancer_url(const std::string& url) { return to_lower(url).rfind("balancer://", 0) == 0; }
 
   static std::string balancer_path(const std::string& url) {
     auto slash = url.find('/', 11);
@@ -62,7 +60,7 @@ struct Reader {
 
   Status balancer_param(const std::string& directive, BalancerConfig& b, const std::string& kv) {
     auto eq = kv.find('=');
-    std::string key = lower(kv.substr(0, eq));
+    std::string key = to_lower(kv.substr(0, eq));
     if (eq != std::string::npos && unmodelled_balancer_param(key)) {
       note(fmt::format("{}: {} is accepted but not modelled by the reference balancer", directive, key));
       return ok_status();
@@ -78,7 +76,7 @@ struct Reader {
     std::string line = w[first];
     for (std::size_t i = first + 1; i < w.size(); ++i) {
       auto eq = w[i].find('=');
-      if (eq != std::string::npos && unmodelled_worker_param(lower(w[i].substr(0, eq)))) {
+      if (eq != std::string::npos && unmodelled_worker_param(to_lower(w[i].substr(0, eq)))) {
         note(fmt::format("{}: {} is accepted but not modelled by the reference balancer",
                          directive, w[i].substr(0, eq)));
         continue;
@@ -98,10 +96,10 @@ struct Reader {
 
   Status header(const std::vector<std::string>& w) {
     std::size_t i = 1;
-    if (i < w.size() && (lower(w[i]) == "always" || lower(w[i]) == "onsuccess")) ++i;
+    if (i < w.size() && (to_lower(w[i]) == "always" || to_lower(w[i]) == "onsuccess")) ++i;
     if (i + 1 >= w.size()) return error("Header", "expected an action and a header name");
     HeaderRule r;
-    std::string action = lower(w[i]);
+    std::string action = to_lower(w[i]);
     if (action == "add") r.action = HeaderRule::Action::kAdd;
     else if (action == "set") r.action = HeaderRule::Action::kSet;
     else if (action == "append") r.action = HeaderRule::Action::kAppend;
@@ -119,7 +117,7 @@ struct Reader {
     }
     if (next < w.size()) {
       std::string cond = w[next];
-      if (lower(cond).rfind("env=", 0) != 0) {
+      if (to_lower(cond).rfind("env=", 0) != 0) {
         note(fmt::format("Header condition '{}' is not modelled: rule skipped", cond));
         return ok_status();
       }
@@ -198,10 +196,10 @@ Result<SiteConfig> parse_apache_conf(std::string_view text, const std::string& f
       if (!body.empty() && body.back() == '>') body.pop_back();
       auto words = apache_words(body);
       const std::string tag = words.empty() ? "" : words[0];  // "</>" has no name
-      std::string name = lower(tag);
+      std::string name = to_lower(tag);
       if (skip_depth > 0) {
         if (!closing) ++skip_depth;
-        else if (--skip_depth == 0 && name != lower(skip_name))
+        else if (--skip_depth == 0 && name != to_lower(skip_name))
           return r.error("</" + tag + ">", "closes <" + skip_name + "> opened on line " +
                                                 std::to_string(skip_line));
         continue;
@@ -209,7 +207,7 @@ Result<SiteConfig> parse_apache_conf(std::string_view text, const std::string& f
       if (closing) {
         if (name == "proxy" && proxy_balancer >= 0) {
           proxy_balancer = -1;
-        } else if (!open.empty() && lower(open.back().first) == name) {
+        } else if (!open.empty() && to_lower(open.back().first) == name) {
           open.pop_back();
         } else {
           return r.error("</" + tag + ">", "closes a section that is not open");
@@ -234,7 +232,7 @@ Result<SiteConfig> parse_apache_conf(std::string_view text, const std::string& f
     if (skip_depth > 0) continue;
     auto w = apache_words(t);
     if (w.empty()) continue;
-    const std::string d = lower(w[0]);
+    const std::string d = to_lower(w[0]);
     if (d == "balancermember") {
       if (proxy_balancer >= 0) {
         if (auto st = r.member(w[0], r.site.balancers[proxy_balancer], w, 1); !st) return st.error();
@@ -287,7 +285,7 @@ Result<SiteConfig> parse_apache_conf(std::string_view text, const std::string& f
       if (auto st = r.header(w); !st) return st.error();
     } else if (d == "loglevel") {
       for (std::size_t i = 1; i < w.size(); ++i) {
-        auto l = lower(w[i]);
+        auto l = to_lower(w[i]);
         if (l == "debug" || l.rfind("trace", 0) == 0 || l == "proxy_balancer:debug" ||
             (l.rfind("proxy_balancer:trace", 0) == 0))
           r.site.debug_log = true;

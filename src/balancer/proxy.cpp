@@ -136,12 +136,14 @@ asio::awaitable<net::Response> Proxy::handle(net::Request& req) {
   const std::string url = core.config().name + percent_decode(rewritten) + query;
   const std::string cookies = merged_cookie_header(req);
 
-  net::Request upstream_req = req;
+  // The client's request becomes the upstream one: no copy of its headers and body.
+  const bool head = req.method() == http::verb::head;
+  const long long body_bytes = static_cast<long long>(req.body().size());
+  net::Request upstream_req = std::move(req);
   strip_hop_by_hop(upstream_req);
   upstream_req.version(11);
   upstream_req.keep_alive(true);
   upstream_req.prepare_payload();
-  const long long body_bytes = static_cast<long long>(req.body().size());
 
   const int max_attempts = core.config().effective_maxattempts();
   for (int attempts = 0;; ++attempts) {
@@ -192,8 +194,8 @@ asio::awaitable<net::Response> Proxy::handle(net::Request& req) {
       if (pool.size() < kMaxIdlePerMember) pool.push_back(std::move(up));
     }
     reverse_map(res);
-    apply_header_rules(site_.headers, balancer_env(core, d), res);
-    if (req.method() != http::verb::head) res.prepare_payload();
+    if (!site_.headers.empty()) apply_header_rules(site_.headers, balancer_env(core, d), res);
+    if (!head) res.prepare_payload();
     res.keep_alive(true);  // the transport applies the client's choice
     co_return res;
   }

@@ -80,27 +80,25 @@ asio::awaitable<void> HttpServer::serve(tcp::socket socket) {
     parser.body_limit(options_.body_limit);
     stream.expires_after(options_.read_timeout);
     co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    // Each branch only chooses the answer; one path writes it.
+    Response res;
     if (ec) {
-      if (auto status = status_for_parse_error(ec)) {
-        auto res = text_response(*status, 11, fmt::format("{}\n", ec.message()));
-        res.keep_alive(false);
-        stream.expires_after(options_.write_timeout);
-        co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
-      }
-      break;
-    }
-    Request req = parser.release();
-    if (auto bad = check_transfer_encoding(req)) {
-      auto res = text_response(*bad, req.version(), "unsupported Transfer-Encoding\n");
+      auto status = status_for_parse_error(ec);
+      if (!status) break;
+      res = text_response(*status, 11, fmt::format("{}\n", ec.message()));
       res.keep_alive(false);
-      stream.expires_after(options_.write_timeout);
-      co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
-      break;
+    } else {
+      Request req = parser.release();
+      if (auto bad = check_transfer_encoding(req)) {
+        res = text_response(*bad, req.version(), "unsupported Transfer-Encoding\n");
+        res.keep_alive(false);
+      } else {
+        const bool keep_alive = req.keep_alive();
+        res = co_await handler_(req);  // may consume req
+        res.keep_alive(keep_alive && res.keep_alive());
+      }
     }
-    bool keep_alive = req.keep_alive();
-    Response res = co_await handler_(req);
-    res.keep_alive(keep_alive && res.keep_alive());
-    bool close = !res.keep_alive();
+    const bool close = !res.keep_alive();
     stream.expires_after(options_.write_timeout);
     co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
     if (ec || close) break;

@@ -12,6 +12,7 @@ using Request = http::request<http::string_body>;
 using Response = http::response<http::string_body>;
 
 // Request handling is separate from the transport: a handler maps a request to a response.
+// The transport does not use the request after its handler, so a handler may move from it.
 using AsyncHandler = std::function<boost::asio::awaitable<Response>(Request&)>;
 
 struct ServerOptions {
