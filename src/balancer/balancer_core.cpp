@@ -17,13 +17,11 @@ bool BalancerCore::usable(int member) const { return is_usable(members_.at(membe
 
 // httpd's ap_proxy_retry_worker: a member in error is usable again once more than `retry`
 // has passed (at once when it ignores errors); a stopped member is never retried.
-void BalancerCore::retry(MemberState& m, SteadyTime now, std::vector<std::string>* log) {
+void BalancerCore::retry(MemberState& m, SteadyTime now, DebugLog& log) {
   if (!(m.status & kFlagError) || (m.status & kFlagStopped)) return;
   if ((m.status & kFlagIgnoreErrors) || now > m.error_time + m.config.retry) {
     m.status &= ~kFlagError;
-    if (log)
-      log->push_back(fmt::format("AH00932: BALANCER: worker for ({}) has been marked for retry",
-                                 m.config.host));
+    log.add("AH00932: BALANCER: worker for ({}) has been marked for retry", m.config.host);
   }
 }
 
@@ -48,35 +46,35 @@ void BalancerCore::set_flags(int member, unsigned set, unsigned clear) {
   m.status = (m.status | set) & ~clear;
 }
 
-void BalancerCore::force_recovery(SteadyTime now, std::vector<std::string>& log) {
+void BalancerCore::force_recovery(SteadyTime now, DebugLog& log) {
   for (auto& m : members_) {
     if (!(m.status & kFlagError)) return;
-    retry(m, now, &log);
+    retry(m, now, log);
     if (!(m.status & kFlagError)) return;
   }
   if (!config_.forcerecovery || members_.empty()) return;
   for (auto& m : members_) {
     m.status &= ~kFlagError;
-    log.push_back(fmt::format("AH01165: {}: Forcing recovery for worker ({}:{})", config_.name,
-                              m.config.host, m.config.port));
+    log.add("AH01165: {}: Forcing recovery for worker ({}:{})", config_.name, m.config.host,
+            m.config.port);
   }
 }
 
 // First the members that are not hot standbys, then the standbys; an unusable member with a
 // redirect hands over to the redirect's route, at most once per member (loop guard).
 int BalancerCore::find_route_member(const std::string& route, SteadyTime now, int recursion,
-                                    std::vector<std::string>& log) {
+                                    DebugLog& log) {
   for (bool standby_pass : {false, true}) {
     for (std::size_t i = 0; i < members_.size(); ++i) {
       auto& m = members_[i];
       if (static_cast<bool>(m.status & kFlagHotStandby) != standby_pass) continue;
       if (m.config.route.empty() || m.config.route != route) continue;
       if (is_usable(m)) return static_cast<int>(i);
-      retry(m, now, &log);
+      retry(m, now, log);
       if (is_usable(m)) return static_cast<int>(i);
       if (!m.config.redirect.empty() && recursion < static_cast<int>(members_.size())) {
         int r = find_route_member(m.config.redirect, now, recursion + 1, log);
-        if (r >= 0 && !is_usable(members_[r])) retry(members_[r], now, &log);
+        if (r >= 0 && !is_usable(members_[r])) retry(members_[r], now, log);
         if (r >= 0 && is_usable(members_[r])) return r;
       }
     }
@@ -126,9 +124,9 @@ bool BalancerCore::is_best(MemberState& current, int prev_best, long long& baton
 // httpd's ap_proxy_balancer_get_best_worker: lbsets in order; in a set, draining members are
 // skipped (and count as unusable when they are plain members), spares replace unusable members
 // one for one, standbys are the last resort.
-int BalancerCore::best_member(SteadyTime now, std::vector<std::string>& log) {
-  log.push_back(fmt::format("AH10122: proxy: Entering {} for BALANCER ({})",
-                            to_string(config_.lbmethod), config_.name));
+int BalancerCore::best_member(SteadyTime now, DebugLog& log) {
+  log.add("AH10122: proxy: Entering {} for BALANCER ({})", to_string(config_.lbmethod),
+          config_.name);
   long long baton = 0;
   int best = -1;
   int max_lbset = 0;
@@ -143,7 +141,7 @@ int BalancerCore::best_member(SteadyTime now, std::vector<std::string>& log) {
         if (!(m.status & (kFlagHotSpare | kFlagHotStandby))) ++unusable;
         continue;
       }
-      if (!is_usable(m)) retry(m, now, &log);
+      if (!is_usable(m)) retry(m, now, log);
       if (m.status & kFlagHotSpare) {
         if (is_usable(m)) spares.push_back(static_cast<int>(i));
       } else if (m.status & kFlagHotStandby) {
@@ -162,8 +160,8 @@ int BalancerCore::best_member(SteadyTime now, std::vector<std::string>& log) {
   }
   if (best >= 0) {
     auto& m = members_[best];
-    log.push_back(fmt::format("AH10123: proxy: {} selected worker \"{}\" : busy {} : lbstatus {}",
-                              to_string(config_.lbmethod), m.config.url, m.busy, m.lbstatus));
+    log.add("AH10123: proxy: {} selected worker \"{}\" : busy {} : lbstatus {}",
+            to_string(config_.lbmethod), m.config.url, m.busy, m.lbstatus);
     if (config_.lbmethod != LbMethod::kByTraffic) m.lbstatus -= baton;
     m.elected++;
   }
@@ -171,24 +169,23 @@ int BalancerCore::best_member(SteadyTime now, std::vector<std::string>& log) {
 }
 
 Decision BalancerCore::choose(std::string_view url, std::string_view cookie_header,
-                              SteadyTime now) {
+                              SteadyTime now, bool debug) {
   Decision d;
-  force_recovery(now, d.log);
+  DebugLog log(debug ? &d.log : nullptr);
+  force_recovery(now, log);
   d.sticky = find_sticky(config_.sticky, url, cookie_header);
   if (d.sticky.value) {
-    d.log.push_back(fmt::format("{}: Found value {} for stickysession {}",
-                                d.sticky.from_url ? "AH01159" : "AH01160", *d.sticky.value,
-                                d.sticky.source_name));
+    log.add("{}: Found value {} for stickysession {}", d.sticky.from_url ? "AH01159" : "AH01160",
+            *d.sticky.value, d.sticky.source_name);
   }
   if (d.sticky.route) {
     const std::string& route = *d.sticky.route;
-    d.log.push_back(fmt::format("AH01161: Found route {}", route));
-    int m = find_route_member(route, now, 1, d.log);
+    log.add("AH01161: Found route {}", route);
+    int m = find_route_member(route, now, 1, log);
     if (m >= 0) {
       if (members_[m].config.route != route) {
         d.route_changed = true;
-        d.log.push_back(fmt::format("AH01162: Route changed from {} to {}", route,
-                                    members_[m].config.route));
+        log.add("AH01162: Route changed from {} to {}", route, members_[m].config.route);
       }
       account_sticky_hit(m);
       members_[m].busy++;
@@ -198,19 +195,20 @@ Decision BalancerCore::choose(std::string_view url, std::string_view cookie_head
     if (config_.nofailover) {
       for (const auto& member : members_) {
         if (member.config.route == route) {
-          d.log.push_back(fmt::format("AH01167: {}: All workers are in error state for route ({})",
-                                      config_.name, route));
+          log.add("AH01167: {}: All workers are in error state for route ({})", config_.name,
+                  route);
           d.status = 503;
           return d;
         }
       }
     }
   }
-  int best = best_member(now, d.log);
+  int best = best_member(now, log);
   if (best < 0) {
-    d.log.push_back(members_.empty()
-                        ? fmt::format("AH01171: {}: No workers in balancer", config_.name)
-                        : fmt::format("AH01170: {}: All workers are in error state", config_.name));
+    if (members_.empty())
+      log.add("AH01171: {}: No workers in balancer", config_.name);
+    else
+      log.add("AH01170: {}: All workers are in error state", config_.name);
     d.status = 503;
     return d;
   }

@@ -2,6 +2,8 @@
 // mod_proxy_balancer's decisions (spec/apache-balancer.md §2-§4) as a pure state machine:
 // no sockets, no clock of its own. The proxy transport calls choose() per request attempt,
 // connect_failed() when a member cannot be reached and finished() when a request is done.
+#include <fmt/core.h>
+
 #include <chrono>
 #include <optional>
 #include <string>
@@ -33,12 +35,28 @@ struct Decision {
   std::vector<std::string> log;  // debug lines in httpd's words
 };
 
+// Where the debug lines go: formatting them costs more than the decision itself, so nothing
+// is formatted unless they are wanted.
+class DebugLog {
+ public:
+  explicit DebugLog(std::vector<std::string>* out) : out_(out) {}
+  template <class... Args>
+  void add(fmt::format_string<Args...> format, Args&&... args) {
+    if (out_) out_->push_back(fmt::format(format, std::forward<Args>(args)...));
+  }
+
+ private:
+  std::vector<std::string>* out_;
+};
+
 class BalancerCore {
  public:
   explicit BalancerCore(BalancerConfig config);
 
   // `url` is the percent-decoded path plus "?query"; `cookie_header` the merged Cookie header.
-  Decision choose(std::string_view url, std::string_view cookie_header, SteadyTime now);
+  // The decision's log is filled only when `debug` is set.
+  Decision choose(std::string_view url, std::string_view cookie_header, SteadyTime now,
+                  bool debug = true);
   // The member refused the connection: in error (unless it ignores errors). Returns the log line.
   std::string connect_failed(int member, SteadyTime now);
   void finished(int member, long long bytes_sent, long long bytes_read);
@@ -52,11 +70,10 @@ class BalancerCore {
 
  private:
   static bool is_usable(const MemberState& m);
-  void retry(MemberState& m, SteadyTime now, std::vector<std::string>* log);
-  void force_recovery(SteadyTime now, std::vector<std::string>& log);
-  int find_route_member(const std::string& route, SteadyTime now, int recursion,
-                        std::vector<std::string>& log);
-  int best_member(SteadyTime now, std::vector<std::string>& log);
+  void retry(MemberState& m, SteadyTime now, DebugLog& log);
+  void force_recovery(SteadyTime now, DebugLog& log);
+  int find_route_member(const std::string& route, SteadyTime now, int recursion, DebugLog& log);
+  int best_member(SteadyTime now, DebugLog& log);
   bool is_best(MemberState& current, int prev_best, long long& baton);
   void account_sticky_hit(int member);
 

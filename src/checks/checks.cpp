@@ -44,6 +44,10 @@ CheckResult check_affinity(const Scenario& s, const Metrics& m,
       "to their session's first backend; {} backend switches",
       m.sticky_sessions, m.sessions, percent(c.observed), percent(m.first_backend_share()),
       m.backend_switches);
+  if (m.left_out_sessions)
+    c.explanation += fmt::format(
+        " ({} sessions bound to a disturbed backend are left to the disturbance checks)",
+        m.left_out_sessions);
   if (!want) c.explanation += "; this scenario is a negative control: affinity must not hold";
   if (!holds && !diagnosis.empty()) c.explanation += ". Cause: " + diagnosis.front();
   return c;
@@ -95,6 +99,13 @@ CheckResult check_distribution(const Scenario& s, const Metrics& m, ChiSquareRes
     c.verdict = Verdict::kNotApplicable;
     c.expected = "not checked";
     c.explanation = "new sessions per backend: " + counts + " (expect.distribution is false)";
+    return c;
+  }
+  if (!s.disturbances.empty()) {
+    c.verdict = Verdict::kNotApplicable;
+    c.expected = "not checked";
+    c.explanation = "new sessions per backend: " + counts +
+                    " (the disturbances changed which backends could take sessions mid-run)";
     return c;
   }
   if (!chi.applicable) {

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "checks/failover.hpp"
 #include "checks/metrics.hpp"
 #include "checks/statistics.hpp"
 #include "scenario/scenario.hpp"
@@ -30,5 +31,11 @@ struct Evaluation {
 std::vector<std::string> diagnose(const Scenario& scenario, const Metrics& m);
 
 Evaluation evaluate(const Scenario& scenario, const Metrics& m);
+
+// One check per disturbance that it fired, and per disruptive one what happened to its
+// sessions (when expect.disturbed_sessions / max_recovery say), the collateral moves, and
+// whether new sessions avoided the disturbed backend.
+void add_failover_checks(const Scenario& scenario, const std::vector<FiredDisturbance>& fired,
+                         const std::vector<FailoverFigures>& figures, Evaluation& e);
 
 }  // namespace sc

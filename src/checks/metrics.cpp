@@ -8,7 +8,7 @@
 namespace sc {
 
 Metrics compute_metrics(const RecordSet& set, const std::vector<std::string>& backend_names,
-                        char separator) {
+                        char separator, const std::set<std::uint32_t>& left_out) {
   Metrics m;
   std::vector<const RequestRecord*> sorted;
   sorted.reserve(set.records.size());
@@ -31,6 +31,12 @@ Metrics compute_metrics(const RecordSet& set, const std::vector<std::string>& ba
   for (std::size_t i = 0; i < sorted.size();) {
     std::size_t end = i;
     while (end < sorted.size() && sorted[end]->session == sorted[i]->session) ++end;
+    if (left_out.count(sorted[i]->session)) {
+      ++m.left_out_sessions;
+      m.left_out_requests += static_cast<long long>(end - i);
+      i = end;
+      continue;
+    }
     ++m.sessions;
     const std::uint32_t first = sorted[i]->backend;
     bool sticky = true;

@@ -1,5 +1,7 @@
 #pragma once
 // Figures computed from the request records. Every counter says exactly what it counts.
+#include <cstdint>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -14,7 +16,9 @@ struct BackendFigures {
 };
 
 struct Metrics {
-  long long sessions = 0;         // sessions with at least one recorded request
+  long long sessions = 0;         // sessions with at least one recorded request, left-out ones aside
+  long long left_out_sessions = 0;  // sessions bound to a disturbed backend (failover figures judge them)
+  long long left_out_requests = 0;  // their requests
   long long requests = 0;         // requests recorded (completed or failed)
   long long errors = 0;           // transport errors plus HTTP 5xx answers
   long long transport_errors = 0; // requests with no HTTP answer (refused, timed out, reset)
@@ -40,8 +44,9 @@ struct Metrics {
   double error_rate() const { return requests ? double(errors) / requests : 0; }
 };
 
-// `separator` 0 means the whole value is the route (stickysessionsep=Off).
+// `separator` 0 means the whole value is the route (stickysessionsep=Off). Sessions in
+// `left_out` count in no figure but left_out_sessions.
 Metrics compute_metrics(const RecordSet& set, const std::vector<std::string>& backend_names,
-                        char separator);
+                        char separator, const std::set<std::uint32_t>& left_out = {});
 
 }  // namespace sc

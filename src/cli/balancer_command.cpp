@@ -22,6 +22,7 @@ struct BalancerArgs {
   long client_timeout_ms = 30000;
   long backend_timeout_ms = 30000;
   long connect_timeout_ms = 3000;
+  int threads = 1;
 };
 
 Result<SiteConfig> site_from_args(const BalancerArgs& a) {
@@ -90,7 +91,6 @@ int run_balancer(const BalancerArgs& a) {
   for (const auto& b : site->balancers) members += b.members.size();
   const std::size_t balancers = site->balancers.size();
 
-  boost::asio::io_context ioc(1);
   ProxyOptions options;
   options.debug_log = a.debug || site->debug_log;
   options.response_timeout = std::chrono::milliseconds(a.backend_timeout_ms);
@@ -98,20 +98,34 @@ int run_balancer(const BalancerArgs& a) {
   net::ServerOptions server_options;
   server_options.read_timeout = std::chrono::milliseconds(a.client_timeout_ms);
   server_options.write_timeout = std::chrono::milliseconds(a.client_timeout_ms);
-  Proxy proxy(ioc, std::move(*site), options, [](const std::string& line) {
-    fmt::print(stderr, "{}\n", line);
-  });
-  net::HttpServer server(
-      ioc, [&proxy](net::Request& req) { return proxy.handle(req); }, server_options);
+  auto shared_site = std::make_shared<const SiteConfig>(std::move(*site));
+  auto balancer_set = std::make_shared<BalancerSet>(*shared_site);
+  // One io_context, thread and Proxy (with its own connection pools) per worker.
+  std::vector<std::unique_ptr<boost::asio::io_context>> contexts;
+  std::vector<std::unique_ptr<Proxy>> proxies;
+  std::vector<net::ServerWorker> workers;
+  for (int k = 0; k < a.threads; ++k) {
+    contexts.push_back(std::make_unique<boost::asio::io_context>(1));
+    proxies.push_back(std::make_unique<Proxy>(
+        *contexts.back(), shared_site, balancer_set, options,
+        [](const std::string& line) { fmt::print(stderr, "{}\n", line); }));
+    workers.push_back({contexts.back().get(),
+                       [p = proxies.back().get()](net::Request& req) { return p->handle(req); }});
+  }
+  net::HttpServer server(std::move(workers), server_options);
   if (auto st = server.listen(*ep); !st) {
     fmt::print(stderr, "stickycheck balancer: {}\n", st.error().message);
     return kExitCannotRun;
   }
   server.start();
-  fmt::print(stderr, "stickycheck balancer: listening on {} with {} balancer{} and {} members\n",
+  fmt::print(stderr,
+             "stickycheck balancer: listening on {} with {} balancer{} and {} members, {} "
+             "thread{}\n",
              net::to_string(server.local_endpoint()), balancers, balancers == 1 ? "" : "s",
-             members);
-  net::run_until_signal(ioc, server);
+             members, a.threads, a.threads == 1 ? "" : "s");
+  std::vector<boost::asio::io_context*> raw;
+  for (auto& c : contexts) raw.push_back(c.get());
+  net::run_until_signal(raw, server);
   return kExitOk;
 }
 
@@ -149,6 +163,10 @@ Runner add_balancer_command(CLI::App& app) {
   cmd->add_option("--connect-timeout", args->connect_timeout_ms,
                   "Milliseconds to connect to a member before it counts as failed")
       ->check(CLI::Range(1L, 600000L))
+      ->capture_default_str();
+  cmd->add_option("--threads", args->threads,
+                  "Worker threads, each with its own connections; the balancers' state is shared")
+      ->check(CLI::Range(1, 256))
       ->capture_default_str();
   cmd->add_flag("-d,--debug", args->debug,
                 "Log each decision in httpd's words (LogLevel proxy_balancer:debug)");

@@ -3,8 +3,10 @@
 #include <curl/curl.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <deque>
 #include <memory>
+#include <random>
 #include <nlohmann/json.hpp>
 
 namespace sc {
@@ -70,7 +72,8 @@ void read_backend_body(const std::string& body, const std::string& watch_cookie,
 }  // namespace
 
 DriverOutcome drive(const DriverConfig& cfg, const std::function<std::string()>& should_stop,
-                    const std::function<void(std::size_t, std::size_t)>& progress) {
+                    const std::function<void(std::size_t, std::size_t)>& progress,
+                    const DriverTick& tick) {
   DriverOutcome out;
   static const CURLcode global_init = curl_global_init(CURL_GLOBAL_DEFAULT);
   CURLM* multi = global_init == CURLE_OK ? curl_multi_init() : nullptr;
@@ -119,9 +122,22 @@ DriverOutcome drive(const DriverConfig& cfg, const std::function<std::string()>&
   while (next_session < cfg.sessions && static_cast<int>(active.size()) < cfg.concurrency)
     if (!start_session()) break;
 
+  // Sessions pausing before their next request, soonest first.
+  using Clock = std::chrono::steady_clock;
+  std::vector<std::pair<Clock::time_point, Session*>> pausing;
+  std::mt19937 rng(cfg.seed);
+  std::uniform_int_distribution<long long> pause_us(0, 2 * cfg.pause.count());
+  auto later = [](const auto& a, const auto& b) { return a.first > b.first; };
+
   std::size_t done = 0;
   auto last_progress = t0;
   while (!active.empty()) {
+    const auto now = Clock::now();
+    while (!pausing.empty() && pausing.front().first <= now) {
+      std::pop_heap(pausing.begin(), pausing.end(), later);
+      start_request(*pausing.back().second);
+      pausing.pop_back();
+    }
     int running = 0;
     curl_multi_perform(multi, &running);
     int left = 0;
@@ -152,7 +168,12 @@ DriverOutcome drive(const DriverConfig& cfg, const std::function<std::string()>&
       ++done;
       curl_multi_remove_handle(multi, s->easy);
       if (static_cast<int>(s->next_seq) < cfg.requests_per_session) {
-        start_request(*s);
+        if (cfg.pause.count() > 0) {
+          pausing.emplace_back(Clock::now() + std::chrono::microseconds(pause_us(rng)), s);
+          std::push_heap(pausing.begin(), pausing.end(), later);
+        } else {
+          start_request(*s);
+        }
       } else {
         curl_easy_cleanup(s->easy);
         s->easy = nullptr;
@@ -162,6 +183,9 @@ DriverOutcome drive(const DriverConfig& cfg, const std::function<std::string()>&
     while (next_session < cfg.sessions && static_cast<int>(active.size()) < cfg.concurrency)
       if (!start_session()) break;
     if (active.empty()) break;
+    if (tick)
+      tick(done, std::chrono::duration_cast<std::chrono::microseconds>(
+                     std::chrono::steady_clock::now() - t0));
 
     if (progress && std::chrono::steady_clock::now() - last_progress > std::chrono::milliseconds(250)) {
       progress(done, total);
@@ -174,7 +198,12 @@ DriverOutcome drive(const DriverConfig& cfg, const std::function<std::string()>&
       extra.events = CURL_WAIT_POLLIN;
       extra_count = 1;
     }
-    curl_multi_poll(multi, extra_count ? &extra : nullptr, extra_count, 100, nullptr);
+    int wait_ms = tick ? 10 : 100;
+    if (!pausing.empty()) {
+      const auto until = std::chrono::ceil<std::chrono::milliseconds>(pausing.front().first - Clock::now());
+      wait_ms = static_cast<int>(std::clamp<long long>(until.count(), 0, wait_ms));
+    }
+    curl_multi_poll(multi, extra_count ? &extra : nullptr, extra_count, wait_ms, nullptr);
     if (auto reason = should_stop ? should_stop() : std::string(); !reason.empty()) {
       out.stopped = true;
       out.stop_reason = reason;

@@ -2,14 +2,18 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <fmt/format.h>
 
+#include <thread>
+
 #include "net/endpoint.hpp"
 #include "net/request_checks.hpp"
+#include "net/wire.hpp"
 
 namespace sc::net {
 
@@ -18,7 +22,10 @@ namespace beast = boost::beast;
 using asio::ip::tcp;
 
 HttpServer::HttpServer(asio::io_context& ioc, AsyncHandler handler, ServerOptions options)
-    : ioc_(ioc), handler_(std::move(handler)), options_(options), acceptor_(ioc) {}
+    : HttpServer({ServerWorker{&ioc, std::move(handler)}}, options) {}
+
+HttpServer::HttpServer(std::vector<ServerWorker> workers, ServerOptions options)
+    : workers_(std::move(workers)), options_(options), acceptor_(*workers_.at(0).ioc) {}
 
 Status HttpServer::listen(const tcp::endpoint& endpoint) {
   boost::system::error_code ec;
@@ -35,7 +42,7 @@ tcp::endpoint HttpServer::local_endpoint() const {
   return acceptor_.local_endpoint(ec);
 }
 
-void HttpServer::start() { asio::co_spawn(ioc_, accept_loop(), asio::detached); }
+void HttpServer::start() { asio::co_spawn(acceptor_.get_executor(), accept_loop(), asio::detached); }
 
 void HttpServer::stop() {
   boost::system::error_code ec;
@@ -45,13 +52,16 @@ void HttpServer::stop() {
 asio::awaitable<void> HttpServer::accept_loop() {
   while (acceptor_.is_open()) {
     boost::system::error_code ec;
-    tcp::socket socket = co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+    auto& worker = workers_[next_worker_];
+    tcp::socket socket = co_await acceptor_.async_accept(
+        *worker.ioc, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
       continue;  // e.g. EMFILE: keep serving the connections we have
     }
+    next_worker_ = (next_worker_ + 1) % workers_.size();
     socket.set_option(tcp::no_delay(true), ec);
-    asio::co_spawn(ioc_, serve(std::move(socket)), asio::detached);
+    asio::co_spawn(*worker.ioc, serve(std::move(socket), worker.handler), asio::detached);
   }
 }
 
@@ -70,9 +80,10 @@ std::optional<http::status> status_for_parse_error(const boost::system::error_co
 
 }  // namespace
 
-asio::awaitable<void> HttpServer::serve(tcp::socket socket) {
+asio::awaitable<void> HttpServer::serve(tcp::socket socket, AsyncHandler& handler) {
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
+  std::string scratch;  // the answer's start line and fields, reused per answer
   boost::system::error_code ec;
   while (true) {
     http::request_parser<http::string_body> parser;
@@ -94,13 +105,13 @@ asio::awaitable<void> HttpServer::serve(tcp::socket socket) {
         res.keep_alive(false);
       } else {
         const bool keep_alive = req.keep_alive();
-        res = co_await handler_(req);  // may consume req
+        res = co_await handler(req);  // may consume req
         res.keep_alive(keep_alive && res.keep_alive());
       }
     }
     const bool close = !res.keep_alive();
     stream.expires_after(options_.write_timeout);
-    co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+    co_await async_write_message(stream, res, scratch, ec);
     if (ec || close) break;
   }
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);
@@ -113,6 +124,18 @@ void run_until_signal(asio::io_context& ioc, HttpServer& server) {
     ioc.stop();
   });
   ioc.run();
+}
+
+void run_until_signal(const std::vector<asio::io_context*>& contexts, HttpServer& server) {
+  std::vector<std::thread> threads;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
+  for (std::size_t k = 1; k < contexts.size(); ++k) {
+    guards.emplace_back(contexts[k]->get_executor());
+    threads.emplace_back([ioc = contexts[k]] { ioc->run(); });
+  }
+  run_until_signal(*contexts.at(0), server);
+  for (auto* ioc : contexts) ioc->stop();
+  for (auto& t : threads) t.join();
 }
 
 }  // namespace sc::net

@@ -1,18 +1,28 @@
 #pragma once
 // An HTTP/1.1 server transport: accept loop, keep-alive, limits and a timeout on every
-// operation. What to answer is the handler's business.
+// operation. What to answer is the handler's business. With several workers, one acceptor
+// hands each new connection to the next worker's io_context (one thread each), where the
+// connection stays: no locking in the transport, and each worker's handler keeps its own state.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <string>
+#include <vector>
 
 #include "net/http_types.hpp"
 #include "util/result.hpp"
 
 namespace sc::net {
 
+struct ServerWorker {
+  boost::asio::io_context* ioc;
+  AsyncHandler handler;
+};
+
 class HttpServer {
  public:
   HttpServer(boost::asio::io_context& ioc, AsyncHandler handler, ServerOptions options);
+  // The acceptor lives on the first worker's io_context.
+  HttpServer(std::vector<ServerWorker> workers, ServerOptions options);
 
   // Binds and listens; an error names the address and the cause (e.g. address in use).
   Status listen(const boost::asio::ip::tcp::endpoint& endpoint);
@@ -23,15 +33,17 @@ class HttpServer {
 
  private:
   boost::asio::awaitable<void> accept_loop();
-  boost::asio::awaitable<void> serve(boost::asio::ip::tcp::socket socket);
+  boost::asio::awaitable<void> serve(boost::asio::ip::tcp::socket socket, AsyncHandler& handler);
 
-  boost::asio::io_context& ioc_;
-  AsyncHandler handler_;
+  std::vector<ServerWorker> workers_;
+  std::size_t next_worker_ = 0;
   ServerOptions options_;
   boost::asio::ip::tcp::acceptor acceptor_;
 };
 
 // Runs `ioc` until SIGINT or SIGTERM, then stops `server` and returns (graceful shutdown).
 void run_until_signal(boost::asio::io_context& ioc, HttpServer& server);
+// The same over several io_contexts, each on its own thread; the signal is taken on the first.
+void run_until_signal(const std::vector<boost::asio::io_context*>& contexts, HttpServer& server);
 
 }  // namespace sc::net

@@ -55,7 +55,7 @@ class BoostChild : public ChildProcess {
 class BoostLauncher : public ProcessLauncher {
  public:
   Result<std::unique_ptr<ChildProcess>> launch(const ChildSpec& spec) override {
-    int fd = ::open(spec.log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int fd = ::open(spec.log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (fd < 0)
       return Error{fmt::format("{}: cannot open log file {}: {}", spec.name, spec.log_path,
                                ::strerror(errno))};

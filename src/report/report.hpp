@@ -26,6 +26,8 @@ struct ScenarioReport {
   std::string error;  // why the scenario could not run (verdict error)
   Metrics metrics;
   Evaluation evaluation;
+  std::vector<FiredDisturbance> disturbances;  // as scheduled, with when each fired
+  std::vector<FailoverFigures> failover;       // per fired disruptive (or add) disturbance
   std::vector<ChildLog> logs;  // kept when the scenario did not pass
   double duration_s = 0;
 };

@@ -22,6 +22,8 @@ nlohmann::json metrics_json(const Metrics& m) {
     backends[name] = {{"requests", f.requests}, {"first_requests", f.first_requests}};
   return {
       {"sessions", m.sessions},
+      {"left_out_sessions", m.left_out_sessions},
+      {"left_out_requests", m.left_out_requests},
       {"requests", m.requests},
       {"errors", m.errors},
       {"transport_errors", m.transport_errors},
@@ -40,6 +42,39 @@ nlohmann::json metrics_json(const Metrics& m) {
         {"examples", m.sticky_value_examples}}},
       {"backends", backends},
   };
+}
+
+nlohmann::json disturbances_json(const ScenarioReport& r) {
+  nlohmann::json out = nlohmann::json::array();
+  for (std::size_t i = 0; i < r.disturbances.size(); ++i) {
+    const auto& d = r.disturbances[i];
+    nlohmann::json j = {{"action", to_string(d.spec.action)},
+                        {"backend", d.spec.backend},
+                        {"at", d.spec.at_text},
+                        {"fired", d.at_us >= 0},
+                        {"fired_at_us", d.at_us},
+                        {"requests_done", d.requests_done}};
+    if (!d.error.empty()) j["error"] = d.error;
+    for (const auto& f : r.failover) {
+      if (f.disturbance != i) continue;
+      j["sessions"] = {{"bound", f.bound_sessions},
+                       {"requests_after", f.requests_after},
+                       {"served_by_disturbed", f.served_by_disturbed},
+                       {"served_elsewhere", f.served_elsewhere},
+                       {"errors", f.errors},
+                       {"lost", f.lost},
+                       {"in_flight_failed", f.in_flight_failed},
+                       {"moved", f.sessions_moved},
+                       {"recovered", f.sessions_recovered},
+                       {"never_served_again", f.sessions_failed},
+                       {"recovery_p50_us", f.recovery_p50_us},
+                       {"recovery_max_us", f.recovery_max_us},
+                       {"collateral", f.collateral_sessions},
+                       {"new_on_disturbed", f.new_sessions_on_disturbed}};
+    }
+    out.push_back(j);
+  }
+  return out;
 }
 
 nlohmann::json scenario_json(const ScenarioReport& r) {
@@ -77,6 +112,7 @@ nlohmann::json scenario_json(const ScenarioReport& r) {
           {"alpha", s.expect.alpha}}}}},
       {"checks", checks},
       {"diagnosis", r.evaluation.diagnosis},
+      {"disturbances", disturbances_json(r)},
   };
   if (!r.error.empty()) j["error"] = r.error;
   if (!r.logs.empty()) {

@@ -22,6 +22,7 @@ LaunchPlan make_launch_plan(const Scenario& s, const std::string& self_exe,
     const auto& b = s.backends[i].options;
     PlannedChild c;
     c.port = ports.at(i);
+    c.start = s.backends[i].start;
     c.spec.name = "backend " + b.name;
     c.spec.exe = self_exe;
     c.spec.log_path = fmt::format("{}/backend-{}.log", runtime_dir, b.name);

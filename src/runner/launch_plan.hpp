@@ -13,6 +13,7 @@ namespace sc {
 struct PlannedChild {
   ChildSpec spec;
   std::uint16_t port = 0;
+  bool start = true;  // false: started later by an `add` disturbance
 };
 
 struct LaunchPlan {

@@ -11,6 +11,7 @@
 
 #include "checks/metrics.hpp"
 #include "driver/driver.hpp"
+#include "runner/disturbance_actions.hpp"
 #include "runner/launch_plan.hpp"
 #include "runner/ports.hpp"
 #include "runner/supervisor.hpp"
@@ -43,7 +44,8 @@ std::string make_runtime_dir(const std::string& root) {
 std::string wait_ready(const LaunchPlan& plan, Supervisor& sup, std::chrono::milliseconds timeout,
                        const RunContext& ctx) {
   std::vector<const PlannedChild*> pending;
-  for (const auto& b : plan.backends) pending.push_back(&b);
+  for (const auto& b : plan.backends)
+    if (b.start) pending.push_back(&b);
   pending.push_back(&plan.proxy);
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (!pending.empty()) {
@@ -86,6 +88,7 @@ ScenarioReport run_scenario(const Scenario& s, const RunContext& ctx) {
     Supervisor sup(*ctx.launcher);
     std::string failure;
     for (const auto& b : plan.backends) {
+      if (!b.start) continue;
       if (auto st = sup.start(b.spec); !st) failure = st.error().message;
       if (!failure.empty()) break;
     }
@@ -95,6 +98,10 @@ ScenarioReport run_scenario(const Scenario& s, const RunContext& ctx) {
     if (failure.empty()) failure = wait_ready(plan, sup, s.startup_timeout, ctx);
 
     RecordSet records;
+    const std::size_t total_requests = static_cast<std::size_t>(s.traffic.sessions) *
+                                       static_cast<std::size_t>(s.traffic.requests_per_session);
+    DisturbanceSchedule schedule(s.disturbances, total_requests);
+    ProcessDisturbances actions(sup, plan, s);
     if (failure.empty()) {
       if (ctx.status)
         ctx.status(fmt::format("{}: {} sessions x {} requests through {} ({})", s.name,
@@ -107,6 +114,7 @@ ScenarioReport run_scenario(const Scenario& s, const RunContext& ctx) {
       dc.requests_per_session = s.traffic.requests_per_session;
       dc.concurrency = s.traffic.concurrency;
       dc.request_timeout = s.traffic.request_timeout;
+      dc.pause = s.traffic.pause;
       dc.watch_cookie = s.proxy.sticky_cookie();
       dc.wake_fd = ctx.wake_fd;
       auto outcome = drive(
@@ -116,7 +124,16 @@ ScenarioReport run_scenario(const Scenario& s, const RunContext& ctx) {
             if (auto dead = sup.check_exited()) return *dead + " during the traffic";
             return "";
           },
-          {});
+          {},
+          s.disturbances.empty() ? DriverTick{}
+                                 : [&](std::size_t done, std::chrono::microseconds elapsed) {
+                                     const auto entry = std::chrono::steady_clock::now();
+                                     schedule.tick(done, elapsed, actions, [&] {
+                                       return elapsed +
+                                              std::chrono::duration_cast<std::chrono::microseconds>(
+                                                  std::chrono::steady_clock::now() - entry);
+                                     });
+                                   });
       if (!outcome.setup_error.empty()) failure = outcome.setup_error;
       else if (outcome.stopped) failure = outcome.stop_reason;
       records = std::move(outcome.records);
@@ -125,9 +142,13 @@ ScenarioReport run_scenario(const Scenario& s, const RunContext& ctx) {
 
     std::vector<std::string> names;
     for (const auto& b : s.backends) names.push_back(b.options.name);
-    report.metrics = compute_metrics(records, names, s.proxy.separator());
+    report.disturbances = schedule.fired();
+    report.failover = compute_failover(records, report.disturbances);
+    report.metrics = compute_metrics(records, names, s.proxy.separator(),
+                                     disturbed_sessions(records, report.disturbances));
     if (failure.empty()) {
       report.evaluation = evaluate(s, report.metrics);
+      add_failover_checks(s, report.disturbances, report.failover, report.evaluation);
       bool ok = true;
       for (const auto& c : report.evaluation.checks) ok = ok && c.verdict != Verdict::kFail;
       report.verdict = ok ? ScenarioVerdict::kPass : ScenarioVerdict::kFail;

@@ -18,26 +18,58 @@ Status Supervisor::start(const ChildSpec& spec) {
   auto child = launcher_.launch(spec);
   if (!child) return child.error();
   children_.push_back(Entry{spec, std::move(*child), std::nullopt});
-  specs_.push_back(spec);
+  specs_.push_back(spec);  // (a restart keeps its one entry here: one log per child)
+  return ok_status();
+}
+
+Supervisor::Entry* Supervisor::running(const std::string& name) {
+  for (auto& c : children_) {
+    if (c.spec.name != name) continue;
+    if (!c.status) c.status = c.process->poll_exit();
+    if (!c.status) return &c;
+  }
+  return nullptr;
+}
+
+Status Supervisor::signal(const std::string& name, int sig, bool expect_exit) {
+  Entry* c = running(name);
+  if (!c) return Error{fmt::format("{} is not running", name)};
+  c->exit_expected = c->exit_expected || expect_exit;
+  c->process->send_signal(sig);
+  return ok_status();
+}
+
+Status Supervisor::kill(const std::string& name) {
+  Entry* c = running(name);
+  if (!c) return Error{fmt::format("{} is not running", name)};
+  c->exit_expected = true;
+  c->process->send_signal(SIGKILL);
+  c->process->send_signal(SIGCONT);  // a stopped child dies only once it runs
+  // SIGKILL cannot be ignored: the child is gone within moments.
+  while (!(c->status = c->process->poll_exit())) sleep_(std::chrono::milliseconds(1));
+  return ok_status();
+}
+
+Status Supervisor::restart(const std::string& name) {
+  Entry* c = running(name);
+  if (!c) return Error{fmt::format("{} is not running", name)};
+  const ChildSpec spec = c->spec;
+  if (auto st = kill(name); !st) return st;
+  auto child = launcher_.launch(spec);
+  if (!child) return child.error();
+  children_.push_back(Entry{spec, std::move(*child), std::nullopt});
   return ok_status();
 }
 
 std::optional<std::string> Supervisor::check_exited() {
   for (auto& c : children_) {
     if (!c.status) c.status = c.process->poll_exit();
-    if (c.status) return fmt::format("{} {}", c.spec.name, describe_wait_status(*c.status));
+    if (c.status && !c.exit_expected) return fmt::format("{} {}", c.spec.name, describe_wait_status(*c.status));
   }
   return std::nullopt;
 }
 
-bool Supervisor::is_running(const std::string& name) {
-  for (auto& c : children_) {
-    if (c.spec.name != name) continue;
-    if (!c.status) c.status = c.process->poll_exit();
-    return !c.status;
-  }
-  return false;
-}
+bool Supervisor::is_running(const std::string& name) { return running(name) != nullptr; }
 
 std::vector<int> Supervisor::live_pids() {
   std::vector<int> pids;

@@ -20,6 +20,13 @@ class Supervisor {
   Supervisor& operator=(const Supervisor&) = delete;
 
   Status start(const ChildSpec& spec);
+  // Disturbances: sends `signal` to the running child named `name`. With `expect_exit`, its
+  // exit is no longer a failure (check_exited passes over it).
+  Status signal(const std::string& name, int signal, bool expect_exit = false);
+  // SIGKILL, and reaped before it returns: the child is gone, its sockets closed.
+  Status kill(const std::string& name);
+  // kill(), then started again from the same spec (its log continues).
+  Status restart(const std::string& name);
   // The first child found to have exited while it should be running, described
   // ("backend www1 exited with status 3"), or nullopt when all are alive.
   std::optional<std::string> check_exited();
@@ -34,7 +41,9 @@ class Supervisor {
     ChildSpec spec;
     std::unique_ptr<ChildProcess> process;
     std::optional<int> status;
+    bool exit_expected = false;
   };
+  Entry* running(const std::string& name);
   ProcessLauncher& launcher_;
   Sleep sleep_;
   std::vector<Entry> children_;

@@ -133,22 +133,13 @@ void NodeReader::read_duration(const YAML::Node& map, const std::string& key,
   YAML::Node n;
   std::string text;
   if (!scalar(map, key, path, n, text)) return;
-  std::string_view t = text;
-  long long scale = 0;
-  if (t.ends_with("ms")) {
-    scale = 1;
-    t.remove_suffix(2);
-  } else if (t.ends_with("s")) {
-    scale = 1000;
-    t.remove_suffix(1);
-  }
-  double v = 0;
-  if (scale == 0 || !parse_double(t, v) || v <= 0 || v * scale > 3.6e6) {
+  auto d = parse_duration(text);
+  if (!d || d->count() <= 0) {
     error(n.Mark(), child_path(path, key),
           fmt::format("expected a duration such as 500ms or 5s (at most 1 hour), got '{}'", text));
     return;
   }
-  out = std::chrono::milliseconds(static_cast<long long>(v * scale));
+  out = *d;
 }
 
 }  // namespace sc

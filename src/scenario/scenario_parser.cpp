@@ -14,7 +14,7 @@ namespace {
 
 const std::vector<std::string> kTopKeys = {"name",    "description", "backend_defaults",
                                            "backends", "proxy",      "traffic",
-                                           "expect",  "startup_timeout"};
+                                           "expect",  "disturbances", "startup_timeout"};
 const std::vector<std::string> kBackendOptionKeys = {"session_cookie", "id_style",
                                                      "id_separator",   "route_cookie",
                                                      "route_cookie_when", "strict"};
@@ -22,11 +22,12 @@ const std::vector<std::string> kProxyKeys = {"type", "apache_conf", "stickysessi
                                              "scolonpathdelim", "nofailover", "lbmethod",
                                              "maxattempts", "debug_log"};
 const std::vector<std::string> kTrafficKeys = {"sessions", "requests_per_session", "concurrency",
-                                               "path", "request_timeout"};
-const std::vector<std::string> kExpectKeys = {"affinity",           "min_sticky_share",
-                                              "max_sticky_share",   "max_session_losses",
-                                              "max_error_rate",     "distribution",
-                                              "alpha"};
+                                               "path", "request_timeout", "pause"};
+const std::vector<std::string> kExpectKeys = {
+    "affinity",       "min_sticky_share", "max_sticky_share",   "max_session_losses",
+    "max_error_rate", "distribution",     "alpha",              "disturbed_sessions",
+    "max_recovery",   "max_collateral"};
+const std::vector<std::string> kDisturbanceKeys = {"action", "backend", "at"};
 
 bool valid_token(const std::string& s) {
   if (s.empty()) return false;
@@ -81,7 +82,7 @@ void read_backends(NodeReader& r, const YAML::Node& root, Scenario& s) {
     return;
   }
   std::vector<std::string> keys = kBackendOptionKeys;
-  keys.insert(keys.end(), {"name", "weight", "route"});
+  keys.insert(keys.end(), {"name", "weight", "route", "start"});
   std::set<std::string> names;
   for (std::size_t i = 0; i < list.size(); ++i) {
     std::string path = fmt::format("backends[{}]", i);
@@ -103,6 +104,7 @@ void read_backends(NodeReader& r, const YAML::Node& root, Scenario& s) {
     b.route_given = !b.options.route.empty();
     if (b.options.route.empty()) b.options.route = b.options.name;
     r.read_double(n, "weight", path, 1, 100, b.weight);
+    r.read_bool(n, "start", path, b.start);
     s.backends.push_back(std::move(b));
   }
 }
@@ -185,6 +187,7 @@ void read_traffic(NodeReader& r, const YAML::Node& root, Scenario& s) {
     r.error(n["path"].Mark(), "traffic.path",
             fmt::format("expected a path starting with '/', got '{}'", t.path));
   r.read_duration(n, "request_timeout", "traffic", t.request_timeout);
+  r.read_duration(n, "pause", "traffic", t.pause);
 }
 
 void read_expect(NodeReader& r, const YAML::Node& root, Scenario& s) {
@@ -199,9 +202,114 @@ void read_expect(NodeReader& r, const YAML::Node& root, Scenario& s) {
   r.read_double(n, "max_error_rate", "expect", 0, 1, e.max_error_rate);
   r.read_bool(n, "distribution", "expect", e.distribution);
   r.read_double(n, "alpha", "expect", 1e-12, 0.5, e.alpha);
+  r.read_choice(n, "disturbed_sessions", "expect", {"stay", "move", "fail"}, e.disturbed_sessions);
+  r.read_duration(n, "max_recovery", "expect", e.max_recovery);
+  r.read_int(n, "max_collateral", "expect", 0, 1LL << 40, e.max_collateral);
+}
+
+// `at`: a share of the scenario's requests ("50%") or a time since the traffic began ("2s").
+void read_at(NodeReader& r, const YAML::Node& n, const std::string& path, DisturbanceSpec& d) {
+  const YAML::Node at = n["at"];
+  if (!at) {
+    r.error(n.Mark(), path + ".at", "missing; expected a share of the requests like 50% or a "
+                                    "time since the traffic began like 2s or 1500ms");
+    return;
+  }
+  std::string text = at.IsScalar() ? at.Scalar() : "";
+  d.at_text = text;
+  if (text.ends_with("%")) {
+    double v = 0;
+    if (parse_double(std::string_view(text).substr(0, text.size() - 1), v) && v >= 0 && v < 100) {
+      d.at_share = v / 100;
+      return;
+    }
+  } else {
+    if (auto t = parse_duration(text)) {
+      d.at_time = *t;
+      return;
+    }
+  }
+  r.error(at.Mark(), path + ".at",
+          fmt::format("expected a share of the requests like 50% (0 to under 100) or a time "
+                      "since the traffic began like 2s or 1500ms, got '{}'", text));
+}
+
+void read_disturbances(NodeReader& r, const YAML::Node& root, Scenario& s) {
+  auto list = root["disturbances"];
+  std::vector<std::string> names;
+  for (const auto& b : s.backends) names.push_back(b.options.name);
+  std::set<std::string> added;
+  if (list && !list.IsSequence())
+    r.error(list.Mark(), "disturbances", "expected a list of {action, backend, at}");
+  for (std::size_t i = 0; list && list.IsSequence() && i < list.size(); ++i) {
+    const std::string path = fmt::format("disturbances[{}]", i);
+    const auto& n = list[i];
+    if (!r.expect_map(n, path)) continue;
+    r.check_keys(n, path, kDisturbanceKeys);
+    DisturbanceSpec d;
+    std::string action;
+    if (!n["action"])
+      r.error(n.Mark(), path + ".action",
+              "missing; expected one of kill, stop, resume, restart, add, drain, disable, enable");
+    r.read_choice(n, "action", path,
+                  {"kill", "stop", "resume", "restart", "add", "drain", "disable", "enable"},
+                  action);
+    for (auto a : {DisturbanceAction::kKill, DisturbanceAction::kStop, DisturbanceAction::kResume,
+                   DisturbanceAction::kRestart, DisturbanceAction::kAdd, DisturbanceAction::kDrain,
+                   DisturbanceAction::kDisable, DisturbanceAction::kEnable})
+      if (to_string(a) == action) d.action = a;
+    r.read_string(n, "backend", path, d.backend);
+    const BackendSpec* backend = nullptr;
+    for (const auto& b : s.backends)
+      if (b.options.name == d.backend) backend = &b;
+    if (!n["backend"]) {
+      r.error(n.Mark(), path + ".backend", "missing; expected the name of one of the backends");
+    } else if (!backend) {
+      auto hint = closest_match(d.backend, names);
+      r.error(n["backend"].Mark(), path + ".backend",
+              fmt::format("no backend is named '{}'{}", d.backend,
+                          hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
+    }
+    read_at(r, n, path, d);
+    const bool manager = d.action == DisturbanceAction::kDrain ||
+                         d.action == DisturbanceAction::kDisable ||
+                         d.action == DisturbanceAction::kEnable;
+    if (manager && s.proxy.type != "reference" && n["action"])
+      r.error(n["action"].Mark(), path + ".action",
+              fmt::format("'{}' changes the member in the balancer through the reference "
+                          "balancer's balancer-manager; proxy type '{}' has none",
+                          action, s.proxy.type));
+    if (backend && d.action == DisturbanceAction::kAdd) {
+      if (backend->start)
+        r.error(n["backend"].Mark(), path + ".backend",
+                fmt::format("'add' starts a backend declared with 'start: false', but '{}' "
+                            "starts with the scenario", d.backend));
+      added.insert(d.backend);
+    }
+    s.disturbances.push_back(std::move(d));
+  }
+  for (std::size_t i = 0; i < s.backends.size(); ++i)
+    if (!s.backends[i].start && !added.count(s.backends[i].options.name))
+      r.error(root["backends"][i].Mark(), fmt::format("backends[{}].start", i),
+              fmt::format("'{}' has start: false, but no disturbance adds it",
+                          s.backends[i].options.name));
 }
 
 }  // namespace
+
+std::string_view to_string(DisturbanceAction a) {
+  switch (a) {
+    case DisturbanceAction::kKill: return "kill";
+    case DisturbanceAction::kStop: return "stop";
+    case DisturbanceAction::kResume: return "resume";
+    case DisturbanceAction::kRestart: return "restart";
+    case DisturbanceAction::kAdd: return "add";
+    case DisturbanceAction::kDrain: return "drain";
+    case DisturbanceAction::kDisable: return "disable";
+    case DisturbanceAction::kEnable: return "enable";
+  }
+  return "?";
+}
 
 char ProxySpec::separator() const {
   if (stickysessionsep == "Off" || stickysessionsep == "off") return 0;
@@ -230,6 +338,7 @@ Result<Scenario> parse_scenario_text(std::string_view text, const std::string& f
   read_proxy(r, root, s);
   read_traffic(r, root, s);
   read_expect(r, root, s);
+  read_disturbances(r, root, s);
   if (r.errors().empty()) read_apache_conf(r, root, s);
   if (!r.errors().empty()) {
     std::string all;

@@ -111,3 +111,21 @@ std::string percent_decode(std::string_view s) {
 }
 
 }  // namespace sc
+
+namespace sc {
+
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view t) {
+  long long scale = 0;
+  if (t.ends_with("ms")) {
+    scale = 1;
+    t.remove_suffix(2);
+  } else if (t.ends_with("s")) {
+    scale = 1000;
+    t.remove_suffix(1);
+  }
+  double v = 0;
+  if (scale == 0 || !parse_double(t, v) || v < 0 || v * scale > 3.6e6) return std::nullopt;
+  return std::chrono::milliseconds(static_cast<long long>(v * scale));
+}
+
+}  // namespace sc

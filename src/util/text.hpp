@@ -1,4 +1,5 @@
 #pragma once
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,6 +23,9 @@ bool parse_double(std::string_view s, double& out);
 // Levenshtein distance, for "did you mean" hints.
 std::size_t edit_distance(std::string_view a, std::string_view b);
 // The candidate closest to `word` if it is close enough to be a likely typo, else "".
+// "500ms", "1.5s": at least 0, at most an hour; nullopt otherwise.
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);
+
 std::string closest_match(std::string_view word, const std::vector<std::string>& candidates);
 
 // Percent-decodes %XX sequences; invalid sequences are kept as they are.

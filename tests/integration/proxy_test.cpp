@@ -4,6 +4,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "harness.hpp"
@@ -48,6 +49,40 @@ TEST(ReferenceBalancer, StickyRouteCookieAndFailoverToALiveMember) {
   }
   // A route naming the dead member falls back to balancing (nofailover is off).
   EXPECT_EQ(http_get(c.ports[3], "/", "BALANCEID=x.dead").status, 200);
+}
+
+// Regression: a member killed while the balancer held an idle keep-alive connection to it got
+// 502 (the stale connection failed, the reconnect was refused, and that was taken for a broken
+// answer) instead of being put in error and failed over, as httpd does.
+TEST(ReferenceBalancer, KilledMemberWithPooledConnectionsFailsOver) {
+  Cluster c(3);
+  c.start({"backend", "--name", "www1", "--listen", c.addr(0)}, c.ports[0]);
+  c.start({"backend", "--name", "www2", "--listen", c.addr(1)}, c.ports[1]);
+  c.start({"balancer", "--listen", c.addr(2), "--member", "http://" + c.addr(0) + " route=www1",
+           "--member", "http://" + c.addr(1) + " route=www2", "--set", "stickysession=ROUTEID"},
+          c.ports[2]);
+  ASSERT_EQ(http_get(c.ports[2], "/", "ROUTEID=.www1").backend, "www1");  // pools a connection
+  c.procs[0].reset();  // kills www1
+  ASSERT_TRUE(wait_until([&] { return !port_accepts(c.ports[0]); }, 5s));
+  auto moved = http_get(c.ports[2], "/", "ROUTEID=.www1");
+  EXPECT_EQ(moved.status, 200);
+  EXPECT_EQ(moved.backend, "www2");
+}
+
+// With several worker threads the balancers' state is shared: round robin over all
+// connections, whichever thread serves them (per-thread state would give 11 and 9 here).
+TEST(ReferenceBalancer, WorkerThreadsShareTheBalancerState) {
+  Cluster c(3);
+  for (int i : {0, 1})
+    c.start({"backend", "--name", i ? "www2" : "www1", "--listen", c.addr(i)}, c.ports[i]);
+  c.start({"balancer", "--threads", "3", "--listen", c.addr(2), "--member",
+           "http://" + c.addr(0) + " route=www1", "--member",
+           "http://" + c.addr(1) + " route=www2", "--set", "stickysession=ROUTEID"},
+          c.ports[2]);
+  std::map<std::string, int> counts;
+  for (int i = 0; i < 20; ++i) counts[http_get(c.ports[2], "/").backend]++;  // new connections
+  EXPECT_EQ(counts, (std::map<std::string, int>{{"www1", 10}, {"www2", 10}}));
+  for (int i = 0; i < 6; ++i) EXPECT_EQ(http_get(c.ports[2], "/", "ROUTEID=.www2").backend, "www2");
 }
 
 TEST(ReferenceBalancer, NofailoverAnswers503ForTheDeadMembersRoute) {

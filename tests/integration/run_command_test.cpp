@@ -71,7 +71,43 @@ TEST(RunCommand, ShippedScenariosGiveTheirVerdicts) {
   EXPECT_EQ(weighted["statistics"]["distribution"]["df"], 2);
 
   EXPECT_NE(r.out.find("PASS  seed-balanceid-route-cookie"), std::string::npos);
-  EXPECT_NE(r.out.find("4 scenarios: 4 pass, 0 fail, 0 error"), std::string::npos);
+  const auto& killed = scenario_named(report, "reference-kill-member-failover");
+  EXPECT_EQ(killed["verdict"], "pass");
+  const auto& moved = killed["disturbances"][0]["sessions"];
+  EXPECT_GT(moved["bound"].get<int>(), 0);
+  EXPECT_EQ(moved["served_by_disturbed"], 0);
+  EXPECT_EQ(moved["moved"], moved["bound"]);
+  EXPECT_GT(moved["lost"].get<int>(), 0);  // PHP sessions do not survive a move
+  const auto& drained = scenario_named(report, "reference-drain-keeps-sticky-sessions");
+  EXPECT_EQ(drained["disturbances"][0]["sessions"]["moved"], 0);
+  EXPECT_EQ(check_named(drained, "disturbances[0].new_sessions")["verdict"], "pass");
+
+  EXPECT_NE(r.out.find("7 scenarios: 7 pass, 0 fail, 0 error"), std::string::npos);
+}
+
+TEST(RunCommand, DisturbanceExpectationThatDoesNotHoldFails) {
+  const std::string json = temp_path("drain.json");
+  auto r = run_cli({"run", "fixtures/scenarios/drain-expect-move.yaml", "--json", json});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  auto report = nlohmann::json::parse(read_file(json));
+  const auto& s = scenario_named(report, "drain-expect-move");
+  EXPECT_EQ(check_named(s, "disturbances[0].disturbed_sessions")["verdict"], "fail");
+  EXPECT_EQ(check_named(s, "disturbances[0].collateral")["verdict"], "pass");
+}
+
+TEST(RunCommand, RestartAndAddRealBackends) {
+  const std::string json = temp_path("restart.json");
+  auto r = run_cli({"run", "fixtures/scenarios/restart-and-add.yaml", "--json", json});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto report = nlohmann::json::parse(read_file(json));
+  const auto& s = scenario_named(report, "restart-and-add");
+  const auto& restart = s["disturbances"][0];
+  EXPECT_TRUE(restart["fired"].get<bool>());
+  // While the new process binds its port the member is put in error: its sessions move.
+  EXPECT_GT(restart["sessions"]["served_elsewhere"].get<int>(), 0);
+  EXPECT_GT(restart["sessions"]["lost"].get<int>(), 0);
+  EXPECT_TRUE(s["disturbances"][1]["fired"].get<bool>());
+  EXPECT_FALSE(s["disturbances"][1].contains("error"));
 }
 
 TEST(RunCommand, AffinityExpectedButImpossibleFailsWithExitOneAndTheCause) {

@@ -148,3 +148,44 @@ TEST(ScenarioParser, MissingFile) {
 
 }  // namespace
 }  // namespace sc
+
+namespace sc {
+namespace {
+
+TEST(ScenarioParser, Disturbances) {
+  auto s = parse_scenario_text(std::string(kMinimal) +
+                                   "disturbances:\n"
+                                   "  - {action: stop, backend: www1, at: 2.5s}\n"
+                                   "  - {action: resume, backend: www1, at: 60%}\n",
+                               "s.yaml");
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  ASSERT_EQ(s->disturbances.size(), 2u);
+  EXPECT_EQ(s->disturbances[0].action, DisturbanceAction::kStop);
+  EXPECT_EQ(s->disturbances[0].at_time, std::chrono::milliseconds(2500));
+  EXPECT_EQ(s->disturbances[1].at_share, 0.6);
+  EXPECT_EQ(s->disturbances[1].at_text, "60%");
+}
+
+TEST(ScenarioParser, DisturbanceErrors) {
+  const std::string d = std::string(kMinimal) + "disturbances:\n";
+  EXPECT_EQ(error_of(d + "  - {action: explode, backend: www1, at: 50%}\n"),
+            "s.yaml:6:14: disturbances[0].action: expected kill, stop, resume, restart, add, "
+            "drain, disable or enable, got 'explode'");
+  EXPECT_EQ(error_of(d + "  - {action: kill, backend: www3, at: 50%}\n"),
+            "s.yaml:6:29: disturbances[0].backend: no backend is named 'www3' (did you mean "
+            "'www1'?)");
+  EXPECT_EQ(error_of(d + "  - {action: kill, backend: www1, at: soon}\n"),
+            "s.yaml:6:39: disturbances[0].at: expected a share of the requests like 50% (0 to "
+            "under 100) or a time since the traffic began like 2s or 1500ms, got 'soon'");
+  EXPECT_EQ(error_of(d + "  - {action: kill, backend: www1, at: 100%}\n"),
+            "s.yaml:6:39: disturbances[0].at: expected a share of the requests like 50% (0 to "
+            "under 100) or a time since the traffic began like 2s or 1500ms, got '100%'");
+  EXPECT_EQ(error_of(d + "  - {action: add, backend: www1, at: 1s}\n"),
+            "s.yaml:6:28: disturbances[0].backend: 'add' starts a backend declared with 'start: "
+            "false', but 'www1' starts with the scenario");
+  EXPECT_EQ(error_of("name: t\nbackends:\n  - name: a\n  - {name: b, start: false}\n"),
+            "s.yaml:4:5: backends[1].start: 'b' has start: false, but no disturbance adds it");
+}
+
+}  // namespace
+}  // namespace sc

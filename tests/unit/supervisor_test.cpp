@@ -105,6 +105,26 @@ TEST(Supervisor, ReportsAnEarlyExitByName) {
   EXPECT_TRUE(sup.is_running("backend a"));
 }
 
+TEST(Supervisor, KilledOnPurposeIsNotAFailureAndRestartStartsItAgain) {
+  FakeState state;
+  FakeLauncher launcher(state);
+  Supervisor sup(launcher, [](auto) {});
+  ASSERT_TRUE(sup.start(spec("backend a")).ok());
+  ASSERT_TRUE(sup.start(spec("backend b")).ok());
+  ASSERT_TRUE(sup.kill("backend a").ok());
+  EXPECT_EQ(state.alive, (std::vector<int>{101}));  // reaped before kill() returned
+  EXPECT_EQ(sup.check_exited(), std::nullopt);
+  EXPECT_EQ(sup.kill("backend a").error().message, "backend a is not running");
+  ASSERT_TRUE(sup.restart("backend b").ok());
+  EXPECT_EQ(state.alive, (std::vector<int>{102}));  // b's successor
+  EXPECT_TRUE(sup.is_running("backend b"));
+  EXPECT_EQ(sup.check_exited(), std::nullopt);
+  EXPECT_EQ(sup.signal("backend b", SIGSTOP).ok(), true);
+  EXPECT_EQ(state.signals.back(), (std::pair{102, SIGSTOP}));
+  sup.stop_all();
+  EXPECT_TRUE(state.alive.empty());
+}
+
 TEST(Supervisor, LaunchFailureIsAnErrorValue) {
   FakeState state;
   FakeLauncher launcher(state);

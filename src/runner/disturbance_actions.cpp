@@ -1,0 +1,65 @@
+#include "runner/disturbance_actions.hpp"
+
+#include <curl/curl.h>
+#include <fmt/format.h>
+#include <signal.h>
+
+#include "balancer/manager.hpp"
+
+namespace sc {
+
+const PlannedChild* ProcessDisturbances::planned(const std::string& backend) const {
+  for (std::size_t i = 0; i < scenario_.backends.size(); ++i)
+    if (scenario_.backends[i].options.name == backend) return &plan_.backends.at(i);
+  return nullptr;
+}
+
+// A POST to the balancer-manager; the member is named by its address.
+Status ProcessDisturbances::manager(const PlannedChild& backend, const std::string& query) {
+  const std::string url = fmt::format("{}{}?w=http://127.0.0.1:{}&{}", plan_.proxy_url,
+                                      kManagerPath, backend.port, query);
+  CURL* e = curl_easy_init();
+  if (!e) return Error{"libcurl could not be initialised"};
+  std::string body;
+  curl_easy_setopt(e, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(e, CURLOPT_POST, 1L);
+  curl_easy_setopt(e, CURLOPT_POSTFIELDS, "");
+  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, 2000L);
+  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION,
+                   +[](char* d, size_t s, size_t n, void* u) -> size_t {
+                     static_cast<std::string*>(u)->append(d, s * n);
+                     return s * n;
+                   });
+  curl_easy_setopt(e, CURLOPT_WRITEDATA, &body);
+  const CURLcode rc = curl_easy_perform(e);
+  long code = 0;
+  curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &code);
+  curl_easy_cleanup(e);
+  if (rc != CURLE_OK)
+    return Error{fmt::format("balancer-manager {}: {}", url, curl_easy_strerror(rc))};
+  if (code != 200)
+    return Error{fmt::format("balancer-manager answered {} to {}: {}", code, url, body)};
+  return ok_status();
+}
+
+Status ProcessDisturbances::apply(const DisturbanceSpec& d) {
+  const PlannedChild* child = planned(d.backend);
+  if (!child) return Error{fmt::format("no backend is named '{}'", d.backend)};
+  const std::string& name = child->spec.name;
+  switch (d.action) {
+    case DisturbanceAction::kKill: return sup_.kill(name);
+    case DisturbanceAction::kStop: return sup_.signal(name, SIGSTOP);
+    case DisturbanceAction::kResume: return sup_.signal(name, SIGCONT);
+    case DisturbanceAction::kRestart: return sup_.restart(name);
+    case DisturbanceAction::kAdd:
+      if (sup_.is_running(name)) return Error{fmt::format("{} is already running", name)};
+      return sup_.start(child->spec);
+    case DisturbanceAction::kDrain: return manager(*child, "set=N");
+    case DisturbanceAction::kDisable: return manager(*child, "set=D");
+    case DisturbanceAction::kEnable: return manager(*child, "clear=DN");
+  }
+  return Error{"unknown disturbance"};
+}
+
+}  // namespace sc

@@ -1,0 +1,97 @@
+// Failover figures from hand-made records: who was bound where, what happened afterwards.
+#include "checks/failover.hpp"
+
+#include <gtest/gtest.h>
+
+namespace sc {
+namespace {
+
+struct Builder {
+  RecordSet set;
+  // One request: session, seq, start and end in ms, backend ("" = no answer), status.
+  Builder& req(std::uint32_t session, std::uint32_t seq, int start_ms, int end_ms,
+               const std::string& backend, int status = 200, bool lost = false) {
+    RequestRecord r;
+    r.session = session;
+    r.seq = seq;
+    r.start_us = start_ms * 1000;
+    r.latency_us = (end_ms - start_ms) * 1000;
+    r.status = static_cast<std::int16_t>(status);
+    r.backend = set.strings.intern(backend);
+    r.session_lost = lost;
+    set.records.push_back(r);
+    return *this;
+  }
+};
+
+FiredDisturbance fired(DisturbanceAction a, const std::string& backend, int at_ms) {
+  FiredDisturbance f;
+  f.spec.action = a;
+  f.spec.backend = backend;
+  f.at_us = at_ms * 1000;
+  return f;
+}
+
+TEST(FailoverFigures, KillWithFailover) {
+  Builder b;
+  b.req(0, 0, 0, 5, "www1").req(0, 1, 10, 15, "www1").req(0, 2, 110, 115, "www2", 200, true)
+      .req(0, 3, 120, 125, "www2");                                   // bound to www1, moved
+  b.req(1, 0, 0, 5, "www2").req(1, 1, 110, 115, "www2");             // www2's: untouched
+  b.req(2, 0, 90, 120, "", 502).req(2, 1, 130, 135, "www2");        // in flight at 100: failed
+  b.req(3, 0, 150, 155, "www2");                                     // new after the kill
+  b.req(4, 0, 95, 105, "www1").req(4, 1, 140, 145, "www2", 200, true);  // answered in flight
+  b.req(5, 0, 0, 5, "www1").req(5, 1, 95, 108, "www2", 200, true);  // moved while in flight
+  const std::vector<FiredDisturbance> events = {fired(DisturbanceAction::kKill, "www1", 100)};
+  auto figures = compute_failover(b.set, events);
+  ASSERT_EQ(figures.size(), 1u);
+  const auto& f = figures[0];
+  EXPECT_EQ(f.bound_sessions, 2);  // sessions 0 and 4
+  EXPECT_EQ(f.requests_after, 3);
+  EXPECT_EQ(f.served_by_disturbed, 0);
+  EXPECT_EQ(f.served_elsewhere, 3);
+  EXPECT_EQ(f.lost, 2);
+  EXPECT_EQ(f.sessions_moved, 2);
+  EXPECT_EQ(f.sessions_recovered, 2);
+  EXPECT_EQ(f.sessions_failed, 0);
+  EXPECT_EQ(f.in_flight_failed, 1);
+  EXPECT_EQ(f.recovery_max_us, 45'000);  // session 4: answered at 145 ms
+  EXPECT_EQ(f.collateral_sessions, 0);
+  EXPECT_EQ(f.new_sessions_on_disturbed, 0);
+  EXPECT_EQ(disturbed_sessions(b.set, events), (std::set<std::uint32_t>{0, 2, 4, 5}));
+}
+
+TEST(FailoverFigures, SessionsThatEndedBeforeTheDisturbanceAreNotDisturbed) {
+  Builder b;
+  b.req(0, 0, 0, 5, "www1").req(0, 1, 10, 15, "www1");  // all done before the kill at 100
+  b.req(1, 0, 0, 5, "www1").req(1, 1, 120, 125, "www2");
+  const std::vector<FiredDisturbance> events = {fired(DisturbanceAction::kKill, "www1", 100)};
+  EXPECT_EQ(disturbed_sessions(b.set, events), (std::set<std::uint32_t>{1}));
+  EXPECT_EQ(compute_failover(b.set, events).at(0).bound_sessions, 1);
+}
+
+TEST(FailoverFigures, CollateralAndNewSessionsOnTheDisturbedBackend) {
+  Builder b;
+  b.req(0, 0, 0, 5, "www2").req(0, 1, 110, 115, "www1");  // www2's session moved: collateral
+  b.req(1, 0, 120, 125, "www1");                          // new session on the drained member
+  b.req(2, 0, 0, 5, "www1").req(2, 1, 130, 135, "www1");  // stays
+  const std::vector<FiredDisturbance> events = {fired(DisturbanceAction::kDrain, "www1", 100)};
+  const auto f = compute_failover(b.set, events).at(0);
+  EXPECT_EQ(f.collateral_sessions, 1);
+  EXPECT_EQ(f.new_sessions_on_disturbed, 1);
+  EXPECT_EQ(f.bound_sessions, 1);
+  EXPECT_EQ(f.served_by_disturbed, 1);
+}
+
+TEST(FailoverFigures, UnfiredAndFailedDisturbancesHaveNoFigures) {
+  Builder b;
+  b.req(0, 0, 0, 5, "www1");
+  auto never = fired(DisturbanceAction::kKill, "www1", 0);
+  never.at_us = -1;
+  auto failed = fired(DisturbanceAction::kKill, "www1", 1);
+  failed.error = "backend www1 is not running";
+  EXPECT_TRUE(compute_failover(b.set, {never, failed}).empty());
+  EXPECT_TRUE(disturbed_sessions(b.set, {never, failed}).empty());
+}
+
+}  // namespace
+}  // namespace sc
