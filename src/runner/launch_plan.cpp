@@ -48,11 +48,20 @@ LaunchPlan make_launch_plan(const Scenario& s, const std::string& self_exe,
   const auto& p = s.proxy;
   auto& proxy = plan.proxy;
   proxy.port = ports.at(s.backends.size());
+  plan.proxy_url = fmt::format("http://127.0.0.1:{}", proxy.port);
+  proxy.spec.log_path = runtime_dir + "/proxy.log";
+  if (p.type == "haproxy") {
+    // In the foreground (-db), on the configuration rendered into the runtime directory.
+    proxy.spec.name = "proxy (haproxy)";
+    proxy.spec.exe = "haproxy";
+    plan.proxy_config = runtime_dir + "/haproxy.cfg";
+    proxy.spec.args = {"-f", plan.proxy_config, "-db"};
+    plan.install_hint = "apt-get install haproxy";
+    return plan;
+  }
   proxy.spec.name = "proxy (reference balancer)";
   proxy.spec.exe = self_exe;
-  proxy.spec.log_path = runtime_dir + "/proxy.log";
   proxy.spec.args = {"balancer", "--listen", fmt::format("127.0.0.1:{}", proxy.port)};
-  plan.proxy_url = fmt::format("http://127.0.0.1:{}", proxy.port);
   if (!p.apache_conf.empty()) {
     // The user's own configuration, its members pointed at the mock backends in order.
     proxy.spec.args.insert(proxy.spec.args.end(), {"--apache-conf", p.apache_conf});

@@ -20,6 +20,9 @@ struct LaunchPlan {
   std::vector<PlannedChild> backends;
   PlannedChild proxy;
   std::string proxy_url;  // where the driver sends traffic
+  // A real proxy: where its rendered configuration goes, and how to install it.
+  std::string proxy_config;
+  std::string install_hint;
 };
 
 // Needs one port per backend plus one for the proxy.

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -14,7 +15,9 @@
 #include "runner/disturbance_actions.hpp"
 #include "runner/launch_plan.hpp"
 #include "runner/ports.hpp"
+#include "runner/config_template.hpp"
 #include "runner/supervisor.hpp"
+#include "util/text.hpp"
 
 namespace sc {
 
@@ -61,6 +64,41 @@ std::string wait_ready(const LaunchPlan& plan, Supervisor& sup, std::chrono::mil
   return "";
 }
 
+std::string find_in_path(const std::string& exe) {
+  if (exe.find('/') != std::string::npos) return exe;
+  const char* path = std::getenv("PATH");
+  for (auto dir : split(path ? path : "/usr/sbin:/usr/bin:/sbin:/bin", ':')) {
+    std::string candidate = std::string(dir) + "/" + exe;
+    if (!dir.empty() && ::access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return "";
+}
+
+// A real proxy: its executable must be installed and its template renders into the runtime
+// directory. Returns an error text, empty on success.
+std::string prepare_real_proxy(const Scenario& s, LaunchPlan& plan) {
+  if (plan.proxy_config.empty()) return "";
+  const std::string exe = find_in_path(plan.proxy.spec.exe);
+  if (exe.empty())
+    return fmt::format("{} is not installed (install it with: {})", plan.proxy.spec.exe,
+                       plan.install_hint);
+  plan.proxy.spec.exe = exe;
+  auto text = read_text_file(s.proxy.config);
+  if (!text) return fmt::format("cannot read the configuration template {}", s.proxy.config);
+  TemplateValues values;
+  values.listen_port = plan.proxy.port;
+  values.runtime_dir = std::filesystem::path(plan.proxy_config).parent_path().string();
+  for (std::size_t i = 0; i < s.backends.size(); ++i)
+    values.backends.push_back({s.backends[i].options.name, s.backends[i].options.route,
+                               plan.backends[i].port, fmt::format("{}", s.backends[i].weight)});
+  auto rendered = render_config_template(*text, s.proxy.config, values);
+  if (!rendered) return rendered.error().message;
+  std::ofstream out(plan.proxy_config, std::ios::binary);
+  out << *rendered;
+  if (!out) return fmt::format("cannot write {}", plan.proxy_config);
+  return "";
+}
+
 }  // namespace
 
 ScenarioReport run_scenario(const Scenario& s, const RunContext& ctx) {
@@ -82,7 +120,7 @@ ScenarioReport run_scenario(const Scenario& s, const RunContext& ctx) {
     report.error = fmt::format("cannot create a runtime directory under {}", ctx.runtime_root);
     return finish();
   }
-  const LaunchPlan plan = make_launch_plan(s, ctx.self_exe, dir, *ports);
+  LaunchPlan plan = make_launch_plan(s, ctx.self_exe, dir, *ports);
 
   {
     Supervisor sup(*ctx.launcher);
@@ -92,6 +130,7 @@ ScenarioReport run_scenario(const Scenario& s, const RunContext& ctx) {
       if (auto st = sup.start(b.spec); !st) failure = st.error().message;
       if (!failure.empty()) break;
     }
+    if (failure.empty()) failure = prepare_real_proxy(s, plan);
     if (failure.empty()) {
       if (auto st = sup.start(plan.proxy.spec); !st) failure = st.error().message;
     }

@@ -39,11 +39,15 @@ struct DisturbanceSpec {
 };
 
 struct ProxySpec {
-  std::string type = "reference";
+  std::string type = "reference";  // reference | haproxy
+  // For a real proxy: its configuration template (see runner/config_template.hpp).
+  std::string config;
   // An Apache httpd configuration the reference balancer reads instead of the keys below;
   // its BalancerMembers, in order, are pointed at the scenario's backends.
   std::string apache_conf;
-  std::string stickysession;  // NAME or COOKIE|param; empty: not sticky
+  // NAME or COOKIE|param; empty: not sticky. For a real proxy: the cookie its configuration
+  // sticks with, which the diagnosis watches.
+  std::string stickysession;
   std::string stickysessionsep = ".";
   bool scolonpathdelim = false;
   bool nofailover = false;

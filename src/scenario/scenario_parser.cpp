@@ -5,6 +5,7 @@
 #include <set>
 
 #include "balancer/apache_conf.hpp"
+#include "runner/config_template.hpp"
 #include "scenario/node_reader.hpp"
 #include "util/text.hpp"
 
@@ -18,7 +19,7 @@ const std::vector<std::string> kTopKeys = {"name",    "description", "backend_de
 const std::vector<std::string> kBackendOptionKeys = {"session_cookie", "id_style",
                                                      "id_separator",   "route_cookie",
                                                      "route_cookie_when", "strict"};
-const std::vector<std::string> kProxyKeys = {"type", "apache_conf", "stickysession", "stickysessionsep",
+const std::vector<std::string> kProxyKeys = {"type", "config", "apache_conf", "stickysession", "stickysessionsep",
                                              "scolonpathdelim", "nofailover", "lbmethod",
                                              "maxattempts", "debug_log"};
 const std::vector<std::string> kTrafficKeys = {"sessions", "requests_per_session", "concurrency",
@@ -115,7 +116,25 @@ void read_proxy(NodeReader& r, const YAML::Node& root, Scenario& s) {
   if (!r.expect_map(n, "proxy")) return;
   r.check_keys(n, "proxy", kProxyKeys);
   auto& p = s.proxy;
-  r.read_choice(n, "type", "proxy", {"reference"}, p.type);
+  r.read_choice(n, "type", "proxy", {"reference", "haproxy"}, p.type);
+  r.read_string(n, "config", "proxy", p.config);
+  if (p.type != "reference") {
+    if (!n["config"])
+      r.error(n.Mark(), "proxy.config",
+              fmt::format("missing; proxy type '{}' needs a configuration template such as "
+                          "fixtures/{}/cookie-insert.cfg.in",
+                          p.type, p.type));
+    for (const char* key : {"apache_conf", "stickysessionsep", "scolonpathdelim", "nofailover",
+                            "lbmethod", "maxattempts", "debug_log"})
+      if (n[key])
+        r.error(n[key].Mark(), std::string("proxy.") + key,
+                fmt::format("only for type reference; the {} configuration says how it "
+                            "balances",
+                            p.type));
+  } else if (n["config"]) {
+    r.error(n["config"].Mark(), "proxy.config",
+            "only for real proxies; the reference balancer takes apache_conf or the keys here");
+  }
   r.read_string(n, "stickysession", "proxy", p.stickysession);
   r.read_string(n, "stickysessionsep", "proxy", p.stickysessionsep);
   if (n["stickysessionsep"] && p.stickysessionsep.size() != 1 && p.stickysessionsep != "Off" &&
@@ -172,6 +191,24 @@ void read_apache_conf(NodeReader& r, const YAML::Node& root, Scenario& s) {
     r.error(at.Mark(), "proxy.apache_conf",
             fmt::format("no ProxyPass in {} maps traffic.path '{}' to a balancer", p.apache_conf,
                         s.traffic.path));
+}
+
+// A real proxy's template must exist and render (unknown placeholders are located in it).
+void read_proxy_config(NodeReader& r, const YAML::Node& root, Scenario& s) {
+  if (s.proxy.config.empty()) return;
+  const YAML::Node at = root["proxy"]["config"];
+  auto text = read_text_file(s.proxy.config);
+  if (!text) {
+    r.error(at.Mark(), "proxy.config",
+            fmt::format("cannot read the configuration template {}", s.proxy.config));
+    return;
+  }
+  TemplateValues probe;
+  probe.listen_port = 1;
+  probe.runtime_dir = "/run";
+  for (const auto& b : s.backends) probe.backends.push_back({b.options.name, b.options.route, 1, "1"});
+  if (auto rendered = render_config_template(*text, s.proxy.config, probe); !rendered)
+    r.error(at.Mark(), "proxy.config", rendered.error().message);
 }
 
 void read_traffic(NodeReader& r, const YAML::Node& root, Scenario& s) {
@@ -340,6 +377,7 @@ Result<Scenario> parse_scenario_text(std::string_view text, const std::string& f
   read_expect(r, root, s);
   read_disturbances(r, root, s);
   if (r.errors().empty()) read_apache_conf(r, root, s);
+  if (r.errors().empty()) read_proxy_config(r, root, s);
   if (!r.errors().empty()) {
     std::string all;
     for (const auto& e : r.errors()) all += (all.empty() ? "" : "\n") + e;

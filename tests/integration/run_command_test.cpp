@@ -82,7 +82,15 @@ TEST(RunCommand, ShippedScenariosGiveTheirVerdicts) {
   EXPECT_EQ(drained["disturbances"][0]["sessions"]["moved"], 0);
   EXPECT_EQ(check_named(drained, "disturbances[0].new_sessions")["verdict"], "pass");
 
-  EXPECT_NE(r.out.find("7 scenarios: 7 pass, 0 fail, 0 error"), std::string::npos);
+  // The real HAProxy, started by the run: its inserted cookie holds every session.
+  const auto& haproxy = scenario_named(report, "haproxy-cookie-insert");
+  EXPECT_EQ(haproxy["verdict"], "pass");
+  EXPECT_EQ(haproxy["proxy"]["type"], "haproxy");
+  EXPECT_EQ(haproxy["metrics"]["sticky_sessions"], 200);
+  const auto& redispatch = scenario_named(report, "haproxy-kill-server-redispatch");
+  EXPECT_GT(redispatch["disturbances"][0]["sessions"]["moved"].get<int>(), 0);
+
+  EXPECT_NE(r.out.find("9 scenarios: 9 pass, 0 fail, 0 error"), std::string::npos);
 }
 
 TEST(RunCommand, DisturbanceExpectationThatDoesNotHoldFails) {

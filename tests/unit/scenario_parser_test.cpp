@@ -91,7 +91,7 @@ TEST(ScenarioParser, UnknownKeyWithDidYouMean) {
 
 TEST(ScenarioParser, UnknownKeyWithoutCloseMatchListsTheKeys) {
   EXPECT_EQ(error_of(std::string(kMinimal) + "proxy:\n  colour: red\n"),
-            "s.yaml:6:3: proxy.colour: unknown key; expected one of type, apache_conf, "
+            "s.yaml:6:3: proxy.colour: unknown key; expected one of type, config, apache_conf, "
             "stickysession, stickysessionsep, scolonpathdelim, nofailover, lbmethod, maxattempts "
             "or debug_log");
 }
@@ -107,7 +107,7 @@ TEST(ScenarioParser, WrongTypeNamesWhatWasExpected) {
 
 TEST(ScenarioParser, ChoicesAndDurations) {
   EXPECT_EQ(error_of(std::string(kMinimal) + "proxy:\n  type: nginx\n"),
-            "s.yaml:6:9: proxy.type: expected reference, got 'nginx'");
+            "s.yaml:6:9: proxy.type: expected reference or haproxy, got 'nginx'");
   EXPECT_EQ(error_of(std::string(kMinimal) + "traffic:\n  request_timeout: 5\n"),
             "s.yaml:6:20: traffic.request_timeout: expected a duration such as 500ms or 5s (at "
             "most 1 hour), got '5'");
@@ -185,6 +185,27 @@ TEST(ScenarioParser, DisturbanceErrors) {
             "false', but 'www1' starts with the scenario");
   EXPECT_EQ(error_of("name: t\nbackends:\n  - name: a\n  - {name: b, start: false}\n"),
             "s.yaml:4:5: backends[1].start: 'b' has start: false, but no disturbance adds it");
+}
+
+}  // namespace
+}  // namespace sc
+
+namespace sc {
+namespace {
+
+TEST(ScenarioParser, RealProxyNeedsARenderableTemplate) {
+  EXPECT_EQ(error_of(std::string(kMinimal) + "proxy:\n  type: haproxy\n  nofailover: true\n"),
+            "s.yaml:6:3: proxy.config: missing; proxy type 'haproxy' needs a configuration "
+            "template such as fixtures/haproxy/cookie-insert.cfg.in\n"
+            "s.yaml:7:15: proxy.nofailover: only for type reference; the haproxy configuration "
+            "says how it balances");
+  EXPECT_EQ(error_of(std::string(kMinimal) +
+                     "proxy:\n  type: haproxy\n  config: " STICKYCHECK_SOURCE_DIR
+                     "/fixtures/haproxy/typo-placeholder.cfg.in\n"),
+            "s.yaml:7:11: proxy.config: " STICKYCHECK_SOURCE_DIR
+            "/fixtures/haproxy/typo-placeholder.cfg.in:7: unknown placeholder {{adress}}; "
+            "expected one of listen_port, listen, runtime_dir, each_backend, name, route, "
+            "address, port, weight, index");
 }
 
 }  // namespace
