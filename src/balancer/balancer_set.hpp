@@ -35,7 +35,6 @@ class BalancerSet {
   }
 
  private:
-
   std::mutex mutex_;
   std::vector<BalancerCore> cores_;
 };

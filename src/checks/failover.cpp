@@ -83,7 +83,8 @@ std::vector<FailoverFigures> compute_failover(const RecordSet& set,
       if (bound != target || d.spec.action == DisturbanceAction::kAdd) {
         bool moved = false;
         for (const auto* r : after)
-          moved = moved || (answered(*r) && r->backend != StringTable::kNone && r->backend != bound);
+          moved =
+              moved || (answered(*r) && r->backend != StringTable::kNone && r->backend != bound);
         if (moved) ++f.collateral_sessions;
         continue;
       }
@@ -106,8 +107,10 @@ std::vector<FailoverFigures> compute_failover(const RecordSet& set,
         any_answer = true;
       }
       if (moved) ++f.sessions_moved;
-      if (any_answer) ++f.sessions_recovered;
-      else ++f.sessions_failed;
+      if (any_answer)
+        ++f.sessions_recovered;
+      else
+        ++f.sessions_failed;
     }
     if (!recovery.empty()) {
       std::vector<long long> values(recovery.begin(), recovery.end());
@@ -127,8 +130,7 @@ std::set<std::uint32_t> disturbed_sessions(const RecordSet& set,
     if (d.at_us < 0 || !d.error.empty() || !is_disruptive(d.spec.action)) continue;
     for (const auto& [id, reqs] : sessions) {
       const std::uint32_t bound = bound_at(reqs, d.at_us);
-      const bool later =
-          !reqs.empty() && reqs.back()->start_us + reqs.back()->latency_us > d.at_us;
+      const bool later = !reqs.empty() && reqs.back()->start_us + reqs.back()->latency_us > d.at_us;
       if ((later && bound != StringTable::kNone && set.strings.get(bound) == d.spec.backend) ||
           failed_in_flight(reqs, d.at_us))
         out.insert(id);

@@ -15,9 +15,9 @@ namespace sc {
 
 struct FiredDisturbance {
   DisturbanceSpec spec;
-  std::int64_t at_us = -1;     // when it fired, microseconds since the traffic began; -1: never
+  std::int64_t at_us = -1;        // when it fired, microseconds since the traffic began; -1: never
   std::size_t requests_done = 0;  // requests completed when it fired
-  std::string error;           // the action could not be carried out
+  std::string error;              // the action could not be carried out
 };
 
 struct FailoverFigures {
@@ -33,11 +33,11 @@ struct FailoverFigures {
   // Requests in flight when it fired (started before, finished after) that failed: a backend
   // killed mid-answer. Their sessions are left to these figures too.
   long long in_flight_failed = 0;
-  long long sessions_moved = 0;       // bound sessions with a request answered elsewhere
-  long long sessions_failed = 0;      // bound sessions whose every later request failed
-  long long sessions_recovered = 0;   // bound sessions answered (not 5xx) again after it fired
-  std::int64_t recovery_p50_us = 0;   // from the disturbance to that first answer, median
-  std::int64_t recovery_max_us = 0;   // ...and the longest
+  long long sessions_moved = 0;      // bound sessions with a request answered elsewhere
+  long long sessions_failed = 0;     // bound sessions whose every later request failed
+  long long sessions_recovered = 0;  // bound sessions answered (not 5xx) again after it fired
+  std::int64_t recovery_p50_us = 0;  // from the disturbance to that first answer, median
+  std::int64_t recovery_max_us = 0;  // ...and the longest
   // Sessions bound to another backend that were later answered by a backend other than theirs.
   long long collateral_sessions = 0;
   // Sessions whose first request started after it fired and was answered by the disturbed backend.

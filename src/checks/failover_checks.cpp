@@ -37,8 +37,8 @@ CheckResult check_disturbed(const Scenario& s, const FailoverFigures& f, const s
     c.expected = "stay: every later request answered by the disturbed backend";
   } else if (want == "move") {
     c.observed = f.bound_sessions ? double(f.sessions_moved) / f.bound_sessions : 1;
-    c.verdict = f.served_by_disturbed == 0 && f.sessions_failed == 0 ? Verdict::kPass
-                                                                     : Verdict::kFail;
+    c.verdict =
+        f.served_by_disturbed == 0 && f.sessions_failed == 0 ? Verdict::kPass : Verdict::kFail;
     c.expected = "move: every bound session served again, by other backends only";
   } else {
     c.observed = n ? f.errors / n : 1;
@@ -47,9 +47,10 @@ CheckResult check_disturbed(const Scenario& s, const FailoverFigures& f, const s
   }
   if (f.bound_sessions == 0) {
     c.verdict = Verdict::kFail;
-    c.explanation = fmt::format("no session was bound to {} when it was disturbed, so nothing "
-                                "was tested; disturb it later or send more traffic",
-                                f.backend);
+    c.explanation = fmt::format(
+        "no session was bound to {} when it was disturbed, so nothing "
+        "was tested; disturb it later or send more traffic",
+        f.backend);
     return c;
   }
   c.explanation = story(f);
@@ -109,7 +110,8 @@ void add_failover_checks(const Scenario& s, const std::vector<FiredDisturbance>&
             : " (a correct setup moves only the disturbed backend's sessions)");
     e.checks.push_back(col);
     if (d.spec.action == DisturbanceAction::kKill || d.spec.action == DisturbanceAction::kStop ||
-        d.spec.action == DisturbanceAction::kDrain || d.spec.action == DisturbanceAction::kDisable) {
+        d.spec.action == DisturbanceAction::kDrain ||
+        d.spec.action == DisturbanceAction::kDisable) {
       CheckResult ns;
       ns.id = id + ".new_sessions";
       ns.observed = static_cast<double>(f.new_sessions_on_disturbed);

@@ -26,11 +26,11 @@ Status ProcessDisturbances::manager(const PlannedChild& backend, const std::stri
   curl_easy_setopt(e, CURLOPT_POSTFIELDS, "");
   curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, 2000L);
   curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION,
-                   +[](char* d, size_t s, size_t n, void* u) -> size_t {
-                     static_cast<std::string*>(u)->append(d, s * n);
-                     return s * n;
-                   });
+  curl_easy_setopt(
+      e, CURLOPT_WRITEFUNCTION, +[](char* d, size_t s, size_t n, void* u) -> size_t {
+        static_cast<std::string*>(u)->append(d, s * n);
+        return s * n;
+      });
   curl_easy_setopt(e, CURLOPT_WRITEDATA, &body);
   const CURLcode rc = curl_easy_perform(e);
   long code = 0;
@@ -48,16 +48,23 @@ Status ProcessDisturbances::apply(const DisturbanceSpec& d) {
   if (!child) return Error{fmt::format("no backend is named '{}'", d.backend)};
   const std::string& name = child->spec.name;
   switch (d.action) {
-    case DisturbanceAction::kKill: return sup_.kill(name);
-    case DisturbanceAction::kStop: return sup_.signal(name, SIGSTOP);
-    case DisturbanceAction::kResume: return sup_.signal(name, SIGCONT);
-    case DisturbanceAction::kRestart: return sup_.restart(name);
+    case DisturbanceAction::kKill:
+      return sup_.kill(name);
+    case DisturbanceAction::kStop:
+      return sup_.signal(name, SIGSTOP);
+    case DisturbanceAction::kResume:
+      return sup_.signal(name, SIGCONT);
+    case DisturbanceAction::kRestart:
+      return sup_.restart(name);
     case DisturbanceAction::kAdd:
       if (sup_.is_running(name)) return Error{fmt::format("{} is already running", name)};
       return sup_.start(child->spec);
-    case DisturbanceAction::kDrain: return manager(*child, "set=N");
-    case DisturbanceAction::kDisable: return manager(*child, "set=D");
-    case DisturbanceAction::kEnable: return manager(*child, "clear=DN");
+    case DisturbanceAction::kDrain:
+      return manager(*child, "set=N");
+    case DisturbanceAction::kDisable:
+      return manager(*child, "set=D");
+    case DisturbanceAction::kEnable:
+      return manager(*child, "clear=DN");
   }
   return Error{"unknown disturbance"};
 }

@@ -30,11 +30,10 @@ TEST(ConfigTemplate, ErrorsAreLocated) {
   EXPECT_EQ(render_config_template("a\nserver {{name}}\n", "t.cfg", values()).error().message,
             "t.cfg:2: unknown placeholder {{name}}; expected one of listen_port, listen, "
             "runtime_dir, each_backend");
-  EXPECT_EQ(render_config_template("x {{each_backend}} {{adress}}", "t.cfg", values())
-                .error()
-                .message,
-            "t.cfg:1: unknown placeholder {{adress}}; expected one of listen_port, listen, "
-            "runtime_dir, each_backend, name, route, address, port, weight, index");
+  EXPECT_EQ(
+      render_config_template("x {{each_backend}} {{adress}}", "t.cfg", values()).error().message,
+      "t.cfg:1: unknown placeholder {{adress}}; expected one of listen_port, listen, "
+      "runtime_dir, each_backend, name, route, address, port, weight, index");
   EXPECT_EQ(render_config_template("x {{listen", "t.cfg", values()).error().message,
             "t.cfg:1: '{{' without a closing '}}'");
 }

@@ -34,13 +34,15 @@ FiredDisturbance fired(DisturbanceAction a, const std::string& backend, int at_m
 
 TEST(FailoverFigures, KillWithFailover) {
   Builder b;
-  b.req(0, 0, 0, 5, "www1").req(0, 1, 10, 15, "www1").req(0, 2, 110, 115, "www2", 200, true)
-      .req(0, 3, 120, 125, "www2");                                   // bound to www1, moved
-  b.req(1, 0, 0, 5, "www2").req(1, 1, 110, 115, "www2");             // www2's: untouched
-  b.req(2, 0, 90, 120, "", 502).req(2, 1, 130, 135, "www2");        // in flight at 100: failed
-  b.req(3, 0, 150, 155, "www2");                                     // new after the kill
+  b.req(0, 0, 0, 5, "www1")
+      .req(0, 1, 10, 15, "www1")
+      .req(0, 2, 110, 115, "www2", 200, true)
+      .req(0, 3, 120, 125, "www2");                                     // bound to www1, moved
+  b.req(1, 0, 0, 5, "www2").req(1, 1, 110, 115, "www2");                // www2's: untouched
+  b.req(2, 0, 90, 120, "", 502).req(2, 1, 130, 135, "www2");            // in flight at 100: failed
+  b.req(3, 0, 150, 155, "www2");                                        // new after the kill
   b.req(4, 0, 95, 105, "www1").req(4, 1, 140, 145, "www2", 200, true);  // answered in flight
-  b.req(5, 0, 0, 5, "www1").req(5, 1, 95, 108, "www2", 200, true);  // moved while in flight
+  b.req(5, 0, 0, 5, "www1").req(5, 1, 95, 108, "www2", 200, true);      // moved while in flight
   const std::vector<FiredDisturbance> events = {fired(DisturbanceAction::kKill, "www1", 100)};
   auto figures = compute_failover(b.set, events);
   ASSERT_EQ(figures.size(), 1u);
