@@ -34,11 +34,13 @@ std::uint32_t bound_at(const Session& s, std::int64_t t) {
   return StringTable::kNone;
 }
 
-// A request of the session that was in flight at `t` and failed.
-bool failed_in_flight(const Session& s, std::int64_t t) {
-  for (const auto* r : s)
-    if (r->start_us < t && r->start_us + r->latency_us >= t && !answered(*r)) return true;
-  return false;
+// Begun before `t`, ended at or after it, without an answer.
+bool failed_in_flight(const RequestRecord& r, std::int64_t t) {
+  return r.start_us < t && r.start_us + r.latency_us >= t && !answered(r);
+}
+
+bool any_failed_in_flight(const Session& s, std::int64_t t) {
+  return std::any_of(s.begin(), s.end(), [t](const auto* r) { return failed_in_flight(*r, t); });
 }
 
 }  // namespace
@@ -61,14 +63,11 @@ std::vector<FailoverFigures> compute_failover(const RecordSet& set,
     f.disturbance = i;
     f.backend = d.spec.backend;
     // Backend ids are interned names; a backend that never answered has none.
-    std::uint32_t target = StringTable::kNone;
-    for (std::uint32_t id = 1; id < set.strings.size(); ++id)
-      if (set.strings.get(id) == d.spec.backend) target = id;
-    std::vector<std::int64_t> recovery;
+    const std::uint32_t target = set.strings.find(d.spec.backend);
+    std::vector<long long> recovery;
     for (const auto& [id, reqs] : sessions) {
-      for (const auto* r : reqs)
-        if (r->start_us < d.at_us && r->start_us + r->latency_us >= d.at_us && !answered(*r))
-          ++f.in_flight_failed;
+      f.in_flight_failed += std::count_if(
+          reqs.begin(), reqs.end(), [&](const auto* r) { return failed_in_flight(*r, d.at_us); });
       const std::uint32_t bound = bound_at(reqs, d.at_us);
       std::vector<const RequestRecord*> after;
       for (const auto* r : reqs)
@@ -113,8 +112,7 @@ std::vector<FailoverFigures> compute_failover(const RecordSet& set,
         ++f.sessions_failed;
     }
     if (!recovery.empty()) {
-      std::vector<long long> values(recovery.begin(), recovery.end());
-      f.recovery_p50_us = percentile(values, 0.5);
+      f.recovery_p50_us = percentile(recovery, 0.5);
       f.recovery_max_us = *std::max_element(recovery.begin(), recovery.end());
     }
     out.push_back(f);
@@ -128,11 +126,12 @@ std::set<std::uint32_t> disturbed_sessions(const RecordSet& set,
   const auto sessions = by_session(set);
   for (const auto& d : fired) {
     if (d.at_us < 0 || !d.error.empty() || !is_disruptive(d.spec.action)) continue;
+    const std::uint32_t target = set.strings.find(d.spec.backend);
     for (const auto& [id, reqs] : sessions) {
       const std::uint32_t bound = bound_at(reqs, d.at_us);
       const bool later = !reqs.empty() && reqs.back()->start_us + reqs.back()->latency_us > d.at_us;
-      if ((later && bound != StringTable::kNone && set.strings.get(bound) == d.spec.backend) ||
-          failed_in_flight(reqs, d.at_us))
+      if ((later && bound != StringTable::kNone && bound == target) ||
+          any_failed_in_flight(reqs, d.at_us))
         out.insert(id);
     }
   }

@@ -12,4 +12,9 @@ std::uint32_t StringTable::intern(std::string_view s) {
   return id;
 }
 
+std::uint32_t StringTable::find(std::string_view s) const {
+  auto it = ids_.find(std::string(s));
+  return it == ids_.end() ? kNone : it->second;
+}
+
 }  // namespace sc

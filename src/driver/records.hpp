@@ -13,6 +13,8 @@ class StringTable {
   static constexpr std::uint32_t kNone = 0;  // id 0 is the empty string / "not seen"
   StringTable() { strings_.emplace_back(); }
   std::uint32_t intern(std::string_view s);
+  // The id of a string already interned; kNone when it never was.
+  std::uint32_t find(std::string_view s) const;
   const std::string& get(std::uint32_t id) const { return strings_.at(id); }
   std::size_t size() const { return strings_.size(); }
 
