@@ -95,10 +95,10 @@ CheckResult check_distribution(const Scenario& s, const Metrics& m, ChiSquareRes
   chi = chi_square_goodness_of_fit(observed, weights);
   c.expected = fmt::format("p >= {}", s.expect.alpha);
   c.observed = chi.p_value;
-  if (!s.expect.distribution) {
+  if (s.expect.distribution == DistributionExpect::kOff) {
     c.verdict = Verdict::kNotApplicable;
     c.expected = "not checked";
-    c.explanation = "new sessions per backend: " + counts + " (expect.distribution is false)";
+    c.explanation = "new sessions per backend: " + counts + " (expect.distribution is off)";
     return c;
   }
   if (!s.disturbances.empty()) {
@@ -113,13 +113,33 @@ CheckResult check_distribution(const Scenario& s, const Metrics& m, ChiSquareRes
     c.explanation = fmt::format("new sessions per backend: {}; {}", counts, chi.reason);
     return c;
   }
-  c.verdict = chi.p_value >= s.expect.alpha ? Verdict::kPass : Verdict::kFail;
+  const bool fair = chi.p_value >= s.expect.alpha;
+  const bool want_fair = s.expect.distribution == DistributionExpect::kFair;
+  if (!want_fair) c.expected = fmt::format("p < {}", s.expect.alpha);
+  c.verdict = fair == want_fair ? Verdict::kPass : Verdict::kFail;
   c.explanation = fmt::format(
       "new sessions per backend: {}; chi-square {:.2f} with {} degrees of freedom over n = {} "
       "first requests, p = {:.4g} ({} at alpha {})",
       counts, chi.statistic, chi.df, chi.n, chi.p_value,
-      c.verdict == Verdict::kPass ? "consistent with the weights" : "NOT consistent with the weights",
-      s.expect.alpha);
+      fair ? "consistent with the weights" : "NOT consistent with the weights", s.expect.alpha);
+  if (!want_fair)
+    c.explanation += "; this scenario is a negative control: the spread must be uneven";
+  if (!fair)
+    if (auto why = diagnose_distribution(s, m); !why.empty()) c.explanation += ". Cause: " + why;
+  return c;
+}
+
+CheckResult check_moves(const Scenario& s, const Metrics& m) {
+  CheckResult c;
+  c.id = "moves";
+  c.observed = static_cast<double>(m.max_session_switches);
+  c.expected = fmt::format("<= {}", s.expect.max_moves_per_session);
+  c.verdict = m.max_session_switches <= s.expect.max_moves_per_session ? Verdict::kPass
+                                                                       : Verdict::kFail;
+  c.explanation = fmt::format(
+      "the most backend switches within one session: {}; {} of {} sessions switched exactly "
+      "once, between their first and second request",
+      m.max_session_switches, m.sessions_moved_after_first_only, m.sessions);
   return c;
 }
 
@@ -132,6 +152,9 @@ Evaluation evaluate(const Scenario& s, const Metrics& m) {
   e.checks.push_back(check_affinity(s, m, e.diagnosis));
   e.checks.push_back(check_losses(s, m));
   e.checks.push_back(check_distribution(s, m, e.distribution));
+  if (s.expect.max_moves_per_session >= 0) e.checks.push_back(check_moves(s, m));
+  if (!e.distribution.applicable || e.distribution.p_value >= s.expect.alpha) return e;
+  if (auto why = diagnose_distribution(s, m); !why.empty()) e.diagnosis.push_back(why);
   return e;
 }
 

@@ -29,6 +29,8 @@ struct Evaluation {
 
 // Causes of lost affinity that the figures reveal (empty when none is recognised).
 std::vector<std::string> diagnose(const Scenario& scenario, const Metrics& m);
+// Why the first requests' spread is uneven, when the figures show it (empty otherwise).
+std::string diagnose_distribution(const Scenario& scenario, const Metrics& m);
 
 Evaluation evaluate(const Scenario& scenario, const Metrics& m);
 

@@ -14,11 +14,34 @@ std::string examples(const Metrics& m) {
   return out;
 }
 
+// Nearly every moved session moved once, right after its first request: that request was
+// balanced without the key the later ones are balanced by.
+std::string moved_after_first(const Metrics& m) {
+  const long long moved = m.sessions - m.sticky_sessions;
+  if (moved == 0 || m.sessions_moved_after_first_only * 10 < moved * 9) return "";
+  return fmt::format(
+      "{} of the {} sessions that moved did so only between their first and second request "
+      "and stayed put afterwards: the first request carries no cookie yet, so the proxy "
+      "balanced it without the key it sticks by (nginx `hash $cookie_NAME` hashes an empty "
+      "key, which falls back to round robin), and the second request, hashed by the cookie "
+      "the first backend set, went elsewhere about (n-1)/n of the time, where the session "
+      "was unknown; stick by a cookie the proxy sets itself (HAProxy `cookie ... insert`, "
+      "Caddy `lb_policy cookie`, Apache's route cookie) instead",
+      m.sessions_moved_after_first_only, moved);
+}
+
 }  // namespace
 
 std::vector<std::string> diagnose(const Scenario& s, const Metrics& m) {
   std::vector<std::string> causes;
+  // The Apache-style sticky cookie first, which mod_proxy_balancer and the reference balancer
+  // (and a scenario naming its cookie) route by; then the moves themselves.
+  const bool apache_like = s.proxy.type == "reference" || s.proxy.type == "apache";
   const std::string cookie = s.proxy.sticky_cookie();
+  if (cookie.empty() && !apache_like) {
+    if (auto why = moved_after_first(m); !why.empty()) causes.push_back(why);
+    return causes;
+  }
   if (cookie.empty()) {
     causes.push_back(
         "no stickysession is configured, so the balancer balances every request afresh");
@@ -62,7 +85,34 @@ std::vector<std::string> diagnose(const Scenario& s, const Metrics& m) {
         "separator {}",
         cookie, examples(m), list, sep == 0 ? std::string("(Off: the whole value)") : separator_name(sep)));
   }
+  if (causes.empty())
+    if (auto why = moved_after_first(m); !why.empty()) causes.push_back(why);
   return causes;
+}
+
+}  // namespace sc
+
+namespace sc {
+
+std::string diagnose_distribution(const Scenario& s, const Metrics& m) {
+  long long total = 0, top = 0;
+  std::string top_name;
+  for (const auto& [name, f] : m.backends) {
+    total += f.first_requests;
+    if (f.first_requests > top) top = f.first_requests, top_name = name;
+  }
+  if (total == 0 || top != total || s.backends.size() < 2) return "";
+  if (s.traffic.source_per_session)
+    return fmt::format("all {} new sessions went to {}, although they came from many "
+                       "addresses: the balancer is not spreading new sessions at all",
+                       total, top_name);
+  return fmt::format(
+      "all {} new sessions went to {}, and all came from the one address 127.0.0.1: a "
+      "balancer that picks the backend by client address (nginx ip_hash, which hashes only "
+      "the first three octets of an IPv4 address; HAProxy balance source; Caddy ip_hash) "
+      "sends one client, one NAT gateway or one /24 to one backend; traffic.source_addresses: "
+      "per_session gives every session its own address in 127.0.0.0/8",
+      total, top_name);
 }
 
 }  // namespace sc

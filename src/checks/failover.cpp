@@ -34,13 +34,14 @@ std::uint32_t bound_at(const Session& s, std::int64_t t) {
   return StringTable::kNone;
 }
 
-// Begun before `t`, ended at or after it, without an answer.
-bool failed_in_flight(const RequestRecord& r, std::int64_t t) {
-  return r.start_us < t && r.start_us + r.latency_us >= t && !answered(r);
+// Begun before the disturbance fired, ended after its action began, without an answer.
+bool failed_in_flight(const RequestRecord& r, const FiredDisturbance& d) {
+  const std::int64_t began = d.began_us >= 0 ? d.began_us : d.at_us;
+  return r.start_us < d.at_us && r.start_us + r.latency_us >= began && !answered(r);
 }
 
-bool any_failed_in_flight(const Session& s, std::int64_t t) {
-  return std::any_of(s.begin(), s.end(), [t](const auto* r) { return failed_in_flight(*r, t); });
+bool any_failed_in_flight(const Session& s, const FiredDisturbance& d) {
+  return std::any_of(s.begin(), s.end(), [&d](const auto* r) { return failed_in_flight(*r, d); });
 }
 
 }  // namespace
@@ -67,7 +68,7 @@ std::vector<FailoverFigures> compute_failover(const RecordSet& set,
     std::vector<long long> recovery;
     for (const auto& [id, reqs] : sessions) {
       f.in_flight_failed += std::count_if(
-          reqs.begin(), reqs.end(), [&](const auto* r) { return failed_in_flight(*r, d.at_us); });
+          reqs.begin(), reqs.end(), [&](const auto* r) { return failed_in_flight(*r, d); });
       const std::uint32_t bound = bound_at(reqs, d.at_us);
       std::vector<const RequestRecord*> after;
       for (const auto* r : reqs)
@@ -93,6 +94,8 @@ std::vector<FailoverFigures> compute_failover(const RecordSet& set,
         ++f.requests_after;
         if (!answered(*r)) {
           ++f.errors;
+          f.last_error_us = std::max<std::int64_t>(f.last_error_us,
+                                                   r->start_us + r->latency_us - d.at_us);
           continue;
         }
         if (r->session_lost) ++f.lost;
@@ -131,7 +134,7 @@ std::set<std::uint32_t> disturbed_sessions(const RecordSet& set,
       const std::uint32_t bound = bound_at(reqs, d.at_us);
       const bool later = !reqs.empty() && reqs.back()->start_us + reqs.back()->latency_us > d.at_us;
       if ((later && bound != StringTable::kNone && bound == target) ||
-          any_failed_in_flight(reqs, d.at_us))
+          any_failed_in_flight(reqs, d))
         out.insert(id);
     }
   }

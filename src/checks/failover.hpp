@@ -16,6 +16,9 @@ namespace sc {
 struct FiredDisturbance {
   DisturbanceSpec spec;
   std::int64_t at_us = -1;        // when it fired, microseconds since the traffic began; -1: never
+  // When the action began: a kill is carried out (and reaped) over a few milliseconds, and
+  // a request that failed in between was failed by it.
+  std::int64_t began_us = -1;
   std::size_t requests_done = 0;  // requests completed when it fired
   std::string error;              // the action could not be carried out
 };
@@ -29,9 +32,10 @@ struct FailoverFigures {
   long long served_by_disturbed = 0;  // ...of which answered by the disturbed backend
   long long served_elsewhere = 0;     // ...answered by another backend
   long long errors = 0;               // ...with no answer or a 5xx answer
+  std::int64_t last_error_us = 0;     // when the last of those ended, after the disturbance
   long long lost = 0;                 // ...on which the answering backend did not know the session
-  // Requests in flight when it fired (started before, finished after) that failed: a backend
-  // killed mid-answer. Their sessions are left to these figures too.
+  // Requests in flight when it fired (started before it fired, finished after the action
+  // began) that failed: a backend killed mid-answer. Their sessions are left to these figures too.
   long long in_flight_failed = 0;
   long long sessions_moved = 0;      // bound sessions with a request answered elsewhere
   long long sessions_failed = 0;     // bound sessions whose every later request failed

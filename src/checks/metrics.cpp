@@ -37,29 +37,47 @@ Metrics compute_metrics(const RecordSet& set, const std::vector<std::string>& ba
       i = end;
       continue;
     }
-    ++m.sessions;
+    const bool cookieless = sorted[i]->cookieless;
+    if (cookieless) {
+      ++m.cookieless_sessions;
+      m.cookieless_requests += static_cast<long long>(end - i);
+    } else {
+      ++m.sessions;
+    }
     const std::uint32_t first = sorted[i]->backend;
     bool sticky = true;
+    long long switches = 0;
+    bool switch_after_first = false;
     for (std::size_t k = i; k < end; ++k) {
       const auto& r = *sorted[k];
       ++m.requests;
       latencies.push_back(r.latency_us);
       if (r.status == 0) ++m.transport_errors;
       if (r.status >= 500) ++m.server_errors;
-      if (r.session_lost) ++m.session_losses;
       if (r.backend != StringTable::kNone) figures(set.strings.get(r.backend)).requests++;
+      if (cookieless) continue;
+      if (r.session_lost) ++m.session_losses;
       if (r.backend == StringTable::kNone || r.backend != first) sticky = false;
       if (first != StringTable::kNone && r.backend == first) ++m.requests_on_first_backend;
       if (k > i && r.backend != StringTable::kNone && sorted[k - 1]->backend != StringTable::kNone &&
-          r.backend != sorted[k - 1]->backend)
-        ++m.backend_switches;
+          r.backend != sorted[k - 1]->backend) {
+        ++switches;
+        switch_after_first = switch_after_first || k == i + 1;
+      }
       if (r.sticky_value != StringTable::kNone) {
         ++m.requests_with_sticky_cookie;
         sticky_values.insert(r.sticky_value);
       }
     }
     if (first != StringTable::kNone) figures(set.strings.get(first)).first_requests++;
+    if (cookieless) {
+      i = end;
+      continue;
+    }
     if (sticky) ++m.sticky_sessions;
+    m.backend_switches += switches;
+    m.max_session_switches = std::max(m.max_session_switches, switches);
+    if (switches == 1 && switch_after_first && end - i >= 3) ++m.sessions_moved_after_first_only;
     i = end;
   }
   m.errors = m.transport_errors + m.server_errors;

@@ -16,7 +16,14 @@ struct BackendFigures {
 };
 
 struct Metrics {
-  long long sessions = 0;         // sessions with at least one recorded request, left-out ones aside
+  // Sessions with at least one recorded request whose client keeps cookies, left-out ones
+  // aside: the sessions affinity, losses and moves are judged on.
+  long long sessions = 0;
+  // Sessions whose client keeps no cookies (traffic.cookieless_share): counted in requests,
+  // errors, latency and the backends' figures (so in the distribution), not in the
+  // session-level figures, since nothing could tie their requests together.
+  long long cookieless_sessions = 0;
+  long long cookieless_requests = 0;
   long long left_out_sessions = 0;  // sessions bound to a disturbed backend (failover figures judge them)
   long long left_out_requests = 0;  // their requests
   long long requests = 0;         // requests recorded (completed or failed)
@@ -27,6 +34,11 @@ struct Metrics {
   long long requests_on_first_backend = 0;  // requests answered by their session's first backend
   long long session_losses = 0;   // requests on which a backend reported an id it did not know
   long long backend_switches = 0; // consecutive request pairs in a session on different backends
+  long long max_session_switches = 0;  // the most backend switches within one session
+  // Sessions of 3 or more requests that switched backend exactly once, between their first
+  // and second request, then stayed (a first request balanced without the key the later
+  // ones are balanced by).
+  long long sessions_moved_after_first_only = 0;
   long long latency_p50_us = 0;
   long long latency_p99_us = 0;
   std::vector<std::pair<std::string, BackendFigures>> backends;  // configured order first
@@ -39,7 +51,8 @@ struct Metrics {
 
   double sticky_share() const { return sessions ? double(sticky_sessions) / sessions : 0; }
   double first_backend_share() const {
-    return requests ? double(requests_on_first_backend) / requests : 0;
+    const long long n = requests - cookieless_requests;
+    return n ? double(requests_on_first_backend) / n : 0;
   }
   double error_rate() const { return requests ? double(errors) / requests : 0; }
 };

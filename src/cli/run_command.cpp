@@ -83,6 +83,8 @@ int run(const RunArgs& a) {
   const char* tmp = std::getenv("TMPDIR");
   ctx.runtime_root = tmp && *tmp ? tmp : "/tmp";
   ctx.keep_runtime = a.keep_runtime;
+  const char* ci = std::getenv("CI");
+  ctx.ci = ci && *ci && std::string_view(ci) != "false" && std::string_view(ci) != "0";
   ctx.wake_fd = interrupt_wake_fd();
   ctx.interrupted = [] { return interrupted(); };
   ctx.status = [](const std::string& line) { fmt::print(stderr, "stickycheck: {}\n", line); };
@@ -101,6 +103,7 @@ int run(const RunArgs& a) {
     report.scenarios.push_back(std::move(r));
   }
   report.interrupted = report.interrupted || interrupted();
+  print_matrix(stdout, report);
   print_run_summary(stdout, report, color);
   if (!a.json_path.empty()) {
     if (!write_report(a.json_path, report)) {

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <deque>
 #include <memory>
 #include <random>
@@ -15,10 +16,18 @@ namespace {
 
 constexpr std::string_view kBackendHeader = "x-stickycheck-backend:";
 
+// libcurl's global set-up, once per process.
+bool curl_ready() {
+  static const CURLcode global_init = curl_global_init(CURL_GLOBAL_DEFAULT);
+  return global_init == CURLE_OK;
+}
+
 struct Session {
   CURL* easy = nullptr;
   std::uint32_t index = 0;
   std::uint32_t next_seq = 0;
+  bool cookieless = false;
+  std::string source;  // CURLOPT_INTERFACE, "host!127.A.B.C"; empty: the kernel's choice
   std::string body;
   std::string backend;
   std::chrono::steady_clock::time_point started;
@@ -75,8 +84,7 @@ DriverOutcome drive(const DriverConfig& cfg, const std::function<std::string()>&
                     const std::function<void(std::size_t, std::size_t)>& progress,
                     const DriverTick& tick) {
   DriverOutcome out;
-  static const CURLcode global_init = curl_global_init(CURL_GLOBAL_DEFAULT);
-  CURLM* multi = global_init == CURLE_OK ? curl_multi_init() : nullptr;
+  CURLM* multi = curl_ready() ? curl_multi_init() : nullptr;
   if (!multi) {
     out.setup_error = "libcurl could not be initialised";
     return out;
@@ -89,6 +97,8 @@ DriverOutcome drive(const DriverConfig& cfg, const std::function<std::string()>&
 
   std::deque<std::unique_ptr<Session>> active;
   int next_session = 0;
+  std::mt19937 source_rng(cfg.seed ^ 0x5eed5eedu);
+  std::uniform_int_distribution<int> octet(0, 255), host(1, 254);
   auto start_request = [&](Session& s) {
     s.body.clear();
     s.backend.clear();
@@ -101,9 +111,22 @@ DriverOutcome drive(const DriverConfig& cfg, const std::function<std::string()>&
     s->easy = curl_easy_init();
     if (!s->easy) return false;
     s->index = static_cast<std::uint32_t>(next_session++);
+    const double share = cfg.cookieless_share;
+    s->cookieless = share > 0 && std::floor((s->index + 1) * share) > std::floor(s->index * share);
     CURL* e = s->easy;
     curl_easy_setopt(e, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(e, CURLOPT_COOKIEFILE, "");  // this handle's own cookie jar
+    // Its own cookie jar; a cookieless client has none, so it never sends a cookie.
+    if (!s->cookieless) curl_easy_setopt(e, CURLOPT_COOKIEFILE, "");
+    if (cfg.connection_per_request) {
+      curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
+      curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
+    }
+    if (cfg.source_per_session) {
+      // Drawn for every session, so the addresses do not depend on the run's timing.
+      s->source = fmt::format("host!127.{}.{}.{}", octet(source_rng), octet(source_rng),
+                              host(source_rng));
+      curl_easy_setopt(e, CURLOPT_INTERFACE, s->source.c_str());
+    }
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, s.get());
     curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
@@ -148,6 +171,7 @@ DriverOutcome drive(const DriverConfig& cfg, const std::function<std::string()>&
       RequestRecord rec;
       rec.session = s->index;
       rec.seq = s->next_seq++;
+      rec.cookieless = s->cookieless;
       rec.start_us =
           std::chrono::duration_cast<std::chrono::microseconds>(s->started - t0).count();
       rec.latency_us = static_cast<std::int32_t>(
@@ -218,6 +242,25 @@ DriverOutcome drive(const DriverConfig& cfg, const std::function<std::string()>&
   curl_multi_cleanup(multi);
   if (progress) progress(done, total);
   return out;
+}
+
+}  // namespace sc
+
+namespace sc {
+
+std::string check_reachable(const std::string& base_url, std::chrono::milliseconds timeout) {
+  if (!curl_ready()) return "libcurl could not be initialised";
+  std::unique_ptr<CURL, void (*)(CURL*)> e(curl_easy_init(), curl_easy_cleanup);
+  if (!e) return "libcurl could not be initialised";
+  char error[CURL_ERROR_SIZE] = {0};
+  curl_easy_setopt(e.get(), CURLOPT_URL, base_url.c_str());
+  curl_easy_setopt(e.get(), CURLOPT_CONNECT_ONLY, 1L);
+  curl_easy_setopt(e.get(), CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(timeout.count()));
+  curl_easy_setopt(e.get(), CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(e.get(), CURLOPT_ERRORBUFFER, error);
+  const CURLcode rc = curl_easy_perform(e.get());
+  if (rc == CURLE_OK) return "";
+  return error[0] ? error : curl_easy_strerror(rc);
 }
 
 }  // namespace sc

@@ -21,7 +21,14 @@ struct DriverConfig {
   // Mean pause between a session's requests (a user reading the page). Each pause is drawn
   // uniformly from [0, 2 x pause], so that sessions do not move in lockstep; 0: none.
   std::chrono::microseconds pause{0};
-  unsigned seed = 1;  // for the pauses: a run's schedule is reproducible
+  // Sessions whose client keeps no cookies, spread evenly over the run: with share s,
+  // session i is cookieless when floor((i+1)s) > floor(is), so exactly floor(n s) of n are.
+  double cookieless_share = 0;
+  bool connection_per_request = false;  // a new TCP connection for every request
+  // Each session connects from its own 127.A.B.C (A, B drawn from the seed, C in 1..254), so
+  // that balancers hashing the client address (even by /24, as nginx ip_hash) see many.
+  bool source_per_session = false;
+  unsigned seed = 1;  // pauses and source addresses: a run's schedule is reproducible
   int wake_fd = -1;          // readable when the caller wants the loop to look at `should_stop`
 };
 
@@ -41,5 +48,13 @@ DriverOutcome drive(const DriverConfig& config,
                     const std::function<std::string()>& should_stop,
                     const std::function<void(std::size_t done, std::size_t total)>& progress,
                     const DriverTick& tick = {});
+
+}  // namespace sc
+
+namespace sc {
+
+// Whether a TCP (and, for https, TLS) connection to base_url can be made within `timeout`:
+// empty when it can, else libcurl's reason. For a proxy stickycheck did not start.
+std::string check_reachable(const std::string& base_url, std::chrono::milliseconds timeout);
 
 }  // namespace sc

@@ -18,9 +18,17 @@ namespace bp = boost::process::v2;
 
 namespace {
 
-// Runs in the child between fork and exec.
+// Runs in the child between fork and exec (on_exec_setup).
 struct ChildSetup {
   pid_t parent = ::getpid();
+  const char* const* env = nullptr;  // replaces the inherited environment when set
+  // Runs in the parent before the fork. (Boost 1.81's process_environment needs the compiled
+  // Boost.Process sources; the launcher's env pointer is all it sets.)
+  bp::error_code on_setup(bp::posix::default_launcher& launcher, const bp::filesystem::path&,
+                          const char* const*) {
+    if (env) launcher.env = env;
+    return {};
+  }
   bp::error_code on_exec_setup(bp::posix::default_launcher&, const bp::filesystem::path&,
                                const char* const*) {
     ::setpgid(0, 0);
@@ -29,6 +37,20 @@ struct ChildSetup {
     return {};
   }
 };
+
+// This process's environment with `overrides` ("NAME=value") replacing or adding entries.
+std::vector<std::string> merged_environment(const std::vector<std::string>& overrides) {
+  std::vector<std::string> env;
+  auto name_of = [](std::string_view kv) { return kv.substr(0, kv.find('=')); };
+  for (char** e = ::environ; e && *e; ++e) {
+    std::string_view kv(*e);
+    bool replaced = false;
+    for (const auto& o : overrides) replaced = replaced || name_of(o) == name_of(kv);
+    if (!replaced) env.emplace_back(kv);
+  }
+  env.insert(env.end(), overrides.begin(), overrides.end());
+  return env;
+}
 
 class BoostChild : public ChildProcess {
  public:
@@ -60,9 +82,15 @@ class BoostLauncher : public ProcessLauncher {
       return Error{fmt::format("{}: cannot open log file {}: {}", spec.name, spec.log_path,
                                ::strerror(errno))};
     bp::error_code ec;
+    const auto env = merged_environment(spec.env);
+    std::vector<const char*> env_ptrs;
+    for (const auto& kv : env) env_ptrs.push_back(kv.c_str());
+    env_ptrs.push_back(nullptr);
+    ChildSetup setup;
+    if (!spec.env.empty()) setup.env = env_ptrs.data();
     bp::process proc = bp::default_process_launcher()(
         ioc_, ec, bp::filesystem::path(spec.exe), spec.args, bp::process_stdio{nullptr, fd, fd},
-        ChildSetup{});
+        setup);
     ::close(fd);
     if (ec) return Error{fmt::format("{}: cannot start {}: {}", spec.name, spec.exe, ec.message())};
     return std::unique_ptr<ChildProcess>(new BoostChild(std::move(proc)));

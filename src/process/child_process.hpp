@@ -15,6 +15,9 @@ struct ChildSpec {
   std::string exe;
   std::vector<std::string> args;
   std::string log_path;  // stdout and stderr go here
+  // "NAME=value" set in the child on top of stickycheck's own environment (Caddy's config
+  // and data directories, kept inside the run's runtime directory).
+  std::vector<std::string> env;
 };
 
 class ChildProcess {

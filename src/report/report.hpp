@@ -12,7 +12,8 @@ namespace sc {
 
 inline constexpr int kReportSchemaVersion = 1;
 
-enum class ScenarioVerdict { kPass, kFail, kError };
+// kSkipped: the proxy under test is not installed and the run is not under CI.
+enum class ScenarioVerdict { kPass, kFail, kError, kSkipped };
 const char* to_string(ScenarioVerdict v);
 
 struct ChildLog {
@@ -23,7 +24,7 @@ struct ChildLog {
 struct ScenarioReport {
   Scenario scenario;
   ScenarioVerdict verdict = ScenarioVerdict::kError;
-  std::string error;  // why the scenario could not run (verdict error)
+  std::string error;  // why the scenario could not run (verdict error) or was skipped
   Metrics metrics;
   Evaluation evaluation;
   std::vector<FiredDisturbance> disturbances;  // as scheduled, with when each fired

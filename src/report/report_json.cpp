@@ -1,6 +1,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/exit_codes.hpp"
+#include "report/matrix.hpp"
 #include "report/report.hpp"
 
 namespace sc {
@@ -10,6 +11,7 @@ const char* to_string(ScenarioVerdict v) {
     case ScenarioVerdict::kPass: return "pass";
     case ScenarioVerdict::kFail: return "fail";
     case ScenarioVerdict::kError: return "error";
+    case ScenarioVerdict::kSkipped: return "skipped";
   }
   return "?";
 }
@@ -22,6 +24,8 @@ nlohmann::json metrics_json(const Metrics& m) {
     backends[name] = {{"requests", f.requests}, {"first_requests", f.first_requests}};
   return {
       {"sessions", m.sessions},
+      {"cookieless_sessions", m.cookieless_sessions},
+      {"cookieless_requests", m.cookieless_requests},
       {"left_out_sessions", m.left_out_sessions},
       {"left_out_requests", m.left_out_requests},
       {"requests", m.requests},
@@ -33,6 +37,8 @@ nlohmann::json metrics_json(const Metrics& m) {
       {"first_backend_share", m.first_backend_share()},
       {"session_losses", m.session_losses},
       {"backend_switches", m.backend_switches},
+      {"max_session_switches", m.max_session_switches},
+      {"sessions_moved_after_first_only", m.sessions_moved_after_first_only},
       {"latency_p50_us", m.latency_p50_us},
       {"latency_p99_us", m.latency_p99_us},
       {"sticky_cookie",
@@ -53,6 +59,7 @@ nlohmann::json disturbances_json(const ScenarioReport& r) {
                         {"at", d.spec.at_text},
                         {"fired", d.at_us >= 0},
                         {"fired_at_us", d.at_us},
+                        {"began_at_us", d.began_us},
                         {"requests_done", d.requests_done}};
     if (!d.error.empty()) j["error"] = d.error;
     for (const auto& f : r.failover) {
@@ -62,6 +69,7 @@ nlohmann::json disturbances_json(const ScenarioReport& r) {
                        {"served_by_disturbed", f.served_by_disturbed},
                        {"served_elsewhere", f.served_elsewhere},
                        {"errors", f.errors},
+                       {"last_error_us", f.last_error_us},
                        {"lost", f.lost},
                        {"in_flight_failed", f.in_flight_failed},
                        {"moved", f.sessions_moved},
@@ -91,13 +99,18 @@ nlohmann::json scenario_json(const ScenarioReport& r) {
       {"name", s.name},
       {"file", s.file},
       {"description", s.description},
+      {"behaviour", s.behaviour},
       {"verdict", to_string(r.verdict)},
       {"duration_s", r.duration_s},
       {"proxy", {{"type", s.proxy.type}, {"stickysession", s.proxy.stickysession}}},
       {"traffic",
        {{"sessions", s.traffic.sessions},
         {"requests_per_session", s.traffic.requests_per_session},
-        {"concurrency", s.traffic.concurrency}}},
+        {"concurrency", s.traffic.concurrency},
+        {"cookieless_share", s.traffic.cookieless_share},
+        {"connection", s.traffic.connection_per_request ? "per_request" : "keep_alive"},
+        {"source_addresses", s.traffic.source_per_session ? "per_session" : "loopback"},
+        {"seed", s.traffic.seed}}},
       {"metrics", metrics_json(r.metrics)},
       {"statistics",
        {{"distribution",
@@ -122,6 +135,21 @@ nlohmann::json scenario_json(const ScenarioReport& r) {
   return j;
 }
 
+nlohmann::json matrix_json(const Report& report) {
+  const auto m = build_matrix(report);
+  nlohmann::json rows = nlohmann::json::array();
+  for (std::size_t r = 0; r < m.behaviours.size(); ++r) {
+    nlohmann::json cells = nlohmann::json::object();
+    for (std::size_t c = 0; c < m.proxies.size(); ++c)
+      if (const auto& cell = m.cells[r][c])
+        cells[m.proxies[c]] = {{"verdict", to_string(cell->verdict)},
+                               {"observed", cell->observed},
+                               {"scenario", cell->scenario}};
+    rows.push_back({{"behaviour", m.behaviours[r]}, {"cells", cells}});
+  }
+  return {{"proxies", m.proxies}, {"rows", rows}};
+}
+
 }  // namespace
 
 nlohmann::json to_json(const Report& report) {
@@ -133,7 +161,8 @@ nlohmann::json to_json(const Report& report) {
           {"started_at", report.started_at},
           {"interrupted", report.interrupted},
           {"exit_code", exit_code_for(report)},
-          {"scenarios", scenarios}};
+          {"scenarios", scenarios},
+          {"matrix", matrix_json(report)}};
 }
 
 int exit_code_for(const Report& report) {

@@ -3,6 +3,8 @@
 #include <fmt/color.h>
 #include <fmt/format.h>
 
+#include "report/matrix.hpp"
+
 namespace sc {
 
 namespace {
@@ -16,6 +18,7 @@ std::string verdict_label(ScenarioVerdict v, bool color) {
     case ScenarioVerdict::kPass: return paint("PASS ", fmt::terminal_color::green, color);
     case ScenarioVerdict::kFail: return paint("FAIL ", fmt::terminal_color::red, color);
     case ScenarioVerdict::kError: return paint("ERROR", fmt::terminal_color::magenta, color);
+    case ScenarioVerdict::kSkipped: return paint("SKIP ", fmt::terminal_color::yellow, color);
   }
   return "?";
 }
@@ -42,7 +45,7 @@ void print_scenario_summary(std::FILE* out, const ScenarioReport& r, bool color)
   fmt::print(out, "{} {}  ({}; {} sessions, {} requests, {:.1f}s)\n", verdict_label(r.verdict, color),
              r.scenario.name, r.scenario.file, m.sessions + m.left_out_sessions,
              m.requests + m.left_out_requests, r.duration_s);
-  if (r.verdict == ScenarioVerdict::kError) {
+  if (r.verdict == ScenarioVerdict::kError || r.verdict == ScenarioVerdict::kSkipped) {
     fmt::print(out, "      {}\n", r.error);
   }
   for (const auto& c : r.evaluation.checks) {
@@ -54,7 +57,7 @@ void print_scenario_summary(std::FILE* out, const ScenarioReport& r, bool color)
     for (const auto& c : r.evaluation.checks) shown = shown || c.explanation.find(d) != std::string::npos;
     if (!shown) fmt::print(out, "      cause: {}\n", d);
   }
-  if (r.verdict != ScenarioVerdict::kPass) {
+  if (r.verdict == ScenarioVerdict::kFail || r.verdict == ScenarioVerdict::kError) {
     for (const auto& l : r.logs) {
       if (l.tail.empty()) continue;
       fmt::print(out, "      --- last output of {} ---\n", l.name);
@@ -70,17 +73,26 @@ void print_scenario_summary(std::FILE* out, const ScenarioReport& r, bool color)
 }
 
 void print_run_summary(std::FILE* out, const Report& report, bool color) {
-  int pass = 0, fail = 0, error = 0;
+  int pass = 0, fail = 0, error = 0, skipped = 0;
   for (const auto& s : report.scenarios) {
     if (s.verdict == ScenarioVerdict::kPass) ++pass;
     else if (s.verdict == ScenarioVerdict::kFail) ++fail;
+    else if (s.verdict == ScenarioVerdict::kSkipped) ++skipped;
     else ++error;
   }
   std::string line = fmt::format("{} scenarios: {} pass, {} fail, {} error (could not run)",
                                  report.scenarios.size(), pass, fail, error);
+  if (skipped) line += fmt::format(", {} skipped (proxy not installed)", skipped);
   if (report.interrupted) line += " (interrupted)";
   auto c = fail || error || report.interrupted ? fmt::terminal_color::red : fmt::terminal_color::green;
   fmt::print(out, "{}\n", paint(line, c, color));
+}
+
+void print_matrix(std::FILE* out, const Report& report) {
+  const auto m = build_matrix(report);
+  if (m.empty()) return;
+  fmt::print(out, "\nConformance matrix (a cell passes when the proxy behaved as its scenario "
+                  "documents):\n\n{}\n", matrix_markdown(m));
 }
 
 }  // namespace sc

@@ -9,5 +9,7 @@ namespace sc {
 void print_scenario_summary(std::FILE* out, const ScenarioReport& r, bool color);
 // The closing summary of a run: counts per verdict.
 void print_run_summary(std::FILE* out, const Report& report, bool color);
+// The conformance matrix of the scenarios that name a behaviour (nothing when none does).
+void print_matrix(std::FILE* out, const Report& report);
 
 }  // namespace sc

@@ -5,6 +5,8 @@
 //   {{listen_port}} {{listen}} (127.0.0.1:PORT) {{runtime_dir}}
 //   a line containing {{each_backend}} is written once per backend, with
 //   {{name}} {{route}} {{address}} (127.0.0.1:PORT) {{port}} {{weight}} {{index}} (1-based)
+// A `command` proxy's arguments are rendered the same way, one argument as one line, with
+// {{config}} (the rendered configuration) and {{stickycheck}} (this executable) as well.
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -25,7 +27,14 @@ struct TemplateValues {
   std::uint16_t listen_port = 0;
   std::string runtime_dir;
   std::vector<TemplateBackend> backends;
+  // More placeholders, {{name}} -> value (a command line's {{config}} and {{stickycheck}}).
+  std::vector<std::pair<std::string, std::string>> extra;
 };
+
+// One line: itself with the placeholders replaced, or once per backend when it holds
+// {{each_backend}}. Errors read "unknown placeholder {{x}}; expected one of ...".
+Result<std::vector<std::string>> render_template_line(std::string_view line,
+                                                      const TemplateValues& values);
 
 // Errors read "FILE:LINE: unknown placeholder {{x}}; expected one of ...".
 Result<std::string> render_config_template(std::string_view text, const std::string& file,

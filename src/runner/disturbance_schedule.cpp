@@ -26,6 +26,7 @@ void DisturbanceSchedule::tick(std::size_t done, std::chrono::microseconds elaps
   while (next_ < fired_.size() && due(fired_[next_].spec, done, elapsed)) {
     auto& f = fired_[next_++];
     f.requests_done = done;
+    f.began_us = now().count();
     if (auto st = actions.apply(f.spec); !st) f.error = st.error().message;
     f.at_us = now().count();
   }

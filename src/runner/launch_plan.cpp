@@ -2,9 +2,22 @@
 
 #include <fmt/format.h>
 
+#include "scenario/proxy_kinds.hpp"
+
 namespace sc {
 
 namespace {
+
+std::string replace_all(std::string_view text, std::string_view from, const std::string& to) {
+  std::string out;
+  std::size_t i = 0;
+  for (auto pos = text.find(from); pos != std::string_view::npos; pos = text.find(from, i)) {
+    out.append(text.substr(i, pos - i)).append(to);
+    i = pos + from.size();
+  }
+  out.append(text.substr(i));
+  return out;
+}
 
 std::string loadfactor_text(double w) {
   return w == static_cast<long long>(w) ? fmt::format("{}", static_cast<long long>(w))
@@ -50,18 +63,45 @@ LaunchPlan make_launch_plan(const Scenario& s, const std::string& self_exe,
   proxy.port = ports.at(s.backends.size());
   plan.proxy_url = fmt::format("http://127.0.0.1:{}", proxy.port);
   proxy.spec.log_path = runtime_dir + "/proxy.log";
-  if (p.type == "haproxy") {
-    // In the foreground (-db), on the configuration rendered into the runtime directory.
-    proxy.spec.name = "proxy (haproxy)";
-    proxy.spec.exe = "haproxy";
-    plan.proxy_config = runtime_dir + "/haproxy.cfg";
-    proxy.spec.args = {"-f", plan.proxy_config, "-db"};
-    plan.install_hint = "apt-get install haproxy";
+  const ProxyKind* kind = find_proxy_kind(p.type);
+  if (p.type == "external") {
+    proxy.start = false;
+    proxy.port = 0;
+    proxy.spec.name = "proxy (external)";
+    plan.proxy_url = p.url;
+    return plan;
+  }
+  if (kind && kind->real) {
+    proxy.spec.name = fmt::format("proxy ({})", p.type);
+    proxy.spec.exe = std::string(kind->exe);
+    plan.proxy_config = fmt::format("{}/{}", runtime_dir, kind->config_name);
+    auto fill = [&](std::string_view a) {
+      return replace_all(replace_all(a, "{config}", plan.proxy_config), "{runtime_dir}",
+                         runtime_dir);
+    };
+    for (auto a : kind->args) proxy.spec.args.push_back(fill(a));
+    for (auto e : kind->env) proxy.spec.env.push_back(fill(e));
+    plan.install_hint = std::string(kind->install_hint);
+    return plan;
+  }
+  if (p.type == "command") {
+    proxy.spec.name = "proxy (command)";
+    proxy.spec.exe = p.command.front();
+    proxy.spec.args.assign(p.command.begin() + 1, p.command.end());
+    if (!p.config.empty()) plan.proxy_config = runtime_dir + "/proxy.conf";
+    plan.render_command = true;
     return plan;
   }
   proxy.spec.name = "proxy (reference balancer)";
   proxy.spec.exe = self_exe;
   proxy.spec.args = {"balancer", "--listen", fmt::format("127.0.0.1:{}", proxy.port)};
+  if (!p.config.empty()) {
+    // An Apache template, rendered with the backends' addresses as httpd would get it.
+    plan.proxy_config = runtime_dir + "/httpd.conf";
+    proxy.spec.args.insert(proxy.spec.args.end(), {"--apache-conf", plan.proxy_config});
+    if (p.debug_log) proxy.spec.args.push_back("--debug");
+    return plan;
+  }
   if (!p.apache_conf.empty()) {
     // The user's own configuration, its members pointed at the mock backends in order.
     proxy.spec.args.insert(proxy.spec.args.end(), {"--apache-conf", p.apache_conf});

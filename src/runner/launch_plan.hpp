@@ -18,11 +18,15 @@ struct PlannedChild {
 
 struct LaunchPlan {
   std::vector<PlannedChild> backends;
-  PlannedChild proxy;
+  PlannedChild proxy;     // proxy.start is false for an external proxy
   std::string proxy_url;  // where the driver sends traffic
-  // A real proxy: where its rendered configuration goes, and how to install it.
+  // Where proxy.config's rendering goes (empty: no template), and how to install the
+  // proxy's executable when it is missing (empty: stickycheck itself, or a user command).
   std::string proxy_config;
   std::string install_hint;
+  // A `command` proxy: exe and args are rendered from the scenario's command line at start
+  // (see prepare_proxy in run_scenario.cpp).
+  bool render_command = false;
 };
 
 // Needs one port per backend plus one for the proxy.

@@ -49,7 +49,7 @@ std::string wait_ready(const LaunchPlan& plan, Supervisor& sup, std::chrono::mil
   std::vector<const PlannedChild*> pending;
   for (const auto& b : plan.backends)
     if (b.start) pending.push_back(&b);
-  pending.push_back(&plan.proxy);
+  if (plan.proxy.start) pending.push_back(&plan.proxy);
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (!pending.empty()) {
     if (ctx.interrupted && ctx.interrupted()) return "interrupted";
@@ -64,39 +64,81 @@ std::string wait_ready(const LaunchPlan& plan, Supervisor& sup, std::chrono::mil
   return "";
 }
 
+// PATH, then the sbin directories a non-root PATH often lacks (apache2, nginx live there).
 std::string find_in_path(const std::string& exe) {
-  if (exe.find('/') != std::string::npos) return exe;
+  if (exe.find('/') != std::string::npos) return ::access(exe.c_str(), X_OK) == 0 ? exe : "";
   const char* path = std::getenv("PATH");
-  for (auto dir : split(path ? path : "/usr/sbin:/usr/bin:/sbin:/bin", ':')) {
+  std::string dirs = path ? path : "/usr/bin:/bin";
+  dirs += ":/usr/local/sbin:/usr/sbin:/sbin";
+  for (auto dir : split(dirs, ':')) {
     std::string candidate = std::string(dir) + "/" + exe;
     if (!dir.empty() && ::access(candidate.c_str(), X_OK) == 0) return candidate;
   }
   return "";
 }
 
-// A real proxy: its executable must be installed and its template renders into the runtime
-// directory. Returns an error text, empty on success.
-std::string prepare_real_proxy(const Scenario& s, LaunchPlan& plan) {
-  if (plan.proxy_config.empty()) return "";
-  const std::string exe = find_in_path(plan.proxy.spec.exe);
-  if (exe.empty())
-    return fmt::format("{} is not installed (install it with: {})", plan.proxy.spec.exe,
-                       plan.install_hint);
-  plan.proxy.spec.exe = exe;
-  auto text = read_text_file(s.proxy.config);
-  if (!text) return fmt::format("cannot read the configuration template {}", s.proxy.config);
+struct Prepared {
+  std::string error;     // empty: ready to start
+  bool missing = false;  // the proxy's executable is not installed
+};
+
+// Renders the proxy's configuration template and command line for this run's ports and
+// finds its executable. Nothing is started yet, so a failure here leaves nothing behind.
+Prepared prepare_proxy(const Scenario& s, const RunContext& ctx, const std::string& dir,
+                       LaunchPlan& plan) {
   TemplateValues values;
   values.listen_port = plan.proxy.port;
-  values.runtime_dir = std::filesystem::path(plan.proxy_config).parent_path().string();
+  values.runtime_dir = dir;
   for (std::size_t i = 0; i < s.backends.size(); ++i)
     values.backends.push_back({s.backends[i].options.name, s.backends[i].options.route,
                                plan.backends[i].port, fmt::format("{}", s.backends[i].weight)});
-  auto rendered = render_config_template(*text, s.proxy.config, values);
-  if (!rendered) return rendered.error().message;
-  std::ofstream out(plan.proxy_config, std::ios::binary);
-  out << *rendered;
-  if (!out) return fmt::format("cannot write {}", plan.proxy_config);
-  return "";
+  if (!plan.proxy_config.empty()) {
+    auto text = read_text_file(s.proxy.config);
+    if (!text) return {fmt::format("cannot read the configuration template {}", s.proxy.config)};
+    auto rendered = render_config_template(*text, s.proxy.config, values);
+    if (!rendered) return {rendered.error().message};
+    std::ofstream out(plan.proxy_config, std::ios::binary);
+    out << *rendered;
+    if (!out) return {fmt::format("cannot write {}", plan.proxy_config)};
+  }
+  if (plan.render_command) {
+    values.extra.push_back({"stickycheck", ctx.self_exe});
+    if (!plan.proxy_config.empty()) values.extra.push_back({"config", plan.proxy_config});
+    std::vector<std::string> argv;
+    for (std::size_t i = 0; i < s.proxy.command.size(); ++i) {
+      auto args = render_template_line(s.proxy.command[i], values);
+      if (!args) return {fmt::format("proxy.command[{}]: {}", i, args.error().message)};
+      argv.insert(argv.end(), args->begin(), args->end());
+    }
+    plan.proxy.spec.exe = argv.front();
+    plan.proxy.spec.args.assign(argv.begin() + 1, argv.end());
+  }
+  if (!plan.proxy.start) return {};
+  const std::string exe = find_in_path(plan.proxy.spec.exe);
+  if (exe.empty()) {
+    if (plan.install_hint.empty())
+      return {fmt::format("{}: {} is not an executable file, nor found in PATH",
+                          plan.proxy.spec.name, plan.proxy.spec.exe),
+              true};
+    return {fmt::format("{} is not installed (install it with: {})", plan.proxy.spec.exe,
+                        plan.install_hint),
+            true};
+  }
+  plan.proxy.spec.exe = exe;
+  return {};
+}
+
+// "proxy (caddy) exited with status 1 before it was ready" + the last line it wrote, which
+// is usually its own reason.
+std::string with_last_output(const std::string& failure, const Supervisor& sup) {
+  for (const auto& spec : sup.specs()) {
+    if (!failure.starts_with(spec.name + " ")) continue;
+    std::string tail = read_tail(spec.log_path);
+    auto nl = tail.rfind('\n');
+    std::string last = nl == std::string::npos ? tail : tail.substr(nl + 1);
+    if (!trim(last).empty()) return fmt::format("{}: \"{}\"", failure, trim(last));
+  }
+  return failure;
 }
 
 }  // namespace
@@ -121,20 +163,33 @@ ScenarioReport run_scenario(const Scenario& s, const RunContext& ctx) {
     return finish();
   }
   LaunchPlan plan = make_launch_plan(s, ctx.self_exe, dir, *ports);
+  const bool external = s.proxy.type == "external";
+  // An external run starts nothing: the scenario's backends are already behind the proxy.
+  if (external)
+    for (auto& b : plan.backends) b.start = false;
 
   {
     Supervisor sup(*ctx.launcher);
-    std::string failure;
+    auto prepared = prepare_proxy(s, ctx, dir, plan);
+    std::string failure = prepared.error;
+    if (prepared.missing && !ctx.ci) {
+      report.verdict = ScenarioVerdict::kSkipped;
+      report.error = failure;
+      failure = "skipped";
+    }
     for (const auto& b : plan.backends) {
+      if (!failure.empty()) break;
       if (!b.start) continue;
       if (auto st = sup.start(b.spec); !st) failure = st.error().message;
-      if (!failure.empty()) break;
     }
-    if (failure.empty()) failure = prepare_real_proxy(s, plan);
-    if (failure.empty()) {
+    if (failure.empty() && plan.proxy.start) {
       if (auto st = sup.start(plan.proxy.spec); !st) failure = st.error().message;
     }
-    if (failure.empty()) failure = wait_ready(plan, sup, s.startup_timeout, ctx);
+    if (failure.empty()) failure = with_last_output(wait_ready(plan, sup, s.startup_timeout, ctx), sup);
+    if (failure.empty() && external) {
+      if (auto why = check_reachable(plan.proxy_url, s.startup_timeout); !why.empty())
+        failure = fmt::format("the external proxy at {} cannot be reached: {}", plan.proxy_url, why);
+    }
 
     RecordSet records;
     const std::size_t total_requests = static_cast<std::size_t>(s.traffic.sessions) *
@@ -154,6 +209,10 @@ ScenarioReport run_scenario(const Scenario& s, const RunContext& ctx) {
       dc.concurrency = s.traffic.concurrency;
       dc.request_timeout = s.traffic.request_timeout;
       dc.pause = s.traffic.pause;
+      dc.cookieless_share = s.traffic.cookieless_share;
+      dc.connection_per_request = s.traffic.connection_per_request;
+      dc.source_per_session = s.traffic.source_per_session;
+      dc.seed = s.traffic.seed;
       dc.watch_cookie = s.proxy.sticky_cookie();
       dc.wake_fd = ctx.wake_fd;
       auto outcome = drive(
@@ -191,11 +250,11 @@ ScenarioReport run_scenario(const Scenario& s, const RunContext& ctx) {
       bool ok = true;
       for (const auto& c : report.evaluation.checks) ok = ok && c.verdict != Verdict::kFail;
       report.verdict = ok ? ScenarioVerdict::kPass : ScenarioVerdict::kFail;
-    } else {
+    } else if (report.verdict != ScenarioVerdict::kSkipped) {
       report.error = failure;
       report.verdict = ScenarioVerdict::kError;
     }
-    if (report.verdict != ScenarioVerdict::kPass)
+    if (report.verdict == ScenarioVerdict::kFail || report.verdict == ScenarioVerdict::kError)
       for (const auto& spec : sup.specs()) report.logs.push_back({spec.name, read_tail(spec.log_path)});
   }
   if (!ctx.keep_runtime) {

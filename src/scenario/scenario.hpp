@@ -39,9 +39,15 @@ struct DisturbanceSpec {
 };
 
 struct ProxySpec {
-  std::string type = "reference";  // reference | haproxy
-  // For a real proxy: its configuration template (see runner/config_template.hpp).
+  // reference | apache | haproxy | nginx | caddy | command | external
+  std::string type = "reference";
+  // For a real proxy: its configuration template (see runner/config_template.hpp); optional
+  // for `command`.
   std::string config;
+  // type command: the command line, each argument rendered like a template line.
+  std::vector<std::string> command;
+  // type external: where the proxy already listens (scheme://host:port); nothing is started.
+  std::string url;
   // An Apache httpd configuration the reference balancer reads instead of the keys below;
   // its BalancerMembers, in order, are pointed at the scenario's backends.
   std::string apache_conf;
@@ -69,7 +75,18 @@ struct TrafficSpec {
   std::chrono::milliseconds request_timeout{5000};
   // Mean pause between a session's requests, each drawn from [0, 2 x pause]; 0: none.
   std::chrono::milliseconds pause{0};
+  // Share of sessions whose client keeps no cookies (every request arrives without any).
+  double cookieless_share = 0;
+  // A new TCP connection for every request instead of keep-alive.
+  bool connection_per_request = false;
+  // Each session's requests come from their own address in 127.0.0.0/8 (so that balancers
+  // hashing the client address see many clients) instead of all from 127.0.0.1.
+  bool source_per_session = false;
+  unsigned seed = 1;  // pauses, cookieless sessions and source addresses are drawn from it
 };
+
+// What the distribution check expects of the first requests' spread over the backends.
+enum class DistributionExpect { kFair, kUneven, kOff };
 
 struct ExpectSpec {
   bool affinity = true;           // false: a negative control, affinity must NOT hold
@@ -77,12 +94,15 @@ struct ExpectSpec {
   double max_sticky_share = 0.5;    // with affinity: false
   long long max_session_losses = -1;  // -1: 0 when affinity is expected, unchecked otherwise
   double max_error_rate = 0;
-  bool distribution = true;  // chi-square test of first requests against the weights
-  double alpha = 0.01;       // the test fails when p < alpha
+  // kFair: the chi-square test of first requests against the weights must not reject
+  // (p >= alpha); kUneven (a negative control): it must reject; kOff: reported only.
+  DistributionExpect distribution = DistributionExpect::kFair;
+  double alpha = 0.01;
+  long long max_moves_per_session = -1;  // backend switches a session may have; -1: unchecked
   // With disturbances: what must happen to the sessions bound to a disturbed backend (empty:
   // reported, not checked), how soon moved sessions must be served again (0: not checked),
   // and how many sessions of other backends may be moved (collateral damage).
-  std::string disturbed_sessions;
+  std::string disturbed_sessions;  // stay | move | move_after_errors | fail
   std::chrono::milliseconds max_recovery{0};
   long long max_collateral = 0;
 };
@@ -91,6 +111,9 @@ struct Scenario {
   std::string file;
   std::string name;
   std::string description;
+  // The behaviour this scenario shows, the row of the conformance matrix ("PHPSESSID as the
+  // route cookie"); scenarios of one behaviour on different proxies share it.
+  std::string behaviour;
   std::vector<BackendSpec> backends;
   ProxySpec proxy;
   TrafficSpec traffic;

@@ -4,30 +4,28 @@
 
 #include <set>
 
-#include "balancer/apache_conf.hpp"
-#include "runner/config_template.hpp"
 #include "scenario/node_reader.hpp"
+#include "scenario/scenario_sections.hpp"
 #include "util/text.hpp"
 
 namespace sc {
 
 namespace {
 
-const std::vector<std::string> kTopKeys = {"name",    "description", "backend_defaults",
+const std::vector<std::string> kTopKeys = {"name",    "description", "behaviour", "backend_defaults",
                                            "backends", "proxy",      "traffic",
                                            "expect",  "disturbances", "startup_timeout"};
 const std::vector<std::string> kBackendOptionKeys = {"session_cookie", "id_style",
                                                      "id_separator",   "route_cookie",
                                                      "route_cookie_when", "strict"};
-const std::vector<std::string> kProxyKeys = {"type", "config", "apache_conf", "stickysession", "stickysessionsep",
-                                             "scolonpathdelim", "nofailover", "lbmethod",
-                                             "maxattempts", "debug_log"};
 const std::vector<std::string> kTrafficKeys = {"sessions", "requests_per_session", "concurrency",
-                                               "path", "request_timeout", "pause"};
+                                               "path", "request_timeout", "pause",
+                                               "cookieless_share", "connection",
+                                               "source_addresses", "seed"};
 const std::vector<std::string> kExpectKeys = {
     "affinity",       "min_sticky_share", "max_sticky_share",   "max_session_losses",
     "max_error_rate", "distribution",     "alpha",              "disturbed_sessions",
-    "max_recovery",   "max_collateral"};
+    "max_recovery",   "max_collateral",   "max_moves_per_session"};
 const std::vector<std::string> kDisturbanceKeys = {"action", "backend", "at"};
 
 bool valid_token(const std::string& s) {
@@ -110,107 +108,6 @@ void read_backends(NodeReader& r, const YAML::Node& root, Scenario& s) {
   }
 }
 
-void read_proxy(NodeReader& r, const YAML::Node& root, Scenario& s) {
-  auto n = root["proxy"];
-  if (!n) return;  // the reference balancer with its defaults
-  if (!r.expect_map(n, "proxy")) return;
-  r.check_keys(n, "proxy", kProxyKeys);
-  auto& p = s.proxy;
-  r.read_choice(n, "type", "proxy", {"reference", "haproxy"}, p.type);
-  r.read_string(n, "config", "proxy", p.config);
-  if (p.type != "reference") {
-    if (!n["config"])
-      r.error(n.Mark(), "proxy.config",
-              fmt::format("missing; proxy type '{}' needs a configuration template such as "
-                          "fixtures/{}/cookie-insert.cfg.in",
-                          p.type, p.type));
-    for (const char* key : {"apache_conf", "stickysessionsep", "scolonpathdelim", "nofailover",
-                            "lbmethod", "maxattempts", "debug_log"})
-      if (n[key])
-        r.error(n[key].Mark(), std::string("proxy.") + key,
-                fmt::format("only for type reference; the {} configuration says how it "
-                            "balances",
-                            p.type));
-  } else if (n["config"]) {
-    r.error(n["config"].Mark(), "proxy.config",
-            "only for real proxies; the reference balancer takes apache_conf or the keys here");
-  }
-  r.read_string(n, "stickysession", "proxy", p.stickysession);
-  r.read_string(n, "stickysessionsep", "proxy", p.stickysessionsep);
-  if (n["stickysessionsep"] && p.stickysessionsep.size() != 1 && p.stickysessionsep != "Off" &&
-      p.stickysessionsep != "off")
-    r.error(n["stickysessionsep"].Mark(), "proxy.stickysessionsep",
-            fmt::format("expected a single character or Off, got '{}'", p.stickysessionsep));
-  r.read_bool(n, "scolonpathdelim", "proxy", p.scolonpathdelim);
-  r.read_bool(n, "nofailover", "proxy", p.nofailover);
-  r.read_choice(n, "lbmethod", "proxy", {"byrequests"}, p.lbmethod);
-  r.read_int(n, "maxattempts", "proxy", 0, 100, p.maxattempts);
-  r.read_bool(n, "debug_log", "proxy", p.debug_log);
-  r.read_string(n, "apache_conf", "proxy", p.apache_conf);
-  if (!p.apache_conf.empty()) {
-    for (const char* key : {"stickysession", "stickysessionsep", "scolonpathdelim", "nofailover",
-                            "lbmethod", "maxattempts"})
-      if (n[key])
-        r.error(n[key].Mark(), std::string("proxy.") + key,
-                "not allowed with apache_conf: the configuration file sets it");
-  }
-}
-
-// With proxy.apache_conf, the file must parse and have one BalancerMember per backend; the
-// backends take the members' routes, and the diagnosis watches the first balancer's cookie.
-void read_apache_conf(NodeReader& r, const YAML::Node& root, Scenario& s) {
-  auto& p = s.proxy;
-  if (p.apache_conf.empty()) return;
-  const YAML::Node at = root["proxy"]["apache_conf"];
-  auto site = load_apache_conf(p.apache_conf);
-  if (!site) {
-    r.error(at.Mark(), "proxy.apache_conf", site.error().message);
-    return;
-  }
-  std::vector<const MemberConfig*> members;
-  for (const auto& b : site->balancers)
-    for (const auto& m : b.members) members.push_back(&m);
-  if (members.size() != s.backends.size()) {
-    r.error(at.Mark(), "proxy.apache_conf",
-            fmt::format("{} declares {} BalancerMembers, but the scenario has {} backends; they "
-                        "are paired in order",
-                        p.apache_conf, members.size(), s.backends.size()));
-    return;
-  }
-  for (std::size_t i = 0; i < members.size(); ++i) {
-    auto& b = s.backends[i];
-    if (!b.route_given && !members[i]->route.empty()) b.options.route = members[i]->route;
-  }
-  const auto& first = site->balancers.front();
-  p.stickysession = first.sticky.cookie_name;
-  p.stickysessionsep = first.sticky.separator ? std::string(1, first.sticky.separator) : "Off";
-  bool mapped = false;
-  for (const auto& route : site->routes)
-    mapped = mapped || (route.balancer >= 0 && s.traffic.path.rfind(route.prefix, 0) == 0);
-  if (!mapped)
-    r.error(at.Mark(), "proxy.apache_conf",
-            fmt::format("no ProxyPass in {} maps traffic.path '{}' to a balancer", p.apache_conf,
-                        s.traffic.path));
-}
-
-// A real proxy's template must exist and render (unknown placeholders are located in it).
-void read_proxy_config(NodeReader& r, const YAML::Node& root, Scenario& s) {
-  if (s.proxy.config.empty()) return;
-  const YAML::Node at = root["proxy"]["config"];
-  auto text = read_text_file(s.proxy.config);
-  if (!text) {
-    r.error(at.Mark(), "proxy.config",
-            fmt::format("cannot read the configuration template {}", s.proxy.config));
-    return;
-  }
-  TemplateValues probe;
-  probe.listen_port = 1;
-  probe.runtime_dir = "/run";
-  for (const auto& b : s.backends) probe.backends.push_back({b.options.name, b.options.route, 1, "1"});
-  if (auto rendered = render_config_template(*text, s.proxy.config, probe); !rendered)
-    r.error(at.Mark(), "proxy.config", rendered.error().message);
-}
-
 void read_traffic(NodeReader& r, const YAML::Node& root, Scenario& s) {
   auto n = root["traffic"];
   if (!n || !r.expect_map(n, "traffic")) return;
@@ -225,6 +122,16 @@ void read_traffic(NodeReader& r, const YAML::Node& root, Scenario& s) {
             fmt::format("expected a path starting with '/', got '{}'", t.path));
   r.read_duration(n, "request_timeout", "traffic", t.request_timeout);
   r.read_duration(n, "pause", "traffic", t.pause);
+  r.read_double(n, "cookieless_share", "traffic", 0, 1, t.cookieless_share);
+  std::string connection = t.connection_per_request ? "per_request" : "keep_alive";
+  r.read_choice(n, "connection", "traffic", {"keep_alive", "per_request"}, connection);
+  t.connection_per_request = connection == "per_request";
+  std::string source = t.source_per_session ? "per_session" : "loopback";
+  r.read_choice(n, "source_addresses", "traffic", {"loopback", "per_session"}, source);
+  t.source_per_session = source == "per_session";
+  long long seed = t.seed;
+  r.read_int(n, "seed", "traffic", 0, 4294967295LL, seed);
+  t.seed = static_cast<unsigned>(seed);
 }
 
 void read_expect(NodeReader& r, const YAML::Node& root, Scenario& s) {
@@ -237,11 +144,19 @@ void read_expect(NodeReader& r, const YAML::Node& root, Scenario& s) {
   r.read_double(n, "max_sticky_share", "expect", 0, 1, e.max_sticky_share);
   r.read_int(n, "max_session_losses", "expect", 0, 1LL << 40, e.max_session_losses);
   r.read_double(n, "max_error_rate", "expect", 0, 1, e.max_error_rate);
-  r.read_bool(n, "distribution", "expect", e.distribution);
+  // true/false as before, or what the spread must look like.
+  std::string distribution = "fair";
+  r.read_choice(n, "distribution", "expect", {"fair", "uneven", "off", "true", "false"},
+                distribution);
+  e.distribution = distribution == "uneven"                          ? DistributionExpect::kUneven
+                   : distribution == "off" || distribution == "false" ? DistributionExpect::kOff
+                                                                      : DistributionExpect::kFair;
   r.read_double(n, "alpha", "expect", 1e-12, 0.5, e.alpha);
-  r.read_choice(n, "disturbed_sessions", "expect", {"stay", "move", "fail"}, e.disturbed_sessions);
+  r.read_choice(n, "disturbed_sessions", "expect", {"stay", "move", "move_after_errors", "fail"},
+                e.disturbed_sessions);
   r.read_duration(n, "max_recovery", "expect", e.max_recovery);
   r.read_int(n, "max_collateral", "expect", 0, 1LL << 40, e.max_collateral);
+  r.read_int(n, "max_moves_per_session", "expect", 0, 1LL << 20, e.max_moves_per_session);
 }
 
 // `at`: a share of the scenario's requests ("50%") or a time since the traffic began ("2s").
@@ -316,6 +231,11 @@ void read_disturbances(NodeReader& r, const YAML::Node& root, Scenario& s) {
               fmt::format("'{}' changes the member in the balancer through the reference "
                           "balancer's balancer-manager; proxy type '{}' has none",
                           action, s.proxy.type));
+    if (!manager && s.proxy.type == "external" && n["action"])
+      r.error(n["action"].Mark(), path + ".action",
+              fmt::format("'{}' needs a backend process stickycheck started; proxy type "
+                          "'external' starts nothing",
+                          action));
     if (backend && d.action == DisturbanceAction::kAdd) {
       if (backend->start)
         r.error(n["backend"].Mark(), path + ".backend",
@@ -370,14 +290,14 @@ Result<Scenario> parse_scenario_text(std::string_view text, const std::string& f
   r.read_string(root, "name", "", s.name);
   if (s.name.empty()) r.error(root.Mark(), "name", "missing; every scenario needs a name");
   r.read_string(root, "description", "", s.description);
+  r.read_string(root, "behaviour", "", s.behaviour);
   r.read_duration(root, "startup_timeout", "", s.startup_timeout);
   read_backends(r, root, s);
   read_proxy(r, root, s);
   read_traffic(r, root, s);
   read_expect(r, root, s);
   read_disturbances(r, root, s);
-  if (r.errors().empty()) read_apache_conf(r, root, s);
-  if (r.errors().empty()) read_proxy_config(r, root, s);
+  if (r.errors().empty()) check_proxy_files(r, root, s);
   if (!r.errors().empty()) {
     std::string all;
     for (const auto& e : r.errors()) all += (all.empty() ? "" : "\n") + e;

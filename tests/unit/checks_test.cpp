@@ -201,3 +201,112 @@ TEST(Evaluate, ErrorsAboveTheThresholdFail) {
 
 }  // namespace
 }  // namespace sc
+
+namespace sc {
+namespace {
+
+// A session of `n` requests: first on `first`, the rest on `rest`.
+void session(Builder& b, std::uint32_t id, int n, const std::string& first, const std::string& rest) {
+  for (int k = 0; k < n; ++k) b.add(id, k, k == 0 ? first : rest);
+}
+
+TEST(Metrics, CookielessSessionsCountInRequestsAndTheSpreadOnly) {
+  Builder b;
+  session(b, 0, 3, "www1", "www1");
+  session(b, 1, 3, "www1", "www2");  // cookieless: bounces, as such a client would
+  for (auto& r : b.set.records)
+    if (r.session == 1) r.cookieless = true;
+  auto m = compute_metrics(b.set, {"www1", "www2"}, '.');
+  EXPECT_EQ(m.sessions, 1);
+  EXPECT_EQ(m.cookieless_sessions, 1);
+  EXPECT_EQ(m.cookieless_requests, 3);
+  EXPECT_EQ(m.requests, 6);
+  EXPECT_EQ(m.sticky_sessions, 1);
+  EXPECT_EQ(m.backend_switches, 0);
+  EXPECT_DOUBLE_EQ(m.first_backend_share(), 1.0);
+  EXPECT_EQ(m.backends[0].second.first_requests, 2);  // both sessions' first requests
+  EXPECT_EQ(m.backends[1].second.requests, 2);
+}
+
+TEST(Metrics, MovesPerSessionAndMovesRightAfterTheFirstRequest) {
+  Builder b;
+  session(b, 0, 4, "www1", "www2");  // moved once, after its first request
+  session(b, 1, 2, "www1", "www2");  // too short to show it stayed
+  b.add(2, 0, "www1");
+  b.add(2, 1, "www2");
+  b.add(2, 2, "www1");  // bounced twice
+  auto m = compute_metrics(b.set, {"www1", "www2"}, '.');
+  EXPECT_EQ(m.max_session_switches, 2);
+  EXPECT_EQ(m.sessions_moved_after_first_only, 1);
+}
+
+TEST(Diagnosis, SessionsThatMoveOnlyAfterTheirFirstRequestAreExplained) {
+  auto s = two_backends("");
+  s.proxy.type = "nginx";
+  Builder b;
+  for (std::uint32_t i = 0; i < 10; ++i) session(b, i, 5, "www1", i % 2 ? "www2" : "www1");
+  auto m = compute_metrics(b.set, {"www1", "www2"}, '.');
+  auto causes = diagnose(s, m);
+  ASSERT_EQ(causes.size(), 1u);
+  EXPECT_EQ(causes[0].rfind("5 of the 5 sessions that moved did so only between their first "
+                            "and second request and stayed put afterwards: the first request "
+                            "carries no cookie yet",
+                            0),
+            0u)
+      << causes[0];
+  // A proxy of another kind with bouncing sessions: no Apache cookie story is made up.
+  Builder bounce;
+  for (std::uint32_t i = 0; i < 10; ++i)
+    for (int k = 0; k < 5; ++k) bounce.add(i, k, k % 2 ? "www2" : "www1");
+  EXPECT_TRUE(diagnose(s, compute_metrics(bounce.set, {"www1", "www2"}, '.')).empty());
+}
+
+TEST(Evaluate, MovesCheckBoundsTheSwitchesOfEverySession) {
+  auto s = two_backends("");
+  s.expect.affinity = false;
+  s.expect.max_moves_per_session = 1;
+  Builder b;
+  session(b, 0, 4, "www1", "www2");
+  b.add(1, 0, "www1");
+  b.add(1, 1, "www2");
+  b.add(1, 2, "www1");
+  auto e = evaluate(s, compute_metrics(b.set, {"www1", "www2"}, '.'));
+  const auto& moves = e.checks.back();
+  EXPECT_EQ(moves.id, "moves");
+  EXPECT_EQ(moves.verdict, Verdict::kFail);
+  EXPECT_EQ(moves.observed, 2);
+  EXPECT_EQ(moves.explanation,
+            "the most backend switches within one session: 2; 1 of 2 sessions switched exactly "
+            "once, between their first and second request");
+}
+
+TEST(Evaluate, UnevenDistributionIsANegativeControlWithItsCause) {
+  auto s = two_backends("");
+  s.proxy.type = "nginx";
+  s.expect.distribution = DistributionExpect::kUneven;
+  Builder b;
+  for (std::uint32_t i = 0; i < 100; ++i) session(b, i, 2, "www1", "www1");
+  auto e = evaluate(s, compute_metrics(b.set, {"www1", "www2"}, '.'));
+  const CheckResult* dist = nullptr;
+  for (const auto& c : e.checks)
+    if (c.id == "distribution") dist = &c;
+  ASSERT_NE(dist, nullptr);
+  EXPECT_EQ(dist->verdict, Verdict::kPass);
+  EXPECT_EQ(dist->expected, "p < 0.01");
+  EXPECT_NE(dist->explanation.find("Cause: all 100 new sessions went to www1, and all came from "
+                                   "the one address 127.0.0.1"),
+            std::string::npos)
+      << dist->explanation;
+  // The same spread expected fair fails; with many source addresses the cause differs.
+  s.expect.distribution = DistributionExpect::kFair;
+  s.traffic.source_per_session = true;
+  auto fair = evaluate(s, compute_metrics(b.set, {"www1", "www2"}, '.'));
+  for (const auto& c : fair.checks)
+    if (c.id == "distribution") {
+      EXPECT_EQ(c.verdict, Verdict::kFail);
+      EXPECT_NE(c.explanation.find("although they came from many addresses"), std::string::npos);
+    }
+}
+
+}  // namespace
+}  // namespace sc

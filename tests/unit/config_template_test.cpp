@@ -40,3 +40,21 @@ TEST(ConfigTemplate, ErrorsAreLocated) {
 
 }  // namespace
 }  // namespace sc
+
+namespace sc {
+namespace {
+
+TEST(ConfigTemplate, ACommandLineArgumentIsRenderedLikeALine) {
+  auto v = values();
+  v.extra = {{"stickycheck", "/bin/sc"}, {"config", "/tmp/run/proxy.conf"}};
+  EXPECT_EQ(*render_template_line("{{stickycheck}}", v), std::vector<std::string>{"/bin/sc"});
+  EXPECT_EQ(*render_template_line("--member=http://{{address}}{{each_backend}}", v),
+            (std::vector<std::string>{"--member=http://127.0.0.1:9001",
+                                      "--member=http://127.0.0.1:9002"}));
+  EXPECT_EQ(render_template_line("{{conf}}", v).error().message,
+            "unknown placeholder {{conf}}; expected one of listen_port, listen, runtime_dir, "
+            "stickycheck, config, each_backend");
+}
+
+}  // namespace
+}  // namespace sc

@@ -97,3 +97,32 @@ TEST(FailoverFigures, UnfiredAndFailedDisturbancesHaveNoFigures) {
 
 }  // namespace
 }  // namespace sc
+
+namespace sc {
+namespace {
+
+TEST(FailoverFigures, ARequestFailedWhileTheKillWasCarriedOutWasInFlight) {
+  Builder b;
+  b.req(0, 0, 0, 5, "www1").req(1, 0, 8, 9, "", 0);  // failed between began and fired
+  auto d = fired(DisturbanceAction::kKill, "www1", 10);
+  d.began_us = 7000;
+  auto f = compute_failover(b.set, {d});
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].in_flight_failed, 1);
+  EXPECT_EQ(disturbed_sessions(b.set, {d}).count(1), 1u);
+  d.began_us = -1;  // without the start of the action, only failures after it fired count
+  EXPECT_EQ(compute_failover(b.set, {d})[0].in_flight_failed, 0);
+}
+
+TEST(FailoverFigures, LastErrorOfTheBoundSessions) {
+  Builder b;
+  b.req(0, 0, 0, 5, "www1").req(0, 1, 20, 1020, "", 503).req(0, 2, 1030, 1040, "www2");
+  auto f = compute_failover(b.set, {fired(DisturbanceAction::kKill, "www1", 10)});
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].errors, 1);
+  EXPECT_EQ(f[0].last_error_us, 1010 * 1000);
+  EXPECT_EQ(f[0].sessions_moved, 1);
+}
+
+}  // namespace
+}  // namespace sc

@@ -91,9 +91,9 @@ TEST(ScenarioParser, UnknownKeyWithDidYouMean) {
 
 TEST(ScenarioParser, UnknownKeyWithoutCloseMatchListsTheKeys) {
   EXPECT_EQ(error_of(std::string(kMinimal) + "proxy:\n  colour: red\n"),
-            "s.yaml:6:3: proxy.colour: unknown key; expected one of type, config, apache_conf, "
-            "stickysession, stickysessionsep, scolonpathdelim, nofailover, lbmethod, maxattempts "
-            "or debug_log");
+            "s.yaml:6:3: proxy.colour: unknown key; expected one of type, config, command, url, "
+            "apache_conf, stickysession, stickysessionsep, scolonpathdelim, nofailover, "
+            "lbmethod, maxattempts or debug_log");
 }
 
 TEST(ScenarioParser, WrongTypeNamesWhatWasExpected) {
@@ -106,8 +106,19 @@ TEST(ScenarioParser, WrongTypeNamesWhatWasExpected) {
 }
 
 TEST(ScenarioParser, ChoicesAndDurations) {
-  EXPECT_EQ(error_of(std::string(kMinimal) + "proxy:\n  type: nginx\n"),
-            "s.yaml:6:9: proxy.type: expected reference or haproxy, got 'nginx'");
+  EXPECT_EQ(error_of(std::string(kMinimal) + "proxy:\n  type: traefik\n"),
+            "s.yaml:6:9: proxy.type: expected apache, haproxy, nginx, caddy, reference, command "
+            "or external, got 'traefik'");
+  EXPECT_EQ(error_of(std::string(kMinimal) + "traffic:\n  source_addresses: random\n"),
+            "s.yaml:6:21: traffic.source_addresses: expected loopback or per_session, got "
+            "'random'");
+  EXPECT_EQ(error_of(std::string(kMinimal) + "traffic:\n  connection: close\n"),
+            "s.yaml:6:15: traffic.connection: expected keep_alive or per_request, got 'close'");
+  EXPECT_EQ(error_of(std::string(kMinimal) + "traffic:\n  cookieless_share: 2\n"),
+            "s.yaml:6:21: traffic.cookieless_share: expected a number from 0 to 1, got '2'");
+  EXPECT_EQ(error_of(std::string(kMinimal) + "expect:\n  distribution: skewed\n"),
+            "s.yaml:6:17: expect.distribution: expected fair, uneven, off, true or false, got "
+            "'skewed'");
   EXPECT_EQ(error_of(std::string(kMinimal) + "traffic:\n  request_timeout: 5\n"),
             "s.yaml:6:20: traffic.request_timeout: expected a duration such as 500ms or 5s (at "
             "most 1 hour), got '5'");
@@ -206,6 +217,81 @@ TEST(ScenarioParser, RealProxyNeedsARenderableTemplate) {
             "/fixtures/haproxy/typo-placeholder.cfg.in:7: unknown placeholder {{adress}}; "
             "expected one of listen_port, listen, runtime_dir, each_backend, name, route, "
             "address, port, weight, index");
+}
+
+}  // namespace
+}  // namespace sc
+
+namespace sc {
+namespace {
+
+TEST(ScenarioParser, EveryRealProxyNamesAnExampleTemplate) {
+  for (const char* type : {"apache", "nginx", "caddy"}) {
+    auto err = error_of(std::string(kMinimal) + "proxy:\n  type: " + type + "\n");
+    EXPECT_EQ(err.rfind("s.yaml:6:3: proxy.config: missing; proxy type '" + std::string(type) +
+                            "' needs a configuration template such as fixtures/" + type + "/",
+                        0),
+              0u)
+        << err;
+  }
+}
+
+TEST(ScenarioParser, ExternalProxyNeedsAUrlAndStartsNothing) {
+  EXPECT_EQ(error_of(std::string(kMinimal) + "proxy:\n  type: external\n"),
+            "s.yaml:6:3: proxy.url: missing; proxy type 'external' needs the URL where the "
+            "proxy already listens, e.g. http://127.0.0.1:8080");
+  EXPECT_EQ(error_of(std::string(kMinimal) +
+                     "proxy:\n  type: external\n  url: http://127.0.0.1:8080/app\n"),
+            "s.yaml:7:8: proxy.url: expected http://HOST[:PORT] with no path (traffic.path is "
+            "added), got 'http://127.0.0.1:8080/app'");
+  EXPECT_EQ(error_of(std::string(kMinimal) + "proxy:\n  url: http://127.0.0.1:8080\n"),
+            "s.yaml:6:8: proxy.url: only for type external (a proxy that is already running)");
+  EXPECT_EQ(error_of("name: t\nbackends:\n  - name: www1\nproxy: {type: external, url: "
+                     "'http://127.0.0.1:1'}\ndisturbances:\n  - {action: kill, backend: www1, "
+                     "at: 1s}\n"),
+            "s.yaml:6:14: disturbances[0].action: 'kill' needs a backend process stickycheck "
+            "started; proxy type 'external' starts nothing");
+  auto ok = parse_scenario_text(
+      "name: t\nbackends:\n  - name: www1\nproxy: {type: external, url: 'http://h:81/'}\n",
+      "s.yaml");
+  ASSERT_TRUE(ok) << ok.error().message;
+  EXPECT_EQ(ok->proxy.url, "http://h:81");
+}
+
+TEST(ScenarioParser, CommandProxyArgumentsAreRenderedAtParseTime) {
+  EXPECT_EQ(error_of(std::string(kMinimal) + "proxy:\n  type: command\n"),
+            "s.yaml:6:3: proxy.command: missing; proxy type 'command' needs the command line "
+            "that starts the proxy in the foreground, e.g. [haproxy, -f, '{{config}}', -db]");
+  EXPECT_EQ(error_of(std::string(kMinimal) +
+                     "proxy:\n  type: command\n  command: [x, '--listen={{listen}}', "
+                     "'{{config}}']\n"),
+            "s.yaml:7:39: proxy.command[2]: unknown placeholder {{config}}; expected one of "
+            "listen_port, listen, runtime_dir, stickycheck, each_backend");
+  EXPECT_EQ(error_of(std::string(kMinimal) + "proxy:\n  command: [x]\n"),
+            "s.yaml:6:12: proxy.command: only for type command");
+  auto ok = parse_scenario_text(std::string(kMinimal) +
+                                    "proxy:\n  type: command\n  command: '{{stickycheck}} "
+                                    "balancer  --listen {{listen}}'\n",
+                                "s.yaml");
+  ASSERT_TRUE(ok) << ok.error().message;
+  EXPECT_EQ(ok->proxy.command,
+            (std::vector<std::string>{"{{stickycheck}}", "balancer", "--listen", "{{listen}}"}));
+}
+
+TEST(ScenarioParser, ApacheTemplateNamesTheStickyCookieForTheDiagnosis) {
+  auto s = parse_scenario_text(
+      "name: t\nbackends:\n  - name: www1\n  - name: www2\nproxy:\n  type: apache\n  config: "
+      "" STICKYCHECK_SOURCE_DIR "/fixtures/apache/phpsessid-no-route.conf.in\n",
+      "s.yaml");
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->proxy.stickysession, "PHPSESSID");
+  EXPECT_EQ(s->proxy.separator(), '.');
+  // The reference balancer reads the same template, so it must be an Apache configuration.
+  EXPECT_EQ(error_of("name: t\nbackends:\n  - name: www1\nproxy:\n  type: reference\n  config: "
+                     "" STICKYCHECK_SOURCE_DIR "/fixtures/haproxy/cookie-insert.cfg.in\n"),
+            "s.yaml:6:11: proxy.config: " STICKYCHECK_SOURCE_DIR
+            "/fixtures/haproxy/cookie-insert.cfg.in: no ProxyPass maps a path to a balancer:// "
+            "URL");
 }
 
 }  // namespace
