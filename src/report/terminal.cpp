@@ -43,7 +43,7 @@ std::string observed_text(const CheckResult& c) {
 void print_scenario_summary(std::FILE* out, const ScenarioReport& r, bool color) {
   const auto& m = r.metrics;
   fmt::print(out, "{} {}  ({}; {} sessions, {} requests, {:.1f}s)\n", verdict_label(r.verdict, color),
-             r.scenario.name, r.scenario.file, m.sessions + m.left_out_sessions,
+             r.scenario.name, r.scenario.file, m.sessions + m.left_out_sessions + m.cookieless_sessions,
              m.requests + m.left_out_requests, r.duration_s);
   if (r.verdict == ScenarioVerdict::kError || r.verdict == ScenarioVerdict::kSkipped) {
     fmt::print(out, "      {}\n", r.error);

@@ -37,7 +37,7 @@ std::string temp_path(const std::string& name) {
   return dir + "/" + name;
 }
 
-CliProcess::CliProcess(std::vector<std::string> args) {
+CliProcess::CliProcess(std::vector<std::string> args, std::vector<std::string> env) {
   static int counter = 0;
   out_path_ = temp_path("out." + std::to_string(::getpid()) + "." + std::to_string(counter));
   err_path_ = temp_path("err." + std::to_string(::getpid()) + "." + std::to_string(counter++));
@@ -45,12 +45,24 @@ CliProcess::CliProcess(std::vector<std::string> args) {
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
+  std::vector<std::string> vars;
+  auto name_of = [](std::string_view kv) { return kv.substr(0, kv.find('=')); };
+  for (char** e = environ; *e; ++e) {
+    bool overridden = false;
+    for (const auto& o : env) overridden = overridden || name_of(o) == name_of(*e);
+    if (!overridden) vars.emplace_back(*e);
+  }
+  for (const auto& o : env)
+    if (o.find('=') != std::string::npos) vars.push_back(o);
+  std::vector<char*> envp;
+  for (auto& v : vars) envp.push_back(v.data());
+  envp.push_back(nullptr);
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&fa, 1, out_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_addopen(&fa, 2, err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (posix_spawn(&pid_, STICKYCHECK_BIN, &fa, nullptr, argv.data(), environ) != 0) pid_ = -1;
+  if (posix_spawn(&pid_, STICKYCHECK_BIN, &fa, nullptr, argv.data(), envp.data()) != 0) pid_ = -1;
   posix_spawn_file_actions_destroy(&fa);
 }
 
@@ -85,8 +97,9 @@ CliResult CliProcess::wait(std::chrono::milliseconds deadline) {
   return r;
 }
 
-CliResult run_cli(std::vector<std::string> args, std::chrono::milliseconds deadline) {
-  CliProcess p(std::move(args));
+CliResult run_cli(std::vector<std::string> args, std::chrono::milliseconds deadline,
+                  std::vector<std::string> env) {
+  CliProcess p(std::move(args), std::move(env));
   return p.wait(deadline);
 }
 

@@ -16,7 +16,8 @@ struct CliResult {
 
 class CliProcess {
  public:
-  explicit CliProcess(std::vector<std::string> args);
+  // `env`: "NAME=value" sets, "NAME" removes, on top of the test's own environment.
+  explicit CliProcess(std::vector<std::string> args, std::vector<std::string> env = {});
   ~CliProcess();  // kills the process (and its group) if it still runs
   int pid() const { return pid_; }
   // Waits for the exit, killing the process at the deadline.
@@ -28,7 +29,8 @@ class CliProcess {
 };
 
 CliResult run_cli(std::vector<std::string> args,
-                  std::chrono::milliseconds deadline = std::chrono::seconds(60));
+                  std::chrono::milliseconds deadline = std::chrono::seconds(60),
+                  std::vector<std::string> env = {});
 
 // One HTTP/1.1 GET on a fresh connection to 127.0.0.1:port, each cookie its own Cookie header.
 struct HttpAnswer {

@@ -90,7 +90,32 @@ TEST(RunCommand, ShippedScenariosGiveTheirVerdicts) {
   const auto& redispatch = scenario_named(report, "haproxy-kill-server-redispatch");
   EXPECT_GT(redispatch["disturbances"][0]["sessions"]["moved"].get<int>(), 0);
 
-  EXPECT_NE(r.out.find("9 scenarios: 9 pass, 0 fail, 0 error"), std::string::npos);
+  // The real Apache, nginx and Caddy, and the matrix that puts them side by side.
+  EXPECT_EQ(scenario_named(report, "apache-phpsessid-no-route")["proxy"]["stickysession"],
+            "PHPSESSID");  // read from the template, for the diagnosis
+  EXPECT_NE(check_named(scenario_named(report, "apache-phpsessid-no-route"), "affinity")
+                ["explanation"].get<std::string>().find("carries no route"),
+            std::string::npos);
+  const auto& hash = scenario_named(report, "nginx-hash-cookie-consistent");
+  EXPECT_EQ(check_named(hash, "moves")["verdict"], "pass");
+  EXPECT_NE(check_named(hash, "affinity")["explanation"].get<std::string>().find(
+                "did so only between their first and second request"),
+            std::string::npos);
+  const auto& one = scenario_named(report, "nginx-ip-hash-one-client");
+  EXPECT_NE(check_named(one, "distribution")["explanation"].get<std::string>().find(
+                "all came from the one address 127.0.0.1"),
+            std::string::npos);
+  EXPECT_EQ(check_named(scenario_named(report, "nginx-ip-hash-many-clients"), "distribution")
+                ["verdict"],
+            "pass");
+  EXPECT_EQ(scenario_named(report, "caddy-lb-policy-cookie")["metrics"]["sticky_sessions"], 200);
+  EXPECT_GT(scenario_named(report, "haproxy-kill-server-no-redispatch")["disturbances"][0]
+                ["sessions"]["errors"].get<int>(),
+            0);
+  EXPECT_EQ(report["matrix"]["proxies"],
+            nlohmann::json({"apache", "haproxy", "nginx", "caddy", "reference"}));
+  EXPECT_NE(r.out.find("| route cookie set by the proxy"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("19 scenarios: 19 pass, 0 fail, 0 error"), std::string::npos);
 }
 
 TEST(RunCommand, DisturbanceExpectationThatDoesNotHoldFails) {

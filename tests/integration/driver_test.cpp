@@ -1,0 +1,132 @@
+// The driver's traffic options against a small real HTTP server that records, per accepted
+// connection, the client's address and, per request, whether it carried a Cookie header.
+#include <boost/asio.hpp>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "driver/driver.hpp"
+
+namespace sc {
+namespace {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+class CountingServer {
+ public:
+  CountingServer() : acceptor_(ioc_, {asio::ip::make_address("127.0.0.1"), 0}) {
+    thread_ = std::thread([this] { accept_loop(); });
+  }
+  ~CountingServer() {
+    stop_ = true;
+    boost::system::error_code ec;
+    tcp::socket poke(ioc_);
+    poke.connect(acceptor_.local_endpoint(), ec);  // wakes the blocking accept
+    thread_.join();
+    for (auto& t : connections_) t.join();
+  }
+  std::uint16_t port() const { return acceptor_.local_endpoint().port(); }
+  int connections() const { return connections_count_; }
+  std::set<std::string> addresses() {
+    std::lock_guard lock(mu_);
+    return addresses_;
+  }
+  int requests_with_cookie() const { return with_cookie_; }
+  int requests() const { return requests_; }
+
+ private:
+  void accept_loop() {
+    while (!stop_) {
+      tcp::socket s(ioc_);
+      boost::system::error_code ec;
+      acceptor_.accept(s, ec);
+      if (ec || stop_) return;
+      ++connections_count_;
+      {
+        std::lock_guard lock(mu_);
+        addresses_.insert(s.remote_endpoint(ec).address().to_string());
+      }
+      connections_.emplace_back([this, s = std::move(s)]() mutable { serve(s); });
+    }
+  }
+  // Each answer sets a cookie, so a cookie-keeping client sends it from its second request.
+  void serve(tcp::socket& s) {
+    std::string buf;
+    boost::system::error_code ec;
+    while (true) {
+      auto n = asio::read_until(s, asio::dynamic_buffer(buf), "\r\n\r\n", ec);
+      if (ec) return;
+      std::string head = buf.substr(0, n);
+      buf.erase(0, n);
+      ++requests_;
+      if (head.find("\r\nCookie:") != std::string::npos) ++with_cookie_;
+      const std::string answer =
+          "HTTP/1.1 200 OK\r\nSet-Cookie: a=1; path=/\r\nContent-Length: 0\r\n\r\n";
+      asio::write(s, asio::buffer(answer), ec);
+      if (ec) return;
+    }
+  }
+  asio::io_context ioc_;
+  tcp::acceptor acceptor_;
+  std::thread thread_;
+  std::vector<std::thread> connections_;
+  std::atomic<bool> stop_{false};
+  std::atomic<int> connections_count_{0}, with_cookie_{0}, requests_{0};
+  std::mutex mu_;
+  std::set<std::string> addresses_;
+};
+
+DriverConfig config(std::uint16_t port) {
+  DriverConfig c;
+  c.base_url = "http://127.0.0.1:" + std::to_string(port);
+  c.sessions = 8;
+  c.requests_per_session = 3;
+  c.concurrency = 2;
+  return c;
+}
+
+TEST(Driver, KeepAliveReusesConnectionsAndPerRequestDoesNot) {
+  CountingServer keep;
+  auto out = drive(config(keep.port()), {}, {});
+  ASSERT_EQ(out.records.records.size(), 24u);
+  EXPECT_LE(keep.connections(), 4);  // two at a time, reused across sessions
+  EXPECT_EQ(keep.addresses(), std::set<std::string>{"127.0.0.1"});
+
+  CountingServer fresh;
+  auto c = config(fresh.port());
+  c.connection_per_request = true;
+  drive(c, {}, {});
+  EXPECT_EQ(fresh.connections(), 24);
+}
+
+TEST(Driver, SourceAddressPerSessionComesFromTheLoopbackNetwork) {
+  CountingServer server;
+  auto c = config(server.port());
+  c.source_per_session = true;
+  auto out = drive(c, {}, {});
+  ASSERT_EQ(out.records.records.size(), 24u);
+  for (const auto& r : out.records.records) EXPECT_EQ(r.status, 200);
+  const auto addresses = server.addresses();
+  EXPECT_EQ(addresses.size(), 8u);
+  for (const auto& a : addresses) EXPECT_EQ(a.rfind("127.", 0), 0u) << a;
+}
+
+TEST(Driver, CookielessSessionsNeverSendACookie) {
+  CountingServer server;
+  auto c = config(server.port());
+  c.cookieless_share = 0.25;  // sessions 3 and 7 of 8
+  auto out = drive(c, {}, {});
+  int cookieless = 0;
+  for (const auto& r : out.records.records) cookieless += r.cookieless;
+  EXPECT_EQ(cookieless, 6);
+  // 6 cookie-keeping sessions send the cookie on requests 2 and 3.
+  EXPECT_EQ(server.requests_with_cookie(), 12);
+  EXPECT_EQ(server.requests(), 24);
+}
+
+}  // namespace
+}  // namespace sc
