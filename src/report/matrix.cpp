@@ -15,20 +15,28 @@ std::string percent(double share) { return fmt::format("{:.0f}%", share * 100); 
 // Worse verdicts win when two scenarios land in one cell.
 int severity(ScenarioVerdict v) {
   switch (v) {
-    case ScenarioVerdict::kPass: return 0;
-    case ScenarioVerdict::kSkipped: return 1;
-    case ScenarioVerdict::kFail: return 2;
-    case ScenarioVerdict::kError: return 3;
+    case ScenarioVerdict::kPass:
+      return 0;
+    case ScenarioVerdict::kSkipped:
+      return 1;
+    case ScenarioVerdict::kFail:
+      return 2;
+    case ScenarioVerdict::kError:
+      return 3;
   }
   return 3;
 }
 
 std::string cell_text(const MatrixCell& c) {
   switch (c.verdict) {
-    case ScenarioVerdict::kPass: return "pass: " + c.observed;
-    case ScenarioVerdict::kFail: return "FAIL: " + c.observed;
-    case ScenarioVerdict::kError: return "ERROR";
-    case ScenarioVerdict::kSkipped: return "skipped";
+    case ScenarioVerdict::kPass:
+      return "pass: " + c.observed;
+    case ScenarioVerdict::kFail:
+      return "FAIL: " + c.observed;
+    case ScenarioVerdict::kError:
+      return "ERROR";
+    case ScenarioVerdict::kSkipped:
+      return "skipped";
   }
   return "?";
 }
@@ -51,7 +59,8 @@ std::string observed_summary(const ScenarioReport& r) {
   const auto& chi = r.evaluation.distribution;
   if (chi.applicable && chi.p_value < r.scenario.expect.alpha) {
     long long top = 0, total = 0;
-    for (const auto& [name, b] : m.backends) top = std::max(top, b.first_requests), total += b.first_requests;
+    for (const auto& [name, b] : m.backends)
+      top = std::max(top, b.first_requests), total += b.first_requests;
     out += fmt::format(", uneven ({}% on one)", total ? top * 100 / total : 0);
   }
   return out;

@@ -11,12 +11,12 @@ namespace sc {
 namespace {
 
 const std::vector<std::string> kProxyKeys = {
-    "type",          "config",           "command",         "url",        "apache_conf",
-    "stickysession", "stickysessionsep", "scolonpathdelim", "nofailover", "lbmethod",
-    "maxattempts",   "debug_log"};
+    "type",        "config",        "command",          "url",
+    "apache_conf", "stickysession", "stickysessionsep", "scolonpathdelim",
+    "nofailover",  "lbmethod",      "maxattempts",      "debug_log"};
 // The reference balancer's own settings; a real proxy's configuration says these itself.
 const std::vector<const char*> kBalancerKeys = {"stickysessionsep", "scolonpathdelim", "nofailover",
-                                                "lbmethod",        "maxattempts",     "debug_log"};
+                                                "lbmethod",         "maxattempts",     "debug_log"};
 
 void read_command(NodeReader& r, const YAML::Node& n, ProxySpec& p) {
   const YAML::Node c = n["command"];
@@ -216,8 +216,10 @@ void check_proxy_files(NodeReader& r, const YAML::Node& root, Scenario& s) {
   auto& p = s.proxy;
   if (!p.apache_conf.empty()) {
     auto site = load_apache_conf(p.apache_conf);
-    if (!site) r.error(n["apache_conf"].Mark(), "proxy.apache_conf", site.error().message);
-    else apply_apache_site(r, n["apache_conf"], "proxy.apache_conf", p.apache_conf, *site, s);
+    if (!site)
+      r.error(n["apache_conf"].Mark(), "proxy.apache_conf", site.error().message);
+    else
+      apply_apache_site(r, n["apache_conf"], "proxy.apache_conf", p.apache_conf, *site, s);
   }
   if (!p.config.empty()) check_config_template(r, n["config"], s);
   if (!p.command.empty()) check_command(r, n["command"], s);

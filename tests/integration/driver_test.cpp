@@ -1,14 +1,14 @@
 // The driver's traffic options against a small real HTTP server that records, per accepted
 // connection, the client's address and, per request, whether it carried a Cookie header.
-#include <boost/asio.hpp>
+#include "driver/driver.hpp"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <boost/asio.hpp>
 #include <mutex>
 #include <set>
 #include <thread>
-
-#include "driver/driver.hpp"
 
 namespace sc {
 namespace {

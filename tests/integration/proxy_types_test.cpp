@@ -1,9 +1,9 @@
 // The proxy types beyond the reference balancer, through the real binary: a command line,
 // a proxy already running (external), a proxy that refuses its configuration, and one that
 // is not installed (skipped outside CI, an error in CI).
-#include <boost/asio.hpp>
 #include <gtest/gtest.h>
 
+#include <boost/asio.hpp>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -55,8 +55,9 @@ TEST(ProxyTypes, ExternalProxyIsDrivenAndNothingIsStarted) {
   const std::string scenario = temp_path("external.yaml");
   std::ofstream(scenario) << "name: external\nbackends:\n  - name: www1\n  - name: www2\n"
                              "proxy:\n  type: external\n  url: http://127.0.0.1:"
-                          << lb << "/\n  stickysession: BALANCEID\n"
-                                   "traffic:\n  sessions: 100\n  requests_per_session: 4\n";
+                          << lb
+                          << "/\n  stickysession: BALANCEID\n"
+                             "traffic:\n  sessions: 100\n  requests_per_session: 4\n";
   const std::string json = temp_path("external.json");
   auto r = run_cli({"run", scenario, "--json", json});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
@@ -90,9 +91,9 @@ TEST(ProxyTypes, ProxyRefusingItsConfigurationIsExitThreeQuotingIt) {
 
 TEST(ProxyTypes, MissingProxyIsSkippedOutsideCiAndAnErrorInCi) {
   const std::string json = temp_path("missing.json");
-  auto dev = run_cli({"run", "fixtures/scenarios/command-not-installed.yaml", "--json", json,
-                      "--no-color"},
-                     20s, {"CI"});
+  auto dev = run_cli(
+      {"run", "fixtures/scenarios/command-not-installed.yaml", "--json", json, "--no-color"}, 20s,
+      {"CI"});
   EXPECT_EQ(dev.exit_code, 0) << dev.out << dev.err;
   EXPECT_NE(dev.out.find("SKIP  command-not-installed"), std::string::npos) << dev.out;
   EXPECT_NE(dev.out.find("1 skipped (proxy not installed)"), std::string::npos);

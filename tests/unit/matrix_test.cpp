@@ -32,10 +32,14 @@ TEST(Matrix, RowsPerBehaviourColumnsInProxyOrder) {
   EXPECT_EQ(m.cells[0][1]->observed, "sticky 100%");
   EXPECT_EQ(m.cells[1][0]->observed, "not sticky (40%)");
   EXPECT_EQ(matrix_markdown(m),
-            "| behaviour       | apache                 | haproxy           | nginx   | reference         |\n"
-            "|-----------------|------------------------|-------------------|---------|-------------------|\n"
-            "| cookie by proxy | -                      | pass: sticky 100% | -       | pass: sticky 100% |\n"
-            "| no route        | FAIL: not sticky (40%) | -                 | skipped | -                 |\n");
+            "| behaviour       | apache                 | haproxy           | nginx   | reference  "
+            "       |\n"
+            "|-----------------|------------------------|-------------------|---------|------------"
+            "-------|\n"
+            "| cookie by proxy | -                      | pass: sticky 100% | -       | pass: "
+            "sticky 100% |\n"
+            "| no route        | FAIL: not sticky (40%) | -                 | skipped | -          "
+            "       |\n");
 }
 
 TEST(Matrix, TwoScenariosInOneCellKeepTheWorseVerdict) {
