@@ -134,8 +134,8 @@ CheckResult check_moves(const Scenario& s, const Metrics& m) {
   c.id = "moves";
   c.observed = static_cast<double>(m.max_session_switches);
   c.expected = fmt::format("<= {}", s.expect.max_moves_per_session);
-  c.verdict = m.max_session_switches <= s.expect.max_moves_per_session ? Verdict::kPass
-                                                                       : Verdict::kFail;
+  c.verdict =
+      m.max_session_switches <= s.expect.max_moves_per_session ? Verdict::kPass : Verdict::kFail;
   c.explanation = fmt::format(
       "the most backend switches within one session: {}; {} of {} sessions switched exactly "
       "once, between their first and second request",

@@ -103,9 +103,10 @@ std::string diagnose_distribution(const Scenario& s, const Metrics& m) {
   }
   if (total == 0 || top != total || s.backends.size() < 2) return "";
   if (s.traffic.source_per_session)
-    return fmt::format("all {} new sessions went to {}, although they came from many "
-                       "addresses: the balancer is not spreading new sessions at all",
-                       total, top_name);
+    return fmt::format(
+        "all {} new sessions went to {}, although they came from many "
+        "addresses: the balancer is not spreading new sessions at all",
+        total, top_name);
   return fmt::format(
       "all {} new sessions went to {}, and all came from the one address 127.0.0.1: a "
       "balancer that picks the backend by client address (nginx ip_hash, which hashes only "

@@ -67,8 +67,8 @@ std::vector<FailoverFigures> compute_failover(const RecordSet& set,
     const std::uint32_t target = set.strings.find(d.spec.backend);
     std::vector<long long> recovery;
     for (const auto& [id, reqs] : sessions) {
-      f.in_flight_failed += std::count_if(
-          reqs.begin(), reqs.end(), [&](const auto* r) { return failed_in_flight(*r, d); });
+      f.in_flight_failed += std::count_if(reqs.begin(), reqs.end(),
+                                          [&](const auto* r) { return failed_in_flight(*r, d); });
       const std::uint32_t bound = bound_at(reqs, d.at_us);
       std::vector<const RequestRecord*> after;
       for (const auto* r : reqs)
@@ -94,8 +94,8 @@ std::vector<FailoverFigures> compute_failover(const RecordSet& set,
         ++f.requests_after;
         if (!answered(*r)) {
           ++f.errors;
-          f.last_error_us = std::max<std::int64_t>(f.last_error_us,
-                                                   r->start_us + r->latency_us - d.at_us);
+          f.last_error_us =
+              std::max<std::int64_t>(f.last_error_us, r->start_us + r->latency_us - d.at_us);
           continue;
         }
         if (r->session_lost) ++f.lost;

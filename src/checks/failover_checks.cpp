@@ -47,8 +47,9 @@ CheckResult check_disturbed(const Scenario& s, const FailoverFigures& f, const s
     c.observed = f.bound_sessions ? double(f.sessions_moved) / f.bound_sessions : 1;
     // After errors, a session whose every later request fell in the error window had no
     // chance to move; it counts against the setup only if a failure came after max_recovery.
-    const bool moved = f.served_by_disturbed == 0 &&
-                       (f.sessions_failed == 0 || (want == "move_after_errors" && within_window(s, f)));
+    const bool moved =
+        f.served_by_disturbed == 0 &&
+        (f.sessions_failed == 0 || (want == "move_after_errors" && within_window(s, f)));
     const bool errors_as_expected = want == "move" ? f.errors == 0 : f.errors > 0;
     c.verdict = moved && errors_as_expected ? Verdict::kPass : Verdict::kFail;
     c.expected = want == "move"

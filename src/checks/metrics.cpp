@@ -59,8 +59,8 @@ Metrics compute_metrics(const RecordSet& set, const std::vector<std::string>& ba
       if (r.session_lost) ++m.session_losses;
       if (r.backend == StringTable::kNone || r.backend != first) sticky = false;
       if (first != StringTable::kNone && r.backend == first) ++m.requests_on_first_backend;
-      if (k > i && r.backend != StringTable::kNone && sorted[k - 1]->backend != StringTable::kNone &&
-          r.backend != sorted[k - 1]->backend) {
+      if (k > i && r.backend != StringTable::kNone &&
+          sorted[k - 1]->backend != StringTable::kNone && r.backend != sorted[k - 1]->backend) {
         ++switches;
         switch_after_first = switch_after_first || k == i + 1;
       }

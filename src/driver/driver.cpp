@@ -7,8 +7,8 @@
 #include <cmath>
 #include <deque>
 #include <memory>
-#include <random>
 #include <nlohmann/json.hpp>
+#include <random>
 
 namespace sc {
 
@@ -123,8 +123,8 @@ DriverOutcome drive(const DriverConfig& cfg, const std::function<std::string()>&
     }
     if (cfg.source_per_session) {
       // Drawn for every session, so the addresses do not depend on the run's timing.
-      s->source = fmt::format("host!127.{}.{}.{}", octet(source_rng), octet(source_rng),
-                              host(source_rng));
+      s->source =
+          fmt::format("host!127.{}.{}.{}", octet(source_rng), octet(source_rng), host(source_rng));
       curl_easy_setopt(e, CURLOPT_INTERFACE, s->source.c_str());
     }
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);

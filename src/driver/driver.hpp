@@ -28,7 +28,7 @@ struct DriverConfig {
   // Each session connects from its own 127.A.B.C (A, B drawn from the seed, C in 1..254), so
   // that balancers hashing the client address (even by /24, as nginx ip_hash) see many.
   bool source_per_session = false;
-  unsigned seed = 1;  // pauses and source addresses: a run's schedule is reproducible
+  unsigned seed = 1;         // pauses and source addresses: a run's schedule is reproducible
   int wake_fd = -1;          // readable when the caller wants the loop to look at `should_stop`
 };
 

@@ -88,9 +88,9 @@ class BoostLauncher : public ProcessLauncher {
     env_ptrs.push_back(nullptr);
     ChildSetup setup;
     if (!spec.env.empty()) setup.env = env_ptrs.data();
-    bp::process proc = bp::default_process_launcher()(
-        ioc_, ec, bp::filesystem::path(spec.exe), spec.args, bp::process_stdio{nullptr, fd, fd},
-        setup);
+    bp::process proc =
+        bp::default_process_launcher()(ioc_, ec, bp::filesystem::path(spec.exe), spec.args,
+                                       bp::process_stdio{nullptr, fd, fd}, setup);
     ::close(fd);
     if (ec) return Error{fmt::format("{}: cannot start {}: {}", spec.name, spec.exe, ec.message())};
     return std::unique_ptr<ChildProcess>(new BoostChild(std::move(proc)));

@@ -11,7 +11,8 @@ const char* to_string(ScenarioVerdict v) {
     case ScenarioVerdict::kPass: return "pass";
     case ScenarioVerdict::kFail: return "fail";
     case ScenarioVerdict::kError: return "error";
-    case ScenarioVerdict::kSkipped: return "skipped";
+    case ScenarioVerdict::kSkipped:
+      return "skipped";
   }
   return "?";
 }

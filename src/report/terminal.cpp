@@ -18,7 +18,8 @@ std::string verdict_label(ScenarioVerdict v, bool color) {
     case ScenarioVerdict::kPass: return paint("PASS ", fmt::terminal_color::green, color);
     case ScenarioVerdict::kFail: return paint("FAIL ", fmt::terminal_color::red, color);
     case ScenarioVerdict::kError: return paint("ERROR", fmt::terminal_color::magenta, color);
-    case ScenarioVerdict::kSkipped: return paint("SKIP ", fmt::terminal_color::yellow, color);
+    case ScenarioVerdict::kSkipped:
+      return paint("SKIP ", fmt::terminal_color::yellow, color);
   }
   return "?";
 }
@@ -42,8 +43,9 @@ std::string observed_text(const CheckResult& c) {
 
 void print_scenario_summary(std::FILE* out, const ScenarioReport& r, bool color) {
   const auto& m = r.metrics;
-  fmt::print(out, "{} {}  ({}; {} sessions, {} requests, {:.1f}s)\n", verdict_label(r.verdict, color),
-             r.scenario.name, r.scenario.file, m.sessions + m.left_out_sessions + m.cookieless_sessions,
+  fmt::print(out, "{} {}  ({}; {} sessions, {} requests, {:.1f}s)\n",
+             verdict_label(r.verdict, color), r.scenario.name, r.scenario.file,
+             m.sessions + m.left_out_sessions + m.cookieless_sessions,
              m.requests + m.left_out_requests, r.duration_s);
   if (r.verdict == ScenarioVerdict::kError || r.verdict == ScenarioVerdict::kSkipped) {
     fmt::print(out, "      {}\n", r.error);
@@ -77,7 +79,8 @@ void print_run_summary(std::FILE* out, const Report& report, bool color) {
   for (const auto& s : report.scenarios) {
     if (s.verdict == ScenarioVerdict::kPass) ++pass;
     else if (s.verdict == ScenarioVerdict::kFail) ++fail;
-    else if (s.verdict == ScenarioVerdict::kSkipped) ++skipped;
+    else if (s.verdict == ScenarioVerdict::kSkipped)
+      ++skipped;
     else ++error;
   }
   std::string line = fmt::format("{} scenarios: {} pass, {} fail, {} error (could not run)",
@@ -91,8 +94,10 @@ void print_run_summary(std::FILE* out, const Report& report, bool color) {
 void print_matrix(std::FILE* out, const Report& report) {
   const auto m = build_matrix(report);
   if (m.empty()) return;
-  fmt::print(out, "\nConformance matrix (a cell passes when the proxy behaved as its scenario "
-                  "documents):\n\n{}\n", matrix_markdown(m));
+  fmt::print(out,
+             "\nConformance matrix (a cell passes when the proxy behaved as its scenario "
+             "documents):\n\n{}\n",
+             matrix_markdown(m));
 }
 
 }  // namespace sc

@@ -25,8 +25,7 @@ Result<std::string> substitute(std::string_view line, const Vars& vars, const st
     const auto name = trim(line.substr(open + 2, close - open - 2));
     auto it = vars.find(name);
     if (it == vars.end())
-      return Error{
-          fmt::format("unknown placeholder {{{{{}}}}}; expected one of {}", name, known)};
+      return Error{fmt::format("unknown placeholder {{{{{}}}}}; expected one of {}", name, known)};
     out += it->second;
     i = close + 2;
   }
@@ -54,8 +53,7 @@ Result<std::vector<std::string>> render_template_line(std::string_view line,
     out.push_back(std::move(*r));
     return out;
   }
-  const std::string backend_names =
-      global_names + ", name, route, address, port, weight, index";
+  const std::string backend_names = global_names + ", name, route, address, port, weight, index";
   for (std::size_t k = 0; k < v.backends.size(); ++k) {
     const auto& b = v.backends[k];
     Vars vars = globals;

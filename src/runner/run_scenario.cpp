@@ -185,10 +185,12 @@ ScenarioReport run_scenario(const Scenario& s, const RunContext& ctx) {
     if (failure.empty() && plan.proxy.start) {
       if (auto st = sup.start(plan.proxy.spec); !st) failure = st.error().message;
     }
-    if (failure.empty()) failure = with_last_output(wait_ready(plan, sup, s.startup_timeout, ctx), sup);
+    if (failure.empty())
+      failure = with_last_output(wait_ready(plan, sup, s.startup_timeout, ctx), sup);
     if (failure.empty() && external) {
       if (auto why = check_reachable(plan.proxy_url, s.startup_timeout); !why.empty())
-        failure = fmt::format("the external proxy at {} cannot be reached: {}", plan.proxy_url, why);
+        failure =
+            fmt::format("the external proxy at {} cannot be reached: {}", plan.proxy_url, why);
     }
 
     RecordSet records;

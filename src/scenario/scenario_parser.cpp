@@ -12,20 +12,27 @@ namespace sc {
 
 namespace {
 
-const std::vector<std::string> kTopKeys = {"name",    "description", "behaviour", "backend_defaults",
-                                           "backends", "proxy",      "traffic",
-                                           "expect",  "disturbances", "startup_timeout"};
-const std::vector<std::string> kBackendOptionKeys = {"session_cookie", "id_style",
-                                                     "id_separator",   "route_cookie",
-                                                     "route_cookie_when", "strict"};
-const std::vector<std::string> kTrafficKeys = {"sessions", "requests_per_session", "concurrency",
-                                               "path", "request_timeout", "pause",
+const std::vector<std::string> kTopKeys = {
+    "name",  "description", "behaviour", "backend_defaults", "backends",
+    "proxy", "traffic",     "expect",    "disturbances",     "startup_timeout"};
+const std::vector<std::string> kBackendOptionKeys = {
+    "session_cookie", "id_style", "id_separator", "route_cookie", "route_cookie_when", "strict"};
+const std::vector<std::string> kTrafficKeys = {"sessions",         "requests_per_session",
+                                               "concurrency",      "path",
+                                               "request_timeout",  "pause",
                                                "cookieless_share", "connection",
                                                "source_addresses", "seed"};
-const std::vector<std::string> kExpectKeys = {
-    "affinity",       "min_sticky_share", "max_sticky_share",   "max_session_losses",
-    "max_error_rate", "distribution",     "alpha",              "disturbed_sessions",
-    "max_recovery",   "max_collateral",   "max_moves_per_session"};
+const std::vector<std::string> kExpectKeys = {"affinity",
+                                              "min_sticky_share",
+                                              "max_sticky_share",
+                                              "max_session_losses",
+                                              "max_error_rate",
+                                              "distribution",
+                                              "alpha",
+                                              "disturbed_sessions",
+                                              "max_recovery",
+                                              "max_collateral",
+                                              "max_moves_per_session"};
 const std::vector<std::string> kDisturbanceKeys = {"action", "backend", "at"};
 
 bool valid_token(const std::string& s) {
@@ -148,7 +155,7 @@ void read_expect(NodeReader& r, const YAML::Node& root, Scenario& s) {
   std::string distribution = "fair";
   r.read_choice(n, "distribution", "expect", {"fair", "uneven", "off", "true", "false"},
                 distribution);
-  e.distribution = distribution == "uneven"                          ? DistributionExpect::kUneven
+  e.distribution = distribution == "uneven"                           ? DistributionExpect::kUneven
                    : distribution == "off" || distribution == "false" ? DistributionExpect::kOff
                                                                       : DistributionExpect::kFair;
   r.read_double(n, "alpha", "expect", 1e-12, 0.5, e.alpha);

@@ -93,9 +93,11 @@ TEST(RunCommand, ShippedScenariosGiveTheirVerdicts) {
   // The real Apache, nginx and Caddy, and the matrix that puts them side by side.
   EXPECT_EQ(scenario_named(report, "apache-phpsessid-no-route")["proxy"]["stickysession"],
             "PHPSESSID");  // read from the template, for the diagnosis
-  EXPECT_NE(check_named(scenario_named(report, "apache-phpsessid-no-route"), "affinity")
-                ["explanation"].get<std::string>().find("carries no route"),
-            std::string::npos);
+  EXPECT_NE(
+      check_named(scenario_named(report, "apache-phpsessid-no-route"), "affinity")["explanation"]
+          .get<std::string>()
+          .find("carries no route"),
+      std::string::npos);
   const auto& hash = scenario_named(report, "nginx-hash-cookie-consistent");
   EXPECT_EQ(check_named(hash, "moves")["verdict"], "pass");
   EXPECT_NE(check_named(hash, "affinity")["explanation"].get<std::string>().find(
@@ -105,13 +107,15 @@ TEST(RunCommand, ShippedScenariosGiveTheirVerdicts) {
   EXPECT_NE(check_named(one, "distribution")["explanation"].get<std::string>().find(
                 "all came from the one address 127.0.0.1"),
             std::string::npos);
-  EXPECT_EQ(check_named(scenario_named(report, "nginx-ip-hash-many-clients"), "distribution")
-                ["verdict"],
-            "pass");
+  EXPECT_EQ(
+      check_named(scenario_named(report, "nginx-ip-hash-many-clients"), "distribution")["verdict"],
+      "pass");
   EXPECT_EQ(scenario_named(report, "caddy-lb-policy-cookie")["metrics"]["sticky_sessions"], 200);
-  EXPECT_GT(scenario_named(report, "haproxy-kill-server-no-redispatch")["disturbances"][0]
-                ["sessions"]["errors"].get<int>(),
-            0);
+  EXPECT_GT(
+      scenario_named(report,
+                     "haproxy-kill-server-no-redispatch")["disturbances"][0]["sessions"]["errors"]
+          .get<int>(),
+      0);
   EXPECT_EQ(report["matrix"]["proxies"],
             nlohmann::json({"apache", "haproxy", "nginx", "caddy", "reference"}));
   EXPECT_NE(r.out.find("| route cookie set by the proxy"), std::string::npos) << r.out;

@@ -206,7 +206,8 @@ namespace sc {
 namespace {
 
 // A session of `n` requests: first on `first`, the rest on `rest`.
-void session(Builder& b, std::uint32_t id, int n, const std::string& first, const std::string& rest) {
+void session(Builder& b, std::uint32_t id, int n, const std::string& first,
+             const std::string& rest) {
   for (int k = 0; k < n; ++k) b.add(id, k, k == 0 ? first : rest);
 }
 

@@ -69,9 +69,8 @@ TEST(LaunchPlan, RealProxiesRunInTheForegroundOnTheRenderedConfiguration) {
                                       "-g", "daemon off;"}));
 
   auto caddy = make_launch_plan(with_proxy("caddy"), "/bin/sc", "/tmp/rt", {9001, 9000});
-  EXPECT_EQ(caddy.proxy.spec.args,
-            (std::vector<std::string>{"run", "--config", "/tmp/rt/Caddyfile", "--adapter",
-                                      "caddyfile"}));
+  EXPECT_EQ(caddy.proxy.spec.args, (std::vector<std::string>{"run", "--config", "/tmp/rt/Caddyfile",
+                                                             "--adapter", "caddyfile"}));
   EXPECT_EQ(caddy.proxy.spec.env,
             (std::vector<std::string>{"XDG_CONFIG_HOME=/tmp/rt", "XDG_DATA_HOME=/tmp/rt",
                                       "HOME=/tmp/rt"}));
@@ -95,9 +94,8 @@ TEST(LaunchPlan, CommandExternalAndReferenceWithATemplate) {
   EXPECT_EQ(e.proxy_url, "http://10.0.0.5:8080");
 
   auto ref = make_launch_plan(with_proxy("reference"), "/bin/sc", "/tmp/rt", {9001, 9000});
-  EXPECT_EQ(ref.proxy.spec.args,
-            (std::vector<std::string>{"balancer", "--listen", "127.0.0.1:9000", "--apache-conf",
-                                      "/tmp/rt/httpd.conf"}));
+  EXPECT_EQ(ref.proxy.spec.args, (std::vector<std::string>{"balancer", "--listen", "127.0.0.1:9000",
+                                                           "--apache-conf", "/tmp/rt/httpd.conf"}));
 }
 
 }  // namespace
