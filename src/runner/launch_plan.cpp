@@ -88,7 +88,7 @@ LaunchPlan make_launch_plan(const Scenario& s, const std::string& self_exe,
     proxy.spec.name = "proxy (command)";
     proxy.spec.exe = p.command.front();
     proxy.spec.args.assign(p.command.begin() + 1, p.command.end());
-    if (!p.config.empty()) plan.proxy_config = runtime_dir + "/proxy.conf";
+    if (!p.config.empty()) plan.proxy_config = fmt::format("{}/{}", runtime_dir, kind->config_name);
     plan.render_command = true;
     return plan;
   }
@@ -97,7 +97,7 @@ LaunchPlan make_launch_plan(const Scenario& s, const std::string& self_exe,
   proxy.spec.args = {"balancer", "--listen", fmt::format("127.0.0.1:{}", proxy.port)};
   if (!p.config.empty()) {
     // An Apache template, rendered with the backends' addresses as httpd would get it.
-    plan.proxy_config = runtime_dir + "/httpd.conf";
+    plan.proxy_config = fmt::format("{}/{}", runtime_dir, kind->config_name);
     proxy.spec.args.insert(proxy.spec.args.end(), {"--apache-conf", plan.proxy_config});
     if (p.debug_log) proxy.spec.args.push_back("--debug");
     return plan;
