@@ -13,6 +13,15 @@ const char* to_string(Verdict v) {
   return "?";
 }
 
+CheckResult count_at_most(std::string id, long long observed, long long max) {
+  CheckResult c;
+  c.id = std::move(id);
+  c.observed = static_cast<double>(observed);
+  c.expected = fmt::format("<= {}", max);
+  c.verdict = observed <= max ? Verdict::kPass : Verdict::kFail;
+  return c;
+}
+
 namespace {
 
 std::string percent(double share) { return fmt::format("{:.1f}%", share * 100); }
@@ -67,9 +76,7 @@ CheckResult check_losses(const Scenario& s, const Metrics& m) {
         m.session_losses);
     return c;
   }
-  if (max < 0) max = 0;
-  c.expected = fmt::format("<= {}", max);
-  c.verdict = m.session_losses <= max ? Verdict::kPass : Verdict::kFail;
+  c = count_at_most(c.id, m.session_losses, max < 0 ? 0 : max);
   c.explanation = fmt::format(
       "{} requests reached a backend that did not know their session id (the application "
       "would have logged the user out)",
@@ -130,12 +137,7 @@ CheckResult check_distribution(const Scenario& s, const Metrics& m, ChiSquareRes
 }
 
 CheckResult check_moves(const Scenario& s, const Metrics& m) {
-  CheckResult c;
-  c.id = "moves";
-  c.observed = static_cast<double>(m.max_session_switches);
-  c.expected = fmt::format("<= {}", s.expect.max_moves_per_session);
-  c.verdict =
-      m.max_session_switches <= s.expect.max_moves_per_session ? Verdict::kPass : Verdict::kFail;
+  CheckResult c = count_at_most("moves", m.max_session_switches, s.expect.max_moves_per_session);
   c.explanation = fmt::format(
       "the most backend switches within one session: {}; {} of {} sessions switched exactly "
       "once, between their first and second request",

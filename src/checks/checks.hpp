@@ -27,6 +27,9 @@ struct Evaluation {
   ChiSquareResult distribution;
 };
 
+// A check that a count stays at or under `max`: id, observed, expected and verdict filled.
+CheckResult count_at_most(std::string id, long long observed, long long max);
+
 // Causes of lost affinity that the figures reveal (empty when none is recognised).
 std::vector<std::string> diagnose(const Scenario& scenario, const Metrics& m);
 // Why the first requests' spread is uneven, when the figures show it (empty otherwise).

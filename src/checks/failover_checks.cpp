@@ -115,12 +115,8 @@ void add_failover_checks(const Scenario& s, const std::vector<FiredDisturbance>&
       c.explanation = story(f);
       e.checks.push_back(c);
     }
-    CheckResult col;
-    col.id = id + ".collateral";
-    col.observed = static_cast<double>(f.collateral_sessions);
-    col.expected = fmt::format("<= {}", s.expect.max_collateral);
-    col.verdict =
-        f.collateral_sessions <= s.expect.max_collateral ? Verdict::kPass : Verdict::kFail;
+    CheckResult col =
+        count_at_most(id + ".collateral", f.collateral_sessions, s.expect.max_collateral);
     col.explanation = fmt::format(
         "{} sessions bound to other backends than {} were later answered by a backend other "
         "than their own{}",

@@ -172,11 +172,7 @@ ScenarioReport run_scenario(const Scenario& s, const RunContext& ctx) {
     Supervisor sup(*ctx.launcher);
     auto prepared = prepare_proxy(s, ctx, dir, plan);
     std::string failure = prepared.error;
-    if (prepared.missing && !ctx.ci) {
-      report.verdict = ScenarioVerdict::kSkipped;
-      report.error = failure;
-      failure = "skipped";
-    }
+    const bool skipped = prepared.missing && !ctx.ci;
     for (const auto& b : plan.backends) {
       if (!failure.empty()) break;
       if (!b.start) continue;
@@ -252,9 +248,9 @@ ScenarioReport run_scenario(const Scenario& s, const RunContext& ctx) {
       bool ok = true;
       for (const auto& c : report.evaluation.checks) ok = ok && c.verdict != Verdict::kFail;
       report.verdict = ok ? ScenarioVerdict::kPass : ScenarioVerdict::kFail;
-    } else if (report.verdict != ScenarioVerdict::kSkipped) {
+    } else {
       report.error = failure;
-      report.verdict = ScenarioVerdict::kError;
+      report.verdict = skipped ? ScenarioVerdict::kSkipped : ScenarioVerdict::kError;
     }
     if (report.verdict == ScenarioVerdict::kFail || report.verdict == ScenarioVerdict::kError)
       for (const auto& spec : sup.specs()) report.logs.push_back({spec.name, read_tail(spec.log_path)});
