@@ -2,11 +2,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "contract/backend_contract.hpp"
 #include "cookie/cookie_pairs.hpp"
 
 namespace sc {
 
 namespace http = net::http;
+namespace field = contract::field;
 
 std::string generate_php_session_id(const std::function<unsigned()>& random) {
   static constexpr char kAlphabet[] = "0123456789abcdefghijklmnopqrstuv";
@@ -29,34 +31,17 @@ std::string BackendApp::new_session_id() {
   return id;
 }
 
-std::string BackendApp::route_cookie_value() const {
-  std::string out;
-  const std::string& t = options_.route_cookie;
-  for (std::size_t i = 0; i < t.size(); ++i) {
-    if (t.compare(i, 6, "{name}") == 0) {
-      out += options_.name;
-      i += 5;
-    } else if (t.compare(i, 7, "{route}") == 0) {
-      out += options_.route;
-      i += 6;
-    } else {
-      out.push_back(t[i]);
-    }
-  }
-  return out;
-}
-
 net::Response BackendApp::handle(const net::Request& req) {
   net::Response res{http::status::ok, req.version()};
-  res.set(kBackendHeader, options_.name);
+  res.set(contract::kBackendHeader, options_.name);
   res.set(http::field::content_type, "application/json");
   nlohmann::json body;
-  body["backend"] = options_.name;
+  body[field::kBackend] = options_.name;
 
   std::string_view target = req.target();
   std::string_view path = target.substr(0, target.find('?'));
-  if (path == kHealthPath) {
-    body["status"] = "ok";
+  if (path == contract::kHealthPath) {
+    body[field::kStatus] = "ok";
   } else {
     // Several Cookie headers are read as one list, in order.
     std::vector<CookiePair> cookies;
@@ -88,19 +73,22 @@ net::Response BackendApp::handle(const net::Request& req) {
     if (send_id) res.insert(http::field::set_cookie, options_.session_cookie + "=" + id + "; path=/");
     if (!options_.route_cookie.empty() &&
         (options_.route_cookie_when == RouteCookieWhen::kAlways || is_new))
-      res.insert(http::field::set_cookie, route_cookie_value());
+      res.insert(
+          http::field::set_cookie,
+          contract::route_cookie_value(options_.route_cookie, options_.name, options_.route));
     // PHP's session.cache_limiter=nocache headers.
     res.set(http::field::cache_control, "no-store, no-cache, must-revalidate");
 
-    body["route"] = options_.route;
-    body["session_id"] = id;
-    body["hits"] = hits;
-    body["session_new"] = is_new;
-    body["session_lost"] = lost;
-    body["method"] = std::string(req.method_string());
-    body["path"] = std::string(path);
-    auto& echoed = body["cookies"] = nlohmann::json::array();
-    for (const auto& c : cookies) echoed.push_back({{"name", c.name}, {"value", c.value}});
+    body[field::kRoute] = options_.route;
+    body[field::kSessionId] = id;
+    body[field::kHits] = hits;
+    body[field::kSessionNew] = is_new;
+    body[field::kSessionLost] = lost;
+    body[field::kMethod] = std::string(req.method_string());
+    body[field::kPath] = std::string(path);
+    auto& echoed = body[field::kCookies] = nlohmann::json::array();
+    for (const auto& c : cookies)
+      echoed.push_back({{field::kCookieName, c.name}, {field::kCookieValue, c.value}});
   }
   // Clients may send any bytes in cookies and paths: invalid UTF-8 is replaced, not thrown.
   res.body() = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";

@@ -10,9 +10,6 @@
 
 namespace sc {
 
-inline constexpr const char* kBackendHeader = "X-Stickycheck-Backend";
-inline constexpr const char* kHealthPath = "/.stickycheck/health";
-
 // PHP's default session id: 26 characters of [0-9a-v] (5 bits per character).
 std::string generate_php_session_id(const std::function<unsigned()>& random);
 
@@ -26,7 +23,6 @@ class BackendApp {
 
  private:
   std::string new_session_id();
-  std::string route_cookie_value() const;
 
   BackendOptions options_;
   std::function<unsigned()> random_;

@@ -6,12 +6,10 @@
 #include "checks/failover.hpp"
 #include "checks/metrics.hpp"
 #include "checks/statistics.hpp"
+#include "checks/verdict.hpp"
 #include "scenario/scenario.hpp"
 
 namespace sc {
-
-enum class Verdict { kPass, kFail, kNotApplicable };
-const char* to_string(Verdict v);
 
 struct CheckResult {
   std::string id;

@@ -1,10 +1,11 @@
-#include <boost/asio/io_context.hpp>
 #include <fmt/format.h>
+
+#include <boost/asio/io_context.hpp>
 #include <random>
 
 #include "backend/backend_app.hpp"
+#include "checks/verdict.hpp"
 #include "cli/commands.hpp"
-#include "cli/exit_codes.hpp"
 #include "net/endpoint.hpp"
 #include "net/http_server.hpp"
 

@@ -1,7 +1,7 @@
 #include <fmt/format.h>
 
+#include "checks/verdict.hpp"
 #include "cli/commands.hpp"
-#include "cli/exit_codes.hpp"
 
 namespace sc::cli {
 

@@ -8,13 +8,13 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "checks/verdict.hpp"
 #include "cli/commands.hpp"
-#include "cli/exit_codes.hpp"
+#include "report/progress_line.hpp"
 #include "report/terminal.hpp"
 #include "runner/interrupt.hpp"
 #include "runner/run_scenario.hpp"
 #include "runner/scenario_files.hpp"
-#include "scenario/scenario_parser.hpp"
 
 namespace sc::cli {
 
@@ -25,6 +25,7 @@ struct RunArgs {
   std::string json_path = "stickycheck-report.json";
   bool keep_runtime = false;
   bool no_color = false;
+  bool quiet = false;  // no progress lines
 };
 
 std::string utc_now() {
@@ -91,9 +92,12 @@ int run(const RunArgs& a) {
 
   Report report;
   report.started_at = utc_now();
+  ProgressPrinter progress(stderr, ::isatty(STDERR_FILENO) != 0);
   for (const auto& s : scenarios) {
     if (interrupted()) break;
+    if (!a.quiet) ctx.progress = [&](const DriverProgress& p) { progress.update(s.name, p); };
     auto r = run_scenario(s, ctx);
+    progress.finish();
     if (interrupted()) {
       report.interrupted = true;
       r.error = "interrupted by signal " + std::to_string(interrupt_signal());
@@ -127,6 +131,9 @@ Runner add_run_command(CLI::App& app) {
   cmd->add_flag("--keep-runtime", args->keep_runtime,
                 "Keep each scenario's runtime directory (child logs) for inspection");
   cmd->add_flag("--no-color", args->no_color, "No colour in the terminal summary");
+  cmd->add_flag("-q,--quiet", args->quiet,
+                "No progress lines (on a terminal one live line per scenario; in a log one line "
+                "every 10 s)");
   return [args] { return run(*args); };
 }
 

@@ -7,260 +7,305 @@
 #include <cmath>
 #include <deque>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <random>
+
+#include "driver/response_capture.hpp"
 
 namespace sc {
 
 namespace {
 
-constexpr std::string_view kBackendHeader = "x-stickycheck-backend:";
-
-// libcurl's global set-up, once per process.
-bool curl_ready() {
-  static const CURLcode global_init = curl_global_init(CURL_GLOBAL_DEFAULT);
-  return global_init == CURLE_OK;
-}
+using Clock = std::chrono::steady_clock;
 
 struct Session {
   CURL* easy = nullptr;
   std::uint32_t index = 0;
   std::uint32_t next_seq = 0;
   bool cookieless = false;
+  std::uint32_t last_backend = StringTable::kNone;  // for the progress' move count
   std::string source;  // CURLOPT_INTERFACE, "host!127.A.B.C"; empty: the kernel's choice
-  std::string body;
-  std::string backend;
-  std::chrono::steady_clock::time_point started;
+  ResponseCapture capture;
+  ResponseFacts facts;
+  Clock::time_point started;
   char error[CURL_ERROR_SIZE] = {0};
 };
 
-size_t on_body(char* data, size_t size, size_t n, void* user) {
-  static_cast<Session*>(user)->body.append(data, size * n);
-  return size * n;
+// One run of the multi loop. The steps, in the order a request lives through them:
+// start_session -> submit (now, or after a pause / the rate / a Retry-After hold) -> launch ->
+// on_response (one record) -> submit the next request, or on_done.
+class DriveLoop {
+ public:
+  DriveLoop(const DriverConfig& cfg, ResponseReader& reader, const DriverHooks& hooks)
+      : cfg_(cfg), reader_(reader), hooks_(hooks), lists_(cfg.client) {}
+  ~DriveLoop();
+  DriverOutcome run();
+
+ private:
+  bool start_session();
+  void submit(Session& s, Clock::time_point earliest);
+  void launch(Session& s);
+  void release_due();
+  void on_response(CURLMsg* msg);
+  void on_done(Session& s);
+  void note_hold(const RequestRecord& rec, const Session& s);
+  void wait_for_activity();
+  std::string stop_reason();
+  void report_progress(bool force);
+
+  const DriverConfig& cfg_;
+  ResponseReader& reader_;
+  const DriverHooks& hooks_;
+  ClientLists lists_;
+  DriverOutcome out_;
+  CURLM* multi_ = nullptr;
+  std::vector<std::string> urls_;
+  std::size_t total_ = 0;
+  Clock::time_point t0_;
+  std::deque<std::unique_ptr<Session>> active_;
+  int next_session_ = 0;
+  std::mt19937 source_rng_, pause_rng_;
+  // Sessions waiting for their next request's time, soonest first.
+  std::vector<std::pair<Clock::time_point, Session*>> waiting_;
+  Clock::time_point next_slot_{};   // the rate's next free start time
+  Clock::time_point hold_until_{};  // Retry-After: no request starts before this
+  std::chrono::milliseconds backoff_{0};
+  int consecutive_transport_errors_ = 0;
+  DriverProgress progress_;
+  Clock::time_point last_progress_{};
+};
+
+bool later(const std::pair<Clock::time_point, Session*>& a,
+           const std::pair<Clock::time_point, Session*>& b) {
+  return a.first > b.first;
 }
 
-size_t on_header(char* data, size_t size, size_t n, void* user) {
-  std::string_view line(data, size * n);
-  if (line.size() > kBackendHeader.size()) {
-    bool match = true;
-    for (std::size_t i = 0; i < kBackendHeader.size() && match; ++i)
-      match = std::tolower(static_cast<unsigned char>(line[i])) == kBackendHeader[i];
-    if (match) {
-      auto value = line.substr(kBackendHeader.size());
-      while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-      while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
-        value.remove_suffix(1);
-      static_cast<Session*>(user)->backend.assign(value);
-    }
+DriveLoop::~DriveLoop() {
+  for (auto& s : active_) {
+    if (!s->easy) continue;
+    curl_multi_remove_handle(multi_, s->easy);
+    curl_easy_cleanup(s->easy);
   }
-  return size * n;
+  if (multi_) curl_multi_cleanup(multi_);
 }
 
-// Fills the fields the mock backend reports in its JSON body; other bodies leave them unset.
-void read_backend_body(const std::string& body, const std::string& watch_cookie,
-                       RequestRecord& rec, StringTable& strings) {
-  auto j = nlohmann::json::parse(body, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return;
-  if (auto it = j.find("session_id"); it != j.end() && it->is_string())
-    rec.session_id = strings.intern(it->get<std::string>());
-  if (auto it = j.find("session_new"); it != j.end() && it->is_boolean())
-    rec.session_new = it->get<bool>();
-  if (auto it = j.find("session_lost"); it != j.end() && it->is_boolean())
-    rec.session_lost = it->get<bool>();
-  if (watch_cookie.empty()) return;
-  if (auto it = j.find("cookies"); it != j.end() && it->is_array()) {
-    for (const auto& c : *it) {
-      if (c.is_object() && c.value("name", "") == watch_cookie) {
-        rec.sticky_value = strings.intern(c.value("value", ""));
-        break;  // the first, as the application reads it
-      }
+bool DriveLoop::start_session() {
+  auto s = std::make_unique<Session>();
+  s->easy = curl_easy_init();
+  if (!s->easy) return false;
+  s->index = static_cast<std::uint32_t>(next_session_++);
+  const double share = cfg_.cookieless_share;
+  s->cookieless = share > 0 && std::floor((s->index + 1) * share) > std::floor(s->index * share);
+  CURL* e = s->easy;
+  configure_handle(e, cfg_.client, lists_);
+  // Its own cookie jar; a cookieless client has none, so it never sends a cookie.
+  if (!s->cookieless) {
+    curl_easy_setopt(e, CURLOPT_COOKIEFILE, "");
+    for (const auto& line : initial_cookie_lines(cfg_.base_url, cfg_.initial_cookies))
+      curl_easy_setopt(e, CURLOPT_COOKIELIST, line.c_str());
+  }
+  if (cfg_.connection_per_request) {
+    curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
+    curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
+  }
+  if (cfg_.source_per_session) {
+    // Drawn for every session, so the addresses do not depend on the run's timing.
+    std::uniform_int_distribution<int> octet(0, 255), host(1, 254);
+    const int a = octet(source_rng_), b = octet(source_rng_), c = host(source_rng_);
+    s->source = fmt::format("host!127.{}.{}.{}", a, b, c);
+    curl_easy_setopt(e, CURLOPT_INTERFACE, s->source.c_str());
+  }
+  s->capture.attach(e, reader_);
+  curl_easy_setopt(e, CURLOPT_ERRORBUFFER, s->error);
+  curl_easy_setopt(e, CURLOPT_PRIVATE, s.get());
+  Session& ref = *s;
+  active_.push_back(std::move(s));
+  submit(ref, Clock::now());
+  return true;
+}
+
+void DriveLoop::submit(Session& s, Clock::time_point earliest) {
+  Clock::time_point at = std::max(earliest, hold_until_);
+  if (cfg_.rate > 0) {
+    at = std::max(at, next_slot_);
+    next_slot_ = at + std::chrono::duration_cast<Clock::duration>(
+                          std::chrono::duration<double>(1.0 / cfg_.rate));
+  }
+  if (at <= Clock::now()) return launch(s);
+  waiting_.emplace_back(at, &s);
+  std::push_heap(waiting_.begin(), waiting_.end(), later);
+}
+
+void DriveLoop::launch(Session& s) {
+  s.capture.reset();
+  s.error[0] = 0;
+  curl_easy_setopt(s.easy, CURLOPT_URL, urls_[s.next_seq % urls_.size()].c_str());
+  s.started = Clock::now();
+  curl_multi_add_handle(multi_, s.easy);
+}
+
+void DriveLoop::release_due() {
+  const auto now = Clock::now();
+  while (!waiting_.empty() && waiting_.front().first <= now) {
+    std::pop_heap(waiting_.begin(), waiting_.end(), later);
+    Session* s = waiting_.back().second;
+    waiting_.pop_back();
+    // A hold that began while it waited moves it (and its rate slot) past the hold.
+    if (hold_until_ > now)
+      submit(*s, hold_until_);
+    else
+      launch(*s);
+  }
+}
+
+void DriveLoop::on_response(CURLMsg* msg) {
+  Session* s = nullptr;
+  curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, reinterpret_cast<char**>(&s));
+  auto& strings = out_.records.strings;
+  RequestRecord rec;
+  rec.session = s->index;
+  rec.seq = s->next_seq++;
+  rec.cookieless = s->cookieless;
+  rec.start_us = std::chrono::duration_cast<std::chrono::microseconds>(s->started - t0_).count();
+  rec.latency_us = static_cast<std::int32_t>(
+      std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - s->started).count());
+  if (msg->data.result == CURLE_OK) {
+    long code = 0;
+    curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &code);
+    rec.status = static_cast<std::int16_t>(code);
+    s->facts.clear();
+    reader_.read(s->capture.view(rec.session, rec.seq, static_cast<int>(code)), s->facts);
+    rec.backend = strings.intern(s->facts.backend);
+    rec.session_id = strings.intern(s->facts.session_id);
+    rec.sticky_value = strings.intern(s->facts.sticky_value);
+    rec.session_new = s->facts.session_new;
+    rec.session_lost = s->facts.session_lost;
+    consecutive_transport_errors_ = 0;
+  } else {
+    rec.error = strings.intern(s->error[0] ? s->error : curl_easy_strerror(msg->data.result));
+    ++consecutive_transport_errors_;
+  }
+  progress_.errors += rec.status == 0 || rec.status >= 500;
+  progress_.moves += rec.backend != StringTable::kNone && s->last_backend != StringTable::kNone &&
+                     rec.backend != s->last_backend;
+  if (rec.backend != StringTable::kNone) s->last_backend = rec.backend;
+  out_.records.records.push_back(rec);
+  ++progress_.done;
+  curl_multi_remove_handle(multi_, s->easy);
+  note_hold(rec, *s);
+  if (static_cast<int>(s->next_seq) >= cfg_.requests_per_session) return on_done(*s);
+  std::chrono::microseconds pause{0};
+  if (cfg_.pause.count() > 0) {
+    std::uniform_int_distribution<long long> pause_us(0, 2 * cfg_.pause.count());
+    pause = std::chrono::microseconds(pause_us(pause_rng_));
+  }
+  submit(*s, Clock::now() + pause);
+}
+
+// A 429/503 with Retry-After, or a bare 429, holds every session's next request.
+void DriveLoop::note_hold(const RequestRecord& rec, const Session& s) {
+  if (!cfg_.honour_retry_after) return;
+  if (rec.status != 429 && rec.status != 503) {
+    backoff_ = std::chrono::milliseconds(0);
+    return;
+  }
+  auto wait = s.capture.retry_after();
+  if (!wait && rec.status == 429) {
+    backoff_ = std::min<std::chrono::milliseconds>(
+        backoff_.count() ? backoff_ * 2 : std::chrono::milliseconds(1000),
+        std::chrono::seconds(30));
+    wait = backoff_;
+  }
+  if (wait) hold_until_ = std::max(hold_until_, Clock::now() + *wait);
+}
+
+void DriveLoop::on_done(Session& s) {
+  curl_easy_cleanup(s.easy);
+  s.easy = nullptr;
+}
+
+std::string DriveLoop::stop_reason() {
+  if (cfg_.max_consecutive_transport_errors > 0 &&
+      consecutive_transport_errors_ >= cfg_.max_consecutive_transport_errors)
+    return fmt::format("stopped after {} transport errors in a row (last: {})",
+                       consecutive_transport_errors_,
+                       out_.records.strings.get(out_.records.records.back().error));
+  return hooks_.should_stop ? hooks_.should_stop() : std::string();
+}
+
+void DriveLoop::report_progress(bool force) {
+  if (!hooks_.progress) return;
+  const auto now = Clock::now();
+  if (!force && now - last_progress_ < std::chrono::milliseconds(100)) return;
+  last_progress_ = now;
+  progress_.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(now - t0_);
+  hooks_.progress(progress_);
+}
+
+void DriveLoop::wait_for_activity() {
+  curl_waitfd extra{};
+  unsigned extra_count = 0;
+  if (cfg_.wake_fd >= 0) {
+    extra.fd = cfg_.wake_fd;
+    extra.events = CURL_WAIT_POLLIN;
+    extra_count = 1;
+  }
+  int wait_ms = hooks_.tick ? 10 : 100;
+  if (!waiting_.empty()) {
+    const auto until =
+        std::chrono::ceil<std::chrono::milliseconds>(waiting_.front().first - Clock::now());
+    wait_ms = static_cast<int>(std::clamp<long long>(until.count(), 0, wait_ms));
+  }
+  curl_multi_poll(multi_, extra_count ? &extra : nullptr, extra_count, wait_ms, nullptr);
+}
+
+DriverOutcome DriveLoop::run() {
+  multi_ = curl_ready() ? curl_multi_init() : nullptr;
+  if (!multi_) {
+    out_.setup_error = "libcurl could not be initialised";
+    return std::move(out_);
+  }
+  for (const auto& p : cfg_.paths) urls_.push_back(cfg_.base_url + p);
+  if (urls_.empty()) urls_.push_back(cfg_.base_url + "/");
+  total_ =
+      static_cast<std::size_t>(cfg_.sessions) * static_cast<std::size_t>(cfg_.requests_per_session);
+  progress_.total = total_;
+  out_.records.records.reserve(total_);
+  source_rng_.seed(cfg_.seed ^ 0x5eed5eedu);
+  pause_rng_.seed(cfg_.seed);
+  t0_ = last_progress_ = Clock::now();
+  while (next_session_ < cfg_.sessions && static_cast<int>(active_.size()) < cfg_.concurrency)
+    if (!start_session()) break;
+  while (!active_.empty()) {
+    release_due();
+    int running = 0;
+    curl_multi_perform(multi_, &running);
+    int left = 0;
+    while (CURLMsg* msg = curl_multi_info_read(multi_, &left))
+      if (msg->msg == CURLMSG_DONE) on_response(msg);
+    std::erase_if(active_, [](const auto& s) { return s->easy == nullptr; });
+    while (next_session_ < cfg_.sessions && static_cast<int>(active_.size()) < cfg_.concurrency)
+      if (!start_session()) break;
+    if (active_.empty()) break;
+    if (hooks_.tick)
+      hooks_.tick(progress_.done,
+                  std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t0_));
+    report_progress(false);
+    wait_for_activity();
+    if (auto reason = stop_reason(); !reason.empty()) {
+      out_.stopped = true;
+      out_.stop_reason = reason;
+      break;
     }
   }
+  report_progress(true);
+  return std::move(out_);
 }
 
 }  // namespace
 
-DriverOutcome drive(const DriverConfig& cfg, const std::function<std::string()>& should_stop,
-                    const std::function<void(std::size_t, std::size_t)>& progress,
-                    const DriverTick& tick) {
-  DriverOutcome out;
-  CURLM* multi = curl_ready() ? curl_multi_init() : nullptr;
-  if (!multi) {
-    out.setup_error = "libcurl could not be initialised";
-    return out;
-  }
-  const std::string url = cfg.base_url + cfg.path;
-  const std::size_t total =
-      static_cast<std::size_t>(cfg.sessions) * static_cast<std::size_t>(cfg.requests_per_session);
-  out.records.records.reserve(total);
-  const auto t0 = std::chrono::steady_clock::now();
-
-  std::deque<std::unique_ptr<Session>> active;
-  int next_session = 0;
-  std::mt19937 source_rng(cfg.seed ^ 0x5eed5eedu);
-  std::uniform_int_distribution<int> octet(0, 255), host(1, 254);
-  auto start_request = [&](Session& s) {
-    s.body.clear();
-    s.backend.clear();
-    s.error[0] = 0;
-    s.started = std::chrono::steady_clock::now();
-    curl_multi_add_handle(multi, s.easy);
-  };
-  auto start_session = [&]() -> bool {
-    auto s = std::make_unique<Session>();
-    s->easy = curl_easy_init();
-    if (!s->easy) return false;
-    s->index = static_cast<std::uint32_t>(next_session++);
-    const double share = cfg.cookieless_share;
-    s->cookieless = share > 0 && std::floor((s->index + 1) * share) > std::floor(s->index * share);
-    CURL* e = s->easy;
-    curl_easy_setopt(e, CURLOPT_URL, url.c_str());
-    // Its own cookie jar; a cookieless client has none, so it never sends a cookie.
-    if (!s->cookieless) curl_easy_setopt(e, CURLOPT_COOKIEFILE, "");
-    if (cfg.connection_per_request) {
-      curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
-      curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
-    }
-    if (cfg.source_per_session) {
-      // Drawn for every session, so the addresses do not depend on the run's timing.
-      s->source =
-          fmt::format("host!127.{}.{}.{}", octet(source_rng), octet(source_rng), host(source_rng));
-      curl_easy_setopt(e, CURLOPT_INTERFACE, s->source.c_str());
-    }
-    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(e, CURLOPT_WRITEDATA, s.get());
-    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(e, CURLOPT_HEADERDATA, s.get());
-    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, s->error);
-    curl_easy_setopt(e, CURLOPT_PRIVATE, s.get());
-    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(cfg.request_timeout.count()));
-    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
-                     static_cast<long>(cfg.request_timeout.count()));
-    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_USERAGENT, "stickycheck/" STICKYCHECK_VERSION);
-    start_request(*s);
-    active.push_back(std::move(s));
-    return true;
-  };
-  while (next_session < cfg.sessions && static_cast<int>(active.size()) < cfg.concurrency)
-    if (!start_session()) break;
-
-  // Sessions pausing before their next request, soonest first.
-  using Clock = std::chrono::steady_clock;
-  std::vector<std::pair<Clock::time_point, Session*>> pausing;
-  std::mt19937 rng(cfg.seed);
-  std::uniform_int_distribution<long long> pause_us(0, 2 * cfg.pause.count());
-  auto later = [](const auto& a, const auto& b) { return a.first > b.first; };
-
-  std::size_t done = 0;
-  auto last_progress = t0;
-  while (!active.empty()) {
-    const auto now = Clock::now();
-    while (!pausing.empty() && pausing.front().first <= now) {
-      std::pop_heap(pausing.begin(), pausing.end(), later);
-      start_request(*pausing.back().second);
-      pausing.pop_back();
-    }
-    int running = 0;
-    curl_multi_perform(multi, &running);
-    int left = 0;
-    while (CURLMsg* msg = curl_multi_info_read(multi, &left)) {
-      if (msg->msg != CURLMSG_DONE) continue;
-      Session* s = nullptr;
-      curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, reinterpret_cast<char**>(&s));
-      RequestRecord rec;
-      rec.session = s->index;
-      rec.seq = s->next_seq++;
-      rec.cookieless = s->cookieless;
-      rec.start_us =
-          std::chrono::duration_cast<std::chrono::microseconds>(s->started - t0).count();
-      rec.latency_us = static_cast<std::int32_t>(
-          std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
-                                                                s->started)
-              .count());
-      if (msg->data.result == CURLE_OK) {
-        long code = 0;
-        curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &code);
-        rec.status = static_cast<std::int16_t>(code);
-        rec.backend = out.records.strings.intern(s->backend);
-        read_backend_body(s->body, cfg.watch_cookie, rec, out.records.strings);
-      } else {
-        rec.error = out.records.strings.intern(
-            s->error[0] ? s->error : curl_easy_strerror(msg->data.result));
-      }
-      out.records.records.push_back(rec);
-      ++done;
-      curl_multi_remove_handle(multi, s->easy);
-      if (static_cast<int>(s->next_seq) < cfg.requests_per_session) {
-        if (cfg.pause.count() > 0) {
-          pausing.emplace_back(Clock::now() + std::chrono::microseconds(pause_us(rng)), s);
-          std::push_heap(pausing.begin(), pausing.end(), later);
-        } else {
-          start_request(*s);
-        }
-      } else {
-        curl_easy_cleanup(s->easy);
-        s->easy = nullptr;
-      }
-    }
-    std::erase_if(active, [](const auto& s) { return s->easy == nullptr; });
-    while (next_session < cfg.sessions && static_cast<int>(active.size()) < cfg.concurrency)
-      if (!start_session()) break;
-    if (active.empty()) break;
-    if (tick)
-      tick(done, std::chrono::duration_cast<std::chrono::microseconds>(
-                     std::chrono::steady_clock::now() - t0));
-
-    if (progress && std::chrono::steady_clock::now() - last_progress > std::chrono::milliseconds(250)) {
-      progress(done, total);
-      last_progress = std::chrono::steady_clock::now();
-    }
-    curl_waitfd extra{};
-    unsigned extra_count = 0;
-    if (cfg.wake_fd >= 0) {
-      extra.fd = cfg.wake_fd;
-      extra.events = CURL_WAIT_POLLIN;
-      extra_count = 1;
-    }
-    int wait_ms = tick ? 10 : 100;
-    if (!pausing.empty()) {
-      const auto until = std::chrono::ceil<std::chrono::milliseconds>(pausing.front().first - Clock::now());
-      wait_ms = static_cast<int>(std::clamp<long long>(until.count(), 0, wait_ms));
-    }
-    curl_multi_poll(multi, extra_count ? &extra : nullptr, extra_count, wait_ms, nullptr);
-    if (auto reason = should_stop ? should_stop() : std::string(); !reason.empty()) {
-      out.stopped = true;
-      out.stop_reason = reason;
-      break;
-    }
-  }
-  for (auto& s : active) {
-    if (!s->easy) continue;
-    curl_multi_remove_handle(multi, s->easy);
-    curl_easy_cleanup(s->easy);
-  }
-  curl_multi_cleanup(multi);
-  if (progress) progress(done, total);
-  return out;
-}
-
-}  // namespace sc
-
-namespace sc {
-
-std::string check_reachable(const std::string& base_url, std::chrono::milliseconds timeout) {
-  if (!curl_ready()) return "libcurl could not be initialised";
-  std::unique_ptr<CURL, void (*)(CURL*)> e(curl_easy_init(), curl_easy_cleanup);
-  if (!e) return "libcurl could not be initialised";
-  char error[CURL_ERROR_SIZE] = {0};
-  curl_easy_setopt(e.get(), CURLOPT_URL, base_url.c_str());
-  curl_easy_setopt(e.get(), CURLOPT_CONNECT_ONLY, 1L);
-  curl_easy_setopt(e.get(), CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(timeout.count()));
-  curl_easy_setopt(e.get(), CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(e.get(), CURLOPT_ERRORBUFFER, error);
-  const CURLcode rc = curl_easy_perform(e.get());
-  if (rc == CURLE_OK) return "";
-  return error[0] ? error : curl_easy_strerror(rc);
+DriverOutcome drive(const DriverConfig& config, ResponseReader& reader, const DriverHooks& hooks) {
+  DriveLoop loop(config, reader, hooks);
+  return loop.run();
 }
 
 }  // namespace sc

@@ -1,23 +1,30 @@
 #pragma once
 // Drives independent cookie-keeping sessions through a URL with libcurl's multi interface.
 // A session (virtual user) is one easy handle, hence one cookie jar, reused for all of its
-// requests in order; up to `concurrency` sessions run at once.
+// requests in order; up to `concurrency` sessions run at once. What identifies the backend
+// that answered is the ResponseReader's business (contract/response_reader.hpp).
 #include <chrono>
 #include <functional>
 #include <string>
+#include <vector>
 
+#include "contract/response_reader.hpp"
+#include "driver/http_client.hpp"
 #include "driver/records.hpp"
 
 namespace sc {
 
 struct DriverConfig {
   std::string base_url;  // scheme://host:port, no trailing slash
-  std::string path = "/";
+  // Request i of a session asks for paths[i % paths.size()] (a visit of several pages).
+  std::vector<std::string> paths{"/"};
   int sessions = 1;
   int requests_per_session = 1;
   int concurrency = 1;
-  std::chrono::milliseconds request_timeout{5000};
-  std::string watch_cookie;  // cookie whose received value is recorded (the sticky cookie)
+  ClientOptions client;  // timeout per request, headers, TLS, name pinning, User-Agent
+  // Cookies ("a=1; b=2") in every cookie-keeping session's jar before its first request (a
+  // logged-in state); the server may replace them like any other cookie.
+  std::string initial_cookies;
   // Mean pause between a session's requests (a user reading the page). Each pause is drawn
   // uniformly from [0, 2 x pause], so that sessions do not move in lockstep; 0: none.
   std::chrono::microseconds pause{0};
@@ -28,33 +35,47 @@ struct DriverConfig {
   // Each session connects from its own 127.A.B.C (A, B drawn from the seed, C in 1..254), so
   // that balancers hashing the client address (even by /24, as nginx ip_hash) see many.
   bool source_per_session = false;
-  unsigned seed = 1;         // pauses and source addresses: a run's schedule is reproducible
-  int wake_fd = -1;          // readable when the caller wants the loop to look at `should_stop`
+  unsigned seed = 1;  // pauses and source addresses: a run's schedule is reproducible
+  // Requests per second over all sessions (request starts are spaced 1/rate apart); 0: none.
+  double rate = 0;
+  // A 429 or 503 with Retry-After holds every session's next request until then (a live site
+  // asked us to slow down); a 429 without it holds 1 s, doubling while they continue (max 30 s).
+  bool honour_retry_after = false;
+  // Stop after this many transport errors in a row (the target is gone); 0: never.
+  int max_consecutive_transport_errors = 0;
+  int wake_fd = -1;  // readable when the caller wants the loop to look at `should_stop`
+};
+
+// What the progress hook sees; every count is of requests completed so far.
+struct DriverProgress {
+  std::size_t done = 0;    // requests recorded (answered or failed)
+  std::size_t total = 0;   // requests planned
+  std::size_t errors = 0;  // transport errors plus 5xx answers
+  std::size_t moves = 0;   // requests answered by another backend than the session's previous one
+  std::chrono::microseconds elapsed{0};
 };
 
 struct DriverOutcome {
   RecordSet records;
-  bool stopped = false;      // should_stop said so before all requests were done
+  bool stopped = false;  // should_stop (or the transport error limit) ended the run early
   std::string stop_reason;
-  std::string setup_error;   // libcurl could not be set up
+  std::string setup_error;  // libcurl could not be set up
 };
 
-// `should_stop` is polled at least every 100 ms and whenever wake_fd becomes readable;
-// a non-empty answer ends the run with that reason. `progress` sees the requests done.
-// `tick`, when given, is called at least every 10 ms with the requests done and the time
-// since the traffic began (the records' clock): disturbances fire from it.
+// `tick`, when given, is called at least every 10 ms with the requests done and the time since
+// the traffic began (the records' clock): disturbances fire from it.
 using DriverTick = std::function<void(std::size_t done, std::chrono::microseconds elapsed)>;
-DriverOutcome drive(const DriverConfig& config,
-                    const std::function<std::string()>& should_stop,
-                    const std::function<void(std::size_t done, std::size_t total)>& progress,
-                    const DriverTick& tick = {});
 
-}  // namespace sc
+struct DriverHooks {
+  // Polled at least every 100 ms and whenever wake_fd becomes readable; a non-empty answer
+  // ends the run with that reason.
+  std::function<std::string()> should_stop;
+  // At most every 100 ms, and once at the end.
+  std::function<void(const DriverProgress&)> progress;
+  DriverTick tick;
+};
 
-namespace sc {
-
-// Whether a TCP (and, for https, TLS) connection to base_url can be made within `timeout`:
-// empty when it can, else libcurl's reason. For a proxy stickycheck did not start.
-std::string check_reachable(const std::string& base_url, std::chrono::milliseconds timeout);
+DriverOutcome drive(const DriverConfig& config, ResponseReader& reader,
+                    const DriverHooks& hooks = {});
 
 }  // namespace sc

@@ -42,7 +42,7 @@ struct Report {
 
 nlohmann::json to_json(const Report& report);
 
-// The process exit code the report stands for (see cli/exit_codes.hpp).
+// The process exit code the report stands for (see checks/verdict.hpp).
 int exit_code_for(const Report& report);
 
 }  // namespace sc

@@ -1,6 +1,6 @@
 #include <nlohmann/json.hpp>
 
-#include "cli/exit_codes.hpp"
+#include "checks/verdict.hpp"
 #include "report/matrix.hpp"
 #include "report/report.hpp"
 

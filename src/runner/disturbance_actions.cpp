@@ -1,10 +1,10 @@
 #include "runner/disturbance_actions.hpp"
 
-#include <curl/curl.h>
 #include <fmt/format.h>
 #include <signal.h>
 
 #include "balancer/manager.hpp"
+#include "driver/http_client.hpp"
 
 namespace sc {
 
@@ -18,28 +18,13 @@ const PlannedChild* ProcessDisturbances::planned(const std::string& backend) con
 Status ProcessDisturbances::manager(const PlannedChild& backend, const std::string& query) {
   const std::string url = fmt::format("{}{}?w=http://127.0.0.1:{}&{}", plan_.proxy_url,
                                       kManagerPath, backend.port, query);
-  CURL* e = curl_easy_init();
-  if (!e) return Error{"libcurl could not be initialised"};
-  std::string body;
-  curl_easy_setopt(e, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(e, CURLOPT_POST, 1L);
-  curl_easy_setopt(e, CURLOPT_POSTFIELDS, "");
-  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, 2000L);
-  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(
-      e, CURLOPT_WRITEFUNCTION, +[](char* d, size_t s, size_t n, void* u) -> size_t {
-        static_cast<std::string*>(u)->append(d, s * n);
-        return s * n;
-      });
-  curl_easy_setopt(e, CURLOPT_WRITEDATA, &body);
-  const CURLcode rc = curl_easy_perform(e);
-  long code = 0;
-  curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &code);
-  curl_easy_cleanup(e);
-  if (rc != CURLE_OK)
-    return Error{fmt::format("balancer-manager {}: {}", url, curl_easy_strerror(rc))};
-  if (code != 200)
-    return Error{fmt::format("balancer-manager answered {} to {}: {}", code, url, body)};
+  ClientOptions o;
+  o.timeout = std::chrono::milliseconds(2000);
+  auto answer = http_call("POST", url, o);
+  if (!answer) return Error{"balancer-manager " + answer.error().message};
+  if (answer->status != 200)
+    return Error{
+        fmt::format("balancer-manager answered {} to {}: {}", answer->status, url, answer->body)};
   return ok_status();
 }
 

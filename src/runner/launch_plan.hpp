@@ -25,7 +25,7 @@ struct LaunchPlan {
   std::string proxy_config;
   std::string install_hint;
   // A `command` proxy: exe and args are rendered from the scenario's command line at start
-  // (see prepare_proxy in run_scenario.cpp).
+  // (see runner/proxy_prepare.hpp).
   bool render_command = false;
 };
 

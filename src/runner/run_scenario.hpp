@@ -3,6 +3,7 @@
 #include <functional>
 #include <string>
 
+#include "driver/driver.hpp"
 #include "process/child_process.hpp"
 #include "report/report.hpp"
 #include "scenario/scenario.hpp"
@@ -20,6 +21,7 @@ struct RunContext {
   int wake_fd = -1;                       // readable on Ctrl-C
   std::function<bool()> interrupted;      // true once the user asked to stop
   std::function<void(const std::string&)> status;  // progress lines
+  std::function<void(const DriverProgress&)> progress;  // the traffic's counts, as it runs
 };
 
 ScenarioReport run_scenario(const Scenario& scenario, const RunContext& ctx);

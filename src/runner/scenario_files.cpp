@@ -5,6 +5,10 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "runner/scenario_resolve.hpp"
+#include "scenario/scenario_parser.hpp"
+#include "util/text.hpp"
+
 namespace sc {
 
 Result<std::vector<std::string>> expand_scenario_paths(const std::vector<std::string>& args) {
@@ -30,6 +34,19 @@ Result<std::vector<std::string>> expand_scenario_paths(const std::vector<std::st
     }
   }
   return out;
+}
+
+Result<Scenario> load_scenario_text(std::string_view text, const std::string& file_name) {
+  auto s = parse_scenario_text(text, file_name);
+  if (!s) return s;
+  if (auto resolved = resolve_scenario(*s); !resolved) return resolved.error();
+  return s;
+}
+
+Result<Scenario> load_scenario_file(const std::string& path) {
+  auto text = read_text_file(path);
+  if (!text) return Error{fmt::format("{}: cannot read the scenario file", path)};
+  return load_scenario_text(*text, path);
 }
 
 }  // namespace sc

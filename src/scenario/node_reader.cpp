@@ -23,12 +23,23 @@ std::string child_path(const std::string& path, const std::string& key) {
 
 }  // namespace
 
+std::string located_error(const std::string& file, SourceMark at, const std::string& path,
+                          const std::string& message) {
+  return fmt::format("{}:{}:{}: {}{}", file, at.line, at.column, path.empty() ? "" : path + ": ",
+                     message);
+}
+
+namespace {
+SourceMark from_yaml(const YAML::Mark& mark) {
+  return {mark.line >= 0 ? mark.line + 1 : 1, mark.column >= 0 ? mark.column + 1 : 1};
+}
+}  // namespace
+
+SourceMark mark_of(const YAML::Node& node) { return from_yaml(node.Mark()); }
+
 void NodeReader::error(const YAML::Mark& mark, const std::string& path,
                        const std::string& message) {
-  int line = mark.line >= 0 ? mark.line + 1 : 1;
-  int col = mark.column >= 0 ? mark.column + 1 : 1;
-  errors_.push_back(fmt::format("{}:{}:{}: {}{}", file_, line, col,
-                                path.empty() ? "" : path + ": ", message));
+  errors_.push_back(located_error(file_, from_yaml(mark), path, message));
 }
 
 bool NodeReader::expect_map(const YAML::Node& node, const std::string& path) {

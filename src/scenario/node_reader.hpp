@@ -6,7 +6,14 @@
 #include <string>
 #include <vector>
 
+#include "scenario/scenario.hpp"
+
 namespace sc {
+
+// "file:line:col: path: message", the form of every scenario error.
+std::string located_error(const std::string& file, SourceMark at, const std::string& path,
+                          const std::string& message);
+SourceMark mark_of(const YAML::Node& node);
 
 class NodeReader {
  public:

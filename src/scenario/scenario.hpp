@@ -9,6 +9,12 @@
 
 namespace sc {
 
+// Where a key's value stands in the scenario file (1-based), for errors found after parsing.
+struct SourceMark {
+  int line = 1;
+  int column = 1;
+};
+
 struct BackendSpec {
   BackendOptions options;  // name, route, cookies, id style, strict mode
   double weight = 1;       // the member's loadfactor (1..100)
@@ -61,6 +67,13 @@ struct ProxySpec {
   int maxattempts = -1;
   bool debug_log = false;
 
+  // Where config, apache_conf and each command argument stand in the scenario file: the
+  // resolve step (runner/scenario_resolve.hpp) reads and checks them after parsing.
+  SourceMark config_mark, apache_conf_mark;
+  std::vector<SourceMark> command_marks;
+  // proxy.config's text, read once by the resolve step; the run renders it.
+  std::string config_text;
+
   // The cookie name part of stickysession (what the diagnosis watches).
   std::string sticky_cookie() const { return stickysession.substr(0, stickysession.find('|')); }
   // 0 when stickysessionsep is Off.
@@ -107,6 +120,31 @@ struct ExpectSpec {
   long long max_collateral = 0;
 };
 
+// A deployment stickycheck did not start (`stickycheck probe URL`, or a scenario with a
+// `target:` section and no backends): its backends are real applications that know nothing of
+// the backend contract, so what identifies a backend and marks a loss are given or recognised.
+struct TargetSpec {
+  std::string url;  // scheme://host[:port] (the probe's first path is taken out into paths)
+  // Request i of a session asks for paths[i % n] (a browser session visits pages).
+  std::vector<std::string> paths{"/"};
+  std::vector<std::string> headers;  // "Name: value", sent with every request
+  std::string cookie;                // "a=1; b=2": in every session's jar before its first request
+  std::string user_agent = "stickycheck/" STICKYCHECK_VERSION;
+  std::vector<std::string> identify;   // --identify specs, first match wins; empty: auto
+  std::vector<std::string> lost_when;  // --lost-when specs
+  std::string session_cookie;          // empty: recognise the usual names
+  double rate = 20;                    // requests per second over all sessions
+  long long max_requests = 2000;       // a probe that would send more refuses to start
+  // Stop (an error, the partial report written) after this many transport errors in a row.
+  int max_consecutive_errors = 20;
+  std::string cacert;
+  bool insecure = false;
+  std::vector<std::string> resolve;  // HOST:PORT:ADDR
+  bool http2 = true;
+  bool show_addresses = false;  // print member addresses decoded from cookies (else a label)
+  bool dry_run = false;         // print the plan, send nothing
+};
+
 struct Scenario {
   std::string file;
   std::string name;
@@ -119,6 +157,7 @@ struct Scenario {
   TrafficSpec traffic;
   ExpectSpec expect;
   std::vector<DisturbanceSpec> disturbances;  // in the order they fire
+  std::optional<TargetSpec> target;           // a probe: no backends, no proxy of ours
   std::chrono::milliseconds startup_timeout{5000};
 };
 

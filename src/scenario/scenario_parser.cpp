@@ -304,19 +304,12 @@ Result<Scenario> parse_scenario_text(std::string_view text, const std::string& f
   read_traffic(r, root, s);
   read_expect(r, root, s);
   read_disturbances(r, root, s);
-  if (r.errors().empty()) check_proxy_files(r, root, s);
   if (!r.errors().empty()) {
     std::string all;
     for (const auto& e : r.errors()) all += (all.empty() ? "" : "\n") + e;
     return Error{all};
   }
   return s;
-}
-
-Result<Scenario> load_scenario_file(const std::string& path) {
-  auto text = read_text_file(path);
-  if (!text) return Error{fmt::format("{}: cannot read the scenario file", path)};
-  return parse_scenario_text(*text, path);
 }
 
 }  // namespace sc

@@ -9,8 +9,8 @@
 
 namespace sc {
 
-// All errors found, one per line, in file order.
+// All errors found, one per line, in file order. Pure: reads no file (not even the ones the
+// scenario names: runner/scenario_resolve.hpp does that next).
 Result<Scenario> parse_scenario_text(std::string_view text, const std::string& file_name);
-Result<Scenario> load_scenario_file(const std::string& path);
 
 }  // namespace sc

@@ -1,7 +1,5 @@
 #include <fmt/format.h>
 
-#include "balancer/apache_conf.hpp"
-#include "runner/config_template.hpp"
 #include "scenario/proxy_kinds.hpp"
 #include "scenario/scenario_sections.hpp"
 #include "util/text.hpp"
@@ -22,8 +20,11 @@ void read_command(NodeReader& r, const YAML::Node& n, ProxySpec& p) {
   const YAML::Node c = n["command"];
   if (!c) return;
   if (c.IsScalar()) {
-    for (auto w : split(c.Scalar(), ' '))
-      if (!trim(w).empty()) p.command.emplace_back(trim(w));
+    for (auto w : split(c.Scalar(), ' ')) {
+      if (trim(w).empty()) continue;
+      p.command.emplace_back(trim(w));
+      p.command_marks.push_back(mark_of(c));
+    }
   } else if (c.IsSequence()) {
     for (std::size_t i = 0; i < c.size(); ++i) {
       if (!c[i].IsScalar()) {
@@ -31,6 +32,7 @@ void read_command(NodeReader& r, const YAML::Node& n, ProxySpec& p) {
         return;
       }
       p.command.push_back(c[i].Scalar());
+      p.command_marks.push_back(mark_of(c[i]));
     }
   }
   if (p.command.empty())
@@ -50,89 +52,6 @@ bool valid_base_url(std::string& url) {
   return false;
 }
 
-TemplateValues probe_values(const Scenario& s) {
-  TemplateValues v;
-  v.listen_port = 1;
-  v.runtime_dir = "/run";
-  for (const auto& b : s.backends) v.backends.push_back({b.options.name, b.options.route, 1, "1"});
-  return v;
-}
-
-// A parsed Apache configuration (the reference balancer's apache_conf or config, or an Apache
-// template): it must pair one BalancerMember with each backend and map the traffic's path;
-// the backends take the members' routes and the diagnosis watches the first balancer's cookie.
-void apply_apache_site(NodeReader& r, const YAML::Node& at, const std::string& key,
-                       const std::string& file, const SiteConfig& site, Scenario& s) {
-  auto& p = s.proxy;
-  std::vector<const MemberConfig*> members;
-  for (const auto& b : site.balancers)
-    for (const auto& m : b.members) members.push_back(&m);
-  if (members.size() != s.backends.size()) {
-    r.error(at.Mark(), key,
-            fmt::format("{} declares {} BalancerMembers, but the scenario has {} backends; they "
-                        "are paired in order",
-                        file, members.size(), s.backends.size()));
-    return;
-  }
-  for (std::size_t i = 0; i < members.size(); ++i) {
-    auto& b = s.backends[i];
-    if (!b.route_given && !members[i]->route.empty()) b.options.route = members[i]->route;
-  }
-  const auto& first = site.balancers.front();
-  p.stickysession = first.sticky.cookie_name;
-  p.stickysessionsep = first.sticky.separator ? std::string(1, first.sticky.separator) : "Off";
-  bool mapped = false;
-  for (const auto& route : site.routes)
-    mapped = mapped || (route.balancer >= 0 && s.traffic.path.rfind(route.prefix, 0) == 0);
-  if (!mapped)
-    r.error(at.Mark(), key,
-            fmt::format("no ProxyPass in {} maps traffic.path '{}' to a balancer", file,
-                        s.traffic.path));
-}
-
-void check_config_template(NodeReader& r, const YAML::Node& at, Scenario& s) {
-  auto& p = s.proxy;
-  auto text = read_text_file(p.config);
-  if (!text) {
-    r.error(at.Mark(), "proxy.config",
-            fmt::format("cannot read the configuration template {}", p.config));
-    return;
-  }
-  auto rendered = render_config_template(*text, p.config, probe_values(s));
-  if (!rendered) {
-    r.error(at.Mark(), "proxy.config", rendered.error().message);
-    return;
-  }
-  if (p.type != "reference" && p.type != "apache") return;
-  // The reference balancer reads this configuration: it must parse. Apache judges its own;
-  // when the balancer part reads, it names the sticky cookie for the diagnosis.
-  auto site = parse_apache_conf(*rendered, p.config);
-  if (!site) {
-    if (p.type == "reference") r.error(at.Mark(), "proxy.config", site.error().message);
-    return;
-  }
-  if (site->balancers.empty()) {
-    if (p.type == "reference")
-      r.error(at.Mark(), "proxy.config",
-              fmt::format("{} declares no <Proxy balancer://...>", p.config));
-    return;
-  }
-  if (p.type == "reference" || p.stickysession.empty())
-    apply_apache_site(r, at, "proxy.config", p.config, *site, s);
-}
-
-void check_command(NodeReader& r, const YAML::Node& at, const Scenario& s) {
-  TemplateValues v = probe_values(s);
-  v.extra.push_back({"stickycheck", "/stickycheck"});
-  if (!s.proxy.config.empty()) v.extra.push_back({"config", "/run/proxy.conf"});
-  for (std::size_t i = 0; i < s.proxy.command.size(); ++i) {
-    if (auto line = render_template_line(s.proxy.command[i], v); !line) {
-      const YAML::Node arg = at.IsSequence() ? at[i] : at;
-      r.error(arg.Mark(), fmt::format("proxy.command[{}]", i), line.error().message);
-    }
-  }
-}
-
 }  // namespace
 
 void read_proxy(NodeReader& r, const YAML::Node& root, Scenario& s) {
@@ -147,6 +66,7 @@ void read_proxy(NodeReader& r, const YAML::Node& root, Scenario& s) {
   const ProxyKind* kind = find_proxy_kind(p.type);
   if (!kind) return;  // reported by read_choice
   r.read_string(n, "config", "proxy", p.config);
+  if (n["config"]) p.config_mark = mark_of(n["config"]);
   r.read_string(n, "url", "proxy", p.url);
   read_command(r, n, p);
   auto refuse = [&](const char* key, const std::string& why) {
@@ -203,26 +123,13 @@ void read_proxy(NodeReader& r, const YAML::Node& root, Scenario& s) {
   r.read_int(n, "maxattempts", "proxy", 0, 100, p.maxattempts);
   r.read_bool(n, "debug_log", "proxy", p.debug_log);
   r.read_string(n, "apache_conf", "proxy", p.apache_conf);
+  if (n["apache_conf"]) p.apache_conf_mark = mark_of(n["apache_conf"]);
   if (p.type == "reference" && (!p.apache_conf.empty() || n["config"])) {
     for (const char* key : {"stickysession", "stickysessionsep", "scolonpathdelim", "nofailover",
                             "lbmethod", "maxattempts"})
       refuse(key, fmt::format("not allowed with {}: the configuration file sets it",
                               n["config"] ? "config" : "apache_conf"));
   }
-}
-
-void check_proxy_files(NodeReader& r, const YAML::Node& root, Scenario& s) {
-  const YAML::Node n = root["proxy"];
-  auto& p = s.proxy;
-  if (!p.apache_conf.empty()) {
-    auto site = load_apache_conf(p.apache_conf);
-    if (!site)
-      r.error(n["apache_conf"].Mark(), "proxy.apache_conf", site.error().message);
-    else
-      apply_apache_site(r, n["apache_conf"], "proxy.apache_conf", p.apache_conf, *site, s);
-  }
-  if (!p.config.empty()) check_config_template(r, n["config"], s);
-  if (!p.command.empty()) check_command(r, n["command"], s);
 }
 
 }  // namespace sc

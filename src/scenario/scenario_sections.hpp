@@ -10,8 +10,10 @@ namespace sc {
 // proxy: type, its configuration template or command line or URL, and the reference
 // balancer's own keys.
 void read_proxy(NodeReader& r, const YAML::Node& root, Scenario& s);
-// After the other sections: proxy.apache_conf / proxy.config / proxy.command must read and
-// render; an Apache configuration also tells which cookie the diagnosis watches.
-void check_proxy_files(NodeReader& r, const YAML::Node& root, Scenario& s);
+
+// target: a deployment stickycheck did not start (a probe), instead of backends and proxy.
+void read_target(NodeReader& r, const YAML::Node& root, Scenario& s);
+// After traffic: a probe's sessions x requests must fit under target.max_requests.
+void check_target_budget(NodeReader& r, const YAML::Node& root, const Scenario& s);
 
 }  // namespace sc

@@ -1,6 +1,7 @@
 #include "util/text.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstdlib>
 #include <fstream>
@@ -12,6 +13,15 @@ std::string_view trim(std::string_view s) {
   while (!s.empty() && is_c_space(s.front())) s.remove_prefix(1);
   while (!s.empty() && is_c_space(s.back())) s.remove_suffix(1);
   return s;
+}
+
+bool is_http_token(std::string_view s) {
+  if (s.empty()) return false;
+  for (unsigned char c : s)
+    if (!(std::isalnum(c) ||
+          std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos))
+      return false;
+  return true;
 }
 
 std::string to_lower(std::string_view s) {

@@ -13,6 +13,8 @@ inline bool is_c_space(char c) {
 }
 
 std::string_view trim(std::string_view s);
+// RFC 9110 token: a header field or cookie name (non-empty; letters, digits, !#$%&'*+-.^_`|~).
+bool is_http_token(std::string_view s);
 std::string to_lower(std::string_view s);  // ASCII only, as httpd compares names
 // The whole file as bytes; nullopt when it cannot be read.
 std::optional<std::string> read_text_file(const std::string& path);

@@ -10,6 +10,8 @@
 #include <set>
 #include <thread>
 
+#include "contract/contract_reader.hpp"
+
 namespace sc {
 namespace {
 
@@ -80,6 +82,12 @@ class CountingServer {
   std::set<std::string> addresses_;
 };
 
+// The mock backend contract's reader: the counting server stamps no identity.
+ContractReader& contract_reader() {
+  static ContractReader reader;
+  return reader;
+}
+
 DriverConfig config(std::uint16_t port) {
   DriverConfig c;
   c.base_url = "http://127.0.0.1:" + std::to_string(port);
@@ -91,7 +99,7 @@ DriverConfig config(std::uint16_t port) {
 
 TEST(Driver, KeepAliveReusesConnectionsAndPerRequestDoesNot) {
   CountingServer keep;
-  auto out = drive(config(keep.port()), {}, {});
+  auto out = drive(config(keep.port()), contract_reader());
   ASSERT_EQ(out.records.records.size(), 24u);
   EXPECT_LE(keep.connections(), 4);  // two at a time, reused across sessions
   EXPECT_EQ(keep.addresses(), std::set<std::string>{"127.0.0.1"});
@@ -99,7 +107,7 @@ TEST(Driver, KeepAliveReusesConnectionsAndPerRequestDoesNot) {
   CountingServer fresh;
   auto c = config(fresh.port());
   c.connection_per_request = true;
-  drive(c, {}, {});
+  drive(c, contract_reader());
   EXPECT_EQ(fresh.connections(), 24);
 }
 
@@ -107,7 +115,7 @@ TEST(Driver, SourceAddressPerSessionComesFromTheLoopbackNetwork) {
   CountingServer server;
   auto c = config(server.port());
   c.source_per_session = true;
-  auto out = drive(c, {}, {});
+  auto out = drive(c, contract_reader());
   ASSERT_EQ(out.records.records.size(), 24u);
   for (const auto& r : out.records.records) EXPECT_EQ(r.status, 200);
   const auto addresses = server.addresses();
@@ -119,7 +127,7 @@ TEST(Driver, CookielessSessionsNeverSendACookie) {
   CountingServer server;
   auto c = config(server.port());
   c.cookieless_share = 0.25;  // sessions 3 and 7 of 8
-  auto out = drive(c, {}, {});
+  auto out = drive(c, contract_reader());
   int cookieless = 0;
   for (const auto& r : out.records.records) cookieless += r.cookieless;
   EXPECT_EQ(cookieless, 6);

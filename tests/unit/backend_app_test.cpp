@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "contract/backend_contract.hpp"
+
 namespace sc {
 namespace {
 
@@ -45,7 +47,7 @@ TEST(BackendApp, NewSessionSetsCookieAndStampsIdentity) {
   BackendApp app(options("www1"), counter());
   auto res = app.handle(get("/index.php"));
   EXPECT_EQ(res.result(), http::status::ok);
-  EXPECT_EQ(res[kBackendHeader], "www1");
+  EXPECT_EQ(res[contract::kBackendHeader], "www1");
   EXPECT_EQ(set_cookies(res), std::vector<std::string>{"PHPSESSID=0123456789abcdefghijklmnop; path=/"});
   auto b = body(res);
   EXPECT_EQ(b["backend"], "www1");
@@ -135,7 +137,7 @@ TEST(BackendApp, InvalidUtf8InCookiesAndPathIsEchoedNotFatal) {
 
 TEST(BackendApp, HealthEndpointTouchesNoSession) {
   BackendApp app(options("www1"), counter());
-  auto res = app.handle(get(kHealthPath));
+  auto res = app.handle(get(std::string(contract::kHealthPath)));
   EXPECT_EQ(body(res)["status"], "ok");
   EXPECT_EQ(app.session_count(), 0u);
 }
@@ -146,7 +148,7 @@ TEST(BackendApp, HeadAnswersHeadersWithTheBodyLengthButNoBody) {
   auto res = app.handle(r);
   EXPECT_TRUE(res.body().empty());
   EXPECT_GT(std::stoi(std::string(res[http::field::content_length])), 0);
-  EXPECT_EQ(res[kBackendHeader], "www1");
+  EXPECT_EQ(res[contract::kBackendHeader], "www1");
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "runner/launch_plan.hpp"
+#include "runner/scenario_files.hpp"
 #include "scenario/scenario_parser.hpp"
 
 namespace sc {
@@ -11,9 +12,9 @@ const std::string kRecipe = std::string(STICKYCHECK_SOURCE_DIR) +
                             "/fixtures/apache/manual-routeid-recipe.conf";
 
 Result<Scenario> parse(const std::string& backends, const std::string& more = "") {
-  return parse_scenario_text("name: t\nbackends: " + backends + "\nproxy:\n  apache_conf: " +
-                                 kRecipe + "\n" + more,
-                             "s.yaml");
+  return load_scenario_text(
+      "name: t\nbackends: " + backends + "\nproxy:\n  apache_conf: " + kRecipe + "\n" + more,
+      "s.yaml");
 }
 
 TEST(ScenarioApacheConf, BackendsTakeTheMembersRoutesAndTheStickyCookieIsWatched) {
@@ -41,9 +42,10 @@ TEST(ScenarioApacheConf, TrafficPathMustBeMapped) {
 }
 
 TEST(ScenarioApacheConf, BalancerKeysAreNotAllowedBesideIt) {
-  auto s = parse_scenario_text("name: t\nbackends: [{name: a}]\nproxy:\n  apache_conf: x.conf\n"
-                               "  stickysession: X\n",
-                               "s.yaml");
+  auto s = load_scenario_text(
+      "name: t\nbackends: [{name: a}]\nproxy:\n  apache_conf: x.conf\n"
+      "  stickysession: X\n",
+      "s.yaml");
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().message,
             "s.yaml:5:18: proxy.stickysession: not allowed with apache_conf: the configuration "

@@ -2,12 +2,20 @@
 #include "scenario/scenario_parser.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "runner/scenario_files.hpp"
 
 namespace sc {
 namespace {
 
 std::string error_of(const std::string& text) {
-  auto r = parse_scenario_text(text, "s.yaml");
+  auto r = load_scenario_text(text, "s.yaml");
   EXPECT_FALSE(r.ok());
   return r.ok() ? "" : r.error().message;
 }
@@ -19,7 +27,7 @@ backends:
 )";
 
 TEST(ScenarioParser, MinimalScenarioGetsDefaults) {
-  auto r = parse_scenario_text(kMinimal, "s.yaml");
+  auto r = load_scenario_text(kMinimal, "s.yaml");
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r->name, "t");
   ASSERT_EQ(r->backends.size(), 2u);
@@ -31,7 +39,7 @@ TEST(ScenarioParser, MinimalScenarioGetsDefaults) {
 }
 
 TEST(ScenarioParser, FullScenario) {
-  auto r = parse_scenario_text(R"(name: full
+  auto r = load_scenario_text(R"(name: full
 description: all keys
 startup_timeout: 2s
 backend_defaults:
@@ -55,7 +63,7 @@ proxy:
 traffic: {sessions: 10, requests_per_session: 3, concurrency: 2, path: /app, request_timeout: 250ms}
 expect: {affinity: false, max_sticky_share: 0.1, max_session_losses: 5, max_error_rate: 0.01, distribution: false, alpha: 0.05}
 )",
-                               "s.yaml");
+                              "s.yaml");
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r->startup_timeout, std::chrono::milliseconds(2000));
   EXPECT_EQ(r->backends[0].weight, 2);
@@ -75,7 +83,7 @@ expect: {affinity: false, max_sticky_share: 0.1, max_session_losses: 5, max_erro
 }
 
 TEST(ScenarioParser, JsonIsAccepted) {
-  auto r = parse_scenario_text(
+  auto r = load_scenario_text(
       R"({"name": "j", "backends": [{"name": "a"}, {"name": "b", "weight": 3}],
           "proxy": {"stickysession": "BALANCEID"}, "traffic": {"sessions": 5}})",
       "s.json");
@@ -164,11 +172,11 @@ namespace sc {
 namespace {
 
 TEST(ScenarioParser, Disturbances) {
-  auto s = parse_scenario_text(std::string(kMinimal) +
-                                   "disturbances:\n"
-                                   "  - {action: stop, backend: www1, at: 2.5s}\n"
-                                   "  - {action: resume, backend: www1, at: 60%}\n",
-                               "s.yaml");
+  auto s = load_scenario_text(std::string(kMinimal) +
+                                  "disturbances:\n"
+                                  "  - {action: stop, backend: www1, at: 2.5s}\n"
+                                  "  - {action: resume, backend: www1, at: 60%}\n",
+                              "s.yaml");
   ASSERT_TRUE(s.ok()) << s.error().message;
   ASSERT_EQ(s->disturbances.size(), 2u);
   EXPECT_EQ(s->disturbances[0].action, DisturbanceAction::kStop);
@@ -251,7 +259,7 @@ TEST(ScenarioParser, ExternalProxyNeedsAUrlAndStartsNothing) {
                      "at: 1s}\n"),
             "s.yaml:6:14: disturbances[0].action: 'kill' needs a backend process stickycheck "
             "started; proxy type 'external' starts nothing");
-  auto ok = parse_scenario_text(
+  auto ok = load_scenario_text(
       "name: t\nbackends:\n  - name: www1\nproxy: {type: external, url: 'http://h:81/'}\n",
       "s.yaml");
   ASSERT_TRUE(ok) << ok.error().message;
@@ -269,17 +277,17 @@ TEST(ScenarioParser, CommandProxyArgumentsAreRenderedAtParseTime) {
             "listen_port, listen, runtime_dir, stickycheck, each_backend");
   EXPECT_EQ(error_of(std::string(kMinimal) + "proxy:\n  command: [x]\n"),
             "s.yaml:6:12: proxy.command: only for type command");
-  auto ok = parse_scenario_text(std::string(kMinimal) +
-                                    "proxy:\n  type: command\n  command: '{{stickycheck}} "
-                                    "balancer  --listen {{listen}}'\n",
-                                "s.yaml");
+  auto ok = load_scenario_text(std::string(kMinimal) +
+                                   "proxy:\n  type: command\n  command: '{{stickycheck}} "
+                                   "balancer  --listen {{listen}}'\n",
+                               "s.yaml");
   ASSERT_TRUE(ok) << ok.error().message;
   EXPECT_EQ(ok->proxy.command,
             (std::vector<std::string>{"{{stickycheck}}", "balancer", "--listen", "{{listen}}"}));
 }
 
 TEST(ScenarioParser, ApacheTemplateNamesTheStickyCookieForTheDiagnosis) {
-  auto s = parse_scenario_text(
+  auto s = load_scenario_text(
       "name: t\nbackends:\n  - name: www1\n  - name: www2\nproxy:\n  type: apache\n  config: "
       "" STICKYCHECK_SOURCE_DIR "/fixtures/apache/phpsessid-no-route.conf.in\n",
       "s.yaml");
@@ -292,6 +300,48 @@ TEST(ScenarioParser, ApacheTemplateNamesTheStickyCookieForTheDiagnosis) {
             "s.yaml:6:11: proxy.config: " STICKYCHECK_SOURCE_DIR
             "/fixtures/haproxy/cookie-insert.cfg.in: no ProxyPass maps a path to a balancer:// "
             "URL");
+}
+
+// Parsing is pure: from inside an empty directory (where none of the configuration files the
+// scenarios name can be found) every bundled scenario parses, and nothing was read for it.
+TEST(ScenarioParser, EveryBundledScenarioParsesWithoutReadingAnyOtherFile) {
+  namespace fs = std::filesystem;
+  std::map<std::string, std::string> texts;
+  for (const auto& e : fs::directory_iterator(STICKYCHECK_SOURCE_DIR "/scenarios")) {
+    std::ifstream in(e.path());
+    std::ostringstream text;
+    text << in.rdbuf();
+    texts[e.path().filename().string()] = text.str();
+  }
+  ASSERT_GE(texts.size(), 19u);
+  const fs::path empty = fs::temp_directory_path() / ("sc-pure-" + std::to_string(::getpid()));
+  fs::create_directories(empty);
+  const fs::path before = fs::current_path();
+  fs::current_path(empty);
+  std::vector<std::string> failures;
+  std::size_t with_config = 0;
+  for (const auto& [name, text] : texts) {
+    auto s = parse_scenario_text(text, name);
+    if (!s) {
+      failures.push_back(s.error().message);
+      continue;
+    }
+    EXPECT_TRUE(s->proxy.config_text.empty()) << name;
+    with_config += !s->proxy.config.empty() || !s->proxy.apache_conf.empty();
+  }
+  fs::current_path(before);
+  fs::remove_all(empty);
+  EXPECT_EQ(failures, std::vector<std::string>{});
+  EXPECT_GE(with_config, 10u);  // most of them name a configuration the parser left unread
+}
+
+TEST(ScenarioParser, ResolvingReadsTheTemplateOnceForTheRun) {
+  auto s = load_scenario_text(
+      "name: t\nbackends:\n  - name: www1\n  - name: www2\nproxy:\n  type: apache\n  config: "
+      "" STICKYCHECK_SOURCE_DIR "/fixtures/apache/phpsessid-no-route.conf.in\n",
+      "s.yaml");
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_NE(s->proxy.config_text.find("{{listen}}"), std::string::npos);
 }
 
 }  // namespace

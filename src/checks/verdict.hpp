@@ -1,6 +1,11 @@
 #pragma once
+// What a check concludes, and the process exit code a run's verdicts stand for. Both live
+// here, below the report and the command line, so neither has to reach up for the other.
 
 namespace sc {
+
+enum class Verdict { kPass, kFail, kNotApplicable };
+const char* to_string(Verdict v);
 
 // The tool's exit codes; CI must tell "the balancer is wrong" (1) from "the tester broke" (3).
 enum ExitCode : int {

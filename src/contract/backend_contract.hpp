@@ -1,0 +1,39 @@
+#pragma once
+// The backend contract: how a stickycheck mock backend says who it is and what happened to the
+// session, in one place. The mock backend writes it, the contract reader (the driver's default
+// ResponseReader) reads it, and the checks count what it reports.
+#include <string>
+#include <string_view>
+
+namespace sc::contract {
+
+// Response header naming the backend that answered (also in the JSON body as `backend`).
+inline constexpr std::string_view kBackendHeader = "X-Stickycheck-Backend";
+// Answers 200 {"backend":NAME,"status":"ok"} without touching the session store.
+inline constexpr std::string_view kHealthPath = "/.stickycheck/health";
+
+// The JSON body's fields (one object per response, `application/json`).
+namespace field {
+inline constexpr const char* kBackend = "backend";       // string: the backend's name
+inline constexpr const char* kStatus = "status";         // string: "ok" (health path only)
+inline constexpr const char* kRoute = "route";           // string: its route
+inline constexpr const char* kSessionId = "session_id";  // string: the session this request used
+inline constexpr const char* kHits = "hits";             // number: requests of that session here
+// true: the backend started the session on this request (no id, or an id it did not know).
+inline constexpr const char* kSessionNew = "session_new";
+// true: the session-loss signal: the request carried a session id this backend does not hold.
+inline constexpr const char* kSessionLost = "session_lost";
+inline constexpr const char* kMethod = "method";
+inline constexpr const char* kPath = "path";
+// array of {"name","value"}: the cookies the backend received, in order, duplicates kept.
+inline constexpr const char* kCookies = "cookies";
+inline constexpr const char* kCookieName = "name";
+inline constexpr const char* kCookieValue = "value";
+}  // namespace field
+
+// The route cookie a backend sets: a Set-Cookie value template in which {name} and {route} are
+// replaced, e.g. "BALANCEID=balancer.{route}; path=/" -> "BALANCEID=balancer.www1; path=/".
+std::string route_cookie_value(std::string_view templ, std::string_view name,
+                               std::string_view route);
+
+}  // namespace sc::contract

@@ -1,0 +1,24 @@
+#pragma once
+// The ResponseReader for stickycheck's own mock backends: the backend header and the JSON
+// body's session fields (contract/backend_contract.hpp).
+#include <string>
+
+#include "contract/response_reader.hpp"
+
+namespace sc {
+
+class ContractReader : public ResponseReader {
+ public:
+  // `watch_cookie`: the cookie whose received value (from the body's `cookies` echo) becomes
+  // facts.sticky_value; empty: none.
+  explicit ContractReader(std::string watch_cookie = {}) : watch_cookie_(std::move(watch_cookie)) {}
+  bool wants_header(std::string_view lower_name) const override;
+  // A mock backend's body is a few hundred bytes plus the cookies it echoes.
+  std::size_t body_limit() const override { return 64 * 1024; }
+  void read(const ResponseView& response, ResponseFacts& facts) override;
+
+ private:
+  std::string watch_cookie_;
+};
+
+}  // namespace sc

@@ -1,0 +1,101 @@
+#include "driver/http_client.hpp"
+
+#include <fmt/format.h>
+
+namespace sc {
+
+bool curl_ready() {
+  static const CURLcode global_init = curl_global_init(CURL_GLOBAL_DEFAULT);
+  return global_init == CURLE_OK;
+}
+
+Slist make_slist(const std::vector<std::string>& items) {
+  curl_slist* list = nullptr;
+  for (const auto& item : items) {
+    curl_slist* more = curl_slist_append(list, item.c_str());
+    if (!more) break;  // out of memory: send what was built
+    list = more;
+  }
+  return Slist(list);
+}
+
+ClientLists::ClientLists(const ClientOptions& o)
+    : headers(make_slist(o.headers)),
+      resolve(make_slist(o.resolve)),
+      connect_to(make_slist(o.connect_to)) {}
+
+void configure_handle(CURL* e, const ClientOptions& o, const ClientLists& lists) {
+  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(o.timeout.count()));
+  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(o.timeout.count()));
+  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(e, CURLOPT_USERAGENT, o.user_agent.c_str());
+  curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
+                   o.http2 ? CURL_HTTP_VERSION_2TLS : CURL_HTTP_VERSION_1_1);
+  if (lists.headers) curl_easy_setopt(e, CURLOPT_HTTPHEADER, lists.headers.get());
+  if (lists.resolve) curl_easy_setopt(e, CURLOPT_RESOLVE, lists.resolve.get());
+  if (lists.connect_to) curl_easy_setopt(e, CURLOPT_CONNECT_TO, lists.connect_to.get());
+  if (!o.cacert.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, o.cacert.c_str());
+  if (o.insecure) {
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+  }
+}
+
+namespace {
+
+using Easy = std::unique_ptr<CURL, void (*)(CURL*)>;
+
+Easy new_easy() { return Easy(curl_ready() ? curl_easy_init() : nullptr, curl_easy_cleanup); }
+
+constexpr std::size_t kMaxAnswerBody = 1 << 20;  // one-off calls answer small documents
+
+size_t append_bounded(char* data, size_t size, size_t n, void* user) {
+  auto* body = static_cast<std::string*>(user);
+  body->append(data, std::min(size * n, kMaxAnswerBody - std::min(kMaxAnswerBody, body->size())));
+  return size * n;
+}
+
+}  // namespace
+
+Result<HttpAnswer> http_call(const std::string& method, const std::string& url,
+                             const ClientOptions& o) {
+  Easy e = new_easy();
+  if (!e) return Error{"libcurl could not be initialised"};
+  ClientLists lists(o);
+  configure_handle(e.get(), o, lists);
+  HttpAnswer answer;
+  char error[CURL_ERROR_SIZE] = {0};
+  curl_easy_setopt(e.get(), CURLOPT_URL, url.c_str());
+  curl_easy_setopt(e.get(), CURLOPT_ERRORBUFFER, error);
+  if (method == "POST") {
+    curl_easy_setopt(e.get(), CURLOPT_POST, 1L);
+    curl_easy_setopt(e.get(), CURLOPT_POSTFIELDS, "");
+  }
+  curl_easy_setopt(e.get(), CURLOPT_WRITEFUNCTION, append_bounded);
+  curl_easy_setopt(e.get(), CURLOPT_WRITEDATA, &answer.body);
+  const CURLcode rc = curl_easy_perform(e.get());
+  if (rc != CURLE_OK)
+    return Error{fmt::format("{} {}: {}", method, url, error[0] ? error : curl_easy_strerror(rc))};
+  curl_easy_getinfo(e.get(), CURLINFO_RESPONSE_CODE, &answer.status);
+  return answer;
+}
+
+std::string check_reachable(const std::string& base_url, std::chrono::milliseconds timeout,
+                            const ClientOptions& options) {
+  Easy e = new_easy();
+  if (!e) return "libcurl could not be initialised";
+  ClientOptions o = options;
+  o.timeout = timeout;
+  ClientLists lists(o);
+  configure_handle(e.get(), o, lists);
+  char error[CURL_ERROR_SIZE] = {0};
+  curl_easy_setopt(e.get(), CURLOPT_URL, base_url.c_str());
+  curl_easy_setopt(e.get(), CURLOPT_CONNECT_ONLY, 1L);
+  curl_easy_setopt(e.get(), CURLOPT_ERRORBUFFER, error);
+  const CURLcode rc = curl_easy_perform(e.get());
+  if (rc == CURLE_OK) return "";
+  return error[0] ? error : curl_easy_strerror(rc);
+}
+
+}  // namespace sc

@@ -1,0 +1,88 @@
+#include "runner/proxy_prepare.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "runner/config_template.hpp"
+#include "util/text.hpp"
+
+namespace sc {
+
+std::string find_in_path(const std::string& exe) {
+  if (exe.find('/') != std::string::npos) return ::access(exe.c_str(), X_OK) == 0 ? exe : "";
+  const char* path = std::getenv("PATH");
+  std::string dirs = path ? path : "/usr/bin:/bin";
+  dirs += ":/usr/local/sbin:/usr/sbin:/sbin";
+  for (auto dir : split(dirs, ':')) {
+    std::string candidate = std::string(dir) + "/" + exe;
+    if (!dir.empty() && ::access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return "";
+}
+
+namespace {
+
+TemplateValues run_values(const Scenario& s, const std::string& runtime_dir,
+                          const LaunchPlan& plan) {
+  TemplateValues values;
+  values.listen_port = plan.proxy.port;
+  values.runtime_dir = runtime_dir;
+  for (std::size_t i = 0; i < s.backends.size(); ++i)
+    values.backends.push_back({s.backends[i].options.name, s.backends[i].options.route,
+                               plan.backends[i].port, fmt::format("{}", s.backends[i].weight)});
+  return values;
+}
+
+// The template's text was read when the scenario was resolved; it is rendered for this run.
+std::string render_config(const Scenario& s, const TemplateValues& values, const LaunchPlan& plan) {
+  auto rendered = render_config_template(s.proxy.config_text, s.proxy.config, values);
+  if (!rendered) return rendered.error().message;
+  std::ofstream out(plan.proxy_config, std::ios::binary);
+  out << *rendered;
+  if (!out) return fmt::format("cannot write {}", plan.proxy_config);
+  return "";
+}
+
+std::string render_command(const Scenario& s, TemplateValues values, const std::string& self_exe,
+                           LaunchPlan& plan) {
+  values.extra.push_back({"stickycheck", self_exe});
+  if (!plan.proxy_config.empty()) values.extra.push_back({"config", plan.proxy_config});
+  std::vector<std::string> argv;
+  for (std::size_t i = 0; i < s.proxy.command.size(); ++i) {
+    auto args = render_template_line(s.proxy.command[i], values);
+    if (!args) return fmt::format("proxy.command[{}]: {}", i, args.error().message);
+    argv.insert(argv.end(), args->begin(), args->end());
+  }
+  plan.proxy.spec.exe = argv.front();
+  plan.proxy.spec.args.assign(argv.begin() + 1, argv.end());
+  return "";
+}
+
+}  // namespace
+
+Prepared prepare_proxy(const Scenario& s, const std::string& self_exe,
+                       const std::string& runtime_dir, LaunchPlan& plan) {
+  const TemplateValues values = run_values(s, runtime_dir, plan);
+  if (!plan.proxy_config.empty())
+    if (auto why = render_config(s, values, plan); !why.empty()) return {why};
+  if (plan.render_command)
+    if (auto why = render_command(s, values, self_exe, plan); !why.empty()) return {why};
+  if (!plan.proxy.start) return {};
+  const std::string exe = find_in_path(plan.proxy.spec.exe);
+  if (exe.empty()) {
+    if (plan.install_hint.empty())
+      return {fmt::format("{}: {} is not an executable file, nor found in PATH",
+                          plan.proxy.spec.name, plan.proxy.spec.exe),
+              true};
+    return {fmt::format("{} is not installed (install it with: {})", plan.proxy.spec.exe,
+                        plan.install_hint),
+            true};
+  }
+  plan.proxy.spec.exe = exe;
+  return {};
+}
+
+}  // namespace sc

@@ -1,0 +1,126 @@
+#include "runner/scenario_resolve.hpp"
+
+#include <fmt/format.h>
+
+#include "balancer/apache_conf.hpp"
+#include "runner/config_template.hpp"
+#include "scenario/node_reader.hpp"
+#include "util/text.hpp"
+
+namespace sc {
+
+namespace {
+
+// Collects located errors against the scenario file.
+struct Errors {
+  const Scenario& s;
+  std::vector<std::string> lines;
+  void add(SourceMark at, const std::string& key, const std::string& message) {
+    lines.push_back(located_error(s.file, at, key, message));
+  }
+};
+
+// Values that satisfy every placeholder, so a template's own mistakes show before a run.
+TemplateValues placeholder_values(const Scenario& s) {
+  TemplateValues v;
+  v.listen_port = 1;
+  v.runtime_dir = "/run";
+  for (const auto& b : s.backends) v.backends.push_back({b.options.name, b.options.route, 1, "1"});
+  return v;
+}
+
+// A parsed Apache configuration (the reference balancer's apache_conf or config, or an Apache
+// template): it must pair one BalancerMember with each backend and map the traffic's path;
+// the backends take the members' routes and the diagnosis watches the first balancer's cookie.
+void apply_apache_site(Errors& err, SourceMark at, const std::string& key, const std::string& file,
+                       const SiteConfig& site, Scenario& s) {
+  auto& p = s.proxy;
+  std::vector<const MemberConfig*> members;
+  for (const auto& b : site.balancers)
+    for (const auto& m : b.members) members.push_back(&m);
+  if (members.size() != s.backends.size()) {
+    err.add(at, key,
+            fmt::format("{} declares {} BalancerMembers, but the scenario has {} backends; they "
+                        "are paired in order",
+                        file, members.size(), s.backends.size()));
+    return;
+  }
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    auto& b = s.backends[i];
+    if (!b.route_given && !members[i]->route.empty()) b.options.route = members[i]->route;
+  }
+  const auto& first = site.balancers.front();
+  p.stickysession = first.sticky.cookie_name;
+  p.stickysessionsep = first.sticky.separator ? std::string(1, first.sticky.separator) : "Off";
+  bool mapped = false;
+  for (const auto& route : site.routes)
+    mapped = mapped || (route.balancer >= 0 && s.traffic.path.rfind(route.prefix, 0) == 0);
+  if (!mapped)
+    err.add(at, key,
+            fmt::format("no ProxyPass in {} maps traffic.path '{}' to a balancer", file,
+                        s.traffic.path));
+}
+
+void resolve_config_template(Errors& err, Scenario& s) {
+  auto& p = s.proxy;
+  auto text = read_text_file(p.config);
+  if (!text) {
+    err.add(p.config_mark, "proxy.config",
+            fmt::format("cannot read the configuration template {}", p.config));
+    return;
+  }
+  p.config_text = std::move(*text);
+  auto rendered = render_config_template(p.config_text, p.config, placeholder_values(s));
+  if (!rendered) {
+    err.add(p.config_mark, "proxy.config", rendered.error().message);
+    return;
+  }
+  if (p.type != "reference" && p.type != "apache") return;
+  // The reference balancer reads this configuration: it must parse. Apache judges its own;
+  // when the balancer part reads, it names the sticky cookie for the diagnosis.
+  auto site = parse_apache_conf(*rendered, p.config);
+  if (!site) {
+    if (p.type == "reference") err.add(p.config_mark, "proxy.config", site.error().message);
+    return;
+  }
+  if (site->balancers.empty()) {
+    if (p.type == "reference")
+      err.add(p.config_mark, "proxy.config",
+              fmt::format("{} declares no <Proxy balancer://...>", p.config));
+    return;
+  }
+  if (p.type == "reference" || p.stickysession.empty())
+    apply_apache_site(err, p.config_mark, "proxy.config", p.config, *site, s);
+}
+
+void check_command(Errors& err, const Scenario& s) {
+  TemplateValues v = placeholder_values(s);
+  v.extra.push_back({"stickycheck", "/stickycheck"});
+  if (!s.proxy.config.empty()) v.extra.push_back({"config", "/run/proxy.conf"});
+  for (std::size_t i = 0; i < s.proxy.command.size(); ++i)
+    if (auto line = render_template_line(s.proxy.command[i], v); !line)
+      err.add(s.proxy.command_marks.at(i), fmt::format("proxy.command[{}]", i),
+              line.error().message);
+}
+
+}  // namespace
+
+Status resolve_scenario(Scenario& s) {
+  Errors err{s, {}};
+  auto& p = s.proxy;
+  if (!p.apache_conf.empty()) {
+    auto site = load_apache_conf(p.apache_conf);
+    if (!site)
+      err.add(p.apache_conf_mark, "proxy.apache_conf", site.error().message);
+    else
+      apply_apache_site(err, p.apache_conf_mark, "proxy.apache_conf", p.apache_conf, *site, s);
+  }
+  if (!p.config.empty()) resolve_config_template(err, s);
+  if (!p.command.empty()) check_command(err, s);
+  if (err.lines.empty()) return ok_status();
+  std::string all;
+  for (const auto& e : err.lines) all += (all.empty() ? "" : "\n") + e;
+  return Error{all};
+}
+
+}  // namespace sc

@@ -1,0 +1,46 @@
+#include "runner/scenario_results.hpp"
+
+#include "checks/checks.hpp"
+#include "checks/metrics.hpp"
+
+namespace sc {
+
+DriverConfig driver_config_for(const Scenario& s, const std::string& url, int wake_fd) {
+  DriverConfig dc;
+  dc.base_url = url;
+  dc.paths = {s.traffic.path};
+  dc.sessions = s.traffic.sessions;
+  dc.requests_per_session = s.traffic.requests_per_session;
+  dc.concurrency = s.traffic.concurrency;
+  dc.client.timeout = s.traffic.request_timeout;
+  dc.pause = s.traffic.pause;
+  dc.cookieless_share = s.traffic.cookieless_share;
+  dc.connection_per_request = s.traffic.connection_per_request;
+  dc.source_per_session = s.traffic.source_per_session;
+  dc.seed = s.traffic.seed;
+  dc.wake_fd = wake_fd;
+  return dc;
+}
+
+void collect_results(const Scenario& s, const RecordSet& records,
+                     std::vector<FiredDisturbance> fired, const std::string& failure, bool skipped,
+                     ScenarioReport& report) {
+  std::vector<std::string> names;
+  for (const auto& b : s.backends) names.push_back(b.options.name);
+  report.disturbances = std::move(fired);
+  report.failover = compute_failover(records, report.disturbances);
+  report.metrics = compute_metrics(records, names, s.proxy.separator(),
+                                   disturbed_sessions(records, report.disturbances));
+  if (!failure.empty()) {
+    report.error = failure;
+    report.verdict = skipped ? ScenarioVerdict::kSkipped : ScenarioVerdict::kError;
+    return;
+  }
+  report.evaluation = evaluate(s, report.metrics);
+  add_failover_checks(s, report.disturbances, report.failover, report.evaluation);
+  bool ok = true;
+  for (const auto& c : report.evaluation.checks) ok = ok && c.verdict != Verdict::kFail;
+  report.verdict = ok ? ScenarioVerdict::kPass : ScenarioVerdict::kFail;
+}
+
+}  // namespace sc

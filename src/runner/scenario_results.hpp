@@ -1,0 +1,24 @@
+#pragma once
+// The steps after the traffic, shared by every run that drove sessions (a scenario with our
+// backends, or a probe of a deployment we did not start): the figures, the checks and the
+// verdict, from the records alone.
+#include <string>
+#include <vector>
+
+#include "checks/failover.hpp"
+#include "driver/driver.hpp"
+#include "report/report.hpp"
+#include "scenario/scenario.hpp"
+
+namespace sc {
+
+// The driver's settings for a scenario's traffic section, aimed at `url`.
+DriverConfig driver_config_for(const Scenario& s, const std::string& url, int wake_fd);
+
+// Fills report.metrics, failover, evaluation and verdict. `failure` (empty when the traffic ran
+// as planned) makes the verdict an error, or skipped with `skipped`.
+void collect_results(const Scenario& s, const RecordSet& records,
+                     std::vector<FiredDisturbance> fired, const std::string& failure, bool skipped,
+                     ScenarioReport& report);
+
+}  // namespace sc
