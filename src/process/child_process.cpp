@@ -118,9 +118,11 @@ class BoostLauncher : public ProcessLauncher {
     ChildSetup setup;
     if (!spec.env.empty()) setup.env = env_ptrs.data();
     bp::error_code ec;
-    bp::process proc =
-        bp::default_process_launcher()(ioc_, ec, bp::filesystem::path(spec.exe), spec.args,
-                                       bp::process_stdio{nullptr, out.fd(), err.fd()}, setup);
+    // The executor, not the io_context: Boost 1.81's (context, ec, ...) overload drops `ec`
+    // and throws when the program cannot be started.
+    bp::process proc = bp::default_process_launcher()(
+        ioc_.get_executor(), ec, bp::filesystem::path(spec.exe), spec.args,
+        bp::process_stdio{nullptr, out.fd(), err.fd()}, setup);
     if (ec) return Error{fmt::format("{}: cannot start {}: {}", spec.name, spec.exe, ec.message())};
     return std::unique_ptr<ChildProcess>(new BoostChild(std::move(proc)));
   }
