@@ -15,7 +15,7 @@
 namespace sc::test {
 
 struct CliResult {
-  int exit_code = -1;  // -1: killed at the deadline
+  int exit_code = -1;  // -1: killed at the deadline, or never started (err says why)
   std::string out;
   std::string err;
 };

@@ -1,4 +1,5 @@
-// The real binary on the shipped scenarios and on broken input: verdicts, reports, exit codes.
+// The real binary on test fixtures, on several proxies at once and on broken input: verdicts,
+// reports, exit codes. (Each shipped scenario has its own test: shipped_scenarios_test.cpp.)
 #include <gtest/gtest.h>
 
 #include <filesystem>
