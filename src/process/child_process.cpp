@@ -38,7 +38,8 @@ struct ChildSetup {
   }
 };
 
-// This process's environment with `overrides` ("NAME=value") replacing or adding entries.
+// This process's environment with `overrides` applied: "NAME=value" replaces or adds an
+// entry, a bare "NAME" removes it.
 std::vector<std::string> merged_environment(const std::vector<std::string>& overrides) {
   std::vector<std::string> env;
   auto name_of = [](std::string_view kv) { return kv.substr(0, kv.find('=')); };
@@ -48,9 +49,32 @@ std::vector<std::string> merged_environment(const std::vector<std::string>& over
     for (const auto& o : overrides) replaced = replaced || name_of(o) == name_of(kv);
     if (!replaced) env.emplace_back(kv);
   }
-  env.insert(env.end(), overrides.begin(), overrides.end());
+  for (const auto& o : overrides)
+    if (o.find('=') != std::string::npos) env.push_back(o);
   return env;
 }
+
+// An output file opened for appending; closed when it goes out of scope (after the fork).
+class OutputFile {
+ public:
+  OutputFile() = default;
+  OutputFile(const OutputFile&) = delete;
+  OutputFile& operator=(const OutputFile&) = delete;
+  ~OutputFile() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Status open(const ChildSpec& spec, const std::string& path) {
+    fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd_ < 0)
+      return Error{
+          fmt::format("{}: cannot open log file {}: {}", spec.name, path, ::strerror(errno))};
+    return ok_status();
+  }
+  int fd() const { return fd_; }
+
+ private:
+  int fd_ = -1;
+};
 
 class BoostChild : public ChildProcess {
  public:
@@ -67,6 +91,9 @@ class BoostChild : public ChildProcess {
   void send_signal(int signal) override {
     if (!exited_) ::kill(proc_.id(), signal);
   }
+  // The group outlives its leader when the leader started children of its own, so this
+  // is sent even after the leader was reaped (its pid is not reused while the group lives).
+  void signal_group(int signal) override { ::kill(-proc_.id(), signal); }
 
  private:
   bp::process proc_;
@@ -77,21 +104,25 @@ class BoostChild : public ChildProcess {
 class BoostLauncher : public ProcessLauncher {
  public:
   Result<std::unique_ptr<ChildProcess>> launch(const ChildSpec& spec) override {
-    int fd = ::open(spec.log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    if (fd < 0)
-      return Error{fmt::format("{}: cannot open log file {}: {}", spec.name, spec.log_path,
-                               ::strerror(errno))};
-    bp::error_code ec;
+    OutputFile out, err;
+    if (auto st = out.open(spec, spec.stdout_path.empty() ? spec.log_path : spec.stdout_path);
+        !st.ok())
+      return st.error();
+    if (auto st = err.open(spec, spec.stderr_path.empty() ? spec.log_path : spec.stderr_path);
+        !st.ok())
+      return st.error();
     const auto env = merged_environment(spec.env);
     std::vector<const char*> env_ptrs;
     for (const auto& kv : env) env_ptrs.push_back(kv.c_str());
     env_ptrs.push_back(nullptr);
     ChildSetup setup;
     if (!spec.env.empty()) setup.env = env_ptrs.data();
-    bp::process proc =
-        bp::default_process_launcher()(ioc_, ec, bp::filesystem::path(spec.exe), spec.args,
-                                       bp::process_stdio{nullptr, fd, fd}, setup);
-    ::close(fd);
+    bp::error_code ec;
+    // The executor, not the io_context: Boost 1.81's (context, ec, ...) overload drops `ec`
+    // and throws when the program cannot be started.
+    bp::process proc = bp::default_process_launcher()(
+        ioc_.get_executor(), ec, bp::filesystem::path(spec.exe), spec.args,
+        bp::process_stdio{nullptr, out.fd(), err.fd()}, setup);
     if (ec) return Error{fmt::format("{}: cannot start {}: {}", spec.name, spec.exe, ec.message())};
     return std::unique_ptr<ChildProcess>(new BoostChild(std::move(proc)));
   }

@@ -14,9 +14,14 @@ struct ChildSpec {
   std::string name;  // how messages refer to it, e.g. "backend www1"
   std::string exe;
   std::vector<std::string> args;
-  std::string log_path;  // stdout and stderr go here
+  std::string log_path;  // stdout and stderr go here (appended), unless set apart below
+  // Set apart, for a caller that reads them separately (the tests read a CLI's stdout and
+  // stderr). Empty: log_path.
+  std::string stdout_path;
+  std::string stderr_path;
   // "NAME=value" set in the child on top of stickycheck's own environment (Caddy's config
-  // and data directories, kept inside the run's runtime directory).
+  // and data directories, kept inside the run's runtime directory); a bare "NAME" removes
+  // that variable (a test runs the CLI without CI).
   std::vector<std::string> env;
 };
 
@@ -27,6 +32,8 @@ class ChildProcess {
   // Non-blocking: the raw wait status once the child has exited (and been reaped).
   virtual std::optional<int> poll_exit() = 0;
   virtual void send_signal(int signal) = 0;
+  // To the child's whole process group (it leads its own): whatever it started goes too.
+  virtual void signal_group(int signal) = 0;
 };
 
 class ProcessLauncher {

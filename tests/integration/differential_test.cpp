@@ -2,12 +2,8 @@
 // configuration and the same requests, and must reach the same members with the same status
 // codes and balancer-set cookies. Cases live in tests/differential/cases/, one behaviour each.
 #include <gtest/gtest.h>
-#include <yaml-cpp/yaml.h>
-
-#include <signal.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
+#include <yaml-cpp/yaml.h>
 
 #include <filesystem>
 #include <fstream>
@@ -111,34 +107,18 @@ TEST_P(Differential, SameAnswersAsApacheHttpd) {
   const std::string conf_path = dir + "/httpd.conf";
   std::ofstream(conf_path) << conf.str();
 
-  // apache2 -X is started directly (not through the stickycheck binary).
-  pid_t apache = -1;
-  {
-    std::vector<std::string> args = {kApache, "-X", "-f", conf_path};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    apache = ::fork();
-    if (apache == 0) {
-      ::execv(kApache, argv.data());
-      ::_exit(127);
-    }
-  }
-  struct Reap {
-    pid_t pid;
-    ~Reap() {
-      ::kill(pid, SIGTERM);
-      if (!wait_until([&] { return ::waitpid(pid, nullptr, WNOHANG) == pid; }, 5s)) {
-        ::kill(pid, SIGKILL);
-        ::waitpid(pid, nullptr, 0);
-      }
-    }
-  } reap{apache};
+  // apache2 -X is started directly (not through the stickycheck binary), in the foreground.
+  TestProcess apache(kApache, {"-X", "-f", conf_path});
+  struct StopGently {  // SIGTERM lets httpd release its shared memory and semaphores
+    TestProcess& p;
+    ~StopGently() { p.stop(5s); }
+  } stop_apache{apache};
   procs.push_back(std::make_unique<CliProcess>(std::vector<std::string>{
       "balancer", "--apache-conf", conf_path, "--listen",
       "127.0.0.1:" + std::to_string(reference_port)}));
   ASSERT_TRUE(wait_until([&] { return port_accepts(apache_port); }, 10s))
-      << "apache2 did not start:\n" << read_file(dir + "/error.log");
+      << "apache2 did not start:\n"
+      << apache.output_so_far() << read_file(dir + "/error.log");
   ASSERT_TRUE(wait_until([&] { return port_accepts(reference_port); }, 10s));
 
   std::vector<std::string> from_apache, from_reference, labels;

@@ -1,8 +1,7 @@
 #include "harness.hpp"
 
-#include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,8 +12,6 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
-
-extern char** environ;
 
 namespace sc::test {
 
@@ -37,70 +34,104 @@ std::string temp_path(const std::string& name) {
   return dir + "/" + name;
 }
 
-CliProcess::CliProcess(std::vector<std::string> args, std::vector<std::string> env) {
+TestProcess::TestProcess(std::string exe, std::vector<std::string> args,
+                         std::vector<std::string> env)
+    : launcher_(make_process_launcher()) {
   static int counter = 0;
-  out_path_ = temp_path("out." + std::to_string(::getpid()) + "." + std::to_string(counter));
-  err_path_ = temp_path("err." + std::to_string(::getpid()) + "." + std::to_string(counter++));
-  args.insert(args.begin(), STICKYCHECK_BIN);
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  std::vector<std::string> vars;
-  auto name_of = [](std::string_view kv) { return kv.substr(0, kv.find('=')); };
-  for (char** e = environ; *e; ++e) {
-    bool overridden = false;
-    for (const auto& o : env) overridden = overridden || name_of(o) == name_of(*e);
-    if (!overridden) vars.emplace_back(*e);
-  }
-  for (const auto& o : env)
-    if (o.find('=') != std::string::npos) vars.push_back(o);
-  std::vector<char*> envp;
-  for (auto& v : vars) envp.push_back(v.data());
-  envp.push_back(nullptr);
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, 1, out_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&fa, 2, err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (posix_spawn(&pid_, STICKYCHECK_BIN, &fa, nullptr, argv.data(), envp.data()) != 0) pid_ = -1;
-  posix_spawn_file_actions_destroy(&fa);
+  const std::string id = std::to_string(::getpid()) + "." + std::to_string(counter++);
+  out_path_ = temp_path("out." + id);
+  err_path_ = temp_path("err." + id);
+  ChildSpec spec;
+  spec.name = exe;
+  spec.exe = std::move(exe);
+  spec.args = std::move(args);
+  spec.stdout_path = out_path_;
+  spec.stderr_path = err_path_;
+  spec.env = std::move(env);
+  auto child = launcher_->launch(spec);
+  if (child.ok())
+    child_ = std::move(*child);
+  else
+    start_error_ = child.error().message;
 }
 
-CliProcess::~CliProcess() {
-  if (pid_ > 0) {
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
+TestProcess::~TestProcess() {
+  if (child_) kill_group_and_reap();
+}
+
+int TestProcess::pid() const { return child_ ? child_->pid() : -1; }
+
+void TestProcess::kill_group_and_reap() {
+  child_->signal_group(SIGKILL);
+  // SIGKILL cannot be ignored: the exit comes within moments.
+  while (!status_) {
+    status_ = child_->poll_exit();
+    if (!status_) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
 }
 
-CliResult CliProcess::wait(std::chrono::milliseconds deadline) {
+CliResult TestProcess::wait(std::chrono::milliseconds deadline) {
   CliResult r;
-  if (pid_ <= 0) return r;
-  const auto end = std::chrono::steady_clock::now() + deadline;
-  int status = 0;
-  while (true) {
-    int w = ::waitpid(pid_, &status, WNOHANG);
-    if (w == pid_) {
-      r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      break;
-    }
-    if (std::chrono::steady_clock::now() > end) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  if (!child_) {
+    r.err = start_error_;
+    return r;
   }
-  pid_ = -1;
+  if (wait_until([&] { return (status_ = child_->poll_exit()).has_value(); }, deadline)) {
+    const int status = *status_;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  } else {
+    kill_group_and_reap();
+  }
+  child_.reset();
   r.out = read_file(out_path_);
   r.err = read_file(err_path_);
   return r;
+}
+
+CliResult TestProcess::stop(std::chrono::milliseconds grace) {
+  if (child_) child_->send_signal(SIGTERM);
+  return wait(grace);
+}
+
+std::string TestProcess::output_so_far() const {
+  return read_file(out_path_) + read_file(err_path_);
 }
 
 CliResult run_cli(std::vector<std::string> args, std::chrono::milliseconds deadline,
                   std::vector<std::string> env) {
   CliProcess p(std::move(args), std::move(env));
   return p.wait(deadline);
+}
+
+void expect_valid_report(const std::string& path) {
+  TestProcess validator("/usr/bin/python3", {source_path("tests/tools/validate_report.py"),
+                                             source_path("reports/report.schema.json"), path});
+  const auto r = validator.wait(std::chrono::seconds(30));
+  EXPECT_EQ(r.exit_code, 0) << "the report " << path
+                            << " does not match reports/report.schema.json:\n"
+                            << r.err << r.out;
+}
+
+const nlohmann::json& find_scenario(const nlohmann::json& report, const std::string& name) {
+  static const nlohmann::json none;  // null: a lookup in it throws, ending the test
+  if (!report.contains("scenarios")) {
+    ADD_FAILURE() << "the report has no scenarios";
+    return none;
+  }
+  for (const auto& s : report["scenarios"])
+    if (s["name"] == name) return s;
+  ADD_FAILURE() << "no scenario " << name << " in the report";
+  return none;
+}
+
+const nlohmann::json& find_check(const nlohmann::json& scenario, const std::string& id) {
+  static const nlohmann::json none;  // null: a lookup in it throws, ending the test
+  if (scenario.contains("checks"))
+    for (const auto& c : scenario["checks"])
+      if (c["id"] == id) return c;
+  ADD_FAILURE() << "no check " << id << " in scenario "
+                << (scenario.contains("name") ? scenario["name"].dump() : "?");
+  return none;
 }
 
 std::vector<int> children_of(int pid) {

@@ -1,36 +1,68 @@
 #pragma once
-// Runs the real stickycheck binary as a child with a deadline, capturing its output.
+// Runs the real stickycheck binary (and other programs) as children with a deadline, capturing
+// their output; checks reports against the schema; small helpers over /proc and HTTP.
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "process/child_process.hpp"
 
 namespace sc::test {
 
 struct CliResult {
-  int exit_code = -1;  // -1: killed at the deadline
+  int exit_code = -1;  // -1: killed at the deadline, or never started (err says why)
   std::string out;
   std::string err;
 };
 
-class CliProcess {
+// A child of the test, started through src/process/ (the way stickycheck starts its own) in a
+// process group of its own, stdin from /dev/null, stdout and stderr captured apart.
+class TestProcess {
  public:
   // `env`: "NAME=value" sets, "NAME" removes, on top of the test's own environment.
-  explicit CliProcess(std::vector<std::string> args, std::vector<std::string> env = {});
-  ~CliProcess();  // kills the process (and its group) if it still runs
-  int pid() const { return pid_; }
-  // Waits for the exit, killing the process at the deadline.
+  TestProcess(std::string exe, std::vector<std::string> args, std::vector<std::string> env = {});
+  ~TestProcess();  // kills the process group if the process still runs
+  TestProcess(const TestProcess&) = delete;
+  TestProcess& operator=(const TestProcess&) = delete;
+  int pid() const;  // -1: it could not be started
+  // Waits for the exit, killing the whole process group at the deadline.
   CliResult wait(std::chrono::milliseconds deadline = std::chrono::seconds(60));
+  // Asks it to end (SIGTERM) and waits for that up to `grace`, then kills it as wait() does.
+  CliResult stop(std::chrono::milliseconds grace);
+  std::string output_so_far() const;  // stdout, then stderr
 
  private:
-  int pid_ = -1;
-  std::string out_path_, err_path_;
+  void kill_group_and_reap();
+  std::unique_ptr<ProcessLauncher> launcher_;
+  std::unique_ptr<ChildProcess> child_;
+  std::optional<int> status_;  // the raw wait status once reaped
+  std::string start_error_, out_path_, err_path_;
+};
+
+// The real stickycheck binary.
+class CliProcess : public TestProcess {
+ public:
+  explicit CliProcess(std::vector<std::string> args, std::vector<std::string> env = {})
+      : TestProcess(STICKYCHECK_BIN, std::move(args), std::move(env)) {}
 };
 
 CliResult run_cli(std::vector<std::string> args,
                   std::chrono::milliseconds deadline = std::chrono::seconds(60),
                   std::vector<std::string> env = {});
+
+// Fails the current test, naming the report and quoting the validator, unless the JSON report
+// at `path` matches reports/report.schema.json (tests/tools/validate_report.py).
+void expect_valid_report(const std::string& path);
+
+// The scenario of that name in a JSON report, and the check of that id in a scenario; each
+// fails the test (and gives null, which throws at the next lookup) when there is none.
+const nlohmann::json& find_scenario(const nlohmann::json& report, const std::string& name);
+const nlohmann::json& find_check(const nlohmann::json& scenario, const std::string& id);
 
 // One HTTP/1.1 GET on a fresh connection to 127.0.0.1:port, each cookie its own Cookie header.
 struct HttpAnswer {

@@ -31,6 +31,43 @@ std::vector<int> start_long_run(CliProcess& p) {
   return kids;
 }
 
+// The port the run's balancer child listens on, from its command line; 0 until it has one
+// (a child just forked still shows its parent's).
+std::uint16_t balancer_port(const std::vector<int>& kids) {
+  for (int k : kids) {
+    const std::string c = cmdline(k);
+    const auto listen = c.find("balancer --listen 127.0.0.1:");
+    if (listen != std::string::npos)
+      return static_cast<std::uint16_t>(std::stoi(c.substr(listen + 28)));
+  }
+  return 0;
+}
+
+// Requests the balancer has sent to `member`, or to any member when it is empty (its
+// balancer-manager counts them).
+long long elected(std::uint16_t balancer, const std::string& member) {
+  const auto answer = http_get(balancer, "/.stickycheck/balancer-manager");
+  if (answer.status != 200) return 0;
+  const auto state = nlohmann::json::parse(answer.body, nullptr, /*allow_exceptions=*/false);
+  if (!state.is_object()) return 0;
+  long long n = 0;
+  for (const auto& m : state["balancers"][0]["members"])
+    if (member.empty() || m["route"] == member) n += m["elected"].get<long long>();
+  return n;
+}
+
+// Waits until the balancer has sent `at_least` requests of the run's traffic to `member` (any
+// member when empty).
+bool traffic_reaches(const std::vector<int>& kids, const std::string& member,
+                     long long at_least = 1) {
+  return wait_until(
+      [&] {
+        const auto port = balancer_port(kids);
+        return port && elected(port, member) >= at_least;
+      },
+      10s);
+}
+
 void expect_all_gone(const std::vector<int>& pids) {
   for (int pid : pids)
     EXPECT_TRUE(wait_until([&] { return !process_exists(pid); }, 5s)) << "orphan: " << pid << " "
@@ -42,11 +79,13 @@ TEST(Lifecycle, CtrlCMidRunTearsDownEveryChild) {
   CliProcess p({"run", "fixtures/scenarios/long-running.yaml", "--json", json});
   auto kids = start_long_run(p);
   ASSERT_EQ(kids.size(), 3u);
-  std::this_thread::sleep_for(300ms);  // traffic is flowing
+  // Two requests in flight at most: the third one sent means one was answered (and recorded).
+  ASSERT_TRUE(traffic_reaches(kids, "", 3));
   ::kill(p.pid(), SIGINT);
   auto r = p.wait(20s);
   EXPECT_EQ(r.exit_code, 130) << r.out << r.err;
   expect_all_gone(kids);
+  expect_valid_report(json);
   auto report = nlohmann::json::parse(read_file(json));
   EXPECT_EQ(report["interrupted"], true);
   EXPECT_EQ(report["scenarios"][0]["verdict"], "error");
@@ -57,11 +96,15 @@ TEST(Lifecycle, ABackendDyingMidRunIsExitThreeNamingIt) {
   CliProcess p({"run", "fixtures/scenarios/long-running.yaml", "--json", ""});
   auto kids = start_long_run(p);
   ASSERT_EQ(kids.size(), 3u);
-  int victim = -1;
-  for (int k : kids)
-    if (cmdline(k).find("backend --name www2") != std::string::npos) victim = k;
-  ASSERT_GT(victim, 0);
-  std::this_thread::sleep_for(200ms);
+  int victim = -1;  // found once the child has exec'd (before, it shows its parent's cmdline)
+  ASSERT_TRUE(wait_until(
+      [&] {
+        for (int k : kids)
+          if (cmdline(k).find("backend --name www2") != std::string::npos) victim = k;
+        return victim > 0;
+      },
+      10s));
+  ASSERT_TRUE(traffic_reaches(kids, "www2"));
   ::kill(victim, SIGKILL);
   auto r = p.wait(20s);
   EXPECT_EQ(r.exit_code, 3) << r.out << r.err;

@@ -32,6 +32,7 @@ TEST(ProxyTypes, CommandLineProxyWithEveryTrafficOption) {
   const std::string json = temp_path("command.json");
   auto r = run_cli({"run", "fixtures/scenarios/command-reference-balancer.yaml", "--json", json});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  expect_valid_report(json);
   auto s = nlohmann::json::parse(read_file(json))["scenarios"][0];
   EXPECT_EQ(s["proxy"]["type"], "command");
   EXPECT_EQ(s["metrics"]["cookieless_sessions"], 50);  // 25% of 200, spread evenly
@@ -61,6 +62,7 @@ TEST(ProxyTypes, ExternalProxyIsDrivenAndNothingIsStarted) {
   const std::string json = temp_path("external.json");
   auto r = run_cli({"run", scenario, "--json", json});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  expect_valid_report(json);
   auto s = nlohmann::json::parse(read_file(json))["scenarios"][0];
   EXPECT_EQ(s["metrics"]["sticky_sessions"], 100);
   EXPECT_GT(s["metrics"]["backends"]["www1"]["first_requests"].get<int>(), 0);
@@ -97,6 +99,7 @@ TEST(ProxyTypes, MissingProxyIsSkippedOutsideCiAndAnErrorInCi) {
   EXPECT_EQ(dev.exit_code, 0) << dev.out << dev.err;
   EXPECT_NE(dev.out.find("SKIP  command-not-installed"), std::string::npos) << dev.out;
   EXPECT_NE(dev.out.find("1 skipped (proxy not installed)"), std::string::npos);
+  expect_valid_report(json);
   auto report = nlohmann::json::parse(read_file(json));
   EXPECT_EQ(report["scenarios"][0]["verdict"], "skipped");
   EXPECT_EQ(report["scenarios"][0]["error"],

@@ -1,11 +1,13 @@
 // Malformed HTTP from clients and from backends: the right 4xx/5xx or a closed connection,
 // never a crash, a hang, or a request smuggled to a backend.
 #include <gtest/gtest.h>
+#include <poll.h>
 
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
+#include <condition_variable>
 #include <mutex>
 #include <thread>
 
@@ -28,7 +30,11 @@ class FakeBackend {
     thread_ = std::thread([this] { loop(); });
   }
   ~FakeBackend() {
-    stop_ = true;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    stopping_.notify_all();
     boost::system::error_code ec;
     tcp::socket poke(ioc_);
     poke.connect(acceptor_.local_endpoint(), ec);  // unblocks accept
@@ -53,8 +59,9 @@ class FakeBackend {
         std::lock_guard<std::mutex> lock(mu_);
         received_.append(buf, ec ? 0 : n);
       }
-      if (hang_) {
-        for (int i = 0; i < 300 && !stop_; ++i) std::this_thread::sleep_for(10ms);
+      if (hang_) {  // holds the connection without a word until the test ends (or 3 s)
+        std::unique_lock<std::mutex> lock(mu_);
+        stopping_.wait_for(lock, 3s, [this] { return stop_.load(); });
         continue;
       }
       asio::write(s, asio::buffer(answer_), ec);
@@ -68,6 +75,7 @@ class FakeBackend {
   tcp::acceptor acceptor_;
   std::thread thread_;
   std::mutex mu_;
+  std::condition_variable stopping_;
   std::string received_;
 };
 
@@ -91,6 +99,20 @@ std::string raw_exchange(std::uint16_t port, const std::string& bytes,
     out.append(buf, static_cast<std::size_t>(n));
   }
   return out;
+}
+
+// Waits up to `timeout` for the peer to close `s`; what it sends before is read and dropped.
+bool closed_within(tcp::socket& s, std::chrono::milliseconds timeout) {
+  const auto end = std::chrono::steady_clock::now() + timeout;
+  pollfd p{s.native_handle(), POLLIN, 0};
+  while (true) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        end - std::chrono::steady_clock::now());
+    if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
+    char buf[512];
+    const ssize_t n = ::recv(p.fd, buf, sizeof buf, MSG_DONTWAIT);
+    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) return true;
+  }
 }
 
 std::string status_line(const std::string& response) {
@@ -155,22 +177,20 @@ TEST(Robustness, SlowClientIsCutOffWhileOthersAreServed) {
   slow.connect({asio::ip::make_address("127.0.0.1"), b.port});
   const auto start = std::chrono::steady_clock::now();
   const std::string request = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
-  boost::system::error_code ec;
-  std::size_t sent = 0;
-  for (; sent < request.size() && !ec; ++sent) {  // one byte every 100 ms
+  asio::write(slow, asio::buffer(request.data(), 2));
+  // While the slow client's request is under way, a normal client is served at once.
+  EXPECT_EQ(status_line(raw_exchange(b.port, kClose)), "HTTP/1.1 200 OK");
+  // Then one byte every 100 ms: each time it waits that long for the balancer to hang up.
+  std::size_t sent = 2;
+  bool cut_off = false;
+  while (!cut_off && sent < request.size()) {
+    boost::system::error_code ec;
     asio::write(slow, asio::buffer(&request[sent], 1), ec);
-    // Meanwhile a normal client is served at once.
-    if (sent == 2)
-      EXPECT_EQ(status_line(raw_exchange(b.port, kClose)),
-                "HTTP/1.1 200 OK");
-    std::this_thread::sleep_for(100ms);
-    char c;
-    slow.non_blocking(true);
-    slow.read_some(asio::buffer(&c, 1), ec);
-    if (ec == asio::error::would_block) ec.clear();
+    if (!ec) ++sent;
+    cut_off = ec || closed_within(slow, 100ms);
   }
   const auto elapsed = std::chrono::steady_clock::now() - start;
-  EXPECT_TRUE(ec) << "the slow client was never cut off";
+  EXPECT_TRUE(cut_off) << "the slow client was never cut off";
   EXPECT_LT(sent, request.size());
   EXPECT_LT(elapsed, 3s);
   EXPECT_TRUE(b.alive());

@@ -18,7 +18,8 @@ BalancerConfig config_with(std::vector<std::pair<std::string, double>> members,
     EXPECT_TRUE(m.ok());
     c.members.push_back(*m);
   }
-  if (!sticky.empty()) EXPECT_TRUE(apply_balancer_param(c, "stickysession=" + sticky).ok());
+  if (sticky.empty()) return c;
+  EXPECT_TRUE(apply_balancer_param(c, "stickysession=" + sticky).ok());
   return c;
 }
 

@@ -22,6 +22,21 @@ struct Builder {
   }
 };
 
+// The check with that id; fails the test when the evaluation has none.
+const CheckResult& find_check(const Evaluation& e, const std::string& id) {
+  for (const auto& c : e.checks)
+    if (c.id == id) return c;
+  ADD_FAILURE() << "no check " << id << " in the evaluation";
+  static const CheckResult missing{"<missing>", Verdict::kNotApplicable, 0, "", ""};
+  return missing;
+}
+
+std::vector<std::string> check_ids(const Evaluation& e) {
+  std::vector<std::string> ids;
+  for (const auto& c : e.checks) ids.push_back(c.id);
+  return ids;
+}
+
 Scenario two_backends(const std::string& sticky) {
   Scenario s;
   s.name = "t";
@@ -130,19 +145,18 @@ TEST(Diagnosis, NoStickysessionConfigured) {
 TEST(Evaluate, AffinityExpectedButLostFailsWithTheCause) {
   auto s = two_backends("PHPSESSID");
   auto e = evaluate(s, bouncing_php_sessions(20));
-  ASSERT_EQ(e.checks.size(), 4u);
-  EXPECT_EQ(e.checks[0].id, "errors");
-  EXPECT_EQ(e.checks[0].verdict, Verdict::kPass);
-  const auto& affinity = e.checks[1];
-  EXPECT_EQ(affinity.id, "affinity");
+  EXPECT_EQ(check_ids(e),
+            (std::vector<std::string>{"errors", "affinity", "session_losses", "distribution"}));
+  EXPECT_EQ(find_check(e, "errors").verdict, Verdict::kPass);
+  const auto& affinity = find_check(e, "affinity");
   EXPECT_EQ(affinity.verdict, Verdict::kFail);
   EXPECT_DOUBLE_EQ(affinity.observed, 0);
   EXPECT_EQ(affinity.expected, ">= 0.999");
   EXPECT_NE(affinity.explanation.find("Cause: the sticky cookie PHPSESSID carries no route"),
             std::string::npos);
-  EXPECT_EQ(e.checks[2].id, "session_losses");
-  EXPECT_EQ(e.checks[2].verdict, Verdict::kFail);
-  EXPECT_EQ(e.checks[2].expected, "<= 0");
+  const auto& losses = find_check(e, "session_losses");
+  EXPECT_EQ(losses.verdict, Verdict::kFail);
+  EXPECT_EQ(losses.expected, "<= 0");
 }
 
 TEST(Evaluate, NegativeControlPassesWhenAffinityDoesNotHold) {
@@ -150,10 +164,11 @@ TEST(Evaluate, NegativeControlPassesWhenAffinityDoesNotHold) {
   s.expect.affinity = false;
   s.expect.max_sticky_share = 0.05;
   auto e = evaluate(s, bouncing_php_sessions(20));
-  EXPECT_EQ(e.checks[1].verdict, Verdict::kPass);
-  EXPECT_EQ(e.checks[1].expected, "<= 0.05");
-  EXPECT_NE(e.checks[1].explanation.find("negative control"), std::string::npos);
-  EXPECT_EQ(e.checks[2].verdict, Verdict::kNotApplicable);
+  const auto& affinity = find_check(e, "affinity");
+  EXPECT_EQ(affinity.verdict, Verdict::kPass);
+  EXPECT_EQ(affinity.expected, "<= 0.05");
+  EXPECT_NE(affinity.explanation.find("negative control"), std::string::npos);
+  EXPECT_EQ(find_check(e, "session_losses").verdict, Verdict::kNotApplicable);
 }
 
 TEST(Evaluate, NegativeControlFailsWhenAffinityHolds) {
@@ -165,14 +180,13 @@ TEST(Evaluate, NegativeControlFailsWhenAffinityHolds) {
     b.add(i, 1, i % 2 ? "www1" : "www2", i % 2 ? "balancer.www1" : "balancer.www2");
   }
   auto e = evaluate(s, compute_metrics(b.set, {"www1", "www2"}, '.'));
-  EXPECT_EQ(e.checks[1].verdict, Verdict::kFail);
+  EXPECT_EQ(find_check(e, "affinity").verdict, Verdict::kFail);
 }
 
 TEST(Evaluate, DistributionTooFewSamplesIsNotApplicable) {
   auto s = two_backends("PHPSESSID");
   auto e = evaluate(s, bouncing_php_sessions(6));
-  const auto& d = e.checks[3];
-  EXPECT_EQ(d.id, "distribution");
+  const auto& d = find_check(e, "distribution");
   EXPECT_EQ(d.verdict, Verdict::kNotApplicable);
   EXPECT_EQ(d.explanation,
             "new sessions per backend: www1 3 (weight 1), www2 3 (weight 1); too few samples: "
@@ -184,9 +198,10 @@ TEST(Evaluate, DistributionAgainstWeightsFailsWhenSkewed) {
   Builder b;
   for (int i = 0; i < 100; ++i) b.add(i, 0, i < 90 ? "www1" : "www2");
   auto e = evaluate(s, compute_metrics(b.set, {"www1", "www2"}, '.'));
-  EXPECT_EQ(e.checks[3].verdict, Verdict::kFail);
-  EXPECT_LT(e.checks[3].observed, 1e-10);
-  EXPECT_NE(e.checks[3].explanation.find("NOT consistent with the weights"), std::string::npos);
+  const auto& d = find_check(e, "distribution");
+  EXPECT_EQ(d.verdict, Verdict::kFail);
+  EXPECT_LT(d.observed, 1e-10);
+  EXPECT_NE(d.explanation.find("NOT consistent with the weights"), std::string::npos);
 }
 
 TEST(Evaluate, ErrorsAboveTheThresholdFail) {
@@ -195,8 +210,9 @@ TEST(Evaluate, ErrorsAboveTheThresholdFail) {
   b.add(0, 0, "www1");
   b.add(0, 1, "www1", "balancer.www1", false, 502);
   auto e = evaluate(s, compute_metrics(b.set, {"www1", "www2"}, '.'));
-  EXPECT_EQ(e.checks[0].verdict, Verdict::kFail);
-  EXPECT_EQ(e.checks[0].explanation, "1 of 2 requests failed (0 transport errors, 1 HTTP 5xx)");
+  const auto& errors = find_check(e, "errors");
+  EXPECT_EQ(errors.verdict, Verdict::kFail);
+  EXPECT_EQ(errors.explanation, "1 of 2 requests failed (0 transport errors, 1 HTTP 5xx)");
 }
 
 }  // namespace
@@ -272,8 +288,7 @@ TEST(Evaluate, MovesCheckBoundsTheSwitchesOfEverySession) {
   b.add(1, 1, "www2");
   b.add(1, 2, "www1");
   auto e = evaluate(s, compute_metrics(b.set, {"www1", "www2"}, '.'));
-  const auto& moves = e.checks.back();
-  EXPECT_EQ(moves.id, "moves");
+  const auto& moves = find_check(e, "moves");
   EXPECT_EQ(moves.verdict, Verdict::kFail);
   EXPECT_EQ(moves.observed, 2);
   EXPECT_EQ(moves.explanation,
@@ -288,25 +303,21 @@ TEST(Evaluate, UnevenDistributionIsANegativeControlWithItsCause) {
   Builder b;
   for (std::uint32_t i = 0; i < 100; ++i) session(b, i, 2, "www1", "www1");
   auto e = evaluate(s, compute_metrics(b.set, {"www1", "www2"}, '.'));
-  const CheckResult* dist = nullptr;
-  for (const auto& c : e.checks)
-    if (c.id == "distribution") dist = &c;
-  ASSERT_NE(dist, nullptr);
-  EXPECT_EQ(dist->verdict, Verdict::kPass);
-  EXPECT_EQ(dist->expected, "p < 0.01");
-  EXPECT_NE(dist->explanation.find("Cause: all 100 new sessions went to www1, and all came from "
-                                   "the one address 127.0.0.1"),
+  const auto& dist = find_check(e, "distribution");
+  EXPECT_EQ(dist.verdict, Verdict::kPass);
+  EXPECT_EQ(dist.expected, "p < 0.01");
+  EXPECT_NE(dist.explanation.find("Cause: all 100 new sessions went to www1, and all came from "
+                                  "the one address 127.0.0.1"),
             std::string::npos)
-      << dist->explanation;
+      << dist.explanation;
   // The same spread expected fair fails; with many source addresses the cause differs.
   s.expect.distribution = DistributionExpect::kFair;
   s.traffic.source_per_session = true;
   auto fair = evaluate(s, compute_metrics(b.set, {"www1", "www2"}, '.'));
-  for (const auto& c : fair.checks)
-    if (c.id == "distribution") {
-      EXPECT_EQ(c.verdict, Verdict::kFail);
-      EXPECT_NE(c.explanation.find("although they came from many addresses"), std::string::npos);
-    }
+  const auto& fair_dist = find_check(fair, "distribution");
+  EXPECT_EQ(fair_dist.verdict, Verdict::kFail);
+  EXPECT_NE(fair_dist.explanation.find("although they came from many addresses"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -1,0 +1,232 @@
+// One test per file in scenarios/, named after it (like an HAProxy reg-test): the real binary
+// runs that scenario alone and it must pass (a proxy that is not installed skips it outside
+// CI and is an error in CI), its report must match the schema, and what the scenario is there
+// to show is checked by name.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "harness.hpp"
+
+namespace sc::test {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+std::string explanation(const json& scenario, const std::string& check_id) {
+  return find_check(scenario, check_id)["explanation"].get<std::string>();
+}
+
+// What each scenario shows beyond passing, by the scenario's name.
+
+// Every one of the 200 sessions stays on its member, and no PHP session is lost.
+void every_session_sticks(const json& s) {
+  EXPECT_EQ(s["metrics"]["sessions"], 200);
+  EXPECT_EQ(s["metrics"]["sticky_sessions"], 200);
+  EXPECT_EQ(s["metrics"]["session_losses"], 0);
+}
+
+// The killed member's sessions all move, without an error, and no other session moves.
+void killed_members_sessions_move(const json& s) {
+  const auto& d = s["disturbances"][0]["sessions"];
+  EXPECT_GT(d["bound"].get<int>(), 0);
+  EXPECT_EQ(d["moved"], d["bound"]);
+  EXPECT_EQ(d["served_by_disturbed"], 0);
+  EXPECT_EQ(d["errors"], 0);
+  EXPECT_EQ(d["collateral"], 0);
+  EXPECT_EQ(find_check(s, "disturbances[0].recovery")["verdict"], "pass");
+}
+
+// With failover off the killed member's sessions fail from then on (503) and never move; no
+// other session moves.
+void killed_members_sessions_fail(const json& s) {
+  const auto& d = s["disturbances"][0]["sessions"];
+  EXPECT_GT(d["bound"].get<int>(), 0);
+  EXPECT_EQ(d["moved"], 0);
+  EXPECT_EQ(d["never_served_again"], d["bound"]);
+  EXPECT_GT(d["errors"].get<int>(), 0);
+  EXPECT_EQ(d["collateral"], 0);
+  EXPECT_EQ(find_check(s, "disturbances[0].disturbed_sessions")["verdict"], "pass");
+}
+
+void apache_manual_routeid_recipe(const json& s) {
+  EXPECT_EQ(s["metrics"]["sticky_sessions"], 200);
+  EXPECT_EQ(s["metrics"]["sticky_cookie"]["examples"], json({".1", ".2"}));
+}
+
+void apache_phpsessid_no_route(const json& s) {
+  // Read from the template, for the diagnosis.
+  EXPECT_EQ(s["proxy"]["stickysession"], "PHPSESSID");
+  EXPECT_NE(explanation(s, "affinity").find("carries no route"), std::string::npos);
+}
+
+void seed_phpsessid_no_route(const json& s) {
+  const auto& m = s["metrics"];
+  EXPECT_EQ(m["sessions"], 200);
+  EXPECT_EQ(m["requests"], 2000);
+  // Round robin lets a few lockstep sessions stick by accident (up to 15% seen), never half.
+  EXPECT_LT(m["sticky_sessions"].get<int>(), 100);
+  EXPECT_GT(m["session_losses"].get<int>(), 100);
+  EXPECT_GT(m["backend_switches"].get<int>(), 200);
+  EXPECT_EQ(m["sticky_cookie"]["values_with_separator"], 0);
+  EXPECT_NE(explanation(s, "affinity").find("the sticky cookie PHPSESSID carries no route"),
+            std::string::npos);
+}
+
+void seed_balanceid_route_cookie(const json& s) {
+  const auto& m = s["metrics"];
+  EXPECT_EQ(m["sticky_sessions"], 200);
+  EXPECT_EQ(m["session_losses"], 0);
+  EXPECT_EQ(m["errors"], 0);
+  EXPECT_EQ(m["backends"]["www1"]["first_requests"].get<int>() +
+                m["backends"]["www2"]["first_requests"].get<int>(),
+            200);
+}
+
+void weighted_byrequests_distribution(const json& s) {
+  EXPECT_EQ(find_check(s, "distribution")["verdict"], "pass");
+  EXPECT_EQ(s["statistics"]["distribution"]["n"], 400);
+  EXPECT_EQ(s["statistics"]["distribution"]["df"], 2);
+}
+
+void reference_kill_member_failover(const json& s) {
+  const auto& moved = s["disturbances"][0]["sessions"];
+  EXPECT_GT(moved["bound"].get<int>(), 0);
+  EXPECT_EQ(moved["served_by_disturbed"], 0);
+  EXPECT_EQ(moved["moved"], moved["bound"]);
+  EXPECT_GT(moved["lost"].get<int>(), 0);  // PHP sessions do not survive a move
+}
+
+void reference_drain_keeps_sticky_sessions(const json& s) {
+  EXPECT_EQ(s["disturbances"][0]["sessions"]["moved"], 0);
+  EXPECT_EQ(find_check(s, "disturbances[0].new_sessions")["verdict"], "pass");
+}
+
+// The real HAProxy, started by the run: its inserted cookie holds every session.
+void haproxy_cookie_insert(const json& s) {
+  EXPECT_EQ(s["proxy"]["type"], "haproxy");
+  EXPECT_EQ(s["metrics"]["sticky_sessions"], 200);
+}
+
+void haproxy_kill_server_redispatch(const json& s) {
+  EXPECT_GT(s["disturbances"][0]["sessions"]["moved"].get<int>(), 0);
+}
+
+void haproxy_kill_server_no_redispatch(const json& s) {
+  EXPECT_GT(s["disturbances"][0]["sessions"]["errors"].get<int>(), 0);
+}
+
+void nginx_hash_cookie_consistent(const json& s) {
+  EXPECT_EQ(find_check(s, "moves")["verdict"], "pass");
+  EXPECT_NE(explanation(s, "affinity").find("did so only between their first and second request"),
+            std::string::npos);
+}
+
+void nginx_ip_hash_one_client(const json& s) {
+  EXPECT_NE(explanation(s, "distribution").find("all came from the one address 127.0.0.1"),
+            std::string::npos);
+}
+
+void nginx_ip_hash_many_clients(const json& s) {
+  EXPECT_EQ(find_check(s, "distribution")["verdict"], "pass");
+}
+
+void caddy_lb_policy_cookie(const json& s) { EXPECT_EQ(s["metrics"]["sticky_sessions"], 200); }
+
+const std::map<std::string, std::function<void(const json&)>>& what_they_show() {
+  static const std::map<std::string, std::function<void(const json&)>> table = {
+      {"apache-balanceid-route-cookie", every_session_sticks},
+      {"apache-routeid-recipe", every_session_sticks},
+      {"apache-kill-member-failover", killed_members_sessions_move},
+      {"apache-kill-member-nofailover", killed_members_sessions_fail},
+      {"reference-kill-member-nofailover", killed_members_sessions_fail},
+      {"apache-manual-routeid-recipe", apache_manual_routeid_recipe},
+      {"apache-phpsessid-no-route", apache_phpsessid_no_route},
+      {"seed-phpsessid-no-route", seed_phpsessid_no_route},
+      {"seed-balanceid-route-cookie", seed_balanceid_route_cookie},
+      {"weighted-byrequests-distribution", weighted_byrequests_distribution},
+      {"reference-kill-member-failover", reference_kill_member_failover},
+      {"reference-drain-keeps-sticky-sessions", reference_drain_keeps_sticky_sessions},
+      {"haproxy-cookie-insert", haproxy_cookie_insert},
+      {"haproxy-kill-server-redispatch", haproxy_kill_server_redispatch},
+      {"haproxy-kill-server-no-redispatch", haproxy_kill_server_no_redispatch},
+      {"nginx-hash-cookie-consistent", nginx_hash_cookie_consistent},
+      {"nginx-ip-hash-one-client", nginx_ip_hash_one_client},
+      {"nginx-ip-hash-many-clients", nginx_ip_hash_many_clients},
+      {"caddy-lb-policy-cookie", caddy_lb_policy_cookie},
+  };
+  return table;
+}
+
+// The checks every scenario has, whatever it expects.
+const char* const kEveryScenariosChecks[] = {"errors", "affinity", "session_losses",
+                                             "distribution"};
+
+// The file names in scenarios/ (the parameter ctest shows beside each test's name).
+std::vector<std::string> scenario_files() {
+  std::vector<std::string> out;
+  for (const auto& e : fs::directory_iterator(source_path("scenarios"))) {
+    const auto ext = e.path().extension();
+    if (ext == ".yaml" || ext == ".yml" || ext == ".json")
+      out.push_back(e.path().filename().string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// As stickycheck decides it: under CI a proxy that is not installed is an error, not a skip.
+bool in_ci() {
+  const char* ci = std::getenv("CI");
+  return ci && *ci && std::string_view(ci) != "false" && std::string_view(ci) != "0";
+}
+
+std::string stem(const std::string& path) { return fs::path(path).stem().string(); }
+
+class ShippedScenario : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ShippedScenario, Passes) {
+  const std::string name = stem(GetParam());
+  const std::string json_path = temp_path(name + ".json");
+  auto r = run_cli({"run", "scenarios/" + GetParam(), "--json", json_path, "--no-color"});
+  expect_valid_report(json_path);
+  const auto report = json::parse(read_file(json_path));
+  const auto& s = find_scenario(report, name);
+  if (s["verdict"] == "skipped" && !in_ci()) GTEST_SKIP() << s["error"].get<std::string>();
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(report["schema_version"], 1);
+  EXPECT_EQ(report["exit_code"], 0);
+  EXPECT_EQ(s["verdict"], "pass") << r.out;
+  EXPECT_NE(r.out.find("PASS  " + name), std::string::npos) << r.out;
+  for (const char* id : kEveryScenariosChecks)
+    EXPECT_NE(find_check(s, id)["verdict"], "fail") << id;
+  for (const auto& c : s["checks"]) EXPECT_NE(c["verdict"], "fail") << c["id"];
+  const auto shows = what_they_show().find(name);
+  ASSERT_NE(shows, what_they_show().end())
+      << "say in what_they_show() what scenarios/" << name << " shows";
+  shows->second(s);
+}
+
+INSTANTIATE_TEST_SUITE_P(Scenarios, ShippedScenario, ::testing::ValuesIn(scenario_files()),
+                         [](const auto& info) {
+                           std::string name = stem(info.param);
+                           std::replace(name.begin(), name.end(), '-', '_');
+                           return name;
+                         });
+
+// A renamed or removed scenario must not take what it shows out of the tests unnoticed (a new
+// one without an entry fails its own test).
+TEST(ShippedScenarios, EveryScenarioWithExpectationsExists) {
+  const auto files = scenario_files();
+  for (const auto& [name, check] : what_they_show())
+    EXPECT_TRUE(std::any_of(files.begin(), files.end(), [&](const std::string& f) {
+      return stem(f) == name;
+    })) << name;
+}
+
+}  // namespace
+}  // namespace sc::test
