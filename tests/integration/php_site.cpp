@@ -1,0 +1,256 @@
+#include "php_site.hpp"
+
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "runner/config_template.hpp"
+#include "runner/ports.hpp"
+#include "scenario/proxy_kinds.hpp"
+
+namespace sc::test {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string replace_all(std::string s, const std::string& from, const std::string& to) {
+  for (auto at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
+    s.replace(at, from.size(), to);
+  return s;
+}
+
+// The sbin directories too: a test's PATH may lack them, and apache2 and haproxy live there.
+Result<std::string> find_program(const std::string& name) {
+  std::string path = std::getenv("PATH") ? std::getenv("PATH") : "";
+  path += ":/usr/sbin:/sbin:/usr/bin:/bin";
+  for (std::size_t start = 0; start <= path.size();) {
+    auto end = path.find(':', start);
+    if (end == std::string::npos) end = path.size();
+    const std::string candidate = path.substr(start, end - start) + "/" + name;
+    if (end > start && ::access(candidate.c_str(), X_OK) == 0) return candidate;
+    start = end + 1;
+  }
+  return Error{fmt::format("{} is not installed (scripts/bootstrap installs it)", name)};
+}
+
+// Until the port accepts, or the process is gone (then its output says why).
+Status await_port(const TestProcess& p, std::uint16_t port, const std::string& what) {
+  const bool up = wait_until([&] { return port_accepts(port) || !process_exists(p.pid()); }, 20s);
+  if (up && port_accepts(port)) return ok_status();
+  return Error{
+      fmt::format("{} never listened on 127.0.0.1:{}:\n{}", what, port, p.output_so_far())};
+}
+
+// `name=value` of each Set-Cookie into the jar; a cookie without '=' is ignored.
+void keep_cookies(std::map<std::string, std::string>& jar,
+                  const std::vector<std::string>& set_cookies) {
+  for (const auto& c : set_cookies) {
+    const auto pair = c.substr(0, c.find(';'));
+    const auto eq = pair.find('=');
+    if (eq != std::string::npos) jar[pair.substr(0, eq)] = pair.substr(eq + 1);
+  }
+}
+
+std::string cookie_header(const std::map<std::string, std::string>& jar) {
+  std::string out;
+  for (const auto& [name, value] : jar) out += (out.empty() ? "" : "; ") + name + "=" + value;
+  return out;
+}
+
+}  // namespace
+
+Result<std::string> make_runtime_dir() {
+  std::string templ = "/tmp/stickycheck-php.XXXXXX";
+  if (!::mkdtemp(templ.data())) return Error{"cannot create a directory under /tmp"};
+  ::chmod(templ.c_str(), 0755);
+  return templ;
+}
+
+Result<TlsFiles> make_self_signed_certificate(const std::string& dir) {
+  TlsFiles files{dir + "/cert.pem", dir + "/key.pem"};
+  auto openssl = find_program("openssl");
+  if (!openssl) return openssl.error();
+  TestProcess p(*openssl, {"req", "-x509", "-newkey", "ec", "-pkeyopt",
+                           "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj",
+                           "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                           "-keyout", files.key, "-out", files.cert});
+  const auto r = p.wait(30s);
+  if (r.exit_code != 0) return Error{"openssl could not make a certificate:\n" + r.err};
+  return files;
+}
+
+Result<std::unique_ptr<PhpServer>> PhpServer::start(const PhpServerSpec& spec) {
+  auto php = find_program("php");
+  if (!php) return php.error();
+  std::filesystem::create_directories(spec.session_dir);
+  std::vector<std::string> env = spec.env;
+  env.push_back("PHP_CLI_SERVER_WORKERS=4");
+  auto p = std::make_unique<TestProcess>(
+      *php,
+      std::vector<std::string>{
+          "-S", fmt::format("127.0.0.1:{}", spec.port), "-t", source_path(spec.docroot), "-d",
+          "session.save_path=" + spec.session_dir, "-d",
+          fmt::format("session.use_strict_mode={}", spec.strict_sessions ? 1 : 0)},
+      std::move(env));
+  if (auto st = await_port(*p, spec.port, "php -S " + spec.docroot); !st) return st.error();
+  return std::unique_ptr<PhpServer>(new PhpServer(spec.port, std::move(p)));
+}
+
+Result<std::unique_ptr<PhpServer>> start_php_server(const std::string& docroot,
+                                                    std::vector<std::string> env) {
+  auto ports = allocate_loopback_ports(1);
+  if (!ports) return ports.error();
+  auto dir = make_runtime_dir();
+  if (!dir) return dir.error();
+  return PhpServer::start({docroot, ports->front(), *dir + "/sessions", true, std::move(env)});
+}
+
+Result<std::unique_ptr<PhpSite>> PhpSite::start(const PhpSiteOptions& options) {
+  auto ports = allocate_loopback_ports(static_cast<std::size_t>(options.backends) + 1);
+  if (!ports) return ports.error();
+  auto dir = make_runtime_dir();
+  if (!dir) return dir.error();
+  std::unique_ptr<PhpSite> site(new PhpSite());
+  site->dir_ = *dir;
+  site->port_ = ports->back();
+  ports->pop_back();
+  if (auto st = site->start_backends(options, *ports); !st) return st.error();
+  if (auto st = site->start_proxy(options, *ports); !st) return st.error();
+  return site;
+}
+
+PhpSite::~PhpSite() {
+  proxy_.reset();
+  backends_.clear();
+  std::error_code ec;
+  std::filesystem::remove_all(dir_, ec);
+}
+
+std::string PhpSite::url(const std::string& scheme) const {
+  return fmt::format("{}://127.0.0.1:{}/", scheme, port_);
+}
+
+std::string PhpSite::logs() const {
+  std::string out = proxy_ ? "proxy:\n" + proxy_->output_so_far() : "";
+  for (std::size_t i = 0; i < backends_.size(); ++i)
+    out += fmt::format("www{}:\n{}", i + 1, backends_[i]->output());
+  return out;
+}
+
+Status PhpSite::start_backends(const PhpSiteOptions& o, const std::vector<std::uint16_t>& ports) {
+  for (std::size_t i = 0; i < ports.size(); ++i) {
+    const std::string route = fmt::format("www{}", i + 1);
+    PhpServerSpec spec;
+    spec.port = ports[i];
+    spec.session_dir = fmt::format("{}/sessions-{}", dir_, route);
+    spec.strict_sessions = o.strict_sessions;
+    spec.env.push_back("BACKEND_NAME=" + route);
+    for (const auto& e : o.backend_env) spec.env.push_back(replace_all(e, "{{route}}", route));
+    auto server = PhpServer::start(spec);
+    if (!server) return server.error();
+    backends_.push_back(std::move(*server));
+  }
+  return ok_status();
+}
+
+// The proxy's command line, environment and configuration file as stickycheck's own runs have
+// them (src/scenario/proxy_kinds.cpp), its files in this site's runtime directory.
+Status PhpSite::start_proxy(const PhpSiteOptions& o, const std::vector<std::uint16_t>& ports) {
+  const ProxyKind* kind = find_proxy_kind(o.proxy);
+  if (!kind || !kind->real) return Error{"not a real proxy type: " + o.proxy};
+  auto exe = find_program(std::string(kind->exe));
+  if (!exe) return exe.error();
+  TemplateValues values;
+  values.listen_port = port_;
+  values.runtime_dir = dir_;
+  for (std::size_t i = 0; i < ports.size(); ++i) {
+    const std::string route = fmt::format("www{}", i + 1);
+    values.backends.push_back({route, route, ports[i], "1"});
+  }
+  values.extra = o.template_extra;
+  auto text =
+      render_config_template(read_file(source_path(o.config_template)), o.config_template, values);
+  if (!text) return text.error();
+  const std::string config = dir_ + "/" + std::string(kind->config_name);
+  std::ofstream(config) << *text;
+  auto fill = [&](std::string_view s) {
+    return replace_all(replace_all(std::string(s), "{config}", config), "{runtime_dir}", dir_);
+  };
+  std::vector<std::string> args, env;
+  for (auto a : kind->args) args.push_back(fill(a));
+  for (auto e : kind->env) env.push_back(fill(e));
+  proxy_ = std::make_unique<TestProcess>(*exe, std::move(args), std::move(env));
+  return await_port(*proxy_, port_, o.proxy + " with " + o.config_template);
+}
+
+Result<std::vector<nlohmann::json>> visit(std::uint16_t port, int requests,
+                                          const std::string& target) {
+  std::map<std::string, std::string> jar;
+  std::vector<nlohmann::json> bodies;
+  for (int i = 1; i <= requests; ++i) {
+    const auto answer = http_get(port, target, cookie_header(jar));
+    auto body = nlohmann::json::parse(answer.body, nullptr, false);
+    if (answer.status != 200 || body.is_discarded())
+      return Error{fmt::format("request {} of a visitor to 127.0.0.1:{}: status {}, body {}", i,
+                               port, answer.status, answer.body)};
+    keep_cookies(jar, answer.set_cookies);
+    bodies.push_back(std::move(body));
+  }
+  return bodies;
+}
+
+}  // namespace sc::test
+
+namespace sc::test::sites {
+
+PhpSiteOptions apache_balanceid() {
+  return {"apache",
+          "fixtures/apache/balanceid-route-cookie.conf.in",
+          2,
+          {"ROUTE_COOKIE=BALANCEID=balancer.{{route}}"}};
+}
+
+PhpSiteOptions apache_routeid() {
+  return {"apache", "fixtures/apache/routeid-recipe.conf.in", 2, {}};
+}
+
+PhpSiteOptions apache_phpsessid_no_route() {
+  return {"apache", "fixtures/apache/phpsessid-no-route.conf.in", 2, {}};
+}
+
+PhpSiteOptions apache_phpsessid_route_suffix() {
+  return {"apache",
+          "fixtures/probe/apache-phpsessid-route-suffix.conf.in",
+          2,
+          {"SESSION_SUFFIX=.{{route}}"}};
+}
+
+PhpSiteOptions haproxy_cookie_insert() {
+  return {"haproxy", "fixtures/haproxy/cookie-insert.cfg.in", 2, {}};
+}
+
+PhpSiteOptions nginx_hash(bool hide_backend) {
+  PhpSiteOptions o{"nginx", "fixtures/nginx/hash-cookie-consistent.conf.in", 2, {}};
+  if (hide_backend) o.backend_env.push_back("HIDE_BACKEND=1");
+  o.strict_sessions = false;
+  return o;
+}
+
+PhpSiteOptions nginx_hash_tls(const TlsFiles& tls) {
+  PhpSiteOptions o = nginx_hash();
+  o.config_template = "fixtures/probe/nginx-hash-tls.conf.in";
+  o.template_extra = {{"cert", tls.cert}, {"key", tls.key}};
+  return o;
+}
+
+PhpSiteOptions caddy_lb_cookie() {
+  return {"caddy", "fixtures/caddy/lb-policy-cookie.Caddyfile.in", 2, {}};
+}
+
+}  // namespace sc::test::sites

@@ -1,0 +1,119 @@
+#pragma once
+// Real PHP applications (`php -S`, one per backend, each its own session store) behind a real
+// proxy started from a template, for the probe tests. Everything a site started goes when it
+// goes: each child's whole process group is killed (php -S forks its workers, which outlive a
+// master that is only asked to stop).
+#include <cstdint>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "harness.hpp"
+#include "util/result.hpp"
+
+namespace sc::test {
+
+// One `php -S 127.0.0.1:PORT -t DOCROOT` with PHP_CLI_SERVER_WORKERS=4 and a session store
+// (session.save_path) of its own under `session_dir`.
+struct PhpServerSpec {
+  std::string docroot = "fixtures/php/app";  // relative to the source tree
+  std::uint16_t port = 0;
+  std::string session_dir;
+  // On (the brief's set-up): an id this backend does not know is replaced by a new one. Off
+  // (PHP's own default): the backend adopts the id it is sent, as an empty session.
+  bool strict_sessions = true;
+  std::vector<std::string> env;  // "NAME=value" for the app (BACKEND_NAME, ROUTE_COOKIE...)
+};
+
+class PhpServer {
+ public:
+  // Returns once the port accepts connections, or why it never did (with php's output).
+  static Result<std::unique_ptr<PhpServer>> start(const PhpServerSpec& spec);
+  std::uint16_t port() const { return port_; }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/"; }
+  std::string output() const { return process_->output_so_far(); }
+
+ private:
+  PhpServer(std::uint16_t port, std::unique_ptr<TestProcess> p)
+      : port_(port), process_(std::move(p)) {}
+  std::uint16_t port_;
+  std::unique_ptr<TestProcess> process_;
+};
+
+// A PHP server on a port of its own choosing, in its own temporary runtime directory.
+Result<std::unique_ptr<PhpServer>> start_php_server(const std::string& docroot,
+                                                    std::vector<std::string> env = {});
+
+struct PhpSiteOptions {
+  std::string proxy;            // apache | haproxy | nginx | caddy (src/scenario/proxy_kinds)
+  std::string config_template;  // relative to the source tree, e.g. fixtures/probe/x.conf.in
+  int backends = 2;             // named www1, www2...; each one's route is its name
+  // Per backend, "{{route}}" replaced by its route: "ROUTE_COOKIE=BALANCEID=balancer.{{route}}".
+  std::vector<std::string> backend_env;
+  bool strict_sessions = true;
+  // More template placeholders, {{name}} -> value (a TLS site's {{cert}} and {{key}}).
+  std::vector<std::pair<std::string, std::string>> template_extra;
+};
+
+class PhpSite {
+ public:
+  static Result<std::unique_ptr<PhpSite>> start(const PhpSiteOptions& options);
+  ~PhpSite();
+  std::uint16_t port() const { return port_; }
+  std::string url(const std::string& scheme = "http") const;
+  const std::string& runtime_dir() const { return dir_; }
+  // The proxy's and the backends' output, for a failed test's message.
+  std::string logs() const;
+
+ private:
+  PhpSite() = default;
+  Status start_backends(const PhpSiteOptions& o, const std::vector<std::uint16_t>& ports);
+  Status start_proxy(const PhpSiteOptions& o, const std::vector<std::uint16_t>& ports);
+  std::string dir_;
+  std::uint16_t port_ = 0;
+  std::vector<std::unique_ptr<PhpServer>> backends_;
+  std::unique_ptr<TestProcess> proxy_;
+};
+
+// A self-signed certificate for 127.0.0.1 and localhost, made by openssl into `dir`.
+struct TlsFiles {
+  std::string cert, key;
+};
+Result<TlsFiles> make_self_signed_certificate(const std::string& dir);
+
+// The probe tests' set-ups: two PHP backends (www1, www2) behind each proxy.
+namespace sites {
+// Apache, stickysession=BALANCEID; the backends set BALANCEID=balancer.wwwN.
+PhpSiteOptions apache_balanceid();
+// Apache, the manual's ROUTEID recipe: the proxy sets ROUTEID=.wwwN.
+PhpSiteOptions apache_routeid();
+// Apache, stickysession=PHPSESSID with plain PHP ids: no route, so requests alternate and
+// every one lands where its session is unknown.
+PhpSiteOptions apache_phpsessid_no_route();
+// Apache, stickysession=PHPSESSID with ids that end in .wwwN (stickysessionsep).
+PhpSiteOptions apache_phpsessid_route_suffix();
+// HAProxy, cookie SRV insert indirect nocache.
+PhpSiteOptions haproxy_cookie_insert();
+// nginx, hash $cookie_PHPSESSID consistent, with PHP's non-strict sessions: a first request
+// (no cookie yet) goes round robin, the later ones where the id hashes, which adopts it.
+// `hide_backend`: the answers do not name the backend (nothing outside tells them apart).
+PhpSiteOptions nginx_hash(bool hide_backend = false);
+// Caddy, lb_policy cookie.
+PhpSiteOptions caddy_lb_cookie();
+// nginx_hash() over https, with the certificate in `tls`.
+PhpSiteOptions nginx_hash_tls(const TlsFiles& tls);
+}  // namespace sites
+
+// A private directory under /tmp that `nobody` can read (Apache drops to it once its files
+// are open); the caller removes it.
+Result<std::string> make_runtime_dir();
+
+// A browser-like visitor over plain HTTP: one cookie jar (name -> value, attributes ignored)
+// for `requests` requests to 127.0.0.1:port; each answer's JSON body, or an error naming the
+// request that did not answer JSON.
+Result<std::vector<nlohmann::json>> visit(std::uint16_t port, int requests,
+                                          const std::string& target = "/");
+
+}  // namespace sc::test
