@@ -108,7 +108,20 @@ Result<std::unique_ptr<PhpServer>> start_php_server(const std::string& docroot,
   if (!ports) return ports.error();
   auto dir = make_runtime_dir();
   if (!dir) return dir.error();
-  return PhpServer::start({docroot, ports->front(), *dir + "/sessions", true, std::move(env)});
+  auto server =
+      PhpServer::start({docroot, ports->front(), *dir + "/sessions", true, std::move(env)});
+  if (!server) {
+    std::filesystem::remove_all(*dir);
+    return server.error();
+  }
+  (*server)->owned_dir_ = *dir;
+  return server;
+}
+
+PhpServer::~PhpServer() {
+  process_.reset();
+  std::error_code ec;
+  if (!owned_dir_.empty()) std::filesystem::remove_all(owned_dir_, ec);
 }
 
 Result<std::unique_ptr<PhpSite>> PhpSite::start(const PhpSiteOptions& options) {
@@ -187,6 +200,37 @@ Status PhpSite::start_proxy(const PhpSiteOptions& o, const std::vector<std::uint
   for (auto e : kind->env) env.push_back(fill(e));
   proxy_ = std::make_unique<TestProcess>(*exe, std::move(args), std::move(env));
   return await_port(*proxy_, port_, o.proxy + " with " + o.config_template);
+}
+
+std::string ProbeResult::describe() const {
+  return fmt::format("exit {}\nstdout:\n{}\nstderr:\n{}\nscenario:\n{}", cli.exit_code, cli.out,
+                     cli.err, scenario.is_null() ? "(none)" : scenario.dump(2));
+}
+
+ProbeResult run_probe(const std::string& url, const ProbeOptions& options) {
+  static int counter = 0;
+  const std::string json = temp_path(fmt::format("probe-{}.json", counter++));
+  std::vector<std::string> args = {"probe",
+                                   url,
+                                   "--sessions",
+                                   std::to_string(options.sessions),
+                                   "--requests-per-session",
+                                   std::to_string(options.requests_per_session),
+                                   "--rate",
+                                   "1000",
+                                   "--json",
+                                   json,
+                                   "--quiet",
+                                   "--no-color"};
+  args.insert(args.end(), options.extra.begin(), options.extra.end());
+  ProbeResult r;
+  r.cli = run_cli(std::move(args), 60s);
+  if (!std::filesystem::exists(json)) return r;
+  expect_valid_report(json);
+  r.report = nlohmann::json::parse(read_file(json), nullptr, false);
+  if (r.report.is_object() && r.report.contains("scenarios") && !r.report["scenarios"].empty())
+    r.scenario = r.report["scenarios"][0];
+  return r;
 }
 
 Result<std::vector<nlohmann::json>> visit(std::uint16_t port, int requests,

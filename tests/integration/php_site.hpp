@@ -31,15 +31,19 @@ class PhpServer {
  public:
   // Returns once the port accepts connections, or why it never did (with php's output).
   static Result<std::unique_ptr<PhpServer>> start(const PhpServerSpec& spec);
+  ~PhpServer();  // kills php's process group, then removes the directory it owns, if any
   std::uint16_t port() const { return port_; }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/"; }
   std::string output() const { return process_->output_so_far(); }
 
  private:
+  friend Result<std::unique_ptr<PhpServer>> start_php_server(const std::string&,
+                                                             std::vector<std::string>);
   PhpServer(std::uint16_t port, std::unique_ptr<TestProcess> p)
       : port_(port), process_(std::move(p)) {}
   std::uint16_t port_;
   std::unique_ptr<TestProcess> process_;
+  std::string owned_dir_;
 };
 
 // A PHP server on a port of its own choosing, in its own temporary runtime directory.
@@ -105,6 +109,21 @@ PhpSiteOptions caddy_lb_cookie();
 // nginx_hash() over https, with the certificate in `tls`.
 PhpSiteOptions nginx_hash_tls(const TlsFiles& tls);
 }  // namespace sites
+
+// `stickycheck probe URL` sized for our own loopback servers (few sessions, --rate 1000),
+// with `extra` options after those; the JSON report is checked against the schema.
+struct ProbeOptions {
+  int sessions = 12;
+  int requests_per_session = 5;
+  std::vector<std::string> extra;
+};
+struct ProbeResult {
+  CliResult cli;
+  nlohmann::json report;         // null when the probe wrote none
+  nlohmann::json scenario;       // report["scenarios"][0], null when there is none
+  std::string describe() const;  // exit code, output and the report, for a failure message
+};
+ProbeResult run_probe(const std::string& url, const ProbeOptions& options = {});
 
 // A private directory under /tmp that `nobody` can read (Apache drops to it once its files
 // are open); the caller removes it.
