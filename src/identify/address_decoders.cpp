@@ -129,8 +129,8 @@ std::optional<std::string> base64_decode(std::string_view in) {
 
 std::optional<std::string> decode_bigip_value(std::string_view value) {
   if (value.size() > 128) return std::nullopt;
-  if (value.substr(0, 2) == "rd") return decode_bigip_route_domain(value);
-  if (value.substr(0, 2) == "vi") return decode_bigip_ipv6(value);
+  if (value.starts_with("rd")) return decode_bigip_route_domain(value);
+  if (value.starts_with("vi")) return decode_bigip_ipv6(value);
   return decode_bigip_plain(value);
 }
 
@@ -145,7 +145,7 @@ std::optional<std::string> decode_citrix_value(std::string_view value) {
 
 std::string decode_citrix_vserver(std::string_view cookie_name) {
   std::string out;
-  for (char c : cookie_name.substr(cookie_name.substr(0, 4) == "NSC_" ? 4 : 0)) {
+  for (char c : cookie_name.substr(cookie_name.starts_with("NSC_") ? 4 : 0)) {
     if (c >= 'a' && c <= 'z')
       c = c == 'a' ? 'z' : static_cast<char>(c - 1);
     else if (c >= 'A' && c <= 'Z')

@@ -2,14 +2,11 @@
 
 #include <fmt/format.h>
 
+#include "cookie/sticky_lookup.hpp"
 #include "util/text.hpp"
 
 namespace sc::identify {
 namespace {
-
-bool starts_with(std::string_view s, std::string_view prefix) {
-  return s.substr(0, prefix.size()) == prefix;
-}
 
 bool is_lower_hex(std::string_view s) {
   return !s.empty() && s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
@@ -51,19 +48,16 @@ BalancerCookie apache_route(std::string_view name, std::string_view value,
                             const CatalogueOptions& options) {
   std::string product = name == "JSESSIONID" ? "Apache mod_proxy_balancer / Tomcat jvmRoute"
                                              : "Apache mod_proxy_balancer";
-  auto sep = value.find(options.apache_separator);
-  if (sep == std::string_view::npos || sep + 1 == value.size()) {
-    auto c = make_cookie(Balancer::apache, product, "Apache route");
-    c.note = fmt::format("the value carries no route after '{}'", options.apache_separator);
-    return c;
-  }
-  return named_member(Balancer::apache, product, "Apache route",
-                      std::string(value.substr(sep + 1)));
+  if (auto route = route_of(value, options.apache_separator))
+    return named_member(Balancer::apache, product, "Apache route", *route);
+  auto c = make_cookie(Balancer::apache, product, "Apache route");
+  c.note = fmt::format("the value carries no route after '{}'", options.apache_separator);
+  return c;
 }
 
 std::optional<BalancerCookie> recognise_f5(std::string_view value,
                                            const CatalogueOptions& options) {
-  if (starts_with(value, "!"))
+  if (value.starts_with("!"))
     return not_identifying(Balancer::f5_bigip, "F5 BIG-IP",
                            "the persistence cookie is encrypted (starts with '!')");
   if (auto address = decode_bigip_value(value))
@@ -85,7 +79,7 @@ std::optional<BalancerCookie> recognise_citrix(std::string_view value,
 std::optional<BalancerCookie> recognise_traefik(std::string_view value,
                                                 const CatalogueOptions& options) {
   // Old Traefik versions store the server URL itself; newer ones a hash of it.
-  if (starts_with(value, "http://") || starts_with(value, "https://"))
+  if (value.starts_with("http://") || value.starts_with("https://"))
     return address_member(Balancer::traefik, "Traefik", "Traefik server URL", std::string(value),
                           options);
   return named_member(Balancer::traefik, "Traefik", "Traefik server hash", std::string(value));
@@ -94,7 +88,7 @@ std::optional<BalancerCookie> recognise_traefik(std::string_view value,
 // Cookies with opaque values: they prove stickiness is on, never which member.
 std::optional<BalancerCookie> recognise_opaque(std::string_view name) {
   if (name == "AWSALB" || name == "AWSALBCORS" || name == "AWSALBTG" || name == "AWSALBTGCORS" ||
-      starts_with(name, "AWSALBAPP-"))
+      name.starts_with("AWSALBAPP-"))
     return not_identifying(Balancer::aws_alb, "AWS ALB",
                            "the value is encrypted and re-issued on every response", true);
   if (name == "ApplicationGatewayAffinity" || name == "ApplicationGatewayAffinityCORS")
@@ -126,8 +120,8 @@ std::optional<BalancerCookie> recognise_balancer_cookie(std::string_view name,
     if (server.empty()) return std::nullopt;
     return named_member(Balancer::haproxy, "HAProxy", "HAProxy server cookie", server);
   }
-  if (starts_with(name, "BIGipServer")) return recognise_f5(value, options);
-  if (starts_with(name, "NSC_")) return recognise_citrix(value, options);
+  if (name.starts_with("BIGipServer")) return recognise_f5(value, options);
+  if (name.starts_with("NSC_")) return recognise_citrix(value, options);
   if (name == "INGRESSCOOKIE" && !value.empty())
     return named_member(Balancer::ingress_nginx, "ingress-nginx", "ingress-nginx upstream hash",
                         std::string(value));

@@ -37,7 +37,7 @@ struct CatalogueOptions {
   // Decoded addresses are internal: by default they are replaced by a stable label
   // ("member-3f2a9c") that keeps members apart without printing the address.
   bool redact = true;
-  char apache_separator = '.';  // stickysessionsep
+  char apache_separator = '.';  // stickysessionsep; 0 (Off) makes the whole value the route
 };
 
 // nullopt: the cookie is not in the catalogue (it may still be found by behaviour).

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cookie/sticky_lookup.hpp"
 #include "util/text.hpp"
 
 namespace sc::identify {
@@ -114,9 +115,7 @@ std::optional<std::string> cookie_value(const IdentifySpec& spec, const Response
   else
     value = view.sent_cookie(spec.name);
   if (!value || !spec.route_separator) return value;
-  auto sep = value->find(*spec.route_separator);
-  if (sep == std::string::npos) return std::nullopt;  // no route in the value
-  return value->substr(sep + 1);
+  return route_of(*value, *spec.route_separator);  // nullopt: no route in the value
 }
 
 std::optional<std::string> apply_with(const IdentifySpec& spec, const ResponseView& view,

@@ -7,10 +7,6 @@
 namespace sc::identify {
 namespace {
 
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 bool hex_tail(std::string_view s) {
   return s.size() >= 16 && s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
 }
@@ -28,10 +24,10 @@ bool is_session_cookie_name(std::string_view name) {
   auto lower = to_lower(name);
   for (auto known : kNames)
     if (lower == known) return true;
-  if (ends_with(lower, "_session")) return true;
+  if (lower.ends_with("_session")) return true;
   // Drupal: SESS or SSESS (https) followed by a hex hash of the site.
-  if (lower.substr(0, 5) == "ssess") return hex_tail(std::string_view(lower).substr(5));
-  if (lower.substr(0, 4) == "sess") return hex_tail(std::string_view(lower).substr(4));
+  if (lower.starts_with("ssess")) return hex_tail(std::string_view(lower).substr(5));
+  if (lower.starts_with("sess")) return hex_tail(std::string_view(lower).substr(4));
   return false;
 }
 
