@@ -49,8 +49,10 @@ AutoIdentification choose_catalogue(const std::map<std::string, CookieStats>& st
   out.name = best->name;
   out.source = fmt::format("cookie:{} ({})", best->name, kind->value_kind);
   out.confidence = Confidence::high;
-  out.reason = fmt::format("{} is a {} cookie whose value names the member ({} distinct).",
-                           best->name, kind->product, best->values.size());
+  out.reason = fmt::format(
+      "{} is the affinity cookie of {}, and its value names the member "
+      "({} distinct values).",
+      best->name, kind->product, best->values.size());
   return out;
 }
 

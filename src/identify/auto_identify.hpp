@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "identify/balancer_cookies.hpp"
@@ -18,8 +19,13 @@
 
 namespace sc::identify {
 
-// Behaviour rule thresholds. A routing cookie takes about as many values as there are
-// members; a session id one value per session.
+// Behaviour rule for a cookie outside the catalogue (and not a session cookie by name): set
+// by a response before the client ever sent it, never two values within one session, seen in
+// at least kMinSessionCoverage of the sessions, and D distinct values over the S sessions
+// that saw it with 1 <= D <= max(kMaxMemberValuesFloor, S / kSessionsPerMember), D != S when
+// S >= 2 (one value per session is a session id), and D >= 2 unless S <= kFewSessions.
+// Thresholds: a routing cookie takes about as many values as there are members; a session
+// id one value per session.
 // - Up to 8 distinct values are always plausible as members (small pools), and in large runs
 //   up to one value per 4 sessions (a pool that large still gets >= 4 sessions per member
 //   on average, while a session id would show ~1 value per session).
@@ -63,6 +69,53 @@ struct AutoIdentification {
   std::vector<std::vector<std::optional<std::string>>> identities;
   std::vector<AutoFact> facts;
 };
+
+// Stable snake_case names for reports (JSON keys, never shown translated).
+constexpr std::string_view to_string(AutoSourceKind k) {
+  switch (k) {
+    case AutoSourceKind::catalogue_cookie:
+      return "catalogue_cookie";
+    case AutoSourceKind::header:
+      return "header";
+    case AutoSourceKind::behaviour_cookie:
+      return "behaviour_cookie";
+    case AutoSourceKind::none:
+      break;
+  }
+  return "none";
+}
+
+constexpr std::string_view to_string(Confidence c) {
+  switch (c) {
+    case Confidence::high:
+      return "high";
+    case Confidence::medium:
+      return "medium";
+    case Confidence::none:
+      break;
+  }
+  return "none";
+}
+
+constexpr std::string_view to_string(AutoFactKind k) {
+  switch (k) {
+    case AutoFactKind::stickiness_on_member_unknown:
+      return "stickiness_on_member_unknown";
+    case AutoFactKind::route_cookie_without_route:
+      return "route_cookie_without_route";
+    case AutoFactKind::session_cookie_without_route:
+      return "session_cookie_without_route";
+    case AutoFactKind::no_affinity_cookie:
+      return "no_affinity_cookie";
+    case AutoFactKind::few_sessions:
+      return "few_sessions";
+    case AutoFactKind::single_identity:
+      return "single_identity";
+    case AutoFactKind::nothing_identifies:
+      break;
+  }
+  return "nothing_identifies";
+}
 
 AutoIdentification auto_identify(const std::vector<SessionObservation>& sessions,
                                  const CatalogueOptions& options = {});

@@ -2,6 +2,8 @@
 // The catalogue of cookies that load balancers set (spec/proxy-stickiness.md, "Recognising
 // balancer cookies from outside"): from a cookie's name and value, which balancer it looks
 // like, whether the value names a member, and that member. Pure.
+// Envoy's hash-policy cookie has a configurable name and an opaque value, so nothing here can
+// recognise it: the behaviour rule of auto_identify.hpp finds it (and any other unknown one).
 #include <optional>
 #include <string>
 #include <string_view>

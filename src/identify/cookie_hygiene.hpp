@@ -28,6 +28,25 @@ enum class HygieneIssue {
   reset_every_response,           // a new value on every response of a session
 };
 
+// Stable snake_case names for reports.
+constexpr std::string_view to_string(HygieneIssue i) {
+  switch (i) {
+    case HygieneIssue::path_not_covering:
+      return "path_not_covering";
+    case HygieneIssue::domain_mismatch:
+      return "domain_mismatch";
+    case HygieneIssue::secure_on_http:
+      return "secure_on_http";
+    case HygieneIssue::same_site_none_without_secure:
+      return "same_site_none_without_secure";
+    case HygieneIssue::expired_on_first_set:
+      return "expired_on_first_set";
+    case HygieneIssue::reset_every_response:
+      break;
+  }
+  return "reset_every_response";
+}
+
 struct HygieneFinding {
   HygieneIssue issue;
   std::string cookie;          // the cookie's name

@@ -60,6 +60,9 @@ TEST(AutoIdentify, ApacheRouteCookieIsChosenWithHighConfidence) {
   EXPECT_EQ(a.kind, AutoSourceKind::catalogue_cookie);
   EXPECT_EQ(a.source, "cookie:ROUTEID (Apache route)");
   EXPECT_EQ(a.confidence, Confidence::high);
+  EXPECT_EQ(a.reason,
+            "ROUTEID is the affinity cookie of Apache mod_proxy_balancer, and its value names "
+            "the member (2 distinct values).");
   ASSERT_EQ(a.identities.size(), 20u);
   EXPECT_EQ(a.identities[0][0], "www1");
   EXPECT_EQ(a.identities[1][3], "www2");
@@ -200,6 +203,12 @@ TEST(AutoIdentify, TiesAreBrokenByNameSoTheChoiceIsDeterministic) {
     }
   EXPECT_EQ(auto_identify(sessions).name, "pin_a");
   EXPECT_EQ(auto_identify(sessions).identities, auto_identify(sessions).identities);
+}
+
+TEST(AutoIdentify, ReportNamesAreStable) {
+  EXPECT_EQ(to_string(AutoSourceKind::behaviour_cookie), "behaviour_cookie");
+  EXPECT_EQ(to_string(Confidence::medium), "medium");
+  EXPECT_EQ(to_string(AutoFactKind::stickiness_on_member_unknown), "stickiness_on_member_unknown");
 }
 
 TEST(AutoIdentify, NoSessionsIdentifyNothing) {

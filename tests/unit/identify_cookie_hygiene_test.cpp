@@ -41,6 +41,12 @@ TEST(CookieHygiene, DomainThatDoesNotCoverTheHost) {
             "127.0.0.1: no client stores it.");
 }
 
+TEST(CookieHygiene, IssueNamesAreStable) {
+  EXPECT_EQ(to_string(HygieneIssue::same_site_none_without_secure),
+            "same_site_none_without_secure");
+  EXPECT_EQ(to_string(HygieneIssue::reset_every_response), "reset_every_response");
+}
+
 TEST(CookieHygiene, DomainOfAParentDomainIsFine) {
   ProbedUrl url{"https", "shop.example.com", {"/"}};
   EXPECT_TRUE(check("BALANCEID=balancer.www1; Domain=.example.com; Path=/", url).empty());
