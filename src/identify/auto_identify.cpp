@@ -7,6 +7,7 @@
 
 #include "identify/auto_facts.hpp"
 #include "identify/session_cookies.hpp"
+#include "util/text.hpp"
 
 namespace sc::identify {
 namespace {
@@ -106,8 +107,8 @@ std::optional<std::string> identity_of(const AutoIdentification& chosen,
                                        const ExchangeObservation& e,
                                        const CatalogueOptions& options) {
   if (chosen.kind == AutoSourceKind::header) {
-    for (const auto& h : e.headers)
-      if (h.name == chosen.name && !h.value.empty()) return h.value;
+    for (const auto& h : e.headers)  // names compared as header_stats does: any case
+      if (to_lower(h.name) == to_lower(chosen.name) && !h.value.empty()) return h.value;
     return std::nullopt;
   }
   auto value = cookie_in_exchange(e, chosen.name);

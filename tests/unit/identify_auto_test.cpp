@@ -84,6 +84,12 @@ TEST(AutoIdentify, BackendHeaderIsChosenWhenNoCatalogueCookie) {
   EXPECT_EQ(a.identities[2][1], "app-c");
 }
 
+TEST(AutoIdentify, HeaderNamesInAnyCaseGiveIdentities) {
+  auto a = auto_identify(with_header("x-backend", {"app-a", "app-b"}, 6));
+  EXPECT_EQ(a.source, "header:X-Backend");
+  EXPECT_EQ(a.identities[1][0], "app-b");
+}
+
 TEST(AutoIdentify, ServerHeaderCountsOnlyWhenItVaries) {
   auto same = auto_identify(with_header("Server", {"Apache/2.4.57"}, 12));
   EXPECT_EQ(same.kind, AutoSourceKind::none);
