@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "checks/metrics.hpp"
+#include "checks/timeline.hpp"
 #include "driver/driver.hpp"
 #include "runner/disturbance_actions.hpp"
 #include "runner/launch_plan.hpp"
@@ -242,6 +243,12 @@ ScenarioReport run_scenario(const Scenario& s, const RunContext& ctx) {
     report.failover = compute_failover(records, report.disturbances);
     report.metrics = compute_metrics(records, names, s.proxy.separator(),
                                      disturbed_sessions(records, report.disturbances));
+    std::vector<double> weights;
+    for (const auto& b : s.backends) weights.push_back(b.weight);
+    report.charts = compute_chart_figures(records, report.metrics, weights);
+    report.proxy_config_path = s.proxy.config;
+    if (!plan.proxy_config.empty())
+      report.proxy_config = read_text_file(plan.proxy_config).value_or("");
     if (failure.empty()) {
       report.evaluation = evaluate(s, report.metrics);
       add_failover_checks(s, report.disturbances, report.failover, report.evaluation);

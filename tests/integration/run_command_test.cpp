@@ -31,7 +31,7 @@ TEST(RunCommand, ShippedScenariosGiveTheirVerdicts) {
   auto r = run_cli({"run", "scenarios/", "--json", json, "--no-color"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   auto report = nlohmann::json::parse(read_file(json));
-  EXPECT_EQ(report["schema_version"], 1);
+  EXPECT_EQ(report["schema_version"], 2);
   EXPECT_EQ(report["exit_code"], 0);
   ASSERT_GE(report["scenarios"].size(), 4u);
 
