@@ -76,7 +76,7 @@ std::string affinity_map_html(const SessionSample& s) {
   if (s.sessions.empty()) return "<p class=\"muted\">No session was recorded.</p>";
   std::size_t cols = 1;
   for (const auto& row : s.sessions) cols = std::max(cols, row.cells.size());
-  const double x0 = 56, cw = std::clamp(840.0 / double(cols), 3.0, 18.0), ch = 10;
+  const double x0 = 56, cw = std::clamp(840.0 / double(cols), 3.0, 32.0), ch = 10;
   const double width = x0 + double(cols) * cw + 4, height = double(s.sessions.size()) * ch + 16;
   Svg svg(width, height, "affinity", "affinity map: one row per session, one cell per request");
   svg.text(x0, 10, "request 1 →");
@@ -98,6 +98,7 @@ std::string latency_html(const LatencyHistogram& h) {
   std::size_t first = h.counts.size(), last = 0;
   for (std::size_t i = 0; i < h.counts.size(); ++i)
     if (h.counts[i] > 0) first = std::min(first, i), last = i;
+  table += "<p class=\"muted\">Every recorded request, those of disturbed sessions included.</p>";
   if (first > last) return table;
   const long long top = *std::max_element(h.counts.begin(), h.counts.end());
   const std::size_t n = last - first + 1;

@@ -40,7 +40,7 @@ tr.fail td{background:rgba(198,40,40,.09)}
 .matrix td.error{background:rgba(142,36,170,.2)}.matrix td.skipped{background:rgba(154,103,0,.18)}
 .muted,figcaption{color:var(--muted);font-size:.9em}
 figure{margin:.5rem 0}
-svg{width:100%;height:auto;display:block;max-width:100%}
+svg{height:auto;display:block;max-width:100%}
 svg text{fill:var(--fg);font-size:11px;font-family:system-ui,sans-serif}
 svg .axis{stroke:var(--muted);stroke-width:1}
 svg .grid{stroke:var(--line);stroke-width:.5}

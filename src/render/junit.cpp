@@ -58,7 +58,8 @@ std::string check_case(const ScenarioReport& r, const CheckResult& c) {
     return out + fmt::format(">\n      <skipped message=\"{}\"/>\n    </testcase>\n",
                              xml_escape("not applicable: " + c.explanation));
   std::string body = detail;
-  for (const auto& d : r.evaluation.diagnosis) body += "\ncause: " + d;
+  for (const auto& d : r.evaluation.diagnosis)  // unless the explanation already says it
+    if (c.explanation.find(d) == std::string::npos) body += "\ncause: " + d;
   return out + fmt::format(
                    ">\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n"
                    "    </testcase>\n",

@@ -18,8 +18,9 @@ std::string svg_number(double v) {
 
 Svg::Svg(double width, double height, std::string_view css_class, std::string_view label) {
   out_ = fmt::format(
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"{}\" viewBox=\"0 0 {} {}\" "
-      "role=\"img\" aria-label=\"{}\" preserveAspectRatio=\"xMinYMin meet\">",
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"{0}\" viewBox=\"0 0 {1} {2}\" "
+      "width=\"{1}\" height=\"{2}\" role=\"img\" aria-label=\"{3}\" "
+      "preserveAspectRatio=\"xMinYMin meet\">",
       html_escape(css_class), svg_number(width), svg_number(height), html_escape(label));
 }
 

@@ -25,7 +25,8 @@ TEST(HtmlSvg, ElementsCarryEscapedTitlesAndText) {
   svg.close_group();
   EXPECT_EQ(svg.finish(),
             "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 100 50\" "
-            "role=\"img\" aria-label=\"a &lt;chart&gt;\" preserveAspectRatio=\"xMinYMin meet\">"
+            "width=\"100\" height=\"50\" role=\"img\" aria-label=\"a &lt;chart&gt;\" "
+            "preserveAspectRatio=\"xMinYMin meet\">"
             "<rect class=\"bar b0\" x=\"1\" y=\"2\" width=\"3\" height=\"4\"><title>&lt;/svg&gt;"
             "&lt;script&gt;x&lt;/script&gt;</title></rect>"
             "<line class=\"axis\" x1=\"0\" y1=\"0\" x2=\"10\" y2=\"10\"/>"
