@@ -13,6 +13,7 @@ int main_entry(int argc, char** argv) {
       {"run", add_run_command(app)},
       {"backend", add_backend_command(app)},
       {"balancer", add_balancer_command(app)},
+      {"report", add_report_command(app)},
   };
   try {
     app.parse(argc, argv);

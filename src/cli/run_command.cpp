@@ -15,6 +15,7 @@
 #include "runner/interrupt.hpp"
 #include "runner/run_scenario.hpp"
 #include "runner/scenario_files.hpp"
+#include "util/text.hpp"
 
 namespace sc::cli {
 
@@ -23,6 +24,7 @@ namespace {
 struct RunArgs {
   std::vector<std::string> scenarios;
   std::string json_path = "stickycheck-report.json";
+  std::string html_path, junit_path;
   bool keep_runtime = false;
   bool no_color = false;
   bool quiet = false;  // no progress lines
@@ -53,6 +55,15 @@ bool write_report(const std::string& path, const Report& report) {
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);
   return !ec;
+}
+
+// This invocation's arguments, for the report's "what ran".
+std::vector<std::string> command_line() {
+  std::vector<std::string> args;
+  const std::string raw = read_text_file("/proc/self/cmdline").value_or("");
+  for (auto arg : split(raw, '\0')) args.emplace_back(arg);
+  if (!args.empty() && args.back().empty()) args.pop_back();  // cmdline ends with a NUL
+  return args;
 }
 
 int run(const RunArgs& a) {
@@ -93,6 +104,7 @@ int run(const RunArgs& a) {
   Report report;
   report.started_at = utc_now();
   ProgressPrinter progress(stderr, ::isatty(STDERR_FILENO) != 0);
+  report.command_line = command_line();
   for (const auto& s : scenarios) {
     if (interrupted()) break;
     if (!a.quiet) ctx.progress = [&](const DriverProgress& p) { progress.update(s.name, p); };
@@ -116,6 +128,8 @@ int run(const RunArgs& a) {
     }
     fmt::print(stderr, "stickycheck: report written to {}\n", a.json_path);
   }
+  if (int code = write_renderings(report, a.html_path, a.junit_path, "run"); code != kExitOk)
+    return code;
   return exit_code_for(report);
 }
 
@@ -128,6 +142,8 @@ Runner add_run_command(CLI::App& app) {
   cmd->add_option("scenarios", args->scenarios, "Scenario files or directories")->required();
   cmd->add_option("--json", args->json_path, "Where to write the JSON report ('' for none)")
       ->capture_default_str();
+  cmd->add_option("--html", args->html_path, "Also write a self-contained HTML report here");
+  cmd->add_option("--junit", args->junit_path, "Also write JUnit XML here");
   cmd->add_flag("--keep-runtime", args->keep_runtime,
                 "Keep each scenario's runtime directory (child logs) for inspection");
   cmd->add_flag("--no-color", args->no_color, "No colour in the terminal summary");

@@ -2,6 +2,7 @@
 
 #include "checks/checks.hpp"
 #include "checks/metrics.hpp"
+#include "checks/timeline.hpp"
 
 namespace sc {
 
@@ -31,6 +32,9 @@ void collect_results(const Scenario& s, const RecordSet& records,
   report.failover = compute_failover(records, report.disturbances);
   report.metrics = compute_metrics(records, names, s.proxy.separator(),
                                    disturbed_sessions(records, report.disturbances));
+  std::vector<double> weights;
+  for (const auto& b : s.backends) weights.push_back(b.weight);
+  report.charts = compute_chart_figures(records, report.metrics, weights);
   if (!failure.empty()) {
     report.error = failure;
     report.verdict = skipped ? ScenarioVerdict::kSkipped : ScenarioVerdict::kError;
