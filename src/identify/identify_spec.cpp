@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include "cookie/set_cookie.hpp"
 #include "util/text.hpp"
 
 namespace sc::identify {
