@@ -99,7 +99,7 @@ std::string latency_html(const LatencyHistogram& h) {
   for (std::size_t i = 0; i < h.counts.size(); ++i)
     if (h.counts[i] > 0) first = std::min(first, i), last = i;
   table += "<p class=\"muted\">Every recorded request, those of disturbed sessions included.</p>";
-  if (first > last) return table;
+  if (first == h.counts.size()) return table;  // no request, or a report without the histogram
   const long long top = *std::max_element(h.counts.begin(), h.counts.end());
   const std::size_t n = last - first + 1;
   const double x0 = 40, bw = std::min(60.0, 840.0 / double(n)), base = 150;

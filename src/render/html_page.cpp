@@ -63,7 +63,10 @@ dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margi
 dl.facts dt{color:var(--muted)}dl.facts dd{margin:0;word-break:break-word}
 details{margin:.4rem 0}summary{cursor:pointer;font-weight:600}
 nav ul{padding-left:1.2rem}
-@media (max-width:600px){body{padding:.5rem;font-size:14px}dl.facts{grid-template-columns:1fr}}
+@media (max-width:600px){body{padding:.5rem;font-size:14px}dl.facts{grid-template-columns:1fr}
+table.checks tr:first-child{display:none}table.checks tr{display:block;border-bottom:1px solid var(--line);padding:.3rem 0}
+table.checks td{display:block;border:0;padding:.1rem .3rem;text-align:left}
+table.checks td[data-label]::before{content:attr(data-label) ": ";color:var(--muted)}}
 @media print{body{max-width:none;color:#000;background:#fff}a{color:#000}
 section.scenario{break-before:page}details>*{display:block}
 .banner,.badge,.swatch,svg rect{-webkit-print-color-adjust:exact;print-color-adjust:exact}}

@@ -85,7 +85,10 @@ std::string scenario_html(const ScenarioReport& r, std::size_t index, const Repo
   out += verdict_banner(r);
   if (!r.scenario.description.empty()) out += "<p>" + html_escape(r.scenario.description) + "</p>";
   out += causes_html(r) + checks_table(r) + failure_html(r);
-  if (ran || r.metrics.requests > 0) {
+  if (report.schema_version < 2) {
+    out += "<p class=\"muted\">No charts: this report predates them (schema version " +
+           std::to_string(report.schema_version) + ").</p>" + disturbances_table(r);
+  } else if (ran || r.metrics.requests > 0) {
     out += "<h3>Affinity map</h3>" + affinity_map_html(r.charts.sample);
     out += "<h3>Timeline</h3>" + timeline_html(r.charts.timeline, r.disturbances);
     out += disturbances_table(r);

@@ -63,7 +63,8 @@ std::string checks_table(const ScenarioReport& r) {
   for (const auto& c : r.evaluation.checks)
     out += fmt::format(
         "<tr class=\"{0}\"><td><code>{1}</code></td><td><span class=\"badge {0}\">{2}</span></td>"
-        "<td class=\"num\">{3}</td><td><code>{4}</code></td><td>{5}</td></tr>",
+        "<td class=\"num\" data-label=\"observed\">{3}</td><td data-label=\"threshold\">"
+        "<code>{4}</code></td><td>{5}</td></tr>",
         verdict_class(c.verdict), html_escape(c.id),
         c.verdict == Verdict::kNotApplicable ? "n/a" : to_string(c.verdict),
         html_escape(check_observed(c)), html_escape(c.expected), html_escape(c.explanation));

@@ -90,9 +90,26 @@ TEST(HtmlReport, EmptyCookieObservationsAreSaidSo) {
 }
 
 TEST(HtmlReport, SchemaVersionOneReportSaysWhatItLacks) {
-  auto report = test::model_report({});
+  auto s = test::model_scenario("old", {"www1"}, 4, 2);
+  s.charts = {};  // what a version 1 report holds
+  s.cookies.clear();
+  auto report = test::model_report({s});
   report.schema_version = 1;
-  EXPECT_NE(render_html(report).find("Rendered from a schema version 1 report"), std::string::npos);
+  const auto html = render_html(report);
+  EXPECT_NE(html.find("Rendered from a schema version 1 report"), std::string::npos);
+  EXPECT_NE(html.find("No charts: this report predates them (schema version 1)."),
+            std::string::npos);
+  EXPECT_EQ(html.find("<svg "), std::string::npos);
+}
+
+TEST(HtmlReport, ScenarioWithEmptyFiguresSaysSoInsteadOfDrawing) {
+  auto s = test::model_scenario("empty", {"www1"}, 4, 2);
+  s.charts = {};
+  const auto html = render_html(test::model_report({s}));
+  EXPECT_NE(html.find("No session was recorded."), std::string::npos);
+  EXPECT_NE(html.find("No request was recorded."), std::string::npos);
+  EXPECT_NE(html.find("No first request was recorded."), std::string::npos);
+  EXPECT_EQ(html.find("<svg "), std::string::npos);
 }
 
 TEST(HtmlReport, HostileStringsAreEscapedEverywhere) {
