@@ -1,6 +1,7 @@
 #pragma once
 // The report model: the one source of truth that JSON (and later HTML, JUnit) render.
 #include <nlohmann/json_fwd.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,16 @@ struct CookieObservation {
   bool identified_backend = false;    // its value named the backend that answered
 };
 
+// What a probe found out about a deployment it did not start: how the backends were told
+// apart, and how sure that is.
+struct ProbeSummary {
+  std::string url;
+  std::string identified_by;  // "cookie:ROUTEID (Apache route)", "json:/backend (as told)", "none"
+  std::string confidence;     // high | medium | none
+  std::string reason;         // one sentence
+  std::vector<std::string> facts;  // what automatic recognition saw in the cookies
+};
+
 struct ScenarioReport {
   Scenario scenario;
   ScenarioVerdict verdict = ScenarioVerdict::kError;
@@ -47,6 +58,7 @@ struct ScenarioReport {
   std::string proxy_version;      // as the proxy reported it; empty when not asked
   std::string proxy_config_path;  // the configuration the proxy ran with, as rendered
   std::string proxy_config;       // its text, when it could still be read
+  std::optional<ProbeSummary> probe;  // a probe (target:) only
 };
 
 struct Report {

@@ -137,6 +137,12 @@ nlohmann::json scenario_json(const ScenarioReport& r) {
       {"cookies", cookies_to_json(r.cookies)},
   };
   if (!r.error.empty()) j["error"] = r.error;
+  if (r.probe)
+    j["probe"] = {{"url", r.probe->url},
+                  {"identified_by", r.probe->identified_by},
+                  {"confidence", r.probe->confidence},
+                  {"reason", r.probe->reason},
+                  {"facts", r.probe->facts}};
   if (!r.logs.empty()) {
     auto& logs = j["logs"] = nlohmann::json::array();
     for (const auto& l : r.logs) logs.push_back({{"name", l.name}, {"tail", l.tail}});

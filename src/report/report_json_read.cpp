@@ -185,6 +185,15 @@ Result<ScenarioReport> scenario_from(const json& s, std::size_t index) {
   r.proxy_version = value_or<std::string>(proxy, "version", "");
   r.proxy_config_path = value_or<std::string>(proxy, "config_path", "");
   r.proxy_config = value_or<std::string>(proxy, "config", "");
+  if (const json probe = value_or<json>(s, "probe", json()); probe.is_object()) {
+    ProbeSummary p;
+    p.url = value_or<std::string>(probe, "url", "");
+    p.identified_by = value_or<std::string>(probe, "identified_by", "");
+    p.confidence = value_or<std::string>(probe, "confidence", "");
+    p.reason = value_or<std::string>(probe, "reason", "");
+    p.facts = value_or<std::vector<std::string>>(probe, "facts", {});
+    r.probe = std::move(p);
+  }
   return r;
 }
 
