@@ -147,9 +147,11 @@ CheckResult check_moves(const Scenario& s, const Metrics& m) {
 
 }  // namespace
 
-Evaluation evaluate(const Scenario& s, const Metrics& m) {
+Evaluation evaluate(const Scenario& s, const Metrics& m, const std::vector<std::string>& causes) {
   Evaluation e;
-  if (m.sticky_share() < s.expect.min_sticky_share) e.diagnosis = diagnose(s, m);
+  e.diagnosis = causes;
+  if (m.sticky_share() < s.expect.min_sticky_share)
+    for (auto& why : diagnose(s, m)) e.diagnosis.push_back(std::move(why));
   e.checks.push_back(check_errors(s, m));
   e.checks.push_back(check_affinity(s, m, e.diagnosis));
   e.checks.push_back(check_losses(s, m));

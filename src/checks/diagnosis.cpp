@@ -32,6 +32,14 @@ std::string moved_after_first(const Metrics& m) {
 
 }  // namespace
 
+std::string route_cookie_remedy() {
+  return "add a route cookie at the balancer, with no change to the application (the Apache "
+         "manual's recipe): Header add Set-Cookie \"ROUTEID=.%{BALANCER_WORKER_ROUTE}e; path=/\" "
+         "env=BALANCER_ROUTE_CHANGED with stickysession=ROUTEID; or have the backends set a "
+         "route cookie such as BALANCEID=balancer.<route> and use stickysession=BALANCEID, or "
+         "give the session ids a route suffix (id.<route>)";
+}
+
 std::vector<std::string> diagnose(const Scenario& s, const Metrics& m) {
   std::vector<std::string> causes;
   // The Apache-style sticky cookie first, which mod_proxy_balancer and the reference balancer
@@ -60,10 +68,8 @@ std::vector<std::string> diagnose(const Scenario& s, const Metrics& m) {
     causes.push_back(fmt::format(
         "the sticky cookie {} carries no route: none of the {} distinct values seen (e.g. {}) "
         "contains the separator {}, and mod_proxy_balancer takes the route from after the "
-        "first separator, so it never finds one and balances every request afresh; have the "
-        "backends set a route cookie such as BALANCEID=balancer.<route> and use "
-        "stickysession=BALANCEID, or give the session ids a route suffix (id.<route>)",
-        cookie, m.distinct_sticky_values, examples(m), separator_name(sep)));
+        "first separator, so it never finds one and balances every request afresh; {}",
+        cookie, m.distinct_sticky_values, examples(m), separator_name(sep), route_cookie_remedy()));
     return causes;
   }
   // Values carry routes: do they name a member?

@@ -1,6 +1,9 @@
 #pragma once
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <string>
+
+#include "report/report.hpp"
 
 namespace sc::cli {
 
@@ -10,6 +13,13 @@ using Runner = std::function<int()>;
 Runner add_backend_command(CLI::App& app);
 Runner add_balancer_command(CLI::App& app);
 Runner add_run_command(CLI::App& app);
+Runner add_report_command(CLI::App& app);
+Runner add_probe_command(CLI::App& app);
+
+// Writes the HTML and JUnit renderings of `report` where asked (an empty path: not asked);
+// returns an exit code, naming `command` in its complaints.
+int write_renderings(const Report& report, const std::string& html_path,
+                     const std::string& junit_path, const char* command);
 
 // Parses argv and runs the chosen subcommand; returns the process exit code.
 int main_entry(int argc, char** argv);

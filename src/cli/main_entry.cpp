@@ -10,9 +10,9 @@ int main_entry(int argc, char** argv) {
   app.set_version_flag("--version", std::string("stickycheck ") + STICKYCHECK_VERSION);
   app.require_subcommand(1);
   const std::vector<std::pair<std::string, Runner>> commands = {
-      {"run", add_run_command(app)},
-      {"backend", add_backend_command(app)},
-      {"balancer", add_balancer_command(app)},
+      {"run", add_run_command(app)},           {"backend", add_backend_command(app)},
+      {"balancer", add_balancer_command(app)}, {"report", add_report_command(app)},
+      {"probe", add_probe_command(app)},
   };
   try {
     app.parse(argc, argv);

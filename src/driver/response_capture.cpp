@@ -121,9 +121,7 @@ std::vector<std::string> initial_cookie_lines(const std::string& base_url,
                                               const std::string& cookies) {
   std::vector<std::string> lines;
   if (cookies.empty()) return lines;
-  std::string_view host = base_url;
-  if (auto p = host.find("://"); p != std::string_view::npos) host.remove_prefix(p + 3);
-  host = host.substr(0, host.find_first_of("/:?#"));
+  const std::string host = url_host(base_url);
   const bool secure = base_url.starts_with("https://");
   // domain, include subdomains, path, secure, expires (0: session), name, value
   for (const auto& c : parse_cookie_header(cookies))

@@ -1,16 +1,19 @@
 #pragma once
 // The report model: the one source of truth that JSON (and later HTML, JUnit) render.
 #include <nlohmann/json_fwd.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "checks/checks.hpp"
 #include "checks/metrics.hpp"
+#include "checks/timeline.hpp"
 #include "scenario/scenario.hpp"
+#include "util/result.hpp"
 
 namespace sc {
 
-inline constexpr int kReportSchemaVersion = 1;
+inline constexpr int kReportSchemaVersion = 2;
 
 // kSkipped: the proxy under test is not installed and the run is not under CI.
 enum class ScenarioVerdict { kPass, kFail, kError, kSkipped };
@@ -19,6 +22,25 @@ const char* to_string(ScenarioVerdict v);
 struct ChildLog {
   std::string name;
   std::string tail;  // the last lines the child wrote to stdout/stderr
+};
+
+// A cookie the proxy or the backends set, as the clients saw it.
+struct CookieObservation {
+  std::string name;
+  std::string attributes;             // as set: "Path=/; HttpOnly"
+  std::vector<std::string> examples;  // a few distinct values
+  long long requests = 0;             // requests that carried it
+  bool identified_backend = false;    // its value named the backend that answered
+};
+
+// What a probe found out about a deployment it did not start: how the backends were told
+// apart, and how sure that is.
+struct ProbeSummary {
+  std::string url;
+  std::string identified_by;  // "cookie:ROUTEID (Apache route)", "json:/backend (as told)", "none"
+  std::string confidence;     // high | medium | none
+  std::string reason;         // one sentence
+  std::vector<std::string> facts;  // what automatic recognition saw in the cookies
 };
 
 struct ScenarioReport {
@@ -31,16 +53,26 @@ struct ScenarioReport {
   std::vector<FailoverFigures> failover;       // per fired disruptive (or add) disturbance
   std::vector<ChildLog> logs;  // kept when the scenario did not pass
   double duration_s = 0;
+  ChartFigures charts;  // what the HTML report draws (schema version 2 on)
+  std::vector<CookieObservation> cookies;
+  std::string proxy_version;      // as the proxy reported it; empty when not asked
+  std::string proxy_config_path;  // the configuration the proxy ran with, as rendered
+  std::string proxy_config;       // its text, when it could still be read
+  std::optional<ProbeSummary> probe;  // a probe (target:) only
 };
 
 struct Report {
   std::string tool_version = STICKYCHECK_VERSION;
   std::string started_at;  // UTC, ISO 8601
   bool interrupted = false;
+  std::vector<std::string> command_line;      // the stickycheck invocation that ran it
+  int schema_version = kReportSchemaVersion;  // of the JSON it was read from, if read
   std::vector<ScenarioReport> scenarios;
 };
 
 nlohmann::json to_json(const Report& report);
+// A saved report back into the model: schema version 2, or 1 (without what it lacks).
+Result<Report> report_from_json(const nlohmann::json& j);
 
 // The process exit code the report stands for (see checks/verdict.hpp).
 int exit_code_for(const Report& report);

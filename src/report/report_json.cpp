@@ -1,6 +1,7 @@
 #include <nlohmann/json.hpp>
 
 #include "checks/verdict.hpp"
+#include "report/json_parts.hpp"
 #include "report/matrix.hpp"
 #include "report/report.hpp"
 
@@ -103,7 +104,12 @@ nlohmann::json scenario_json(const ScenarioReport& r) {
       {"behaviour", s.behaviour},
       {"verdict", to_string(r.verdict)},
       {"duration_s", r.duration_s},
-      {"proxy", {{"type", s.proxy.type}, {"stickysession", s.proxy.stickysession}}},
+      {"proxy",
+       {{"type", s.proxy.type},
+        {"stickysession", s.proxy.stickysession},
+        {"version", r.proxy_version},
+        {"config_path", r.proxy_config_path},
+        {"config", r.proxy_config}}},
       {"traffic",
        {{"sessions", s.traffic.sessions},
         {"requests_per_session", s.traffic.requests_per_session},
@@ -127,8 +133,16 @@ nlohmann::json scenario_json(const ScenarioReport& r) {
       {"checks", checks},
       {"diagnosis", r.evaluation.diagnosis},
       {"disturbances", disturbances_json(r)},
+      {"charts", charts_to_json(r.charts)},
+      {"cookies", cookies_to_json(r.cookies)},
   };
   if (!r.error.empty()) j["error"] = r.error;
+  if (r.probe)
+    j["probe"] = {{"url", r.probe->url},
+                  {"identified_by", r.probe->identified_by},
+                  {"confidence", r.probe->confidence},
+                  {"reason", r.probe->reason},
+                  {"facts", r.probe->facts}};
   if (!r.logs.empty()) {
     auto& logs = j["logs"] = nlohmann::json::array();
     for (const auto& l : r.logs) logs.push_back({{"name", l.name}, {"tail", l.tail}});
@@ -161,6 +175,7 @@ nlohmann::json to_json(const Report& report) {
           {"tool_version", report.tool_version},
           {"started_at", report.started_at},
           {"interrupted", report.interrupted},
+          {"command_line", report.command_line},
           {"exit_code", exit_code_for(report)},
           {"scenarios", scenarios},
           {"matrix", matrix_json(report)}};

@@ -75,6 +75,9 @@ ScenarioReport ScenarioRun::run() {
   sup_.stop_all();
   if (!dir_.empty()) {
     collect_results(s_, records_, std::move(fired_), failure, skipped_, report);
+    report.proxy_config_path = s_.proxy.config;
+    if (!plan_.proxy_config.empty())
+      report.proxy_config = read_text_file(plan_.proxy_config).value_or("");
     if (report.verdict == ScenarioVerdict::kFail || report.verdict == ScenarioVerdict::kError)
       for (const auto& spec : sup_.specs())
         report.logs.push_back({spec.name, read_tail(spec.log_path)});

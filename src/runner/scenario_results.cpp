@@ -2,6 +2,7 @@
 
 #include "checks/checks.hpp"
 #include "checks/metrics.hpp"
+#include "checks/timeline.hpp"
 
 namespace sc {
 
@@ -22,25 +23,43 @@ DriverConfig driver_config_for(const Scenario& s, const std::string& url, int wa
   return dc;
 }
 
-void collect_results(const Scenario& s, const RecordSet& records,
-                     std::vector<FiredDisturbance> fired, const std::string& failure, bool skipped,
-                     ScenarioReport& report) {
+void compute_figures(const Scenario& s, const RecordSet& records,
+                     std::vector<FiredDisturbance> fired, ScenarioReport& report) {
   std::vector<std::string> names;
   for (const auto& b : s.backends) names.push_back(b.options.name);
   report.disturbances = std::move(fired);
   report.failover = compute_failover(records, report.disturbances);
   report.metrics = compute_metrics(records, names, s.proxy.separator(),
                                    disturbed_sessions(records, report.disturbances));
+  std::vector<double> weights;
+  for (const auto& b : s.backends) weights.push_back(b.weight);
+  report.charts = compute_chart_figures(records, report.metrics, weights);
+}
+
+ScenarioVerdict verdict_of(const Evaluation& e) {
+  for (const auto& c : e.checks)
+    if (c.verdict == Verdict::kFail) return ScenarioVerdict::kFail;
+  return ScenarioVerdict::kPass;
+}
+
+void judge(const Scenario& s, const std::string& failure, bool skipped,
+           const std::vector<std::string>& causes, ScenarioReport& report) {
   if (!failure.empty()) {
     report.error = failure;
     report.verdict = skipped ? ScenarioVerdict::kSkipped : ScenarioVerdict::kError;
+    report.evaluation.diagnosis = causes;
     return;
   }
-  report.evaluation = evaluate(s, report.metrics);
+  report.evaluation = evaluate(s, report.metrics, causes);
   add_failover_checks(s, report.disturbances, report.failover, report.evaluation);
-  bool ok = true;
-  for (const auto& c : report.evaluation.checks) ok = ok && c.verdict != Verdict::kFail;
-  report.verdict = ok ? ScenarioVerdict::kPass : ScenarioVerdict::kFail;
+  report.verdict = verdict_of(report.evaluation);
+}
+
+void collect_results(const Scenario& s, const RecordSet& records,
+                     std::vector<FiredDisturbance> fired, const std::string& failure, bool skipped,
+                     ScenarioReport& report) {
+  compute_figures(s, records, std::move(fired), report);
+  judge(s, failure, skipped, {}, report);
 }
 
 }  // namespace sc

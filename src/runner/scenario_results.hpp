@@ -15,8 +15,18 @@ namespace sc {
 // The driver's settings for a scenario's traffic section, aimed at `url`.
 DriverConfig driver_config_for(const Scenario& s, const std::string& url, int wake_fd);
 
-// Fills report.metrics, failover, evaluation and verdict. `failure` (empty when the traffic ran
-// as planned) makes the verdict an error, or skipped with `skipped`.
+// The figures: report.disturbances, failover, metrics and charts, from the records alone.
+void compute_figures(const Scenario& s, const RecordSet& records,
+                     std::vector<FiredDisturbance> fired, ScenarioReport& report);
+// The checks and the verdict over the figures; `causes` found elsewhere (a probe's) come first
+// in the diagnosis. `failure` (empty when the traffic ran as planned) makes the verdict an
+// error, or skipped with `skipped`.
+void judge(const Scenario& s, const std::string& failure, bool skipped,
+           const std::vector<std::string>& causes, ScenarioReport& report);
+// Pass unless a check failed.
+ScenarioVerdict verdict_of(const Evaluation& e);
+
+// compute_figures, then judge.
 void collect_results(const Scenario& s, const RecordSet& records,
                      std::vector<FiredDisturbance> fired, const std::string& failure, bool skipped,
                      ScenarioReport& report);

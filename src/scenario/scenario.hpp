@@ -103,6 +103,9 @@ enum class DistributionExpect { kFair, kUneven, kOff };
 
 struct ExpectSpec {
   bool affinity = true;           // false: a negative control, affinity must NOT hold
+  // false (a probe's `--expect losses`): only errors and session losses are judged, so a probe
+  // that cannot tell the backends apart still runs.
+  bool affinity_checked = true;
   double min_sticky_share = 0.999;  // with affinity: true
   double max_sticky_share = 0.5;    // with affinity: false
   long long max_session_losses = -1;  // -1: 0 when affinity is expected, unchecked otherwise

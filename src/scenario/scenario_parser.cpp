@@ -13,8 +13,8 @@ namespace sc {
 namespace {
 
 const std::vector<std::string> kTopKeys = {
-    "name",  "description", "behaviour", "backend_defaults", "backends",
-    "proxy", "traffic",     "expect",    "disturbances",     "startup_timeout"};
+    "name",    "description", "behaviour",    "backend_defaults", "backends", "proxy",
+    "traffic", "expect",      "disturbances", "startup_timeout",  "target"};
 const std::vector<std::string> kBackendOptionKeys = {
     "session_cookie", "id_style", "id_separator", "route_cookie", "route_cookie_when", "strict"};
 const std::vector<std::string> kTrafficKeys = {"sessions",         "requests_per_session",
@@ -146,7 +146,10 @@ void read_expect(NodeReader& r, const YAML::Node& root, Scenario& s) {
   if (!n || !r.expect_map(n, "expect")) return;
   r.check_keys(n, "expect", kExpectKeys);
   auto& e = s.expect;
-  r.read_bool(n, "affinity", "expect", e.affinity);
+  if (s.target && n["affinity"] && n["affinity"].IsScalar() && n["affinity"].Scalar() == "losses")
+    e.affinity_checked = false;  // a probe that judges only errors and session losses
+  else
+    r.read_bool(n, "affinity", "expect", e.affinity);
   r.read_double(n, "min_sticky_share", "expect", 0, 1, e.min_sticky_share);
   r.read_double(n, "max_sticky_share", "expect", 0, 1, e.max_sticky_share);
   r.read_int(n, "max_session_losses", "expect", 0, 1LL << 40, e.max_session_losses);
@@ -259,6 +262,23 @@ void read_disturbances(NodeReader& r, const YAML::Node& root, Scenario& s) {
                           s.backends[i].options.name));
 }
 
+// A probe: target instead of backends and proxy, nothing to disturb, and the gentler traffic
+// a live site deserves unless the scenario says otherwise.
+void read_probe_sections(NodeReader& r, const YAML::Node& root, Scenario& s) {
+  for (const char* key : {"backends", "backend_defaults", "proxy", "disturbances"})
+    if (root[key])
+      r.error(root[key].Mark(), key,
+              "not with target: a probe drives a deployment stickycheck did not start");
+  read_target(r, root, s);
+  s.proxy.type = "probe";
+  s.traffic.sessions = 50;
+  s.traffic.requests_per_session = 10;
+  s.traffic.concurrency = 4;
+  read_traffic(r, root, s);
+  check_target_budget(r, root, s);
+  read_expect(r, root, s);
+}
+
 }  // namespace
 
 std::string_view to_string(DisturbanceAction a) {
@@ -299,11 +319,15 @@ Result<Scenario> parse_scenario_text(std::string_view text, const std::string& f
   r.read_string(root, "description", "", s.description);
   r.read_string(root, "behaviour", "", s.behaviour);
   r.read_duration(root, "startup_timeout", "", s.startup_timeout);
-  read_backends(r, root, s);
-  read_proxy(r, root, s);
-  read_traffic(r, root, s);
-  read_expect(r, root, s);
-  read_disturbances(r, root, s);
+  if (root["target"]) {
+    read_probe_sections(r, root, s);
+  } else {
+    read_backends(r, root, s);
+    read_proxy(r, root, s);
+    read_traffic(r, root, s);
+    read_expect(r, root, s);
+    read_disturbances(r, root, s);
+  }
   if (!r.errors().empty()) {
     std::string all;
     for (const auto& e : r.errors()) all += (all.empty() ? "" : "\n") + e;

@@ -138,4 +138,12 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view t) {
   return std::chrono::milliseconds(static_cast<long long>(v * scale));
 }
 
+std::string url_host(std::string_view url) {
+  if (auto p = url.find("://"); p != std::string_view::npos) url.remove_prefix(p + 3);
+  url = url.substr(0, url.find_first_of("/?#"));
+  if (auto at = url.rfind('@'); at != std::string_view::npos) url.remove_prefix(at + 1);
+  if (url.starts_with('[')) return std::string(url.substr(1, url.find(']') - 1));
+  return std::string(url.substr(0, url.find(':')));
+}
+
 }  // namespace sc

@@ -30,6 +30,9 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);
 
 std::string closest_match(std::string_view word, const std::vector<std::string>& candidates);
 
+// The host of scheme://host[:port]/..., without brackets or port; "" when there is none.
+std::string url_host(std::string_view url);
+
 // Percent-decodes %XX sequences; invalid sequences are kept as they are.
 std::string percent_decode(std::string_view s);
 

@@ -109,7 +109,10 @@ TEST(Diagnosis, PhpSessionIdWithoutRouteIsNamedAsTheCause) {
             "(e.g. 0dnp3dbk7gsklprj2uer7kna0, 0dnp3dbk7gsklprj2uer7kna1, "
             "0dnp3dbk7gsklprj2uer7kna10) contains the separator '.', and mod_proxy_balancer "
             "takes the route from after the first separator, so it never finds one and balances "
-            "every request afresh; have the backends set a route cookie such as "
+            "every request afresh; add a route cookie at the balancer, with no change to the "
+            "application (the Apache manual's recipe): Header add Set-Cookie "
+            "\"ROUTEID=.%{BALANCER_WORKER_ROUTE}e; path=/\" env=BALANCER_ROUTE_CHANGED with "
+            "stickysession=ROUTEID; or have the backends set a route cookie such as "
             "BALANCEID=balancer.<route> and use stickysession=BALANCEID, or give the session ids "
             "a route suffix (id.<route>)");
 }

@@ -1,0 +1,193 @@
+#include "checks/timeline.hpp"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "checks/statistics.hpp"
+
+namespace sc {
+
+namespace {
+
+// Record backend id -> index in `backends`, -1 for none or one not listed.
+std::unordered_map<std::uint32_t, int> backend_indices(const RecordSet& set,
+                                                       const std::vector<std::string>& backends) {
+  std::unordered_map<std::uint32_t, int> out;
+  for (std::size_t i = 0; i < backends.size(); ++i)
+    if (auto id = set.strings.find(backends[i]); id != StringTable::kNone)
+      out[id] = static_cast<int>(i);
+  return out;
+}
+
+int index_of(const std::unordered_map<std::uint32_t, int>& ids, std::uint32_t backend) {
+  auto it = ids.find(backend);
+  return it == ids.end() ? -1 : it->second;
+}
+
+bool failed(const RequestRecord& r) { return r.status == 0 || r.status >= 500; }
+
+// The smallest 1-2-5 step (in microseconds, at least 1 ms) that covers `span` in `max` steps.
+std::int64_t nice_width(std::int64_t span, std::size_t max) {
+  std::int64_t width = 1000;
+  for (int k = 0;; k = (k + 1) % 3) {
+    if (span <= width * static_cast<std::int64_t>(max)) return width;
+    width = k == 1 ? width / 2 * 5 : width * 2;  // 1 -> 2 -> 5 -> 10
+  }
+}
+
+// Sessions as [begin, end) ranges of records sorted by (session, seq).
+std::vector<const RequestRecord*> sorted_by_session(const RecordSet& set) {
+  std::vector<const RequestRecord*> sorted;
+  sorted.reserve(set.records.size());
+  for (const auto& r : set.records) sorted.push_back(&r);
+  std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) {
+    return a->session != b->session ? a->session < b->session : a->seq < b->seq;
+  });
+  return sorted;
+}
+
+struct SessionRange {
+  std::size_t begin = 0, end = 0;
+  bool anomalous = false;  // a backend switch, a loss or an error
+};
+
+std::vector<SessionRange> session_ranges(const std::vector<const RequestRecord*>& sorted) {
+  std::vector<SessionRange> out;
+  for (std::size_t i = 0; i < sorted.size();) {
+    SessionRange s{i, i, false};
+    while (s.end < sorted.size() && sorted[s.end]->session == sorted[i]->session) {
+      const auto& r = *sorted[s.end];
+      s.anomalous = s.anomalous || r.session_lost || failed(r) ||
+                    (s.end > i && r.backend != sorted[s.end - 1]->backend);
+      ++s.end;
+    }
+    out.push_back(s);
+    i = s.end;
+  }
+  return out;
+}
+
+// Which sessions the sample shows: anomalous ones first (up to half), then evenly spaced.
+std::vector<std::size_t> choose_sessions(const std::vector<SessionRange>& ranges, std::size_t max,
+                                         long long& anomalous) {
+  std::vector<std::size_t> chosen;
+  anomalous = std::count_if(ranges.begin(), ranges.end(), [](auto& s) { return s.anomalous; });
+  if (ranges.size() <= max) {
+    for (std::size_t i = 0; i < ranges.size(); ++i) chosen.push_back(i);
+    return chosen;
+  }
+  std::vector<bool> taken(ranges.size(), false);
+  for (std::size_t i = 0; i < ranges.size() && chosen.size() < max / 2; ++i)
+    if (ranges[i].anomalous) chosen.push_back(i), taken[i] = true;
+  const std::size_t rest = max - chosen.size();
+  for (std::size_t k = 0; k < rest; ++k) {
+    std::size_t i = k * ranges.size() / rest;
+    while (i < ranges.size() && taken[i]) ++i;  // the next one not yet shown
+    if (i < ranges.size()) chosen.push_back(i), taken[i] = true;
+  }
+  std::sort(chosen.begin(), chosen.end());
+  return chosen;
+}
+
+}  // namespace
+
+Timeline compute_timeline(const RecordSet& set, const std::vector<std::string>& backends,
+                          std::size_t max_buckets) {
+  Timeline t;
+  t.backends = backends;
+  if (set.records.empty() || max_buckets == 0) return t;
+  std::int64_t last = 0;
+  for (const auto& r : set.records) last = std::max(last, r.start_us);
+  t.width_us = nice_width(last + 1, max_buckets);
+  t.buckets.assign(static_cast<std::size_t>(last / t.width_us) + 1,
+                   TimeBucket{std::vector<long long>(backends.size(), 0), 0, 0});
+  const auto ids = backend_indices(set, backends);
+  for (const auto& r : set.records) {
+    auto& b =
+        t.buckets[static_cast<std::size_t>(std::max<std::int64_t>(r.start_us, 0) / t.width_us)];
+    const int i = index_of(ids, r.backend);
+    if (i >= 0)
+      ++b.per_backend[static_cast<std::size_t>(i)];
+    else
+      ++b.unidentified;
+    if (failed(r)) ++b.errors;
+  }
+  return t;
+}
+
+SessionSample sample_sessions(const RecordSet& set, const std::vector<std::string>& backends,
+                              std::size_t max_sessions, std::size_t max_requests) {
+  SessionSample s;
+  s.max_sessions = max_sessions;
+  s.max_requests = max_requests;
+  s.backends = backends;
+  const auto sorted = sorted_by_session(set);
+  const auto ranges = session_ranges(sorted);
+  s.total_sessions = static_cast<long long>(ranges.size());
+  const auto ids = backend_indices(set, backends);
+  for (std::size_t i : choose_sessions(ranges, max_sessions, s.anomalous_sessions)) {
+    SampledSession row;
+    row.session = sorted[ranges[i].begin]->session;
+    row.cookieless = sorted[ranges[i].begin]->cookieless;
+    for (std::size_t k = ranges[i].begin; k < ranges[i].end && row.cells.size() < max_requests; ++k)
+      row.cells.push_back(
+          {index_of(ids, sorted[k]->backend), sorted[k]->session_lost, failed(*sorted[k])});
+    s.sessions.push_back(std::move(row));
+  }
+  if (ranges.size() <= max_sessions)
+    s.selection = "every session";
+  else
+    s.selection =
+        "the first sessions with a backend switch, a session loss or an error (up to "
+        "half the rows), the others evenly spaced over the run";
+  return s;
+}
+
+LatencyHistogram latency_histogram(const RecordSet& set) {
+  LatencyHistogram h;
+  // 1-2-5 steps from 100 us to 50 s, then everything slower.
+  for (std::int64_t decade = 100; decade <= 10'000'000; decade *= 10)
+    for (int m : {1, 2, 5}) h.upper_us.push_back(decade * m);
+  h.upper_us.push_back(INT64_MAX);
+  h.counts.assign(h.upper_us.size(), 0);
+  std::vector<long long> values;
+  values.reserve(set.records.size());
+  for (const auto& r : set.records) {
+    const auto it = std::lower_bound(h.upper_us.begin(), h.upper_us.end(), r.latency_us);
+    ++h.counts[static_cast<std::size_t>(it - h.upper_us.begin())];
+    values.push_back(r.latency_us);
+  }
+  h.requests = static_cast<long long>(values.size());
+  h.p50_us = percentile(values, 0.50);
+  h.p90_us = percentile(values, 0.90);
+  h.p99_us = percentile(values, 0.99);
+  h.max_us = values.empty() ? 0 : *std::max_element(values.begin(), values.end());
+  return h;
+}
+
+std::vector<SpreadRow> compute_spread(const Metrics& m, const std::vector<double>& weights) {
+  std::vector<SpreadRow> rows;
+  long long n = 0;
+  double total_weight = 0;
+  for (std::size_t i = 0; i < m.backends.size(); ++i) {
+    n += m.backends[i].second.first_requests;
+    if (i < weights.size()) total_weight += weights[i];
+  }
+  for (std::size_t i = 0; i < m.backends.size(); ++i) {
+    SpreadRow r{m.backends[i].first, i < weights.size() ? weights[i] : 0,
+                m.backends[i].second.first_requests, 0};
+    if (total_weight > 0) r.expected = double(n) * r.weight / total_weight;
+    rows.push_back(r);
+  }
+  return rows;
+}
+
+ChartFigures compute_chart_figures(const RecordSet& set, const Metrics& m,
+                                   const std::vector<double>& weights) {
+  std::vector<std::string> names;
+  for (const auto& [name, f] : m.backends) names.push_back(name);
+  return {compute_timeline(set, names), sample_sessions(set, names), latency_histogram(set),
+          compute_spread(m, weights)};
+}
+
+}  // namespace sc

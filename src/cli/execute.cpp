@@ -1,0 +1,132 @@
+#include "cli/execute.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "checks/verdict.hpp"
+#include "cli/commands.hpp"
+#include "probe/probe_run.hpp"
+#include "report/progress_line.hpp"
+#include "report/terminal.hpp"
+#include "runner/interrupt.hpp"
+#include "runner/run_scenario.hpp"
+#include "util/text.hpp"
+
+namespace sc::cli {
+
+namespace {
+
+std::string utc_now() {
+  std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buf;
+}
+
+std::string self_exe() {
+  std::error_code ec;
+  auto p = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string() : p.string();
+}
+
+// Writes through a temporary file and a rename, so a reader never sees half a report.
+bool write_report(const std::string& path, const Report& report) {
+  std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return false;
+    out << to_json(report).dump(2) << "\n";
+    if (!out) return false;
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  return !ec;
+}
+
+// This invocation's arguments, for the report's "what ran".
+std::vector<std::string> command_line() {
+  std::vector<std::string> args;
+  const std::string raw = read_text_file("/proc/self/cmdline").value_or("");
+  for (auto arg : split(raw, '\0')) args.emplace_back(arg);
+  if (!args.empty() && args.back().empty()) args.pop_back();  // cmdline ends with a NUL
+  return args;
+}
+
+RunContext make_context(const OutputArgs& a, const std::string& self) {
+  RunContext ctx;
+  ctx.self_exe = self;
+  const char* tmp = std::getenv("TMPDIR");
+  ctx.runtime_root = tmp && *tmp ? tmp : "/tmp";
+  ctx.keep_runtime = a.keep_runtime;
+  const char* ci = std::getenv("CI");
+  ctx.ci = ci && *ci && std::string_view(ci) != "false" && std::string_view(ci) != "0";
+  ctx.wake_fd = interrupt_wake_fd();
+  ctx.interrupted = [] { return interrupted(); };
+  ctx.status = [](const std::string& line) { fmt::print(stderr, "stickycheck: {}\n", line); };
+  return ctx;
+}
+
+int write_outputs(const Report& report, const OutputArgs& a, const char* command) {
+  if (!a.json_path.empty()) {
+    if (!write_report(a.json_path, report)) {
+      fmt::print(stderr, "stickycheck {}: --json: cannot write {}\n", command, a.json_path);
+      return kExitCannotRun;
+    }
+    fmt::print(stderr, "stickycheck: report written to {}\n", a.json_path);
+  }
+  return write_renderings(report, a.html_path, a.junit_path, command);
+}
+
+}  // namespace
+
+void add_output_options(CLI::App& cmd, OutputArgs& a, bool runtime_dirs) {
+  cmd.add_option("--json", a.json_path, "Where to write the JSON report ('' for none)")
+      ->capture_default_str();
+  cmd.add_option("--html", a.html_path, "Also write a self-contained HTML report here");
+  cmd.add_option("--junit", a.junit_path, "Also write JUnit XML here");
+  if (runtime_dirs)
+    cmd.add_flag("--keep-runtime", a.keep_runtime,
+                 "Keep each scenario's runtime directory (child logs) for inspection");
+  cmd.add_flag("--no-color", a.no_color, "No colour in the terminal summary");
+  cmd.add_flag("-q,--quiet", a.quiet,
+               "No progress lines (on a terminal one live line per scenario; in a log one line "
+               "every 10 s)");
+}
+
+int execute(const std::vector<Scenario>& scenarios, const OutputArgs& a, const char* command) {
+  install_interrupt_handlers();
+  const bool color = !a.no_color && ::isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
+  auto launcher = make_process_launcher();
+  RunContext ctx = make_context(a, self_exe());
+  ctx.launcher = launcher.get();
+  Report report;
+  report.started_at = utc_now();
+  report.command_line = command_line();
+  ProgressPrinter progress(stderr, ::isatty(STDERR_FILENO) != 0);
+  for (const auto& s : scenarios) {
+    if (interrupted()) break;
+    if (!a.quiet) ctx.progress = [&](const DriverProgress& p) { progress.update(s.name, p); };
+    auto r = s.target ? run_probe(s, ctx) : run_scenario(s, ctx);
+    progress.finish();
+    if (interrupted()) {
+      report.interrupted = true;
+      r.error = "interrupted by signal " + std::to_string(interrupt_signal());
+    }
+    print_scenario_summary(stdout, r, color);
+    std::fflush(stdout);
+    report.scenarios.push_back(std::move(r));
+  }
+  report.interrupted = report.interrupted || interrupted();
+  print_matrix(stdout, report);
+  print_run_summary(stdout, report, color);
+  if (int code = write_outputs(report, a, command); code != kExitOk) return code;
+  return exit_code_for(report);
+}
+
+}  // namespace sc::cli

@@ -1,0 +1,26 @@
+#pragma once
+// What `run` and `probe` share once their input is a list of validated scenarios: run each
+// (a probe for a `target:`, our backends and proxy otherwise) with live progress, print the
+// summaries, write the reports, and return the exit code.
+#include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
+
+#include "scenario/scenario.hpp"
+
+namespace sc::cli {
+
+struct OutputArgs {
+  std::string json_path = "stickycheck-report.json";
+  std::string html_path, junit_path;
+  bool keep_runtime = false;
+  bool no_color = false;
+  bool quiet = false;  // no progress lines
+};
+
+// --json, --html, --junit, --no-color, -q (and --keep-runtime for `run`).
+void add_output_options(CLI::App& cmd, OutputArgs& a, bool runtime_dirs);
+
+int execute(const std::vector<Scenario>& scenarios, const OutputArgs& a, const char* command);
+
+}  // namespace sc::cli

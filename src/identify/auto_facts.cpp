@@ -1,0 +1,96 @@
+#include "identify/auto_facts.hpp"
+
+#include <fmt/format.h>
+
+#include <set>
+
+#include "identify/session_cookies.hpp"
+
+namespace sc::identify {
+namespace {
+
+void add(AutoIdentification& out, AutoFactKind kind, std::string subject, std::string text) {
+  out.facts.push_back({kind, std::move(subject), std::move(text)});
+}
+
+bool carries_route(const CookieStats& s) {
+  for (const auto& v : s.values)
+    if (v.find('.') != std::string::npos) return true;
+  return false;
+}
+
+// Returns whether the cookie is an affinity cookie of the catalogue.
+bool add_catalogue_fact(AutoIdentification& out, const CookieStats& s,
+                        const CatalogueOptions& options) {
+  auto c = catalogue_verdict(s, options).first;
+  if (!c) return false;
+  if (c->identifies) return true;
+  if (c->balancer == Balancer::apache)
+    add(out, AutoFactKind::route_cookie_without_route, s.name,
+        fmt::format("{} is an Apache route cookie but {}: mod_proxy_balancer never finds a "
+                    "member from it.",
+                    s.name, c->note));
+  else
+    add(out, AutoFactKind::stickiness_on_member_unknown, s.name,
+        fmt::format("{} ({}) shows that stickiness is on, but {}: it cannot say which member "
+                    "answered.",
+                    s.name, c->product, c->note));
+  return true;
+}
+
+}  // namespace
+
+CatalogueVerdict catalogue_verdict(const CookieStats& stats, const CatalogueOptions& options) {
+  CatalogueVerdict v;
+  v.all_identify = !stats.values.empty();
+  for (const auto& value : stats.values) {
+    auto c = recognise_balancer_cookie(stats.name, value, options);
+    if (!c) return {};
+    if (!v.first) v.first = c;
+    v.all_identify = v.all_identify && c->identifies;
+  }
+  return v;
+}
+
+void add_cookie_facts(AutoIdentification& out, const std::map<std::string, CookieStats>& stats,
+                      const CatalogueOptions& options) {
+  bool affinity_cookie = out.kind == AutoSourceKind::behaviour_cookie;
+  for (const auto& [name, s] : stats) affinity_cookie |= add_catalogue_fact(out, s, options);
+  if (affinity_cookie) return;
+  add(out, AutoFactKind::no_affinity_cookie, "",
+      "No cookie set by the server looks like an affinity cookie: stickiness, if any, is not "
+      "cookie-based.");
+  for (const auto& [name, s] : stats) {
+    if (!is_session_cookie_name(name) || s.values.empty() || carries_route(s)) continue;
+    add(out, AutoFactKind::session_cookie_without_route, name,
+        fmt::format("{} carries no route: a balancer that uses it as its sticky cookie (Apache "
+                    "stickysession={}) never finds a member from it.",
+                    name, name));
+  }
+}
+
+void add_outcome_facts(AutoIdentification& out, std::size_t sessions) {
+  if (out.kind == AutoSourceKind::none) {
+    add(out, AutoFactKind::nothing_identifies, "",
+        "Affinity cannot be judged, so it is not reported as passing: name what identifies a "
+        "backend with --identify header:NAME, cookie:NAME, cookie:NAME:SEP, json:/POINTER or "
+        "regex:PATTERN.");
+    return;
+  }
+  if (out.kind == AutoSourceKind::behaviour_cookie && sessions <= kFewSessions)
+    add(out, AutoFactKind::few_sessions, out.name,
+        fmt::format("Only {} sessions: too few to tell a routing cookie from a session id with "
+                    "certainty; run more sessions or name the source with --identify.",
+                    sessions));
+  std::set<std::string> seen;
+  for (const auto& row : out.identities)
+    for (const auto& id : row)
+      if (id) seen.insert(*id);
+  if (seen.size() == 1 && sessions > 1)
+    add(out, AutoFactKind::single_identity, out.name,
+        fmt::format("Every identified response named the same backend ({}) across {} sessions: "
+                    "one member served everything, or {} does not tell members apart.",
+                    *seen.begin(), sessions, out.source));
+}
+
+}  // namespace sc::identify

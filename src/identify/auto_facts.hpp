@@ -1,0 +1,30 @@
+#pragma once
+// The facts `--identify auto` hands to the diagnosis, besides its choice of source: what the
+// cookies show about stickiness even when they cannot name a member. Pure; split from
+// auto_identify.cpp to keep the decision and its commentary apart.
+#include <map>
+#include <optional>
+#include <string>
+
+#include "identify/auto_identify.hpp"
+
+namespace sc::identify {
+
+// What the catalogue says about a cookie over all the values it took: `first` is set only
+// when EVERY value is recognised (one value outside the catalogue: not that balancer's).
+struct CatalogueVerdict {
+  std::optional<BalancerCookie> first;  // recognition of the first (smallest) value
+  bool all_identify = false;            // every value names a member
+};
+CatalogueVerdict catalogue_verdict(const CookieStats& stats, const CatalogueOptions& options);
+
+// Rotating or opaque balancer cookies (stickiness on, member unknown), route cookies without
+// a route, and, when no affinity cookie exists at all, session cookies without a route.
+void add_cookie_facts(AutoIdentification& out, const std::map<std::string, CookieStats>& stats,
+                      const CatalogueOptions& options);
+
+// Facts about the outcome: nothing identifies (with the options that would), a behaviour
+// decision on few sessions, a source that only ever named one backend.
+void add_outcome_facts(AutoIdentification& out, std::size_t sessions);
+
+}  // namespace sc::identify

@@ -1,0 +1,146 @@
+#include "identify/auto_identify.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+#include "identify/auto_facts.hpp"
+#include "identify/session_cookies.hpp"
+#include "util/text.hpp"
+
+namespace sc::identify {
+namespace {
+
+using Sessions = std::vector<SessionObservation>;
+
+bool covers(std::size_t part, std::size_t whole, double share) {
+  return whole > 0 && static_cast<double>(part) >= share * static_cast<double>(whole);
+}
+
+// Prefer the cookie seen in most sessions; ties by name, so the choice is deterministic.
+bool better_cookie(const CookieStats& a, const CookieStats& b) {
+  if (a.sessions_seen != b.sessions_seen) return a.sessions_seen > b.sessions_seen;
+  return a.name < b.name;
+}
+
+// The behaviour rule of auto_identify.hpp, with the thresholds named there.
+bool behaves_like_route(const CookieStats& s, std::size_t sessions) {
+  if (s.sessions_client_first > 0 || s.sessions_changed > 0) return false;
+  if (!covers(s.sessions_seen, sessions, kMinSessionCoverage)) return false;
+  std::size_t distinct = s.values.size();
+  std::size_t cap = std::max(kMaxMemberValuesFloor, s.sessions_seen / kSessionsPerMember);
+  if (distinct == 0 || distinct > cap) return false;
+  if (distinct >= 2 && distinct == s.sessions_seen) return false;  // one per session: an id
+  return distinct >= 2 || s.sessions_seen <= kFewSessions;
+}
+
+AutoIdentification choose_catalogue(const std::map<std::string, CookieStats>& stats,
+                                    const CatalogueOptions& options) {
+  const CookieStats* best = nullptr;
+  std::optional<BalancerCookie> kind;
+  for (const auto& [name, s] : stats) {
+    auto view = catalogue_verdict(s, options);
+    if (!view.first || !view.all_identify) continue;
+    if (best == nullptr || better_cookie(s, *best)) best = &s, kind = view.first;
+  }
+  AutoIdentification out;
+  if (best == nullptr) return out;
+  out.kind = AutoSourceKind::catalogue_cookie;
+  out.name = best->name;
+  out.source = fmt::format("cookie:{} ({})", best->name, kind->value_kind);
+  out.confidence = Confidence::high;
+  out.reason = fmt::format(
+      "{} is the affinity cookie of {}, and its value names the member "
+      "({} distinct values).",
+      best->name, kind->product, best->values.size());
+  return out;
+}
+
+AutoIdentification choose_header(const Sessions& sessions) {
+  auto total = exchange_count(sessions);
+  AutoIdentification out;
+  for (const auto& h : header_stats(sessions)) {
+    if (!covers(h.exchanges_seen, total, kMinHeaderCoverage)) continue;
+    if (h.name == "Server" && h.values.size() < 2) continue;
+    out.kind = AutoSourceKind::header;
+    out.name = h.name;
+    out.source = "header:" + h.name;
+    out.confidence = Confidence::high;
+    out.reason = fmt::format("{} names the backend on {} of {} responses ({} distinct).", h.name,
+                             h.exchanges_seen, total, h.values.size());
+    return out;
+  }
+  return out;
+}
+
+// Cookies the behaviour rule may consider: not a session id by name, not a rotating
+// balancer cookie, not already a catalogue cookie that names members.
+bool behaviour_candidate(const CookieStats& s, const CatalogueOptions& options) {
+  if (is_session_cookie_name(s.name)) return false;
+  auto view = catalogue_verdict(s, options);
+  if (view.first && (view.all_identify || view.first->rotates)) return false;
+  return true;
+}
+
+AutoIdentification choose_behaviour(const std::map<std::string, CookieStats>& stats,
+                                    std::size_t sessions, const CatalogueOptions& options) {
+  const CookieStats* best = nullptr;
+  for (const auto& [name, s] : stats) {
+    if (!behaviour_candidate(s, options) || !behaves_like_route(s, sessions)) continue;
+    if (best == nullptr || better_cookie(s, *best)) best = &s;
+  }
+  AutoIdentification out;
+  if (best == nullptr) return out;
+  out.kind = AutoSourceKind::behaviour_cookie;
+  out.name = best->name;
+  out.source = fmt::format("cookie:{} (found by behaviour)", best->name);
+  out.confidence = Confidence::medium;
+  out.reason = fmt::format(
+      "{} was set by the server, stayed constant within each session and took {} value(s) "
+      "across {} sessions, as a routing cookie does.",
+      best->name, best->values.size(), best->sessions_seen);
+  return out;
+}
+
+std::optional<std::string> identity_of(const AutoIdentification& chosen,
+                                       const ExchangeObservation& e,
+                                       const CatalogueOptions& options) {
+  if (chosen.kind == AutoSourceKind::header) {
+    for (const auto& h : e.headers)  // names compared as header_stats does: any case
+      if (to_lower(h.name) == to_lower(chosen.name) && !h.value.empty()) return h.value;
+    return std::nullopt;
+  }
+  auto value = cookie_in_exchange(e, chosen.name);
+  if (!value || chosen.kind != AutoSourceKind::catalogue_cookie) return value;
+  auto c = recognise_balancer_cookie(chosen.name, *value, options);
+  return c && c->identifies ? c->member : std::nullopt;
+}
+
+void fill_identities(AutoIdentification& out, const Sessions& sessions,
+                     const CatalogueOptions& options) {
+  for (const auto& session : sessions) {
+    auto& row = out.identities.emplace_back();
+    for (const auto& e : session)
+      row.push_back(out.kind == AutoSourceKind::none ? std::nullopt : identity_of(out, e, options));
+  }
+}
+
+}  // namespace
+
+AutoIdentification auto_identify(const Sessions& sessions, const CatalogueOptions& options) {
+  auto stats = cookie_stats(sessions);
+  auto out = choose_catalogue(stats, options);
+  if (out.kind == AutoSourceKind::none) out = choose_header(sessions);
+  if (out.kind == AutoSourceKind::none) out = choose_behaviour(stats, sessions.size(), options);
+  if (out.kind == AutoSourceKind::none)
+    out.reason =
+        "Nothing in the responses tells backends apart: no known balancer cookie, no header "
+        "naming the backend and no cookie that behaves like a route.";
+  fill_identities(out, sessions, options);
+  add_cookie_facts(out, stats, options);
+  add_outcome_facts(out, sessions.size());
+  return out;
+}
+
+}  // namespace sc::identify

@@ -1,0 +1,123 @@
+#pragma once
+// `--identify auto`: after the run, decide over ALL sessions what tells backends apart, and
+// give every request its identity. Deterministic: the same observations always give the
+// same decision. Pure.
+//
+// Order of preference:
+//   1. a catalogue cookie whose values name members (balancer_cookies.hpp)   confidence high
+//   2. a header that names the backend (observations.hpp)                   confidence high
+//   3. an unknown cookie that behaves like a routing cookie (below)         confidence medium
+//   4. nothing: the probe says so and names the --identify options          confidence none
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "identify/balancer_cookies.hpp"
+#include "identify/observations.hpp"
+
+namespace sc::identify {
+
+// Behaviour rule for a cookie outside the catalogue (and not a session cookie by name): set
+// by a response before the client ever sent it, never two values within one session, seen in
+// at least kMinSessionCoverage of the sessions, and D distinct values over the S sessions
+// that saw it with 1 <= D <= max(kMaxMemberValuesFloor, S / kSessionsPerMember), D != S when
+// S >= 2 (one value per session is a session id), and D >= 2 unless S <= kFewSessions.
+// Thresholds: a routing cookie takes about as many values as there are members; a session
+// id one value per session.
+// - Up to 8 distinct values are always plausible as members (small pools), and in large runs
+//   up to one value per 4 sessions (a pool that large still gets >= 4 sessions per member
+//   on average, while a session id would show ~1 value per session).
+inline constexpr std::size_t kMaxMemberValuesFloor = 8;
+inline constexpr std::size_t kSessionsPerMember = 4;
+// With this few sessions one distinct value may just mean all landed on one member.
+inline constexpr std::size_t kFewSessions = 8;
+// A routing cookie is set for (nearly) every new session: it must appear in at least half of
+// them, so a cookie set only on some pages is not mistaken for one.
+inline constexpr double kMinSessionCoverage = 0.5;
+// A backend header must be on at least half of the responses (error pages from the balancer
+// itself often lack it).
+inline constexpr double kMinHeaderCoverage = 0.5;
+
+enum class AutoSourceKind { none, catalogue_cookie, header, behaviour_cookie };
+enum class Confidence { none, medium, high };
+
+enum class AutoFactKind {
+  stickiness_on_member_unknown,  // e.g. AWSALB: affinity is on, the member is unknowable
+  route_cookie_without_route,    // ROUTEID/BALANCEID values without ".route"
+  session_cookie_without_route,  // no affinity cookie; the session cookie carries no route
+  no_affinity_cookie,            // no cookie looks like an affinity cookie at all
+  few_sessions,                  // a behaviour decision on few sessions
+  single_identity,               // the chosen source showed one value across all sessions
+  nothing_identifies,            // no source: affinity cannot be judged
+};
+
+struct AutoFact {
+  AutoFactKind kind;
+  std::string subject;  // the cookie or header concerned, may be empty
+  std::string text;     // one sentence for the report
+};
+
+struct AutoIdentification {
+  AutoSourceKind kind = AutoSourceKind::none;
+  std::string name;    // the cookie or header chosen; empty for none
+  std::string source;  // "cookie:ROUTEID (Apache route)", "header:X-Served-By", ...
+  Confidence confidence = Confidence::none;
+  std::string reason;  // one sentence
+  // identities[s][e]: the backend of exchange e of session s, nullopt when unknown.
+  std::vector<std::vector<std::optional<std::string>>> identities;
+  std::vector<AutoFact> facts;
+};
+
+// Stable snake_case names for reports (JSON keys, never shown translated).
+constexpr std::string_view to_string(AutoSourceKind k) {
+  switch (k) {
+    case AutoSourceKind::catalogue_cookie:
+      return "catalogue_cookie";
+    case AutoSourceKind::header:
+      return "header";
+    case AutoSourceKind::behaviour_cookie:
+      return "behaviour_cookie";
+    case AutoSourceKind::none:
+      break;
+  }
+  return "none";
+}
+
+constexpr std::string_view to_string(Confidence c) {
+  switch (c) {
+    case Confidence::high:
+      return "high";
+    case Confidence::medium:
+      return "medium";
+    case Confidence::none:
+      break;
+  }
+  return "none";
+}
+
+constexpr std::string_view to_string(AutoFactKind k) {
+  switch (k) {
+    case AutoFactKind::stickiness_on_member_unknown:
+      return "stickiness_on_member_unknown";
+    case AutoFactKind::route_cookie_without_route:
+      return "route_cookie_without_route";
+    case AutoFactKind::session_cookie_without_route:
+      return "session_cookie_without_route";
+    case AutoFactKind::no_affinity_cookie:
+      return "no_affinity_cookie";
+    case AutoFactKind::few_sessions:
+      return "few_sessions";
+    case AutoFactKind::single_identity:
+      return "single_identity";
+    case AutoFactKind::nothing_identifies:
+      break;
+  }
+  return "nothing_identifies";
+}
+
+AutoIdentification auto_identify(const std::vector<SessionObservation>& sessions,
+                                 const CatalogueOptions& options = {});
+
+}  // namespace sc::identify

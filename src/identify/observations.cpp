@@ -1,0 +1,94 @@
+#include "identify/observations.hpp"
+
+#include "util/text.hpp"
+
+namespace sc::identify {
+namespace {
+
+// One session's view of one cookie, folded exchange by exchange.
+struct SessionCookieTrace {
+  bool seen = false;
+  bool client_first = false;
+  bool changed = false;
+  std::optional<std::string> current;
+};
+
+void fold_exchange(const ExchangeObservation& e, std::map<std::string, SessionCookieTrace>& traces,
+                   std::map<std::string, CookieStats>& stats) {
+  std::set<std::string> in_exchange;
+  for (const auto& sent : e.sent_cookies) {
+    auto& t = traces[sent.name];
+    if (!t.seen) t.client_first = true;  // the client had it before any response set it
+    t.seen = true;
+    in_exchange.insert(sent.name);
+  }
+  for (const auto& set : e.set_cookies) {
+    auto& t = traces[set.name];
+    t.seen = true;
+    in_exchange.insert(set.name);
+    if (set.value.empty()) continue;  // a deletion is no value
+    if (t.current && *t.current != set.value) t.changed = true;
+    t.current = set.value;
+    stats[set.name].values.insert(set.value);
+  }
+  for (const auto& name : in_exchange) stats[name].exchanges_seen++;
+}
+
+}  // namespace
+
+ExchangeObservation observe_exchange(const ResponseView& view) {
+  ExchangeObservation out;
+  for (const auto& c : view.set_cookies) out.set_cookies.push_back({c.name, c.value});
+  for (const auto& c : view.sent_cookies) out.sent_cookies.push_back({c.name, c.value});
+  for (const auto& name : backend_header_names())
+    if (auto v = view.header(name); v && !v->empty())
+      out.headers.push_back({name, std::string(*v)});
+  return out;
+}
+
+std::optional<std::string> cookie_in_exchange(const ExchangeObservation& e, std::string_view name) {
+  for (auto it = e.set_cookies.rbegin(); it != e.set_cookies.rend(); ++it)
+    if (it->name == name && !it->value.empty()) return it->value;
+  for (const auto& c : e.sent_cookies)
+    if (c.name == name && !c.value.empty()) return c.value;
+  return std::nullopt;
+}
+
+std::map<std::string, CookieStats> cookie_stats(const std::vector<SessionObservation>& sessions) {
+  std::map<std::string, CookieStats> stats;
+  for (const auto& session : sessions) {
+    std::map<std::string, SessionCookieTrace> traces;
+    for (const auto& e : session) fold_exchange(e, traces, stats);
+    for (const auto& [name, t] : traces) {
+      auto& s = stats[name];
+      s.name = name;
+      s.sessions_seen += t.seen;
+      s.sessions_client_first += t.client_first;
+      s.sessions_changed += t.changed;
+    }
+  }
+  return stats;
+}
+
+std::vector<HeaderStats> header_stats(const std::vector<SessionObservation>& sessions) {
+  std::vector<HeaderStats> out;
+  for (const auto& name : backend_header_names()) out.push_back({name, 0, {}});
+  for (const auto& session : sessions)
+    for (const auto& e : session)
+      for (auto& h : out)
+        for (const auto& seen : e.headers)
+          if (to_lower(seen.name) == to_lower(h.name)) {
+            h.exchanges_seen++;
+            h.values.insert(seen.value);
+            break;
+          }
+  return out;
+}
+
+std::size_t exchange_count(const std::vector<SessionObservation>& sessions) {
+  std::size_t n = 0;
+  for (const auto& s : sessions) n += s.size();
+  return n;
+}
+
+}  // namespace sc::identify

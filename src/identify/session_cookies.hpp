@@ -1,0 +1,46 @@
+#pragma once
+// Recognising an application's session cookie, and the rule that turns its re-issue into a
+// session loss, without any help from the application. Pure.
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "identify/response_view.hpp"
+
+namespace sc::identify {
+
+// PHPSESSID, JSESSIONID, ASP.NET_SessionId, .AspNetCore.Session, connect.sid,
+// laravel_session, _session_id, SESSION, session, sessionid, sid, PLAY_SESSION, CFID/CFTOKEN,
+// Drupal's SESS<hex>/SSESS<hex>, and any name ending in "_session" (Rails, CodeIgniter...).
+// Case-insensitive, since frameworks differ only in case (SESSION vs session).
+bool is_session_cookie_name(std::string_view name);
+
+// Which cookie is the session cookie: the one --session-cookie names, or recognised names.
+struct SessionCookieRule {
+  std::optional<std::string> name;  // --session-cookie NAME (exact, case-sensitive)
+  bool matches(std::string_view cookie_name) const {
+    return name ? cookie_name == *name : is_session_cookie_name(cookie_name);
+  }
+};
+
+struct SessionLoss {
+  std::string cookie;    // the session cookie's name
+  std::string sent;      // the value the client sent
+  std::string reissued;  // the new value the response set
+};
+
+// The loss rule: the client sent V and the response sets the same cookie to a different,
+// non-empty value W that is not a deletion (most frameworks, PHP with strict mode). A change
+// of the route suffix alone ("ABC.node1" -> "ABC.node2", Tomcat jvmRoute after failover)
+// keeps the session and is not a loss.
+bool is_session_reissue(std::string_view sent, const SetCookie& set,
+                        std::chrono::system_clock::time_point now);
+
+// The first session cookie of `view` that the rule above declares lost, if any.
+std::optional<SessionLoss> find_session_loss(const ResponseView& view,
+                                             const SessionCookieRule& rule,
+                                             std::chrono::system_clock::time_point now);
+
+}  // namespace sc::identify

@@ -1,0 +1,106 @@
+#include "probe/probe_diagnosis.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+
+#include "checks/checks.hpp"
+#include "util/text.hpp"
+
+namespace sc {
+
+namespace {
+
+using identify::AutoFactKind;
+
+bool has_fact(const identify::AutoIdentification* a, AutoFactKind kind) {
+  if (!a) return false;
+  return std::any_of(a->facts.begin(), a->facts.end(),
+                     [&](const identify::AutoFact& f) { return f.kind == kind; });
+}
+
+// The mod_proxy_balancer `stickysession=PHPSESSID` story, told only when the server says it is
+// Apache and no cookie carries a route.
+std::string apache_route_cause(const ProbeEvidence& e) {
+  std::string apache;
+  for (const auto& s : e.reader.servers())
+    if (to_lower(s).find("apache") != std::string::npos) apache = s;
+  if (apache.empty()) return "";
+  const bool no_route = has_fact(e.automatic, AutoFactKind::session_cookie_without_route) ||
+                        has_fact(e.automatic, AutoFactKind::route_cookie_without_route);
+  if (!no_route || (e.sticky && e.session_losses == 0)) return "";
+  return fmt::format(
+      "the server says \"{}\" and no cookie carries a route: with Apache mod_proxy_balancer "
+      "and stickysession=PHPSESSID (or another session cookie whose values have no '.route' "
+      "suffix) the balancer never finds a route and balances every request afresh, so sessions "
+      "land on backends that do not hold them; {}",
+      apache, route_cookie_remedy());
+}
+
+std::vector<std::string> hygiene_causes(const ProbeEvidence& e) {
+  std::vector<std::string> out;
+  const auto now = std::chrono::system_clock::now();
+  for (const auto& [name, seen] : e.reader.cookies())
+    for (const auto& f : identify::check_cookie_as_set(seen.first, seen.set_on_path, e.url, now))
+      out.push_back(f.cause);
+  // A cookie re-set with a new value on every response of a session (first session that shows
+  // it, one finding per cookie).
+  std::map<std::string, bool> reported;
+  for (const auto& session : e.reader.observations()) {
+    std::map<std::string, std::vector<std::optional<std::string>>> values;
+    for (std::size_t i = 0; i < session.size(); ++i)
+      for (const auto& c : session[i].set_cookies) {
+        auto& v = values[c.name];
+        v.resize(session.size());
+        v[i] = c.value;
+      }
+    for (const auto& [name, v] : values)
+      if (!reported[name])
+        if (auto f = identify::check_reset_pattern(name, v)) {
+          out.push_back(f->cause);
+          reported[name] = true;
+        }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string member_gone_cause(const RecordSet& set) {
+  // The last answer of each backend, and the failures after it.
+  std::map<std::uint32_t, std::int64_t> last_answer;
+  std::int64_t end = 0;
+  for (const auto& r : set.records) {
+    end = std::max(end, r.start_us);
+    if (r.backend != StringTable::kNone && r.status > 0 && r.status < 500)
+      last_answer[r.backend] = std::max(last_answer[r.backend], r.start_us);
+  }
+  for (const auto& [backend, last] : last_answer) {
+    if (end - last < 500'000) continue;  // answered until (nearly) the end
+    long long failed = 0;
+    for (const auto& r : set.records)
+      failed += r.start_us > last && (r.status == 0 || r.status == 503);
+    if (failed == 0) continue;
+    return fmt::format(
+        "from {:.1f} s on, {} requests failed (503 or no answer) and {} answered none: a member "
+        "went away while sessions were still bound to it (a balancer that keeps sending a "
+        "dead member's sessions to it answers 503 until their cookie changes)",
+        static_cast<double>(last) / 1e6, failed, set.strings.get(backend));
+  }
+  return "";
+}
+
+std::vector<std::string> diagnose_probe(const ProbeEvidence& e) {
+  std::vector<std::string> causes;
+  if (auto why = member_gone_cause(e.records); !why.empty()) causes.push_back(why);
+  if (auto why = apache_route_cause(e); !why.empty()) causes.push_back(why);
+  if (e.automatic)
+    for (const auto& f : e.automatic->facts)
+      if (f.kind != AutoFactKind::nothing_identifies) causes.push_back(f.text);
+  for (auto& why : hygiene_causes(e)) causes.push_back(std::move(why));
+  return causes;
+}
+
+}  // namespace sc

@@ -1,0 +1,31 @@
+#pragma once
+// Causes a probe can give from the outside: what the cookies, the Server header and the
+// answers over time show, besides what the figures show (checks/diagnosis.cpp). Pure.
+#include <string>
+#include <vector>
+
+#include "driver/records.hpp"
+#include "identify/auto_identify.hpp"
+#include "identify/cookie_hygiene.hpp"
+#include "probe/probe_reader.hpp"
+
+namespace sc {
+
+struct ProbeEvidence {
+  const RecordSet& records;
+  const ProbeReader& reader;
+  const identify::AutoIdentification* automatic = nullptr;  // when auto identification ran
+  identify::ProbedUrl url;
+  bool sticky = true;  // every identified session stayed on one backend
+  long long session_losses = 0;
+};
+
+// In order of weight: the member that went away, the Apache route story, what auto
+// identification found about the cookies, then the cookies' attributes.
+std::vector<std::string> diagnose_probe(const ProbeEvidence& e);
+
+// "from 2.1 s on, 40 requests failed (503 or no answer) and www2 answered none": a member
+// that went away while sessions were still pinned to it. Empty when the records show none.
+std::string member_gone_cause(const RecordSet& records);
+
+}  // namespace sc

@@ -1,0 +1,81 @@
+#include "probe/probe_reader.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+#include "identify/explicit_sources.hpp"
+#include "identify/response_view.hpp"
+
+namespace sc {
+
+namespace {
+
+constexpr std::size_t kMaxCookieNames = 64;  // a site setting more is not telling us anything
+constexpr std::size_t kMaxExamples = 3;
+constexpr std::size_t kMaxServers = 4;
+
+identify::ResponseView to_identify_view(const ResponseView& r) {
+  identify::ResponseView v;
+  v.status = r.status;
+  for (const auto& h : r.headers) v.headers.push_back({h.name, h.value});
+  v.set_cookies = identify::parse_set_cookie_fields(v.headers);
+  v.sent_cookies = parse_cookie_header(r.sent_cookies);
+  v.body = r.body;
+  return v;
+}
+
+}  // namespace
+
+ProbeReader::ProbeReader(std::vector<identify::IdentifySpec> identify,
+                         std::vector<identify::LostWhenSpec> lost_when,
+                         identify::SessionCookieRule session_rule, std::vector<std::string> paths)
+    : identify_(std::move(identify)),
+      lost_when_(std::move(lost_when)),
+      session_rule_(std::move(session_rule)),
+      paths_(std::move(paths)) {
+  auto_ = identify_.empty() || identify_.back().kind == identify::IdentifyKind::automatic;
+}
+
+std::size_t ProbeReader::body_limit() const { return identify::kMaxBodyBytes; }
+
+void ProbeReader::read(const ResponseView& response, ResponseFacts& facts) {
+  const identify::ResponseView view = to_identify_view(response);
+  if (auto match = identify::identify_exchange(identify_, view)) facts.backend = match->identity;
+  const auto now = std::chrono::system_clock::now();
+  facts.session_lost = identify::lost_by_app_signal(lost_when_, view) ||
+                       identify::find_session_loss(view, session_rule_, now).has_value();
+  // The session id: the session cookie as set by this response, else as the client sent it.
+  for (const auto& c : view.set_cookies)
+    if (session_rule_.matches(c.name) && !c.is_deletion(now)) {
+      facts.session_id = c.value;
+      facts.session_new = true;
+    }
+  if (facts.session_id.empty())
+    for (const auto& c : view.sent_cookies)
+      if (session_rule_.matches(c.name)) facts.session_id = c.value;
+  if (sessions_.size() <= response.session) sessions_.resize(response.session + 1);
+  sessions_[response.session].push_back(identify::observe_exchange(view));
+  note_cookies(view, response.seq);
+  if (auto server = view.header("server");
+      server && servers_.size() < kMaxServers &&
+      std::find(servers_.begin(), servers_.end(), *server) == servers_.end())
+    servers_.emplace_back(*server);
+}
+
+void ProbeReader::note_cookies(const identify::ResponseView& view, std::uint32_t seq) {
+  for (const auto& c : view.set_cookies) {
+    auto it = cookies_.find(c.name);
+    if (it == cookies_.end()) {
+      if (cookies_.size() >= kMaxCookieNames) continue;
+      const std::string& path = paths_.empty() ? std::string("/") : paths_[seq % paths_.size()];
+      it = cookies_.emplace(c.name, CookieSeen{c, path.substr(0, path.find('?')), 0, {}}).first;
+    }
+    auto& seen = it->second;
+    ++seen.responses;
+    if (seen.examples.size() < kMaxExamples && !c.value.empty() &&
+        std::find(seen.examples.begin(), seen.examples.end(), c.value) == seen.examples.end())
+      seen.examples.push_back(c.value);
+  }
+}
+
+}  // namespace sc

@@ -1,0 +1,58 @@
+#pragma once
+// The ResponseReader of a probe: the deployment's backends are real applications, so what
+// identifies a backend is the user's --identify specs (first match wins, right away) and what
+// marks a loss is the session cookie re-issued or a --lost-when signal. It also keeps, per
+// exchange, what `--identify auto` decides from after the run, and the cookies as set.
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "contract/response_reader.hpp"
+#include "cookie/set_cookie.hpp"
+#include "identify/identify_spec.hpp"
+#include "identify/observations.hpp"
+#include "identify/session_cookies.hpp"
+
+namespace sc {
+
+// A cookie as the probe saw it set, for the report and the attribute diagnosis.
+struct CookieSeen {
+  SetCookie first;                    // its first Set-Cookie, attributes as written
+  std::string set_on_path;            // the request path of that response
+  long long responses = 0;            // responses that set it
+  std::vector<std::string> examples;  // up to 3 distinct values
+};
+
+class ProbeReader : public ResponseReader {
+ public:
+  ProbeReader(std::vector<identify::IdentifySpec> identify,
+              std::vector<identify::LostWhenSpec> lost_when,
+              identify::SessionCookieRule session_rule, std::vector<std::string> paths);
+
+  bool wants_header(std::string_view) const override { return true; }
+  std::size_t body_limit() const override;
+  bool wants_sent_cookies() const override { return true; }
+  void read(const ResponseView& response, ResponseFacts& facts) override;
+
+  // Per session, its exchanges in order (what auto identification reads).
+  const std::vector<identify::SessionObservation>& observations() const { return sessions_; }
+  const std::map<std::string, CookieSeen>& cookies() const { return cookies_; }
+  // Distinct Server header values seen (up to a few), for the Apache-specific causes.
+  const std::vector<std::string>& servers() const { return servers_; }
+  bool auto_wanted() const { return auto_; }
+
+ private:
+  void note_cookies(const identify::ResponseView& view, std::uint32_t seq);
+
+  std::vector<identify::IdentifySpec> identify_;
+  std::vector<identify::LostWhenSpec> lost_when_;
+  identify::SessionCookieRule session_rule_;
+  std::vector<std::string> paths_;
+  bool auto_ = false;
+  std::vector<identify::SessionObservation> sessions_;
+  std::map<std::string, CookieSeen> cookies_;
+  std::vector<std::string> servers_;
+};
+
+}  // namespace sc

@@ -1,0 +1,216 @@
+#include "probe/probe_run.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <map>
+
+#include "checks/checks.hpp"
+#include "checks/metrics.hpp"
+#include "driver/driver.hpp"
+#include "identify/auto_identify.hpp"
+#include "probe/probe_diagnosis.hpp"
+#include "probe/probe_reader.hpp"
+#include "runner/scenario_results.hpp"
+
+namespace sc {
+
+namespace {
+
+constexpr const char* kHowToIdentify =
+    "tell the probe what names the backend: --identify header:NAME (a response header), "
+    "--identify cookie:NAME (an affinity cookie; cookie:NAME:. for an Apache .route suffix), "
+    "--identify json:/POINTER (a field of a JSON body) or --identify regex:PATTERN (the first "
+    "capture group in the body); or probe only session losses with --expect losses";
+
+DriverConfig probe_driver_config(const Scenario& s, const RunContext& ctx) {
+  const TargetSpec& t = *s.target;
+  DriverConfig dc = driver_config_for(s, t.url, ctx.wake_fd);
+  dc.paths = t.paths;
+  dc.client.headers = t.headers;
+  dc.client.user_agent = t.user_agent;
+  dc.client.cacert = t.cacert;
+  dc.client.insecure = t.insecure;
+  dc.client.resolve = t.resolve;
+  dc.client.http2 = t.http2;
+  dc.initial_cookies = t.cookie;
+  dc.rate = t.rate;
+  dc.honour_retry_after = true;
+  dc.max_consecutive_transport_errors = t.max_consecutive_errors;
+  return dc;
+}
+
+ProbeReader make_reader(const TargetSpec& t) {
+  // The specs were validated when the scenario was parsed.
+  auto ids = identify::parse_identify_specs(t.identify);
+  auto lost = identify::parse_lost_when_specs(t.lost_when);
+  identify::SessionCookieRule rule;
+  if (!t.session_cookie.empty()) rule.name = t.session_cookie;
+  return ProbeReader(ids ? std::move(*ids) : std::vector<identify::IdentifySpec>{},
+                     lost ? std::move(*lost) : std::vector<identify::LostWhenSpec>{}, rule,
+                     t.paths);
+}
+
+std::string confidence_name(identify::Confidence c) {
+  switch (c) {
+    case identify::Confidence::high:
+      return "high";
+    case identify::Confidence::medium:
+      return "medium";
+    case identify::Confidence::none:
+      break;
+  }
+  return "none";
+}
+
+// The explicit specs' identities are in the records already; auto fills the rest.
+ProbeSummary identify_backends(const Scenario& s, const ProbeReader& reader, RecordSet& set,
+                               std::optional<identify::AutoIdentification>& automatic) {
+  ProbeSummary p;
+  p.url = s.target->url;
+  long long explicit_hits = 0;
+  for (const auto& r : set.records) explicit_hits += r.backend != StringTable::kNone;
+  if (explicit_hits > 0) {
+    p.identified_by = fmt::format("{} (as told)", fmt::join(s.target->identify, ", "));
+    p.confidence = "high";
+    p.reason = fmt::format(
+        "{} of {} responses named their backend through the --identify "
+        "specs",
+        explicit_hits, set.records.size());
+  }
+  if (!reader.auto_wanted()) return p;
+  automatic = identify::auto_identify(reader.observations());
+  for (const auto& f : automatic->facts) p.facts.push_back(f.text);
+  if (explicit_hits > 0 || automatic->kind == identify::AutoSourceKind::none) {
+    if (explicit_hits == 0) p.reason = automatic->reason;
+    return p;
+  }
+  for (auto& r : set.records) {
+    if (r.backend != StringTable::kNone || r.session >= automatic->identities.size()) continue;
+    const auto& session = automatic->identities[r.session];
+    if (r.seq < session.size() && session[r.seq]) r.backend = set.strings.intern(*session[r.seq]);
+  }
+  p.identified_by = automatic->source;
+  p.confidence = confidence_name(automatic->confidence);
+  p.reason = automatic->reason;
+  return p;
+}
+
+// The backends, as the responses named them, in order of first appearance.
+Scenario with_observed_backends(const Scenario& s, const RecordSet& set) {
+  Scenario seen = s;
+  seen.backends.clear();
+  std::map<std::uint32_t, bool> known;
+  for (const auto& r : set.records) {
+    if (r.backend == StringTable::kNone || known[r.backend]) continue;
+    known[r.backend] = true;
+    BackendSpec b;
+    b.options.name = b.options.route = set.strings.get(r.backend);
+    b.start = false;
+    seen.backends.push_back(std::move(b));
+  }
+  return seen;
+}
+
+std::vector<CookieObservation> cookies_seen(const ProbeReader& reader, const std::string& name) {
+  std::vector<CookieObservation> out;
+  for (const auto& [cookie, seen] : reader.cookies()) {
+    CookieObservation o;
+    o.name = cookie;
+    std::string attributes;
+    for (const auto& a : seen.first.attributes)
+      attributes +=
+          (attributes.empty() ? "" : "; ") + a.name + (a.value.empty() ? "" : "=" + a.value);
+    o.attributes = attributes;
+    o.examples = seen.examples;
+    o.requests = seen.responses;
+    o.identified_backend = name == cookie;
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+// Without an identity, only the checks that need none are judged.
+void judge_losses_only(Evaluation& e) {
+  for (auto& c : e.checks) {
+    if (c.id == "errors" || c.id == "session_losses") continue;
+    c.verdict = Verdict::kNotApplicable;
+    c.expected = "not checked";
+    c.explanation = "nothing told the backends apart, so this cannot be judged";
+  }
+}
+
+}  // namespace
+
+std::string probe_plan(const Scenario& s) {
+  const TargetSpec& t = *s.target;
+  const long long requests =
+      static_cast<long long>(s.traffic.sessions) * s.traffic.requests_per_session;
+  std::string out = fmt::format(
+      "probe {}: {} sessions x {} requests = {} requests (cap {}), {} at a time, at most {} "
+      "per second: about {:.0f} s\n",
+      t.url, s.traffic.sessions, s.traffic.requests_per_session, requests, t.max_requests,
+      s.traffic.concurrency, t.rate, static_cast<double>(requests) / t.rate);
+  out += fmt::format("  paths: {}\n", fmt::join(t.paths, ", "));
+  out += fmt::format("  User-Agent: {}\n", t.user_agent);
+  for (const auto& h : t.headers) out += fmt::format("  {}\n", h);
+  if (!t.cookie.empty()) out += fmt::format("  Cookie (first request): {}\n", t.cookie);
+  out += fmt::format("  identify: {}\n", t.identify.empty()
+                                             ? std::string("auto")
+                                             : fmt::format("{}", fmt::join(t.identify, ", ")));
+  if (!t.lost_when.empty()) out += fmt::format("  lost when: {}\n", fmt::join(t.lost_when, ", "));
+  for (const auto& r : t.resolve) out += fmt::format("  resolve: {}\n", r);
+  if (t.insecure) out += "  TLS certificates are NOT checked (--insecure)\n";
+  out += "  redirects are not followed; a 429/503 with Retry-After holds every session\n";
+  return out;
+}
+
+ScenarioReport run_probe(const Scenario& s, const RunContext& ctx) {
+  ScenarioReport report;
+  report.scenario = s;
+  const auto t0 = std::chrono::steady_clock::now();
+  const TargetSpec& t = *s.target;
+  std::string failure =
+      check_reachable(t.url, s.traffic.request_timeout, probe_driver_config(s, ctx).client);
+  if (!failure.empty()) failure = fmt::format("{} cannot be reached: {}", t.url, failure);
+  ProbeReader reader = make_reader(t);
+  RecordSet records;
+  if (failure.empty()) {
+    if (ctx.status) ctx.status(fmt::format("{}: probing {}", s.name, t.url));
+    DriverHooks hooks;
+    hooks.should_stop = [&]() -> std::string {
+      return ctx.interrupted && ctx.interrupted() ? "interrupted" : "";
+    };
+    hooks.progress = ctx.progress;
+    auto outcome = drive(probe_driver_config(s, ctx), reader, hooks);
+    records = std::move(outcome.records);
+    failure = outcome.setup_error.empty() ? outcome.stop_reason : outcome.setup_error;
+  }
+  std::optional<identify::AutoIdentification> automatic;
+  ProbeSummary probe = identify_backends(s, reader, records, automatic);
+  const Scenario seen = with_observed_backends(s, records);
+  report.cookies = cookies_seen(reader, automatic ? automatic->name : "");
+  const bool identified = !seen.backends.empty();
+  if (failure.empty() && !identified && s.expect.affinity_checked)
+    failure = fmt::format(
+        "nothing in the responses tells the backends apart, so affinity "
+        "cannot be judged; {}",
+        kHowToIdentify);
+  if (!identified && probe.identified_by.empty()) probe.identified_by = "none";
+  compute_figures(seen, records, {}, report);
+  ProbeEvidence evidence{records, reader, automatic ? &*automatic : nullptr, {}, true, 0};
+  evidence.url = {t.url.substr(0, t.url.find(':')), url_host(t.url), t.paths};
+  evidence.sticky = report.metrics.sticky_sessions == report.metrics.sessions;
+  evidence.session_losses = report.metrics.session_losses;
+  judge(seen, failure, false, diagnose_probe(evidence), report);
+  if (!identified && report.verdict != ScenarioVerdict::kError) {
+    judge_losses_only(report.evaluation);
+    report.verdict = verdict_of(report.evaluation);
+  }
+  report.scenario = seen;
+  report.probe = std::move(probe);
+  report.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return report;
+}
+
+}  // namespace sc

@@ -1,0 +1,109 @@
+// Session cookie names and the loss rule (a re-issued session id while the client sent one).
+#include <gtest/gtest.h>
+
+#include "identify/session_cookies.hpp"
+
+namespace sc::identify {
+namespace {
+
+using Clock = std::chrono::system_clock;
+const Clock::time_point kNow = Clock::time_point{} + std::chrono::hours(24 * 365 * 56);
+
+SetCookie set(std::string_view header) {
+  auto c = parse_set_cookie(header);
+  EXPECT_TRUE(c.ok());
+  return c.ok() ? *c : SetCookie{};
+}
+
+ResponseView exchange(std::vector<CookiePair> sent, std::vector<std::string> set_cookies) {
+  ResponseView v;
+  for (const auto& s : set_cookies) v.headers.push_back({"Set-Cookie", s});
+  v.set_cookies = parse_set_cookie_fields(v.headers);
+  v.sent_cookies = std::move(sent);
+  return v;
+}
+
+TEST(SessionCookieName, WellKnownFrameworkNames) {
+  for (auto name : {"PHPSESSID", "JSESSIONID", "ASP.NET_SessionId", ".AspNetCore.Session",
+                    "connect.sid", "laravel_session", "_session_id", "SESSION", "sid", "sessionid",
+                    "PLAY_SESSION", "_myapp_session", "ci_session"})
+    EXPECT_TRUE(is_session_cookie_name(name)) << name;
+}
+
+TEST(SessionCookieName, DrupalHashedNames) {
+  EXPECT_TRUE(is_session_cookie_name("SESS5f2b3c4d5e6f708192a3b4c5d6e7f801"));
+  EXPECT_TRUE(is_session_cookie_name("SSESS5f2b3c4d5e6f708192a3b4c5d6e7f801"));
+  EXPECT_FALSE(is_session_cookie_name("SESSxyz"));
+}
+
+TEST(SessionCookieName, BalancerAndOtherCookiesAreNot) {
+  for (auto name : {"ROUTEID", "BALANCEID", "SERVERID", "lb", "AWSALB", "lang", "csrftoken"})
+    EXPECT_FALSE(is_session_cookie_name(name)) << name;
+}
+
+TEST(SessionCookieRuleTest, ExplicitNameReplacesRecognition) {
+  SessionCookieRule rule{"app_sid"};
+  EXPECT_TRUE(rule.matches("app_sid"));
+  EXPECT_FALSE(rule.matches("PHPSESSID"));
+  EXPECT_TRUE(SessionCookieRule{}.matches("PHPSESSID"));
+}
+
+TEST(SessionReissue, NewValueWhileOneWasSentIsALoss) {
+  EXPECT_TRUE(is_session_reissue("k3j4h5g6", set("PHPSESSID=a9s8d7f6; path=/"), kNow));
+}
+
+TEST(SessionReissue, SameValueIsNotALoss) {
+  EXPECT_FALSE(is_session_reissue("k3j4h5g6", set("PHPSESSID=k3j4h5g6; path=/"), kNow));
+}
+
+TEST(SessionReissue, DeletionIsNotALoss) {
+  EXPECT_FALSE(is_session_reissue("k3j4h5g6", set("PHPSESSID=deleted; Max-Age=0"), kNow));
+  EXPECT_FALSE(is_session_reissue("k3j4h5g6", set("PHPSESSID=; path=/"), kNow));
+  EXPECT_FALSE(is_session_reissue(
+      "k3j4h5g6", set("PHPSESSID=deleted; expires=Thu, 01-Jan-1970 00:00:01 GMT"), kNow));
+}
+
+TEST(SessionReissue, NothingSentIsAFirstVisitNotALoss) {
+  EXPECT_FALSE(is_session_reissue("", set("PHPSESSID=a9s8d7f6"), kNow));
+}
+
+TEST(SessionReissue, RouteSuffixChangeKeepsTheSession) {
+  EXPECT_FALSE(is_session_reissue("8F3A1C9E.node1", set("JSESSIONID=8F3A1C9E.node2"), kNow));
+  EXPECT_TRUE(is_session_reissue("8F3A1C9E.node1", set("JSESSIONID=77AB01CD.node2"), kNow));
+}
+
+TEST(SessionLossInExchange, FindsTheReissuedRecognisedCookie) {
+  auto v = exchange({{"lang", "en"}, {"PHPSESSID", "old1"}},
+                    {"lang=fr; path=/", "PHPSESSID=new2; path=/; HttpOnly"});
+  auto loss = find_session_loss(v, SessionCookieRule{}, kNow);
+  ASSERT_TRUE(loss.has_value());
+  EXPECT_EQ(loss->cookie, "PHPSESSID");
+  EXPECT_EQ(loss->sent, "old1");
+  EXPECT_EQ(loss->reissued, "new2");
+}
+
+TEST(SessionLossInExchange, NonSessionCookieChangeIsNoLoss) {
+  auto v = exchange({{"lang", "en"}}, {"lang=fr; path=/"});
+  EXPECT_FALSE(find_session_loss(v, SessionCookieRule{}, kNow).has_value());
+}
+
+TEST(SessionLossInExchange, NotSetAgainIsNoLoss) {
+  auto v = exchange({{"PHPSESSID", "old1"}}, {});
+  EXPECT_FALSE(find_session_loss(v, SessionCookieRule{}, kNow).has_value());
+}
+
+TEST(SessionLossInExchange, ExplicitCookieName) {
+  auto v = exchange({{"app_sid", "v1"}}, {"app_sid=v2"});
+  EXPECT_TRUE(find_session_loss(v, SessionCookieRule{"app_sid"}, kNow).has_value());
+  EXPECT_FALSE(find_session_loss(v, SessionCookieRule{}, kNow).has_value());
+}
+
+TEST(SessionHostile, BinaryNamesAndValuesNeverCrash) {
+  std::string junk(10000, '\xff');
+  EXPECT_FALSE(is_session_cookie_name(junk));
+  auto v = exchange({{junk, junk}, {"PHPSESSID", junk}}, {"PHPSESSID=\xc3\x28"});
+  EXPECT_TRUE(find_session_loss(v, SessionCookieRule{}, kNow).has_value());
+}
+
+}  // namespace
+}  // namespace sc::identify
