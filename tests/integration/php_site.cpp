@@ -202,9 +202,18 @@ Status PhpSite::start_proxy(const PhpSiteOptions& o, const std::vector<std::uint
   return await_port(*proxy_, port_, o.proxy + " with " + o.config_template);
 }
 
+std::string joined_lines(const nlohmann::json& strings) {
+  std::string out;
+  for (const auto& s : strings) out += (s.is_string() ? s.get<std::string>() : s.dump()) + "\n";
+  return out;
+}
+
 std::string ProbeResult::describe() const {
-  return fmt::format("exit {}\nstdout:\n{}\nstderr:\n{}\nscenario:\n{}", cli.exit_code, cli.out,
-                     cli.err, scenario.is_null() ? "(none)" : scenario.dump(2));
+  nlohmann::json brief = nlohmann::json::object();
+  for (const char* key : {"probe", "metrics", "diagnosis", "cookies"})
+    if (scenario.is_object() && scenario.contains(key)) brief[key] = scenario[key];
+  return fmt::format("exit {}\nstdout:\n{}\nstderr:\n{}\nscenario (part):\n{}", cli.exit_code,
+                     cli.out, cli.err, brief.dump(1));
 }
 
 ProbeResult run_probe(const std::string& url, const ProbeOptions& options) {
@@ -217,7 +226,7 @@ ProbeResult run_probe(const std::string& url, const ProbeOptions& options) {
                                    "--requests-per-session",
                                    std::to_string(options.requests_per_session),
                                    "--rate",
-                                   "1000",
+                                   fmt::format("{}", options.rate),
                                    "--json",
                                    json,
                                    "--quiet",

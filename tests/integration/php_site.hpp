@@ -110,11 +110,12 @@ PhpSiteOptions caddy_lb_cookie();
 PhpSiteOptions nginx_hash_tls(const TlsFiles& tls);
 }  // namespace sites
 
-// `stickycheck probe URL` sized for our own loopback servers (few sessions, --rate 1000),
+// `stickycheck probe URL` sized for our own loopback servers (few sessions, a high --rate),
 // with `extra` options after those; the JSON report is checked against the schema.
 struct ProbeOptions {
   int sessions = 12;
   int requests_per_session = 5;
+  double rate = 1000;  // requests per second
   std::vector<std::string> extra;
 };
 struct ProbeResult {
@@ -124,6 +125,9 @@ struct ProbeResult {
   std::string describe() const;  // exit code, output and the report, for a failure message
 };
 ProbeResult run_probe(const std::string& url, const ProbeOptions& options = {});
+
+// The strings of a JSON array, one a line (a report's diagnosis or facts), to search in.
+std::string joined_lines(const nlohmann::json& strings);
 
 // A private directory under /tmp that `nobody` can read (Apache drops to it once its files
 // are open); the caller removes it.
