@@ -18,10 +18,18 @@ namespace asio = boost::asio;
 using asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
-// Answers every request with the same small JSON body and notes its arrival time.
+// What the counting server does with each request (after noting its arrival).
+enum class Behaviour {
+  answer,      // 200 with a small JSON body naming the backend
+  busy_first,  // the first request gets 503 with Retry-After: 1, the rest are answered
+  hang_up,     // every request hung up on (the connection itself is accepted)
+};
+
+// Notes the arrival time of every request and answers it as `behaviour` says.
 class CountingServer {
  public:
-  CountingServer() : acceptor_(ioc_, {asio::ip::make_address("127.0.0.1"), 0}) {
+  explicit CountingServer(Behaviour behaviour = Behaviour::answer)
+      : behaviour_(behaviour), acceptor_(ioc_, {asio::ip::make_address("127.0.0.1"), 0}) {
     thread_ = std::thread([this] { accept_loop(); });
   }
   ~CountingServer() {
@@ -50,26 +58,44 @@ class CountingServer {
       connections_.emplace_back([this, s = std::move(s)]() mutable { serve(s); });
     }
   }
-  void serve(tcp::socket& s) {
+  // The answer to the request that arrived `index`-th (0-based); empty: hang up.
+  std::string answer_to(std::size_t index) const {
     static const std::string body = R"({"backend":"solo","new":false})";
-    const std::string answer =
-        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-        "Content-Length: " +
+    static const std::string ok =
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
         std::to_string(body.size()) + "\r\n\r\n" + body;
+    static const std::string busy =
+        "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: 0\r\n\r\n";
+    switch (behaviour_) {
+      case Behaviour::busy_first:
+        return index == 0 ? busy : ok;
+      case Behaviour::hang_up:
+        return "";
+      case Behaviour::answer:
+        break;
+    }
+    return ok;
+  }
+  void serve(tcp::socket& s) {
     std::string buf;
     boost::system::error_code ec;
     while (!stop_) {
       auto n = asio::read_until(s, asio::dynamic_buffer(buf), "\r\n\r\n", ec);
       if (ec) return;
       buf.erase(0, n);
+      std::size_t index = 0;
       {
         std::lock_guard lock(mu_);
+        index = arrivals_.size();
         arrivals_.push_back(Clock::now());
       }
+      const std::string answer = answer_to(index);
+      if (answer.empty()) return;  // the socket closes as the thread ends
       asio::write(s, asio::buffer(answer), ec);
       if (ec) return;
     }
   }
+  Behaviour behaviour_;
   asio::io_context ioc_;
   tcp::acceptor acceptor_;
   std::thread thread_;
@@ -123,6 +149,33 @@ TEST(ProbePoliteness, ProbeAtTheRequestCapSendsExactlyItsRequests) {
   EXPECT_EQ(r.cli.exit_code, 0) << r.describe();
   EXPECT_EQ(server.arrivals().size(), 30u) << r.describe();
   EXPECT_EQ(r.scenario["metrics"]["requests"], 30) << r.describe();
+}
+
+// A 503 with Retry-After: 1 holds the probe: the next request comes a second later at the
+// earliest (one session at a time, so nothing else was in flight).
+TEST(ProbePoliteness, RetryAfterHoldsTheNextRequest) {
+  CountingServer server(Behaviour::busy_first);
+  auto extra = kToldHow;
+  extra.insert(extra.end(), {"--concurrency", "1"});
+  const auto r =
+      run_probe(server.url(), {.sessions = 2, .requests_per_session = 2, .extra = extra});
+  const auto at = server.arrivals();
+  ASSERT_GE(at.size(), 2u) << r.describe();
+  EXPECT_GE(at[1] - at[0], std::chrono::milliseconds(950)) << r.describe();
+}
+
+// A site that stops answering: after --max-consecutive-errors transport errors in a row the
+// probe stops (exit 3) and says why, instead of sending the rest.
+TEST(ProbePoliteness, ConsecutiveTransportErrorsStopTheProbe) {
+  CountingServer server(Behaviour::hang_up);
+  auto extra = kToldHow;
+  extra.insert(extra.end(), {"--concurrency", "1", "--max-consecutive-errors", "5"});
+  const auto r =
+      run_probe(server.url(), {.sessions = 10, .requests_per_session = 5, .extra = extra});
+  EXPECT_EQ(r.cli.exit_code, 3) << r.describe();
+  EXPECT_LE(server.arrivals().size(), 5u + 1u) << r.describe();
+  EXPECT_NE(r.scenario.value("error", "").find("5 transport errors"), std::string::npos)
+      << r.describe();
 }
 
 // Dry run: says what it would send and sends nothing.
