@@ -56,8 +56,10 @@ std::vector<std::string> hygiene_causes(const ProbeEvidence& e) {
         v.resize(session.size());
         v[i] = c.value;
       }
+    // A session cookie re-issued on every response is the session loss itself, counted and
+    // explained as such, not a cookie defect.
     for (const auto& [name, v] : values)
-      if (!reported[name])
+      if (!reported[name] && !e.reader.is_session_cookie(name))
         if (auto f = identify::check_reset_pattern(name, v)) {
           out.push_back(f->cause);
           reported[name] = true;
@@ -67,6 +69,13 @@ std::vector<std::string> hygiene_causes(const ProbeEvidence& e) {
 }
 
 }  // namespace
+
+bool is_cookie_fact(identify::AutoFactKind kind) {
+  return kind == AutoFactKind::stickiness_on_member_unknown ||
+         kind == AutoFactKind::route_cookie_without_route ||
+         kind == AutoFactKind::session_cookie_without_route ||
+         kind == AutoFactKind::no_affinity_cookie;
+}
 
 std::string member_gone_cause(const RecordSet& set) {
   // The last answer of each backend, and the failures after it.
@@ -98,7 +107,8 @@ std::vector<std::string> diagnose_probe(const ProbeEvidence& e) {
   if (auto why = apache_route_cause(e); !why.empty()) causes.push_back(why);
   if (e.automatic)
     for (const auto& f : e.automatic->facts)
-      if (f.kind != AutoFactKind::nothing_identifies) causes.push_back(f.text);
+      if (is_cookie_fact(f.kind) || (e.auto_chose && f.kind != AutoFactKind::nothing_identifies))
+        causes.push_back(f.text);
   for (auto& why : hygiene_causes(e)) causes.push_back(std::move(why));
   return causes;
 }

@@ -14,7 +14,10 @@ namespace sc {
 struct ProbeEvidence {
   const RecordSet& records;
   const ProbeReader& reader;
-  const identify::AutoIdentification* automatic = nullptr;  // when auto identification ran
+  // Automatic recognition's view of the cookies; `auto_chose`: its source named the backends
+  // (else only its facts about the cookies are causes, not those about its own outcome).
+  const identify::AutoIdentification* automatic = nullptr;
+  bool auto_chose = false;
   identify::ProbedUrl url;
   bool sticky = true;  // every identified session stayed on one backend
   long long session_losses = 0;
@@ -23,6 +26,9 @@ struct ProbeEvidence {
 // In order of weight: the member that went away, the Apache route story, what auto
 // identification found about the cookies, then the cookies' attributes.
 std::vector<std::string> diagnose_probe(const ProbeEvidence& e);
+
+// Facts about the cookies themselves (not about automatic recognition's own outcome).
+bool is_cookie_fact(identify::AutoFactKind kind);
 
 // "from 2.1 s on, 40 requests failed (503 or no answer) and www2 answered none": a member
 // that went away while sessions were still pinned to it. Empty when the records show none.

@@ -41,6 +41,7 @@ class ProbeReader : public ResponseReader {
   // Distinct Server header values seen (up to a few), for the Apache-specific causes.
   const std::vector<std::string>& servers() const { return servers_; }
   bool auto_wanted() const { return auto_; }
+  bool is_session_cookie(std::string_view name) const { return session_rule_.matches(name); }
 
  private:
   void note_cookies(const identify::ResponseView& view, std::uint32_t seq);

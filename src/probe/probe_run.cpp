@@ -64,10 +64,13 @@ std::string confidence_name(identify::Confidence c) {
 }
 
 // The explicit specs' identities are in the records already; auto fills the rest.
+// `auto_chose`: automatic recognition's source named the backends.
 ProbeSummary identify_backends(const Scenario& s, const ProbeReader& reader, RecordSet& set,
-                               std::optional<identify::AutoIdentification>& automatic) {
+                               std::optional<identify::AutoIdentification>& automatic,
+                               bool& auto_chose) {
   ProbeSummary p;
   p.url = s.target->url;
+  p.confidence = "none";
   long long explicit_hits = 0;
   for (const auto& r : set.records) explicit_hits += r.backend != StringTable::kNone;
   if (explicit_hits > 0) {
@@ -78,10 +81,12 @@ ProbeSummary identify_backends(const Scenario& s, const ProbeReader& reader, Rec
         "specs",
         explicit_hits, set.records.size());
   }
-  if (!reader.auto_wanted()) return p;
+  // What the cookies show is worth saying even when the user named the source.
   automatic = identify::auto_identify(reader.observations());
-  for (const auto& f : automatic->facts) p.facts.push_back(f.text);
-  if (explicit_hits > 0 || automatic->kind == identify::AutoSourceKind::none) {
+  const bool auto_chooses = reader.auto_wanted() && explicit_hits == 0;
+  for (const auto& f : automatic->facts)
+    if (auto_chooses || is_cookie_fact(f.kind)) p.facts.push_back(f.text);
+  if (!auto_chooses || automatic->kind == identify::AutoSourceKind::none) {
     if (explicit_hits == 0) p.reason = automatic->reason;
     return p;
   }
@@ -90,6 +95,7 @@ ProbeSummary identify_backends(const Scenario& s, const ProbeReader& reader, Rec
     const auto& session = automatic->identities[r.session];
     if (r.seq < session.size() && session[r.seq]) r.backend = set.strings.intern(*session[r.seq]);
   }
+  auto_chose = true;
   p.identified_by = automatic->source;
   p.confidence = confidence_name(automatic->confidence);
   p.reason = automatic->reason;
@@ -187,7 +193,8 @@ ScenarioReport run_probe(const Scenario& s, const RunContext& ctx) {
     failure = outcome.setup_error.empty() ? outcome.stop_reason : outcome.setup_error;
   }
   std::optional<identify::AutoIdentification> automatic;
-  ProbeSummary probe = identify_backends(s, reader, records, automatic);
+  bool auto_chose = false;
+  ProbeSummary probe = identify_backends(s, reader, records, automatic, auto_chose);
   const Scenario seen = with_observed_backends(s, records);
   report.cookies = cookies_seen(reader, automatic ? automatic->name : "");
   const bool identified = !seen.backends.empty();
@@ -198,7 +205,8 @@ ScenarioReport run_probe(const Scenario& s, const RunContext& ctx) {
         kHowToIdentify);
   if (!identified && probe.identified_by.empty()) probe.identified_by = "none";
   compute_figures(seen, records, {}, report);
-  ProbeEvidence evidence{records, reader, automatic ? &*automatic : nullptr, {}, true, 0};
+  ProbeEvidence evidence{
+      records, reader, automatic ? &*automatic : nullptr, auto_chose, {}, true, 0};
   evidence.url = {t.url.substr(0, t.url.find(':')), url_host(t.url), t.paths};
   evidence.sticky = report.metrics.sticky_sessions == report.metrics.sessions;
   evidence.session_losses = report.metrics.session_losses;

@@ -84,7 +84,7 @@ void check_paths(NodeReader& r, const YAML::Node& n, const TargetSpec& t) {
         t.paths[i].find(' ') != std::string::npos)
       r.error(
           n["paths"].Mark(), fmt::format("target.paths[{}]", i),
-          fmt::format("expected a path starting with '/' without blanks, got '{}'", t.paths[i]));
+          fmt::format("expected a path starting with '/' without blanks, got '{}'", printable(t.paths[i])));
 }
 
 void check_headers(NodeReader& r, const YAML::Node& n, const TargetSpec& t) {
@@ -97,7 +97,7 @@ void check_headers(NodeReader& r, const YAML::Node& n, const TargetSpec& t) {
       r.error(n["headers"].Mark(), fmt::format("target.headers[{}]", i),
               fmt::format("expected 'Name: value' (a token name, no control characters), got "
                           "'{}'",
-                          h));
+                          printable(h)));
   }
 }
 
@@ -110,7 +110,7 @@ void check_cookie(NodeReader& r, const YAML::Node& n, const TargetSpec& t) {
     r.error(n["cookie"].Mark(), "target.cookie",
             fmt::format("expected cookies as a browser sends them, 'NAME=value; NAME2=value2', "
                         "got '{}'",
-                        t.cookie));
+                        printable(t.cookie)));
 }
 
 void check_specs(NodeReader& r, const YAML::Node& n, const TargetSpec& t) {
@@ -126,7 +126,7 @@ void check_specs(NodeReader& r, const YAML::Node& n, const TargetSpec& t) {
       r.error(n["resolve"].Mark(), fmt::format("target.resolve[{}]", i),
               fmt::format("expected HOST:PORT:ADDRESS, e.g. staging.example.com:443:10.0.0.7, "
                           "got '{}'",
-                          t.resolve[i]));
+                          printable(t.resolve[i])));
 }
 
 }  // namespace

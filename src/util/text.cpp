@@ -1,5 +1,7 @@
 #include "util/text.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -136,6 +138,18 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view t) {
   double v = 0;
   if (scale == 0 || !parse_double(t, v) || v < 0 || v * scale > 3.6e6) return std::nullopt;
   return std::chrono::milliseconds(static_cast<long long>(v * scale));
+}
+
+std::string printable(std::string_view s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (c == '\r') out += "\\r";
+    else if (c == '\n') out += "\\n";
+    else if (c == '\t') out += "\\t";
+    else if (c < 0x20 || c == 0x7f) out += fmt::format("\\x{:02x}", c);
+    else out.push_back(static_cast<char>(c));
+  }
+  return out;
 }
 
 std::string url_host(std::string_view url) {

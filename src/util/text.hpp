@@ -30,6 +30,9 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);
 
 std::string closest_match(std::string_view word, const std::vector<std::string>& candidates);
 
+// `s` safe to print in a message: control characters as \r, \n, \t or \xNN, nothing else changed.
+std::string printable(std::string_view s);
+
 // The host of scheme://host[:port]/..., without brackets or port; "" when there is none.
 std::string url_host(std::string_view url);
 

@@ -1,0 +1,161 @@
+// `stickycheck probe` through the real binary against a deployment it did not start: mock
+// backends behind the reference balancer, started by the test. The PHP applications behind the
+// real proxies are in probe_*_test.cpp files of their own.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "harness.hpp"
+#include "runner/ports.hpp"
+
+namespace sc::test {
+namespace {
+
+// Two mock backends (www1, www2) behind the reference balancer, which sticks by the route
+// cookie the backends set (BALANCEID=balancer.<route>) or by `sticky` when given.
+class Deployment {
+ public:
+  explicit Deployment(const std::string& sticky = "BALANCEID", bool route_cookie = true) {
+    auto ports = allocate_loopback_ports(3);
+    EXPECT_TRUE(ports.ok());
+    if (!ports.ok()) return;
+    port_ = (*ports)[0];
+    for (int i = 1; i <= 2; ++i) {
+      std::vector<std::string> args = {"backend", "--name", "www" + std::to_string(i),
+                                       "--listen", "127.0.0.1:" + std::to_string((*ports)[i]),
+                                       "--strict"};
+      if (route_cookie)
+        args.insert(args.end(), {"--route-cookie", "BALANCEID=balancer.{route}; path=/"});
+      children_.push_back(std::make_unique<CliProcess>(args));
+    }
+    children_.push_back(std::make_unique<CliProcess>(std::vector<std::string>{
+        "balancer", "--listen", "127.0.0.1:" + std::to_string(port_), "--member",
+        "http://127.0.0.1:" + std::to_string((*ports)[1]) + " route=www1", "--member",
+        "http://127.0.0.1:" + std::to_string((*ports)[2]) + " route=www2", "--set",
+        "stickysession=" + sticky}));
+    for (auto p : *ports)
+      EXPECT_TRUE(wait_until([p] { return port_accepts(p); }, std::chrono::seconds(5))) << p;
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/"; }
+
+ private:
+  std::uint16_t port_ = 0;
+  std::vector<std::unique_ptr<CliProcess>> children_;
+};
+
+nlohmann::json read_report(const std::string& path) {
+  expect_valid_report(path);
+  return nlohmann::json::parse(read_file(path));
+}
+
+TEST(Probe, StickyDeploymentPassesIdentifiedByTheApacheRouteCookie) {
+  Deployment site;
+  const std::string json = temp_path("probe-sticky.json");
+  auto r = run_cli({"probe", site.url(), "--sessions", "20", "--rate", "1000", "--json", json});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto report = read_report(json);
+  const auto& s = report["scenarios"][0];
+  EXPECT_EQ(s["probe"]["identified_by"], "cookie:BALANCEID (Apache route)");
+  EXPECT_EQ(s["probe"]["confidence"], "high");
+  EXPECT_EQ(find_check(s, "affinity")["verdict"], "pass");
+  EXPECT_EQ(s["metrics"]["sticky_sessions"], 20);
+  EXPECT_EQ(s["metrics"]["backends"].size(), 2u);
+}
+
+TEST(Probe, NothingThatNamesTheBackendIsExitThreeWithTheOptionsThatWould) {
+  Deployment site("PHPSESSID", false);
+  auto r = run_cli({"probe", site.url(), "--sessions", "10", "--rate", "1000", "--json", ""});
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_NE(r.out.find("nothing in the responses tells the backends apart"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("--identify header:NAME"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("PHPSESSID carries no route"), std::string::npos) << r.out;
+}
+
+TEST(Probe, LossesOnlyRunsWhereNothingNamesTheBackend) {
+  Deployment site("PHPSESSID", false);
+  const std::string json = temp_path("probe-losses.json");
+  auto r = run_cli({"probe", site.url(), "--sessions", "10", "--rate", "1000", "--expect",
+                    "losses", "--json", json});
+  auto report = read_report(json);
+  const auto& s = report["scenarios"][0];
+  EXPECT_EQ(s["probe"]["identified_by"], "none");
+  EXPECT_EQ(find_check(s, "affinity")["verdict"], "not_applicable");
+  EXPECT_NE(find_check(s, "session_losses")["verdict"], "not_applicable");
+  EXPECT_EQ(r.exit_code, s["verdict"] == "pass" ? 0 : 1) << r.out;
+}
+
+TEST(Probe, ExplicitHeaderIdentifiesTheBackend) {
+  Deployment site("PHPSESSID", false);
+  const std::string json = temp_path("probe-header.json");
+  run_cli({"probe", site.url(), "--sessions", "10", "--rate", "1000", "--identify",
+           "header:X-Stickycheck-Backend", "--json", json});
+  auto report = read_report(json);
+  const auto& s = report["scenarios"][0];
+  EXPECT_EQ(s["probe"]["identified_by"], "header:X-Stickycheck-Backend (as told)");
+  EXPECT_TRUE(s["metrics"]["backends"].contains("www1")) << s["metrics"];
+  EXPECT_TRUE(s["metrics"]["backends"].contains("www2")) << s["metrics"];
+}
+
+TEST(Probe, OverTheRequestCapRefusesToStartAndSaysWhy) {
+  auto r = run_cli({"probe", "http://127.0.0.1:9/", "--sessions", "300", "--json", ""});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err,
+            "stickycheck probe: --max-requests: the probe would send 3000 requests (300 "
+            "sessions x 10), more than the cap of 2000; lower the sessions or requests per "
+            "session, or raise max_requests\n");
+}
+
+TEST(Probe, BadOptionValuesNameTheOption) {
+  auto r = run_cli({"probe", "http://127.0.0.1:9/", "--header", "no colon", "--identify",
+                    "json:backend", "--json", ""});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("stickycheck probe: --header: expected 'Name: value'"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("stickycheck probe: --identify: "), std::string::npos) << r.err;
+  auto url = run_cli({"probe", "ftp://example.com/", "--json", ""});
+  EXPECT_EQ(url.exit_code, 2);
+  EXPECT_NE(url.err.find("stickycheck probe: URL: expected an http:// or https:// URL"),
+            std::string::npos)
+      << url.err;
+}
+
+TEST(Probe, DryRunPrintsThePlanAndSendsNothing) {
+  auto r = run_cli({"probe", "http://127.0.0.1:9/shop", "--path", "/cart", "--header",
+                    "X-Run: 42", "--rate", "5", "--dry-run"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("50 sessions x 10 requests = 500 requests (cap 2000), 4 at a time, at "
+                       "most 5 per second: about 100 s"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("paths: /cart"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("X-Run: 42"), std::string::npos) << r.out;
+}
+
+TEST(Probe, UnreachableTargetIsExitThree) {
+  auto ports = allocate_loopback_ports(1);
+  ASSERT_TRUE(ports.ok());
+  const std::string url = "http://127.0.0.1:" + std::to_string((*ports)[0]) + "/";
+  auto r = run_cli({"probe", url, "--json", ""});
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_NE(r.out.find("cannot be reached"), std::string::npos) << r.out;
+}
+
+TEST(Probe, ScenarioWithATargetRunsAsAProbeUnderRun) {
+  Deployment site;
+  const std::string file = temp_path("probe-target.yaml");
+  std::ofstream(file) << "name: staging sticks\ntarget:\n  url: " << site.url()
+                      << "\n  rate: 1000\ntraffic:\n  sessions: 12\n  requests_per_session: 4\n"
+                         "expect:\n  min_sticky_share: 1\n";
+  const std::string json = temp_path("probe-target.json");
+  auto r = run_cli({"run", file, "--json", json});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto report = read_report(json);
+  const auto& s = find_scenario(report, "staging sticks");
+  EXPECT_EQ(s["metrics"]["requests"], 48);
+  EXPECT_EQ(s["probe"]["identified_by"], "cookie:BALANCEID (Apache route)");
+}
+
+}  // namespace
+}  // namespace sc::test

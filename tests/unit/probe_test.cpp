@@ -1,0 +1,91 @@
+// The probe's pure parts: the target section of a scenario, the reader, the outside causes.
+#include <gtest/gtest.h>
+
+#include "probe/probe_diagnosis.hpp"
+#include "probe/probe_reader.hpp"
+#include "scenario/scenario_parser.hpp"
+
+namespace sc {
+namespace {
+
+std::string error_of(const std::string& text) {
+  auto s = parse_scenario_text(text, "p.yaml");
+  EXPECT_FALSE(s.ok());
+  return s.ok() ? "" : s.error().message;
+}
+
+TEST(ProbeScenario, TargetGetsGentleDefaultsAndTheUrlPathAsFirstPath) {
+  auto s = parse_scenario_text("name: p\ntarget:\n  url: https://Shop.example.com:8443/cart?x=1\n",
+                               "p.yaml");
+  ASSERT_TRUE(s) << s.error().message;
+  ASSERT_TRUE(s->target);
+  EXPECT_EQ(s->target->url, "https://Shop.example.com:8443");
+  EXPECT_EQ(s->target->paths, (std::vector<std::string>{"/cart?x=1"}));
+  EXPECT_EQ(s->traffic.sessions, 50);
+  EXPECT_EQ(s->traffic.concurrency, 4);
+  EXPECT_EQ(s->target->rate, 20);
+  EXPECT_EQ(s->target->max_requests, 2000);
+  EXPECT_TRUE(s->backends.empty());
+}
+
+TEST(ProbeScenario, TargetRefusesBackendsAndLocatesBadValues) {
+  EXPECT_EQ(error_of("name: p\ntarget:\n  url: http://h/\nbackends: [{name: a}]\n"),
+            "p.yaml:4:11: backends: not with target: a probe drives a deployment stickycheck "
+            "did not start");
+  EXPECT_EQ(error_of("name: p\ntarget:\n  url: http://h/\n  headers: [\"X-A: 1\\r\\nX-B: 2\"]\n"),
+            "p.yaml:4:12: target.headers[0]: expected 'Name: value' (a token name, no control "
+            "characters), got 'X-A: 1\\r\\nX-B: 2'");
+  EXPECT_EQ(error_of("name: p\ntarget:\n  url: http://user:pw@h/\n"),
+            "p.yaml:3:8: target.url: credentials in the URL would be sent to every backend; use "
+            "headers: ['Authorization: ...'] instead");
+}
+
+TEST(ProbeScenario, LossesOnlyIsAnExpectationOfProbes) {
+  auto s = parse_scenario_text("name: p\ntarget:\n  url: http://h/\nexpect:\n  affinity: losses\n",
+                               "p.yaml");
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_FALSE(s->expect.affinity_checked);
+}
+
+TEST(ProbeReader, ExplicitSpecNamesTheBackendAndAReissuedSessionCookieIsALoss) {
+  auto ids = identify::parse_identify_specs({"json:/backend"});
+  ASSERT_TRUE(ids);
+  ProbeReader reader(*ids, {}, {}, {"/"});
+  EXPECT_FALSE(reader.auto_wanted());
+  std::vector<HeaderField> headers = {{"set-cookie", "PHPSESSID=new2; path=/"},
+                                      {"server", "Apache/2.4.62 (Debian)"}};
+  ResponseView view{3, 1, 200, headers, R"({"backend":"app-7"})", false, "PHPSESSID=old1"};
+  ResponseFacts facts;
+  reader.read(view, facts);
+  EXPECT_EQ(facts.backend, "app-7");
+  EXPECT_TRUE(facts.session_lost);
+  EXPECT_EQ(facts.session_id, "new2");
+  ASSERT_EQ(reader.observations().size(), 4u);  // sessions 0..3, only session 3 seen
+  EXPECT_EQ(reader.observations()[3].size(), 1u);
+  EXPECT_EQ(reader.servers(), (std::vector<std::string>{"Apache/2.4.62 (Debian)"}));
+  EXPECT_EQ(reader.cookies().at("PHPSESSID").examples, (std::vector<std::string>{"new2"}));
+}
+
+RequestRecord rec(std::uint32_t backend, std::int64_t at_us, int status) {
+  RequestRecord r;
+  r.backend = backend;
+  r.start_us = at_us;
+  r.status = static_cast<std::int16_t>(status);
+  return r;
+}
+
+TEST(ProbeDiagnosis, MemberThatStopsAnsweringWhile503sFollowIsNamed) {
+  RecordSet set;
+  const auto a = set.strings.intern("www1"), b = set.strings.intern("www2");
+  set.records = {rec(a, 0, 200), rec(b, 100'000, 200), rec(a, 1'000'000, 200),
+                 rec(StringTable::kNone, 1'500'000, 503), rec(a, 3'000'000, 200)};
+  EXPECT_EQ(member_gone_cause(set),
+            "from 0.1 s on, 1 requests failed (503 or no answer) and www2 answered none: a "
+            "member went away while sessions were still bound to it (a balancer that keeps "
+            "sending a dead member's sessions to it answers 503 until their cookie changes)");
+  set.records[3].status = 200;  // the same run without the failures: nothing to say
+  EXPECT_EQ(member_gone_cause(set), "");
+}
+
+}  // namespace
+}  // namespace sc
