@@ -9,12 +9,16 @@ namespace sc {
 
 bool ContractReader::wants_header(std::string_view lower_name) const {
   static const std::string kLowerBackendHeader = to_lower(contract::kBackendHeader);
-  return lower_name == kLowerBackendHeader;
+  return lower_name == kLowerBackendHeader || lower_name == "set-cookie";
 }
 
 void ContractReader::read(const ResponseView& response, ResponseFacts& facts) {
-  for (const auto& h : response.headers)
-    if (wants_header(h.name)) facts.backend = h.value;
+  for (const auto& h : response.headers) {
+    if (h.name == "set-cookie")
+      cookies_.add(h.value);
+    else
+      facts.backend = h.value;
+  }
   if (response.body_truncated) return;  // not a mock backend's answer
   // Fills the fields the mock backend reports in its JSON body; other bodies leave them unset.
   auto j = nlohmann::json::parse(response.body, nullptr, false);

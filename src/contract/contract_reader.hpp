@@ -4,6 +4,7 @@
 #include <string>
 
 #include "contract/response_reader.hpp"
+#include "cookie/cookie_tally.hpp"
 
 namespace sc {
 
@@ -16,9 +17,12 @@ class ContractReader : public ResponseReader {
   // A mock backend's body is a few hundred bytes plus the cookies it echoes.
   std::size_t body_limit() const override { return 64 * 1024; }
   void read(const ResponseView& response, ResponseFacts& facts) override;
+  // The cookies the responses set (for the report).
+  const CookieTally& cookies() const { return cookies_; }
 
  private:
   std::string watch_cookie_;
+  CookieTally cookies_;
 };
 
 }  // namespace sc

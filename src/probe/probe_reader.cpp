@@ -5,13 +5,12 @@
 
 #include "identify/explicit_sources.hpp"
 #include "identify/response_view.hpp"
+#include "util/text.hpp"
 
 namespace sc {
 
 namespace {
 
-constexpr std::size_t kMaxCookieNames = 64;  // a site setting more is not telling us anything
-constexpr std::size_t kMaxExamples = 3;
 constexpr std::size_t kMaxServers = 4;
 
 identify::ResponseView to_identify_view(const ResponseView& r) {
@@ -63,18 +62,12 @@ void ProbeReader::read(const ResponseView& response, ResponseFacts& facts) {
 }
 
 void ProbeReader::note_cookies(const identify::ResponseView& view, std::uint32_t seq) {
+  for (const auto& h : view.headers)
+    if (to_lower(h.name) == "set-cookie") tally_.add(h.value);
   for (const auto& c : view.set_cookies) {
-    auto it = cookies_.find(c.name);
-    if (it == cookies_.end()) {
-      if (cookies_.size() >= kMaxCookieNames) continue;
-      const std::string& path = paths_.empty() ? std::string("/") : paths_[seq % paths_.size()];
-      it = cookies_.emplace(c.name, CookieSeen{c, path.substr(0, path.find('?')), 0, {}}).first;
-    }
-    auto& seen = it->second;
-    ++seen.responses;
-    if (seen.examples.size() < kMaxExamples && !c.value.empty() &&
-        std::find(seen.examples.begin(), seen.examples.end(), c.value) == seen.examples.end())
-      seen.examples.push_back(c.value);
+    if (cookies_.count(c.name) || cookies_.size() >= CookieTally::kMaxNames) continue;
+    const std::string& path = paths_.empty() ? std::string("/") : paths_[seq % paths_.size()];
+    cookies_.emplace(c.name, CookieSeen{c, path.substr(0, path.find('?'))});
   }
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "contract/response_reader.hpp"
+#include "cookie/cookie_tally.hpp"
 #include "cookie/set_cookie.hpp"
 #include "identify/identify_spec.hpp"
 #include "identify/observations.hpp"
@@ -38,6 +39,7 @@ class ProbeReader : public ResponseReader {
   // Per session, its exchanges in order (what auto identification reads).
   const std::vector<identify::SessionObservation>& observations() const { return sessions_; }
   const std::map<std::string, CookieSeen>& cookies() const { return cookies_; }
+  const CookieTally& tally() const { return tally_; }  // for the report
   // Distinct Server header values seen (up to a few), for the Apache-specific causes.
   const std::vector<std::string>& servers() const { return servers_; }
   bool auto_wanted() const { return auto_; }
@@ -53,6 +55,7 @@ class ProbeReader : public ResponseReader {
   bool auto_ = false;
   std::vector<identify::SessionObservation> sessions_;
   std::map<std::string, CookieSeen> cookies_;
+  CookieTally tally_;
   std::vector<std::string> servers_;
 };
 

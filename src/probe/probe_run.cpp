@@ -118,22 +118,14 @@ Scenario with_observed_backends(const Scenario& s, const RecordSet& set) {
   return seen;
 }
 
-std::vector<CookieObservation> cookies_seen(const ProbeReader& reader, const std::string& name) {
-  std::vector<CookieObservation> out;
-  for (const auto& [cookie, seen] : reader.cookies()) {
-    CookieObservation o;
-    o.name = cookie;
-    std::string attributes;
-    for (const auto& a : seen.first.attributes)
-      attributes +=
-          (attributes.empty() ? "" : "; ") + a.name + (a.value.empty() ? "" : "=" + a.value);
-    o.attributes = attributes;
-    o.examples = seen.examples;
-    o.requests = seen.responses;
-    o.identified_backend = name == cookie;
-    out.push_back(std::move(o));
-  }
-  return out;
+// The cookie whose value named the backends: auto's choice, or the first cookie spec given.
+std::string identifying_cookie(const TargetSpec& t,
+                               const std::optional<identify::AutoIdentification>& automatic,
+                               bool auto_chose) {
+  if (auto_chose) return automatic->kind == identify::AutoSourceKind::header ? "" : automatic->name;
+  for (const auto& spec : t.identify)
+    if (spec.starts_with("cookie:")) return spec.substr(7, spec.find(':', 7) - 7);
+  return "";
 }
 
 // Without an identity, only the checks that need none are judged.
@@ -196,7 +188,8 @@ ScenarioReport run_probe(const Scenario& s, const RunContext& ctx) {
   bool auto_chose = false;
   ProbeSummary probe = identify_backends(s, reader, records, automatic, auto_chose);
   const Scenario seen = with_observed_backends(s, records);
-  report.cookies = cookies_seen(reader, automatic ? automatic->name : "");
+  report.cookies =
+      cookie_observations(reader.tally(), identifying_cookie(t, automatic, auto_chose));
   const bool identified = !seen.backends.empty();
   if (failure.empty() && !identified && s.expect.affinity_checked)
     failure = fmt::format(

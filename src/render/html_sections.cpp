@@ -120,7 +120,8 @@ std::string cookies_html(const ScenarioReport& r) {
   } else {
     out =
         "<div class=\"table-wrap\"><table class=\"cookies\"><tr><th>name</th><th>attributes</th>"
-        "<th>example values</th><th class=\"num\">requests</th><th>identified the backend</th>"
+        "<th>example values</th><th class=\"num\">set by responses</th><th>identified the "
+        "backend</th>"
         "</tr>";
     for (const auto& c : r.cookies) {
       std::vector<std::string> examples;
@@ -129,7 +130,7 @@ std::string cookies_html(const ScenarioReport& r) {
           "<tr><td><code>{}</code></td><td><code>{}</code></td><td>{}</td>"
           "<td class=\"num\">{}</td><td>{}</td></tr>",
           html_escape(c.name), html_escape(c.attributes), joined(examples, ", "),
-          format_count(c.requests), c.identified_backend ? "yes" : "no");
+          format_count(c.responses), c.identified_backend ? "yes" : "no");
     }
     out += "</table></div>";
   }

@@ -51,66 +51,33 @@ std::string clean_text(std::string_view s) {
   return out;
 }
 
-std::string html_escape(std::string_view s) {
+namespace {
+
+// clean_text, then the markup characters as references; XML attribute values also keep tab and
+// newline only as references (a parser normalises them to spaces otherwise).
+std::string escape_markup(std::string_view s, const char* apostrophe, bool whitespace_refs) {
   std::string out;
   const std::string clean = clean_text(s);
   out.reserve(clean.size());
   for (char c : clean) {
     switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += apostrophe; break;
+      case '\t': out += whitespace_refs ? "&#9;" : "\t"; break;
+      case '\n': out += whitespace_refs ? "&#10;" : "\n"; break;
+      default: out += c;
     }
   }
   return out;
 }
 
-std::string xml_escape(std::string_view s) {
-  std::string out;
-  const std::string clean = clean_text(s);
-  out.reserve(clean.size());
-  for (char c : clean) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      case '\t':
-        out += "&#9;";
-        break;
-      case '\n':
-        out += "&#10;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+}  // namespace
+
+std::string html_escape(std::string_view s) { return escape_markup(s, "&#39;", false); }
+
+std::string xml_escape(std::string_view s) { return escape_markup(s, "&apos;", true); }
 
 }  // namespace sc

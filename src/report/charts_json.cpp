@@ -139,7 +139,7 @@ nlohmann::json cookies_to_json(const std::vector<CookieObservation>& cookies) {
     out.push_back({{"name", c.name},
                    {"attributes", c.attributes},
                    {"examples", c.examples},
-                   {"requests", c.requests},
+                   {"responses", c.responses},
                    {"identified_backend", c.identified_backend}});
   return out;
 }
@@ -150,7 +150,7 @@ std::vector<CookieObservation> cookies_from_json(const nlohmann::json& j) {
   for (const auto& c : j)
     out.push_back({value_or<std::string>(c, "name", ""), value_or<std::string>(c, "attributes", ""),
                    value_or<std::vector<std::string>>(c, "examples", {}),
-                   value_or<long long>(c, "requests", 0),
+                   value_or<long long>(c, "responses", 0),
                    value_or<bool>(c, "identified_backend", false)});
   return out;
 }

@@ -29,7 +29,7 @@ struct CookieObservation {
   std::string name;
   std::string attributes;             // as set: "Path=/; HttpOnly"
   std::vector<std::string> examples;  // a few distinct values
-  long long requests = 0;             // requests that carried it
+  long long responses = 0;            // responses that set it (a Set-Cookie of that name)
   bool identified_backend = false;    // its value named the backend that answered
 };
 

@@ -42,7 +42,8 @@ std::string read_tail(const std::string& path) {
 // Each step returns why the run cannot go on (empty: go on).
 class ScenarioRun {
  public:
-  ScenarioRun(const Scenario& s, const RunContext& ctx) : s_(s), ctx_(ctx), sup_(*ctx.launcher) {}
+  ScenarioRun(const Scenario& s, const RunContext& ctx)
+      : s_(s), ctx_(ctx), sup_(*ctx.launcher), reader_(s.proxy.sticky_cookie()) {}
   ~ScenarioRun() { clean_up(); }
   ScenarioReport run();
 
@@ -62,6 +63,7 @@ class ScenarioRun {
   bool skipped_ = false;  // the proxy is not installed, outside CI
   RecordSet records_;
   std::vector<FiredDisturbance> fired_;
+  ContractReader reader_;
 };
 
 ScenarioReport ScenarioRun::run() {
@@ -75,6 +77,7 @@ ScenarioReport ScenarioRun::run() {
   sup_.stop_all();
   if (!dir_.empty()) {
     collect_results(s_, records_, std::move(fired_), failure, skipped_, report);
+    report.cookies = cookie_observations(reader_.cookies(), "");
     report.proxy_config_path = s_.proxy.config;
     if (!plan_.proxy_config.empty())
       report.proxy_config = read_text_file(plan_.proxy_config).value_or("");
@@ -165,8 +168,7 @@ std::string ScenarioRun::drive_traffic() {
                              std::chrono::steady_clock::now() - entry);
       });
     };
-  ContractReader reader(s_.proxy.sticky_cookie());
-  auto outcome = drive(driver_config_for(s_, plan_.proxy_url, ctx_.wake_fd), reader, hooks);
+  auto outcome = drive(driver_config_for(s_, plan_.proxy_url, ctx_.wake_fd), reader_, hooks);
   records_ = std::move(outcome.records);
   fired_ = schedule.fired();
   if (!outcome.setup_error.empty()) return outcome.setup_error;

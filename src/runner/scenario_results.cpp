@@ -36,6 +36,15 @@ void compute_figures(const Scenario& s, const RecordSet& records,
   report.charts = compute_chart_figures(records, report.metrics, weights);
 }
 
+std::vector<CookieObservation> cookie_observations(const CookieTally& tally,
+                                                   const std::string& identifying) {
+  std::vector<CookieObservation> out;
+  for (const auto& e : tally.entries())
+    out.push_back({e.name, e.attributes, e.examples, e.responses,
+                   !identifying.empty() && e.name == identifying});
+  return out;
+}
+
 ScenarioVerdict verdict_of(const Evaluation& e) {
   for (const auto& c : e.checks)
     if (c.verdict == Verdict::kFail) return ScenarioVerdict::kFail;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "checks/failover.hpp"
+#include "cookie/cookie_tally.hpp"
 #include "driver/driver.hpp"
 #include "report/report.hpp"
 #include "scenario/scenario.hpp"
@@ -25,6 +26,11 @@ void judge(const Scenario& s, const std::string& failure, bool skipped,
            const std::vector<std::string>& causes, ScenarioReport& report);
 // Pass unless a check failed.
 ScenarioVerdict verdict_of(const Evaluation& e);
+
+// The report's cookies from a tally; `identifying`: the cookie whose value named the backend
+// (empty: none did).
+std::vector<CookieObservation> cookie_observations(const CookieTally& tally,
+                                                   const std::string& identifying);
 
 // compute_figures, then judge.
 void collect_results(const Scenario& s, const RecordSet& records,

@@ -1,6 +1,7 @@
 // The probe's pure parts: the target section of a scenario, the reader, the outside causes.
 #include <gtest/gtest.h>
 
+#include "cookie/cookie_tally.hpp"
 #include "probe/probe_diagnosis.hpp"
 #include "probe/probe_reader.hpp"
 #include "scenario/scenario_parser.hpp"
@@ -63,7 +64,9 @@ TEST(ProbeReader, ExplicitSpecNamesTheBackendAndAReissuedSessionCookieIsALoss) {
   ASSERT_EQ(reader.observations().size(), 4u);  // sessions 0..3, only session 3 seen
   EXPECT_EQ(reader.observations()[3].size(), 1u);
   EXPECT_EQ(reader.servers(), (std::vector<std::string>{"Apache/2.4.62 (Debian)"}));
-  EXPECT_EQ(reader.cookies().at("PHPSESSID").examples, (std::vector<std::string>{"new2"}));
+  ASSERT_EQ(reader.tally().entries().size(), 1u);
+  EXPECT_EQ(reader.tally().entries()[0].examples, (std::vector<std::string>{"new2"}));
+  EXPECT_EQ(reader.cookies().at("PHPSESSID").set_on_path, "/");
 }
 
 RequestRecord rec(std::uint32_t backend, std::int64_t at_us, int status) {
@@ -85,6 +88,24 @@ TEST(ProbeDiagnosis, MemberThatStopsAnsweringWhile503sFollowIsNamed) {
             "sending a dead member's sessions to it answers 503 until their cookie changes)");
   set.records[3].status = 200;  // the same run without the failures: nothing to say
   EXPECT_EQ(member_gone_cause(set), "");
+}
+
+TEST(CookieTally, EachNameOnceWithItsFirstAttributesAndBoundedExamples) {
+  CookieTally tally;
+  tally.add("SRV=s1; Path=/; HttpOnly");
+  tally.add("SRV=s2; Path=/other");
+  tally.add("SRV=s1");
+  tally.add("no-equals-sign");
+  tally.add(std::string(300, 'x') + "=1");
+  for (int i = 0; i < 10; ++i) tally.add("lb=" + std::to_string(i));
+  ASSERT_EQ(tally.entries().size(), 2u);
+  const auto& srv = tally.entries()[0];
+  EXPECT_EQ(srv.name, "SRV");
+  EXPECT_EQ(srv.attributes, "Path=/; HttpOnly");
+  EXPECT_EQ(srv.examples, (std::vector<std::string>{"s1", "s2"}));
+  EXPECT_EQ(srv.responses, 3);
+  EXPECT_EQ(tally.entries()[1].examples.size(), CookieTally::kMaxExamples);
+  EXPECT_EQ(tally.entries()[1].responses, 10);
 }
 
 }  // namespace
