@@ -34,6 +34,10 @@ CheckResult check_errors(const Scenario& s, const Metrics& m) {
   c.verdict = c.observed <= s.expect.max_error_rate ? Verdict::kPass : Verdict::kFail;
   c.explanation = fmt::format("{} of {} requests failed ({} transport errors, {} HTTP 5xx)",
                               m.errors, m.requests, m.transport_errors, m.server_errors);
+  if (m.top_transport_error_count > 0)
+    c.explanation +=
+        fmt::format("; the most common transport error ({} of {}): {}", m.top_transport_error_count,
+                    m.transport_errors, m.top_transport_error);
   return c;
 }
 

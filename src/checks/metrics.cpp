@@ -1,6 +1,7 @@
 #include "checks/metrics.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "checks/statistics.hpp"
@@ -9,6 +10,7 @@ namespace sc {
 
 Metrics compute_metrics(const RecordSet& set, const std::vector<std::string>& backend_names,
                         char separator, const std::set<std::uint32_t>& left_out) {
+  std::unordered_map<std::uint32_t, long long> error_counts;  // transport error text -> requests
   Metrics m;
   std::vector<const RequestRecord*> sorted;
   sorted.reserve(set.records.size());
@@ -52,7 +54,10 @@ Metrics compute_metrics(const RecordSet& set, const std::vector<std::string>& ba
       const auto& r = *sorted[k];
       ++m.requests;
       latencies.push_back(r.latency_us);
-      if (r.status == 0) ++m.transport_errors;
+      if (r.status == 0) {
+        ++m.transport_errors;
+        ++error_counts[r.error];
+      }
       if (r.status >= 500) ++m.server_errors;
       if (r.backend != StringTable::kNone) figures(set.strings.get(r.backend)).requests++;
       if (cookieless) continue;
@@ -81,6 +86,12 @@ Metrics compute_metrics(const RecordSet& set, const std::vector<std::string>& ba
     i = end;
   }
   m.errors = m.transport_errors + m.server_errors;
+  for (const auto& [text, count] : error_counts)
+    if (count > m.top_transport_error_count ||
+        (count == m.top_transport_error_count && set.strings.get(text) < m.top_transport_error)) {
+      m.top_transport_error = set.strings.get(text);
+      m.top_transport_error_count = count;
+    }
   m.latency_p50_us = percentile(latencies, 0.50);
   m.latency_p99_us = percentile(latencies, 0.99);
 

@@ -29,6 +29,9 @@ struct Metrics {
   long long requests = 0;         // requests recorded (completed or failed)
   long long errors = 0;           // transport errors plus HTTP 5xx answers
   long long transport_errors = 0; // requests with no HTTP answer (refused, timed out, reset)
+  // The most common reason among the transport errors (libcurl's words) and how many had it.
+  std::string top_transport_error;
+  long long top_transport_error_count = 0;
   long long server_errors = 0;    // HTTP 5xx answers
   long long sticky_sessions = 0;  // sessions whose every request was answered by one backend
   long long requests_on_first_backend = 0;  // requests answered by their session's first backend

@@ -74,6 +74,16 @@ class DriveLoop {
   Clock::time_point last_progress_{};
 };
 
+// libcurl's own words; its out-of-memory code is also what a response header line over its
+// 100 KiB limit gives, which is by far the likelier cause here, so the text says so.
+std::string transport_error_text(CURLcode code, const char* error_buffer) {
+  if (error_buffer[0]) return error_buffer;
+  if (code == CURLE_OUT_OF_MEMORY)
+    return "out of memory, or (much likelier) a response header line over libcurl's 100 KiB "
+           "limit";
+  return curl_easy_strerror(code);
+}
+
 bool later(const std::pair<Clock::time_point, Session*>& a,
            const std::pair<Clock::time_point, Session*>& b) {
   return a.first > b.first;
@@ -181,7 +191,7 @@ void DriveLoop::on_response(CURLMsg* msg) {
     rec.session_lost = s->facts.session_lost;
     consecutive_transport_errors_ = 0;
   } else {
-    rec.error = strings.intern(s->error[0] ? s->error : curl_easy_strerror(msg->data.result));
+    rec.error = strings.intern(transport_error_text(msg->data.result, s->error));
     ++consecutive_transport_errors_;
   }
   progress_.errors += rec.status == 0 || rec.status >= 500;

@@ -113,7 +113,10 @@ std::optional<BalancerCookie> recognise_balancer_cookie(std::string_view name,
                                                         std::string_view value,
                                                         const CatalogueOptions& options) {
   if (name == "ROUTEID" || name == "BALANCEID") return apache_route(name, value, options);
-  if (name == "JSESSIONID" && value.find(options.apache_separator) != std::string_view::npos)
+  // Session ids that carry a route suffix (Tomcat jvmRoute, PHP ids made as id.route for
+  // stickysession=PHPSESSID): without the separator they are plain session ids, not routes.
+  if ((name == "JSESSIONID" || name == "PHPSESSID") &&
+      value.find(options.apache_separator) != std::string_view::npos)
     return apache_route(name, value, options);
   if (name == "SERVERID" || name == "SRV") {
     auto server = haproxy_server_part(value);

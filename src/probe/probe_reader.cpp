@@ -1,7 +1,11 @@
 #include "probe/probe_reader.hpp"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <algorithm>
 #include <chrono>
+#include <nlohmann/json.hpp>
 
 #include "identify/explicit_sources.hpp"
 #include "identify/response_view.hpp"
@@ -41,8 +45,16 @@ void ProbeReader::read(const ResponseView& response, ResponseFacts& facts) {
   const identify::ResponseView view = to_identify_view(response);
   if (auto match = identify::identify_exchange(identify_, view)) facts.backend = match->identity;
   const auto now = std::chrono::system_clock::now();
-  facts.session_lost = identify::lost_by_app_signal(lost_when_, view) ||
+  // The application's "new session" signal is a loss only when the request carried a session:
+  // on a session's first request it is just the session starting.
+  bool sent_session = false;
+  for (const auto& c : view.sent_cookies)
+    sent_session = sent_session || session_rule_.matches(c.name);
+  const bool app_new = identify::lost_by_app_signal(lost_when_, view);
+  facts.session_lost = (app_new && sent_session) ||
                        identify::find_session_loss(view, session_rule_, now).has_value();
+  if (app_new && !sent_session) facts.session_new = true;
+  note_explicit_miss(view, facts.backend.empty());
   // The session id: the session cookie as set by this response, else as the client sent it.
   for (const auto& c : view.set_cookies)
     if (session_rule_.matches(c.name) && !c.is_deletion(now)) {
@@ -59,6 +71,32 @@ void ProbeReader::read(const ResponseView& response, ResponseFacts& facts) {
       server && servers_.size() < kMaxServers &&
       std::find(servers_.begin(), servers_.end(), *server) == servers_.end())
     servers_.emplace_back(*server);
+}
+
+void ProbeReader::note_explicit_miss(const identify::ResponseView& view, bool missed) {
+  bool explicit_specs = false;
+  for (const auto& s : identify_)
+    explicit_specs = explicit_specs || s.kind != identify::IdentifyKind::automatic;
+  if (!explicit_specs || !missed) return;
+  ++misses_.responses;
+  if (view.body.size() >= identify::kMaxBodyBytes)
+    ++misses_.over_limit;
+  else if (!nlohmann::json::accept(view.body))
+    ++misses_.not_json;
+}
+
+std::string ProbeReader::explicit_misses() const {
+  if (misses_.responses == 0) return "";
+  std::vector<std::string> specs;
+  for (const auto& s : identify_)
+    if (s.kind != identify::IdentifyKind::automatic) specs.push_back(s.text);
+  std::string why;
+  if (misses_.not_json) why += fmt::format("{} bodies were not valid JSON", misses_.not_json);
+  if (misses_.over_limit)
+    why += fmt::format("{}{} bodies were over the {} MiB read limit", why.empty() ? "" : ", ",
+                       misses_.over_limit, identify::kMaxBodyBytes >> 20);
+  return fmt::format("{} named no backend in {} responses{}", fmt::join(specs, ", "),
+                     misses_.responses, why.empty() ? "" : " (" + why + ")");
 }
 
 void ProbeReader::note_cookies(const identify::ResponseView& view, std::uint32_t seq) {

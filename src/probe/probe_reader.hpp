@@ -44,9 +44,13 @@ class ProbeReader : public ResponseReader {
   const std::vector<std::string>& servers() const { return servers_; }
   bool auto_wanted() const { return auto_; }
   bool is_session_cookie(std::string_view name) const { return session_rule_.matches(name); }
+  // "json:/backend named no backend in 40 responses (40 bodies were not valid JSON)"; empty
+  // when the explicit --identify specs named one every time (or there are none).
+  std::string explicit_misses() const;
 
  private:
   void note_cookies(const identify::ResponseView& view, std::uint32_t seq);
+  void note_explicit_miss(const identify::ResponseView& view, bool missed);
 
   std::vector<identify::IdentifySpec> identify_;
   std::vector<identify::LostWhenSpec> lost_when_;
@@ -56,6 +60,9 @@ class ProbeReader : public ResponseReader {
   std::vector<identify::SessionObservation> sessions_;
   std::map<std::string, CookieSeen> cookies_;
   CookieTally tally_;
+  struct Misses {
+    long long responses = 0, not_json = 0, over_limit = 0;
+  } misses_;
   std::vector<std::string> servers_;
 };
 

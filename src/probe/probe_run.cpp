@@ -193,8 +193,8 @@ ScenarioReport run_probe(const Scenario& s, const RunContext& ctx) {
   const bool identified = !seen.backends.empty();
   if (failure.empty() && !identified && s.expect.affinity_checked)
     failure = fmt::format(
-        "nothing in the responses tells the backends apart, so affinity "
-        "cannot be judged; {}",
+        "nothing in the responses tells the backends apart{}, so affinity cannot be judged; {}",
+        reader.explicit_misses().empty() ? "" : " (" + reader.explicit_misses() + ")",
         kHowToIdentify);
   if (!identified && probe.identified_by.empty()) probe.identified_by = "none";
   compute_figures(seen, records, {}, report);

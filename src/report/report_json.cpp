@@ -33,6 +33,8 @@ nlohmann::json metrics_json(const Metrics& m) {
       {"requests", m.requests},
       {"errors", m.errors},
       {"transport_errors", m.transport_errors},
+      {"top_transport_error",
+       {{"text", m.top_transport_error}, {"requests", m.top_transport_error_count}}},
       {"server_errors", m.server_errors},
       {"sticky_sessions", m.sticky_sessions},
       {"sticky_share", m.sticky_share()},

@@ -47,6 +47,9 @@ Metrics metrics_from(const json& j) {
   m.requests = ll("requests");
   m.errors = ll("errors");
   m.transport_errors = ll("transport_errors");
+  const json top = value_or<json>(j, "top_transport_error", json::object());
+  m.top_transport_error = value_or<std::string>(top, "text", "");
+  m.top_transport_error_count = value_or<long long>(top, "requests", 0);
   m.server_errors = ll("server_errors");
   m.sticky_sessions = ll("sticky_sessions");
   m.session_losses = ll("session_losses");
