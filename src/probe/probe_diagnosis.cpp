@@ -105,10 +105,19 @@ std::vector<std::string> diagnose_probe(const ProbeEvidence& e) {
   std::vector<std::string> causes;
   if (auto why = member_gone_cause(e.records); !why.empty()) causes.push_back(why);
   if (auto why = apache_route_cause(e); !why.empty()) causes.push_back(why);
-  if (e.automatic)
-    for (const auto& f : e.automatic->facts)
-      if (is_cookie_fact(f.kind) || (e.auto_chose && f.kind != AutoFactKind::nothing_identifies))
-        causes.push_back(f.text);
+  if (e.automatic) {
+    // A cookie without a route says what to change; the other facts say what is missing.
+    auto route_fact = [](AutoFactKind k) {
+      return k == AutoFactKind::session_cookie_without_route ||
+             k == AutoFactKind::route_cookie_without_route;
+    };
+    for (bool routes_first : {true, false})
+      for (const auto& f : e.automatic->facts)
+        if (route_fact(f.kind) == routes_first &&
+            (is_cookie_fact(f.kind) ||
+             (e.auto_chose && f.kind != AutoFactKind::nothing_identifies)))
+          causes.push_back(f.text);
+  }
   for (auto& why : hygiene_causes(e)) causes.push_back(std::move(why));
   return causes;
 }
