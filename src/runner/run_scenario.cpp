@@ -15,8 +15,10 @@
 #include "runner/launch_plan.hpp"
 #include "runner/ports.hpp"
 #include "runner/proxy_prepare.hpp"
+#include "runner/proxy_version.hpp"
 #include "runner/scenario_results.hpp"
 #include "runner/supervisor.hpp"
+#include "scenario/proxy_kinds.hpp"
 #include "util/text.hpp"
 
 namespace sc {
@@ -53,6 +55,7 @@ class ScenarioRun {
   std::string wait_ready();
   std::string drive_traffic();
   std::string with_last_output(const std::string& failure) const;
+  std::string proxy_version() const;
   void clean_up();
 
   const Scenario& s_;
@@ -78,6 +81,7 @@ ScenarioReport ScenarioRun::run() {
   if (!dir_.empty()) {
     collect_results(s_, records_, std::move(fired_), failure, skipped_, report);
     report.cookies = cookie_observations(reader_.cookies(), "");
+    report.proxy_version = proxy_version();
     report.proxy_config_path = s_.proxy.config;
     if (!plan_.proxy_config.empty())
       report.proxy_config = read_text_file(plan_.proxy_config).value_or("");
@@ -173,6 +177,17 @@ std::string ScenarioRun::drive_traffic() {
   fired_ = schedule.fired();
   if (!outcome.setup_error.empty()) return outcome.setup_error;
   return outcome.stopped ? outcome.stop_reason : "";
+}
+
+// The real proxy's own words ("Server version: Apache/2.4.62 (Debian)"); the reference
+// balancer is this stickycheck.
+std::string ScenarioRun::proxy_version() const {
+  if (s_.proxy.type == "reference") return "stickycheck balancer " STICKYCHECK_VERSION;
+  const ProxyKind* kind = find_proxy_kind(s_.proxy.type);
+  if (!kind || kind->version_arg.empty() || !plan_.proxy.start || plan_.proxy.spec.exe.empty())
+    return "";
+  return ask_version(*ctx_.launcher, plan_.proxy.spec.exe, std::string(kind->version_arg),
+                     dir_ + "/proxy-version.log");
 }
 
 // "proxy (caddy) exited with status 1 before it was ready" + the last line it wrote, which

@@ -19,6 +19,7 @@ struct ProxyKind {
   std::vector<std::string_view> env;  // "NAME=value", "{runtime_dir}" replaced
   std::string_view install_hint;      // "apt-get install haproxy"
   std::string_view example;           // a template under fixtures/ to start from
+  std::string_view version_arg;       // makes the executable print its version and exit
 };
 
 // In the conformance matrix's column order.

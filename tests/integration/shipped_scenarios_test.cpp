@@ -205,6 +205,17 @@ TEST_P(ShippedScenario, Passes) {
   for (const char* id : kEveryScenariosChecks)
     EXPECT_NE(find_check(s, id)["verdict"], "fail") << id;
   for (const auto& c : s["checks"]) EXPECT_NE(c["verdict"], "fail") << c["id"];
+  // What ran: the proxy's own version line, the cookies the clients saw.
+  const std::string version = s["proxy"]["version"];
+  const std::map<std::string, std::string> says = {{"apache", "Apache/2.4"},
+                                                   {"haproxy", "HAProxy version 2.6"},
+                                                   {"nginx", "nginx/1.22"},
+                                                   {"caddy", "2.6"},
+                                                   {"reference", "stickycheck balancer"}};
+  const std::string type = s["proxy"]["type"];
+  ASSERT_TRUE(says.count(type)) << type;
+  EXPECT_NE(version.find(says.at(type)), std::string::npos) << type << ": " << version;
+  EXPECT_FALSE(s["cookies"].empty());
   const auto shows = what_they_show().find(name);
   ASSERT_NE(shows, what_they_show().end())
       << "say in what_they_show() what scenarios/" << name << " shows";
