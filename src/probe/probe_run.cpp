@@ -165,11 +165,10 @@ std::string probe_plan(const Scenario& s) {
 
 ScenarioReport run_probe(const Scenario& s, const RunContext& ctx) {
   ScenarioReport report;
-  report.scenario = s;
   const auto t0 = std::chrono::steady_clock::now();
   const TargetSpec& t = *s.target;
-  std::string failure =
-      check_reachable(t.url, s.traffic.request_timeout, probe_driver_config(s, ctx).client);
+  const DriverConfig dc = probe_driver_config(s, ctx);
+  std::string failure = check_reachable(t.url, s.traffic.request_timeout, dc.client);
   if (!failure.empty()) failure = fmt::format("{} cannot be reached: {}", t.url, failure);
   ProbeReader reader = make_reader(t);
   RecordSet records;
@@ -180,7 +179,7 @@ ScenarioReport run_probe(const Scenario& s, const RunContext& ctx) {
       return ctx.interrupted && ctx.interrupted() ? "interrupted" : "";
     };
     hooks.progress = ctx.progress;
-    auto outcome = drive(probe_driver_config(s, ctx), reader, hooks);
+    auto outcome = drive(dc, reader, hooks);
     records = std::move(outcome.records);
     failure = outcome.setup_error.empty() ? outcome.stop_reason : outcome.setup_error;
   }
@@ -191,11 +190,12 @@ ScenarioReport run_probe(const Scenario& s, const RunContext& ctx) {
   report.cookies =
       cookie_observations(reader.tally(), identifying_cookie(t, automatic, auto_chose));
   const bool identified = !seen.backends.empty();
-  if (failure.empty() && !identified && s.expect.affinity_checked)
+  if (failure.empty() && !identified && s.expect.affinity_checked) {
+    const std::string misses = reader.explicit_misses();
     failure = fmt::format(
         "nothing in the responses tells the backends apart{}, so affinity cannot be judged; {}",
-        reader.explicit_misses().empty() ? "" : " (" + reader.explicit_misses() + ")",
-        kHowToIdentify);
+        misses.empty() ? "" : " (" + misses + ")", kHowToIdentify);
+  }
   if (!identified && probe.identified_by.empty()) probe.identified_by = "none";
   compute_figures(seen, records, {}, report);
   ProbeEvidence evidence{
