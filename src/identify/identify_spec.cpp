@@ -7,18 +7,6 @@
 namespace sc::identify {
 namespace {
 
-// RFC 9110 token: what a header or cookie name must be. (The lead's util/text.hpp is
-// getting the same function as sc::is_http_token; this one stays private to avoid a clash.)
-bool is_token(std::string_view s) {
-  static constexpr std::string_view kSpecials = "!#$%&'*+-.^_`|~";
-  if (s.empty()) return false;
-  for (char c : s) {
-    bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-    if (!alnum && kSpecials.find(c) == std::string_view::npos) return false;
-  }
-  return true;
-}
-
 // A pattern this long is a mistake, and std::regex compiles it recursively.
 constexpr std::size_t kMaxPatternBytes = 1000;
 
@@ -63,7 +51,7 @@ Result<std::shared_ptr<const std::regex>> compile_pattern(std::string_view optio
 Result<std::string> token_name(std::string_view option, std::string_view spec,
                                std::string_view name, std::string_view what,
                                std::string_view example) {
-  if (is_token(name)) return std::string(name);
+  if (is_http_token(name)) return std::string(name);
   return spec_error(option, spec,
                     fmt::format("expected a {} name (letters, digits and !#$%&'*+-.^_`|~), "
                                 "e.g. {}",

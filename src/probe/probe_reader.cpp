@@ -37,6 +37,8 @@ ProbeReader::ProbeReader(std::vector<identify::IdentifySpec> identify,
       session_rule_(std::move(session_rule)),
       paths_(std::move(paths)) {
   auto_ = identify_.empty() || identify_.back().kind == identify::IdentifyKind::automatic;
+  for (const auto& s : identify_)
+    has_explicit_ = has_explicit_ || s.kind != identify::IdentifyKind::automatic;
 }
 
 std::size_t ProbeReader::body_limit() const { return identify::kMaxBodyBytes; }
@@ -74,10 +76,7 @@ void ProbeReader::read(const ResponseView& response, ResponseFacts& facts) {
 }
 
 void ProbeReader::note_explicit_miss(const identify::ResponseView& view, bool missed) {
-  bool explicit_specs = false;
-  for (const auto& s : identify_)
-    explicit_specs = explicit_specs || s.kind != identify::IdentifyKind::automatic;
-  if (!explicit_specs || !missed) return;
+  if (!has_explicit_ || !missed) return;
   ++misses_.responses;
   if (view.body.size() >= identify::kMaxBodyBytes)
     ++misses_.over_limit;

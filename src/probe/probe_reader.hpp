@@ -57,6 +57,7 @@ class ProbeReader : public ResponseReader {
   identify::SessionCookieRule session_rule_;
   std::vector<std::string> paths_;
   bool auto_ = false;
+  bool has_explicit_ = false;  // a spec other than auto was given
   std::vector<identify::SessionObservation> sessions_;
   std::map<std::string, CookieSeen> cookies_;
   CookieTally tally_;
