@@ -1,5 +1,7 @@
 #include "backend/backend_app.hpp"
 
+#include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 
 #include "contract/backend_contract.hpp"
@@ -10,6 +12,20 @@ namespace sc {
 namespace http = net::http;
 namespace field = contract::field;
 
+namespace {
+
+// Several Cookie headers are read as one list, in order.
+std::vector<CookiePair> request_cookies(const net::Request& req) {
+  std::vector<CookiePair> cookies;
+  for (auto [it, end] = req.equal_range(http::field::cookie); it != end; ++it) {
+    auto more = parse_cookie_header(it->value());
+    cookies.insert(cookies.end(), more.begin(), more.end());
+  }
+  return cookies;
+}
+
+}  // namespace
+
 std::string generate_php_session_id(const std::function<unsigned()>& random) {
   static constexpr char kAlphabet[] = "0123456789abcdefghijklmnopqrstuv";
   std::string id(26, '0');
@@ -17,8 +33,12 @@ std::string generate_php_session_id(const std::function<unsigned()>& random) {
   return id;
 }
 
-BackendApp::BackendApp(BackendOptions options, std::function<unsigned()> random)
-    : options_(std::move(options)), random_(std::move(random)) {
+BackendApp::BackendApp(BackendOptions options, std::function<unsigned()> random,
+                       std::function<void(std::string_view)> log)
+    : options_(std::move(options)),
+      random_(std::move(random)),
+      log_(std::move(log)),
+      store_(SessionLimits{options_.session_max, options_.session_lifetime}) {
   if (options_.route.empty()) options_.route = options_.name;
 }
 
@@ -31,7 +51,52 @@ std::string BackendApp::new_session_id() {
   return id;
 }
 
-net::Response BackendApp::handle(const net::Request& req) {
+BackendApp::SessionUse BackendApp::use_session(const std::optional<std::string>& carried,
+                                               Clock::time_point now) {
+  SessionUse u;
+  const bool has_id = carried && !carried->empty();
+  // Our own suffix ids are longer than PHP's with a long route; they always fit.
+  const bool fits = has_id && carried->size() <= kMaxSessionIdLength + options_.route.size();
+  if (fits) {
+    switch (store_.touch(*carried, now, u.hits)) {
+      case SessionState::kKnown:
+        u.id = *carried;
+        return u;
+      case SessionState::kExpired:
+        u.expired = true;
+        break;
+      case SessionState::kUnknown:
+        u.lost = true;
+        break;
+    }
+  } else if (has_id) {
+    u.lost = true;  // too long to be an id this backend issued
+  }
+  u.is_new = true;
+  // PHP without strict mode adopts the client's id, but never one it cannot store.
+  u.send_id = !fits || options_.strict;
+  u.id = u.send_id ? new_session_id() : *carried;
+  u.hits = 1;
+  u.refused = !store_.start(u.id, now);
+  return u;
+}
+
+void BackendApp::note_refusal(bool refused) {
+  if (refused && refused_in_a_row_++ == 0 && log_)
+    log_(
+        fmt::format("session store full: {} sessions, none idle for longer than {} s; new "
+                    "sessions are refused with 503 (raise --session-max or lower "
+                    "--session-lifetime)",
+                    store_.size(), options_.session_lifetime.count() / 1000.0));
+  if (!refused && refused_in_a_row_ > 0) {
+    if (log_)
+      log_(fmt::format("session store has room again, after refusing {} new sessions",
+                       refused_in_a_row_));
+    refused_in_a_row_ = 0;
+  }
+}
+
+net::Response BackendApp::handle(const net::Request& req, Clock::time_point now) {
   net::Response res{http::status::ok, req.version()};
   res.set(contract::kBackendHeader, options_.name);
   res.set(http::field::content_type, "application/json");
@@ -43,47 +108,29 @@ net::Response BackendApp::handle(const net::Request& req) {
   if (path == contract::kHealthPath) {
     body[field::kStatus] = "ok";
   } else {
-    // Several Cookie headers are read as one list, in order.
-    std::vector<CookiePair> cookies;
-    for (auto [it, end] = req.equal_range(http::field::cookie); it != end; ++it) {
-      auto more = parse_cookie_header(it->value());
-      cookies.insert(cookies.end(), more.begin(), more.end());
-    }
-    auto carried = first_cookie(cookies, options_.session_cookie);
-    bool is_new = false, lost = false, send_id = false;
-    std::string id;
-    if (carried && !carried->empty() && sessions_.count(*carried)) {
-      id = *carried;
-    } else if (carried && !carried->empty()) {
-      lost = true;  // an id this backend never issued or no longer holds
-      is_new = true;
-      if (options_.strict) {
-        id = new_session_id();
-        send_id = true;
-      } else {
-        id = *carried;  // PHP without strict mode adopts the client's id
-      }
+    auto cookies = request_cookies(req);
+    SessionUse u = use_session(first_cookie(cookies, options_.session_cookie), now);
+    note_refusal(u.refused);
+    if (u.refused) {
+      res.result(http::status::service_unavailable);
+      body[field::kStatus] = contract::kStoreFullStatus;
     } else {
-      is_new = true;
-      id = new_session_id();
-      send_id = true;
+      if (u.send_id)
+        res.insert(http::field::set_cookie, options_.session_cookie + "=" + u.id + "; path=/");
+      if (!options_.route_cookie.empty() &&
+          (options_.route_cookie_when == RouteCookieWhen::kAlways || u.is_new))
+        res.insert(
+            http::field::set_cookie,
+            contract::route_cookie_value(options_.route_cookie, options_.name, options_.route));
+      // PHP's session.cache_limiter=nocache headers.
+      res.set(http::field::cache_control, "no-store, no-cache, must-revalidate");
+      body[field::kRoute] = options_.route;
+      body[field::kSessionId] = u.id;
+      body[field::kHits] = u.hits;
+      body[field::kSessionNew] = u.is_new;
+      body[field::kSessionLost] = u.lost;
+      body[field::kSessionExpired] = u.expired;
     }
-    long long hits = ++sessions_[id];
-
-    if (send_id) res.insert(http::field::set_cookie, options_.session_cookie + "=" + id + "; path=/");
-    if (!options_.route_cookie.empty() &&
-        (options_.route_cookie_when == RouteCookieWhen::kAlways || is_new))
-      res.insert(
-          http::field::set_cookie,
-          contract::route_cookie_value(options_.route_cookie, options_.name, options_.route));
-    // PHP's session.cache_limiter=nocache headers.
-    res.set(http::field::cache_control, "no-store, no-cache, must-revalidate");
-
-    body[field::kRoute] = options_.route;
-    body[field::kSessionId] = id;
-    body[field::kHits] = hits;
-    body[field::kSessionNew] = is_new;
-    body[field::kSessionLost] = lost;
     body[field::kMethod] = std::string(req.method_string());
     body[field::kPath] = std::string(path);
     auto& echoed = body[field::kCookies] = nlohmann::json::array();

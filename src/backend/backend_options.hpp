@@ -1,4 +1,6 @@
 #pragma once
+#include <chrono>
+#include <cstddef>
 #include <string>
 
 namespace sc {
@@ -16,6 +18,10 @@ struct BackendOptions {
   std::string route_cookie;
   RouteCookieWhen route_cookie_when = RouteCookieWhen::kAlways;
   bool strict = false;  // like session.use_strict_mode: unknown ids are replaced
+  // The session store's bounds: at most this many sessions (new ones beyond are refused with
+  // 503), each forgotten after this long without a request (PHP's session.gc_maxlifetime).
+  std::size_t session_max = 100'000;
+  std::chrono::milliseconds session_lifetime{1440 * 1000};
 };
 
 }  // namespace sc

@@ -56,7 +56,7 @@ Status apply_member_param(MemberConfig& m, std::string_view key, std::string_vie
     m.redirect = std::string(value);
   } else if (k == "loadfactor") {
     double f = 0;
-    if (!parse_double(value, f) || f < 1 || f > 100)
+    if (!parse_double(value, f) || !(f >= 1 && f <= 100))  // refuses nan as well
       return Error{"LoadFactor must be a number between 1..100"};
     m.loadfactor = f;
   } else if (k == "lbset") {

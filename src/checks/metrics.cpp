@@ -62,6 +62,7 @@ Metrics compute_metrics(const RecordSet& set, const std::vector<std::string>& ba
       if (r.backend != StringTable::kNone) figures(set.strings.get(r.backend)).requests++;
       if (cookieless) continue;
       if (r.session_lost) ++m.session_losses;
+      if (r.session_expired) ++m.session_expiries;
       if (r.backend == StringTable::kNone || r.backend != first) sticky = false;
       if (first != StringTable::kNone && r.backend == first) ++m.requests_on_first_backend;
       if (k > i && r.backend != StringTable::kNone &&

@@ -36,6 +36,9 @@ struct Metrics {
   long long sticky_sessions = 0;  // sessions whose every request was answered by one backend
   long long requests_on_first_backend = 0;  // requests answered by their session's first backend
   long long session_losses = 0;   // requests on which a backend reported an id it did not know
+  // Requests whose session the backend held but let expire (its session_lifetime): the
+  // balancer kept the session, the application began it anew; not a loss.
+  long long session_expiries = 0;
   long long backend_switches = 0; // consecutive request pairs in a session on different backends
   long long max_session_switches = 0;  // the most backend switches within one session
   // Sessions of 3 or more requests that switched backend exactly once, between their first

@@ -1,13 +1,16 @@
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <random>
 
 #include "backend/backend_app.hpp"
+#include "backend/backend_check.hpp"
 #include "checks/verdict.hpp"
 #include "cli/commands.hpp"
 #include "net/endpoint.hpp"
 #include "net/http_server.hpp"
+#include "util/text.hpp"
 
 namespace sc::cli {
 
@@ -19,19 +22,41 @@ struct BackendArgs {
   std::string id_style = "php";
   std::string separator = ".";
   std::string route_cookie_when = "always";
+  std::string session_lifetime = "1440s";
 };
 
-int run_backend(BackendArgs& a) {
+// The options as the scenario's backends: section checks them; false after saying why not.
+bool settle_options(BackendArgs& a) {
   a.options.id_style = a.id_style == "suffix" ? IdStyle::kSuffix : IdStyle::kPhp;
   a.options.route_cookie_when =
       a.route_cookie_when == "session-start" ? RouteCookieWhen::kSessionStart
                                              : RouteCookieWhen::kAlways;
   if (a.separator.size() != 1) {
     fmt::print(stderr, "stickycheck backend: --id-separator: expected one character, got '{}'\n",
-               a.separator);
-    return kExitBadInput;
+               printable(a.separator));
+    return false;
   }
   a.options.id_separator = a.separator[0];
+  auto lifetime = parse_session_lifetime(a.session_lifetime);
+  if (!lifetime) {
+    fmt::print(stderr,
+               "stickycheck backend: --session-lifetime: expected a duration such as 1440s, 30m, "
+               "8h or 2d (at most 365 days), got '{}'\n",
+               printable(a.session_lifetime));
+    return false;
+  }
+  a.options.session_lifetime = *lifetime;
+  auto problems = check_backend_options(a.options);
+  for (const auto& p : problems) {
+    std::string flag = p.key;
+    std::replace(flag.begin(), flag.end(), '_', '-');
+    fmt::print(stderr, "stickycheck backend: --{}: {}\n", flag, p.message);
+  }
+  return problems.empty();
+}
+
+int run_backend(BackendArgs& a) {
+  if (!settle_options(a)) return kExitBadInput;
   auto ep = net::parse_endpoint(a.listen);
   if (!ep) {
     fmt::print(stderr, "stickycheck backend: --listen: {}\n", ep.error().message);
@@ -39,7 +64,12 @@ int run_backend(BackendArgs& a) {
   }
   std::random_device seed;
   std::mt19937 rng(seed());
-  BackendApp app(a.options, [&rng] { return static_cast<unsigned>(rng()); });
+  const std::string name = a.options.name;
+  BackendApp app(
+      a.options, [&rng] { return static_cast<unsigned>(rng()); },
+      [&name](std::string_view line) {
+        fmt::print(stderr, "stickycheck backend {}: {}\n", name, line);
+      });
 
   boost::asio::io_context ioc(1);
   net::HttpServer server(
@@ -85,6 +115,13 @@ Runner add_backend_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_flag("--strict", args->options.strict,
                 "Replace unknown session ids, like PHP's session.use_strict_mode");
+  cmd->add_option("--session-max", args->options.session_max,
+                  "Most sessions held; new sessions beyond are refused with 503")
+      ->capture_default_str();
+  cmd->add_option("--session-lifetime", args->session_lifetime,
+                  "A session idle this long expires (like PHP's session.gc_maxlifetime), e.g. "
+                  "1440s, 30m, 8h, 2d")
+      ->capture_default_str();
   return [args] { return run_backend(*args); };
 }
 

@@ -12,10 +12,14 @@ inline constexpr std::string_view kBackendHeader = "X-Stickycheck-Backend";
 // Answers 200 {"backend":NAME,"status":"ok"} without touching the session store.
 inline constexpr std::string_view kHealthPath = "/.stickycheck/health";
 
+// `status` of a 503 answer: the request needed a new session and the session store is full of
+// live ones (session_max); the session fields are then absent.
+inline constexpr std::string_view kStoreFullStatus = "session store full";
+
 // The JSON body's fields (one object per response, `application/json`).
 namespace field {
 inline constexpr const char* kBackend = "backend";       // string: the backend's name
-inline constexpr const char* kStatus = "status";         // string: "ok" (health path only)
+inline constexpr const char* kStatus = "status";         // "ok" (health path), or kStoreFullStatus
 inline constexpr const char* kRoute = "route";           // string: its route
 inline constexpr const char* kSessionId = "session_id";  // string: the session this request used
 inline constexpr const char* kHits = "hits";             // number: requests of that session here
@@ -23,6 +27,9 @@ inline constexpr const char* kHits = "hits";             // number: requests of 
 inline constexpr const char* kSessionNew = "session_new";
 // true: the session-loss signal: the request carried a session id this backend does not hold.
 inline constexpr const char* kSessionLost = "session_lost";
+// true: the request carried a session this backend held but let expire (idle longer than its
+// session_lifetime). Not a loss: the balancer sent it to the right backend, which began anew.
+inline constexpr const char* kSessionExpired = "session_expired";
 inline constexpr const char* kMethod = "method";
 inline constexpr const char* kPath = "path";
 // array of {"name","value"}: the cookies the backend received, in order, duplicates kept.

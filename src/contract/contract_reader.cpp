@@ -30,6 +30,8 @@ void ContractReader::read(const ResponseView& response, ResponseFacts& facts) {
     facts.session_new = it->get<bool>();
   if (auto it = j.find(f::kSessionLost); it != j.end() && it->is_boolean())
     facts.session_lost = it->get<bool>();
+  if (auto it = j.find(f::kSessionExpired); it != j.end() && it->is_boolean())
+    facts.session_expired = it->get<bool>();
   if (watch_cookie_.empty()) return;
   if (auto it = j.find(f::kCookies); it != j.end() && it->is_array()) {
     for (const auto& c : *it) {

@@ -39,12 +39,14 @@ struct ResponseFacts {
   std::string sticky_value;   // the watched (sticky) cookie's value as the backend received it
   bool session_new = false;   // the application started a session on this request
   bool session_lost = false;  // the request carried a session the application did not hold
+  // The request carried a session the application held but let expire (not a loss).
+  bool session_expired = false;
 
   void clear() {
     backend.clear();
     session_id.clear();
     sticky_value.clear();
-    session_new = session_lost = false;
+    session_new = session_lost = session_expired = false;
   }
 };
 

@@ -189,6 +189,7 @@ void DriveLoop::on_response(CURLMsg* msg) {
     rec.sticky_value = strings.intern(s->facts.sticky_value);
     rec.session_new = s->facts.session_new;
     rec.session_lost = s->facts.session_lost;
+    rec.session_expired = s->facts.session_expired;
     consecutive_transport_errors_ = 0;
   } else {
     rec.error = strings.intern(transport_error_text(msg->data.result, s->error));

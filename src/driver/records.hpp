@@ -36,6 +36,9 @@ struct RequestRecord {
   std::uint32_t error = StringTable::kNone;         // transport error text, if any
   bool session_new = false;   // the backend started a session on this request
   bool session_lost = false;  // the request carried a session id this backend did not know
+  // The request carried a session id this backend let expire (idle past its lifetime): not a
+  // loss. Sits in what was padding: the record stays 48 bytes.
+  bool session_expired = false;
   bool cookieless = false;    // the session's client keeps no cookies (traffic.cookieless_share)
 };
 

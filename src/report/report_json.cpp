@@ -40,6 +40,7 @@ nlohmann::json metrics_json(const Metrics& m) {
       {"sticky_share", m.sticky_share()},
       {"first_backend_share", m.first_backend_share()},
       {"session_losses", m.session_losses},
+      {"session_expiries", m.session_expiries},
       {"backend_switches", m.backend_switches},
       {"max_session_switches", m.max_session_switches},
       {"sessions_moved_after_first_only", m.sessions_moved_after_first_only},

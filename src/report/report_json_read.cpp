@@ -53,6 +53,7 @@ Metrics metrics_from(const json& j) {
   m.server_errors = ll("server_errors");
   m.sticky_sessions = ll("sticky_sessions");
   m.session_losses = ll("session_losses");
+  m.session_expiries = ll("session_expiries");
   m.backend_switches = ll("backend_switches");
   m.max_session_switches = ll("max_session_switches");
   m.sessions_moved_after_first_only = ll("sessions_moved_after_first_only");

@@ -45,7 +45,9 @@ LaunchPlan make_launch_plan(const Scenario& s, const std::string& self_exe,
                    "--route", b.route,
                    "--session-cookie", b.session_cookie,
                    "--id-style", b.id_style == IdStyle::kSuffix ? "suffix" : "php",
-                   "--id-separator", std::string(1, b.id_separator)};
+                   "--id-separator", std::string(1, b.id_separator),
+                   "--session-max", std::to_string(b.session_max),
+                   "--session-lifetime", fmt::format("{}ms", b.session_lifetime.count())};
     if (!b.route_cookie.empty()) {
       c.spec.args.insert(c.spec.args.end(),
                          {"--route-cookie", b.route_cookie, "--route-cookie-when",

@@ -107,7 +107,8 @@ void NodeReader::read_double(const YAML::Node& map, const std::string& key,
   std::string text;
   if (!scalar(map, key, path, n, text)) return;
   double v = 0;
-  if (!parse_double(text, v) || v < min || v > max) {
+  // Written as "not within" so that nan, which compares false with everything, is refused.
+  if (!parse_double(text, v) || !(v >= min && v <= max)) {
     error(n.Mark(), child_path(path, key),
           fmt::format("expected a number from {} to {}, got '{}'", min, max, text));
     return;

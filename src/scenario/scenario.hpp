@@ -96,6 +96,7 @@ struct TrafficSpec {
   // hashing the client address see many clients) instead of all from 127.0.0.1.
   bool source_per_session = false;
   unsigned seed = 1;  // pauses, cookieless sessions and source addresses are drawn from it
+  SourceMark mark;    // where traffic.sessions (or the traffic section) stands, for the runner
 };
 
 // What the distribution check expects of the first requests' spread over the backends.

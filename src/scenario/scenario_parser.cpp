@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <set>
 
+#include "backend/backend_check.hpp"
 #include "scenario/node_reader.hpp"
 #include "scenario/scenario_sections.hpp"
 #include "util/text.hpp"
@@ -16,7 +18,8 @@ const std::vector<std::string> kTopKeys = {
     "name",    "description", "behaviour",    "backend_defaults", "backends", "proxy",
     "traffic", "expect",      "disturbances", "startup_timeout",  "target"};
 const std::vector<std::string> kBackendOptionKeys = {
-    "session_cookie", "id_style", "id_separator", "route_cookie", "route_cookie_when", "strict"};
+    "session_cookie",    "id_style", "id_separator", "route_cookie",
+    "route_cookie_when", "strict",   "session_max",  "session_lifetime"};
 const std::vector<std::string> kTrafficKeys = {"sessions",         "requests_per_session",
                                                "concurrency",      "path",
                                                "request_timeout",  "pause",
@@ -43,13 +46,39 @@ bool valid_token(const std::string& s) {
   return true;
 }
 
+// Reports what check_backend_options finds in the keys `n` sets (the rest were checked where
+// they were set); a route taken from the name is reported at the name.
+void report_option_problems(NodeReader& r, const YAML::Node& n, const std::string& path,
+                            const BackendOptions& o) {
+  for (const auto& p : check_backend_options(o)) {
+    if (p.key == "name") continue;  // the name has its own, stricter check
+    const YAML::Node given = n[p.key];
+    const YAML::Node at = given || p.key != "route" ? given : n["name"];
+    if (at) r.error(at.Mark(), path + "." + p.key, p.message);
+  }
+}
+
+void read_session_limits(NodeReader& r, const YAML::Node& n, const std::string& path,
+                         BackendOptions& o) {
+  long long max = static_cast<long long>(o.session_max);
+  r.read_int(n, "session_max", path, 1, static_cast<long long>(kMaxSessionMax), max);
+  o.session_max = static_cast<std::size_t>(max);
+  std::string lifetime;
+  r.read_string(n, "session_lifetime", path, lifetime);
+  if (!n["session_lifetime"] || lifetime.empty()) return;
+  if (auto t = parse_session_lifetime(lifetime))
+    o.session_lifetime = *t;
+  else
+    r.error(n["session_lifetime"].Mark(), path + ".session_lifetime",
+            fmt::format("expected a duration such as 1440s, 30m, 8h or 2d (at most 365 days), "
+                        "got '{}'",
+                        lifetime));
+}
+
 // Reads the keys a backend shares with backend_defaults into `o`.
 void read_backend_options(NodeReader& r, const YAML::Node& n, const std::string& path,
                           BackendOptions& o) {
   r.read_string(n, "session_cookie", path, o.session_cookie);
-  if (n["session_cookie"] && !valid_token(o.session_cookie))
-    r.error(n["session_cookie"].Mark(), path + ".session_cookie",
-            "expected a cookie name (letters, digits, '-', '_', '.')");
   std::string style = o.id_style == IdStyle::kSuffix ? "suffix" : "php";
   r.read_choice(n, "id_style", path, {"php", "suffix"}, style);
   o.id_style = style == "suffix" ? IdStyle::kSuffix : IdStyle::kPhp;
@@ -57,19 +86,31 @@ void read_backend_options(NodeReader& r, const YAML::Node& n, const std::string&
   r.read_string(n, "id_separator", path, sep);
   if (sep.size() != 1)
     r.error(n["id_separator"].Mark(), path + ".id_separator",
-            fmt::format("expected a single character, got '{}'", sep));
+            fmt::format("expected a single character, got '{}'", printable(sep)));
   else
     o.id_separator = sep[0];
   r.read_string(n, "route_cookie", path, o.route_cookie);
-  if (n["route_cookie"] && o.route_cookie.find('=') == std::string::npos)
-    r.error(n["route_cookie"].Mark(), path + ".route_cookie",
-            "expected a Set-Cookie value such as 'BALANCEID=balancer.{name}; path=/'");
   std::string when = o.route_cookie_when == RouteCookieWhen::kSessionStart ? "session_start"
                                                                             : "always";
   r.read_choice(n, "route_cookie_when", path, {"always", "session_start"}, when);
   o.route_cookie_when =
       when == "session_start" ? RouteCookieWhen::kSessionStart : RouteCookieWhen::kAlways;
   r.read_bool(n, "strict", path, o.strict);
+  read_session_limits(r, n, path, o);
+}
+
+// A backend whose scenario does not bound its store holds at least every session of the
+// traffic, so that a large scenario is not refused by the default bound.
+void size_session_stores(const YAML::Node& root, Scenario& s) {
+  const YAML::Node defaults = root["backend_defaults"];
+  if (defaults && defaults.IsMap() && defaults["session_max"]) return;
+  const YAML::Node list = root["backends"];
+  for (std::size_t i = 0; i < s.backends.size(); ++i) {
+    if (list && list.IsSequence() && i < list.size() && list[i].IsMap() && list[i]["session_max"])
+      continue;
+    auto& max = s.backends[i].options.session_max;
+    max = std::max(max, static_cast<std::size_t>(s.traffic.sessions));
+  }
 }
 
 void read_backends(NodeReader& r, const YAML::Node& root, Scenario& s) {
@@ -77,6 +118,7 @@ void read_backends(NodeReader& r, const YAML::Node& root, Scenario& s) {
   if (auto d = root["backend_defaults"]; d && r.expect_map(d, "backend_defaults")) {
     r.check_keys(d, "backend_defaults", kBackendOptionKeys);
     read_backend_options(r, d, "backend_defaults", defaults);
+    report_option_problems(r, d, "backend_defaults", defaults);
   }
   auto list = root["backends"];
   if (!list) {
@@ -111,6 +153,7 @@ void read_backends(NodeReader& r, const YAML::Node& root, Scenario& s) {
     if (b.options.route.empty()) b.options.route = b.options.name;
     r.read_double(n, "weight", path, 1, 100, b.weight);
     r.read_bool(n, "start", path, b.start);
+    report_option_problems(r, n, path, b.options);
     s.backends.push_back(std::move(b));
   }
 }
@@ -120,13 +163,21 @@ void read_traffic(NodeReader& r, const YAML::Node& root, Scenario& s) {
   if (!n || !r.expect_map(n, "traffic")) return;
   r.check_keys(n, "traffic", kTrafficKeys);
   auto& t = s.traffic;
+  t.mark = mark_of(n["sessions"] ? n["sessions"] : n);
   r.read_int(n, "sessions", "traffic", 1, 10'000'000, t.sessions);
   r.read_int(n, "requests_per_session", "traffic", 1, 100'000, t.requests_per_session);
   r.read_int(n, "concurrency", "traffic", 1, 10'000, t.concurrency);
   r.read_string(n, "path", "traffic", t.path);
   if (n["path"] && (t.path.empty() || t.path[0] != '/'))
     r.error(n["path"].Mark(), "traffic.path",
-            fmt::format("expected a path starting with '/', got '{}'", t.path));
+            fmt::format("expected a path starting with '/', got '{}'", printable(t.path)));
+  else if (n["path"] && !std::all_of(t.path.begin(), t.path.end(), [](char c) {
+             return c > 0x20 && c < 0x7f;  // the request line's own bytes: no space, no CR/LF
+           }))
+    r.error(n["path"].Mark(), "traffic.path",
+            fmt::format("expected a path of visible ASCII characters (percent-encode the rest), "
+                        "got '{}'",
+                        printable(t.path)));
   r.read_duration(n, "request_timeout", "traffic", t.request_timeout);
   r.read_duration(n, "pause", "traffic", t.pause);
   r.read_double(n, "cookieless_share", "traffic", 0, 1, t.cookieless_share);
@@ -325,6 +376,7 @@ Result<Scenario> parse_scenario_text(std::string_view text, const std::string& f
     read_backends(r, root, s);
     read_proxy(r, root, s);
     read_traffic(r, root, s);
+    size_session_stores(root, s);
     read_expect(r, root, s);
     read_disturbances(r, root, s);
   }

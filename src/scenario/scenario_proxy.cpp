@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include "backend/backend_check.hpp"
 #include "scenario/proxy_kinds.hpp"
 #include "scenario/scenario_sections.hpp"
 #include "util/text.hpp"
@@ -50,6 +51,13 @@ bool valid_base_url(std::string& url) {
     return !rest.empty() && rest.find_first_of("/?# ") == std::string_view::npos;
   }
   return false;
+}
+
+// What the balancer is told to stick with: a cookie name, optionally |a URL parameter.
+bool valid_stickysession(std::string_view v) {
+  auto bar = v.find('|');
+  if (bar == std::string_view::npos) return is_http_token(v);
+  return is_http_token(v.substr(0, bar)) && is_http_token(v.substr(bar + 1));
 }
 
 }  // namespace
@@ -112,11 +120,17 @@ void read_proxy(NodeReader& r, const YAML::Node& root, Scenario& s) {
             "template (config) or a file whose members stickycheck re-points (apache_conf)");
   }
   r.read_string(n, "stickysession", "proxy", p.stickysession);
+  if (n["stickysession"] && !valid_stickysession(p.stickysession))
+    r.error(n["stickysession"].Mark(), "proxy.stickysession",
+            fmt::format("expected a cookie name or COOKIE|param (RFC 6265 token characters), "
+                        "got '{}'",
+                        printable(p.stickysession)));
   r.read_string(n, "stickysessionsep", "proxy", p.stickysessionsep);
-  if (n["stickysessionsep"] && p.stickysessionsep.size() != 1 && p.stickysessionsep != "Off" &&
-      p.stickysessionsep != "off")
+  if (n["stickysessionsep"] && p.stickysessionsep != "Off" && p.stickysessionsep != "off" &&
+      (p.stickysessionsep.size() != 1 || !is_cookie_octet(p.stickysessionsep[0])))
     r.error(n["stickysessionsep"].Mark(), "proxy.stickysessionsep",
-            fmt::format("expected a single character or Off, got '{}'", p.stickysessionsep));
+            fmt::format("expected a single character a cookie value may hold, or Off, got '{}'",
+                        printable(p.stickysessionsep)));
   r.read_bool(n, "scolonpathdelim", "proxy", p.scolonpathdelim);
   r.read_bool(n, "nofailover", "proxy", p.nofailover);
   r.read_choice(n, "lbmethod", "proxy", {"byrequests"}, p.lbmethod);

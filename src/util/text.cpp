@@ -136,7 +136,7 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view t) {
     t.remove_suffix(1);
   }
   double v = 0;
-  if (scale == 0 || !parse_double(t, v) || v < 0 || v * scale > 3.6e6) return std::nullopt;
+  if (scale == 0 || !parse_double(t, v) || !(v >= 0 && v * scale <= 3.6e6)) return std::nullopt;
   return std::chrono::milliseconds(static_cast<long long>(v * scale));
 }
 

@@ -153,3 +153,66 @@ TEST(BackendApp, HeadAnswersHeadersWithTheBodyLengthButNoBody) {
 
 }  // namespace
 }  // namespace sc
+
+namespace sc {
+namespace {
+
+using Clock = BackendApp::Clock;
+using std::chrono::seconds;
+
+BackendOptions bounded(std::size_t max, seconds lifetime) {
+  BackendOptions o;
+  o.name = "www1";
+  o.session_max = max;
+  o.session_lifetime = lifetime;
+  return o;
+}
+
+TEST(BackendAppStore, SessionBackAfterItsIdleLifetimeIsExpiredNotLost) {
+  BackendApp app(bounded(10, seconds(1440)), counter());
+  const Clock::time_point t0{};
+  std::string id = body(app.handle(get("/"), t0))["session_id"];
+  auto b = body(app.handle(get("/", "PHPSESSID=" + id), t0 + seconds(1441)));
+  EXPECT_EQ(b["session_expired"], true);
+  EXPECT_EQ(b["session_lost"], false);
+  EXPECT_EQ(b["session_new"], true);
+  EXPECT_EQ(b["session_id"], id);  // adopted again, as PHP without strict mode does
+  EXPECT_EQ(b["hits"], 1);
+}
+
+TEST(BackendAppStore, FullStoreAnswers503AndLogsOnceUntilItHasRoomAgain) {
+  std::vector<std::string> log;
+  BackendApp app(bounded(1, seconds(10)), counter(),
+                 [&log](std::string_view line) { log.emplace_back(line); });
+  const Clock::time_point t0{};
+  ASSERT_EQ(app.handle(get("/"), t0).result(), http::status::ok);
+  auto refused = app.handle(get("/"), t0);
+  EXPECT_EQ(refused.result(), http::status::service_unavailable);
+  EXPECT_EQ(body(refused)["status"], "session store full");
+  EXPECT_TRUE(set_cookies(refused).empty());
+  EXPECT_EQ(app.handle(get("/", "PHPSESSID=unknown"), t0).result(),
+            http::status::service_unavailable);
+  EXPECT_EQ(app.session_count(), 1u);
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log[0],
+            "session store full: 1 sessions, none idle for longer than 10 s; new sessions are "
+            "refused with 503 (raise --session-max or lower --session-lifetime)");
+  // Once the held session has expired, its slot serves a new one.
+  EXPECT_EQ(app.handle(get("/"), t0 + seconds(11)).result(), http::status::ok);
+  ASSERT_EQ(log.size(), 2u);
+  EXPECT_EQ(log[1], "session store has room again, after refusing 2 new sessions");
+}
+
+TEST(BackendAppStore, OverlongSessionIdIsReplacedNeverStored) {
+  BackendApp app(bounded(10, seconds(1440)), counter());
+  auto res = app.handle(get("/", "PHPSESSID=" + std::string(8192, 'a')));
+  auto b = body(res);
+  EXPECT_EQ(b["session_lost"], true);
+  EXPECT_EQ(b["session_id"], "0123456789abcdefghijklmnop");
+  EXPECT_EQ(set_cookies(res),
+            std::vector<std::string>{"PHPSESSID=0123456789abcdefghijklmnop; path=/"});
+  EXPECT_EQ(app.session_count(), 1u);
+}
+
+}  // namespace
+}  // namespace sc

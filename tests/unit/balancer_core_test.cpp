@@ -172,6 +172,8 @@ TEST(MemberParams, ParsesUrlRouteLoadfactorRetry) {
 TEST(MemberParams, RejectsBadValuesLikeHttpd) {
   EXPECT_EQ(parse_member("http://127.0.0.1:8081 loadfactor=101").error().message,
             "BalancerMember http://127.0.0.1:8081: LoadFactor must be a number between 1..100");
+  EXPECT_EQ(parse_member("http://127.0.0.1:8081 loadfactor=nan").error().message,
+            "BalancerMember http://127.0.0.1:8081: LoadFactor must be a number between 1..100");
   EXPECT_EQ(parse_member("http://127.0.0.1:8081 colour=red").error().message,
             "BalancerMember http://127.0.0.1:8081: unknown Worker parameter 'colour'");
   EXPECT_EQ(parse_member("ftp://x").error().message,

@@ -89,6 +89,23 @@ TEST(Metrics, RecordsOutOfOrderAreGroupedBySession) {
   EXPECT_EQ(m.backend_switches, 0);
 }
 
+// A session that came back to its backend after its idle lifetime was kept by the balancer:
+// the backend began it anew, which is no affinity failure.
+TEST(Metrics, ExpiredSessionsAreCountedApartFromLosses) {
+  Builder b;
+  b.add(0, 0, "www1");
+  b.add(0, 1, "www1");
+  b.set.records.back().session_expired = true;
+  b.set.records.back().session_new = true;
+  b.add(1, 0, "www2");
+  auto m = compute_metrics(b.set, {"www1", "www2"}, '.');
+  EXPECT_EQ(m.session_expiries, 1);
+  EXPECT_EQ(m.session_losses, 0);
+  EXPECT_EQ(m.sticky_sessions, 2);
+  EXPECT_EQ(find_check(evaluate(two_backends("PHPSESSID"), m), "session_losses").verdict,
+            Verdict::kPass);
+}
+
 Metrics bouncing_php_sessions(int sessions) {
   Builder b;
   for (int s = 0; s < sessions; ++s) {

@@ -24,8 +24,10 @@ TEST(LaunchPlan, BackendsAndReferenceBalancerCommandLines) {
             (std::vector<std::string>{"backend", "--name", "www1", "--listen", "127.0.0.1:9001",
                                       "--route", "www1", "--session-cookie", "PHPSESSID",
                                       "--id-style", "php", "--id-separator", ".",
-                                      "--route-cookie", "BALANCEID=balancer.{name}; path=/",
-                                      "--route-cookie-when", "always"}));
+                                      "--session-max", "100000", "--session-lifetime",
+                                      "1440000ms", "--route-cookie",
+                                      "BALANCEID=balancer.{name}; path=/", "--route-cookie-when",
+                                      "always"}));
   EXPECT_EQ(plan.backends[1].spec.args.back(), "--strict");
   EXPECT_EQ(plan.backends[1].spec.log_path, "/tmp/rt/backend-www2.log");
   EXPECT_EQ(plan.proxy.spec.args,

@@ -16,5 +16,8 @@ TEST(StringTable, InternOnceFindWithoutAdding) {
   EXPECT_EQ(t.size(), 2u);  // the find added nothing
 }
 
+// Issue 14 measures bytes per request: a new flag must use the record's padding.
+TEST(RequestRecord, StaysFortyEightBytes) { EXPECT_LE(sizeof(RequestRecord), 48u); }
+
 }  // namespace
 }  // namespace sc

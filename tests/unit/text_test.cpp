@@ -16,5 +16,10 @@ TEST(PercentDecode, DecodesValidAndKeepsInvalidSequences) {
   EXPECT_EQ(percent_decode("%41"), "A");
 }
 
+TEST(ParseDuration, RefusesNanAndInfinity) {
+  EXPECT_EQ(parse_duration("1.5s"), std::chrono::milliseconds(1500));
+  for (const char* bad : {"nans", "nanms", "infs", "-1s"}) EXPECT_FALSE(parse_duration(bad)) << bad;
+}
+
 }  // namespace
 }  // namespace sc
