@@ -1,5 +1,7 @@
 #include <fmt/format.h>
 
+#include <new>
+
 #include "checks/verdict.hpp"
 #include "cli/commands.hpp"
 
@@ -26,8 +28,15 @@ int main_entry(int argc, char** argv) {
     app.exit(e);
     return kExitBadInput;  // usage errors share the bad-input exit code
   }
-  for (const auto& [name, runner] : commands)
-    if (app.get_subcommand(name)->parsed()) return runner();
+  try {
+    for (const auto& [name, runner] : commands)
+      if (app.get_subcommand(name)->parsed()) return runner();
+  } catch (const std::bad_alloc&) {
+    // Caught, not left to std::terminate, so that every destructor on the way (children
+    // stopped, runtime directories removed) has run.
+    fmt::print(stderr, "stickycheck: out of memory\n");
+    return kExitCannotRun;
+  }
   return kExitBadInput;
 }
 

@@ -3,6 +3,7 @@
 #include "checks/verdict.hpp"
 #include "cli/commands.hpp"
 #include "cli/execute.hpp"
+#include "runner/memory_estimate.hpp"
 #include "runner/scenario_files.hpp"
 
 namespace sc::cli {
@@ -13,6 +14,24 @@ struct RunArgs {
   std::vector<std::string> scenarios;
   OutputArgs output;
 };
+
+// Every scenario's traffic must fit in memory before anything starts (exit 2 otherwise).
+bool fits_in_memory(const std::vector<Scenario>& scenarios) {
+  const AvailableMemory available = available_memory();
+  if (!available.error.empty()) {
+    fmt::print(stderr, "stickycheck run: {}\n", available.error);
+    return false;
+  }
+  if (!available.bytes) return true;  // nothing to compare with: the run's own guard remains
+  bool fits = true;
+  for (const auto& s : scenarios) {
+    if (auto why = check_memory(s, *available.bytes); !why.empty()) {
+      fmt::print(stderr, "{}\n", why);
+      fits = false;
+    }
+  }
+  return fits;
+}
 
 int run(const RunArgs& a) {
   auto files = expand_scenario_paths(a.scenarios);
@@ -32,7 +51,7 @@ int run(const RunArgs& a) {
       scenarios.push_back(std::move(*s));
     }
   }
-  if (bad) return kExitBadInput;
+  if (bad || !fits_in_memory(scenarios)) return kExitBadInput;
   return execute(scenarios, a.output, "run");
 }
 

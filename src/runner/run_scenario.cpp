@@ -218,8 +218,21 @@ void ScenarioRun::clean_up() {
 }  // namespace
 
 ScenarioReport run_scenario(const Scenario& s, const RunContext& ctx) {
-  ScenarioRun run(s, ctx);
-  return run.run();
+  try {
+    ScenarioRun run(s, ctx);
+    return run.run();
+  } catch (const std::bad_alloc&) {
+    // The run's destructor has stopped the children and removed the runtime directory while
+    // the exception left the try block; what it held is free again for this report.
+    ScenarioReport report;
+    report.scenario = s;
+    report.verdict = ScenarioVerdict::kError;
+    report.error = fmt::format(
+        "out of memory during the run ({} sessions x {} requests); the processes were stopped "
+        "and the runtime directory removed; run fewer sessions or requests per session",
+        s.traffic.sessions, s.traffic.requests_per_session);
+    return report;
+  }
 }
 
 }  // namespace sc
