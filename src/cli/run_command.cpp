@@ -32,7 +32,7 @@ int run(const RunArgs& a) {
       scenarios.push_back(std::move(*s));
     }
   }
-  if (bad) return kExitBadInput;
+  if (bad || !check_proxy_configs(scenarios)) return kExitBadInput;
   return execute(scenarios, a.output, "run");
 }
 
