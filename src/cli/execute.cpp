@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
@@ -14,7 +15,9 @@
 #include "probe/probe_run.hpp"
 #include "report/progress_line.hpp"
 #include "report/terminal.hpp"
+#include "scenario/proxy_kinds.hpp"
 #include "runner/interrupt.hpp"
+#include "runner/proxy_check.hpp"
 #include "runner/run_scenario.hpp"
 #include "util/text.hpp"
 
@@ -58,11 +61,15 @@ std::vector<std::string> command_line() {
   return args;
 }
 
+std::string runtime_root() {
+  const char* tmp = std::getenv("TMPDIR");
+  return tmp && *tmp ? tmp : "/tmp";
+}
+
 RunContext make_context(const OutputArgs& a, const std::string& self) {
   RunContext ctx;
   ctx.self_exe = self;
-  const char* tmp = std::getenv("TMPDIR");
-  ctx.runtime_root = tmp && *tmp ? tmp : "/tmp";
+  ctx.runtime_root = runtime_root();
   ctx.keep_runtime = a.keep_runtime;
   const char* ci = std::getenv("CI");
   ctx.ci = ci && *ci && std::string_view(ci) != "false" && std::string_view(ci) != "0";
@@ -70,6 +77,23 @@ RunContext make_context(const OutputArgs& a, const std::string& self) {
   ctx.interrupted = [] { return interrupted(); };
   ctx.status = [](const std::string& line) { fmt::print(stderr, "stickycheck: {}\n", line); };
   return ctx;
+}
+
+// Each rendered proxy configuration beside the JSON report (REPORT.SCENARIO.httpd.conf), so
+// that the report can name the exact file the proxy ran with.
+void save_rendered_configs(Report& report, const std::string& json_path) {
+  if (json_path.empty()) return;
+  const std::string stem = std::filesystem::path(json_path).replace_extension("").string();
+  for (auto& r : report.scenarios) {
+    const ProxyKind* kind = find_proxy_kind(r.scenario.proxy.type);
+    if (r.proxy_config.empty() || !kind || kind->config_name.empty()) continue;
+    std::string name;
+    for (char c : r.scenario.name) name += std::isalnum(static_cast<unsigned char>(c)) ? c : '-';
+    const std::string path = fmt::format("{}.{}.{}", stem, name, kind->config_name);
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << r.proxy_config;
+    if (out) r.proxy_config_rendered = path;
+  }
 }
 
 int write_outputs(const Report& report, const OutputArgs& a, const char* command) {
@@ -125,8 +149,23 @@ int execute(const std::vector<Scenario>& scenarios, const OutputArgs& a, const c
   report.interrupted = report.interrupted || interrupted();
   print_matrix(stdout, report);
   print_run_summary(stdout, report, color);
+  save_rendered_configs(report, a.json_path);
   if (int code = write_outputs(report, a, command); code != kExitOk) return code;
   return exit_code_for(report);
+}
+
+bool check_proxy_configs(const std::vector<Scenario>& scenarios) {
+  auto launcher = make_process_launcher();
+  const ProxyCheckContext ctx{launcher.get(), self_exe(), runtime_root()};
+  bool ok = true;
+  for (const auto& s : scenarios) {
+    if (s.target) continue;
+    if (auto checked = check_proxy_config(s, ctx); !checked) {
+      fmt::print(stderr, "{}: {}\n", s.file, checked.error().message);
+      ok = false;
+    }
+  }
+  return ok;
 }
 
 }  // namespace sc::cli

@@ -23,4 +23,8 @@ void add_output_options(CLI::App& cmd, OutputArgs& a, bool runtime_dirs);
 
 int execute(const std::vector<Scenario>& scenarios, const OutputArgs& a, const char* command);
 
+// Each real proxy's own checker on its configuration as the run will adapt it, before anything
+// starts; the refusals are printed. False when any refused (the user's input is at fault).
+bool check_proxy_configs(const std::vector<Scenario>& scenarios);
+
 }  // namespace sc::cli

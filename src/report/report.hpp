@@ -58,6 +58,10 @@ struct ScenarioReport {
   std::string proxy_version;      // as the proxy reported it; empty when not asked
   std::string proxy_config_path;  // the configuration the proxy ran with, as rendered
   std::string proxy_config;       // its text, when it could still be read
+  // What stickycheck changed or added to run the configuration alone ("FILE:LINE: ..."), and
+  // where its rendered text was saved beside the report (empty: not saved).
+  std::vector<std::string> proxy_config_notes;
+  std::string proxy_config_rendered;
   std::optional<ProbeSummary> probe;  // a probe (target:) only
 };
 

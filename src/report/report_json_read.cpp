@@ -189,6 +189,9 @@ Result<ScenarioReport> scenario_from(const json& s, std::size_t index) {
   r.proxy_version = value_or<std::string>(proxy, "version", "");
   r.proxy_config_path = value_or<std::string>(proxy, "config_path", "");
   r.proxy_config = value_or<std::string>(proxy, "config", "");
+  r.proxy_config_rendered = value_or<std::string>(proxy, "config_rendered", "");
+  r.proxy_config_notes =
+      value_or<std::vector<std::string>>(proxy, "config_notes", std::vector<std::string>{});
   if (const json probe = value_or<json>(s, "probe", json()); probe.is_object()) {
     ProbeSummary p;
     p.url = value_or<std::string>(probe, "url", "");

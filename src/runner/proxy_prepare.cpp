@@ -6,7 +6,9 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "runner/config_adapt.hpp"
 #include "runner/config_template.hpp"
+#include "runner/proxy_check.hpp"
 #include "util/text.hpp"
 
 namespace sc {
@@ -36,12 +38,45 @@ TemplateValues run_values(const Scenario& s, const std::string& runtime_dir,
   return values;
 }
 
-// The template's text was read when the scenario was resolved; it is rendered for this run.
-std::string render_config(const Scenario& s, const TemplateValues& values, const LaunchPlan& plan) {
+// "mod_unixd.c" and the like, as `apache2 -l` lists them.
+std::vector<std::string> compiled_modules(ProcessLauncher& launcher, const std::string& exe,
+                                          const std::string& runtime_dir) {
+  ChildSpec spec{"apache modules", exe, {"-l"}, runtime_dir + "/apache-modules.log", "", "", {}};
+  std::vector<std::string> out;
+  auto listed = run_for_output(launcher, spec, std::chrono::seconds(10));
+  if (!listed) return out;
+  for (auto line : split(listed->text, '\n'))
+    if (trim(line).ends_with(".c")) out.emplace_back(trim(line));
+  return out;
+}
+
+AdaptInput adapt_input(const Scenario& s, const TemplateValues& values) {
+  AdaptInput in;
+  in.file = s.proxy.config;
+  in.listen = fmt::format("127.0.0.1:{}", values.listen_port);
+  in.runtime_dir = values.runtime_dir;
+  for (const auto& b : values.backends) {
+    in.backend_names.push_back(b.name);
+    in.backend_addresses.push_back(fmt::format("127.0.0.1:{}", b.port));
+  }
+  in.members = s.proxy.members;
+  return in;
+}
+
+// The template's text was read when the scenario was resolved; it is rendered for this run,
+// then adapted to it.
+std::string render_config(const Scenario& s, const TemplateValues& values, const LaunchPlan& plan,
+                          ProcessLauncher& launcher, Prepared& prepared) {
   auto rendered = render_config_template(s.proxy.config_text, s.proxy.config, values);
   if (!rendered) return rendered.error().message;
+  AdaptInput in = adapt_input(s, values);
+  if (s.proxy.type == "apache")
+    in.compiled_modules = compiled_modules(launcher, plan.proxy.spec.exe, values.runtime_dir);
+  auto adapted = adapt_config(s.proxy.type, *rendered, in);
+  if (!adapted) return adapted.error().message;
+  prepared.notes = std::move(adapted->notes);
   std::ofstream out(plan.proxy_config, std::ios::binary);
-  out << *rendered;
+  out << adapted->text;
   if (!out) return fmt::format("cannot write {}", plan.proxy_config);
   return "";
 }
@@ -64,25 +99,28 @@ std::string render_command(const Scenario& s, TemplateValues values, const std::
 }  // namespace
 
 Prepared prepare_proxy(const Scenario& s, const std::string& self_exe,
-                       const std::string& runtime_dir, LaunchPlan& plan) {
+                       const std::string& runtime_dir, LaunchPlan& plan,
+                       ProcessLauncher& launcher) {
   const TemplateValues values = run_values(s, runtime_dir, plan);
-  if (!plan.proxy_config.empty())
-    if (auto why = render_config(s, values, plan); !why.empty()) return {why};
   if (plan.render_command)
-    if (auto why = render_command(s, values, self_exe, plan); !why.empty()) return {why};
-  if (!plan.proxy.start) return {};
-  const std::string exe = find_in_path(plan.proxy.spec.exe);
-  if (exe.empty()) {
-    if (plan.install_hint.empty())
+    if (auto why = render_command(s, values, self_exe, plan); !why.empty())
+      return {why, false, {}};
+  if (plan.proxy.start) {
+    const std::string exe = find_in_path(plan.proxy.spec.exe);
+    if (exe.empty() && plan.install_hint.empty())
       return {fmt::format("{}: {} is not an executable file, nor found in PATH",
                           plan.proxy.spec.name, plan.proxy.spec.exe),
-              true};
-    return {fmt::format("{} is not installed (install it with: {})", plan.proxy.spec.exe,
-                        plan.install_hint),
-            true};
+              true, {}};
+    if (exe.empty())
+      return {fmt::format("{} is not installed (install it with: {})", plan.proxy.spec.exe,
+                          plan.install_hint),
+              true, {}};
+    plan.proxy.spec.exe = exe;
   }
-  plan.proxy.spec.exe = exe;
-  return {};
+  Prepared prepared;
+  if (!plan.proxy_config.empty())
+    prepared.error = render_config(s, values, plan, launcher, prepared);
+  return prepared;
 }
 
 }  // namespace sc

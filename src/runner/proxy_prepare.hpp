@@ -1,8 +1,10 @@
 #pragma once
 // Readies the proxy of a launch plan before anything starts: renders its configuration
-// template and command line for this run's ports, and finds its executable. A failure here
+// template and command line for this run's ports, finds its executable, and adapts the
+// rendered configuration for a standalone run (runner/config_adapt.hpp). A failure here
 // leaves nothing behind.
 #include <string>
+#include <vector>
 
 #include "runner/launch_plan.hpp"
 #include "scenario/scenario.hpp"
@@ -12,10 +14,13 @@ namespace sc {
 struct Prepared {
   std::string error;     // empty: ready to start
   bool missing = false;  // the proxy's executable is not installed
+  std::vector<std::string> notes;  // what the adaptation changed or added, "FILE:LINE: ..."
 };
 
+// `launcher` asks Apache which modules it has compiled in (`apache2 -l`).
 Prepared prepare_proxy(const Scenario& s, const std::string& self_exe,
-                       const std::string& runtime_dir, LaunchPlan& plan);
+                       const std::string& runtime_dir, LaunchPlan& plan,
+                       ProcessLauncher& launcher);
 
 // PATH, then the sbin directories a non-root PATH often lacks (apache2, nginx live there).
 // Empty when not found.

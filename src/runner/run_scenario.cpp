@@ -14,6 +14,7 @@
 #include "runner/disturbance_actions.hpp"
 #include "runner/launch_plan.hpp"
 #include "runner/ports.hpp"
+#include "runner/proxy_check.hpp"
 #include "runner/proxy_prepare.hpp"
 #include "runner/proxy_version.hpp"
 #include "runner/scenario_results.hpp"
@@ -54,7 +55,7 @@ class ScenarioRun {
   std::string start();
   std::string wait_ready();
   std::string drive_traffic();
-  std::string with_last_output(const std::string& failure) const;
+  std::string with_first_error(const std::string& failure) const;
   std::string proxy_version() const;
   void clean_up();
 
@@ -66,6 +67,7 @@ class ScenarioRun {
   bool skipped_ = false;  // the proxy is not installed, outside CI
   RecordSet records_;
   std::vector<FiredDisturbance> fired_;
+  std::vector<std::string> notes_;  // what adapting the proxy's configuration changed
   ContractReader reader_;
 };
 
@@ -75,7 +77,7 @@ ScenarioReport ScenarioRun::run() {
   const auto t0 = std::chrono::steady_clock::now();
   std::string failure = prepare();
   const bool started = failure.empty() && (failure = start()).empty();
-  if (started) failure = with_last_output(wait_ready());
+  if (started) failure = with_first_error(wait_ready());
   if (started && failure.empty()) failure = drive_traffic();
   sup_.stop_all();
   if (!dir_.empty()) {
@@ -83,6 +85,7 @@ ScenarioReport ScenarioRun::run() {
     report.cookies = cookie_observations(reader_.cookies(), "");
     report.proxy_version = proxy_version();
     report.proxy_config_path = s_.proxy.config;
+    report.proxy_config_notes = notes_;
     if (!plan_.proxy_config.empty())
       report.proxy_config = read_text_file(plan_.proxy_config).value_or("");
     if (report.verdict == ScenarioVerdict::kFail || report.verdict == ScenarioVerdict::kError)
@@ -107,8 +110,11 @@ std::string ScenarioRun::prepare() {
   // An external run starts nothing: the scenario's backends are already behind the proxy.
   if (s_.proxy.type == "external")
     for (auto& b : plan_.backends) b.start = false;
-  auto prepared = prepare_proxy(s_, ctx_.self_exe, dir_, plan_);
+  auto prepared = prepare_proxy(s_, ctx_.self_exe, dir_, plan_, *ctx_.launcher);
   skipped_ = prepared.missing && !ctx_.ci;
+  notes_ = std::move(prepared.notes);
+  if (ctx_.status)
+    for (const auto& note : notes_) ctx_.status(fmt::format("{}: {}", s_.name, note));
   return prepared.error;
 }
 
@@ -190,15 +196,13 @@ std::string ScenarioRun::proxy_version() const {
                      dir_ + "/proxy-version.log");
 }
 
-// "proxy (caddy) exited with status 1 before it was ready" + the last line it wrote, which
-// is usually its own reason.
-std::string ScenarioRun::with_last_output(const std::string& failure) const {
+// "proxy (apache) exited with status 1 before it was ready" + the first line that says why
+// (not the summary httpd writes after it).
+std::string ScenarioRun::with_first_error(const std::string& failure) const {
   for (const auto& spec : sup_.specs()) {
     if (!failure.starts_with(spec.name + " ")) continue;
-    std::string tail = read_tail(spec.log_path);
-    auto nl = tail.rfind('\n');
-    std::string last = nl == std::string::npos ? tail : tail.substr(nl + 1);
-    if (!trim(last).empty()) return fmt::format("{}: \"{}\"", failure, trim(last));
+    const std::string why = first_error_line(read_text_file(spec.log_path).value_or(""));
+    if (!why.empty()) return fmt::format("{}: \"{}\"", failure, why);
   }
   return failure;
 }

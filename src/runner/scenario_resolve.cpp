@@ -2,8 +2,15 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+
 #include "balancer/apache_conf.hpp"
+#include "runner/config_adapt.hpp"
 #include "runner/config_template.hpp"
+#include "scenario/proxy_kinds.hpp"
 #include "scenario/node_reader.hpp"
 #include "util/text.hpp"
 
@@ -20,13 +27,51 @@ struct Errors {
   }
 };
 
-// Values that satisfy every placeholder, so a template's own mistakes show before a run.
+// Values that satisfy every placeholder, so a template's own mistakes show before a run; the
+// ports differ, as a run's do, so that members rendered from {{address}} tell backends apart.
 TemplateValues placeholder_values(const Scenario& s) {
   TemplateValues v;
   v.listen_port = 1;
-  v.runtime_dir = "/run";
-  for (const auto& b : s.backends) v.backends.push_back({b.options.name, b.options.route, 1, "1"});
+  v.runtime_dir = "/tmp/stickycheck.RUNTIME";
+  std::uint16_t port = 2;
+  for (const auto& b : s.backends)
+    v.backends.push_back({b.options.name, b.options.route, port++, "1"});
   return v;
+}
+
+// A relative path in a scenario names a file beside it (lexically: "scenarios/../fixtures/a"
+// reads "fixtures/a").
+std::string beside_scenario(const std::string& scenario_file, const std::string& path) {
+  namespace fs = std::filesystem;
+  if (path.empty() || fs::path(path).is_absolute()) return path;
+  return (fs::path(scenario_file).parent_path() / path).lexically_normal().string();
+}
+
+// Why a file cannot be read, in the system's words.
+std::string unreadable_reason(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return std::strerror(errno);
+  std::fclose(f);
+  return "it is not a readable file";
+}
+
+// The rendered configuration must adapt to a run: a listen directive to replace, members
+// to map, no file written outside the runtime directory (runner/config_adapt.hpp).
+void check_adaptable(Errors& err, const Scenario& s, const std::string& rendered) {
+  const ProxyKind* kind = find_proxy_kind(s.proxy.type);
+  if (!kind || !kind->real) return;
+  const TemplateValues v = placeholder_values(s);
+  AdaptInput in;
+  in.file = s.proxy.config;
+  in.listen = fmt::format("127.0.0.1:{}", v.listen_port);
+  in.runtime_dir = v.runtime_dir;
+  for (const auto& b : v.backends) {
+    in.backend_names.push_back(b.name);
+    in.backend_addresses.push_back(fmt::format("127.0.0.1:{}", b.port));
+  }
+  in.members = s.proxy.members;
+  if (auto adapted = adapt_config(s.proxy.type, rendered, in); !adapted)
+    err.add(s.proxy.config_mark, "proxy.config", adapted.error().message);
 }
 
 // A parsed Apache configuration (the reference balancer's apache_conf or config, or an Apache
@@ -63,10 +108,12 @@ void apply_apache_site(Errors& err, SourceMark at, const std::string& key, const
 
 void resolve_config_template(Errors& err, Scenario& s) {
   auto& p = s.proxy;
+  p.config = beside_scenario(s.file, p.config);
   auto text = read_text_file(p.config);
   if (!text) {
     err.add(p.config_mark, "proxy.config",
-            fmt::format("cannot read the configuration template {}", p.config));
+            fmt::format("cannot read the configuration {}: {}", p.config,
+                        unreadable_reason(p.config)));
     return;
   }
   p.config_text = std::move(*text);
@@ -75,6 +122,9 @@ void resolve_config_template(Errors& err, Scenario& s) {
     err.add(p.config_mark, "proxy.config", rendered.error().message);
     return;
   }
+  const std::size_t errors_before = err.lines.size();
+  check_adaptable(err, s, *rendered);
+  if (err.lines.size() > errors_before) return;
   if (p.type != "reference" && p.type != "apache") return;
   // The reference balancer reads this configuration: it must parse. Apache judges its own;
   // when the balancer part reads, it names the sticky cookie for the diagnosis.
@@ -109,6 +159,7 @@ Status resolve_scenario(Scenario& s) {
   Errors err{s, {}};
   auto& p = s.proxy;
   if (!p.apache_conf.empty()) {
+    p.apache_conf = beside_scenario(s.file, p.apache_conf);
     auto site = load_apache_conf(p.apache_conf);
     if (!site)
       err.add(p.apache_conf_mark, "proxy.apache_conf", site.error().message);

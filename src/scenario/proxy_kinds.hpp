@@ -20,6 +20,8 @@ struct ProxyKind {
   std::string_view install_hint;      // "apt-get install haproxy"
   std::string_view example;           // a template under fixtures/ to start from
   std::string_view version_arg;       // makes the executable print its version and exit
+  // Its configuration checker's arguments, placeholders as in args (apache2 -t, haproxy -c).
+  std::vector<std::string_view> check_args;
 };
 
 // In the conformance matrix's column order.

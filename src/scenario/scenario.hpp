@@ -3,6 +3,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "backend/backend_options.hpp"
@@ -66,6 +67,9 @@ struct ProxySpec {
   std::string lbmethod = "byrequests";
   int maxattempts = -1;
   bool debug_log = false;
+  // proxy.members: a member's address as proxy.config writes it -> the backend it stands for.
+  // Empty: the configuration's members are paired with the backends in order.
+  std::vector<std::pair<std::string, std::string>> members;
 
   // Where config, apache_conf and each command argument stand in the scenario file: the
   // resolve step (runner/scenario_resolve.hpp) reads and checks them after parsing.

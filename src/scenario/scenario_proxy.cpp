@@ -1,5 +1,7 @@
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "backend/backend_check.hpp"
 #include "scenario/proxy_kinds.hpp"
 #include "scenario/scenario_sections.hpp"
@@ -12,7 +14,8 @@ namespace {
 const std::vector<std::string> kProxyKeys = {
     "type",        "config",        "command",          "url",
     "apache_conf", "stickysession", "stickysessionsep", "scolonpathdelim",
-    "nofailover",  "lbmethod",      "maxattempts",      "debug_log"};
+    "nofailover",  "lbmethod",      "maxattempts",      "debug_log",
+    "members"};
 // The reference balancer's own settings; a real proxy's configuration says these itself.
 const std::vector<const char*> kBalancerKeys = {"stickysessionsep", "scolonpathdelim", "nofailover",
                                                 "lbmethod",         "maxattempts",     "debug_log"};
@@ -60,6 +63,62 @@ bool valid_stickysession(std::string_view v) {
   return is_http_token(v.substr(0, bar)) && is_http_token(v.substr(bar + 1));
 }
 
+// "a, b or c", as the reader's other messages list choices.
+std::string one_of(const std::vector<std::string>& items) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i)
+    out += (i == 0 ? "" : i + 1 == items.size() ? " or " : ", ") + items[i];
+  return out;
+}
+
+// proxy.members: {"127.0.0.1:8001": www1, ...}, each value one of the scenario's backends.
+void read_members(NodeReader& r, const YAML::Node& n, Scenario& s) {
+  const YAML::Node m = n["members"];
+  if (!m) return;
+  if (!m.IsMap() || m.size() == 0) {
+    r.error(m.Mark(), "proxy.members",
+            "expected a map from a member's address in proxy.config to a backend's name, e.g. "
+            "{\"127.0.0.1:8001\": www1}");
+    return;
+  }
+  for (const auto& kv : m) {
+    const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "";
+    const std::string path = "proxy.members." + key;
+    if (!kv.second.IsScalar()) {
+      r.error(kv.second.Mark(), path, "expected a backend's name");
+      continue;
+    }
+    const std::string name = kv.second.Scalar();
+    std::vector<std::string> names;
+    for (const auto& b : s.backends) names.push_back(b.options.name);
+    if (std::find(names.begin(), names.end(), name) == names.end()) {
+      auto near = closest_match(name, names);
+      r.error(kv.second.Mark(), path,
+              fmt::format("'{}' is not a backend (the backends are {}){}", name, one_of(names),
+                          near.empty() ? "" : fmt::format("; did you mean '{}'?", near)));
+      continue;
+    }
+    s.proxy.members.emplace_back(key, name);
+  }
+}
+
+// The proxy type, with a "did you mean" for a near miss ("hapoxy").
+bool read_type(NodeReader& r, const YAML::Node& n, ProxySpec& p) {
+  const YAML::Node t = n["type"];
+  if (!t) return true;
+  std::vector<std::string> types;
+  for (const auto& k : proxy_kinds()) types.emplace_back(k.type);
+  if (t.IsScalar() && !find_proxy_kind(t.Scalar())) {
+    auto near = closest_match(t.Scalar(), types);
+    r.error(t.Mark(), "proxy.type",
+            fmt::format("expected {}, got '{}'{}", one_of(types), t.Scalar(),
+                        near.empty() ? "" : fmt::format("; did you mean '{}'?", near)));
+    return false;
+  }
+  r.read_choice(n, "type", "proxy", types, p.type);
+  return find_proxy_kind(p.type) != nullptr;
+}
+
 }  // namespace
 
 void read_proxy(NodeReader& r, const YAML::Node& root, Scenario& s) {
@@ -68,11 +127,8 @@ void read_proxy(NodeReader& r, const YAML::Node& root, Scenario& s) {
   if (!r.expect_map(n, "proxy")) return;
   r.check_keys(n, "proxy", kProxyKeys);
   auto& p = s.proxy;
-  std::vector<std::string> types;
-  for (const auto& k : proxy_kinds()) types.emplace_back(k.type);
-  r.read_choice(n, "type", "proxy", types, p.type);
+  if (!read_type(r, n, p)) return;
   const ProxyKind* kind = find_proxy_kind(p.type);
-  if (!kind) return;  // reported by read_choice
   r.read_string(n, "config", "proxy", p.config);
   if (n["config"]) p.config_mark = mark_of(n["config"]);
   r.read_string(n, "url", "proxy", p.url);
@@ -136,6 +192,11 @@ void read_proxy(NodeReader& r, const YAML::Node& root, Scenario& s) {
   r.read_choice(n, "lbmethod", "proxy", {"byrequests"}, p.lbmethod);
   r.read_int(n, "maxattempts", "proxy", 0, 100, p.maxattempts);
   r.read_bool(n, "debug_log", "proxy", p.debug_log);
+  if (kind->real)
+    read_members(r, n, s);
+  else
+    refuse("members", "only for apache, haproxy, nginx and caddy, whose configuration names "
+                      "its members by address");
   r.read_string(n, "apache_conf", "proxy", p.apache_conf);
   if (n["apache_conf"]) p.apache_conf_mark = mark_of(n["apache_conf"]);
   if (p.type == "reference" && (!p.apache_conf.empty() || n["config"])) {

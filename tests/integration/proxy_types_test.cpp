@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio.hpp>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -81,14 +82,22 @@ TEST(ProxyTypes, ExternalProxyIsDrivenAndNothingIsStarted) {
       << down.out;
 }
 
-TEST(ProxyTypes, ProxyRefusingItsConfigurationIsExitThreeQuotingIt) {
-  auto r = run_cli({"run", "fixtures/scenarios/caddy-refuses-config.yaml", "--json", ""});
-  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
-  EXPECT_NE(r.out.find("proxy (caddy) exited with status 1 before it was ready: \"Error: "
-                       "adapting config using caddyfile: "),
+TEST(ProxyTypes, ProxyRefusingItsConfigurationIsExitTwoBeforeAnythingStarts) {
+  const std::string tmp = temp_path("refuses-tmp");
+  std::filesystem::create_directories(tmp);
+  auto r = run_cli({"run", "fixtures/scenarios/caddy-refuses-config.yaml", "--json", ""},
+                   std::chrono::seconds(60), {"TMPDIR=" + tmp});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_EQ(r.err.rfind("fixtures/scenarios/caddy-refuses-config.yaml: "
+                        "fixtures/caddy/unknown-global-option.Caddyfile.in: caddy validate "
+                        "refuses it (the adapted file is kept at " + tmp + "/stickycheck-check.",
+                        0),
+            0u)
+      << r.err;
+  EXPECT_NE(r.err.find("/Caddyfile): Error: adapting config using caddyfile: "),
             std::string::npos)
-      << r.out;
-  EXPECT_NE(r.out.find("unrecognized global option: persist_config\""), std::string::npos);
+      << r.err;
+  EXPECT_NE(r.err.find("unrecognized global option: persist_config"), std::string::npos);
 }
 
 TEST(ProxyTypes, MissingProxyIsSkippedOutsideCiAndAnErrorInCi) {

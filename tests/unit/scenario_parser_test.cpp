@@ -101,7 +101,7 @@ TEST(ScenarioParser, UnknownKeyWithoutCloseMatchListsTheKeys) {
   EXPECT_EQ(error_of(std::string(kMinimal) + "proxy:\n  colour: red\n"),
             "s.yaml:6:3: proxy.colour: unknown key; expected one of type, config, command, url, "
             "apache_conf, stickysession, stickysessionsep, scolonpathdelim, nofailover, "
-            "lbmethod, maxattempts or debug_log");
+            "lbmethod, maxattempts, debug_log or members");
 }
 
 TEST(ScenarioParser, WrongTypeNamesWhatWasExpected) {

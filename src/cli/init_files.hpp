@@ -1,0 +1,28 @@
+#pragma once
+// What `stickycheck init` writes: a commented scenario that runs as it is, and the proxy's
+// configuration (the user's own file, or the shipped template for that proxy). Pure.
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sc::cli {
+
+struct InitFile {
+  std::string name;  // in the target directory
+  std::string text;
+};
+
+struct InitRequest {
+  std::string type;       // apache | haproxy | nginx | caddy | reference
+  std::string from_name;  // the user's file name (no directory); empty: the shipped template
+  std::string from_text;
+};
+
+// scenario.yaml first, then the configuration (none for the reference balancer's defaults).
+std::vector<InitFile> init_files(const InitRequest& request);
+
+// The template for a real proxy type, and the fixture it is a copy of ("" for other types).
+std::string_view init_template(std::string_view type);
+std::string_view init_template_fixture(std::string_view type);
+
+}  // namespace sc::cli

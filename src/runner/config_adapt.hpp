@@ -1,0 +1,42 @@
+#pragma once
+// Adapts a proxy configuration as it ships (the user's own file, or a fixtures/ template
+// already rendered) for a standalone run: binds the listen address stickycheck chose, points
+// the members named by address at the scenario's backends, keeps every file the proxy writes
+// inside the runtime directory, and (Apache) loads what a pasted block lacks. Pure: text in,
+// adapted text and the substitutions made out, or a located error ("FILE:LINE: ...").
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "util/result.hpp"
+
+namespace sc {
+
+struct AdaptInput {
+  std::string file;                            // named in notes and errors
+  std::string listen;                          // "127.0.0.1:PORT"
+  std::string runtime_dir;                     // absolute, no trailing slash
+  std::vector<std::string> backend_names;      // in the scenario's order
+  std::vector<std::string> backend_addresses;  // "127.0.0.1:PORT", same order
+  // proxy.members: a member's address in the file -> a backend's name. Empty: in order.
+  std::vector<std::pair<std::string, std::string>> members;
+  // Apache: the modules compiled into httpd ("mod_unixd.c", from `apache2 -l`) and where
+  // the shared ones live.
+  std::vector<std::string> compiled_modules;
+  std::string module_dir = "/usr/lib/apache2/modules";
+};
+
+struct Adapted {
+  std::string text;
+  std::vector<std::string> notes;  // "FILE:LINE: ..." per substitution or addition
+};
+
+// type: apache | haproxy | nginx | caddy (the reference balancer reads Apache's syntax).
+// Any other type is returned unchanged.
+Result<Adapted> adapt_config(std::string_view type, std::string_view text, const AdaptInput& in);
+
+// The distinct member addresses the configuration names, as written, in order (for `init`).
+std::vector<std::string> config_member_addresses(std::string_view type, std::string_view text);
+
+}  // namespace sc

@@ -1,0 +1,193 @@
+// A proxy configuration as it ships, adapted for a standalone run: listen address, members
+// mapped onto the backends, files in the runtime directory, Apache's missing modules.
+#include "runner/config_adapt.hpp"
+
+#include <gtest/gtest.h>
+
+namespace sc {
+namespace {
+
+AdaptInput input() {
+  AdaptInput in;
+  in.file = "site.conf";
+  in.listen = "127.0.0.1:40000";
+  in.runtime_dir = "/tmp/run";
+  in.backend_names = {"www1", "www2"};
+  in.backend_addresses = {"127.0.0.1:40001", "127.0.0.1:40002"};
+  in.compiled_modules = {"core.c", "mod_so.c", "http_core.c", "mod_unixd.c"};
+  return in;
+}
+
+bool has(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+const char* kApacheBlock =
+    "Listen 80\n"
+    "<Proxy \"balancer://app\">\n"
+    "    BalancerMember \"http://127.0.0.1:8001\" route=www1\n"
+    "    BalancerMember \"http://127.0.0.1:8002\" route=www2\n"
+    "    ProxySet stickysession=ROUTEID\n"
+    "</Proxy>\n"
+    "ProxyPass \"/\" \"balancer://app/\"\n";
+
+TEST(ConfigAdapt, ApacheBlockGetsItsModulesAndRuntimePaths) {
+  auto r = adapt_config("apache", kApacheBlock, input());
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  for (const char* line :
+       {"LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so\n",
+        "LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so\n",
+        "LoadModule proxy_balancer_module /usr/lib/apache2/modules/mod_proxy_balancer.so\n",
+        "LoadModule slotmem_shm_module /usr/lib/apache2/modules/mod_slotmem_shm.so\n",
+        "LoadModule lbmethod_byrequests_module "
+        "/usr/lib/apache2/modules/mod_lbmethod_byrequests.so\n",
+        "LoadModule headers_module /usr/lib/apache2/modules/mod_headers.so\n",
+        "ServerName 127.0.0.1\n", "PidFile /tmp/run/httpd.pid\n", "DefaultRuntimeDir /tmp/run\n",
+        "ErrorLog /dev/stderr\n"})
+    EXPECT_TRUE(has(r->text, line)) << line << " missing from\n" << r->text;
+  EXPECT_FALSE(has(r->text, "unixd_module")) << "compiled in: not loaded again";
+}
+
+TEST(ConfigAdapt, ApacheMembersAreMappedInOrderAndListenIsReplaced) {
+  auto r = adapt_config("apache", kApacheBlock, input());
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_TRUE(has(r->text, "BalancerMember \"http://127.0.0.1:40001\" route=www1\n"));
+  EXPECT_TRUE(has(r->text, "BalancerMember \"http://127.0.0.1:40002\" route=www2\n"));
+  EXPECT_TRUE(has(r->text, "\nListen 127.0.0.1:40000\n"));
+  const std::vector<std::string> notes(r->notes.begin() + 1, r->notes.end());
+  EXPECT_EQ(notes, (std::vector<std::string>{
+                       "site.conf:3: member 127.0.0.1:8001 -> backend www1 (127.0.0.1:40001)",
+                       "site.conf:4: member 127.0.0.1:8002 -> backend www2 (127.0.0.1:40002)",
+                       "site.conf:1: Listen 80 -> Listen 127.0.0.1:40000"}));
+}
+
+TEST(ConfigAdapt, ProxyMembersSayWhichIsWhich) {
+  auto in = input();
+  in.members = {{"127.0.0.1:8001", "www2"}, {"127.0.0.1:8002", "www1"}};
+  auto r = adapt_config("apache", kApacheBlock, in);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_TRUE(has(r->text, "BalancerMember \"http://127.0.0.1:40002\" route=www1\n"));
+  EXPECT_TRUE(has(r->text, "BalancerMember \"http://127.0.0.1:40001\" route=www2\n"));
+}
+
+TEST(ConfigAdapt, MembersThatCannotBeMappedAreALocatedError) {
+  auto in = input();
+  in.backend_names = {"www1", "www2", "www3"};
+  in.backend_addresses = {"127.0.0.1:40001", "127.0.0.1:40002", "127.0.0.1:40003"};
+  EXPECT_EQ(adapt_config("apache", kApacheBlock, in).error().message,
+            "site.conf:3: 2 BalancerMembers (127.0.0.1:8001, 127.0.0.1:8002) for 3 backends "
+            "(www1, www2, www3): they are paired in order only when the counts match; say which "
+            "is which with proxy.members, e.g. {\"127.0.0.1:8001\": www1}");
+  in = input();
+  in.members = {{"127.0.0.1:8001", "www1"}};
+  EXPECT_EQ(adapt_config("apache", kApacheBlock, in).error().message,
+            "site.conf:4: member 127.0.0.1:8002 is not in proxy.members (which names "
+            "127.0.0.1:8001)");
+}
+
+TEST(ConfigAdapt, ApacheSystemPathsMoveIntoTheRuntimeDirectory) {
+  const std::string conf =
+      std::string("PidFile /run/apache2.pid\nErrorLog ${APACHE_LOG_DIR}/e.log\n") + kApacheBlock;
+  auto r = adapt_config("apache", conf, input());
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_FALSE(has(r->text, "/run/apache2.pid"));
+  EXPECT_TRUE(has(r->text, "\nPidFile /tmp/run/httpd.pid\nErrorLog /dev/stderr\n"));
+}
+
+TEST(ConfigAdapt, AWritePathStickycheckCannotMoveIsALocatedError) {
+  const std::string conf = std::string(kApacheBlock) + "ScoreBoardFile /var/run/sb\n";
+  EXPECT_EQ(adapt_config("apache", conf, input()).error().message,
+            "site.conf:8: ScoreBoardFile /var/run/sb would write outside the runtime directory; "
+            "remove it, or write under {{runtime_dir}}");
+}
+
+TEST(ConfigAdapt, ARenderedTemplateIsLeftAsItIs) {
+  const std::string conf =
+      "LoadModule mpm_event_module m\nLoadModule authz_core_module m\n"
+      "LoadModule headers_module m\nLoadModule proxy_module m\nLoadModule proxy_http_module m\n"
+      "LoadModule proxy_balancer_module m\nLoadModule slotmem_shm_module m\n"
+      "LoadModule lbmethod_byrequests_module m\nServerName x\nDefaultRuntimeDir /tmp/run\n"
+      "PidFile /tmp/run/httpd.pid\nMutex file:/tmp/run default\nErrorLog /dev/stderr\n"
+      "User nobody\nGroup nogroup\nThreadsPerChild 200\nListen 127.0.0.1:40000\n"
+      "<Proxy balancer://a>\nBalancerMember http://127.0.0.1:40001\n"
+      "BalancerMember http://127.0.0.1:40002\n</Proxy>\n";
+  auto r = adapt_config("apache", conf, input());
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->text, conf);
+  EXPECT_TRUE(r->notes.empty());
+}
+
+const char* kHaproxy =
+    "global\n  pidfile /run/haproxy.pid\n  stats socket /run/haproxy/admin.sock mode 660\n"
+    "defaults\n  mode http\nfrontend fe\n  bind :80\n  default_backend app\n"
+    "backend app\n  cookie SERVERID insert indirect nocache\n"
+    "  server s1 10.0.0.1:8080 check cookie s1\n  server s2 10.0.0.2:8080 check cookie s2\n";
+
+TEST(ConfigAdapt, HaproxyFixedBindIsReplacedWithANote) {
+  auto r = adapt_config("haproxy", kHaproxy, input());
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_TRUE(has(r->text, "\n  bind 127.0.0.1:40000\n"));
+  EXPECT_TRUE(has(r->text, "server s1 127.0.0.1:40001 check cookie s1\n"));
+  EXPECT_TRUE(has(r->text, "server s2 127.0.0.1:40002 check cookie s2\n"));
+  EXPECT_TRUE(has(r->text, "pidfile /tmp/run/haproxy.pid\n"));
+  EXPECT_TRUE(has(r->text, "stats socket /tmp/run/haproxy.sock mode 660\n"));
+  EXPECT_EQ(r->notes.back(), "site.conf:7: bind :80 -> bind 127.0.0.1:40000");
+}
+
+TEST(ConfigAdapt, HaproxyWithoutAFrontendIsALocatedError) {
+  EXPECT_EQ(adapt_config("haproxy",
+                         "backend app\n  server s1 10.0.0.1:80\n  server s2 10.0.0.2:80\n", input())
+                .error()
+                .message,
+            "site.conf: no frontend or listen section, so nothing binds the address stickycheck "
+            "gives the proxy; add one with `bind {{listen}}`");
+}
+
+TEST(ConfigAdapt, NginxSitesFileIsWrappedAndItsListenReplaced) {
+  const char* site =
+      "upstream app {\n  hash $cookie_PHPSESSID consistent;\n  server 10.0.0.1:8080;\n"
+      "  server 10.0.0.2:8080 weight=2;\n}\nserver {\n  listen 80;\n  listen [::]:80;\n"
+      "  access_log /var/log/nginx/app.log;\n  location / { proxy_pass http://app; }\n}\n";
+  auto r = adapt_config("nginx", site, input());
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_TRUE(has(r->text,
+                  "pid /tmp/run/nginx.pid;\nevents { worker_connections 1024; }\nhttp {\n"
+                  "  client_body_temp_path /tmp/run/client_body;\n"));
+  EXPECT_TRUE(has(r->text, "  server 127.0.0.1:40001;\n  server 127.0.0.1:40002 weight=2;\n"));
+  EXPECT_TRUE(has(r->text, "  listen 127.0.0.1:40000;\n  # (stickycheck) listen [::]:80;\n"));
+  EXPECT_TRUE(has(r->text, "access_log /tmp/run/access.log;"));
+  EXPECT_TRUE(r->text.ends_with("}\n}\n"));
+}
+
+TEST(ConfigAdapt, NginxWithoutAServerBlockIsAnError) {
+  EXPECT_EQ(
+      adapt_config("nginx", "upstream app {\n  server 10.0.0.1:80;\n}\n", input()).error().message,
+      "site.conf: no server block, so nothing listens on the address stickycheck gives the "
+      "proxy; add one with `listen {{listen}};`");
+}
+
+TEST(ConfigAdapt, CaddySiteAddressAndUpstreamsAreReplaced) {
+  const char* caddy =
+      "example.com {\n\treverse_proxy /app/* 10.0.0.1:8080 10.0.0.2:8080 {\n"
+      "\t\tlb_policy cookie\n\t}\n}\n";
+  auto r = adapt_config("caddy", caddy, input());
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->text,
+            "# Added by stickycheck for a standalone run:\n{\n\tadmin off\n"
+            "\tstorage file_system /tmp/run/caddy-data\n}\nhttp://127.0.0.1:40000 {\n"
+            "\treverse_proxy /app/* 127.0.0.1:40001 127.0.0.1:40002 {\n\t\tlb_policy cookie\n"
+            "\t}\n}\n");
+}
+
+TEST(ConfigAdapt, CaddyToLinesAreUpstreams) {
+  const char* caddy =
+      "{\n\tadmin localhost:2019\n}\n:80 {\n\treverse_proxy {\n\t\tto http://a:1 http://b:2\n"
+      "\t}\n}\n";
+  auto r = adapt_config("caddy", caddy, input());
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_TRUE(has(r->text, "\t\tto http://127.0.0.1:40001 http://127.0.0.1:40002\n"));
+  EXPECT_TRUE(has(r->text, "{\n\tstorage file_system /tmp/run/caddy-data\n\tadmin off\n}\n"));
+}
+
+}  // namespace
+}  // namespace sc
