@@ -32,6 +32,7 @@ int run(const RunArgs& a) {
       scenarios.push_back(std::move(*s));
     }
   }
+  if (!output_paths_writable(a.output, "run")) bad = true;
   if (bad) return kExitBadInput;
   return execute(scenarios, a.output, "run");
 }

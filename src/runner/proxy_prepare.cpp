@@ -73,10 +73,12 @@ Prepared prepare_proxy(const Scenario& s, const std::string& self_exe,
   if (!plan.proxy.start) return {};
   const std::string exe = find_in_path(plan.proxy.spec.exe);
   if (exe.empty()) {
+    // A program of the user's own command line is not a proxy to install: an error, never
+    // a skip (a program named without placeholders was looked for when the scenario was read).
     if (plan.install_hint.empty())
       return {fmt::format("{}: {} is not an executable file, nor found in PATH",
                           plan.proxy.spec.name, plan.proxy.spec.exe),
-              true};
+              false};
     return {fmt::format("{} is not installed (install it with: {})", plan.proxy.spec.exe,
                         plan.install_hint),
             true};
