@@ -7,12 +7,13 @@
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "checks/verdict.hpp"
 #include "cli/commands.hpp"
 #include "probe/probe_run.hpp"
+#include "process/run_registry.hpp"
+#include "render/output_file.hpp"
 #include "report/progress_line.hpp"
 #include "report/terminal.hpp"
 #include "scenario/proxy_kinds.hpp"
@@ -38,20 +39,6 @@ std::string self_exe() {
   return ec ? std::string() : p.string();
 }
 
-// Writes through a temporary file and a rename, so a reader never sees half a report.
-bool write_report(const std::string& path, const Report& report) {
-  std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return false;
-    out << to_json(report).dump(2) << "\n";
-    if (!out) return false;
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  return !ec;
-}
-
 // This invocation's arguments, for the report's "what ran".
 std::vector<std::string> command_line() {
   std::vector<std::string> args;
@@ -75,7 +62,9 @@ RunContext make_context(const OutputArgs& a, const std::string& self) {
   ctx.ci = ci && *ci && std::string_view(ci) != "false" && std::string_view(ci) != "0";
   ctx.wake_fd = interrupt_wake_fd();
   ctx.interrupted = [] { return interrupted(); };
-  ctx.status = [](const std::string& line) { fmt::print(stderr, "stickycheck: {}\n", line); };
+  ctx.status = [](const std::string& line) {
+    fmt::print(stderr, "stickycheck: {}\n", terminal_safe(line));  // it names the scenario
+  };
   return ctx;
 }
 
@@ -98,8 +87,8 @@ void save_rendered_configs(Report& report, const std::string& json_path) {
 
 int write_outputs(const Report& report, const OutputArgs& a, const char* command) {
   if (!a.json_path.empty()) {
-    if (!write_report(a.json_path, report)) {
-      fmt::print(stderr, "stickycheck {}: --json: cannot write {}\n", command, a.json_path);
+    if (auto st = write_file_atomically(a.json_path, to_json(report).dump(2) + "\n"); !st) {
+      fmt::print(stderr, "stickycheck {}: --json: {}\n", command, st.error().message);
       return kExitCannotRun;
     }
     fmt::print(stderr, "stickycheck: report written to {}\n", a.json_path);
@@ -107,7 +96,37 @@ int write_outputs(const Report& report, const OutputArgs& a, const char* command
   return write_renderings(report, a.html_path, a.junit_path, command);
 }
 
+// Stops what an earlier, killed run left running (saying so), then records this run's
+// children for the next one. Without a usable state directory the run goes on, unrecorded.
+std::unique_ptr<RunRegistry> open_run_registry() {
+  auto dir = state_directory();
+  if (dir) {
+    for (const auto& g : reap_leftovers(*dir)) fmt::print(stderr, "stickycheck: {}\n", describe(g));
+    auto registry = RunRegistry::create(*dir);
+    if (registry) return std::move(*registry);
+    dir = registry.error();
+  }
+  fmt::print(stderr,
+             "stickycheck: warning: {}; if this run is killed, its proxies are not stopped "
+             "by the next one\n",
+             dir.error().message);
+  return nullptr;
+}
+
 }  // namespace
+
+bool output_paths_writable(const OutputArgs& a, const char* command) {
+  bool ok = true;
+  for (const auto& [option, path] :
+       {std::pair{"--json", &a.json_path}, {"--html", &a.html_path}, {"--junit", &a.junit_path}}) {
+    if (path->empty()) continue;
+    if (auto st = check_output_path(*path); !st) {
+      fmt::print(stderr, "stickycheck {}: {}: {}\n", command, option, st.error().message);
+      ok = false;
+    }
+  }
+  return ok;
+}
 
 void add_output_options(CLI::App& cmd, OutputArgs& a, bool runtime_dirs) {
   cmd.add_option("--json", a.json_path, "Where to write the JSON report ('' for none)")
@@ -126,9 +145,12 @@ void add_output_options(CLI::App& cmd, OutputArgs& a, bool runtime_dirs) {
 int execute(const std::vector<Scenario>& scenarios, const OutputArgs& a, const char* command) {
   install_interrupt_handlers();
   const bool color = !a.no_color && ::isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
-  auto launcher = make_process_launcher();
+  auto process_launcher = make_process_launcher();
+  const auto registry = open_run_registry();
+  std::optional<RegisteringLauncher> registering;
+  if (registry) registering.emplace(*process_launcher, *registry);
   RunContext ctx = make_context(a, self_exe());
-  ctx.launcher = launcher.get();
+  ctx.launcher = registering ? &*registering : process_launcher.get();
   Report report;
   report.started_at = utc_now();
   report.command_line = command_line();

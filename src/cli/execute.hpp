@@ -21,6 +21,10 @@ struct OutputArgs {
 // --json, --html, --junit, --no-color, -q (and --keep-runtime for `run`).
 void add_output_options(CLI::App& cmd, OutputArgs& a, bool runtime_dirs);
 
+// Whether every report path asked for can be written, each one that cannot named on stderr:
+// checked before anything runs (exit 2 when not), so no run's results are lost at its end.
+bool output_paths_writable(const OutputArgs& a, const char* command);
+
 int execute(const std::vector<Scenario>& scenarios, const OutputArgs& a, const char* command);
 
 // Each real proxy's own checker on its configuration as the run will adapt it, before anything

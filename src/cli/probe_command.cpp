@@ -122,6 +122,7 @@ int run_probe_command(const ProbeArgs& a) {
     fmt::print("{}", probe_plan(*s));
     return kExitOk;
   }
+  if (!output_paths_writable(a.output, "probe")) return kExitBadInput;
   return execute({*s}, a.output, "probe");
 }
 

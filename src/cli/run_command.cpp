@@ -51,6 +51,7 @@ int run(const RunArgs& a) {
       scenarios.push_back(std::move(*s));
     }
   }
+  if (!output_paths_writable(a.output, "run")) bad = true;
   if (bad || !fits_in_memory(scenarios) || !check_proxy_configs(scenarios)) return kExitBadInput;
   return execute(scenarios, a.output, "run");
 }

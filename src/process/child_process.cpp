@@ -11,6 +11,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "process/boost_process_v2.hpp"
+#include "process/proc_stat.hpp"
 
 namespace sc {
 
@@ -94,6 +95,7 @@ class BoostChild : public ChildProcess {
   // The group outlives its leader when the leader started children of its own, so this
   // is sent even after the leader was reaped (its pid is not reused while the group lives).
   void signal_group(int signal) override { ::kill(-proc_.id(), signal); }
+  bool group_alive() override { return !poll_exit() || !group_members(proc_.id()).empty(); }
 
  private:
   bp::process proc_;

@@ -34,6 +34,9 @@ class ChildProcess {
   virtual void send_signal(int signal) = 0;
   // To the child's whole process group (it leads its own): whatever it started goes too.
   virtual void signal_group(int signal) = 0;
+  // Whether any process of the child's group still runs (zombies do not count), its leader
+  // included: an nginx or Apache worker, a shell's grandchild, outlive their leader.
+  virtual bool group_alive() = 0;
 };
 
 class ProcessLauncher {
@@ -43,8 +46,9 @@ class ProcessLauncher {
 };
 
 // Real processes through Boost.Process v2. Each child gets its own process group (a terminal's
-// Ctrl-C reaches only stickycheck, which tears down in order) and PR_SET_PDEATHSIG=SIGKILL, so
-// even a SIGKILLed stickycheck leaves no orphan behind.
+// Ctrl-C reaches only stickycheck, which tears down in order; teardown signals the group) and
+// PR_SET_PDEATHSIG=SIGKILL. That signal reaches only the child itself: what it started
+// outlives a SIGKILLed stickycheck until the next run reaps it (process/run_registry.hpp).
 std::unique_ptr<ProcessLauncher> make_process_launcher();
 
 // "exited with status 3" / "was killed by signal 9 (Killed)".

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "util/text.hpp"
+
 namespace sc {
 
 std::string format_progress(const std::string& name, const DriverProgress& p) {
@@ -10,9 +12,9 @@ std::string format_progress(const std::string& name, const DriverProgress& p) {
   std::string eta = "?";
   if (rate > 0 && p.total >= p.done)
     eta = fmt::format("{:.0f}s", static_cast<double>(p.total - p.done) / rate);
-  return fmt::format("{}: {}/{} requests, {:.0f}/s, {} error{}, {} move{}, ETA {}", name, p.done,
-                     p.total, rate, p.errors, p.errors == 1 ? "" : "s", p.moves,
-                     p.moves == 1 ? "" : "s", eta);
+  return fmt::format("{}: {}/{} requests, {:.0f}/s, {} error{}, {} move{}, ETA {}",
+                     terminal_safe(name), p.done, p.total, rate, p.errors, p.errors == 1 ? "" : "s",
+                     p.moves, p.moves == 1 ? "" : "s", eta);
 }
 
 void ProgressPrinter::update(const std::string& name, const DriverProgress& p,

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "report/matrix.hpp"
+#include "util/text.hpp"
 
 namespace sc {
 
@@ -39,37 +40,40 @@ std::string observed_text(const CheckResult& c) {
   return fmt::format("{:.4f}", c.observed);
 }
 
+// Prints each line of `text` (from outside: a child's log, a message) after `prefix`, made
+// safe for the terminal: it cannot fake a line of ours or send escape sequences.
+void print_lines(std::FILE* out, std::string_view prefix, std::string_view text) {
+  for (auto line : split(text, '\n')) fmt::print(out, "{}{}\n", prefix, terminal_safe(line));
+}
+
 }  // namespace
 
+// Every string here that came from outside (the scenario, the servers' answers, the children's
+// logs) goes through terminal_safe.
 void print_scenario_summary(std::FILE* out, const ScenarioReport& r, bool color) {
   const auto& m = r.metrics;
   fmt::print(out, "{} {}  ({}; {} sessions, {} requests, {:.1f}s)\n",
-             verdict_label(r.verdict, color), r.scenario.name, r.scenario.file,
+             verdict_label(r.verdict, color), terminal_safe(r.scenario.name),
+             terminal_safe(r.scenario.file),
              m.sessions + m.left_out_sessions + m.cookieless_sessions,
              m.requests + m.left_out_requests, r.duration_s);
-  if (r.verdict == ScenarioVerdict::kError || r.verdict == ScenarioVerdict::kSkipped) {
-    fmt::print(out, "      {}\n", r.error);
-  }
+  if (r.verdict == ScenarioVerdict::kError || r.verdict == ScenarioVerdict::kSkipped)
+    print_lines(out, "      ", r.error);
   for (const auto& c : r.evaluation.checks) {
     fmt::print(out, "      {}  {:<15} {:>10}  expected {:<12} {}\n", check_label(c.verdict, color),
-               c.id, observed_text(c), c.expected, c.explanation);
+               terminal_safe(c.id), observed_text(c), terminal_safe(c.expected),
+               terminal_safe(c.explanation));
   }
   for (const auto& d : r.evaluation.diagnosis) {
     bool shown = false;  // a check's explanation may already carry this cause
     for (const auto& c : r.evaluation.checks) shown = shown || c.explanation.find(d) != std::string::npos;
-    if (!shown) fmt::print(out, "      cause: {}\n", d);
+    if (!shown) fmt::print(out, "      cause: {}\n", terminal_safe(d));
   }
   if (r.verdict == ScenarioVerdict::kFail || r.verdict == ScenarioVerdict::kError) {
     for (const auto& l : r.logs) {
       if (l.tail.empty()) continue;
-      fmt::print(out, "      --- last output of {} ---\n", l.name);
-      std::size_t start = 0;
-      while (start < l.tail.size()) {
-        auto end = l.tail.find('\n', start);
-        if (end == std::string::npos) end = l.tail.size();
-        fmt::print(out, "      | {}\n", std::string_view(l.tail).substr(start, end - start));
-        start = end + 1;
-      }
+      fmt::print(out, "      --- last output of {} ---\n", terminal_safe(l.name));
+      print_lines(out, "      | ", l.tail);
     }
   }
 }
@@ -96,8 +100,8 @@ void print_matrix(std::FILE* out, const Report& report) {
   if (m.empty()) return;
   fmt::print(out,
              "\nConformance matrix (a cell passes when the proxy behaved as its scenario "
-             "documents):\n\n{}\n",
-             matrix_markdown(m));
+             "documents):\n\n");
+  print_lines(out, "", matrix_markdown(m));
 }
 
 }  // namespace sc

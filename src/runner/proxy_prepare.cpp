@@ -107,10 +107,12 @@ Prepared prepare_proxy(const Scenario& s, const std::string& self_exe,
       return {why, false, {}};
   if (plan.proxy.start) {
     const std::string exe = find_in_path(plan.proxy.spec.exe);
+    // A program of the user's own command line is not a proxy to install: an error, never
+    // a skip (a program named without placeholders was looked for when the scenario was read).
     if (exe.empty() && plan.install_hint.empty())
       return {fmt::format("{}: {} is not an executable file, nor found in PATH",
                           plan.proxy.spec.name, plan.proxy.spec.exe),
-              true, {}};
+              false, {}};
     if (exe.empty())
       return {fmt::format("{} is not installed (install it with: {})", plan.proxy.spec.exe,
                           plan.install_hint),

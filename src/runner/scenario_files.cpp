@@ -20,11 +20,13 @@ Result<std::vector<std::string>> expand_scenario_paths(const std::vector<std::st
       std::vector<std::string> found;
       for (const auto& e : fs::directory_iterator(a, ec)) {
         auto ext = e.path().extension().string();
-        if (e.is_regular_file() && (ext == ".yaml" || ext == ".yml" || ext == ".json"))
+        // Not *.json: a report written into the directory (stickycheck-report.json by
+        // default) is not a scenario.
+        if (e.is_regular_file() && (ext == ".yaml" || ext == ".yml"))
           found.push_back(e.path().string());
       }
       if (found.empty())
-        return Error{fmt::format("{}: the directory holds no scenario (*.yaml, *.yml, *.json)", a)};
+        return Error{fmt::format("{}: the directory holds no scenario (*.yaml, *.yml)", a)};
       std::sort(found.begin(), found.end());
       out.insert(out.end(), found.begin(), found.end());
     } else if (fs::is_regular_file(a, ec)) {

@@ -9,7 +9,7 @@
 namespace sc {
 
 // Expands the command line's scenario arguments: files as given, directories into their
-// *.yaml, *.yml and *.json files in name order. A missing path is an error naming it.
+// *.yaml and *.yml files in name order. A missing path is an error naming it.
 Result<std::vector<std::string>> expand_scenario_paths(const std::vector<std::string>& args);
 
 // A scenario ready to run: parsed (scenario/scenario_parser.hpp), then resolved

@@ -10,6 +10,7 @@
 #include "balancer/apache_conf.hpp"
 #include "runner/config_adapt.hpp"
 #include "runner/config_template.hpp"
+#include "runner/proxy_prepare.hpp"
 #include "scenario/proxy_kinds.hpp"
 #include "scenario/node_reader.hpp"
 #include "util/text.hpp"
@@ -151,6 +152,12 @@ void check_command(Errors& err, const Scenario& s) {
     if (auto line = render_template_line(s.proxy.command[i], v); !line)
       err.add(s.proxy.command_marks.at(i), fmt::format("proxy.command[{}]", i),
               line.error().message);
+  // A program named as it is (no placeholder) is looked for now: a typo or a program not
+  // installed is the scenario's error, found before anything starts, not a skipped proxy.
+  const std::string& program = s.proxy.command.front();
+  if (program.find("{{") == std::string::npos && find_in_path(program).empty())
+    err.add(s.proxy.command_marks.at(0), "proxy.command[0]",
+            fmt::format("{} is not an executable file, nor found in PATH", program));
 }
 
 }  // namespace

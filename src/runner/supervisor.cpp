@@ -43,10 +43,15 @@ Status Supervisor::kill(const std::string& name) {
   Entry* c = running(name);
   if (!c) return Error{fmt::format("{} is not running", name)};
   c->exit_expected = true;
-  c->process->send_signal(SIGKILL);
-  c->process->send_signal(SIGCONT);  // a stopped child dies only once it runs
+  c->process->signal_group(SIGKILL);  // what it started goes too: it would hold the port
+  c->process->signal_group(SIGCONT);  // a stopped child dies only once it runs
   // SIGKILL cannot be ignored: the child is gone within moments.
   while (!(c->status = c->process->poll_exit())) sleep_(std::chrono::milliseconds(1));
+  const auto step = std::chrono::milliseconds(10);
+  for (auto waited = std::chrono::milliseconds(0);
+       waited < kKilledGroupDeadline && !(c->group_gone = !c->process->group_alive());
+       waited += step)
+    sleep_(step);
   return ok_status();
 }
 
@@ -80,21 +85,40 @@ std::vector<int> Supervisor::live_pids() {
   return pids;
 }
 
-void Supervisor::stop_all(std::chrono::milliseconds grace) {
+bool Supervisor::groups_alive() {
+  bool alive = false;
   for (auto& c : children_) {
-    if (c.status || (c.status = c.process->poll_exit())) continue;
-    c.process->send_signal(SIGTERM);
-    c.process->send_signal(SIGCONT);  // a stopped child must run to act on SIGTERM
+    if (!c.status) c.status = c.process->poll_exit();
+    if (!c.group_gone) c.group_gone = !c.process->group_alive();
+    alive = alive || !c.group_gone;
   }
+  return alive;
+}
+
+bool Supervisor::wait_groups_gone(std::chrono::milliseconds limit) {
   const auto step = std::chrono::milliseconds(10);
-  for (auto waited = std::chrono::milliseconds(0); waited < grace; waited += step) {
-    if (live_pids().empty()) return;
+  for (auto waited = std::chrono::milliseconds(0); waited < limit; waited += step) {
+    if (!groups_alive()) return true;
     sleep_(step);
   }
+  return !groups_alive();
+}
+
+// Each child's whole process group: a proxy's workers, a shell's children, are stopped with
+// their leader even when the leader has already exited.
+void Supervisor::stop_all(std::chrono::milliseconds grace) {
+  for (auto& c : children_) {
+    if (c.group_gone || (c.group_gone = !c.process->group_alive())) continue;
+    c.process->signal_group(SIGTERM);
+    c.process->signal_group(SIGCONT);  // a stopped child must run to act on SIGTERM
+  }
+  if (wait_groups_gone(grace)) return;
   for (auto& c : children_)
-    if (!c.status) c.process->send_signal(SIGKILL);
-  // SIGKILL cannot be ignored; reap without a deadline so nothing is left behind.
-  while (!live_pids().empty()) sleep_(step);
+    if (!c.group_gone) c.process->signal_group(SIGKILL);
+  // SIGKILL cannot be ignored; reap the leaders without a deadline so nothing is left behind.
+  // A member beyond this user's reach (it changed user) is waited for a bounded time only.
+  while (!live_pids().empty()) sleep_(std::chrono::milliseconds(10));
+  wait_groups_gone(kKilledGroupDeadline);
 }
 
 }  // namespace sc

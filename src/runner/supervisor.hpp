@@ -1,6 +1,7 @@
 #pragma once
 // Owns the children of one scenario: starts them, notices an early death, and tears them all
-// down (SIGTERM, a grace period, then SIGKILL) on every path, its destructor included.
+// down (SIGTERM, a grace period, then SIGKILL, each to the child's whole process group) on
+// every path, its destructor included.
 #include <chrono>
 #include <functional>
 #include <optional>
@@ -23,7 +24,8 @@ class Supervisor {
   // Disturbances: sends `signal` to the running child named `name`. With `expect_exit`, its
   // exit is no longer a failure (check_exited passes over it).
   Status signal(const std::string& name, int signal, bool expect_exit = false);
-  // SIGKILL, and reaped before it returns: the child is gone, its sockets closed.
+  // SIGKILL to its process group, and reaped before it returns: the child is gone, its
+  // sockets closed.
   Status kill(const std::string& name);
   // kill(), then started again from the same spec (its log continues).
   Status restart(const std::string& name);
@@ -42,8 +44,14 @@ class Supervisor {
     std::unique_ptr<ChildProcess> process;
     std::optional<int> status;
     bool exit_expected = false;
+    bool group_gone = false;  // no process of its group runs any more
   };
+  // After SIGKILL, how long a group member that this user cannot signal is waited for.
+  static constexpr std::chrono::milliseconds kKilledGroupDeadline{2000};
   Entry* running(const std::string& name);
+  bool groups_alive();
+  // True once every child's group is empty; false when `limit` passed first.
+  bool wait_groups_gone(std::chrono::milliseconds limit);
   ProcessLauncher& launcher_;
   Sleep sleep_;
   std::vector<Entry> children_;

@@ -152,6 +152,75 @@ std::string printable(std::string_view s) {
   return out;
 }
 
+namespace {
+
+// Length of the UTF-8 sequence at the start of `s` and its code point; 0 when invalid.
+std::size_t utf8_decode(std::string_view s, char32_t& cp) {
+  const auto b = static_cast<unsigned char>(s[0]);
+  const std::size_t n = b < 0x80           ? 1
+                        : (b >> 5) == 0x6  ? 2
+                        : (b >> 4) == 0xE  ? 3
+                        : (b >> 3) == 0x1E ? 4
+                                           : 0;
+  if (n == 0 || n > s.size()) return 0;
+  cp = n == 1 ? b : b & (0x7F >> n);
+  for (std::size_t i = 1; i < n; ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if ((c & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (c & 0x3F);
+  }
+  static constexpr char32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (cp < kMin[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return n;
+}
+
+// Skips the rest of an escape sequence whose introducer (ESC X, or its 8-bit C1 form) was
+// `kind`: a CSI's parameters and final byte, a string (OSC, DCS, SOS, PM, APC) up to BEL or
+// ST, or an ESC's intermediates and final byte. Returns the position after it.
+std::size_t skip_sequence(std::string_view s, std::size_t i, char kind) {
+  if (kind == '[') {
+    while (i < s.size() && s[i] >= 0x20 && s[i] <= 0x3F) ++i;
+    return i < s.size() ? i + 1 : i;  // the final byte
+  }
+  if (kind == ']' || kind == 'P' || kind == 'X' || kind == '^' || kind == '_') {
+    for (; i < s.size(); ++i) {
+      if (s[i] == '\a') return i + 1;
+      if (s[i] == '\x1b' && i + 1 < s.size() && s[i + 1] == '\\') return i + 2;
+      if (s.substr(i).starts_with("\xc2\x9c")) return i + 2;  // ST as U+009C
+    }
+    return i;
+  }
+  return i;  // a two-byte ESC sequence: already consumed
+}
+
+}  // namespace
+
+std::string terminal_safe(std::string_view s) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c == 0x1b) {
+      ++i;
+      while (i < s.size() && s[i] >= 0x20 && s[i] <= 0x2F) ++i;  // intermediates
+      if (i < s.size()) i = skip_sequence(s, i + 1, s[i]);
+      continue;
+    }
+    char32_t cp = 0;
+    const std::size_t n = utf8_decode(s.substr(i), cp);
+    if (n == 0) {
+      out.push_back('?');
+      ++i;
+    } else if (cp >= 0x80 && cp <= 0x9F) {  // C1: CSI, OSC... introduce sequences too
+      i = skip_sequence(s, i + n, static_cast<char>(cp - 0x40));
+    } else {
+      if (cp == '\t' || (cp >= 0x20 && cp != 0x7F)) out.append(s.substr(i, n));
+      i += n;
+    }
+  }
+  return out;
+}
+
 std::string url_host(std::string_view url) {
   if (auto p = url.find("://"); p != std::string_view::npos) url.remove_prefix(p + 3);
   url = url.substr(0, url.find_first_of("/?#"));

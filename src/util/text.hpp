@@ -33,6 +33,12 @@ std::string closest_match(std::string_view word, const std::vector<std::string>&
 // `s` safe to print in a message: control characters as \r, \n, \t or \xNN, nothing else changed.
 std::string printable(std::string_view s);
 
+// `s` safe to write to a terminal: escape sequences (ESC and 8-bit CSI, OSC, DCS... with
+// their parameters and strings) and C0/C1 control characters removed, tabs kept, bytes that
+// are not UTF-8 shown as '?'. For text from outside (scenario names, server headers and
+// bodies, logs) that could otherwise move the cursor, recolour, retitle or hide output.
+std::string terminal_safe(std::string_view s);
+
 // The host of scheme://host[:port]/..., without brackets or port; "" when there is none.
 std::string url_host(std::string_view url);
 

@@ -26,9 +26,9 @@ TEST(JunitXmllint, RunWithFailingAndSkippedScenariosIsValid) {
   const std::string json = temp_path("junit.json"), xml = temp_path("junit.xml");
   auto r = run_cli(
       {"run", "fixtures/scenarios/phpsessid-expect-affinity.yaml",
-       "fixtures/scenarios/command-not-installed.yaml",
-       "scenarios/seed-balanceid-route-cookie.yaml", "--json", json, "--junit", xml, "--no-color"},
-      std::chrono::seconds(90), {"CI"});
+       "scenarios/caddy-lb-policy-cookie.yaml", "scenarios/seed-balanceid-route-cookie.yaml",
+       "--json", json, "--junit", xml, "--no-color"},
+      std::chrono::seconds(90), {"CI", "PATH=/nonexistent"});  // caddy, in /usr/bin, is missing
   ASSERT_EQ(r.exit_code, 1) << r.out << r.err;  // a check failed
   EXPECT_EQ(xmllint_complaints(xml), "");
   const auto text = read_file(xml);
@@ -36,10 +36,9 @@ TEST(JunitXmllint, RunWithFailingAndSkippedScenariosIsValid) {
   EXPECT_NE(text.find("<testcase classname=\"phpsessid-expect-affinity\" name=\"affinity\" "
                       "time=\"0\">\n      <failure message="),
             std::string::npos);
-  EXPECT_NE(text.find("<testcase classname=\"command-not-installed\" name=\"run\""),
+  EXPECT_NE(text.find("<testcase classname=\"caddy-lb-policy-cookie\" name=\"run\""),
             std::string::npos);
-  EXPECT_NE(text.find("<skipped message=\"proxy (command): stickycheck-test-no-such-proxy"),
-            std::string::npos);
+  EXPECT_NE(text.find("<skipped message=\"caddy is not installed"), std::string::npos);
   EXPECT_NE(text.find("<testsuite name=\"seed-balanceid-route-cookie\""), std::string::npos);
 
   const std::string again = temp_path("junit-again.xml");
@@ -49,13 +48,12 @@ TEST(JunitXmllint, RunWithFailingAndSkippedScenariosIsValid) {
 
 TEST(JunitXmllint, ScenarioThatCouldNotRunIsValid) {
   const std::string xml = temp_path("junit-error.xml");
-  auto r = run_cli({"run", "fixtures/scenarios/command-not-installed.yaml", "--json", "", "--junit",
-                    xml, "--no-color"},
-                   std::chrono::seconds(60), {"CI=true"});
+  auto r = run_cli(
+      {"run", "scenarios/caddy-lb-policy-cookie.yaml", "--json", "", "--junit", xml, "--no-color"},
+      std::chrono::seconds(60), {"CI=true", "PATH=/nonexistent"});
   ASSERT_EQ(r.exit_code, 3) << r.out << r.err;  // in CI a missing proxy is an error
   EXPECT_EQ(xmllint_complaints(xml), "");
-  EXPECT_NE(read_file(xml).find("<error message=\"proxy (command): stickycheck-test-no-such-proxy"),
-            std::string::npos);
+  EXPECT_NE(read_file(xml).find("<error message=\"caddy is not installed"), std::string::npos);
 }
 
 TEST(JunitXmllint, HostileStringsStayWellFormedAndValid) {

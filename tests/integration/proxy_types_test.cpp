@@ -100,26 +100,45 @@ TEST(ProxyTypes, ProxyRefusingItsConfigurationIsExitTwoBeforeAnythingStarts) {
   EXPECT_NE(r.err.find("unrecognized global option: persist_config"), std::string::npos);
 }
 
+// Caddy lives in /usr/bin, which this PATH lacks (stickycheck adds only the sbin directories).
+const std::vector<std::string> kNoCaddy = {"PATH=/nonexistent"};
+
 TEST(ProxyTypes, MissingProxyIsSkippedOutsideCiAndAnErrorInCi) {
   const std::string json = temp_path("missing.json");
-  auto dev = run_cli(
-      {"run", "fixtures/scenarios/command-not-installed.yaml", "--json", json, "--no-color"}, 20s,
-      {"CI"});
+  std::vector<std::string> dev_env = kNoCaddy;
+  dev_env.push_back("CI");
+  auto dev = run_cli({"run", "scenarios/caddy-lb-policy-cookie.yaml", "--json", json, "--no-color"},
+                     20s, dev_env);
   EXPECT_EQ(dev.exit_code, 0) << dev.out << dev.err;
-  EXPECT_NE(dev.out.find("SKIP  command-not-installed"), std::string::npos) << dev.out;
+  EXPECT_NE(dev.out.find("SKIP  caddy-lb-policy-cookie"), std::string::npos) << dev.out;
   EXPECT_NE(dev.out.find("1 skipped (proxy not installed)"), std::string::npos);
   expect_valid_report(json);
   auto report = nlohmann::json::parse(read_file(json));
   EXPECT_EQ(report["scenarios"][0]["verdict"], "skipped");
   EXPECT_EQ(report["scenarios"][0]["error"],
-            "proxy (command): stickycheck-test-no-such-proxy is not an executable file, nor "
-            "found in PATH");
-  EXPECT_EQ(report["matrix"]["rows"][0]["cells"]["command"]["verdict"], "skipped");
+            "caddy is not installed (install it with: apt-get install caddy)");
+  EXPECT_EQ(report["matrix"]["rows"][0]["cells"]["caddy"]["verdict"], "skipped");
 
-  auto ci = run_cli({"run", "fixtures/scenarios/command-not-installed.yaml", "--json", ""}, 20s,
-                    {"CI=true"});
+  std::vector<std::string> ci_env = kNoCaddy;
+  ci_env.push_back("CI=true");
+  auto ci = run_cli({"run", "scenarios/caddy-lb-policy-cookie.yaml", "--json", ""}, 20s, ci_env);
   EXPECT_EQ(ci.exit_code, 3) << ci.out;
-  EXPECT_NE(ci.out.find("ERROR command-not-installed"), std::string::npos) << ci.out;
+  EXPECT_NE(ci.out.find("ERROR caddy-lb-policy-cookie"), std::string::npos) << ci.out;
+}
+
+// A program of the user's own command line is no proxy to install: a typo there is the
+// scenario's error, found before anything starts, in CI or not.
+TEST(ProxyTypes, CommandWhoseProgramDoesNotExistIsExitTwo) {
+  for (const char* ci : {"CI", "CI=true"}) {
+    auto r =
+        run_cli({"run", "fixtures/scenarios/command-not-installed.yaml", "--json", ""}, 20s, {ci});
+    EXPECT_EQ(r.exit_code, 2) << ci << r.out << r.err;
+    EXPECT_EQ(r.err,
+              "fixtures/scenarios/command-not-installed.yaml:9:13: proxy.command[0]: "
+              "stickycheck-test-no-such-proxy is not an executable file, nor found in PATH\n")
+        << ci;
+    EXPECT_EQ(r.out, "") << ci;
+  }
 }
 
 }  // namespace

@@ -271,9 +271,9 @@ TEST(ScenarioParser, CommandProxyArgumentsAreRenderedAtParseTime) {
             "s.yaml:6:3: proxy.command: missing; proxy type 'command' needs the command line "
             "that starts the proxy in the foreground, e.g. [haproxy, -f, '{{config}}', -db]");
   EXPECT_EQ(error_of(std::string(kMinimal) +
-                     "proxy:\n  type: command\n  command: [x, '--listen={{listen}}', "
+                     "proxy:\n  type: command\n  command: [true, '--listen={{listen}}', "
                      "'{{config}}']\n"),
-            "s.yaml:7:39: proxy.command[2]: unknown placeholder {{config}}; expected one of "
+            "s.yaml:7:42: proxy.command[2]: unknown placeholder {{config}}; expected one of "
             "listen_port, listen, runtime_dir, stickycheck, each_backend");
   EXPECT_EQ(error_of(std::string(kMinimal) + "proxy:\n  command: [x]\n"),
             "s.yaml:6:12: proxy.command: only for type command");

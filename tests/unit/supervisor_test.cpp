@@ -12,6 +12,8 @@ struct FakeState {
   std::vector<std::pair<int, int>> signals;  // pid, signal
   std::vector<int> alive;
   bool ignores_sigterm = false;
+  std::vector<int> lingering;  // leaders whose group (workers, a shell's child) outlives them
+  std::vector<std::pair<int, int>> group_signals;  // leader pid, signal
 };
 
 class FakeChild : public ChildProcess {
@@ -22,7 +24,15 @@ class FakeChild : public ChildProcess {
     if (std::find(s_.alive.begin(), s_.alive.end(), pid_) != s_.alive.end()) return std::nullopt;
     return status_;
   }
-  void signal_group(int sig) override { send_signal(sig); }  // a fake child starts no others
+  void signal_group(int sig) override {
+    s_.group_signals.push_back({pid_, sig});
+    if (sig == SIGKILL || (sig == SIGTERM && !s_.ignores_sigterm)) std::erase(s_.lingering, pid_);
+    send_signal(sig);
+  }
+  bool group_alive() override {
+    return !poll_exit() ||
+           std::find(s_.lingering.begin(), s_.lingering.end(), pid_) != s_.lingering.end();
+  }
   void send_signal(int sig) override {
     s_.signals.push_back({pid_, sig});
     if (sig == SIGKILL || (sig == SIGTERM && !s_.ignores_sigterm)) {
@@ -126,6 +136,31 @@ TEST(Supervisor, KilledOnPurposeIsNotAFailureAndRestartStartsItAgain) {
   EXPECT_EQ(state.signals.back(), (std::pair{102, SIGSTOP}));
   sup.stop_all();
   EXPECT_TRUE(state.alive.empty());
+}
+
+TEST(Supervisor, TeardownStopsTheGroupOfALeaderThatAlreadyExited) {
+  FakeState state;
+  FakeLauncher launcher(state);
+  Supervisor sup(launcher, [](auto) {});
+  ASSERT_TRUE(sup.start(spec("proxy")).ok());
+  state.lingering.push_back(100);
+  std::erase(state.alive, 100);  // `sh -c` returned; its child runs on in the group
+  sup.stop_all();
+  EXPECT_TRUE(state.lingering.empty());
+  EXPECT_EQ(state.group_signals,
+            (std::vector<std::pair<int, int>>{{100, SIGTERM}, {100, SIGCONT}}));
+}
+
+TEST(Supervisor, KillTakesTheWholeGroup) {
+  FakeState state;
+  FakeLauncher launcher(state);
+  Supervisor sup(launcher, [](auto) {});
+  ASSERT_TRUE(sup.start(spec("proxy")).ok());
+  state.lingering.push_back(100);
+  ASSERT_TRUE(sup.kill("proxy").ok());
+  EXPECT_TRUE(state.lingering.empty());
+  EXPECT_EQ(state.group_signals,
+            (std::vector<std::pair<int, int>>{{100, SIGKILL}, {100, SIGCONT}}));
 }
 
 TEST(Supervisor, LaunchFailureIsAnErrorValue) {

@@ -21,5 +21,28 @@ TEST(ParseDuration, RefusesNanAndInfinity) {
   for (const char* bad : {"nans", "nanms", "infs", "-1s"}) EXPECT_FALSE(parse_duration(bad)) << bad;
 }
 
+// Octal escapes below where a hex escape would swallow the next character.
+TEST(TerminalSafe, RemovesColourCursorAndTitleSequences) {
+  EXPECT_EQ(terminal_safe("\x1b[31mred\x1b[0m \x1b[2J\x1b[1;1Hx"), "red x");
+  EXPECT_EQ(terminal_safe("\x1b]0;pwned\x07name"), "name");  // a title, ended by BEL
+  EXPECT_EQ(terminal_safe("\x1b]8;;http://e.vil\x1b\\link\x1b]8;;\x1b\\"), "link");  // by ST
+  EXPECT_EQ(terminal_safe("a\033cb\033(0c"), "abc");  // a reset; a charset selection
+  EXPECT_EQ(terminal_safe("\x1bP$q\x1b\\d"), "d");    // a device control string
+  EXPECT_EQ(terminal_safe("cut\x1b"), "cut");         // a sequence cut short
+}
+
+TEST(TerminalSafe, RemovesC0AndC1ControlsButKeepsTabsAndUtf8) {
+  using namespace std::string_view_literals;
+  EXPECT_EQ(terminal_safe("PASS\rFAIL\nx\x07\x08\x7f\x00y\tz"sv), "PASSFAILxy\tz");
+  EXPECT_EQ(terminal_safe("\302\2332Jx\302\2350;t\302\234y\302\205z"), "xyz");  // CSI, OSC, NEL
+  EXPECT_EQ(terminal_safe("caf\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x8d\xaa"),
+            "caf\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x8d\xaa");
+}
+
+TEST(TerminalSafe, BytesThatAreNotUtf8BecomeQuestionMarks) {
+  EXPECT_EQ(terminal_safe("a\23331mb\xff\xc3"), "a?31mb??");  // a raw 8-bit CSI is inert
+  EXPECT_EQ(terminal_safe("\xc0\xaf\xed\xa0\x80"), "?????");  // overlong, surrogate
+}
+
 }  // namespace
 }  // namespace sc
