@@ -41,6 +41,14 @@ std::string observed_text(const CheckResult& c) {
 
 }  // namespace
 
+std::string timings_text(const Timings& t) {
+  return fmt::format(
+      "time: start-up {:.2f} s, traffic {:.2f} s, checks {:.2f} s, report {:.2f} s, "
+      "tear-down {:.2f} s; peak memory {:.1f} MiB",
+      t.startup_s, t.traffic_s, t.checks_s, t.report_s, t.teardown_s,
+      static_cast<double>(t.peak_rss_bytes) / (1024.0 * 1024.0));
+}
+
 void print_scenario_summary(std::FILE* out, const ScenarioReport& r, bool color) {
   const auto& m = r.metrics;
   fmt::print(out, "{} {}  ({}; {} sessions, {} requests, {:.1f}s)\n",
@@ -50,6 +58,7 @@ void print_scenario_summary(std::FILE* out, const ScenarioReport& r, bool color)
   if (r.verdict == ScenarioVerdict::kError || r.verdict == ScenarioVerdict::kSkipped) {
     fmt::print(out, "      {}\n", r.error);
   }
+  if (r.timings.peak_rss_bytes > 0) fmt::print(out, "      {}\n", timings_text(r.timings));
   for (const auto& c : r.evaluation.checks) {
     fmt::print(out, "      {}  {:<15} {:>10}  expected {:<12} {}\n", check_label(c.verdict, color),
                c.id, observed_text(c), c.expected, c.explanation);
