@@ -13,8 +13,8 @@
 #include <optional>
 #include <random>
 
+#include "driver/loopback.hpp"
 #include "driver/response_capture.hpp"
-#include "util/text.hpp"
 
 namespace sc::detail {
 
@@ -89,7 +89,6 @@ class DriveLoop {
   std::vector<Watch> watched_;                 // by socket number
   std::optional<Clock::time_point> curl_due_;  // when libcurl wants a timeout call
   std::vector<std::string> urls_;
-  bool loopback_ = false;  // base_url's host is this machine
   std::deque<std::unique_ptr<Session>> active_;
   int next_session_ = 0;  // the next session of this part
   std::mt19937 source_rng_, pause_rng_;
@@ -206,9 +205,7 @@ bool DriveLoop::start_session() {
     for (const auto& line : initial_cookie_lines(cfg_.base_url, cfg_.initial_cookies))
       curl_easy_setopt(e, CURLOPT_COOKIELIST, line.c_str());
   }
-  // A proxy of the environment (http_proxy) between us and a local target is never meant, and
-  // looking it up cost several getenv() calls per request.
-  if (loopback_) curl_easy_setopt(e, CURLOPT_PROXY, "");
+  no_environment_proxy_for_loopback(e, cfg_.base_url);
   if (cfg_.connection_per_request) {
     curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
     curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
@@ -429,8 +426,6 @@ LoopResult DriveLoop::run() {
   }
   for (const auto& p : cfg_.paths) urls_.push_back(cfg_.base_url + p);
   if (urls_.empty()) urls_.push_back(cfg_.base_url + "/");
-  const std::string host = url_host(cfg_.base_url);
-  loopback_ = host == "localhost" || host.starts_with("127.") || host == "::1";
   // Each part draws its own pauses and source addresses: a run is reproducible for a given
   // number of threads.
   source_rng_.seed((cfg_.seed ^ 0x5eed5eedu) + static_cast<unsigned>(part_.first_session));

@@ -170,5 +170,15 @@ TEST(Driver, LoopbackTargetIgnoresTheEnvironmentsProxy) {
   EXPECT_EQ(server.requests(), 24);
 }
 
+// The same for the readiness check of an external proxy (check_reachable).
+TEST(Driver, LoopbackReachabilityIgnoresTheEnvironmentsProxy) {
+  CountingServer server;
+  ::setenv("http_proxy", "http://127.0.0.1:9", 1);
+  const std::string why = check_reachable("http://127.0.0.1:" + std::to_string(server.port()),
+                                          std::chrono::milliseconds(2000));
+  ::unsetenv("http_proxy");
+  EXPECT_EQ(why, "");
+}
+
 }  // namespace
 }  // namespace sc
