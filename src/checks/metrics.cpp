@@ -1,12 +1,27 @@
 #include "checks/metrics.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "checks/statistics.hpp"
 
 namespace sc {
+
+namespace {
+
+// percentile() without its copy of the values: at this point of the checks (every record, a
+// pointer to each, their latencies) the copy was 8 bytes a request of the run's peak memory.
+long long percentile_in_place(std::vector<long long>& values, double q) {
+  if (values.empty()) return 0;
+  auto rank = static_cast<std::size_t>(std::ceil(q * static_cast<double>(values.size())));
+  rank = std::clamp<std::size_t>(rank, 1, values.size());
+  std::nth_element(values.begin(), values.begin() + static_cast<long>(rank - 1), values.end());
+  return values[rank - 1];
+}
+
+}  // namespace
 
 Metrics compute_metrics(const RecordSet& set, const std::vector<std::string>& backend_names,
                         char separator, const std::set<std::uint32_t>& left_out) {
@@ -93,8 +108,9 @@ Metrics compute_metrics(const RecordSet& set, const std::vector<std::string>& ba
       m.top_transport_error = set.strings.get(text);
       m.top_transport_error_count = count;
     }
-  m.latency_p50_us = percentile(latencies, 0.50);
-  m.latency_p99_us = percentile(latencies, 0.99);
+  m.latency_p50_us = percentile_in_place(latencies, 0.50);
+  m.latency_p99_us = percentile_in_place(latencies, 0.99);
+  latencies = {};  // before the sticky values' strings are gathered
 
   m.distinct_sticky_values = static_cast<long long>(sticky_values.size());
   std::vector<std::string> values;

@@ -1,7 +1,7 @@
 #pragma once
 // Drives independent cookie-keeping sessions through a URL with libcurl's multi interface.
 // A session (virtual user) is one easy handle, hence one cookie jar, reused for all of its
-// requests in order; up to `concurrency` sessions run at once. What identifies the backend
+// requests in order; up to `concurrency` sessions run at once, on one or several threads. What identifies the backend
 // that answered is the ResponseReader's business (contract/response_reader.hpp).
 #include <chrono>
 #include <functional>
@@ -21,6 +21,9 @@ struct DriverConfig {
   int sessions = 1;
   int requests_per_session = 1;
   int concurrency = 1;
+  // Threads, each with its own multi handle and every threads-th session (concurrency and
+  // rate are shared out among them); at most `concurrency`.
+  int threads = 1;
   ClientOptions client;  // timeout per request, headers, TLS, name pinning, User-Agent
   // Cookies ("a=1; b=2") in every cookie-keeping session's jar before its first request (a
   // logged-in state); the server may replace them like any other cookie.
@@ -66,6 +69,7 @@ struct DriverOutcome {
 // the traffic began (the records' clock): disturbances fire from it.
 using DriverTick = std::function<void(std::size_t done, std::chrono::microseconds elapsed)>;
 
+// The hooks are called from one thread (the caller's), whatever the number of threads.
 struct DriverHooks {
   // Polled at least every 100 ms and whenever wake_fd becomes readable; a non-empty answer
   // ends the run with that reason.

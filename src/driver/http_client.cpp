@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "driver/loopback.hpp"
+#include "util/text.hpp"
+
 namespace sc {
 
 bool curl_ready() {
@@ -42,6 +45,15 @@ void configure_handle(CURL* e, const ClientOptions& o, const ClientLists& lists)
   }
 }
 
+bool is_loopback_url(std::string_view url) {
+  const std::string host = url_host(url);
+  return host == "localhost" || host.starts_with("127.") || host == "::1";
+}
+
+void no_environment_proxy_for_loopback(CURL* e, std::string_view url) {
+  if (is_loopback_url(url)) curl_easy_setopt(e, CURLOPT_PROXY, "");
+}
+
 namespace {
 
 using Easy = std::unique_ptr<CURL, void (*)(CURL*)>;
@@ -67,6 +79,7 @@ Result<HttpAnswer> http_call(const std::string& method, const std::string& url,
   HttpAnswer answer;
   char error[CURL_ERROR_SIZE] = {0};
   curl_easy_setopt(e.get(), CURLOPT_URL, url.c_str());
+  no_environment_proxy_for_loopback(e.get(), url);
   curl_easy_setopt(e.get(), CURLOPT_ERRORBUFFER, error);
   if (method == "POST") {
     curl_easy_setopt(e.get(), CURLOPT_POST, 1L);
@@ -91,6 +104,7 @@ std::string check_reachable(const std::string& base_url, std::chrono::millisecon
   configure_handle(e.get(), o, lists);
   char error[CURL_ERROR_SIZE] = {0};
   curl_easy_setopt(e.get(), CURLOPT_URL, base_url.c_str());
+  no_environment_proxy_for_loopback(e.get(), base_url);
   curl_easy_setopt(e.get(), CURLOPT_CONNECT_ONLY, 1L);
   curl_easy_setopt(e.get(), CURLOPT_ERRORBUFFER, error);
   const CURLcode rc = curl_easy_perform(e.get());

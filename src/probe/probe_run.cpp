@@ -12,6 +12,7 @@
 #include "probe/probe_diagnosis.hpp"
 #include "probe/probe_reader.hpp"
 #include "runner/scenario_results.hpp"
+#include "util/stopwatch.hpp"
 
 namespace sc {
 
@@ -37,6 +38,8 @@ DriverConfig probe_driver_config(const Scenario& s, const RunContext& ctx) {
   dc.rate = t.rate;
   dc.honour_retry_after = true;
   dc.max_consecutive_transport_errors = t.max_consecutive_errors;
+  // One thread: its Retry-After hold, rate and error count then cover every session.
+  dc.threads = 1;
   return dc;
 }
 
@@ -165,13 +168,14 @@ std::string probe_plan(const Scenario& s) {
 
 ScenarioReport run_probe(const Scenario& s, const RunContext& ctx) {
   ScenarioReport report;
-  const auto t0 = std::chrono::steady_clock::now();
+  Stopwatch clock;
   const TargetSpec& t = *s.target;
   const DriverConfig dc = probe_driver_config(s, ctx);
   std::string failure = check_reachable(t.url, s.traffic.request_timeout, dc.client);
   if (!failure.empty()) failure = fmt::format("{} cannot be reached: {}", t.url, failure);
   ProbeReader reader = make_reader(t);
   RecordSet records;
+  report.timings.startup_s = clock.lap();
   if (failure.empty()) {
     if (ctx.status) ctx.status(fmt::format("{}: probing {}", s.name, t.url));
     DriverHooks hooks;
@@ -183,6 +187,7 @@ ScenarioReport run_probe(const Scenario& s, const RunContext& ctx) {
     records = std::move(outcome.records);
     failure = outcome.setup_error.empty() ? outcome.stop_reason : outcome.setup_error;
   }
+  report.timings.traffic_s = clock.lap();
   std::optional<identify::AutoIdentification> automatic;
   bool auto_chose = false;
   ProbeSummary probe = identify_backends(s, reader, records, automatic, auto_chose);
@@ -209,8 +214,11 @@ ScenarioReport run_probe(const Scenario& s, const RunContext& ctx) {
     report.verdict = verdict_of(report.evaluation);
   }
   report.scenario = seen;
+  report.scenario.traffic.threads = dc.threads;  // as run
   report.probe = std::move(probe);
-  report.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  report.timings.checks_s = clock.lap();  // identification, figures, checks, diagnosis
+  report.timings.peak_rss_bytes = peak_rss_bytes();
+  report.duration_s = clock.total();
   return report;
 }
 

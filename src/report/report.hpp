@@ -43,6 +43,17 @@ struct ProbeSummary {
   std::vector<std::string> facts;  // what automatic recognition saw in the cookies
 };
 
+// Where a scenario's time went, in seconds, and what memory the stickycheck process had used
+// by its end. A phase that did not run is 0.
+struct Timings {
+  double startup_s = 0;   // ports, runtime directory, proxy configuration, children ready
+  double traffic_s = 0;   // the driver's run, disturbances included
+  double checks_s = 0;    // figures, checks and diagnosis over the records
+  double report_s = 0;    // the rest of the report model (cookies, proxy version and config)
+  double teardown_s = 0;  // children stopped, runtime directory removed
+  long long peak_rss_bytes = 0;  // this process' peak resident memory so far (VmHWM)
+};
+
 struct ScenarioReport {
   Scenario scenario;
   ScenarioVerdict verdict = ScenarioVerdict::kError;
@@ -53,6 +64,7 @@ struct ScenarioReport {
   std::vector<FailoverFigures> failover;       // per fired disruptive (or add) disturbance
   std::vector<ChildLog> logs;  // kept when the scenario did not pass
   double duration_s = 0;
+  Timings timings;
   ChartFigures charts;  // what the HTML report draws (schema version 2 on)
   std::vector<CookieObservation> cookies;
   std::string proxy_version;      // as the proxy reported it; empty when not asked

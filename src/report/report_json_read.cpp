@@ -160,6 +160,7 @@ void scenario_fields_from(const json& s, Scenario& sc) {
   sc.traffic.sessions = value_or<int>(t, "sessions", 0);
   sc.traffic.requests_per_session = value_or<int>(t, "requests_per_session", 0);
   sc.traffic.concurrency = value_or<int>(t, "concurrency", 0);
+  sc.traffic.threads = value_or<int>(t, "threads", 0);
   sc.traffic.cookieless_share = value_or<double>(t, "cookieless_share", 0);
   sc.traffic.connection_per_request = value_or<std::string>(t, "connection", "") == "per_request";
   sc.traffic.source_per_session = value_or<std::string>(t, "source_addresses", "") == "per_session";
@@ -177,6 +178,10 @@ Result<ScenarioReport> scenario_from(const json& s, std::size_t index) {
   r.verdict = *verdict;
   r.error = value_or<std::string>(s, "error", "");
   r.duration_s = value_or<double>(s, "duration_s", 0);
+  const json t = value_or<json>(s, "timings", json::object());  // absent before it existed
+  r.timings = {value_or<double>(t, "startup_s", 0),  value_or<double>(t, "traffic_s", 0),
+               value_or<double>(t, "checks_s", 0),   value_or<double>(t, "report_s", 0),
+               value_or<double>(t, "teardown_s", 0), value_or<long long>(t, "peak_rss_bytes", 0)};
   r.metrics = metrics_from(value_or<json>(s, "metrics", json::object()));
   r.evaluation = evaluation_from(s);
   disturbances_from(s, r);

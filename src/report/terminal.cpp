@@ -48,6 +48,14 @@ void print_lines(std::FILE* out, std::string_view prefix, std::string_view text)
 
 }  // namespace
 
+std::string timings_text(const Timings& t) {
+  return fmt::format(
+      "time: start-up {:.2f} s, traffic {:.2f} s, checks {:.2f} s, report {:.2f} s, "
+      "tear-down {:.2f} s; peak memory {:.1f} MiB",
+      t.startup_s, t.traffic_s, t.checks_s, t.report_s, t.teardown_s,
+      static_cast<double>(t.peak_rss_bytes) / (1024.0 * 1024.0));
+}
+
 // Every string here that came from outside (the scenario, the servers' answers, the children's
 // logs) goes through terminal_safe.
 void print_scenario_summary(std::FILE* out, const ScenarioReport& r, bool color) {
@@ -57,6 +65,10 @@ void print_scenario_summary(std::FILE* out, const ScenarioReport& r, bool color)
              terminal_safe(r.scenario.file),
              m.sessions + m.left_out_sessions + m.cookieless_sessions,
              m.requests + m.left_out_requests, r.duration_s);
+  if (r.verdict == ScenarioVerdict::kError || r.verdict == ScenarioVerdict::kSkipped) {
+    fmt::print(out, "      {}\n", r.error);
+  }
+  if (r.timings.peak_rss_bytes > 0) fmt::print(out, "      {}\n", timings_text(r.timings));
   if (r.verdict == ScenarioVerdict::kError || r.verdict == ScenarioVerdict::kSkipped)
     print_lines(out, "      ", r.error);
   for (const auto& c : r.evaluation.checks) {

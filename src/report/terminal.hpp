@@ -1,10 +1,13 @@
 #pragma once
 #include <cstdio>
+#include <string>
 
 #include "report/report.hpp"
 
 namespace sc {
 
+// "time: start-up 0.21 s, traffic 3.10 s, ...; peak memory 41.0 MiB" (the summary's line).
+std::string timings_text(const Timings& t);
 // One line per scenario with its verdict, then a table of its checks and any diagnosis.
 void print_scenario_summary(std::FILE* out, const ScenarioReport& r, bool color);
 // The closing summary of a run: counts per verdict.

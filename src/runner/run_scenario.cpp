@@ -20,6 +20,7 @@
 #include "runner/scenario_results.hpp"
 #include "runner/supervisor.hpp"
 #include "scenario/proxy_kinds.hpp"
+#include "util/stopwatch.hpp"
 #include "util/text.hpp"
 
 namespace sc {
@@ -57,6 +58,7 @@ class ScenarioRun {
   std::string drive_traffic();
   std::string with_first_error(const std::string& failure) const;
   std::string proxy_version() const;
+  void add_report_parts(ScenarioReport& report) const;
   void clean_up();
 
   const Scenario& s_;
@@ -74,29 +76,44 @@ class ScenarioRun {
 ScenarioReport ScenarioRun::run() {
   ScenarioReport report;
   report.scenario = s_;
-  const auto t0 = std::chrono::steady_clock::now();
+  report.scenario.traffic.threads = driver_threads(s_.traffic.threads);  // as run
+  Stopwatch clock;
+  auto& t = report.timings;
   std::string failure = prepare();
   const bool started = failure.empty() && (failure = start()).empty();
   if (started) failure = with_first_error(wait_ready());
+  t.startup_s = clock.lap();
   if (started && failure.empty()) failure = drive_traffic();
+  t.traffic_s = clock.lap();
   sup_.stop_all();
+  t.teardown_s = clock.lap();
   if (!dir_.empty()) {
     collect_results(s_, records_, std::move(fired_), failure, skipped_, report);
-    report.cookies = cookie_observations(reader_.cookies(), "");
-    report.proxy_version = proxy_version();
-    report.proxy_config_path = s_.proxy.config;
-    report.proxy_config_notes = notes_;
-    if (!plan_.proxy_config.empty())
-      report.proxy_config = read_text_file(plan_.proxy_config).value_or("");
-    if (report.verdict == ScenarioVerdict::kFail || report.verdict == ScenarioVerdict::kError)
-      for (const auto& spec : sup_.specs())
-        report.logs.push_back({spec.name, read_tail(spec.log_path)});
+    t.checks_s = clock.lap();
+    add_report_parts(report);
+    t.report_s = clock.lap();
   } else {
     report.error = failure;  // nothing ran: no figures
   }
   clean_up();
-  report.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  t.teardown_s += clock.lap();
+  t.peak_rss_bytes = peak_rss_bytes();
+  report.duration_s = clock.total();
   return report;
+}
+
+// What the report says besides the figures: the cookies seen, the proxy's version and
+// configuration, and the children's last words when the scenario did not pass.
+void ScenarioRun::add_report_parts(ScenarioReport& report) const {
+  report.cookies = cookie_observations(reader_.cookies(), "");
+  report.proxy_version = proxy_version();
+  report.proxy_config_path = s_.proxy.config;
+  report.proxy_config_notes = notes_;
+  if (!plan_.proxy_config.empty())
+    report.proxy_config = read_text_file(plan_.proxy_config).value_or("");
+  if (report.verdict == ScenarioVerdict::kFail || report.verdict == ScenarioVerdict::kError)
+    for (const auto& spec : sup_.specs())
+      report.logs.push_back({spec.name, read_tail(spec.log_path)});
 }
 
 std::string ScenarioRun::prepare() {

@@ -1,10 +1,18 @@
 #include "runner/scenario_results.hpp"
 
+#include <algorithm>
+#include <thread>
+
 #include "checks/checks.hpp"
 #include "checks/metrics.hpp"
 #include "checks/timeline.hpp"
 
 namespace sc {
+
+int driver_threads(int configured) {
+  if (configured > 0) return configured;
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency() / 2));
+}
 
 DriverConfig driver_config_for(const Scenario& s, const std::string& url, int wake_fd) {
   DriverConfig dc;
@@ -13,6 +21,7 @@ DriverConfig driver_config_for(const Scenario& s, const std::string& url, int wa
   dc.sessions = s.traffic.sessions;
   dc.requests_per_session = s.traffic.requests_per_session;
   dc.concurrency = s.traffic.concurrency;
+  dc.threads = driver_threads(s.traffic.threads);
   dc.client.timeout = s.traffic.request_timeout;
   dc.pause = s.traffic.pause;
   dc.cookieless_share = s.traffic.cookieless_share;

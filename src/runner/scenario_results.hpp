@@ -13,6 +13,9 @@
 
 namespace sc {
 
+// traffic.threads as the driver runs it: 0 is half this machine's CPUs, at least 1.
+int driver_threads(int configured);
+
 // The driver's settings for a scenario's traffic section, aimed at `url`.
 DriverConfig driver_config_for(const Scenario& s, const std::string& url, int wake_fd);
 

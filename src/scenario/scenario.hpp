@@ -88,6 +88,9 @@ struct TrafficSpec {
   int sessions = 200;
   int requests_per_session = 10;
   int concurrency = 20;
+  // Driver threads, each with its own sessions; 0: half this machine's CPUs (the proxy and the
+  // backends under test need the rest), at least 1.
+  int threads = 0;
   std::string path = "/";
   std::chrono::milliseconds request_timeout{5000};
   // Mean pause between a session's requests, each drawn from [0, 2 x pause]; 0: none.

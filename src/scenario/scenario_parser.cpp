@@ -24,7 +24,8 @@ const std::vector<std::string> kTrafficKeys = {"sessions",         "requests_per
                                                "concurrency",      "path",
                                                "request_timeout",  "pause",
                                                "cookieless_share", "connection",
-                                               "source_addresses", "seed"};
+                                               "source_addresses", "seed",
+                                               "threads"};
 const std::vector<std::string> kExpectKeys = {"affinity",
                                               "min_sticky_share",
                                               "max_sticky_share",
@@ -167,6 +168,7 @@ void read_traffic(NodeReader& r, const YAML::Node& root, Scenario& s) {
   r.read_int(n, "sessions", "traffic", 1, 10'000'000, t.sessions);
   r.read_int(n, "requests_per_session", "traffic", 1, 100'000, t.requests_per_session);
   r.read_int(n, "concurrency", "traffic", 1, 10'000, t.concurrency);
+  r.read_int(n, "threads", "traffic", 0, 256, t.threads);
   r.read_string(n, "path", "traffic", t.path);
   if (n["path"] && (t.path.empty() || t.path[0] != '/'))
     r.error(n["path"].Mark(), "traffic.path",

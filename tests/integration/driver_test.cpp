@@ -3,6 +3,7 @@
 #include "driver/driver.hpp"
 
 #include <gtest/gtest.h>
+#include <stdlib.h>
 
 #include <atomic>
 #include <boost/asio.hpp>
@@ -134,6 +135,49 @@ TEST(Driver, CookielessSessionsNeverSendACookie) {
   // 6 cookie-keeping sessions send the cookie on requests 2 and 3.
   EXPECT_EQ(server.requests_with_cookie(), 12);
   EXPECT_EQ(server.requests(), 24);
+}
+
+// Every thread drives its own sessions: each request is recorded once, and each session keeps
+// its cookie jar (the cookie from its first answer comes back on its 3 later requests).
+TEST(Driver, SeveralThreadsRecordEveryRequestOnceWithOneCookieJarPerSession) {
+  CountingServer server;
+  auto c = config(server.port());
+  c.sessions = 9;
+  c.requests_per_session = 4;
+  c.concurrency = 5;
+  c.threads = 3;
+  auto out = drive(c, contract_reader());
+  std::set<std::pair<std::uint32_t, std::uint32_t>> seen;
+  for (const auto& r : out.records.records) {
+    EXPECT_EQ(r.status, 200);
+    seen.insert({r.session, r.seq});
+  }
+  EXPECT_EQ(out.records.records.size(), 36u);
+  EXPECT_EQ(seen.size(), 36u);
+  EXPECT_EQ(seen.rbegin()->first, 8u);
+  EXPECT_EQ(server.requests_with_cookie(), 27);
+}
+
+// A proxy named by the environment (http_proxy) is not put between the driver and a target on
+// this machine: the requests reach the server, not the (absent) proxy.
+TEST(Driver, LoopbackTargetIgnoresTheEnvironmentsProxy) {
+  CountingServer server;
+  ::setenv("http_proxy", "http://127.0.0.1:9", 1);  // port 9 (discard): nothing answers
+  auto out = drive(config(server.port()), contract_reader());
+  ::unsetenv("http_proxy");
+  ASSERT_EQ(out.records.records.size(), 24u);
+  for (const auto& r : out.records.records) EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(server.requests(), 24);
+}
+
+// The same for the readiness check of an external proxy (check_reachable).
+TEST(Driver, LoopbackReachabilityIgnoresTheEnvironmentsProxy) {
+  CountingServer server;
+  ::setenv("http_proxy", "http://127.0.0.1:9", 1);
+  const std::string why = check_reachable("http://127.0.0.1:" + std::to_string(server.port()),
+                                          std::chrono::milliseconds(2000));
+  ::unsetenv("http_proxy");
+  EXPECT_EQ(why, "");
 }
 
 }  // namespace

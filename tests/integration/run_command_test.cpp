@@ -126,5 +126,25 @@ TEST(RunCommand, JsonScenarioRuns) {
   EXPECT_EQ(report["scenarios"][0]["statistics"]["distribution"]["applicable"], true);
 }
 
+// Every phase that ran took time, the terminal says so too, and the parts add up to at most
+// the scenario's duration.
+TEST(RunCommand, ReportTellsWhereTheTimeWent) {
+  const std::string json = temp_path("timings.json");
+  auto r =
+      run_cli({"run", "scenarios/seed-balanceid-route-cookie.yaml", "--json", json, "--no-color"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  expect_valid_report(json);
+  const auto s = nlohmann::json::parse(read_file(json))["scenarios"][0];
+  const auto& t = s["timings"];
+  double sum = 0;
+  for (const char* phase : {"startup_s", "traffic_s", "checks_s", "report_s", "teardown_s"}) {
+    EXPECT_GT(t[phase].get<double>(), 0) << phase;
+    sum += t[phase].get<double>();
+  }
+  EXPECT_LE(sum, s["duration_s"].get<double>());
+  EXPECT_GT(t["peak_rss_bytes"].get<long long>(), 1 << 20);
+  EXPECT_NE(r.out.find("time: start-up "), std::string::npos) << r.out;
+}
+
 }  // namespace
 }  // namespace sc::test

@@ -17,6 +17,7 @@ TEST(ReportCommandJson, SchemaTwoReportRoundTrips) {
   a.proxy_config = "ProxyPass / balancer://c/\n";
   a.proxy_config_path = "scenarios/apache.conf.tmpl";
   a.logs = {{"proxy", "last line"}};
+  a.timings = {0.25, 3.5, 0.125, 0.0625, 0.5, 48 << 20};
   auto b = a;
   b.scenario.name = "b";
   b.verdict = ScenarioVerdict::kSkipped;
@@ -28,6 +29,7 @@ TEST(ReportCommandJson, SchemaTwoReportRoundTrips) {
   EXPECT_EQ(to_json(*read), written);
   EXPECT_EQ(read->scenarios[0].charts.sample.sessions.size(), 30u);
   EXPECT_EQ(read->scenarios[0].metrics.backends.front().first, "www1");
+  EXPECT_EQ(read->scenarios[0].timings.traffic_s, 3.5);
 }
 
 TEST(ReportCommandJson, SchemaOneReportOpensWithWhatItHas) {
