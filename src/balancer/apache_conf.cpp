@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <optional>
 
 #include "util/text.hpp"
 
@@ -11,8 +12,7 @@ namespace {
 
 // Balancer parameters httpd knows that the reference balancer does not model.
 bool unmodelled_balancer_param(const std::string& key) {
-  return key == "timeout" || key == "growth" || key == "failonstatus" ||
-         key == "failontimeout" || key == "nonce";
+  return key == "timeout" || key == "growth" || key == "failonstatus" || key == "failontimeout";
 }
 
 // Worker parameters httpd knows that only tune connections, not routing decisions.
@@ -28,10 +28,21 @@ bool unmodelled_worker_param(const std::string& key) {
   return false;
 }
 
+// A <Location> section being read: only one that sets the balancer-manager handler is used.
+struct LocationBlock {
+  std::string path;
+  int line = 0;
+  bool manager = false;
+  int depth = 0;  // sections nested inside it
+  std::string nested;
+  std::vector<std::pair<int, std::vector<std::string>>> requires_;  // line, words after Require
+};
+
 struct Reader {
   const std::string& file;
   SiteConfig site;
   int line = 0;
+  std::optional<LocationBlock> location;
 
   Error error(const std::string& directive, const std::string& message) const {
     return Error{fmt::format("{}:{}: {}: {}", file, line, directive, message)};
@@ -91,6 +102,71 @@ struct Reader {
       return error(directive, msg);
     }
     b.members.push_back(*m);
+    return ok_status();
+  }
+
+  // One line inside <Location>; closes it at </Location>.
+  Status location_line(std::string_view t) {
+    auto& loc = *location;
+    if (t.front() == '<') {
+      const bool closing = t.size() > 1 && t[1] == '/';
+      std::string body(t.substr(closing ? 2 : 1));
+      if (!body.empty() && body.back() == '>') body.pop_back();
+      auto words = apache_words(body);
+      const std::string tag = words.empty() ? "" : words[0];
+      if (closing && loc.depth == 0) {
+        if (to_lower(tag) != "location")
+          return error("</" + tag + ">",
+                       fmt::format("closes <Location> opened on line {}", loc.line));
+        return finish_location();
+      }
+      if (!closing && loc.nested.empty()) loc.nested = tag;
+      loc.depth += closing ? -1 : 1;
+      return ok_status();
+    }
+    auto w = apache_words(t);
+    if (w.empty() || loc.depth > 0) return ok_status();
+    const std::string d = to_lower(w[0]);
+    if (d == "sethandler" && w.size() >= 2)
+      loc.manager = to_lower(w[1]) == "balancer-manager";
+    else if (d == "require")
+      loc.requires_.push_back({line, {w.begin() + 1, w.end()}});
+    return ok_status();
+  }
+
+  // The balancer-manager's access rules, read only when the section sets its handler.
+  Status finish_location() {
+    LocationBlock loc = std::move(*location);
+    location.reset();
+    const int closing_line = line;
+    line = loc.line;
+    if (!loc.manager) {
+      note(fmt::format("<Location {}> section skipped", loc.path));
+      line = closing_line;
+      return ok_status();
+    }
+    if (!loc.nested.empty())
+      return error("<Location>", fmt::format("<{}> inside the balancer-manager's section is not "
+                                             "modelled; write Require lines directly in it",
+                                             loc.nested));
+    ManagerConfig manager{loc.path, {}};
+    for (const auto& [at, words] : loc.requires_) {
+      line = at;
+      auto rule = parse_require(words);
+      if (!rule) return error("Require", rule.error().message);
+      manager.require.push_back(*rule);
+    }
+    line = loc.line;
+    if (manager.require.empty()) {
+      note(
+          fmt::format("<Location {}>: the balancer-manager has no Require: only local clients "
+                      "may use it (Require local)",
+                      loc.path));
+      manager = local_manager(loc.path);
+    }
+    if (site.manager) note("a second balancer-manager <Location> replaces the first");
+    site.manager = std::move(manager);
+    line = closing_line;
     return ok_status();
   }
 
@@ -179,7 +255,7 @@ std::vector<std::string> apache_words(std::string_view line) {
 }
 
 Result<SiteConfig> parse_apache_conf(std::string_view text, const std::string& file) {
-  Reader r{file, {}};
+  Reader r{file, {}, 0, std::nullopt};
   int proxy_balancer = -1;   // inside <Proxy balancer://...>
   int proxy_open_line = 0;
   int skip_depth = 0;        // inside a skipped section
@@ -190,6 +266,10 @@ Result<SiteConfig> parse_apache_conf(std::string_view text, const std::string& f
     r.line = number;
     auto t = trim(content);
     if (t.empty() || t[0] == '#') continue;
+    if (r.location) {
+      if (auto st = r.location_line(t); !st) return st.error();
+      continue;
+    }
     if (t.front() == '<') {
       bool closing = t.size() > 1 && t[1] == '/';
       std::string body(t.substr(closing ? 2 : 1));
@@ -218,6 +298,10 @@ Result<SiteConfig> parse_apache_conf(std::string_view text, const std::string& f
         if (proxy_balancer >= 0) return r.error("<Proxy>", "sections cannot be nested");
         proxy_balancer = r.balancer_index(words[1]);
         proxy_open_line = number;
+      } else if (name == "location" && words.size() == 2 && words[1] != "~") {
+        r.location.emplace();
+        r.location->path = words[1];
+        r.location->line = number;
       } else if (name == "ifmodule" || name == "virtualhost" || name == "ifdefine") {
         r.note(fmt::format("<{}> read through: its condition or address is not evaluated", tag));
         open.push_back({tag, number});
@@ -281,6 +365,11 @@ Result<SiteConfig> parse_apache_conf(std::string_view text, const std::string& f
         continue;
       }
       r.site.listen = w[1].find(':') == std::string::npos ? "0.0.0.0:" + w[1] : w[1];
+      if (w[1].find(':') == std::string::npos)
+        r.note(
+            fmt::format("Listen {} binds every interface, as httpd does; write Listen "
+                        "127.0.0.1:{} to serve this host only",
+                        w[1], w[1]));
     } else if (d == "header") {
       if (auto st = r.header(w); !st) return st.error();
     } else if (d == "loglevel") {
@@ -296,6 +385,8 @@ Result<SiteConfig> parse_apache_conf(std::string_view text, const std::string& f
   }
   if (skip_depth > 0)
     return Error{fmt::format("{}:{}: <{}> section is not closed", file, skip_line, skip_name)};
+  if (r.location)
+    return Error{fmt::format("{}:{}: <Location> section is not closed", file, r.location->line)};
   if (proxy_balancer >= 0)
     return Error{fmt::format("{}:{}: <Proxy> section is not closed", file, proxy_open_line)};
   if (!open.empty())

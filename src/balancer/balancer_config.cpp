@@ -146,10 +146,12 @@ Status apply_balancer_param(BalancerConfig& config, std::string_view kv) {
     else
       return Error{fmt::format("unknown lbmethod '{}' (supported: byrequests, bytraffic, "
                                "bybusyness)", value)};
+  } else if (key == "nonce") {
+    config.nonce = to_lower(value) == "none" ? std::string() : std::string(value);
   } else {
-    std::string hint = closest_match(key, {"stickysession", "stickysessionsep", "scolonpathdelim",
-                                           "nofailover", "forcerecovery", "maxattempts",
-                                           "lbmethod"});
+    std::string hint =
+        closest_match(key, {"stickysession", "stickysessionsep", "scolonpathdelim", "nofailover",
+                            "forcerecovery", "maxattempts", "lbmethod", "nonce"});
     if (key == "failover") hint = "nofailover";
     return Error{fmt::format("unknown Balancer parameter '{}'{}", kv.substr(0, eq),
                              hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint))};

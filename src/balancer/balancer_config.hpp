@@ -2,6 +2,7 @@
 // The reference balancer's configuration, in mod_proxy_balancer's own terms.
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,9 @@ struct BalancerConfig {
   bool forcerecovery = true;
   int maxattempts = -1;  // -1: httpd's default, number of members - 1
   LbMethod lbmethod = LbMethod::kByRequests;
+  // The balancer-manager's nonce (ProxySet nonce=): none until set or generated at start-up,
+  // "" for nonce=None (no nonce check, as httpd).
+  std::optional<std::string> nonce;
   std::vector<MemberConfig> members;
 
   int effective_maxattempts() const {

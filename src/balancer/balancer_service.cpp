@@ -22,6 +22,7 @@ Status serve_site(SiteConfig site, const boost::asio::ip::tcp::endpoint& listen,
   net::ServerOptions server_options;
   server_options.read_timeout = o.client_timeout;
   server_options.write_timeout = o.client_timeout;
+  server_options.log = [log](const std::string& line) { log("stickycheck balancer: " + line); };
   auto shared_site = std::make_shared<const SiteConfig>(std::move(site));
   auto balancer_set = std::make_shared<BalancerSet>(*shared_site);
   std::vector<std::unique_ptr<boost::asio::io_context>> contexts;
@@ -31,8 +32,11 @@ Status serve_site(SiteConfig site, const boost::asio::ip::tcp::endpoint& listen,
     contexts.push_back(std::make_unique<boost::asio::io_context>(1));
     proxies.push_back(
         std::make_unique<Proxy>(*contexts.back(), shared_site, balancer_set, options, log));
-    workers.push_back({contexts.back().get(),
-                       [p = proxies.back().get()](net::Request& req) { return p->handle(req); }});
+    workers.push_back(
+        {contexts.back().get(),
+         [p = proxies.back().get()](net::Request& req, const net::ClientInfo& client) {
+           return p->handle(req, client);
+         }});
   }
   net::HttpServer server(std::move(workers), server_options);
   if (auto st = server.listen(listen); !st) return st;

@@ -1,12 +1,14 @@
 #include "balancer/proxy.hpp"
 
+#include <fmt/format.h>
+
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
-#include <fmt/format.h>
 
 #include "balancer/manager.hpp"
+#include "balancer/request_path.hpp"
 #include "balancer/request_view.hpp"
 #include "net/wire.hpp"
 #include "util/text.hpp"
@@ -42,6 +44,15 @@ EnvVars balancer_env(const BalancerSet& set, int balancer, const Decision& d) {
     env["BALANCER_SESSION_ROUTE"] = *d.sticky.route;
   }
   return env;
+}
+
+// ProxyPass: the first entry whose path matches, in configuration order, and how many
+// characters of the path it matched.
+std::pair<const ProxyRoute*, std::size_t> find_route(const std::vector<ProxyRoute>& routes,
+                                                     std::string_view path) {
+  for (const auto& r : routes)
+    if (auto n = match_path_prefix(path, r.prefix)) return {&r, n};
+  return {nullptr, 0};
 }
 
 }  // namespace
@@ -117,27 +128,29 @@ void Proxy::reverse_map(net::Response& res) const {
   }
 }
 
-asio::awaitable<net::Response> Proxy::handle(net::Request& req) {
+asio::awaitable<net::Response> Proxy::handle(net::Request& req, const net::ClientInfo& client) {
   const unsigned version = req.version();
   const std::string target(req.target());
   const auto q = target.find('?');
-  const std::string path = target.substr(0, q);
   const std::string query = q == std::string::npos ? "" : target.substr(q);
-  if (path == kManagerPath)
-    co_return balancers_->with([&](auto& cores) { return handle_manager(cores, req); });
+  // ProxyPass and <Location> match the path as httpd normalises it, never the raw target.
+  const RequestPath path = normalise_request_path(std::string_view(target).substr(0, q));
+  if (path.refuse) {
+    log(fmt::format("AH10244: invalid URI path ({}): {}", target, path.reason));
+    co_return net::text_response(static_cast<http::status>(path.refuse), version,
+                                 path.refuse == 400 ? "Bad Request\n" : "Not Found\n");
+  }
+  if (site_->manager && match_path_prefix(path.decoded, site_->manager->path))
+    co_return balancers_->with(
+        [&](auto& cores) { return serve_manager(*site_->manager, cores, req, client); });
 
-  // ProxyPass: the first matching prefix, in configuration order.
-  const ProxyRoute* route = nullptr;
-  for (const auto& r : site_->routes)
-    if (path.rfind(r.prefix, 0) == 0) {
-      route = &r;
-      break;
-    }
+  const auto [route, matched] = find_route(site_->routes, path.decoded);
   if (!route || route->balancer < 0)
     co_return net::text_response(http::status::not_found, version, "Not Found\n");
   const int balancer = route->balancer;
-  const std::string rewritten = route->balancer_path + path.substr(route->prefix.size());
-  const std::string url = balancers_->config(balancer).name + percent_decode(rewritten) + query;
+  const std::string rewritten_decoded = route->balancer_path + path.decoded.substr(matched);
+  const std::string rewritten = encode_path(rewritten_decoded);
+  const std::string url = balancers_->config(balancer).name + rewritten_decoded + query;
   const std::string cookies = merged_cookie_header(req);
 
   // The client's request becomes the upstream one: no copy of its headers and body.

@@ -29,7 +29,7 @@ class Proxy {
   Proxy(boost::asio::io_context& ioc, std::shared_ptr<const SiteConfig> site,
         std::shared_ptr<BalancerSet> balancers, ProxyOptions options, LogSink log);
 
-  boost::asio::awaitable<net::Response> handle(net::Request& req);
+  boost::asio::awaitable<net::Response> handle(net::Request& req, const net::ClientInfo& client);
 
  private:
   struct Upstream {

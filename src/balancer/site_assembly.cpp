@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <boost/uuid/random_generator.hpp>
+#include <boost/uuid/uuid_io.hpp>
+
 #include "balancer/apache_conf.hpp"
 
 namespace sc {
@@ -54,12 +57,25 @@ Status override_member_urls(SiteConfig& site, const std::vector<std::string>& ur
   return ok_status();
 }
 
+// httpd gives each balancer a fresh UUID nonce at start-up unless ProxySet nonce= sets one.
+void generate_nonces(SiteConfig& site) {
+  boost::uuids::random_generator uuid;
+  for (auto& b : site.balancers)
+    if (!b.nonce) b.nonce = boost::uuids::to_string(uuid());
+}
+
 }  // namespace
 
 Result<SiteConfig> assemble_site(const SiteSources& sources) {
   auto site = site_from_sources(sources);
   if (!site) return site;
   if (auto st = override_member_urls(*site, sources.member_urls); !st) return st.error();
+  if (!sources.manager_path.empty()) {
+    if (sources.manager_path[0] != '/')
+      return Error{fmt::format("--manager {}: the path must start with '/'", sources.manager_path)};
+    site->manager = local_manager(sources.manager_path);
+  }
+  generate_nonces(*site);
   return site;
 }
 

@@ -17,9 +17,11 @@ struct SiteSources {
   std::vector<std::string> members;      // BalancerMember lines (--member)
   std::vector<std::string> params;       // ProxySet key=value (--set)
   std::vector<std::string> member_urls;  // the k-th member gets the k-th URL (--member-url)
+  std::string manager_path;  // serve the balancer-manager there to local clients (--manager)
 };
 
-// Errors name the option at fault ("--member: ...", "--set K=V: ...").
+// Errors name the option at fault ("--member: ...", "--set K=V: ..."). Every balancer gets
+// its balancer-manager nonce here (a random UUID unless the configuration set one).
 Result<SiteConfig> assemble_site(const SiteSources& sources);
 
 }  // namespace sc

@@ -10,4 +10,8 @@ SiteConfig single_balancer_site(BalancerConfig balancer, std::string listen) {
   return site;
 }
 
+ManagerConfig local_manager(std::string path) {
+  return ManagerConfig{std::move(path), {AccessRule{AccessRule::Kind::kLocal, {}}}};
+}
+
 }  // namespace sc

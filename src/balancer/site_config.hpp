@@ -1,9 +1,11 @@
 #pragma once
 // What one reference balancer process serves: balancers, the paths mapped to them
 // (ProxyPass), response header rules (mod_headers' Header), and where to listen.
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "balancer/access_rules.hpp"
 #include "balancer/balancer_config.hpp"
 
 namespace sc {
@@ -30,8 +32,16 @@ struct HeaderRule {
   bool env_negated = false;
 };
 
+// <Location PATH> SetHandler balancer-manager, with the section's Require lines. No Require
+// means `Require local` here (httpd would grant everyone): the manager can drain members.
+struct ManagerConfig {
+  std::string path;
+  std::vector<AccessRule> require;
+};
+
 struct SiteConfig {
   std::string listen;  // HOST:PORT
+  std::optional<ManagerConfig> manager;  // none: the manager is not served
   std::vector<BalancerConfig> balancers;
   std::vector<ProxyRoute> routes;
   std::vector<ReverseRoute> reverse_routes;
@@ -42,5 +52,8 @@ struct SiteConfig {
 
 // The site for the command-line form: one balancer mapped at "/".
 SiteConfig single_balancer_site(BalancerConfig balancer, std::string listen);
+
+// The manager at `path` for loopback clients only (`Require local`).
+ManagerConfig local_manager(std::string path);
 
 }  // namespace sc

@@ -72,12 +72,16 @@ int run_backend(BackendArgs& a) {
       });
 
   boost::asio::io_context ioc(1);
+  net::ServerOptions server_options;
+  server_options.log = [name = a.options.name](const std::string& line) {
+    fmt::print(stderr, "stickycheck backend {}: {}\n", name, line);
+  };
   net::HttpServer server(
       ioc,
-      [&app](net::Request& req) -> boost::asio::awaitable<net::Response> {
+      [&app](net::Request& req, const net::ClientInfo&) -> boost::asio::awaitable<net::Response> {
         co_return app.handle(req);
       },
-      net::ServerOptions{});
+      server_options);
   if (auto st = server.listen(*ep); !st) {
     fmt::print(stderr, "stickycheck backend {}: {}\n", a.options.name, st.error().message);
     return kExitCannotRun;

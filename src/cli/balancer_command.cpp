@@ -68,6 +68,9 @@ Runner add_balancer_command(CLI::App& app) {
   cmd->add_option("--member-url", args->site.member_urls,
                   "Replace the address of the members, in configuration order (repeat once per "
                   "member)");
+  cmd->add_option("--manager", args->site.manager_path,
+                  "Serve the balancer-manager (JSON) at this path to local clients only, as "
+                  "<Location PATH> SetHandler balancer-manager with Require local");
   cmd->add_option("--client-timeout", args->client_timeout_ms,
                   "Milliseconds a client may take to send a request (idle keep-alive included) "
                   "or to take the answer")

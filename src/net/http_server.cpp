@@ -5,6 +5,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <fmt/format.h>
@@ -49,7 +50,20 @@ void HttpServer::stop() {
   acceptor_.close(ec);
 }
 
+namespace {
+
+// The pause before accepting again after a failed accept: 10 ms, doubling to 500 ms while
+// accepts keep failing, so descriptors freed are used within half a second.
+std::chrono::milliseconds next_backoff(std::chrono::milliseconds previous) {
+  using std::chrono::milliseconds;
+  return previous.count() == 0 ? milliseconds(10) : std::min(previous * 2, milliseconds(500));
+}
+
+}  // namespace
+
 asio::awaitable<void> HttpServer::accept_loop() {
+  asio::steady_timer pause(acceptor_.get_executor());
+  std::chrono::milliseconds backoff{0};
   while (acceptor_.is_open()) {
     boost::system::error_code ec;
     auto& worker = workers_[next_worker_];
@@ -57,8 +71,17 @@ asio::awaitable<void> HttpServer::accept_loop() {
         *worker.ioc, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
-      continue;  // e.g. EMFILE: keep serving the connections we have
+      // EMFILE/ENFILE leave the connection queued, so accepting again at once would spin at
+      // full CPU: pause (the open connections are served meanwhile), then retry.
+      if (backoff.count() == 0 && options_.log)
+        options_.log(fmt::format("cannot accept connections: {}; retrying", ec.message()));
+      backoff = next_backoff(backoff);
+      pause.expires_after(backoff);
+      co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      continue;
     }
+    if (backoff.count() != 0 && options_.log) options_.log("accepting connections again");
+    backoff = std::chrono::milliseconds(0);
     next_worker_ = (next_worker_ + 1) % workers_.size();
     socket.set_option(tcp::no_delay(true), ec);
     asio::co_spawn(*worker.ioc, serve(std::move(socket), worker.handler), asio::detached);
@@ -81,10 +104,13 @@ std::optional<http::status> status_for_parse_error(const boost::system::error_co
 }  // namespace
 
 asio::awaitable<void> HttpServer::serve(tcp::socket socket, AsyncHandler& handler) {
+  boost::system::error_code ec;
+  ClientInfo client;
+  client.remote = socket.remote_endpoint(ec);
+  client.local = socket.local_endpoint(ec);
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
   std::string scratch;  // the answer's start line and fields, reused per answer
-  boost::system::error_code ec;
   while (true) {
     http::request_parser<http::string_body> parser;
     parser.header_limit(options_.header_limit);
@@ -105,7 +131,7 @@ asio::awaitable<void> HttpServer::serve(tcp::socket socket, AsyncHandler& handle
         res.keep_alive(false);
       } else {
         const bool keep_alive = req.keep_alive();
-        res = co_await handler(req);  // may consume req
+        res = co_await handler(req, client);  // may consume req
         res.keep_alive(keep_alive && res.keep_alive());
       }
     }

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <signal.h>
 
+#include <nlohmann/json.hpp>
+
 #include "balancer/manager.hpp"
 #include "driver/http_client.hpp"
 
@@ -14,12 +16,43 @@ const PlannedChild* ProcessDisturbances::planned(const std::string& backend) con
   return nullptr;
 }
 
-// A POST to the balancer-manager; the member is named by its address.
+namespace {
+
+struct ManagedBalancer {
+  std::string name, nonce;
+};
+
+// The balancer holding `member` and its nonce, from the manager's state (as an operator reads
+// them from httpd's manager page before changing a member).
+Result<ManagedBalancer> balancer_of(const std::string& manager_url, const std::string& member,
+                                    const ClientOptions& o) {
+  auto page = http_call("GET", manager_url, o);
+  if (!page) return Error{"balancer-manager " + page.error().message};
+  auto state = nlohmann::json::parse(page->body, nullptr, /*allow_exceptions=*/false);
+  if (page->status != 200 || !state.is_object())
+    return Error{fmt::format("balancer-manager answered {} to GET {}: {}", page->status,
+                             manager_url, page->body)};
+  for (const auto& b : state["balancers"])
+    for (const auto& m : b["members"])
+      if (m.value("url", "") == member)
+        return ManagedBalancer{b.value("name", ""), b.value("nonce", "")};
+  return Error{fmt::format("the balancer-manager at {} has no member {}", manager_url, member)};
+}
+
+}  // namespace
+
+// A POST to the balancer-manager with the balancer's nonce; the member is named by its address.
 Status ProcessDisturbances::manager(const PlannedChild& backend, const std::string& query) {
-  const std::string url = fmt::format("{}{}?w=http://127.0.0.1:{}&{}", plan_.proxy_url,
-                                      kManagerPath, backend.port, query);
+  const std::string manager_url = plan_.proxy_url + std::string(kManagerPath);
+  const std::string member = fmt::format("http://127.0.0.1:{}", backend.port);
   ClientOptions o;
   o.timeout = std::chrono::milliseconds(2000);
+  auto balancer = balancer_of(manager_url, member, o);
+  if (!balancer) return balancer.error();
+  const std::string url = fmt::format("{}?b={}&w={}&nonce={}&{}", manager_url,
+                                      balancer->name.substr(balancer->name.find("//") + 2), member,
+                                      balancer->nonce, query);
+  o.headers.push_back("Referer: " + manager_url);  // the manager refuses cross-origin changes
   auto answer = http_call("POST", url, o);
   if (!answer) return Error{"balancer-manager " + answer.error().message};
   if (answer->status != 200)

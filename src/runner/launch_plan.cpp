@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "balancer/manager.hpp"
 #include "scenario/proxy_kinds.hpp"
 
 namespace sc {
@@ -96,7 +97,9 @@ LaunchPlan make_launch_plan(const Scenario& s, const std::string& self_exe,
   }
   proxy.spec.name = "proxy (reference balancer)";
   proxy.spec.exe = self_exe;
-  proxy.spec.args = {"balancer", "--listen", fmt::format("127.0.0.1:{}", proxy.port)};
+  // The manager serves the drain/disable/enable disturbances, to local clients only.
+  proxy.spec.args = {"balancer", "--listen", fmt::format("127.0.0.1:{}", proxy.port), "--manager",
+                     std::string(kManagerPath)};
   if (!p.config.empty()) {
     // An Apache template, rendered with the backends' addresses as httpd would get it.
     plan.proxy_config = fmt::format("{}/{}", runtime_dir, kind->config_name);

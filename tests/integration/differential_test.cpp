@@ -29,6 +29,7 @@ struct Request {
 struct Case {
   std::vector<std::string> balancer_params;
   std::vector<std::pair<std::string, bool>> members;  // params, dead
+  std::vector<std::string> before_lines;  // before "ProxyPass /": exclusions, narrower paths
   std::vector<std::string> extra_lines;
   std::vector<Request> requests;
 };
@@ -41,6 +42,7 @@ Case load_case(const std::string& path) {
     if (m.IsScalar()) c.members.push_back({m.as<std::string>(), false});
     else c.members.push_back({m["params"].as<std::string>(""), m["dead"].as<bool>(false)});
   }
+  for (const auto& l : n["before"]) c.before_lines.push_back(l.as<std::string>());
   for (const auto& l : n["extra"]) c.extra_lines.push_back(l.as<std::string>());
   for (const auto& r : n["requests"]) {
     Request q;
@@ -102,7 +104,9 @@ TEST_P(Differential, SameAnswersAsApacheHttpd) {
     for (const auto& p : c.balancer_params) conf << " " << p;
     conf << "\n";
   }
-  conf << "</Proxy>\nProxyPass / balancer://diff/\n";
+  conf << "</Proxy>\n";
+  for (const auto& l : c.before_lines) conf << l << "\n";
+  conf << "ProxyPass / balancer://diff/\n";
   for (const auto& l : c.extra_lines) conf << l << "\n";
   const std::string conf_path = dir + "/httpd.conf";
   std::ofstream(conf_path) << conf.str();

@@ -98,29 +98,51 @@ TEST(ReferenceBalancer, NofailoverAnswers503ForTheDeadMembersRoute) {
   EXPECT_EQ(http_get(c.ports[2], "/?ROUTEID=.www1", "ROUTEID=.www2").backend, "www1");
 }
 
+// A POST to the manager as its own page sends it: Host by address, a same-origin Referer.
+int manager_post(std::uint16_t port, const std::string& query) {
+  namespace http = boost::beast::http;
+  boost::asio::io_context ioc;
+  boost::beast::tcp_stream s(ioc);
+  s.connect({boost::asio::ip::make_address("127.0.0.1"), port});
+  http::request<http::empty_body> post{http::verb::post, "/.stickycheck/balancer-manager?" + query,
+                                       11};
+  const std::string host = "127.0.0.1:" + std::to_string(port);
+  post.set(http::field::host, host);
+  post.set(http::field::referer, "http://" + host + "/.stickycheck/balancer-manager");
+  http::write(s, post);
+  boost::beast::flat_buffer buf;
+  http::response<http::string_body> res;
+  http::read(s, buf, res);
+  return static_cast<int>(res.result_int());
+}
+
 TEST(ReferenceBalancer, ManagerDrainsAMemberAtRunTime) {
   Cluster c(3);
   for (int i : {0, 1})
     c.start({"backend", "--name", i ? "www2" : "www1", "--listen", c.addr(i)}, c.ports[i]);
-  c.start({"balancer", "--listen", c.addr(2), "--member", "http://" + c.addr(0) + " route=www1",
-           "--member", "http://" + c.addr(1) + " route=www2", "--set", "stickysession=BALANCEID"},
+  c.start({"balancer", "--listen", c.addr(2), "--manager", "/.stickycheck/balancer-manager",
+           "--member", "http://" + c.addr(0) + " route=www1", "--member",
+           "http://" + c.addr(1) + " route=www2", "--set", "stickysession=BALANCEID"},
           c.ports[2]);
   auto state = nlohmann::json::parse(http_get(c.ports[2], "/.stickycheck/balancer-manager").body);
   EXPECT_EQ(state["balancers"][0]["members"].size(), 2u);
-  // POST through a raw request: drain www1.
-  boost::asio::io_context ioc;
-  boost::beast::tcp_stream s(ioc);
-  s.connect({boost::asio::ip::make_address("127.0.0.1"), c.ports[2]});
-  boost::beast::http::request<boost::beast::http::empty_body> post{
-      boost::beast::http::verb::post, "/.stickycheck/balancer-manager?w=www1&set=N", 11};
-  post.set(boost::beast::http::field::host, "x");
-  boost::beast::http::write(s, post);
-  boost::beast::flat_buffer buf;
-  boost::beast::http::response<boost::beast::http::string_body> res;
-  boost::beast::http::read(s, buf, res);
-  EXPECT_EQ(res.result_int(), 200u) << res.body();
+  const std::string nonce = state["balancers"][0]["nonce"];
+  EXPECT_EQ(nonce.size(), 36u);                              // a UUID, as httpd's
+  EXPECT_EQ(manager_post(c.ports[2], "w=www1&set=N"), 403);  // no nonce
+  EXPECT_EQ(manager_post(c.ports[2], "w=www1&set=N&nonce=" + nonce), 200);
   for (int i = 0; i < 4; ++i) EXPECT_EQ(http_get(c.ports[2], "/").backend, "www2");
   EXPECT_EQ(http_get(c.ports[2], "/", "BALANCEID=x.www1").backend, "www1");
+}
+
+TEST(ReferenceBalancer, ManagerIsNotServedUnlessTheConfigurationEnablesIt) {
+  Cluster c(2);
+  c.start({"backend", "--name", "www1", "--listen", c.addr(0)}, c.ports[0]);
+  c.start({"balancer", "--listen", c.addr(1), "--member", "http://" + c.addr(0) + " route=www1"},
+          c.ports[1]);
+  // The path is an ordinary one, proxied to the member; nothing can change the balancer.
+  EXPECT_EQ(http_get(c.ports[1], "/.stickycheck/balancer-manager").backend, "www1");
+  EXPECT_EQ(manager_post(c.ports[1], "w=www1&set=D"), 200);
+  EXPECT_EQ(http_get(c.ports[1], "/").backend, "www1");
 }
 
 TEST(Backend, PhpLikeSessionsOverHttp) {

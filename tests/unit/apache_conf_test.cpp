@@ -54,7 +54,10 @@ TEST(ApacheConf, ReadsTheManualsRecipe) {
                 "httpd.conf:6: <IfModule> read through: its condition or address is not evaluated",
                 "httpd.conf:11: BalancerMember: timeout is accepted but not modelled by the "
                 "reference balancer",
-                "httpd.conf:15: <Location> section skipped"}));
+                "httpd.conf:15: <Location /balancer-manager>: the balancer-manager has no "
+                "Require: only local clients may use it (Require local)"}));
+  ASSERT_TRUE(site->manager.has_value());
+  EXPECT_EQ(site->manager->path, "/balancer-manager");
 }
 
 TEST(ApacheConf, ParametersOnProxyPassAndOutsideProxySections) {
@@ -67,6 +70,7 @@ TEST(ApacheConf, ParametersOnProxyPassAndOutsideProxySections) {
       "c.conf");
   ASSERT_TRUE(site.ok()) << site.error().message;
   EXPECT_EQ(site->listen, "0.0.0.0:9000");
+  EXPECT_FALSE(site->manager.has_value());
   const auto& b = site->balancers[0];
   EXPECT_EQ(b.lbmethod, LbMethod::kByBusyness);
   EXPECT_TRUE(b.nofailover);

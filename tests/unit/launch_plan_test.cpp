@@ -31,13 +31,12 @@ TEST(LaunchPlan, BackendsAndReferenceBalancerCommandLines) {
   EXPECT_EQ(plan.backends[1].spec.args.back(), "--strict");
   EXPECT_EQ(plan.backends[1].spec.log_path, "/tmp/rt/backend-www2.log");
   EXPECT_EQ(plan.proxy.spec.args,
-            (std::vector<std::string>{"balancer", "--listen", "127.0.0.1:9000",
-                                      "--member", "http://127.0.0.1:9001 route=www1 loadfactor=1",
-                                      "--member", "http://127.0.0.1:9002 route=www2 loadfactor=2.5",
-                                      "--set", "stickysession=BALANCEID",
-                                      "--set", "stickysessionsep=.",
-                                      "--set", "nofailover=On",
-                                      "--set", "lbmethod=byrequests"}));
+            (std::vector<std::string>{"balancer", "--listen", "127.0.0.1:9000", "--manager",
+                                      "/.stickycheck/balancer-manager", "--member",
+                                      "http://127.0.0.1:9001 route=www1 loadfactor=1", "--member",
+                                      "http://127.0.0.1:9002 route=www2 loadfactor=2.5", "--set",
+                                      "stickysession=BALANCEID", "--set", "stickysessionsep=.",
+                                      "--set", "nofailover=On", "--set", "lbmethod=byrequests"}));
   EXPECT_EQ(plan.proxy_url, "http://127.0.0.1:9000");
 }
 
@@ -96,8 +95,10 @@ TEST(LaunchPlan, CommandExternalAndReferenceWithATemplate) {
   EXPECT_EQ(e.proxy_url, "http://10.0.0.5:8080");
 
   auto ref = make_launch_plan(with_proxy("reference"), "/bin/sc", "/tmp/rt", {9001, 9000});
-  EXPECT_EQ(ref.proxy.spec.args, (std::vector<std::string>{"balancer", "--listen", "127.0.0.1:9000",
-                                                           "--apache-conf", "/tmp/rt/httpd.conf"}));
+  EXPECT_EQ(ref.proxy.spec.args,
+            (std::vector<std::string>{"balancer", "--listen", "127.0.0.1:9000", "--manager",
+                                      "/.stickycheck/balancer-manager", "--apache-conf",
+                                      "/tmp/rt/httpd.conf"}));
 }
 
 }  // namespace

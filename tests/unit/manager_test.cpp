@@ -19,8 +19,12 @@ std::vector<BalancerCore> cluster() {
   return {BalancerCore(c)};
 }
 
+// A request from the manager's own page: Host by address, Referer of the same origin.
 net::Response call(std::vector<BalancerCore>& b, http::verb verb, const std::string& target) {
-  return handle_manager(b, net::Request{verb, target, 11});
+  net::Request req{verb, target, 11};
+  req.set(http::field::host, "127.0.0.1:8080");
+  req.set(http::field::referer, "http://127.0.0.1:8080" + std::string(kManagerPath));
+  return handle_manager(b, req);
 }
 
 TEST(Manager, GetShowsEveryMember) {

@@ -57,9 +57,10 @@ TEST(ScenarioApacheConf, LaunchPlanPointsTheMembersAtTheBackends) {
   ASSERT_TRUE(s.ok());
   auto plan = make_launch_plan(*s, "/bin/sc", "/tmp/rt", {9001, 9002, 9000});
   EXPECT_EQ(plan.proxy.spec.args,
-            (std::vector<std::string>{"balancer", "--listen", "127.0.0.1:9000", "--apache-conf",
-                                      kRecipe, "--member-url", "http://127.0.0.1:9001",
-                                      "--member-url", "http://127.0.0.1:9002"}));
+            (std::vector<std::string>{"balancer", "--listen", "127.0.0.1:9000", "--manager",
+                                      "/.stickycheck/balancer-manager", "--apache-conf", kRecipe,
+                                      "--member-url", "http://127.0.0.1:9001", "--member-url",
+                                      "http://127.0.0.1:9002"}));
 }
 
 }  // namespace
