@@ -4,6 +4,7 @@
 #include "cli/commands.hpp"
 #include "cli/execute.hpp"
 #include "runner/scenario_files.hpp"
+#include "util/text.hpp"
 
 namespace sc::cli {
 
@@ -11,6 +12,7 @@ namespace {
 
 struct RunArgs {
   std::vector<std::string> scenarios;
+  std::string host;  // every scenario's traffic.host
   OutputArgs output;
 };
 
@@ -33,6 +35,16 @@ int run(const RunArgs& a) {
     }
   }
   if (bad) return kExitBadInput;
+  if (!a.host.empty()) {
+    if (!valid_host_name(a.host)) {
+      fmt::print(stderr,
+                 "stickycheck run: --host: expected a host name such as www.example.com (no "
+                 "scheme, port or path), got '{}'\n",
+                 a.host);
+      return kExitBadInput;
+    }
+    for (auto& s : scenarios) s.traffic.host = a.host;
+  }
   return execute(scenarios, a.output, "run");
 }
 
@@ -43,6 +55,10 @@ Runner add_run_command(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "run", "Start backends and the proxy of each scenario, drive sessions, check affinity");
   cmd->add_option("scenarios", args->scenarios, "Scenario files or directories")->required();
+  cmd->add_option("--host", args->host,
+                  "Send the requests for this host name (Host header, cookie Domain/Path/Secure "
+                  "as a browser applies them) while connecting to the proxy's address; "
+                  "overrides traffic.host");
   add_output_options(*cmd, args->output, true);
   return [args] { return run(*args); };
 }

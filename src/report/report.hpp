@@ -59,6 +59,8 @@ struct ScenarioReport {
   std::string proxy_config_path;  // the configuration the proxy ran with, as rendered
   std::string proxy_config;       // its text, when it could still be read
   std::optional<ProbeSummary> probe;  // a probe (target:) only
+  // The run was interrupted: the checks judged only the requests that completed.
+  bool partial = false;
 };
 
 struct Report {

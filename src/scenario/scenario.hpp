@@ -96,6 +96,10 @@ struct TrafficSpec {
   // hashing the client address see many clients) instead of all from 127.0.0.1.
   bool source_per_session = false;
   unsigned seed = 1;  // pauses, cookieless sessions and source addresses are drawn from it
+  // The host name the requests are for ("www.example.com"): sent as Host and used by the
+  // clients' cookie rules (Domain, Path, Secure) as a browser would, while the connections
+  // still go to the proxy's own address. Empty: the proxy's address is the host.
+  std::string host;
 };
 
 // What the distribution check expects of the first requests' spread over the backends.
