@@ -68,15 +68,15 @@ std::string cookie_not_returned(const std::string& cookie, const RunEvidence& ev
 std::string failures_broke_sessions(const Metrics& m, const RunEvidence& evidence);
 // The proxy's log lines that explain failed requests (refused connections, members marked
 // down, no live upstream), at most `max`, oldest first.
-std::vector<std::string> failure_log_lines(const std::vector<std::string>& log, std::size_t max = 3);
+std::vector<std::string> failure_log_lines(const std::vector<std::string>& log,
+                                           std::size_t max = 3);
 // Why the first requests' spread is uneven, when the figures show it (empty otherwise).
 std::string diagnose_distribution(const Scenario& scenario, const Metrics& m);
 
 // `causes` found outside the figures (a probe's view of cookies and headers) come first in the
 // diagnosis and in the affinity check's explanation.
 Evaluation evaluate(const Scenario& scenario, const Metrics& m,
-                    const std::vector<std::string>& causes = {},
-                    const RunEvidence& evidence = {});
+                    const std::vector<std::string>& causes = {}, const RunEvidence& evidence = {});
 
 // One check per disturbance that it fired, and per disruptive one what happened to its
 // sessions (when expect.disturbed_sessions / max_recovery say), the collateral moves, and

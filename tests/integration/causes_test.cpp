@@ -89,7 +89,7 @@ std::string haproxy_scenario(bool kill) {
       "backend_defaults:\n  session_cookie: PHPSESSID\nbackends:\n  - name: www1\n  - name: "
       "www2\nproxy:\n  type: haproxy\n  stickysession: SERVERID\n  config: " +
       config +
-      "\ntraffic:\n  sessions: 300\n  requests_per_session: 10\n  concurrency: 60\n  pause: 5ms\n";
+      "\ntraffic:\n  sessions: 900\n  requests_per_session: 3\n  concurrency: 100\n  pause: 5ms\n";
   if (kill) yaml += "disturbances:\n  - action: kill\n    backend: www1\n    at: 40%\n";
   return yaml;
 }
