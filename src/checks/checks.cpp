@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace sc {
 
 const char* to_string(Verdict v) {
@@ -17,6 +19,7 @@ CheckResult count_at_most(std::string id, long long observed, long long max) {
   CheckResult c;
   c.id = std::move(id);
   c.observed = static_cast<double>(observed);
+  c.count = true;
   c.expected = fmt::format("<= {}", max);
   c.verdict = observed <= max ? Verdict::kPass : Verdict::kFail;
   return c;
@@ -70,6 +73,7 @@ CheckResult check_losses(const Scenario& s, const Metrics& m) {
   CheckResult c;
   c.id = "session_losses";
   c.observed = static_cast<double>(m.session_losses);
+  c.count = true;
   long long max = s.expect.max_session_losses;
   if (max < 0 && !s.expect.affinity) {
     c.verdict = Verdict::kNotApplicable;
@@ -102,6 +106,14 @@ CheckResult check_distribution(const Scenario& s, const Metrics& m, ChiSquareRes
     weights.push_back(b.weight);
     counts += fmt::format("{}{} {} (weight {})", counts.empty() ? "" : ", ", b.options.name, n,
                           b.weight);
+  }
+  // Answers from backends the scenario does not declare are shown, never silently dropped.
+  for (const auto& [name, f] : m.backends) {
+    const bool declared = std::any_of(s.backends.begin(), s.backends.end(),
+                                      [&](const BackendSpec& b) { return b.options.name == name; });
+    if (!declared && f.first_requests > 0)
+      counts +=
+          fmt::format("{}{} {} (not declared)", counts.empty() ? "" : ", ", name, f.first_requests);
   }
   chi = chi_square_goodness_of_fit(observed, weights);
   c.expected = fmt::format("p >= {}", s.expect.alpha);
@@ -151,11 +163,11 @@ CheckResult check_moves(const Scenario& s, const Metrics& m) {
 
 }  // namespace
 
-Evaluation evaluate(const Scenario& s, const Metrics& m, const std::vector<std::string>& causes) {
+Evaluation evaluate(const Scenario& s, const Metrics& m, const std::vector<std::string>& causes,
+                    const RunEvidence& evidence) {
   Evaluation e;
   e.diagnosis = causes;
-  if (m.sticky_share() < s.expect.min_sticky_share)
-    for (auto& why : diagnose(s, m)) e.diagnosis.push_back(std::move(why));
+  for (auto& why : diagnose(s, m, evidence)) e.diagnosis.push_back(std::move(why));
   e.checks.push_back(check_errors(s, m));
   e.checks.push_back(check_affinity(s, m, e.diagnosis));
   e.checks.push_back(check_losses(s, m));

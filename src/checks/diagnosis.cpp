@@ -1,5 +1,7 @@
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "checks/checks.hpp"
 
 namespace sc {
@@ -16,18 +18,140 @@ std::string examples(const Metrics& m) {
 
 // Nearly every moved session moved once, right after its first request: that request was
 // balanced without the key the later ones are balanced by.
-std::string moved_after_first(const Metrics& m) {
+std::string moved_after_first(const Scenario& s, const Metrics& m) {
   const long long moved = m.sessions - m.sticky_sessions;
   if (moved == 0 || m.sessions_moved_after_first_only * 10 < moved * 9) return "";
+  const std::string how =
+      s.proxy.type == "nginx"
+          ? "nginx `hash $cookie_NAME` hashes an empty key, which falls back to round robin"
+          : "a proxy hashing a cookie the backends set sees none on a session's first request";
   return fmt::format(
       "{} of the {} sessions that moved did so only between their first and second request "
       "and stayed put afterwards: the first request carries no cookie yet, so the proxy "
-      "balanced it without the key it sticks by (nginx `hash $cookie_NAME` hashes an empty "
-      "key, which falls back to round robin), and the second request, hashed by the cookie "
-      "the first backend set, went elsewhere about (n-1)/n of the time, where the session "
-      "was unknown; stick by a cookie the proxy sets itself (HAProxy `cookie ... insert`, "
-      "Caddy `lb_policy cookie`, Apache's route cookie) instead",
-      m.sessions_moved_after_first_only, moved);
+      "balanced it without the key it sticks by ({}), and the second request, hashed by the "
+      "cookie the first backend set, went elsewhere about (n-1)/n of the time, where the "
+      "session was unknown; stick by a cookie the proxy sets itself (HAProxy `cookie ... "
+      "insert`, Caddy `lb_policy cookie`, Apache's route cookie) instead",
+      m.sessions_moved_after_first_only, moved, how);
+}
+
+// The clients received Set-Cookies, none of them for `cookie`.
+bool never_set(const std::string& cookie, const RunEvidence& ev) {
+  if (!ev.cookies_captured) return false;
+  return std::none_of(ev.set_cookies.begin(), ev.set_cookies.end(),
+                      [&](const std::string& h) { return h.starts_with(cookie + "="); });
+}
+
+void push(std::vector<std::string>& causes, std::string why) {
+  if (!why.empty()) causes.push_back(std::move(why));
+}
+
+// The sticky cookie never reached a backend, on mod_proxy_balancer or the reference balancer.
+std::string route_cookie_absent(const std::string& cookie, const RunEvidence& ev) {
+  if (auto why = cookie_not_returned(cookie, ev); !why.empty()) return why;
+  if (never_set(cookie, ev))
+    return fmt::format(
+        "no response set the sticky cookie {} and no request carried it: nothing sets it, so "
+        "the balancer had nothing to route by; {}",
+        cookie, route_cookie_remedy());
+  if (ev.cookies_captured)
+    return fmt::format(
+        "the sticky cookie {} was set with attributes that let the client send it to {}://{}{}, "
+        "yet no request reached a backend carrying it: something between the client and the "
+        "backends removes it",
+        cookie, ev.scheme, ev.host, ev.path);
+  return fmt::format(
+      "no request reached a backend carrying the sticky cookie {}: the client never sent it "
+      "back (it was never set, or its Path, Domain, Secure or SameSite kept it from being "
+      "sent), so the balancer had nothing to route by",
+      cookie);
+}
+
+// Routes in a cookie that carries them: do they name a member?
+std::string unmatched_routes(const Scenario& s, const Metrics& m) {
+  const char sep = s.proxy.separator();
+  std::vector<std::string> routes;
+  for (const auto& b : s.backends) routes.push_back(b.options.route);
+  long long matching = 0;
+  for (const auto& v : m.sticky_value_examples) {
+    auto pos = sep == 0 ? std::string::npos : v.find(sep);
+    std::string route = sep == 0 ? v : (pos == std::string::npos ? "" : v.substr(pos + 1));
+    for (const auto& r : routes)
+      if (r == route) ++matching;
+  }
+  if (m.sticky_value_examples.empty() || matching != 0) return "";
+  std::string list;
+  for (const auto& r : routes) list += (list.empty() ? "" : ", ") + r;
+  return fmt::format(
+      "the routes in the sticky cookie {} (e.g. {}) match no member's route ({}); route "
+      "matching is exact and case-sensitive, and the route is everything after the first "
+      "separator {}",
+      s.proxy.sticky_cookie(), examples(m), list,
+      sep == 0 ? std::string("(Off: the whole value)") : separator_name(sep));
+}
+
+// mod_proxy_balancer and the reference balancer: the route after the sticky cookie's separator.
+void route_causes(const Scenario& s, const Metrics& m, const RunEvidence& ev,
+                  std::vector<std::string>& causes) {
+  const std::string cookie = s.proxy.sticky_cookie();
+  if (cookie.empty()) {
+    causes.push_back(
+        "no stickysession is configured, so the balancer balances every request afresh");
+    return;
+  }
+  const char sep = s.proxy.separator();
+  if (m.requests_with_sticky_cookie == 0) return push(causes, route_cookie_absent(cookie, ev));
+  if (sep != 0 && m.sticky_values_with_separator == 0) {
+    causes.push_back(fmt::format(
+        "the sticky cookie {} carries no route: none of the {} distinct values seen (e.g. {}) "
+        "contains the separator {}, and mod_proxy_balancer takes the route from after the "
+        "first separator, so it never finds one and balances every request afresh; {}",
+        cookie, m.distinct_sticky_values, examples(m), separator_name(sep), route_cookie_remedy()));
+    return;
+  }
+  push(causes, unmatched_routes(s, m));
+  if (causes.empty()) push(causes, moved_after_first(s, m));
+}
+
+// HAProxy: a cookie it inserts with `indirect` is removed from what the servers see, by
+// design, so a sticky cookie no backend received says nothing unless the clients could not
+// keep it or nothing set it.
+void haproxy_causes(const Scenario& s, const Metrics& m, const RunEvidence& ev,
+                    std::vector<std::string>& causes) {
+  const std::string cookie = s.proxy.sticky_cookie();
+  if (!cookie.empty() && m.requests_with_sticky_cookie == 0) {
+    push(causes, cookie_not_returned(cookie, ev));
+    if (causes.empty() && never_set(cookie, ev))
+      causes.push_back(fmt::format(
+          "no response set the cookie {} that HAProxy sticks by: without `cookie {} insert` "
+          "(or backends that set it) in the backend section serving these requests, every "
+          "request is balanced afresh",
+          cookie, cookie));
+  }
+  if (causes.empty()) push(causes, moved_after_first(s, m));
+}
+
+// nginx: `hash $cookie_NAME` (consistent or not) and ip_hash; never a route.
+void nginx_causes(const Scenario& s, const Metrics& m, const RunEvidence& ev,
+                  std::vector<std::string>& causes) {
+  push(causes, moved_after_first(s, m));
+  const std::string cookie = s.proxy.sticky_cookie();
+  if (!causes.empty() || cookie.empty() || m.requests_with_sticky_cookie != 0) return;
+  push(causes, cookie_not_returned(cookie, ev));
+  if (causes.empty() && never_set(cookie, ev))
+    causes.push_back(fmt::format(
+        "no response set the cookie {}, so nginx's `hash $cookie_{}` hashed an empty key for "
+        "every request, which falls back to round robin",
+        cookie, cookie));
+}
+
+// Caddy, a command or an external proxy: what holds whatever the proxy sticks by.
+void other_causes(const Scenario& s, const Metrics& m, const RunEvidence& ev,
+                  std::vector<std::string>& causes) {
+  const std::string cookie = s.proxy.sticky_cookie();
+  if (!cookie.empty() && m.requests_with_sticky_cookie == 0)
+    push(causes, cookie_not_returned(cookie, ev));
+  if (causes.empty()) push(causes, moved_after_first(s, m));
 }
 
 }  // namespace
@@ -40,59 +164,28 @@ std::string route_cookie_remedy() {
          "give the session ids a route suffix (id.<route>)";
 }
 
-std::vector<std::string> diagnose(const Scenario& s, const Metrics& m) {
-  std::vector<std::string> causes;
-  // The Apache-style sticky cookie first, which mod_proxy_balancer and the reference balancer
-  // (and a scenario naming its cookie) route by; then the moves themselves.
-  const bool apache_like = s.proxy.type == "reference" || s.proxy.type == "apache";
-  const std::string cookie = s.proxy.sticky_cookie();
-  if (cookie.empty() && !apache_like) {
-    if (auto why = moved_after_first(m); !why.empty()) causes.push_back(why);
+std::vector<std::string> diagnose(const Scenario& s, const Metrics& m, const RunEvidence& ev) {
+  std::vector<std::string> causes = diagnose_answers(s, m, ev);
+  // Cookies and routes mean nothing while most requests fail or no answer names a backend.
+  long long named = 0;
+  for (const auto& [name, f] : m.backends) named += f.requests;
+  if (m.errors * 2 > m.requests || (named == 0 && m.answers_without_backend > 0)) return causes;
+  if (m.sticky_share() >= s.expect.min_sticky_share) return causes;
+  if (auto why = failures_broke_sessions(m, ev); !why.empty()) {
+    causes.push_back(why);
     return causes;
   }
-  if (cookie.empty()) {
-    causes.push_back(
-        "no stickysession is configured, so the balancer balances every request afresh");
-    return causes;
-  }
-  const char sep = s.proxy.separator();
-  if (m.requests_with_sticky_cookie == 0) {
-    causes.push_back(fmt::format(
-        "no request reached a backend carrying the sticky cookie {}: the client never sent it "
-        "back (it was never set, or its Path, Domain, Secure or SameSite kept it from being "
-        "sent), so the balancer had nothing to route by",
-        cookie));
-    return causes;
-  }
-  if (sep != 0 && m.sticky_values_with_separator == 0) {
-    causes.push_back(fmt::format(
-        "the sticky cookie {} carries no route: none of the {} distinct values seen (e.g. {}) "
-        "contains the separator {}, and mod_proxy_balancer takes the route from after the "
-        "first separator, so it never finds one and balances every request afresh; {}",
-        cookie, m.distinct_sticky_values, examples(m), separator_name(sep), route_cookie_remedy()));
-    return causes;
-  }
-  // Values carry routes: do they name a member?
-  std::vector<std::string> routes;
-  for (const auto& b : s.backends) routes.push_back(b.options.route);
-  long long matching = 0;
-  for (const auto& v : m.sticky_value_examples) {
-    auto pos = sep == 0 ? std::string::npos : v.find(sep);
-    std::string route = sep == 0 ? v : (pos == std::string::npos ? "" : v.substr(pos + 1));
-    for (const auto& r : routes)
-      if (r == route) ++matching;
-  }
-  if (!m.sticky_value_examples.empty() && matching == 0) {
-    std::string list;
-    for (const auto& r : routes) list += (list.empty() ? "" : ", ") + r;
-    causes.push_back(fmt::format(
-        "the routes in the sticky cookie {} (e.g. {}) match no member's route ({}); route "
-        "matching is exact and case-sensitive, and the route is everything after the first "
-        "separator {}",
-        cookie, examples(m), list, sep == 0 ? std::string("(Off: the whole value)") : separator_name(sep)));
-  }
-  if (causes.empty())
-    if (auto why = moved_after_first(m); !why.empty()) causes.push_back(why);
+  std::vector<std::string> own;
+  const std::string& type = s.proxy.type;
+  if (type == "reference" || type == "apache")
+    route_causes(s, m, ev, own);
+  else if (type == "haproxy")
+    haproxy_causes(s, m, ev, own);
+  else if (type == "nginx")
+    nginx_causes(s, m, ev, own);
+  else
+    other_causes(s, m, ev, own);
+  for (auto& why : own) causes.push_back(std::move(why));
   return causes;
 }
 
@@ -108,18 +201,27 @@ std::string diagnose_distribution(const Scenario& s, const Metrics& m) {
     if (f.first_requests > top) top = f.first_requests, top_name = name;
   }
   if (total == 0 || top != total || s.backends.size() < 2) return "";
-  if (s.traffic.source_per_session)
+  // mod_proxy_balancer (and the reference balancer) has no method that hashes the client.
+  const std::string& type = s.proxy.type;
+  if (s.traffic.source_per_session || type == "apache" || type == "reference")
     return fmt::format(
-        "all {} new sessions went to {}, although they came from many "
-        "addresses: the balancer is not spreading new sessions at all",
-        total, top_name);
+        "all {} new sessions went to {}, although {}: the balancer is not spreading new "
+        "sessions at all",
+        total, top_name,
+        s.traffic.source_per_session ? "they came from many addresses"
+                                     : "its lbmethod does not look at the client's address");
+  const std::string how =
+      type == "nginx" ? "nginx ip_hash, which hashes only the first three octets of an IPv4 address"
+      : type == "haproxy" ? "HAProxy balance source"
+      : type == "caddy"   ? "Caddy lb_policy ip_hash"
+                          : "nginx ip_hash, which hashes only the first three octets of an IPv4 "
+                            "address; HAProxy balance source; Caddy ip_hash";
   return fmt::format(
       "all {} new sessions went to {}, and all came from the one address 127.0.0.1: a "
-      "balancer that picks the backend by client address (nginx ip_hash, which hashes only "
-      "the first three octets of an IPv4 address; HAProxy balance source; Caddy ip_hash) "
-      "sends one client, one NAT gateway or one /24 to one backend; traffic.source_addresses: "
-      "per_session gives every session its own address in 127.0.0.0/8",
-      total, top_name);
+      "balancer that picks the backend by client address ({}) sends one client, one NAT "
+      "gateway or one /24 to one backend; traffic.source_addresses: per_session gives every "
+      "session its own address in 127.0.0.0/8",
+      total, top_name, how);
 }
 
 }  // namespace sc

@@ -65,6 +65,8 @@ Metrics compute_metrics(const RecordSet& set, const std::vector<std::string>& ba
     bool sticky = true;
     long long switches = 0;
     bool switch_after_first = false;
+    std::uint32_t first_named = StringTable::kNone;
+    bool named_another = false, failed = false;
     for (std::size_t k = i; k < end; ++k) {
       const auto& r = *sorted[k];
       ++m.requests;
@@ -74,6 +76,12 @@ Metrics compute_metrics(const RecordSet& set, const std::vector<std::string>& ba
         ++error_counts[r.error];
       }
       if (r.status >= 500) ++m.server_errors;
+      failed = failed || r.status == 0 || r.status >= 500;
+      if (r.status > 0 && r.status < 500 && r.backend == StringTable::kNone)
+        ++m.answers_without_backend;
+      if (first_named == StringTable::kNone) first_named = r.backend;
+      named_another =
+          named_another || (r.backend != StringTable::kNone && r.backend != first_named);
       if (r.backend != StringTable::kNone) figures(set.strings.get(r.backend)).requests++;
       if (cookieless) continue;
       if (r.session_lost) ++m.session_losses;
@@ -96,6 +104,7 @@ Metrics compute_metrics(const RecordSet& set, const std::vector<std::string>& ba
       continue;
     }
     if (sticky) ++m.sticky_sessions;
+    if (!sticky && !named_another && failed) ++m.unsticky_sessions_failed_only;
     m.backend_switches += switches;
     m.max_session_switches = std::max(m.max_session_switches, switches);
     if (switches == 1 && switch_after_first && end - i >= 3) ++m.sessions_moved_after_first_only;

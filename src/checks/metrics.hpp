@@ -48,6 +48,11 @@ struct Metrics {
   long long latency_p50_us = 0;
   long long latency_p99_us = 0;
   std::vector<std::pair<std::string, BackendFigures>> backends;  // configured order first
+  // Answers below 500 that named no backend (the identity never came back).
+  long long answers_without_backend = 0;
+  // Cookie-keeping sessions that did not stick although every answer that named a backend
+  // named the same one: a failed request (transport error or 5xx) is what broke them.
+  long long unsticky_sessions_failed_only = 0;
 
   // What the sticky cookie looked like, as the backends received it.
   long long requests_with_sticky_cookie = 0;

@@ -107,7 +107,7 @@ Runner add_backend_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--id-style", args->id_style,
                   "Session ids: php (26 chars [0-9a-v]) or suffix (id + separator + route)")
-      ->check(CLI::IsMember({"php", "suffix"}))
+      ->check(CLI::IsMember({"php", "suffix"}, choice_key))
       ->capture_default_str();
   cmd->add_option("--id-separator", args->separator, "Separator for the suffix id style")
       ->capture_default_str();
@@ -115,7 +115,7 @@ Runner add_backend_command(CLI::App& app) {
                   "Set-Cookie template, e.g. 'BALANCEID=balancer.{name}; path=/'");
   cmd->add_option("--route-cookie-when", args->route_cookie_when,
                   "Send the route cookie on every response or only when a session starts")
-      ->check(CLI::IsMember({"always", "session-start"}))
+      ->check(CLI::IsMember({"always", "session-start"}, choice_key))
       ->capture_default_str();
   cmd->add_flag("--strict", args->options.strict,
                 "Replace unknown session ids, like PHP's session.use_strict_mode");

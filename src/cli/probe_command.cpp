@@ -181,10 +181,11 @@ void add_traffic_and_expect_options(CLI::App* cmd, ProbeArgs& a) {
           ->capture_default_str();
   g["traffic.concurrency"] =
       cmd->add_option("--concurrency", a.concurrency, "Sessions at a time")->capture_default_str();
-  g["expect.affinity"] = cmd->add_option("--expect", a.expect,
-                                         "affinity (default), no-affinity (a negative control) "
-                                         "or losses (judge only errors and session losses)")
-                             ->check(CLI::IsMember({"affinity", "no-affinity", "losses"}));
+  g["expect.affinity"] =
+      cmd->add_option("--expect", a.expect,
+                      "affinity (default), no-affinity (a negative control) "
+                      "or losses (judge only errors and session losses)")
+          ->check(CLI::IsMember({"affinity", "no-affinity", "losses"}, choice_key));
   g["expect.min_sticky_share"] = cmd->add_option("--min-sticky-share", a.min_sticky_share,
                                                  "Share of sessions that must stay on one "
                                                  "backend (0..1)");

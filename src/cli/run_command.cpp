@@ -5,6 +5,7 @@
 #include "cli/execute.hpp"
 #include "runner/memory_estimate.hpp"
 #include "runner/scenario_files.hpp"
+#include "util/text.hpp"
 
 namespace sc::cli {
 
@@ -12,6 +13,7 @@ namespace {
 
 struct RunArgs {
   std::vector<std::string> scenarios;
+  std::string host;  // every scenario's traffic.host
   OutputArgs output;
 };
 
@@ -52,7 +54,18 @@ int run(const RunArgs& a) {
     }
   }
   if (!output_paths_writable(a.output, "run")) bad = true;
-  if (bad || !fits_in_memory(scenarios) || !check_proxy_configs(scenarios)) return kExitBadInput;
+  if (bad || !fits_in_memory(scenarios)) return kExitBadInput;
+  if (!a.host.empty()) {
+    if (!valid_host_name(a.host)) {
+      fmt::print(stderr,
+                 "stickycheck run: --host: expected a host name such as www.example.com (no "
+                 "scheme, port or path), got '{}'\n",
+                 a.host);
+      return kExitBadInput;
+    }
+    for (auto& s : scenarios) s.traffic.host = a.host;
+  }
+  if (!check_proxy_configs(scenarios)) return kExitBadInput;
   return execute(scenarios, a.output, "run");
 }
 
@@ -63,6 +76,10 @@ Runner add_run_command(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "run", "Start backends and the proxy of each scenario, drive sessions, check affinity");
   cmd->add_option("scenarios", args->scenarios, "Scenario files or directories")->required();
+  cmd->add_option("--host", args->host,
+                  "Send the requests for this host name (Host header, cookie Domain/Path/Secure "
+                  "as a browser applies them) while connecting to the proxy's address; "
+                  "overrides traffic.host");
   add_output_options(*cmd, args->output, true);
   return [args] { return run(*args); };
 }

@@ -54,6 +54,30 @@ void no_environment_proxy_for_loopback(CURL* e, std::string_view url) {
   if (is_loopback_url(url)) curl_easy_setopt(e, CURLOPT_PROXY, "");
 }
 
+Result<std::string> aim_at_host(const std::string& base_url, const std::string& host,
+                                ClientOptions& o) {
+  const auto scheme_end = base_url.find("://");
+  if (scheme_end == std::string::npos || scheme_end == 0)
+    return Error{
+        fmt::format("cannot send requests for {} through '{}': no scheme://host", host, base_url)};
+  const std::string scheme = base_url.substr(0, scheme_end);
+  const auto authority_begin = scheme_end + 3;
+  const auto authority_end = base_url.find_first_of("/?#", authority_begin);
+  const std::string authority = base_url.substr(authority_begin, authority_end - authority_begin);
+  const std::string rest = authority_end == std::string::npos ? "" : base_url.substr(authority_end);
+  // The port follows the last ':' outside an IPv6 literal's brackets.
+  const auto colon = authority.rfind(':');
+  const bool has_port =
+      colon != std::string::npos && authority.find(']', colon) == std::string::npos;
+  const std::string address = has_port ? authority.substr(0, colon) : authority;
+  const std::string port =
+      has_port ? authority.substr(colon + 1) : (scheme == "https" ? "443" : "80");
+  if (address.empty() || port.empty())
+    return Error{fmt::format("cannot send requests for {} through '{}': no host", host, base_url)};
+  o.connect_to.push_back(fmt::format("{}:{}:{}:{}", host, port, address, port));
+  return fmt::format("{}://{}:{}{}", scheme, host, port, rest);
+}
+
 namespace {
 
 using Easy = std::unique_ptr<CURL, void (*)(CURL*)>;

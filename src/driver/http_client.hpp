@@ -47,6 +47,13 @@ struct ClientLists {
 // (a diagnostic never follows one to another host), TLS, pinning, headers.
 void configure_handle(CURL* e, const ClientOptions& o, const ClientLists& lists);
 
+// `base_url` (scheme://host[:port][/path]) for requests to `host` instead: the URL to use,
+// with its Host header, TLS name and cookie rules those of `host`, and in `o.connect_to` the
+// entry that still connects where base_url points (curl --connect-to). An error when
+// base_url has no scheme://host.
+Result<std::string> aim_at_host(const std::string& base_url, const std::string& host,
+                                ClientOptions& o);
+
 struct HttpAnswer {
   long status = 0;
   std::string body;

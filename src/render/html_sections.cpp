@@ -73,7 +73,12 @@ std::string checks_table(const ScenarioReport& r) {
 
 std::string failure_html(const ScenarioReport& r) {
   std::string out;
-  if (!r.error.empty() && r.verdict != ScenarioVerdict::kSkipped)
+  if (r.partial)
+    out += fmt::format(
+        "<p><strong>Partial:</strong> {}; the checks judge only the requests "
+        "that completed</p>",
+        html_escape(r.error));
+  else if (!r.error.empty() && r.verdict != ScenarioVerdict::kSkipped)
     out += fmt::format("<p><strong>Could not run:</strong> {}</p>", html_escape(r.error));
   for (const auto& l : r.logs) {
     if (l.tail.empty()) continue;

@@ -75,6 +75,8 @@ struct ScenarioReport {
   std::vector<std::string> proxy_config_notes;
   std::string proxy_config_rendered;
   std::optional<ProbeSummary> probe;  // a probe (target:) only
+  // The run was interrupted: the checks judged only the requests that completed.
+  bool partial = false;
 };
 
 struct Report {

@@ -96,7 +96,8 @@ nlohmann::json scenario_json(const ScenarioReport& r) {
   for (const auto& c : r.evaluation.checks)
     checks.push_back({{"id", c.id},
                       {"verdict", to_string(c.verdict)},
-                      {"observed", c.observed},
+                      {"observed", c.count ? nlohmann::json(static_cast<long long>(c.observed))
+                                           : nlohmann::json(c.observed)},
                       {"expected", c.expected},
                       {"explanation", c.explanation}});
   const auto& chi = r.evaluation.distribution;
@@ -131,7 +132,8 @@ nlohmann::json scenario_json(const ScenarioReport& r) {
         {"cookieless_share", s.traffic.cookieless_share},
         {"connection", s.traffic.connection_per_request ? "per_request" : "keep_alive"},
         {"source_addresses", s.traffic.source_per_session ? "per_session" : "loopback"},
-        {"seed", s.traffic.seed}}},
+        {"seed", s.traffic.seed},
+        {"host", s.traffic.host}}},
       {"metrics", metrics_json(r.metrics)},
       {"statistics",
        {{"distribution",
@@ -151,6 +153,7 @@ nlohmann::json scenario_json(const ScenarioReport& r) {
       {"cookies", cookies_to_json(r.cookies)},
   };
   if (!r.error.empty()) j["error"] = r.error;
+  j["partial"] = r.partial;
   if (r.probe)
     j["probe"] = {{"url", r.probe->url},
                   {"identified_by", r.probe->identified_by},
@@ -179,6 +182,28 @@ nlohmann::json matrix_json(const Report& report) {
   return {{"proxies", m.proxies}, {"rows", rows}};
 }
 
+// The run at a glance: its verdict as the exit code has it, and how many scenarios had each.
+nlohmann::json summary_json(const Report& report) {
+  long long passed = 0, failed = 0, errored = 0, skipped = 0;
+  for (const auto& s : report.scenarios) {
+    if (s.verdict == ScenarioVerdict::kPass)
+      ++passed;
+    else if (s.verdict == ScenarioVerdict::kFail)
+      ++failed;
+    else if (s.verdict == ScenarioVerdict::kError)
+      ++errored;
+    else
+      ++skipped;
+  }
+  const char* verdict = report.interrupted ? "interrupted"
+                        : errored          ? "error"
+                        : failed           ? "fail"
+                                           : "pass";
+  return {{"verdict", verdict}, {"scenarios", static_cast<long long>(report.scenarios.size())},
+          {"passed", passed},   {"failed", failed},
+          {"errored", errored}, {"skipped", skipped}};
+}
+
 }  // namespace
 
 nlohmann::json to_json(const Report& report) {
@@ -191,6 +216,7 @@ nlohmann::json to_json(const Report& report) {
           {"interrupted", report.interrupted},
           {"command_line", report.command_line},
           {"exit_code", exit_code_for(report)},
+          {"summary", summary_json(report)},
           {"scenarios", scenarios},
           {"matrix", matrix_json(report)}};
 }

@@ -94,7 +94,8 @@ Evaluation evaluation_from(const json& s) {
     e.checks.push_back(
         {value_or<std::string>(c, "id", ""), check_verdict(value_or<std::string>(c, "verdict", "")),
          value_or<double>(c, "observed", 0), value_or<std::string>(c, "expected", ""),
-         value_or<std::string>(c, "explanation", "")});
+         value_or<std::string>(c, "explanation", ""),
+         c.contains("observed") && c["observed"].is_number_integer()});
   e.diagnosis = value_or<std::vector<std::string>>(s, "diagnosis", {});
   const json d = value_or<json>(value_or<json>(s, "statistics", {}), "distribution", {});
   auto& chi = e.distribution;
@@ -164,6 +165,7 @@ void scenario_fields_from(const json& s, Scenario& sc) {
   sc.traffic.cookieless_share = value_or<double>(t, "cookieless_share", 0);
   sc.traffic.connection_per_request = value_or<std::string>(t, "connection", "") == "per_request";
   sc.traffic.source_per_session = value_or<std::string>(t, "source_addresses", "") == "per_session";
+  sc.traffic.host = value_or<std::string>(t, "host", "");
   sc.traffic.seed = value_or<unsigned>(t, "seed", 0);
   const json d = value_or<json>(value_or<json>(s, "statistics", {}), "distribution", {});
   sc.expect.alpha = value_or<double>(d, "alpha", sc.expect.alpha);
@@ -177,6 +179,7 @@ Result<ScenarioReport> scenario_from(const json& s, std::size_t index) {
   if (!verdict) return Error{fmt::format("scenarios[{}]: no valid verdict", index)};
   r.verdict = *verdict;
   r.error = value_or<std::string>(s, "error", "");
+  r.partial = value_or<bool>(s, "partial", false);
   r.duration_s = value_or<double>(s, "duration_s", 0);
   const json t = value_or<json>(s, "timings", json::object());  // absent before it existed
   r.timings = {value_or<double>(t, "startup_s", 0),  value_or<double>(t, "traffic_s", 0),

@@ -67,6 +67,9 @@ void print_scenario_summary(std::FILE* out, const ScenarioReport& r, bool color)
              m.requests + m.left_out_requests, r.duration_s);
   if (r.verdict == ScenarioVerdict::kError || r.verdict == ScenarioVerdict::kSkipped) {
     fmt::print(out, "      {}\n", r.error);
+  } else if (r.partial) {
+    fmt::print(out, "      partial ({}): the checks judge only the {} requests that completed\n",
+               r.error, m.requests + m.left_out_requests);
   }
   if (r.timings.peak_rss_bytes > 0) fmt::print(out, "      {}\n", timings_text(r.timings));
   if (r.verdict == ScenarioVerdict::kError || r.verdict == ScenarioVerdict::kSkipped)

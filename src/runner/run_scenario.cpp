@@ -28,6 +28,7 @@ namespace sc {
 namespace {
 
 constexpr std::size_t kLogTailBytes = 4000;
+constexpr std::size_t kLogScanBytes = 1 << 20;  // the proxy log read for causes, from its end
 
 std::string read_tail(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -38,6 +39,16 @@ std::string read_tail(const std::string& path) {
   if (text.size() > kLogTailBytes) text = "..." + text.substr(text.size() - kLogTailBytes);
   while (!text.empty() && text.back() == '\n') text.pop_back();
   return text;
+}
+
+std::vector<std::string> read_lines(const std::string& path, std::size_t max_bytes) {
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  if (!in) return {};
+  const auto size = static_cast<std::size_t>(in.tellg());
+  in.seekg(static_cast<std::streamoff>(size > max_bytes ? size - max_bytes : 0));
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(std::move(line));
+  return lines;
 }
 
 // One scenario's life, as a sequence of named steps: prepare (ports, runtime directory, plan,
@@ -59,6 +70,7 @@ class ScenarioRun {
   std::string with_first_error(const std::string& failure) const;
   std::string proxy_version() const;
   void add_report_parts(ScenarioReport& report) const;
+  RunEvidence evidence() const;
   void clean_up();
 
   const Scenario& s_;
@@ -88,7 +100,7 @@ ScenarioReport ScenarioRun::run() {
   sup_.stop_all();
   t.teardown_s = clock.lap();
   if (!dir_.empty()) {
-    collect_results(s_, records_, std::move(fired_), failure, skipped_, report);
+    collect_results(s_, records_, std::move(fired_), failure, skipped_, report, evidence());
     t.checks_s = clock.lap();
     add_report_parts(report);
     t.report_s = clock.lap();
@@ -182,7 +194,7 @@ std::string ScenarioRun::drive_traffic() {
   ProcessDisturbances actions(sup_, plan_, s_);
   DriverHooks hooks;
   hooks.should_stop = [&]() -> std::string {
-    if (ctx_.interrupted && ctx_.interrupted()) return "interrupted";
+    if (ctx_.interrupted && ctx_.interrupted()) return std::string(kInterruptedReason);
     if (auto dead = sup_.check_exited()) return *dead + " during the traffic";
     return "";
   };
@@ -195,11 +207,30 @@ std::string ScenarioRun::drive_traffic() {
                              std::chrono::steady_clock::now() - entry);
       });
     };
-  auto outcome = drive(driver_config_for(s_, plan_.proxy_url, ctx_.wake_fd), reader_, hooks);
+  DriverConfig config = driver_config_for(s_, plan_.proxy_url, ctx_.wake_fd);
+  if (!s_.traffic.host.empty()) {
+    auto url = aim_at_host(plan_.proxy_url, s_.traffic.host, config.client);
+    if (!url) return url.error().message;
+    config.base_url = *url;
+  }
+  auto outcome = drive(config, reader_, hooks);
   records_ = std::move(outcome.records);
   fired_ = schedule.fired();
   if (!outcome.setup_error.empty()) return outcome.setup_error;
   return outcome.stopped ? outcome.stop_reason : "";
+}
+
+// Where the clients sent their requests, the cookies they received and the proxy's log: what
+// the causes are checked against.
+RunEvidence ScenarioRun::evidence() const {
+  RunEvidence ev;
+  ev.scheme = plan_.proxy_url.substr(0, plan_.proxy_url.find(':'));
+  ev.host = s_.traffic.host.empty() ? url_host(plan_.proxy_url) : s_.traffic.host;
+  ev.path = s_.traffic.path.substr(0, s_.traffic.path.find('?'));
+  ev.set_cookies = set_cookie_lines(reader_.cookies());
+  ev.cookies_captured = true;
+  if (plan_.proxy.start) ev.proxy_log = read_lines(plan_.proxy.spec.log_path, kLogScanBytes);
+  return ev;
 }
 
 // The real proxy's own words ("Server version: Apache/2.4.62 (Debian)"); the reference

@@ -61,23 +61,37 @@ ScenarioVerdict verdict_of(const Evaluation& e) {
 }
 
 void judge(const Scenario& s, const std::string& failure, bool skipped,
-           const std::vector<std::string>& causes, ScenarioReport& report) {
-  if (!failure.empty()) {
+           const std::vector<std::string>& causes, ScenarioReport& report,
+           const RunEvidence& evidence) {
+  const bool partial = failure == kInterruptedReason && report.metrics.requests > 0;
+  if (!failure.empty() && !partial) {
     report.error = failure;
     report.verdict = skipped ? ScenarioVerdict::kSkipped : ScenarioVerdict::kError;
     report.evaluation.diagnosis = causes;
     return;
   }
-  report.evaluation = evaluate(s, report.metrics, causes);
+  report.evaluation = evaluate(s, report.metrics, causes, evidence);
   add_failover_checks(s, report.disturbances, report.failover, report.evaluation);
   report.verdict = verdict_of(report.evaluation);
+  report.partial = partial;
+  if (partial) report.error = failure;
 }
 
 void collect_results(const Scenario& s, const RecordSet& records,
                      std::vector<FiredDisturbance> fired, const std::string& failure, bool skipped,
-                     ScenarioReport& report) {
+                     ScenarioReport& report, const RunEvidence& evidence) {
   compute_figures(s, records, std::move(fired), report);
-  judge(s, failure, skipped, {}, report);
+  judge(s, failure, skipped, {}, report, evidence);
+}
+
+std::vector<std::string> set_cookie_lines(const CookieTally& tally) {
+  std::vector<std::string> out;
+  for (const auto& e : tally.entries()) {
+    std::string line = e.name + "=" + (e.examples.empty() ? "" : e.examples.front());
+    if (!e.attributes.empty()) line += "; " + e.attributes;
+    out.push_back(std::move(line));
+  }
+  return out;
 }
 
 }  // namespace sc

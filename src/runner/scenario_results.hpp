@@ -22,11 +22,16 @@ DriverConfig driver_config_for(const Scenario& s, const std::string& url, int wa
 // The figures: report.disturbances, failover, metrics and charts, from the records alone.
 void compute_figures(const Scenario& s, const RecordSet& records,
                      std::vector<FiredDisturbance> fired, ScenarioReport& report);
+// Why a run stopped when the user interrupted it.
+inline constexpr std::string_view kInterruptedReason = "interrupted";
+
 // The checks and the verdict over the figures; `causes` found elsewhere (a probe's) come first
 // in the diagnosis. `failure` (empty when the traffic ran as planned) makes the verdict an
-// error, or skipped with `skipped`.
+// error, or skipped with `skipped`; an interruption (kInterruptedReason) after some requests
+// completed still judges those, and marks the report partial.
 void judge(const Scenario& s, const std::string& failure, bool skipped,
-           const std::vector<std::string>& causes, ScenarioReport& report);
+           const std::vector<std::string>& causes, ScenarioReport& report,
+           const RunEvidence& evidence = {});
 // Pass unless a check failed.
 ScenarioVerdict verdict_of(const Evaluation& e);
 
@@ -38,6 +43,9 @@ std::vector<CookieObservation> cookie_observations(const CookieTally& tally,
 // compute_figures, then judge.
 void collect_results(const Scenario& s, const RecordSet& records,
                      std::vector<FiredDisturbance> fired, const std::string& failure, bool skipped,
-                     ScenarioReport& report);
+                     ScenarioReport& report, const RunEvidence& evidence = {});
+
+// The Set-Cookies the clients received, one per name, as RunEvidence keeps them.
+std::vector<std::string> set_cookie_lines(const CookieTally& tally);
 
 }  // namespace sc

@@ -132,12 +132,16 @@ void NodeReader::read_choice(const YAML::Node& map, const std::string& key,
   YAML::Node n;
   std::string text;
   if (!scalar(map, key, path, n, text)) return;
-  if (std::find(choices.begin(), choices.end(), text) == choices.end()) {
+  // The command line's spelling is accepted too (session-start for session_start).
+  auto match = std::find_if(choices.begin(), choices.end(), [&](const std::string& c) {
+    return choice_key(c) == choice_key(text);
+  });
+  if (match == choices.end()) {
     error(n.Mark(), child_path(path, key),
           fmt::format("expected {}, got '{}'", join(choices), text));
     return;
   }
-  out = text;
+  out = *match;
 }
 
 void NodeReader::read_duration(const YAML::Node& map, const std::string& key,

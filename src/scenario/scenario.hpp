@@ -104,6 +104,10 @@ struct TrafficSpec {
   bool source_per_session = false;
   unsigned seed = 1;  // pauses, cookieless sessions and source addresses are drawn from it
   SourceMark mark;    // where traffic.sessions (or the traffic section) stands, for the runner
+  // The host name the requests are for ("www.example.com"): sent as Host and used by the
+  // clients' cookie rules (Domain, Path, Secure) as a browser would, while the connections
+  // still go to the proxy's own address. Empty: the proxy's address is the host.
+  std::string host;
 };
 
 // What the distribution check expects of the first requests' spread over the backends.

@@ -25,7 +25,7 @@ const std::vector<std::string> kTrafficKeys = {"sessions",         "requests_per
                                                "request_timeout",  "pause",
                                                "cookieless_share", "connection",
                                                "source_addresses", "seed",
-                                               "threads"};
+                                               "threads",          "host"};
 const std::vector<std::string> kExpectKeys = {"affinity",
                                               "min_sticky_share",
                                               "max_sticky_share",
@@ -189,6 +189,12 @@ void read_traffic(NodeReader& r, const YAML::Node& root, Scenario& s) {
   std::string source = t.source_per_session ? "per_session" : "loopback";
   r.read_choice(n, "source_addresses", "traffic", {"loopback", "per_session"}, source);
   t.source_per_session = source == "per_session";
+  r.read_string(n, "host", "traffic", t.host);
+  if (n["host"] && !valid_host_name(t.host))
+    r.error(n["host"].Mark(), "traffic.host",
+            fmt::format("expected a host name such as www.example.com (no scheme, port or "
+                        "path), got '{}'",
+                        t.host));
   long long seed = t.seed;
   r.read_int(n, "seed", "traffic", 0, 4294967295LL, seed);
   t.seed = static_cast<unsigned>(seed);

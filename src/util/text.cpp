@@ -221,6 +221,27 @@ std::string terminal_safe(std::string_view s) {
   return out;
 }
 
+std::string choice_key(std::string_view value) {
+  std::string out(value);
+  std::replace(out.begin(), out.end(), '-', '_');
+  return out;
+}
+
+bool valid_host_name(std::string_view host) {
+  if (host.empty() || host.size() > 253) return false;
+  std::size_t label = 0;
+  for (char c : host) {
+    if (c == '.') {
+      if (label == 0) return false;
+      label = 0;
+      continue;
+    }
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-') return false;
+    if (++label > 63) return false;
+  }
+  return label > 0;
+}
+
 std::string url_host(std::string_view url) {
   if (auto p = url.find("://"); p != std::string_view::npos) url.remove_prefix(p + 3);
   url = url.substr(0, url.find_first_of("/?#"));

@@ -42,6 +42,14 @@ std::string terminal_safe(std::string_view s);
 // The host of scheme://host[:port]/..., without brackets or port; "" when there is none.
 std::string url_host(std::string_view url);
 
+// How a choice's value is compared, so that the command line and the YAML accept the same
+// spellings: '-' and '_' are the same ("session-start" is "session_start").
+std::string choice_key(std::string_view value);
+
+// A DNS name or IPv4 address as a URL's host: dot-separated labels of letters, digits and
+// '-', none empty, at most 253 characters (no scheme, port or path).
+bool valid_host_name(std::string_view host);
+
 // Percent-decodes %XX sequences; invalid sequences are kept as they are.
 std::string percent_decode(std::string_view s);
 

@@ -88,8 +88,14 @@ TEST(Lifecycle, CtrlCMidRunTearsDownEveryChild) {
   expect_valid_report(json);
   auto report = nlohmann::json::parse(read_file(json));
   EXPECT_EQ(report["interrupted"], true);
-  EXPECT_EQ(report["scenarios"][0]["verdict"], "error");
-  EXPECT_GT(report["scenarios"][0]["metrics"]["requests"].get<int>(), 0);
+  EXPECT_EQ(report["summary"]["verdict"], "interrupted");
+  // The requests that completed are still judged, and the scenario says it is partial.
+  const auto& s = report["scenarios"][0];
+  EXPECT_GT(s["metrics"]["requests"].get<int>(), 0);
+  EXPECT_EQ(s["partial"], true);
+  EXPECT_NE(s["verdict"], "error");
+  EXPECT_FALSE(s["checks"].empty());
+  EXPECT_NE(r.out.find("partial (interrupted by signal 2)"), std::string::npos) << r.out;
 }
 
 TEST(Lifecycle, ABackendDyingMidRunIsExitThreeNamingIt) {

@@ -88,6 +88,24 @@ void seed_balanceid_route_cookie(const json& s) {
             200);
 }
 
+// The manual's recipe with its Domain: requests for a host in the domain keep the cookie.
+void seed_balanceid_recipe_host(const json& s) {
+  every_session_sticks(s);
+  EXPECT_EQ(s["traffic"]["host"], "www.example.com");
+  EXPECT_GT(s["metrics"]["sticky_cookie"]["requests_carrying"].get<int>(), 0);
+}
+
+// A host outside the domain: no client stores it, and the cause names the attribute.
+void seed_balanceid_recipe_other_host(const json& s) {
+  EXPECT_EQ(s["metrics"]["sticky_cookie"]["requests_carrying"], 0);
+  EXPECT_LT(s["metrics"]["sticky_sessions"].get<int>(), 100);
+  EXPECT_NE(explanation(s, "affinity")
+                .find("BALANCEID was set with domain=.example.com, which does not cover the host "
+                      "www.example.org: no client stores it (as set: BALANCEID=balancer.www"),
+            std::string::npos)
+      << explanation(s, "affinity");
+}
+
 void weighted_byrequests_distribution(const json& s) {
   EXPECT_EQ(find_check(s, "distribution")["verdict"], "pass");
   EXPECT_EQ(s["statistics"]["distribution"]["n"], 400);
@@ -149,6 +167,8 @@ const std::map<std::string, std::function<void(const json&)>>& what_they_show() 
       {"apache-phpsessid-no-route", apache_phpsessid_no_route},
       {"seed-phpsessid-no-route", seed_phpsessid_no_route},
       {"seed-balanceid-route-cookie", seed_balanceid_route_cookie},
+      {"seed-balanceid-recipe-host", seed_balanceid_recipe_host},
+      {"seed-balanceid-recipe-other-host", seed_balanceid_recipe_other_host},
       {"weighted-byrequests-distribution", weighted_byrequests_distribution},
       {"reference-kill-member-failover", reference_kill_member_failover},
       {"reference-drain-keeps-sticky-sessions", reference_drain_keeps_sticky_sessions},

@@ -1,6 +1,7 @@
 // What `stickycheck report` reads: the JSON report back into the model, today's and older.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "html_report_model.hpp"
@@ -30,6 +31,39 @@ TEST(ReportCommandJson, SchemaTwoReportRoundTrips) {
   EXPECT_EQ(read->scenarios[0].charts.sample.sessions.size(), 30u);
   EXPECT_EQ(read->scenarios[0].metrics.backends.front().first, "www1");
   EXPECT_EQ(read->scenarios[0].timings.traffic_s, 3.5);
+}
+
+TEST(ReportCommandJson, SummaryCountsTheScenariosByVerdictAsIntegers) {
+  auto a = test::model_scenario("a", {"www1", "www2"}, 30, 6);
+  a.verdict = ScenarioVerdict::kPass;
+  auto b = a, c = a, d = a;
+  b.verdict = ScenarioVerdict::kFail;
+  c.verdict = ScenarioVerdict::kError;
+  d.verdict = ScenarioVerdict::kSkipped;
+  const auto j = to_json(test::model_report({a, b, c, d}));
+  EXPECT_EQ(j["summary"], nlohmann::json({{"verdict", "error"},
+                                          {"scenarios", 4},
+                                          {"passed", 1},
+                                          {"failed", 1},
+                                          {"errored", 1},
+                                          {"skipped", 1}}));
+  EXPECT_TRUE(j["summary"]["scenarios"].is_number_integer());
+  const auto& checks = j["scenarios"][0]["checks"];
+  auto losses = std::find_if(checks.begin(), checks.end(),
+                             [](const auto& c) { return c["id"] == "session_losses"; });
+  ASSERT_NE(losses, checks.end());
+  EXPECT_TRUE((*losses)["observed"].is_number_integer());
+}
+
+TEST(ReportCommandJson, PartialScenarioRoundTrips) {
+  auto a = test::model_scenario("a", {"www1", "www2"}, 30, 6);
+  a.partial = true;
+  a.error = "interrupted by signal 2";
+  const auto written = to_json(test::model_report({a}));
+  EXPECT_EQ(written["scenarios"][0]["partial"], true);
+  const auto read = report_from_json(written);
+  ASSERT_TRUE(read) << read.error().message;
+  EXPECT_TRUE(read->scenarios[0].partial);
 }
 
 TEST(ReportCommandJson, SchemaOneReportOpensWithWhatItHas) {

@@ -38,6 +38,27 @@ TEST(ScenarioParser, MinimalScenarioGetsDefaults) {
   EXPECT_TRUE(r->expect.affinity);
 }
 
+TEST(ScenarioParser, ChoicesAcceptTheCommandLinesSpellingToo) {
+  auto r = load_scenario_text(std::string(kMinimal) +
+                                  "backend_defaults:\n  route_cookie: \"B=x\"\n"
+                                  "  route_cookie_when: session-start\n"
+                                  "traffic:\n  source_addresses: per-session\n",
+                              "s.yaml");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->backends[0].options.route_cookie_when, RouteCookieWhen::kSessionStart);
+  EXPECT_TRUE(r->traffic.source_per_session);
+}
+
+TEST(ScenarioParser, TrafficHostIsAHostName) {
+  auto r =
+      load_scenario_text(std::string(kMinimal) + "traffic:\n  host: www.example.com\n", "s.yaml");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->traffic.host, "www.example.com");
+  EXPECT_NE(error_of(std::string(kMinimal) + "traffic:\n  host: http://www.example.com:80/\n")
+                .find("s.yaml:6:9: traffic.host: expected a host name such as www.example.com"),
+            std::string::npos);
+}
+
 TEST(ScenarioParser, FullScenario) {
   auto r = load_scenario_text(R"(name: full
 description: all keys

@@ -44,5 +44,21 @@ TEST(TerminalSafe, BytesThatAreNotUtf8BecomeQuestionMarks) {
   EXPECT_EQ(terminal_safe("\xc0\xaf\xed\xa0\x80"), "?????");  // overlong, surrogate
 }
 
+TEST(HostName, LabelsOfLettersDigitsAndHyphens) {
+  EXPECT_TRUE(valid_host_name("www.example.com"));
+  EXPECT_TRUE(valid_host_name("127.0.0.1"));
+  EXPECT_TRUE(valid_host_name("localhost"));
+  EXPECT_FALSE(valid_host_name(""));
+  EXPECT_FALSE(valid_host_name("www.example.com:8080"));
+  EXPECT_FALSE(valid_host_name("http://x"));
+  EXPECT_FALSE(valid_host_name("a..b"));
+  EXPECT_FALSE(valid_host_name(".example.com"));
+}
+
+TEST(ChoiceKey, HyphenAndUnderscoreAreOneSpelling) {
+  EXPECT_EQ(choice_key("session-start"), choice_key("session_start"));
+  EXPECT_NE(choice_key("always"), choice_key("session_start"));
+}
+
 }  // namespace
 }  // namespace sc
