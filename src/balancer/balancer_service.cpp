@@ -32,7 +32,9 @@ Status serve_site(SiteConfig site, const boost::asio::ip::tcp::endpoint& listen,
     proxies.push_back(
         std::make_unique<Proxy>(*contexts.back(), shared_site, balancer_set, options, log));
     workers.push_back({contexts.back().get(),
-                       [p = proxies.back().get()](net::Request& req) { return p->handle(req); }});
+                       [p = proxies.back().get()](net::Request& req, net::Connection& conn) {
+                         return p->handle(req, conn);
+                       }});
   }
   net::HttpServer server(std::move(workers), server_options);
   if (auto st = server.listen(listen); !st) return st;

@@ -44,7 +44,7 @@ int run_backend(BackendArgs& a) {
   boost::asio::io_context ioc(1);
   net::HttpServer server(
       ioc,
-      [&app](net::Request& req) -> boost::asio::awaitable<net::Response> {
+      [&app](net::Request& req, net::Connection&) -> boost::asio::awaitable<net::Response> {
         co_return app.handle(req);
       },
       net::ServerOptions{});
