@@ -206,6 +206,21 @@ struct Reader {
     site.headers.push_back(r);
     return ok_status();
   }
+  // ServerName [scheme://]host[:port]: the host names this server in X-Forwarded-Server.
+  Status server_name(const std::vector<std::string>& w) {
+    if (w.size() != 2) return error(w[0], "expected [scheme://]host[:port]");
+    if (!site.server_name.empty()) {
+      note(fmt::format("ServerName {}: only the first ServerName is used", w[1]));
+      return ok_status();
+    }
+    std::string name = w[1];
+    if (auto scheme = name.find("://"); scheme != std::string::npos) name = name.substr(scheme + 3);
+    const auto colon = name.rfind(':');
+    if (colon != std::string::npos && name.find(']', colon) == std::string::npos)
+      name = name.substr(0, colon);
+    site.server_name = name;
+    return ok_status();
+  }
 };
 
 // Joins continuation lines (a trailing backslash), keeping the first line's number.
@@ -379,6 +394,12 @@ Result<SiteConfig> parse_apache_conf(std::string_view text, const std::string& f
             (l.rfind("proxy_balancer:trace", 0) == 0))
           r.site.debug_log = true;
       }
+    } else if (d == "proxypreservehost") {
+      const std::string v = w.size() == 2 ? to_lower(w[1]) : "";
+      if (v != "on" && v != "off") return r.error(w[0], "expected On or Off");
+      r.site.preserve_host = v == "on";
+    } else if (d == "servername") {
+      if (auto st = r.server_name(w); !st) return st.error();
     } else {
       r.note(fmt::format("{} skipped (not part of the balancer)", w[0]));
     }

@@ -32,11 +32,10 @@ Status serve_site(SiteConfig site, const boost::asio::ip::tcp::endpoint& listen,
     contexts.push_back(std::make_unique<boost::asio::io_context>(1));
     proxies.push_back(
         std::make_unique<Proxy>(*contexts.back(), shared_site, balancer_set, options, log));
-    workers.push_back(
-        {contexts.back().get(),
-         [p = proxies.back().get()](net::Request& req, const net::ClientInfo& client) {
-           return p->handle(req, client);
-         }});
+    workers.push_back({contexts.back().get(),
+                       [p = proxies.back().get()](net::Request& req, net::Connection& conn) {
+                         return p->handle(req, conn);
+                       }});
   }
   net::HttpServer server(std::move(workers), server_options);
   if (auto st = server.listen(listen); !st) return st;

@@ -164,7 +164,7 @@ net::Response handle_manager(std::vector<BalancerCore>& balancers, const net::Re
 }
 
 net::Response serve_manager(const ManagerConfig& manager, std::vector<BalancerCore>& balancers,
-                            const net::Request& req, const net::ClientInfo& client) {
+                            const net::Request& req, const net::Connection& client) {
   if (!access_granted(manager.require, client.remote.address(), client.local.address()))
     return error(req.version(), http::status::forbidden,
                  fmt::format("{} may not use the balancer-manager (Require)",

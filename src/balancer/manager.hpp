@@ -25,6 +25,6 @@ net::Response handle_manager(std::vector<BalancerCore>& balancers, const net::Re
 
 // handle_manager for a client the manager's Require lines grant; 403 for any other.
 net::Response serve_manager(const ManagerConfig& manager, std::vector<BalancerCore>& balancers,
-                            const net::Request& req, const net::ClientInfo& client);
+                            const net::Request& req, const net::Connection& client);
 
 }  // namespace sc

@@ -6,7 +6,11 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
+#include <unistd.h>
 
+#include <array>
+
+#include "balancer/forward_headers.hpp"
 #include "balancer/manager.hpp"
 #include "balancer/request_path.hpp"
 #include "balancer/request_view.hpp"
@@ -24,11 +28,10 @@ namespace {
 
 constexpr std::size_t kMaxIdlePerMember = 64;
 
-void strip_hop_by_hop(http::fields& f) {
-  for (auto field : {http::field::connection, http::field::keep_alive,
-                     http::field::proxy_connection, http::field::te, http::field::trailer,
-                     http::field::upgrade, http::field::transfer_encoding})
-    f.erase(field);
+std::string host_name() {
+  std::array<char, 256> name{};
+  if (gethostname(name.data(), name.size() - 1) != 0) return "localhost";
+  return name.data();
 }
 
 EnvVars balancer_env(const BalancerSet& set, int balancer, const Decision& d) {
@@ -64,7 +67,12 @@ Proxy::Proxy(asio::io_context& ioc, std::shared_ptr<const SiteConfig> site,
       balancers_(std::move(balancers)),
       options_(options),
       log_(std::move(log)) {
-  for (const auto& b : site_->balancers) idle_.emplace_back(b.members.size());
+  for (const auto& b : site_->balancers) {
+    idle_.emplace_back(b.members.size());
+    auto& hosts = authorities_.emplace_back();
+    for (const auto& m : b.members) hosts.push_back(member_authority(m.host, m.port));
+  }
+  server_name_ = site_->server_name.empty() ? host_name() : site_->server_name;
 }
 
 void Proxy::log(const std::string& line) {
@@ -72,8 +80,8 @@ void Proxy::log(const std::string& line) {
     log_(fmt::format("[proxy_balancer:debug] {}", line));
 }
 
-asio::awaitable<std::unique_ptr<Proxy::Upstream>> Proxy::acquire(int balancer, int member,
-                                                                 boost::system::error_code& ec) {
+asio::awaitable<std::unique_ptr<Upstream>> Proxy::acquire(int balancer, int member,
+                                                          boost::system::error_code& ec) {
   auto& pool = idle_[balancer][member];
   if (!pool.empty()) {
     auto up = std::move(pool.back());
@@ -82,7 +90,7 @@ asio::awaitable<std::unique_ptr<Proxy::Upstream>> Proxy::acquire(int balancer, i
     co_return up;
   }
   const auto& m = balancers_->member(balancer, member);
-  auto up = std::make_unique<Upstream>(Upstream{beast::tcp_stream(ioc_), {}, {}, false});
+  auto up = std::make_unique<Upstream>(Upstream{beast::tcp_stream(ioc_), {}, {}, false, false});
   boost::system::error_code addr_ec;
   tcp::endpoint ep(asio::ip::make_address(m.host, addr_ec), m.port);
   if (addr_ec) {
@@ -96,18 +104,26 @@ asio::awaitable<std::unique_ptr<Proxy::Upstream>> Proxy::acquire(int balancer, i
   co_return up;
 }
 
-asio::awaitable<net::Response> Proxy::exchange(Upstream& up, const net::Request& req,
-                                               boost::system::error_code& ec) {
-  up.stream.expires_after(options_.response_timeout);
-  co_await net::async_write_message(up.stream, req, up.scratch, ec);
-  if (ec) co_return net::Response{};
-  http::response_parser<http::string_body> parser;
-  parser.body_limit(64 * 1024 * 1024);
-  if (req.method() == http::verb::head) parser.skip(true);
-  co_await http::async_read(up.stream, up.buffer, parser,
-                            asio::redirect_error(asio::use_awaitable, ec));
-  if (ec) co_return net::Response{};
-  co_return parser.release();
+asio::awaitable<std::unique_ptr<Upstream>> Proxy::connect_and_send(
+    int balancer, int member, const net::Request& req, std::optional<HeadParser>& parser,
+    boost::system::error_code& ec) {
+  auto up = co_await acquire(balancer, member, ec);
+  if (!up) co_return nullptr;
+  co_await send_and_read_head(*up, req, parser, options_.response_timeout, ec);
+  // A pooled connection that failed at once went stale while idle, and the member's other
+  // idle ones most likely with it (a restarted or killed backend): drop them, try one fresh
+  // connection. Not after a timeout or a broken answer: the member may have acted on it.
+  if (ec && up->reused && ec != beast::error::timeout && ec != http::error::bad_status) {
+    idle_[balancer][member].clear();
+    up = co_await acquire(balancer, member, ec);
+    if (up) co_await send_and_read_head(*up, req, parser, options_.response_timeout, ec);
+  }
+  co_return up;
+}
+
+void Proxy::release(std::unique_ptr<Upstream> up, int balancer, int member) {
+  auto& pool = idle_[balancer][member];
+  if (up->reusable && pool.size() < kMaxIdlePerMember) pool.push_back(std::move(up));
 }
 
 // ProxyPassReverse: a Location pointing at a member is mapped back to the public path.
@@ -128,108 +144,150 @@ void Proxy::reverse_map(net::Response& res) const {
   }
 }
 
-asio::awaitable<net::Response> Proxy::handle(net::Request& req, const net::ClientInfo& client) {
+struct Proxy::Forwarding {
+  int balancer = -1;
+  std::string rewritten;  // the path after the ProxyPass prefix, on the balancer's path
+  std::string query;
+  std::string url;  // what BalancerCore reads the route parameter from
+  std::string cookies;
+  unsigned version = 11;  // the client's
+  bool head = false;
+  long long body_bytes = 0;
+};
+
+asio::awaitable<net::Response> Proxy::handle(net::Request& req, net::Connection& conn) {
   const unsigned version = req.version();
   const std::string target(req.target());
-  const auto q = target.find('?');
-  const std::string query = q == std::string::npos ? "" : target.substr(q);
+  const auto parts = split_target(target);
+  if (!parts)
+    co_return net::text_response(http::status::bad_request, version,
+                                 "The request target is neither a path nor an http(s) URL\n");
+  std::string query(parts->query);
   // ProxyPass and <Location> match the path as httpd normalises it, never the raw target.
-  const RequestPath path = normalise_request_path(std::string_view(target).substr(0, q));
+  const RequestPath path = normalise_request_path(parts->path);
   if (path.refuse) {
     log(fmt::format("AH10244: invalid URI path ({}): {}", target, path.reason));
     co_return net::text_response(static_cast<http::status>(path.refuse), version,
                                  path.refuse == 400 ? "Bad Request\n" : "Not Found\n");
   }
+  // RFC 9112 3.2.2: the authority of an absolute-form target replaces Host.
+  if (!parts->authority.empty()) req.set(http::field::host, std::string(parts->authority));
   if (site_->manager && match_path_prefix(path.decoded, site_->manager->path))
     co_return balancers_->with(
-        [&](auto& cores) { return serve_manager(*site_->manager, cores, req, client); });
+        [&](auto& cores) { return serve_manager(*site_->manager, cores, req, conn); });
 
   const auto [route, matched] = find_route(site_->routes, path.decoded);
   if (!route || route->balancer < 0)
     co_return net::text_response(http::status::not_found, version, "Not Found\n");
-  const int balancer = route->balancer;
+  Forwarding f;
+  f.balancer = route->balancer;
   const std::string rewritten_decoded = route->balancer_path + path.decoded.substr(matched);
-  const std::string rewritten = encode_path(rewritten_decoded);
-  const std::string url = balancers_->config(balancer).name + rewritten_decoded + query;
-  const std::string cookies = merged_cookie_header(req);
+  f.rewritten = encode_path(rewritten_decoded);
+  f.query = std::move(query);
+  f.url = balancers_->config(f.balancer).name + rewritten_decoded + f.query;
+  f.cookies = merged_cookie_header(req);
+  f.version = version;
+  f.head = req.method() == http::verb::head;
+  f.body_bytes = static_cast<long long>(req.body().size());
 
   // The client's request becomes the upstream one: no copy of its headers and body.
-  const bool head = req.method() == http::verb::head;
-  const long long body_bytes = static_cast<long long>(req.body().size());
   net::Request upstream_req = std::move(req);
-  strip_hop_by_hop(upstream_req);
+  const std::string client_ip = conn.remote.address().to_string();
+  rewrite_forwarded_request(upstream_req, ForwardContext{client_ip, server_name_});
   upstream_req.version(11);
   upstream_req.keep_alive(true);
   upstream_req.prepare_payload();
+  co_return co_await forward(upstream_req, f, conn);
+}
 
-  const int max_attempts = balancers_->config(balancer).effective_maxattempts();
+asio::awaitable<net::Response> Proxy::forward(net::Request& upstream_req, const Forwarding& f,
+                                              net::Connection& conn) {
+  const int max_attempts = balancers_->config(f.balancer).effective_maxattempts();
   for (int attempts = 0;; ++attempts) {
-    Decision d = balancers_->with(balancer, [&](BalancerCore& core) {
-      return core.choose(url, cookies, std::chrono::steady_clock::now(), options_.debug_log);
+    Decision d = balancers_->with(f.balancer, [&](BalancerCore& core) {
+      return core.choose(f.url, f.cookies, std::chrono::steady_clock::now(), options_.debug_log);
     });
     for (const auto& line : d.log) log(line);
     if (d.status != 0)
-      co_return net::text_response(http::status::service_unavailable, version,
+      co_return net::text_response(http::status::service_unavailable, f.version,
                                    "Service Unavailable\n");
-    const auto& member = balancers_->member(balancer, d.member);
-    std::string upstream_path = member.path + rewritten;
+    const auto& member = balancers_->member(f.balancer, d.member);
+    std::string upstream_path = member.path + f.rewritten;
     if (upstream_path.empty() || upstream_path[0] != '/') upstream_path.insert(0, "/");
-    upstream_req.target(upstream_path + query);
+    upstream_req.target(upstream_path + f.query);
+    if (!site_->preserve_host)  // httpd's default: the member's own name
+      upstream_req.set(http::field::host, authorities_[f.balancer][d.member]);
 
     boost::system::error_code ec;
-    auto up = co_await acquire(balancer, d.member, ec);
-    net::Response res;
-    if (up) {
-      res = co_await exchange(*up, upstream_req, ec);
-      if (ec && up->reused) {
-        // The pooled connection went stale while idle, and the member's other idle ones most
-        // likely with it (a restarted or killed backend): drop them, try one fresh connection.
-        idle_[balancer][d.member].clear();
-        up = co_await acquire(balancer, d.member, ec);
-        if (up) res = co_await exchange(*up, upstream_req, ec);
-      }
-    }
-    if (!up) {
-      log(fmt::format("AH00957: http: attempt to connect to {}:{} ({}) failed", member.host,
-                      member.port, member.host));
-      const auto [line, usable] = balancers_->with(balancer, [&](BalancerCore& core) {
-        auto line = core.connect_failed(d.member, std::chrono::steady_clock::now());
-        core.finished(d.member, 0, 0);
-        return std::pair{std::move(line), core.usable(d.member)};
-      });
-      log(line);
-      // httpd tries again only while the member is unusable and attempts remain.
-      if (usable || attempts >= max_attempts)
-        co_return net::text_response(http::status::service_unavailable, version,
-                                     "Service Unavailable\n");
-      continue;
-    }
-    if (ec) {
-      log(fmt::format("AH01102: error reading status line from remote server {}:{}: {}",
-                      member.host, member.port, ec.message()));
-      balancers_->with(balancer, [&](BalancerCore& core) { core.finished(d.member, body_bytes, 0); });
-      // Like mod_proxy_http: a timeout is 504, any other broken answer 502.
-      if (ec == beast::error::timeout)
-        co_return net::text_response(http::status::gateway_timeout, version, "Gateway Timeout\n");
-      co_return net::text_response(http::status::bad_gateway, version, "Proxy Error\n");
-    }
+    std::optional<HeadParser> parser;
+    auto up = co_await connect_and_send(f.balancer, d.member, upstream_req, parser, ec);
+    if (up && ec) co_return upstream_failed(f, d.member, ec);
+    if (up) co_return co_await answer(std::move(up), *parser, f, d, conn);
+    log(fmt::format("AH00957: http: attempt to connect to {}:{} ({}) failed", member.host,
+                    member.port, member.host));
+    const auto [line, usable] = balancers_->with(f.balancer, [&](BalancerCore& core) {
+      auto line = core.connect_failed(d.member, std::chrono::steady_clock::now());
+      core.finished(d.member, 0, 0);
+      return std::pair{std::move(line), core.usable(d.member)};
+    });
+    log(line);
+    // httpd tries again only while the member is unusable and attempts remain.
+    if (usable || attempts >= max_attempts)
+      co_return net::text_response(http::status::service_unavailable, f.version,
+                                   "Service Unavailable\n");
+  }
+}
+
+net::Response Proxy::upstream_failed(const Forwarding& f, int member_index,
+                                     boost::system::error_code ec) {
+  const auto& member = balancers_->member(f.balancer, member_index);
+  log(fmt::format("AH01102: error reading status line from remote server {}:{}: {}", member.host,
+                  member.port, ec.message()));
+  balancers_->with(f.balancer,
+                   [&](BalancerCore& core) { core.finished(member_index, f.body_bytes, 0); });
+  // Like mod_proxy_http: a timeout is 504, any other broken answer 502.
+  if (ec == beast::error::timeout)
+    return net::text_response(http::status::gateway_timeout, f.version, "Gateway Timeout\n");
+  return net::text_response(http::status::bad_gateway, f.version, "Proxy Error\n");
+}
+
+void Proxy::finish_head(net::Response& res, const Forwarding& f, const Decision& d) const {
+  strip_hop_by_hop(res);
+  res.version(f.version);
+  reverse_map(res);
+  if (!site_->headers.empty())
+    apply_header_rules(site_->headers, balancer_env(*balancers_, f.balancer, d), res);
+}
+
+asio::awaitable<net::Response> Proxy::answer(std::unique_ptr<Upstream> up, HeadParser& parser,
+                                             const Forwarding& f, const Decision& d,
+                                             net::Connection& conn) {
+  boost::system::error_code ec;
+  if (holds_body(parser)) {
+    net::Response res = co_await read_held(*up, parser, options_.response_timeout, ec);
+    if (ec) co_return upstream_failed(f, d.member, ec);
     const auto read = static_cast<long long>(res.body().size());
-    balancers_->with(balancer,
-                     [&](BalancerCore& core) { core.finished(d.member, body_bytes, read); });
-    const bool upstream_keep_alive = res.keep_alive();
-    strip_hop_by_hop(res);
-    res.version(version);
-    if (upstream_keep_alive) {
-      auto& pool = idle_[balancer][d.member];
-      if (pool.size() < kMaxIdlePerMember) pool.push_back(std::move(up));
-    }
-    reverse_map(res);
-    if (!site_->headers.empty())
-      apply_header_rules(site_->headers, balancer_env(*balancers_, balancer, d), res);
-    if (!head) res.prepare_payload();
+    balancers_->with(f.balancer,
+                     [&](BalancerCore& core) { core.finished(d.member, f.body_bytes, read); });
+    release(std::move(up), f.balancer, d.member);
+    finish_head(res, f, d);
+    if (!f.head) res.prepare_payload();
     res.keep_alive(true);  // the transport applies the client's choice
     co_return res;
   }
+  net::Response head{std::move(parser.get().base())};
+  finish_head(head, f, d);
+  const auto relayed = co_await relay(*up, parser, head, conn, options_.response_timeout, ec);
+  if (ec) {
+    const auto& member = balancers_->member(f.balancer, d.member);
+    log(fmt::format("AH01110: error reading response body from {}:{}: {}", member.host, member.port,
+                    ec.message()));
+  }
+  balancers_->with(f.balancer, [&](BalancerCore& core) {
+    core.finished(d.member, f.body_bytes, static_cast<long long>(relayed));
+  });
+  release(std::move(up), f.balancer, d.member);
+  co_return net::Response{};  // answered by relay(): the transport writes nothing
 }
 
 }  // namespace sc

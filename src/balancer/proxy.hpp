@@ -1,18 +1,20 @@
 #pragma once
 // The reference balancer's transport: maps each request to a balancer (ProxyPass), forwards it
 // to the member BalancerCore chooses, reusing upstream connections, and fails over as httpd's
-// proxy_handler does when a member cannot be reached. One Proxy per worker thread: its
-// connection pools are its own, the balancers' state is shared (BalancerSet).
+// proxy_handler does when a member cannot be reached. The request's fields are rewritten as
+// mod_proxy_http does (forward_headers.hpp); large answers are relayed, not held
+// (upstream.hpp). One Proxy per worker thread: its connection pools are its own, the
+// balancers' state is shared (BalancerSet).
 #include <boost/asio/io_context.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 
 #include "balancer/balancer_set.hpp"
 #include "balancer/header_rules.hpp"
 #include "balancer/site_config.hpp"
+#include "balancer/upstream.hpp"
 #include "net/http_types.hpp"
 
 namespace sc {
@@ -29,20 +31,24 @@ class Proxy {
   Proxy(boost::asio::io_context& ioc, std::shared_ptr<const SiteConfig> site,
         std::shared_ptr<BalancerSet> balancers, ProxyOptions options, LogSink log);
 
-  boost::asio::awaitable<net::Response> handle(net::Request& req, const net::ClientInfo& client);
+  boost::asio::awaitable<net::Response> handle(net::Request& req, net::Connection& conn);
 
  private:
-  struct Upstream {
-    boost::beast::tcp_stream stream;
-    boost::beast::flat_buffer buffer;  // kept with the connection: no allocation per exchange
-    std::string scratch;               // the request's start line and fields
-    bool reused = false;
-  };
+  struct Forwarding;  // what one request needs on every attempt
   using Pool = std::deque<std::unique_ptr<Upstream>>;
   boost::asio::awaitable<std::unique_ptr<Upstream>> acquire(int balancer, int member,
                                                              boost::system::error_code& ec);
-  boost::asio::awaitable<net::Response> exchange(Upstream& up, const net::Request& req,
-                                                 boost::system::error_code& ec);
+  boost::asio::awaitable<std::unique_ptr<Upstream>> connect_and_send(
+      int balancer, int member, const net::Request& req, std::optional<HeadParser>& parser,
+      boost::system::error_code& ec);
+  boost::asio::awaitable<net::Response> forward(net::Request& req, const Forwarding& f,
+                                                net::Connection& conn);
+  boost::asio::awaitable<net::Response> answer(std::unique_ptr<Upstream> up, HeadParser& parser,
+                                               const Forwarding& f, const Decision& d,
+                                               net::Connection& conn);
+  net::Response upstream_failed(const Forwarding& f, int member, boost::system::error_code ec);
+  void finish_head(net::Response& res, const Forwarding& f, const Decision& d) const;
+  void release(std::unique_ptr<Upstream> up, int balancer, int member);
   void reverse_map(net::Response& res) const;
   void log(const std::string& line);
 
@@ -50,6 +56,8 @@ class Proxy {
   std::shared_ptr<const SiteConfig> site_;
   std::shared_ptr<BalancerSet> balancers_;
   std::vector<std::vector<Pool>> idle_;  // [balancer][member]
+  std::vector<std::vector<std::string>> authorities_;  // [balancer][member]: Host for it
+  std::string server_name_;                            // X-Forwarded-Server
   ProxyOptions options_;
   LogSink log_;
 };

@@ -47,6 +47,8 @@ struct SiteConfig {
   std::vector<ReverseRoute> reverse_routes;
   std::vector<HeaderRule> headers;
   bool debug_log = false;          // LogLevel ... proxy_balancer:debug
+  bool preserve_host = false;      // ProxyPreserveHost On: the client's Host goes to members
+  std::string server_name;         // ServerName, for X-Forwarded-Server ("": this host's name)
   std::vector<std::string> notes;  // what was read but skipped, one line each
 };
 

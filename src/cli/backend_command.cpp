@@ -78,7 +78,7 @@ int run_backend(BackendArgs& a) {
   };
   net::HttpServer server(
       ioc,
-      [&app](net::Request& req, const net::ClientInfo&) -> boost::asio::awaitable<net::Response> {
+      [&app](net::Request& req, net::Connection&) -> boost::asio::awaitable<net::Response> {
         co_return app.handle(req);
       },
       server_options);

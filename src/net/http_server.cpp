@@ -7,6 +7,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <fmt/format.h>
 
@@ -26,7 +27,10 @@ HttpServer::HttpServer(asio::io_context& ioc, AsyncHandler handler, ServerOption
     : HttpServer({ServerWorker{&ioc, std::move(handler)}}, options) {}
 
 HttpServer::HttpServer(std::vector<ServerWorker> workers, ServerOptions options)
-    : workers_(std::move(workers)), options_(options), acceptor_(*workers_.at(0).ioc) {}
+    : workers_(std::move(workers)),
+      options_(options),
+      acceptor_(*workers_.at(0).ioc),
+      buffered_bytes_(std::make_shared<std::atomic<std::uint64_t>>(0)) {}
 
 Status HttpServer::listen(const tcp::endpoint& endpoint) {
   boost::system::error_code ec;
@@ -103,38 +107,135 @@ std::optional<http::status> status_for_parse_error(const boost::system::error_co
 
 }  // namespace
 
+// Holds a share of ServerOptions::buffered_body_limit while a request body is in memory. It
+// keeps the counter alive: a connection's frame may be destroyed after the server.
+class HttpServer::BodyReservation {
+ public:
+  explicit BodyReservation(const std::shared_ptr<std::atomic<std::uint64_t>>& total)
+      : total_(total) {}
+  ~BodyReservation() {
+    if (held_) held_->fetch_sub(bytes_);
+  }
+  BodyReservation(const BodyReservation&) = delete;
+  BodyReservation& operator=(const BodyReservation&) = delete;
+  bool take(std::uint64_t bytes, std::uint64_t limit) {
+    if (total_->fetch_add(bytes) + bytes > limit) {
+      total_->fetch_sub(bytes);
+      return false;
+    }
+    held_ = total_;  // only a request with a body pays for the shared_ptr copy
+    bytes_ += bytes;
+    return true;
+  }
+
+ private:
+  const std::shared_ptr<std::atomic<std::uint64_t>>& total_;
+  std::shared_ptr<std::atomic<std::uint64_t>> held_;
+  std::uint64_t bytes_ = 0;
+};
+
+namespace {
+
+Response refusal(http::status status, std::string_view why) {
+  Response res = text_response(status, 11, fmt::format("{}\n", why));
+  res.keep_alive(false);  // the body, if any, was not read: the connection is out of step
+  return res;
+}
+
+}  // namespace
+
+// The checks that need only the header, so that a refused body is never read or buffered,
+// and the 100 Continue a client waits for before sending its body.
+asio::awaitable<std::optional<Response>> HttpServer::before_body(
+    beast::tcp_stream& stream, http::request_parser<http::string_body>& parser,
+    BodyReservation& reservation, boost::system::error_code& ec) {
+  auto& req = parser.get();
+  if (auto bad = check_transfer_encoding(req))
+    co_return refusal(*bad, "unsupported Transfer-Encoding");
+  if (check_host(req))
+    co_return refusal(http::status::bad_request, "a request needs exactly one Host");
+  const auto expect = expectation(req);
+  if (expect == Expectation::kUnsupported)
+    co_return refusal(http::status::expectation_failed, "only Expect: 100-continue is supported");
+  // The body is read here, whole, before any handler: the expectation is met by this server
+  // and not passed on, so no upstream answers it a second time.
+  if (expect == Expectation::kContinue) req.erase(http::field::expect);
+  if (parser.is_done()) co_return std::nullopt;
+  const std::uint64_t body = parser.content_length().value_or(options_.body_limit);
+  if (!reservation.take(body, options_.buffered_body_limit))
+    co_return refusal(http::status::service_unavailable,
+                      "too many request bodies are held in memory now; try again later");
+  if (expect == Expectation::kContinue && req.version() >= 11) {
+    static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+    stream.expires_after(options_.write_timeout);
+    co_await asio::async_write(stream, asio::buffer(kContinue),
+                               asio::redirect_error(asio::use_awaitable, ec));
+    stream.expires_after(options_.read_timeout);
+  }
+  co_return std::nullopt;
+}
+
+asio::awaitable<std::optional<Response>> HttpServer::read_request(beast::tcp_stream& stream,
+                                                                  beast::flat_buffer& buffer,
+                                                                  Request& out,
+                                                                  BodyReservation& reservation,
+                                                                  boost::system::error_code& ec) {
+  http::request_parser<http::string_body> parser;
+  parser.header_limit(options_.header_limit);
+  parser.body_limit(options_.body_limit);
+  stream.expires_after(options_.read_timeout);
+  co_await http::async_read_header(stream, buffer, parser,
+                                   asio::redirect_error(asio::use_awaitable, ec));
+  std::size_t header_fields = 0;
+  if (!ec) {
+    if (auto refused = co_await before_body(stream, parser, reservation, ec)) co_return refused;
+    const auto& fields = parser.get();
+    header_fields = static_cast<std::size_t>(std::distance(fields.begin(), fields.end()));
+  }
+  if (!ec && !parser.is_done())
+    co_await http::async_read(stream, buffer, parser,
+                              asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) {
+    auto status = status_for_parse_error(ec);
+    if (!status) co_return std::nullopt;
+    auto answer = refusal(*status, ec.message());
+    ec = {};
+    co_return answer;
+  }
+  out = parser.release();
+  drop_trailer_fields(out, header_fields);
+  co_return std::nullopt;
+}
+
 asio::awaitable<void> HttpServer::serve(tcp::socket socket, AsyncHandler& handler) {
   boost::system::error_code ec;
-  ClientInfo client;
-  client.remote = socket.remote_endpoint(ec);
-  client.local = socket.local_endpoint(ec);
+  Connection conn;
+  conn.remote = socket.remote_endpoint(ec);
+  conn.local = socket.local_endpoint(ec);
   beast::tcp_stream stream(std::move(socket));
+  conn.stream = &stream;
+  conn.write_timeout = options_.write_timeout;
   beast::flat_buffer buffer;
   std::string scratch;  // the answer's start line and fields, reused per answer
   while (true) {
-    http::request_parser<http::string_body> parser;
-    parser.header_limit(options_.header_limit);
-    parser.body_limit(options_.body_limit);
-    stream.expires_after(options_.read_timeout);
-    co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
-    // Each branch only chooses the answer; one path writes it.
+    BodyReservation reservation(buffered_bytes_);
+    Request req;
+    auto refused = co_await read_request(stream, buffer, req, reservation, ec);
+    if (ec && !refused) break;
     Response res;
-    if (ec) {
-      auto status = status_for_parse_error(ec);
-      if (!status) break;
-      res = text_response(*status, 11, fmt::format("{}\n", ec.message()));
-      res.keep_alive(false);
+    bool head = false;
+    if (refused) {
+      res = std::move(*refused);
     } else {
-      Request req = parser.release();
-      if (auto bad = check_transfer_encoding(req)) {
-        res = text_response(*bad, req.version(), "unsupported Transfer-Encoding\n");
-        res.keep_alive(false);
-      } else {
-        const bool keep_alive = req.keep_alive();
-        res = co_await handler(req, client);  // may consume req
-        res.keep_alive(keep_alive && res.keep_alive());
-      }
+      head = req.method() == http::verb::head;
+      conn.client_keep_alive = req.keep_alive();
+      conn.answered = conn.close = false;
+      res = co_await handler(req, conn);  // may consume req
+      if (conn.answered && (conn.close || !conn.client_keep_alive)) break;
+      if (conn.answered) continue;
+      res.keep_alive(conn.client_keep_alive && res.keep_alive());
     }
+    if (head) res.body().clear();  // its fields still describe what a GET would carry
     const bool close = !res.keep_alive();
     stream.expires_after(options_.write_timeout);
     co_await async_write_message(stream, res, scratch, ec);

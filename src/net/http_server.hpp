@@ -5,6 +5,10 @@
 // connection stays: no locking in the transport, and each worker's handler keeps its own state.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <atomic>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,11 +38,24 @@ class HttpServer {
  private:
   boost::asio::awaitable<void> accept_loop();
   boost::asio::awaitable<void> serve(boost::asio::ip::tcp::socket socket, AsyncHandler& handler);
+  class BodyReservation;
+  // Reads one request into `out`, or gives the answer the transport makes instead (then the
+  // connection closes). `ec` set and no answer: the client left or timed out.
+  boost::asio::awaitable<std::optional<Response>> read_request(boost::beast::tcp_stream& stream,
+                                                               boost::beast::flat_buffer& buffer,
+                                                               Request& out,
+                                                               BodyReservation& reservation,
+                                                               boost::system::error_code& ec);
+  boost::asio::awaitable<std::optional<Response>> before_body(
+      boost::beast::tcp_stream& stream, http::request_parser<http::string_body>& parser,
+      BodyReservation& reservation, boost::system::error_code& ec);
 
   std::vector<ServerWorker> workers_;
   std::size_t next_worker_ = 0;
   ServerOptions options_;
   boost::asio::ip::tcp::acceptor acceptor_;
+  // Request body bytes held now, over all workers.
+  std::shared_ptr<std::atomic<std::uint64_t>> buffered_bytes_;
 };
 
 // Runs `ioc` until SIGINT or SIGTERM, then stops `server` and returns (graceful shutdown).

@@ -1,6 +1,7 @@
 #pragma once
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
 #include <functional>
@@ -12,15 +13,23 @@ namespace http = boost::beast::http;
 using Request = http::request<http::string_body>;
 using Response = http::response<http::string_body>;
 
-// The connection a request came on: for access rules (Require) and forwarding headers.
-struct ClientInfo {
-  boost::asio::ip::tcp::endpoint remote;
-  boost::asio::ip::tcp::endpoint local;
+// The connection a request came on. A handler that cannot hold its answer in memory (a large
+// proxied body) writes it itself through `stream`, within `write_timeout`, and sets `answered`
+// (and `close` when the connection cannot carry another exchange); the transport then writes
+// nothing. `client_keep_alive` is the client's own choice.
+struct Connection {
+  boost::asio::ip::tcp::endpoint remote;  // the client: for Require and X-Forwarded-For
+  boost::asio::ip::tcp::endpoint local;   // the address it connected to: for Require local
+  boost::beast::tcp_stream* stream = nullptr;
+  std::chrono::milliseconds write_timeout{30000};
+  bool client_keep_alive = true;
+  bool answered = false;
+  bool close = false;
 };
 
 // Request handling is separate from the transport: a handler maps a request to a response.
 // The transport does not use the request after its handler, so a handler may move from it.
-using AsyncHandler = std::function<boost::asio::awaitable<Response>(Request&, const ClientInfo&)>;
+using AsyncHandler = std::function<boost::asio::awaitable<Response>(Request&, Connection&)>;
 
 struct ServerOptions {
   std::chrono::milliseconds read_timeout{30000};  // whole request, idle keep-alive included
@@ -29,6 +38,9 @@ struct ServerOptions {
   std::uint64_t body_limit = 8 * 1024 * 1024;
   // Where the transport reports trouble that is not one request's (accept failing); may be empty.
   std::function<void(const std::string&)> log;
+  // All request bodies held at once, over every connection: past it a request is refused
+  // (503) rather than buffered. A chunked body counts as body_limit until it is read.
+  std::uint64_t buffered_body_limit = 256 * 1024 * 1024;
 };
 
 // A plain response with a text body, for errors the transport itself answers.

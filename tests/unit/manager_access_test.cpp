@@ -166,11 +166,11 @@ TEST(ManagerRequests, ClientsTheRequireLinesDoNotGrantGetForbidden) {
   net::Request get{http::verb::get, std::string(kManagerPath), 11};
   get.set(http::field::host, "10.0.0.1:8080");
   const auto manager = local_manager(std::string(kManagerPath));
-  net::ClientInfo remote{{ip::make_address("10.0.0.9"), 40000},
+  net::Connection remote{{ip::make_address("10.0.0.9"), 40000},
                          {ip::make_address("10.0.0.1"), 8080}};
   EXPECT_EQ(refusal(serve_manager(manager, b, get, remote)),
             "403 10.0.0.9 may not use the balancer-manager (Require)");
-  net::ClientInfo local{{ip::make_address("127.0.0.1"), 40000},
+  net::Connection local{{ip::make_address("127.0.0.1"), 40000},
                         {ip::make_address("127.0.0.1"), 8080}};
   EXPECT_EQ(serve_manager(manager, b, get, local).result(), http::status::ok);
 }

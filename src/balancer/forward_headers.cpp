@@ -1,0 +1,96 @@
+#include "balancer/forward_headers.hpp"
+
+#include <array>
+#include <vector>
+
+#include "util/text.hpp"
+
+namespace sc {
+
+namespace http = net::http;
+
+namespace {
+
+// Appends `value` to a field as httpd's apr_table_mergen does: "old, value".
+void append_field(http::fields& fields, std::string_view name, std::string_view value) {
+  if (value.empty()) return;
+  auto it = fields.find(name);
+  if (it == fields.end()) {
+    fields.insert(name, value);
+    return;
+  }
+  std::string merged(it->value());
+  merged += ", ";
+  merged += value;
+  fields.set(name, merged);
+}
+
+bool starts_with_nocase(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() && to_lower(s.substr(0, prefix.size())) == prefix;
+}
+
+}  // namespace
+
+void strip_hop_by_hop(http::fields& fields) {
+  // The names the Connection fields list go first: they are hop-by-hop for this hop only.
+  std::vector<std::string> named;
+  for (auto [it, end] = fields.equal_range(http::field::connection); it != end; ++it)
+    for (auto token : split(it->value(), ',')) {
+      auto name = trim(token);
+      if (!name.empty()) named.emplace_back(name);
+    }
+  for (const auto& name : named) fields.erase(name);
+  static constexpr std::array kFixed{http::field::connection,       http::field::keep_alive,
+                                     http::field::proxy_connection, http::field::te,
+                                     http::field::trailer,          http::field::upgrade,
+                                     http::field::transfer_encoding};
+  for (auto field : kFixed) fields.erase(field);
+}
+
+std::string member_authority(std::string_view host, unsigned port) {
+  std::string out =
+      host.find(':') != std::string_view::npos ? "[" + std::string(host) + "]" : std::string(host);
+  if (port != 80) out += ":" + std::to_string(port);
+  return out;
+}
+
+void rewrite_forwarded_request(net::Request& req, const ForwardContext& ctx) {
+  strip_hop_by_hop(req);
+  const auto host_it = req.find(http::field::host);
+  const std::string client_host = host_it == req.end() ? "" : std::string(host_it->value());
+  append_field(req, "X-Forwarded-For", ctx.client_ip);
+  append_field(req, "X-Forwarded-Host", client_host);
+  append_field(req, "X-Forwarded-Server", ctx.server_name);
+}
+
+std::optional<TargetParts> split_target(std::string_view target) {
+  TargetParts parts;
+  std::string_view rest = target;
+  if (!rest.starts_with('/')) {
+    std::size_t scheme = 0;
+    if (starts_with_nocase(rest, "http://"))
+      scheme = 7;
+    else if (starts_with_nocase(rest, "https://"))
+      scheme = 8;
+    else
+      return std::nullopt;
+    rest.remove_prefix(scheme);
+    const auto end = rest.find_first_of("/?#");
+    parts.authority = rest.substr(0, end);
+    if (parts.authority.empty() || parts.authority.find('@') != std::string_view::npos)
+      return std::nullopt;  // no host, or userinfo (RFC 9110 4.2.4: never in a request)
+    rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end);
+    if (rest.empty() || rest.front() == '?') {
+      parts.path = "/";
+      parts.query = rest;
+      return parts;
+    }
+    if (rest.front() != '/') return std::nullopt;
+  }
+  const auto q = rest.find('?');
+  parts.path = rest.substr(0, q);
+  parts.query = q == std::string_view::npos ? std::string_view{} : rest.substr(q);
+  return parts;
+}
+
+}  // namespace sc

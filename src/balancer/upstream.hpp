@@ -1,0 +1,56 @@
+#pragma once
+// One exchange with a member over a (possibly pooled) connection: the request out, interim
+// responses skipped, the final response either held (small, known length) or relayed to the
+// client as it arrives. A connection goes back to the pool only when the exchange ended
+// exactly at a message boundary; anything else (an error, a 101, bytes after the answer)
+// leaves its state uncertain, and then it is closed: one client's bytes never reach another.
+#include <boost/asio/awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "net/http_types.hpp"
+
+namespace sc {
+
+struct Upstream {
+  boost::beast::tcp_stream stream;
+  boost::beast::flat_buffer buffer;  // kept with the connection: no allocation per exchange
+  std::string scratch;               // the request's start line and fields
+  bool reused = false;
+  bool reusable = false;  // the last exchange ended cleanly, at a message boundary
+};
+
+using HeadParser = net::http::response_parser<net::http::empty_body>;
+
+// Bodies up to this size are read whole and answered as any response; a larger one, or one
+// of unknown length, is relayed to the client while it arrives.
+inline constexpr std::uint64_t kHeldBodyLimit = 1024 * 1024;
+
+// Sends `req` and reads the member's final response header into `parser`. Interim 1xx
+// responses are discarded (the transport has already answered the client's 100-continue);
+// 101 is an error, since upgrades are not forwarded, and so are more than a few interim ones.
+boost::asio::awaitable<void> send_and_read_head(Upstream& up, const net::Request& req,
+                                                std::optional<HeadParser>& parser,
+                                                std::chrono::milliseconds timeout,
+                                                boost::system::error_code& ec);
+
+bool holds_body(const HeadParser& parser);
+
+// Reads the rest of a response holds_body() accepts.
+boost::asio::awaitable<net::Response> read_held(Upstream& up, HeadParser& parser,
+                                                std::chrono::milliseconds timeout,
+                                                boost::system::error_code& ec);
+
+// Writes `head` (the response's rewritten header, no body) to the client, then relays the
+// body. Framing: the member's Content-Length when it sent one, else chunked to an HTTP/1.1
+// client, else the end of the connection. The client connection is marked answered (and
+// closed on any error). Returns the body bytes relayed; `ec` is the member's error, if any.
+boost::asio::awaitable<std::uint64_t> relay(Upstream& up, HeadParser& parser, net::Response& head,
+                                            net::Connection& client,
+                                            std::chrono::milliseconds timeout,
+                                            boost::system::error_code& ec);
+
+}  // namespace sc

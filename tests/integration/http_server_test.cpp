@@ -1,0 +1,54 @@
+// The HTTP transport in process: limits that hold over all connections at once.
+#include "net/http_server.hpp"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "scripted_upstream.hpp"
+
+namespace sc::test {
+namespace {
+
+namespace asio = boost::asio;
+
+// Regression (issue 15.5): each connection could hold a full request body, with no bound on
+// all of them together.
+TEST(HttpServer, RequestBodiesPastTheGlobalBufferCapAre503) {
+  asio::io_context ioc(1);
+  net::ServerOptions options;
+  options.body_limit = 1000;
+  options.buffered_body_limit = 1500;
+  net::HttpServer server(
+      ioc,
+      [](net::Request&, net::Connection&) -> asio::awaitable<net::Response> {
+        co_return net::text_response(net::http::status::ok, 11, "ok");
+      },
+      options);
+  ASSERT_TRUE(server.listen({asio::ip::make_address("127.0.0.1"), 0}));
+  server.start();
+  std::thread runner([&] { ioc.run(); });
+  const auto port = server.local_endpoint().port();
+  const std::string head = "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n";
+
+  RawClient holding(port);  // its 100 Continue says its 1000 bytes are reserved
+  holding.send(head + "Expect: 100-continue\r\n\r\n");
+  EXPECT_EQ(holding.read(25), "HTTP/1.1 100 Continue\r\n\r\n");
+  RawClient refused(port);
+  refused.send(head + "\r\n" + std::string(1000, 'b'));
+  EXPECT_EQ(refused.read_answer().substr(0, 33), "HTTP/1.1 503 Service Unavailable\r");
+  holding.send(std::string(1000, 'a'));
+  EXPECT_EQ(holding.read_answer().substr(0, 15), "HTTP/1.1 200 OK");
+  RawClient after(port);  // the reservation was given back
+  after.send(head + "\r\n" + std::string(1000, 'c'));
+  EXPECT_EQ(after.read_answer().substr(0, 15), "HTTP/1.1 200 OK");
+
+  asio::post(ioc, [&] {
+    server.stop();
+    ioc.stop();
+  });
+  runner.join();
+}
+
+}  // namespace
+}  // namespace sc::test
