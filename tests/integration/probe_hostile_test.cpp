@@ -94,10 +94,13 @@ TEST(ProbeCookies, BrokenAttributesAreEachDiagnosed) {
       {"stale", "Max-Age=0"}};
   for (const auto& [cookie, attribute] : broken) {
     const auto& causes = r.scenario["diagnosis"];
-    const bool named = std::any_of(causes.begin(), causes.end(), [&](const nlohmann::json& c) {
-      const auto text = c.get<std::string>();
-      return text.starts_with(cookie + " ") && text.find(attribute) != std::string::npos;
-    });
+    // Captured by name: clang 14 (the sanitizer build) cannot capture structured bindings.
+    const bool named = std::any_of(
+        causes.begin(), causes.end(),
+        [&cookie = cookie, &attribute = attribute](const nlohmann::json& c) {
+          const auto text = c.get<std::string>();
+          return text.starts_with(cookie + " ") && text.find(attribute) != std::string::npos;
+        });
     EXPECT_TRUE(named) << cookie << " with " << attribute << ":\n" << r.describe();
   }
 }
