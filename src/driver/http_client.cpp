@@ -37,7 +37,12 @@ void configure_handle(CURL* e, const ClientOptions& o, const ClientLists& lists)
                    o.http2 ? CURL_HTTP_VERSION_2TLS : CURL_HTTP_VERSION_1_1);
   if (lists.headers) curl_easy_setopt(e, CURLOPT_HTTPHEADER, lists.headers.get());
   if (lists.resolve) curl_easy_setopt(e, CURLOPT_RESOLVE, lists.resolve.get());
-  if (lists.connect_to) curl_easy_setopt(e, CURLOPT_CONNECT_TO, lists.connect_to.get());
+  if (lists.connect_to) {
+    // connect-to aims at the proxy under test's own address: an environment proxy must not
+    // take the requests elsewhere.
+    curl_easy_setopt(e, CURLOPT_CONNECT_TO, lists.connect_to.get());
+    curl_easy_setopt(e, CURLOPT_PROXY, "");
+  }
   if (!o.cacert.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, o.cacert.c_str());
   if (o.insecure) {
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);

@@ -66,14 +66,12 @@ void print_scenario_summary(std::FILE* out, const ScenarioReport& r, bool color)
              m.sessions + m.left_out_sessions + m.cookieless_sessions,
              m.requests + m.left_out_requests, r.duration_s);
   if (r.verdict == ScenarioVerdict::kError || r.verdict == ScenarioVerdict::kSkipped) {
-    fmt::print(out, "      {}\n", r.error);
+    print_lines(out, "      ", r.error);
   } else if (r.partial) {
     fmt::print(out, "      partial ({}): the checks judge only the {} requests that completed\n",
-               r.error, m.requests + m.left_out_requests);
+               terminal_safe(r.error), m.requests + m.left_out_requests);
   }
   if (r.timings.peak_rss_bytes > 0) fmt::print(out, "      {}\n", timings_text(r.timings));
-  if (r.verdict == ScenarioVerdict::kError || r.verdict == ScenarioVerdict::kSkipped)
-    print_lines(out, "      ", r.error);
   for (const auto& c : r.evaluation.checks) {
     fmt::print(out, "      {}  {:<15} {:>10}  expected {:<12} {}\n", check_label(c.verdict, color),
                terminal_safe(c.id), observed_text(c), terminal_safe(c.expected),

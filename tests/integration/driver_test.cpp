@@ -180,5 +180,21 @@ TEST(Driver, LoopbackReachabilityIgnoresTheEnvironmentsProxy) {
   EXPECT_EQ(why, "");
 }
 
+// traffic.host: requests for a name, connected to the proxy's own loopback address; an
+// environment proxy would take them elsewhere.
+TEST(Driver, HostAimedAtLoopbackIgnoresTheEnvironmentsProxy) {
+  CountingServer server;
+  DriverConfig c = config(server.port());
+  auto url = aim_at_host(c.base_url, "www.example.com", c.client);
+  ASSERT_TRUE(url.ok());
+  c.base_url = *url;
+  ::setenv("http_proxy", "http://127.0.0.1:9", 1);
+  auto out = drive(c, contract_reader());
+  ::unsetenv("http_proxy");
+  ASSERT_EQ(out.records.records.size(), 24u);
+  for (const auto& r : out.records.records) EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(server.requests(), 24);
+}
+
 }  // namespace
 }  // namespace sc
