@@ -109,8 +109,9 @@ CheckResult check_distribution(const Scenario& s, const Metrics& m, ChiSquareRes
   }
   // Answers from backends the scenario does not declare are shown, never silently dropped.
   for (const auto& [name, f] : m.backends) {
-    const bool declared = std::any_of(s.backends.begin(), s.backends.end(),
-                                      [&](const BackendSpec& b) { return b.options.name == name; });
+    const bool declared =
+        std::any_of(s.backends.begin(), s.backends.end(),
+                    [&n = name](const BackendSpec& b) { return b.options.name == n; });
     if (!declared && f.first_requests > 0)
       counts +=
           fmt::format("{}{} {} (not declared)", counts.empty() ? "" : ", ", name, f.first_requests);

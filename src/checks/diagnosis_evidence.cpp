@@ -86,8 +86,9 @@ std::string undeclared_names(const Scenario& s, const Metrics& m, long long& req
   std::string out;
   requests = 0;
   for (const auto& [name, f] : m.backends) {
-    const bool declared = std::any_of(s.backends.begin(), s.backends.end(),
-                                      [&](const BackendSpec& b) { return b.options.name == name; });
+    const bool declared =
+        std::any_of(s.backends.begin(), s.backends.end(),
+                    [&n = name](const BackendSpec& b) { return b.options.name == n; });
     if (declared || f.requests == 0) continue;
     out += fmt::format("{}{} ({})", out.empty() ? "" : ", ", name, f.requests);
     requests += f.requests;

@@ -1,5 +1,6 @@
 #include "net/http_server.hpp"
 
+#include <cstring>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -9,6 +10,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
+#include <cstring>
 #include <fmt/format.h>
 
 #include <thread>
@@ -78,7 +80,10 @@ asio::awaitable<void> HttpServer::accept_loop() {
       // EMFILE/ENFILE leave the connection queued, so accepting again at once would spin at
       // full CPU: pause (the open connections are served meanwhile), then retry.
       if (backoff.count() == 0 && options_.log)
-        options_.log(fmt::format("cannot accept connections: {}; retrying", ec.message()));
+        // strerror, not ec.message(): out of descriptors, UBSan's vptr check of the error
+        // category (which needs a pipe) would itself fail in the sanitizer build.
+        options_.log(fmt::format("cannot accept connections: {}; retrying",
+                                 std::strerror(ec.value())));
       backoff = next_backoff(backoff);
       pause.expires_after(backoff);
       co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
