@@ -81,10 +81,19 @@ TEST(Causes, ApacheWithItsMembersUpGetsNoFailureCause) {
 }
 
 // HAProxy inserting SERVERID with `indirect` (the servers never see it), one server killed.
+// Its health checks are slowed down past the run's end: a check that marked the killed server
+// DOWN before the next request reached it would leave the run without a failure (a race).
 std::string haproxy_scenario(bool kill) {
-  const auto config =
-      edited_template("fixtures/haproxy/cookie-insert-check.cfg.in", "cookie SRV insert",
-                      "cookie SERVERID insert", "haproxy-serverid.cfg.in");
+  std::string text = read_file(source_path("fixtures/haproxy/cookie-insert-check.cfg.in"));
+  for (const auto& [from, to] :
+       {std::pair<std::string, std::string>{"cookie SRV insert", "cookie SERVERID insert"},
+        {"check inter 100ms", "check inter 60s"}}) {
+    const auto at = text.find(from);
+    EXPECT_NE(at, std::string::npos) << "the template has no " << from;
+    if (at != std::string::npos) text.replace(at, from.size(), to);
+  }
+  const std::string config = temp_path("haproxy-serverid.cfg.in");
+  std::ofstream(config) << text;
   std::string yaml =
       "backend_defaults:\n  session_cookie: PHPSESSID\nbackends:\n  - name: www1\n  - name: "
       "www2\nproxy:\n  type: haproxy\n  stickysession: SERVERID\n  config: " +
