@@ -1,6 +1,10 @@
 // Failover figures from hand-made records: who was bound where, what happened afterwards.
 #include "checks/failover.hpp"
 
+#include <algorithm>
+
+#include "checks/checks.hpp"
+
 #include <gtest/gtest.h>
 
 namespace sc {
@@ -122,6 +126,34 @@ TEST(FailoverFigures, LastErrorOfTheBoundSessions) {
   EXPECT_EQ(f[0].errors, 1);
   EXPECT_EQ(f[0].last_error_us, 1010 * 1000);
   EXPECT_EQ(f[0].sessions_moved, 1);
+}
+
+// The verdict of expect.disturbed_sessions: move_after_errors over hand-made figures.
+Verdict move_after_errors_verdict(const FailoverFigures& f) {
+  Scenario s;
+  s.expect.disturbed_sessions = "move_after_errors";
+  s.expect.max_recovery = std::chrono::milliseconds(2000);
+  Evaluation e;
+  add_failover_checks(s, {fired(DisturbanceAction::kKill, "www1", 100)}, {f}, e);
+  const auto c = std::find_if(e.checks.begin(), e.checks.end(), [](const CheckResult& c) {
+    return c.id == "disturbances[0].disturbed_sessions";
+  });
+  EXPECT_NE(c, e.checks.end());
+  return c == e.checks.end() ? Verdict::kNotApplicable : c->verdict;
+}
+
+TEST(FailoverCheck, MoveAfterErrorsCountsTheRequestsThatFailedInFlight) {
+  FailoverFigures f;
+  f.backend = "www1";
+  f.bound_sessions = 50;
+  f.requests_after = 140;
+  f.served_elsewhere = 140;
+  f.sessions_moved = 50;
+  f.sessions_recovered = 50;
+  f.in_flight_failed = 12;  // the only errors: the retries outlasted the health check
+  EXPECT_EQ(move_after_errors_verdict(f), Verdict::kPass);
+  f.in_flight_failed = 0;  // no request of anyone failed: that was a seamless move
+  EXPECT_EQ(move_after_errors_verdict(f), Verdict::kFail);
 }
 
 }  // namespace
