@@ -129,6 +129,23 @@ TEST(RunCommand, RuntimeDirectoryUnderAPathWithABlankWorksForEveryRealProxy) {
   std::filesystem::remove_all(tmp);
 }
 
+TEST(RunCommand, RuntimeDirectoryNoQuotingProtectsIsExitTwoAndLeavesNothing) {
+  const std::string tmp = temp_path("price$tag");
+  std::filesystem::create_directories(tmp);
+  auto r = run_cli({"run", "scenarios/haproxy-cookie-insert.yaml", "--json", ""},
+                   std::chrono::seconds(60), {"TMPDIR=" + tmp});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("fixtures/haproxy/cookie-insert.cfg.in: the runtime directory " + tmp +
+                       "/stickycheck-check."),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find(" holds '$', which a haproxy configuration cannot hold even quoted; set "
+                       "TMPDIR to a directory without it\n"),
+            std::string::npos)
+      << r.err;
+  EXPECT_TRUE(std::filesystem::is_empty(tmp));
+}
+
 TEST(RunCommand, MissingScenarioAndBadOptionsAreExitTwo) {
   auto missing = run_cli({"run", "scenarios/no-such.yaml"});
   EXPECT_EQ(missing.exit_code, 2);
