@@ -6,6 +6,7 @@
 #include "checks/verdict.hpp"
 #include "cli/commands.hpp"
 #include "cli/execute.hpp"
+#include "cli/memory_guard.hpp"
 #include "probe/probe_run.hpp"
 #include "scenario/scenario_parser.hpp"
 #include "util/text.hpp"
@@ -118,6 +119,12 @@ int run_probe_command(const ProbeArgs& a) {
       fmt::print(stderr, "stickycheck probe: {}\n", as_option_error(a, std::string(line)));
     return kExitBadInput;
   }
+  // Every record is kept until the checks run: a probe whose caps cannot fit is refused before
+  // its first request, as a dry run tells (the --sessions option is named, not a file's line).
+  const auto as_option = [&a](const std::string& line) {
+    return "stickycheck probe: " + as_option_error(a, line);
+  };
+  if (!fits_in_memory({*s}, "probe", as_option)) return kExitBadInput;
   if (a.dry_run) {
     fmt::print("{}", probe_plan(*s));
     return kExitOk;

@@ -3,7 +3,7 @@
 #include "checks/verdict.hpp"
 #include "cli/commands.hpp"
 #include "cli/execute.hpp"
-#include "runner/memory_estimate.hpp"
+#include "cli/memory_guard.hpp"
 #include "runner/scenario_files.hpp"
 #include "util/text.hpp"
 
@@ -16,24 +16,6 @@ struct RunArgs {
   std::string host;  // every scenario's traffic.host
   OutputArgs output;
 };
-
-// Every scenario's traffic must fit in memory before anything starts (exit 2 otherwise).
-bool fits_in_memory(const std::vector<Scenario>& scenarios) {
-  const AvailableMemory available = available_memory();
-  if (!available.error.empty()) {
-    fmt::print(stderr, "stickycheck run: {}\n", available.error);
-    return false;
-  }
-  if (!available.bytes) return true;  // nothing to compare with: the run's own guard remains
-  bool fits = true;
-  for (const auto& s : scenarios) {
-    if (auto why = check_memory(s, *available.bytes); !why.empty()) {
-      fmt::print(stderr, "{}\n", why);
-      fits = false;
-    }
-  }
-  return fits;
-}
 
 int run(const RunArgs& a) {
   auto files = expand_scenario_paths(a.scenarios);
@@ -54,7 +36,7 @@ int run(const RunArgs& a) {
     }
   }
   if (!output_paths_writable(a.output, "run")) bad = true;
-  if (bad || !fits_in_memory(scenarios)) return kExitBadInput;
+  if (bad || !fits_in_memory(scenarios, "run")) return kExitBadInput;
   if (!a.host.empty()) {
     if (!valid_host_name(a.host)) {
       fmt::print(stderr,

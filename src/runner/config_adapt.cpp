@@ -27,6 +27,18 @@ std::string join_lines(const Lines& l) {
   return out;
 }
 
+// Where the quote opened at `open` closes (a backslash escapes the next character); the last
+// index when it never does.
+std::size_t closing_quote(std::string_view line, std::size_t open) {
+  for (std::size_t i = open + 1; i < line.size(); ++i) {
+    if (line[i] == '\\')
+      ++i;
+    else if (line[i] == line[open])
+      return i;
+  }
+  return line.size() - 1;
+}
+
 std::vector<std::string> words(std::string_view line) {
   std::vector<std::string> out;
   std::string cur;
@@ -38,7 +50,13 @@ std::vector<std::string> words(std::string_view line) {
     const char c = line[i];
     // '{' opens a block only before a space or the end ("server {"), not in "${VAR}".
     const bool opens = c == '{' && (i + 1 == line.size() || is_c_space(line[i + 1]));
-    if (is_c_space(c)) {
+    if (cur.empty() && (c == '"' || c == '\'')) {
+      // A quoted word, quotes kept (so that it is found again in the line as written), blanks
+      // included: all four languages group "a b" into one word.
+      const std::size_t end = closing_quote(line, i);
+      cur.append(line.substr(i, end - i + 1));
+      i = end;
+    } else if (is_c_space(c)) {
       flush();
     } else if (c == ';' || opens) {
       flush();
@@ -49,6 +67,16 @@ std::vector<std::string> words(std::string_view line) {
   }
   flush();
   return out;
+}
+
+bool unquotable(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  return u < 0x20 || u == 0x7f || std::string_view("\"\\$`{}").find(c) != std::string_view::npos;
+}
+
+std::string path_word(std::string_view path) {
+  if (path.find_first_of(" \t#;'") == std::string_view::npos) return std::string(path);
+  return fmt::format("\"{}\"", path);
 }
 
 std::string directive(std::string_view line) {
@@ -186,6 +214,22 @@ void apply_members(Lines& l, const std::vector<FoundMember>& found,
         replace_once(l.lines[found[i].line], found[i].address.written, mapped[i]);
 }
 
+Status remap_members(Lines& l, const std::vector<FoundMember>& found, const AdaptInput& in,
+                     std::string_view what, std::vector<std::string>& notes) {
+  auto mapped = map_members(found, in, what, notes);
+  if (!mapped) return mapped.error();
+  apply_members(l, found, *mapped);
+  return ok_status();
+}
+
+void note_added(const AdaptInput& in, const std::vector<std::string>& items,
+                std::vector<std::string>& notes) {
+  if (items.empty()) return;
+  std::string list;
+  for (const auto& item : items) list += (list.empty() ? "" : "; ") + item;
+  notes.insert(notes.begin(), fmt::format("{}: added for a standalone run: {}", in.file, list));
+}
+
 bool outside_runtime(std::string_view path, const AdaptInput& in) {
   std::string_view p = path;
   if (p.size() >= 2 && (p.front() == '"' || p.front() == '\'')) p = p.substr(1, p.size() - 2);
@@ -202,6 +246,14 @@ std::string located(const AdaptInput& in, std::size_t line_index, std::string_vi
 
 Result<Adapted> adapt_config(std::string_view type, std::string_view text, const AdaptInput& in) {
   // The reference balancer reads its --listen and --member addresses from its command line.
+  if (type != "apache" && type != "haproxy" && type != "nginx" && type != "caddy")
+    return Adapted{std::string(text), {}};
+  if (auto bad = std::find_if(in.runtime_dir.begin(), in.runtime_dir.end(), adapt::unquotable);
+      bad != in.runtime_dir.end())
+    return Error{fmt::format(
+        "{}: the runtime directory {} holds '{}', which a {} configuration "
+        "cannot hold even quoted; set TMPDIR to a directory without it",
+        in.file, printable(in.runtime_dir), printable(std::string_view(&*bad, 1)), type)};
   if (type == "apache") return adapt::adapt_apache(text, in);
   if (type == "haproxy") return adapt::adapt_haproxy(text, in);
   if (type == "nginx") return adapt::adapt_nginx(text, in);

@@ -79,9 +79,9 @@ std::vector<std::string> prelude(const ApacheScan& s, const AdaptInput& in) {
     if (!s.seen.contains(d)) add.push_back(std::move(line));
   };
   unless("servername", "ServerName 127.0.0.1");
-  unless("defaultruntimedir", "DefaultRuntimeDir " + in.runtime_dir);
-  unless("pidfile", "PidFile " + in.runtime_dir + "/httpd.pid");
-  unless("mutex", "Mutex file:" + in.runtime_dir + " default");
+  unless("defaultruntimedir", "DefaultRuntimeDir " + path_word(in.runtime_dir));
+  unless("pidfile", "PidFile " + path_word(in.runtime_dir + "/httpd.pid"));
+  unless("mutex", "Mutex " + path_word("file:" + in.runtime_dir) + " default");
   unless("errorlog", "ErrorLog /dev/stderr");
   // As root httpd drops to this user once its files are open (without it: uid -1).
   unless("user", "User nobody");
@@ -99,7 +99,8 @@ Status place_files(Lines& l, const AdaptInput& in, std::vector<std::string>& not
     const auto d = directive(l.lines[i]);
     const auto w = words(l.lines[i]);
     if (w.size() < 2) continue;
-    auto swap = [&](const std::string& to, const char* why) {
+    auto swap = [&](const std::string& path, const char* why) {
+      const std::string to = path_word(path);
       l.lines[i] = replace_once(l.lines[i], w[1], to);
       notes.push_back(located(in, i, fmt::format("{} {} -> {} ({})", w[0], w[1], to, why)));
     };
@@ -110,7 +111,7 @@ Status place_files(Lines& l, const AdaptInput& in, std::vector<std::string>& not
     else if (d == "errorlog" && w[1] != "/dev/stderr" && !w[1].starts_with("syslog"))
       swap("/dev/stderr", "the proxy's log, where stickycheck reads its errors");
     else if ((d == "customlog" || d == "transferlog") && !w[1].starts_with("\"|") &&
-             !w[1].starts_with("|") && w[1] != in.runtime_dir + "/access.log")
+             !w[1].starts_with("|") && w[1] != path_word(in.runtime_dir + "/access.log"))
       swap(in.runtime_dir + "/access.log", "in the runtime directory");
     else if (d == "mutex" && w[1].starts_with("file:") && outside_runtime(w[1].substr(5), in))
       swap("file:" + in.runtime_dir, "in the runtime directory");
@@ -162,26 +163,25 @@ Result<Adapted> adapt_apache(std::string_view text, const AdaptInput& in) {
   Lines l = split_lines(text);
   const ApacheScan s = scan(l);
   Adapted out;
-  auto mapped = map_members(s.members, in, "BalancerMembers", out.notes);
-  if (!mapped) return mapped.error();
-  apply_members(l, s.members, *mapped);
+  if (auto st = remap_members(l, s.members, in, "BalancerMembers", out.notes); !st)
+    return st.error();
   if (auto placed = place_files(l, in, out.notes); !placed) return placed.error();
   bind_listen(l, s, in, out.notes);
   const auto add = prelude(s, in);
   if (!add.empty()) {
     // "LoadModule mpm_event, headers; ServerName 127.0.0.1; ...": one line a person reads.
-    std::string modules, added;
+    std::string modules;
+    std::vector<std::string> items;
     for (const auto& a : add) {
       if (a.starts_with("LoadModule "))
         modules += (modules.empty() ? "LoadModule " : ", ") +
                    words(a)[1].substr(0, words(a)[1].size() - 7);
       else
-        added += "; " + a;
+        items.push_back(a);
     }
-    added = modules.empty() ? added.substr(2) : modules + added;
-    out.notes.insert(out.notes.begin(),
-                     fmt::format("{}: added for a standalone run: {}", in.file, added));
-    std::vector<std::string> head = {"# Added by stickycheck for a standalone run:"};
+    if (!modules.empty()) items.insert(items.begin(), modules);
+    note_added(in, items, out.notes);
+    std::vector<std::string> head = {std::string(kAddedComment)};
     head.insert(head.end(), add.begin(), add.end());
     head.push_back("# The configuration as given:");
     l.lines.insert(l.lines.begin(), head.begin(), head.end());

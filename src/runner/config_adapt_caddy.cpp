@@ -90,27 +90,28 @@ void place_files(Lines& l, const CaddyScan& s, const AdaptInput& in,
       notes.push_back(located(in, i, std::string(trim(l.lines[i])) + " -> admin off"));
       l.lines[i] = indent_of(l.lines[i]) + "admin off";
     } else if (d == "storage" && w.size() > 2 && outside_runtime(w[2], in)) {
-      l.lines[i] = replace_once(l.lines[i], w[2], in.runtime_dir + "/caddy-data");
-      notes.push_back(
-          located(in, i, fmt::format("storage {} -> {}/caddy-data", w[2], in.runtime_dir)));
+      const std::string to = path_word(in.runtime_dir + "/caddy-data");
+      l.lines[i] = replace_once(l.lines[i], w[2], to);
+      notes.push_back(located(in, i, fmt::format("storage {} -> {}", w[2], to)));
     } else if (d == "output" && w.size() > 2 && w[1] == "file" && outside_runtime(w[2], in)) {
-      l.lines[i] = replace_once(l.lines[i], w[2], in.runtime_dir + "/access.log");
-      notes.push_back(
-          located(in, i, fmt::format("output file {} -> {}/access.log", w[2], in.runtime_dir)));
+      const std::string to = path_word(in.runtime_dir + "/access.log");
+      l.lines[i] = replace_once(l.lines[i], w[2], to);
+      notes.push_back(located(in, i, fmt::format("output file {} -> {}", w[2], to)));
     }
   }
   std::vector<std::string> add;
   if (!s.admin_set) add.push_back("\tadmin off");
-  if (!s.storage_set) add.push_back("\tstorage file_system " + in.runtime_dir + "/caddy-data");
+  if (!s.storage_set)
+    add.push_back("\tstorage file_system " + path_word(in.runtime_dir + "/caddy-data"));
   if (add.empty()) return;
-  std::string list;
-  for (const auto& a : add) list += (list.empty() ? "" : "; ") + std::string(trim(a));
-  notes.insert(notes.begin(), fmt::format("{}: added for a standalone run: {}", in.file, list));
+  std::vector<std::string> items;
+  for (const auto& a : add) items.emplace_back(trim(a));
+  note_added(in, items, notes);
   if (s.global_open != SIZE_MAX) {
     l.lines.insert(l.lines.begin() + static_cast<long>(s.global_open) + 1, add.begin(), add.end());
     return;
   }
-  add.insert(add.begin(), {"# Added by stickycheck for a standalone run:", "{"});
+  add.insert(add.begin(), {std::string(kAddedComment), "{"});
   add.push_back("}");
   l.lines.insert(l.lines.begin(), add.begin(), add.end());
 }
@@ -130,9 +131,8 @@ Result<Adapted> adapt_caddy(std::string_view text, const AdaptInput& in) {
         fmt::format("{}: no site block, so nothing listens on the address stickycheck "
                     "gives the proxy; add one addressed http://{{{{listen}}}}",
                     in.file)};
-  auto mapped = map_members(s.members, in, "reverse_proxy upstreams", out.notes);
-  if (!mapped) return mapped.error();
-  apply_members(l, s.members, *mapped);
+  if (auto st = remap_members(l, s.members, in, "reverse_proxy upstreams", out.notes); !st)
+    return st.error();
   bind_listen(l, s, in, out.notes);
   place_files(l, s, in, out.notes);  // last: it may insert lines
   out.text = join_lines(l);

@@ -85,14 +85,14 @@ void place_files(Lines& l, const AdaptInput& in, std::vector<std::string>& notes
     const auto d = directive(l.lines[i]);
     const auto w = words(l.lines[i]);
     if (d == "pidfile" && w.size() > 1 && outside_runtime(w[1], in)) {
-      l.lines[i] = replace_once(l.lines[i], w[1], in.runtime_dir + "/haproxy.pid");
-      notes.push_back(
-          located(in, i, fmt::format("pidfile {} -> {}/haproxy.pid", w[1], in.runtime_dir)));
+      const std::string to = path_word(in.runtime_dir + "/haproxy.pid");
+      l.lines[i] = replace_once(l.lines[i], w[1], to);
+      notes.push_back(located(in, i, fmt::format("pidfile {} -> {}", w[1], to)));
     } else if (d == "stats" && w.size() > 2 && to_lower(w[1]) == "socket" &&
                outside_runtime(w[2], in)) {
-      l.lines[i] = replace_once(l.lines[i], w[2], in.runtime_dir + "/haproxy.sock");
-      notes.push_back(
-          located(in, i, fmt::format("stats socket {} -> {}/haproxy.sock", w[2], in.runtime_dir)));
+      const std::string to = path_word(in.runtime_dir + "/haproxy.sock");
+      l.lines[i] = replace_once(l.lines[i], w[2], to);
+      notes.push_back(located(in, i, fmt::format("stats socket {} -> {}", w[2], to)));
     } else if (d == "chroot" || d == "daemon") {
       l.lines[i] = commented(l.lines[i]);
       notes.push_back(located(in, i,
@@ -114,9 +114,7 @@ Result<Adapted> adapt_haproxy(std::string_view text, const AdaptInput& in) {
   Lines l = split_lines(text);
   HaproxyScan s = scan(l);
   Adapted out;
-  auto mapped = map_members(s.members, in, "servers", out.notes);
-  if (!mapped) return mapped.error();
-  apply_members(l, s.members, *mapped);
+  if (auto st = remap_members(l, s.members, in, "servers", out.notes); !st) return st.error();
   place_files(l, in, out.notes);
   if (auto bound = bind_listen(l, s, in, out.notes); !bound) return bound.error();
   out.text = join_lines(l);

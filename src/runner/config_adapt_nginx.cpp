@@ -99,12 +99,12 @@ void place_files(Lines& l, const AdaptInput& in, std::vector<std::string>& notes
     const auto w = words(l.lines[i]);
     if (w.size() < 2) continue;
     std::string to;
-    if (d == "pid" && outside_runtime(w[1], in)) to = in.runtime_dir + "/nginx.pid";
+    if (d == "pid" && outside_runtime(w[1], in)) to = path_word(in.runtime_dir + "/nginx.pid");
     if (d == "error_log" && w[1] != "stderr") to = "stderr";
     if (d == "access_log" && w[1] != "off" && outside_runtime(w[1], in))
-      to = in.runtime_dir + "/access.log";
+      to = path_word(in.runtime_dir + "/access.log");
     if (d.ends_with("_temp_path") && outside_runtime(w[1], in))
-      to = in.runtime_dir + "/" + d.substr(0, d.size() - 10);
+      to = path_word(in.runtime_dir + "/" + d.substr(0, d.size() - 10));
     if (d == "daemon" || d == "master_process") {
       l.lines[i] = commented(l.lines[i]);
       notes.push_back(located(in, i, w[0] + " left out: the run sets it on the command line"));
@@ -122,9 +122,10 @@ void add_missing(const NginxScan& s, const AdaptInput& in, Edits& e, Lines& l,
   std::vector<std::string> temp;
   for (const auto& t : kTempPaths)
     if (!s.temp_paths.contains(t))
-      temp.push_back(fmt::format("  {} {}/{};", t, in.runtime_dir, t.substr(0, t.size() - 10)));
+      temp.push_back(
+          fmt::format("  {} {};", t, path_word(in.runtime_dir + "/" + t.substr(0, t.size() - 10))));
   std::vector<std::string> added;
-  if (!s.has_pid) e.head.push_back("pid " + in.runtime_dir + "/nginx.pid;");
+  if (!s.has_pid) e.head.push_back("pid " + path_word(in.runtime_dir + "/nginx.pid") + ";");
   if (!s.has_events) e.head.push_back("events { worker_connections 1024; }");
   added = e.head;
   if (s.http_open == SIZE_MAX) {
@@ -137,19 +138,15 @@ void add_missing(const NginxScan& s, const AdaptInput& in, Edits& e, Lines& l,
     after.insert(after.begin(), temp.begin(), temp.end());
   }
   for (const auto& t : temp) added.push_back(std::string(trim(t)));
-  if (added.empty()) return;
-  std::string list;
-  for (auto a : added) {
+  for (auto& a : added)
     while (a.ends_with(';')) a.pop_back();
-    list += (list.empty() ? "" : "; ") + a;
-  }
-  notes.insert(notes.begin(), fmt::format("{}: added for a standalone run: {}", in.file, list));
+  note_added(in, added, notes);
 }
 
 std::string assemble(const Lines& l, const Edits& e) {
   Lines out;
   out.trailing_newline = true;
-  if (!e.head.empty()) out.lines.push_back("# Added by stickycheck for a standalone run:");
+  if (!e.head.empty()) out.lines.emplace_back(kAddedComment);
   out.lines.insert(out.lines.end(), e.head.begin(), e.head.end());
   for (std::size_t i = 0; i < l.lines.size(); ++i) {
     out.lines.push_back(l.lines[i]);
@@ -176,9 +173,8 @@ Result<Adapted> adapt_nginx(std::string_view text, const AdaptInput& in) {
                     in.file)};
   if (!s.bare_site && s.http_open == SIZE_MAX)
     return Error{fmt::format("{}: the server block is not inside an http block", in.file)};
-  auto mapped = map_members(s.members, in, "upstream servers", out.notes);
-  if (!mapped) return mapped.error();
-  apply_members(l, s.members, *mapped);
+  if (auto st = remap_members(l, s.members, in, "upstream servers", out.notes); !st)
+    return st.error();
   place_files(l, in, out.notes);
   Edits e;
   bind_listen(l, s, in, e, out.notes);

@@ -16,8 +16,17 @@ struct Lines {
 Lines split_lines(std::string_view text);
 std::string join_lines(const Lines& l);
 
-// Whitespace-separated words; ';' and a '{' that opens a block are words of their own.
+// Whitespace-separated words; ';' and a '{' that opens a block are words of their own; a word
+// that opens with a quote runs to its closing quote, blanks included, quotes kept.
 std::vector<std::string> words(std::string_view line);
+// How each language reads a path stickycheck writes (the runtime directory's, from TMPDIR):
+// Apache, nginx, HAProxy and Caddy all read "..." as one word, so a path with a blank, '#', ';'
+// or '\'' is double-quoted (path_word) and kept as it is otherwise. What quotes cannot protect
+// is refused (unquotable): '"' and '\\' end or escape the quoted word, Apache expands ${VAR},
+// nginx and HAProxy $var, Caddy {placeholder}, and a control character ends the line.
+bool unquotable(char c);
+std::string path_word(std::string_view path);
+
 // The first word, lower-cased; "" for a blank line or a comment.
 std::string directive(std::string_view line);
 std::string indent_of(std::string_view line);
@@ -47,6 +56,18 @@ Result<std::vector<std::string>> map_members(const std::vector<FoundMember>& fou
 // Replaces each found member's written address by its mapped one in `l`.
 void apply_members(Lines& l, const std::vector<FoundMember>& found,
                    const std::vector<std::string>& mapped);
+
+// The first step of every adapter: each found member's written address replaced by its
+// backend's (map_members, then apply_members).
+Status remap_members(Lines& l, const std::vector<FoundMember>& found, const AdaptInput& in,
+                     std::string_view what, std::vector<std::string>& notes);
+
+// The comment above the lines an adapter adds to a file.
+inline constexpr std::string_view kAddedComment = "# Added by stickycheck for a standalone run:";
+// The first note, listing what was added: "FILE: added for a standalone run: a; b". Nothing
+// when `items` is empty.
+void note_added(const AdaptInput& in, const std::vector<std::string>& items,
+                std::vector<std::string>& notes);
 
 // An absolute path the proxy would write that is neither in the runtime directory nor a
 // standard stream or /dev/null.

@@ -33,6 +33,28 @@ Result<std::string> substitute(std::string_view line, const Vars& vars, const st
   return out;
 }
 
+// A template's {{runtime_dir}} stands inside a word of the configuration language. When the
+// directory needs quoting (TMPDIR="/tmp/my dir"), that whole word is double-quoted, which
+// Apache, nginx, HAProxy and Caddy all read as one word ("file:/tmp/my dir/x"); a word the
+// template quotes itself is left as it is.
+std::string quote_runtime_words(std::string_view line) {
+  static constexpr std::string_view kPlaceholder = "{{runtime_dir}}";
+  auto ends_word = [](char c) { return is_c_space(c) || c == ';'; };
+  std::string out(line);
+  bool quoted = false;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (out[i] == '"') quoted = !quoted;
+    if (quoted || out.compare(i, kPlaceholder.size(), kPlaceholder) != 0) continue;
+    std::size_t start = i, end = i + kPlaceholder.size();
+    while (start > 0 && !ends_word(out[start - 1])) --start;
+    while (end < out.size() && !ends_word(out[end])) ++end;
+    out.insert(end, "\"");
+    out.insert(start, "\"");
+    i = end + 1;  // past the closing quote
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<std::vector<std::string>> render_template_line(std::string_view line,
@@ -77,9 +99,12 @@ Result<std::string> render_config_template(std::string_view text, const std::str
   auto lines = split(text, '\n');
   if (text.ends_with('\n') && !lines.empty() && lines.back().empty()) lines.pop_back();
   std::size_t line_no = 0;
+  // What would end a word unquoted; the quotes cannot hold '"', '\\', '$', '{' or '}' (refused
+  // by adapt_config).
+  const bool quote = v.runtime_dir.find_first_of(" \t#;'") != std::string::npos;
   for (auto line : lines) {
     ++line_no;
-    auto rendered = render_template_line(line, v);
+    auto rendered = render_template_line(quote ? quote_runtime_words(line) : std::string(line), v);
     if (!rendered) return Error{fmt::format("{}:{}: {}", file, line_no, rendered.error().message)};
     for (const auto& l : *rendered) out += l + "\n";
   }

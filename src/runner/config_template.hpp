@@ -7,6 +7,19 @@
 //   {{name}} {{route}} {{address}} (127.0.0.1:PORT) {{port}} {{weight}} {{index}} (1-based)
 // A `command` proxy's arguments are rendered the same way, one argument as one line, with
 // {{config}} (the rendered configuration) and {{stickycheck}} (this executable) as well.
+//
+// No value can add a directive or break a word: each keeps to a strict character set checked
+// when the scenario is validated, or is quoted for the configuration's language.
+//   strict: {{listen_port}} {{port}} {{index}} (digits), {{listen}} {{address}}
+//     (127.0.0.1:PORT), {{weight}} (a number from 1 to 100), {{name}} (letters, digits, '-',
+//     '_', '.'), {{route}} (letters, digits, '-', '_', '.', '~', at most 64: is_route in
+//     backend/backend_check.hpp; a route taken from an Apache file is checked the same way,
+//     runner/apache_site_values.hpp).
+//   quoted: {{runtime_dir}} (a directory under $TMPDIR): when it holds a blank, '#', ';' or
+//     '\'', the word it stands in is double-quoted, as Apache, nginx, HAProxy and Caddy all read
+//     "..." as one word; what no quoting protects ('"', '\\', '$', '`', '{', '}', control
+//     characters) is refused by adapt_config. The paths the adapters write are quoted alike.
+//   {{config}} and {{stickycheck}}: command-line arguments, one each, never through a shell.
 #include <cstdint>
 #include <string>
 #include <string_view>

@@ -117,8 +117,9 @@ Status check_proxy_config(const Scenario& s, const ProxyCheckContext& ctx) {
                                  s.proxy.config, command_text(spec), plan.proxy_config,
                                  first_error_line(out->text))};
   }
+  // Kept only when the proxy's checker refused a file it was given, for the user to read.
   std::error_code ec;
-  if (result) std::filesystem::remove_all(dir, ec);
+  if (result || !prepared.error.empty()) std::filesystem::remove_all(dir, ec);
   return result;
 }
 

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "balancer/apache_conf.hpp"
+#include "runner/apache_site_values.hpp"
 #include "runner/config_adapt.hpp"
 #include "runner/config_template.hpp"
 #include "runner/proxy_prepare.hpp"
@@ -79,7 +80,7 @@ void check_adaptable(Errors& err, const Scenario& s, const std::string& rendered
 // template): it must pair one BalancerMember with each backend and map the traffic's path;
 // the backends take the members' routes and the diagnosis watches the first balancer's cookie.
 void apply_apache_site(Errors& err, SourceMark at, const std::string& key, const std::string& file,
-                       const SiteConfig& site, Scenario& s) {
+                       std::string_view text, const SiteConfig& site, Scenario& s) {
   auto& p = s.proxy;
   std::vector<const MemberConfig*> members;
   for (const auto& b : site.balancers)
@@ -91,10 +92,16 @@ void apply_apache_site(Errors& err, SourceMark at, const std::string& key, const
                         file, members.size(), s.backends.size()));
     return;
   }
+  std::vector<bool> takes_route;
   for (std::size_t i = 0; i < members.size(); ++i) {
     auto& b = s.backends[i];
-    if (!b.route_given && !members[i]->route.empty()) b.options.route = members[i]->route;
+    takes_route.push_back(!b.route_given && !members[i]->route.empty());
+    if (takes_route.back()) b.options.route = members[i]->route;
   }
+  // What the file hands to the backends and the checks must pass their checks now, not when
+  // a backend refuses it half-way through starting.
+  for (const auto& problem : apache_site_value_problems(site, text, file, takes_route))
+    err.add(at, key, problem);
   const auto& first = site.balancers.front();
   p.stickysession = first.sticky.cookie_name;
   p.stickysessionsep = first.sticky.separator ? std::string(1, first.sticky.separator) : "Off";
@@ -141,7 +148,7 @@ void resolve_config_template(Errors& err, Scenario& s) {
     return;
   }
   if (p.type == "reference" || p.stickysession.empty())
-    apply_apache_site(err, p.config_mark, "proxy.config", p.config, *site, s);
+    apply_apache_site(err, p.config_mark, "proxy.config", p.config, *rendered, *site, s);
 }
 
 void check_command(Errors& err, const Scenario& s) {
@@ -167,11 +174,15 @@ Status resolve_scenario(Scenario& s) {
   auto& p = s.proxy;
   if (!p.apache_conf.empty()) {
     p.apache_conf = beside_scenario(s.file, p.apache_conf);
-    auto site = load_apache_conf(p.apache_conf);
+    auto text = read_text_file(p.apache_conf);
+    auto site = text ? parse_apache_conf(*text, p.apache_conf)
+                     : Result<SiteConfig>(Error{
+                           fmt::format("{}: cannot read the Apache configuration", p.apache_conf)});
     if (!site)
       err.add(p.apache_conf_mark, "proxy.apache_conf", site.error().message);
     else
-      apply_apache_site(err, p.apache_conf_mark, "proxy.apache_conf", p.apache_conf, *site, s);
+      apply_apache_site(err, p.apache_conf_mark, "proxy.apache_conf", p.apache_conf, *text, *site,
+                        s);
   }
   if (!p.config.empty()) resolve_config_template(err, s);
   if (!p.command.empty()) check_command(err, s);

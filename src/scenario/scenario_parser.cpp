@@ -255,10 +255,66 @@ void read_at(NodeReader& r, const YAML::Node& n, const std::string& path, Distur
                       "since the traffic began like 2s or 1500ms, got '{}'", text));
 }
 
+// What a disturbance may do with this proxy type and backend: balancer-manager actions need
+// the reference balancer, the others a backend stickycheck started, `add` one not yet started.
+void check_disturbance(NodeReader& r, const YAML::Node& n, const std::string& path,
+                       const DisturbanceSpec& d, const BackendSpec* backend, const Scenario& s) {
+  const bool manager = d.action == DisturbanceAction::kDrain ||
+                       d.action == DisturbanceAction::kDisable ||
+                       d.action == DisturbanceAction::kEnable;
+  const std::string action(to_string(d.action));
+  if (manager && s.proxy.type != "reference" && n["action"])
+    r.error(n["action"].Mark(), path + ".action",
+            fmt::format("'{}' changes the member in the balancer through the reference "
+                        "balancer's balancer-manager; proxy type '{}' has none",
+                        action, s.proxy.type));
+  if (!manager && s.proxy.type == "external" && n["action"])
+    r.error(n["action"].Mark(), path + ".action",
+            fmt::format("'{}' needs a backend process stickycheck started; proxy type "
+                        "'external' starts nothing",
+                        action));
+  if (backend && d.action == DisturbanceAction::kAdd && backend->start)
+    r.error(n["backend"].Mark(), path + ".backend",
+            fmt::format("'add' starts a backend declared with 'start: false', but '{}' "
+                        "starts with the scenario",
+                        d.backend));
+}
+
+// One disturbance: its action, the backend it names (with a "did you mean"), and when.
+DisturbanceSpec read_disturbance(NodeReader& r, const YAML::Node& n, const std::string& path,
+                                 const Scenario& s, const BackendSpec*& backend) {
+  DisturbanceSpec d;
+  std::string action;
+  if (!n["action"])
+    r.error(n.Mark(), path + ".action",
+            "missing; expected one of kill, stop, resume, restart, add, drain, disable, enable");
+  r.read_choice(n, "action", path,
+                {"kill", "stop", "resume", "restart", "add", "drain", "disable", "enable"}, action);
+  for (auto a : {DisturbanceAction::kKill, DisturbanceAction::kStop, DisturbanceAction::kResume,
+                 DisturbanceAction::kRestart, DisturbanceAction::kAdd, DisturbanceAction::kDrain,
+                 DisturbanceAction::kDisable, DisturbanceAction::kEnable})
+    if (to_string(a) == action) d.action = a;
+  r.read_string(n, "backend", path, d.backend);
+  std::vector<std::string> names;
+  backend = nullptr;
+  for (const auto& b : s.backends) {
+    names.push_back(b.options.name);
+    if (b.options.name == d.backend) backend = &b;
+  }
+  if (!n["backend"]) {
+    r.error(n.Mark(), path + ".backend", "missing; expected the name of one of the backends");
+  } else if (!backend) {
+    auto hint = closest_match(d.backend, names);
+    r.error(n["backend"].Mark(), path + ".backend",
+            fmt::format("no backend is named '{}'{}", d.backend,
+                        hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
+  }
+  read_at(r, n, path, d);
+  return d;
+}
+
 void read_disturbances(NodeReader& r, const YAML::Node& root, Scenario& s) {
   auto list = root["disturbances"];
-  std::vector<std::string> names;
-  for (const auto& b : s.backends) names.push_back(b.options.name);
   std::set<std::string> added;
   if (list && !list.IsSequence())
     r.error(list.Mark(), "disturbances", "expected a list of {action, backend, at}");
@@ -267,51 +323,10 @@ void read_disturbances(NodeReader& r, const YAML::Node& root, Scenario& s) {
     const auto& n = list[i];
     if (!r.expect_map(n, path)) continue;
     r.check_keys(n, path, kDisturbanceKeys);
-    DisturbanceSpec d;
-    std::string action;
-    if (!n["action"])
-      r.error(n.Mark(), path + ".action",
-              "missing; expected one of kill, stop, resume, restart, add, drain, disable, enable");
-    r.read_choice(n, "action", path,
-                  {"kill", "stop", "resume", "restart", "add", "drain", "disable", "enable"},
-                  action);
-    for (auto a : {DisturbanceAction::kKill, DisturbanceAction::kStop, DisturbanceAction::kResume,
-                   DisturbanceAction::kRestart, DisturbanceAction::kAdd, DisturbanceAction::kDrain,
-                   DisturbanceAction::kDisable, DisturbanceAction::kEnable})
-      if (to_string(a) == action) d.action = a;
-    r.read_string(n, "backend", path, d.backend);
     const BackendSpec* backend = nullptr;
-    for (const auto& b : s.backends)
-      if (b.options.name == d.backend) backend = &b;
-    if (!n["backend"]) {
-      r.error(n.Mark(), path + ".backend", "missing; expected the name of one of the backends");
-    } else if (!backend) {
-      auto hint = closest_match(d.backend, names);
-      r.error(n["backend"].Mark(), path + ".backend",
-              fmt::format("no backend is named '{}'{}", d.backend,
-                          hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
-    }
-    read_at(r, n, path, d);
-    const bool manager = d.action == DisturbanceAction::kDrain ||
-                         d.action == DisturbanceAction::kDisable ||
-                         d.action == DisturbanceAction::kEnable;
-    if (manager && s.proxy.type != "reference" && n["action"])
-      r.error(n["action"].Mark(), path + ".action",
-              fmt::format("'{}' changes the member in the balancer through the reference "
-                          "balancer's balancer-manager; proxy type '{}' has none",
-                          action, s.proxy.type));
-    if (!manager && s.proxy.type == "external" && n["action"])
-      r.error(n["action"].Mark(), path + ".action",
-              fmt::format("'{}' needs a backend process stickycheck started; proxy type "
-                          "'external' starts nothing",
-                          action));
-    if (backend && d.action == DisturbanceAction::kAdd) {
-      if (backend->start)
-        r.error(n["backend"].Mark(), path + ".backend",
-                fmt::format("'add' starts a backend declared with 'start: false', but '{}' "
-                            "starts with the scenario", d.backend));
-      added.insert(d.backend);
-    }
+    DisturbanceSpec d = read_disturbance(r, n, path, s, backend);
+    check_disturbance(r, n, path, d, backend, s);
+    if (backend && d.action == DisturbanceAction::kAdd) added.insert(d.backend);
     s.disturbances.push_back(std::move(d));
   }
   for (std::size_t i = 0; i < s.backends.size(); ++i)

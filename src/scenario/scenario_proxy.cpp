@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "backend/backend_check.hpp"
 #include "scenario/proxy_kinds.hpp"
+#include "scenario/proxy_values.hpp"
 #include "scenario/scenario_sections.hpp"
 #include "util/text.hpp"
 
@@ -54,13 +54,6 @@ bool valid_base_url(std::string& url) {
     return !rest.empty() && rest.find_first_of("/?# ") == std::string_view::npos;
   }
   return false;
-}
-
-// What the balancer is told to stick with: a cookie name, optionally |a URL parameter.
-bool valid_stickysession(std::string_view v) {
-  auto bar = v.find('|');
-  if (bar == std::string_view::npos) return is_http_token(v);
-  return is_http_token(v.substr(0, bar)) && is_http_token(v.substr(bar + 1));
 }
 
 // "a, b or c", as the reader's other messages list choices.
@@ -119,6 +112,84 @@ bool read_type(NodeReader& r, const YAML::Node& n, ProxySpec& p) {
   return find_proxy_kind(p.type) != nullptr;
 }
 
+// An error at `key` when the scenario sets it: the key does not belong with this proxy.
+void refuse(NodeReader& r, const YAML::Node& n, const char* key, const std::string& why) {
+  if (n[key]) r.error(n[key].Mark(), std::string("proxy.") + key, why);
+}
+
+// What starts or reaches the proxy: a configuration for a real proxy, a URL for an external
+// one, a command line for type command, each only where it belongs.
+void check_sources(NodeReader& r, const YAML::Node& n, ProxySpec& p, const ProxyKind& kind) {
+  if (kind.real && !n["config"])
+    r.error(n.Mark(), "proxy.config",
+            fmt::format("missing; proxy type '{}' needs a configuration template such as {}",
+                        p.type, kind.example));
+  if (p.type == "external") {
+    if (!n["url"])
+      r.error(n.Mark(), "proxy.url",
+              "missing; proxy type 'external' needs the URL where the proxy already listens, "
+              "e.g. http://127.0.0.1:8080");
+    else if (!valid_base_url(p.url))  // drops a trailing '/'
+      r.error(n["url"].Mark(), "proxy.url",
+              fmt::format("expected http://HOST[:PORT] with no path (traffic.path is added), "
+                          "got '{}'",
+                          p.url));
+    refuse(r, n, "config", "not for type external: nothing is started, so nothing is rendered");
+  } else {
+    refuse(r, n, "url", "only for type external (a proxy that is already running)");
+  }
+  if (p.type == "command") {
+    if (!n["command"])
+      r.error(n.Mark(), "proxy.command",
+              "missing; proxy type 'command' needs the command line that starts the proxy in "
+              "the foreground, e.g. [haproxy, -f, '{{config}}', -db]");
+  } else {
+    refuse(r, n, "command", "only for type command");
+  }
+}
+
+// apache_conf and the balancer's own keys are the reference balancer's; a real proxy's
+// configuration says how it balances.
+void check_reference_keys(NodeReader& r, const YAML::Node& n, const ProxySpec& p) {
+  if (p.type != "reference") {
+    const std::string why =
+        fmt::format("only for type reference; the {} configuration says how it balances", p.type);
+    refuse(r, n, "apache_conf", why);
+    for (const char* key : kBalancerKeys) refuse(r, n, key, why);
+  } else if (n["config"] && n["apache_conf"]) {
+    r.error(n["config"].Mark(), "proxy.config",
+            "not with apache_conf: give the reference balancer one Apache configuration, a "
+            "template (config) or a file whose members stickycheck re-points (apache_conf)");
+  }
+}
+
+void read_balancer_keys(NodeReader& r, const YAML::Node& n, ProxySpec& p) {
+  r.read_string(n, "stickysession", "proxy", p.stickysession);
+  if (auto why = stickysession_problem(p.stickysession); n["stickysession"] && !why.empty())
+    r.error(n["stickysession"].Mark(), "proxy.stickysession", why);
+  r.read_string(n, "stickysessionsep", "proxy", p.stickysessionsep);
+  if (auto why = stickysessionsep_problem(p.stickysessionsep);
+      n["stickysessionsep"] && !why.empty())
+    r.error(n["stickysessionsep"].Mark(), "proxy.stickysessionsep", why);
+  r.read_bool(n, "scolonpathdelim", "proxy", p.scolonpathdelim);
+  r.read_bool(n, "nofailover", "proxy", p.nofailover);
+  r.read_choice(n, "lbmethod", "proxy", {"byrequests"}, p.lbmethod);
+  r.read_int(n, "maxattempts", "proxy", 0, 100, p.maxattempts);
+  r.read_bool(n, "debug_log", "proxy", p.debug_log);
+}
+
+// A configuration file for the reference balancer sets what its keys would.
+void read_apache_conf(NodeReader& r, const YAML::Node& n, ProxySpec& p) {
+  r.read_string(n, "apache_conf", "proxy", p.apache_conf);
+  if (n["apache_conf"]) p.apache_conf_mark = mark_of(n["apache_conf"]);
+  if (p.type != "reference" || (p.apache_conf.empty() && !n["config"])) return;
+  for (const char* key : {"stickysession", "stickysessionsep", "scolonpathdelim", "nofailover",
+                          "lbmethod", "maxattempts"})
+    refuse(r, n, key,
+           fmt::format("not allowed with {}: the configuration file sets it",
+                       n["config"] ? "config" : "apache_conf"));
+}
+
 }  // namespace
 
 void read_proxy(NodeReader& r, const YAML::Node& root, Scenario& s) {
@@ -133,78 +204,16 @@ void read_proxy(NodeReader& r, const YAML::Node& root, Scenario& s) {
   if (n["config"]) p.config_mark = mark_of(n["config"]);
   r.read_string(n, "url", "proxy", p.url);
   read_command(r, n, p);
-  auto refuse = [&](const char* key, const std::string& why) {
-    if (n[key]) r.error(n[key].Mark(), std::string("proxy.") + key, why);
-  };
-  if (kind->real && !n["config"])
-    r.error(n.Mark(), "proxy.config",
-            fmt::format("missing; proxy type '{}' needs a configuration template such as {}",
-                        p.type, kind->example));
-  if (p.type == "external") {
-    if (!n["url"])
-      r.error(n.Mark(), "proxy.url",
-              "missing; proxy type 'external' needs the URL where the proxy already listens, "
-              "e.g. http://127.0.0.1:8080");
-    else if (!valid_base_url(p.url))
-      r.error(n["url"].Mark(), "proxy.url",
-              fmt::format("expected http://HOST[:PORT] with no path (traffic.path is added), "
-                          "got '{}'",
-                          p.url));
-    refuse("config", "not for type external: nothing is started, so nothing is rendered");
-  } else {
-    refuse("url", "only for type external (a proxy that is already running)");
-  }
-  if (p.type == "command") {
-    if (!n["command"])
-      r.error(n.Mark(), "proxy.command",
-              "missing; proxy type 'command' needs the command line that starts the proxy in "
-              "the foreground, e.g. [haproxy, -f, '{{config}}', -db]");
-  } else {
-    refuse("command", "only for type command");
-  }
-  if (p.type != "reference") {
-    refuse("apache_conf", fmt::format("only for type reference; the {} configuration says how "
-                                      "it balances",
-                                      p.type));
-    for (const char* key : kBalancerKeys)
-      refuse(key, fmt::format("only for type reference; the {} configuration says how it "
-                              "balances",
-                              p.type));
-  } else if (n["config"] && n["apache_conf"]) {
-    r.error(n["config"].Mark(), "proxy.config",
-            "not with apache_conf: give the reference balancer one Apache configuration, a "
-            "template (config) or a file whose members stickycheck re-points (apache_conf)");
-  }
-  r.read_string(n, "stickysession", "proxy", p.stickysession);
-  if (n["stickysession"] && !valid_stickysession(p.stickysession))
-    r.error(n["stickysession"].Mark(), "proxy.stickysession",
-            fmt::format("expected a cookie name or COOKIE|param (RFC 6265 token characters), "
-                        "got '{}'",
-                        printable(p.stickysession)));
-  r.read_string(n, "stickysessionsep", "proxy", p.stickysessionsep);
-  if (n["stickysessionsep"] && p.stickysessionsep != "Off" && p.stickysessionsep != "off" &&
-      (p.stickysessionsep.size() != 1 || !is_cookie_octet(p.stickysessionsep[0])))
-    r.error(n["stickysessionsep"].Mark(), "proxy.stickysessionsep",
-            fmt::format("expected a single character a cookie value may hold, or Off, got '{}'",
-                        printable(p.stickysessionsep)));
-  r.read_bool(n, "scolonpathdelim", "proxy", p.scolonpathdelim);
-  r.read_bool(n, "nofailover", "proxy", p.nofailover);
-  r.read_choice(n, "lbmethod", "proxy", {"byrequests"}, p.lbmethod);
-  r.read_int(n, "maxattempts", "proxy", 0, 100, p.maxattempts);
-  r.read_bool(n, "debug_log", "proxy", p.debug_log);
+  check_sources(r, n, p, *kind);
+  check_reference_keys(r, n, p);
+  read_balancer_keys(r, n, p);
   if (kind->real)
     read_members(r, n, s);
   else
-    refuse("members", "only for apache, haproxy, nginx and caddy, whose configuration names "
-                      "its members by address");
-  r.read_string(n, "apache_conf", "proxy", p.apache_conf);
-  if (n["apache_conf"]) p.apache_conf_mark = mark_of(n["apache_conf"]);
-  if (p.type == "reference" && (!p.apache_conf.empty() || n["config"])) {
-    for (const char* key : {"stickysession", "stickysessionsep", "scolonpathdelim", "nofailover",
-                            "lbmethod", "maxattempts"})
-      refuse(key, fmt::format("not allowed with {}: the configuration file sets it",
-                              n["config"] ? "config" : "apache_conf"));
-  }
+    refuse(r, n, "members",
+           "only for apache, haproxy, nginx and caddy, whose configuration names its members by "
+           "address");
+  read_apache_conf(r, n, p);
 }
 
 }  // namespace sc

@@ -6,21 +6,11 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "../common/fixture_text.hpp"
 #include "harness.hpp"
 
 namespace sc::test {
 namespace {
-
-const char* kApacheBlock =
-    "Listen 80\n"
-    "Header add Set-Cookie \"ROUTEID=.%{BALANCER_WORKER_ROUTE}e; path=/\" "
-    "env=BALANCER_ROUTE_CHANGED\n"
-    "<Proxy \"balancer://app\">\n"
-    "    BalancerMember \"http://127.0.0.1:8001\" route=www1\n"
-    "    BalancerMember \"http://127.0.0.1:8002\" route=www2\n"
-    "    ProxySet stickysession=ROUTEID\n"
-    "</Proxy>\n"
-    "ProxyPass \"/\" \"balancer://app/\"\n";
 
 // `init` for one proxy type, then `run` on what it wrote.
 void init_then_run(const std::string& type) {
@@ -44,11 +34,11 @@ TEST(InitCommand, InitReferenceRunsAsItIs) { init_then_run("reference"); }
 TEST(InitCommand, InitFromAFileCopiesItAndRuns) {
   const std::string src = temp_path("init-from-src");
   std::filesystem::create_directories(src);
-  std::ofstream(src + "/site.conf") << kApacheBlock;
+  std::ofstream(src + "/site.conf") << pasted_apache_block();
   const std::string dir = temp_path("init-from");
   auto init = run_cli({"init", "--proxy", "apache", "--from", src + "/site.conf", dir});
   ASSERT_EQ(init.exit_code, 0) << init.out << init.err;
-  EXPECT_EQ(read_file(dir + "/site.conf"), kApacheBlock);
+  EXPECT_EQ(read_file(dir + "/site.conf"), pasted_apache_block());
   auto r = run_cli({"run", dir, "--json", ""});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
 }

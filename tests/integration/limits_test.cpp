@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <boost/asio.hpp>
 #include <filesystem>
 #include <fstream>
 #include <new>
@@ -42,6 +43,29 @@ TEST(Limits, ScenarioTooLargeForMemoryExitsTwoAtOnceAndLeavesNoRuntimeDirectory)
       << r.err;
   EXPECT_NE(r.err.find(" requests would fit"), std::string::npos) << r.err;
   EXPECT_TRUE(is_empty_dir(tmp));
+}
+
+TEST(Limits, ProbeTooLargeForMemoryExitsTwoBeforeAnyRequest) {
+  // A listener that never accepts: a connection the probe made would wait in its queue.
+  boost::asio::io_context ioc;
+  boost::asio::ip::tcp::acceptor site(ioc, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  site.non_blocking(true);
+  const std::string url = "http://127.0.0.1:" + std::to_string(site.local_endpoint().port()) + "/";
+  auto r = run_cli({"probe", url, "--sessions", "10000000", "--requests-per-session", "10",
+                    "--max-requests", "100000000", "--json", ""},
+                   20s, {"STICKYCHECK_MEMORY_LIMIT=1G"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_TRUE(
+      r.err.starts_with("stickycheck probe: --sessions: 10000000 sessions x 10 requests "
+                        "need about "))
+      << r.err;
+  EXPECT_NE(r.err.find(" of memory, but 1.0 GB is available; at most "), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find(" sessions of 10 requests would fit\n"), std::string::npos) << r.err;
+  boost::asio::ip::tcp::socket pending(ioc);
+  boost::system::error_code ec;
+  site.accept(pending, ec);
+  EXPECT_EQ(ec, boost::asio::error::would_block);
 }
 
 TEST(Limits, OutOfMemoryMidRunStopsTheChildrenAndRemovesTheRuntimeDirectory) {

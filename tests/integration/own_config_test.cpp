@@ -8,6 +8,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "../common/fixture_text.hpp"
 #include "harness.hpp"
 
 namespace sc::test {
@@ -40,20 +41,9 @@ long long mtime_of(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0 ? static_cast<long long>(st.st_mtime) : -1;
 }
 
-const char* kApacheBlock =
-    "Listen 80\n"
-    "Header add Set-Cookie \"ROUTEID=.%{BALANCER_WORKER_ROUTE}e; path=/\" "
-    "env=BALANCER_ROUTE_CHANGED\n"
-    "<Proxy \"balancer://app\">\n"
-    "    BalancerMember \"http://127.0.0.1:8001\" route=www1\n"
-    "    BalancerMember \"http://127.0.0.1:8002\" route=www2\n"
-    "    ProxySet stickysession=ROUTEID\n"
-    "</Proxy>\n"
-    "ProxyPass \"/\" \"balancer://app/\"\n";
-
 TEST(OwnConfig, PastedApacheBlockIsMappedOntoTheBackendsAndSticks) {
   const long long system_pid = mtime_of("/run/apache2.pid");
-  const auto dir = folder("own-apache", {{"site.conf", kApacheBlock},
+  const auto dir = folder("own-apache", {{"site.conf", pasted_apache_block()},
                                          {"scenario.yaml", scenario("apache", "site.conf")}});
   const std::string json = dir + "/report.json";
   auto r = run_cli({"run", dir, "--json", json});
@@ -109,7 +99,7 @@ TEST(OwnConfig, NginxSitesFileWithItsOwnListenAndMembers) {
 
 TEST(OwnConfig, MembersThatCannotBeMappedAreExitTwo) {
   const auto dir = folder("own-unmapped",
-                          {{"site.conf", kApacheBlock},
+                          {{"site.conf", pasted_apache_block()},
                            {"scenario.yaml",
                             "name: t\nbackends: [{name: a}, {name: b}, {name: c}]\nproxy:\n  type: "
                             "apache\n  config: site.conf\n"}});
@@ -134,10 +124,10 @@ TEST(OwnConfig, TemplateWithoutAnythingToListenOnIsExitTwo) {
 }
 
 TEST(OwnConfig, PathOutsideTheRuntimeDirectoryIsExitTwo) {
-  const auto dir = folder(
-      "own-outside",
-      {{"site.conf", std::string("ScoreBoardFile /var/run/apache2/scoreboard\n") + kApacheBlock},
-       {"scenario.yaml", scenario("apache", "site.conf")}});
+  const auto dir =
+      folder("own-outside",
+             {{"site.conf", "ScoreBoardFile /var/run/apache2/scoreboard\n" + pasted_apache_block()},
+              {"scenario.yaml", scenario("apache", "site.conf")}});
   auto r = run_cli({"run", dir + "/scenario.yaml", "--json", ""});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err, dir + "/scenario.yaml:9:11: proxy.config: " + dir +

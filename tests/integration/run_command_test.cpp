@@ -1,6 +1,7 @@
 // The real binary on test fixtures, on several proxies at once and on broken input: verdicts,
 // reports, exit codes. (Each shipped scenario has its own test: shipped_scenarios_test.cpp.)
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -94,6 +95,55 @@ TEST(RunCommand, ApacheConfigErrorsAreLocatedInBothFiles) {
             "fixtures/scenarios/apache-conf-typo.yaml:6:16: proxy.apache_conf: "
             "fixtures/apache/failover-off-typo.conf:5: ProxySet: unknown Balancer parameter "
             "'failover' (did you mean 'nofailover'?)\n");
+}
+
+TEST(RunCommand, ApacheConfRouteTheBackendCannotWriteIsExitTwoAndNothingStarts) {
+  const std::string tmp = temp_path("bad-route-runtime");
+  std::filesystem::create_directories(tmp);
+  auto r = run_cli({"run", "fixtures/scenarios/apache-conf-bad-route.yaml", "--json", ""},
+                   std::chrono::seconds(60), {"TMPDIR=" + tmp});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err,
+            "fixtures/scenarios/apache-conf-bad-route.yaml:6:16: proxy.apache_conf: "
+            "fixtures/apache/route-not-a-token.conf:5: BalancerMember route: expected a route of "
+            "at most 64 letters, digits, '-', '_', '.' or '~', got 'www2;admin=1'\n");
+  EXPECT_TRUE(std::filesystem::is_empty(tmp));  // no runtime directory: nothing started
+}
+
+// TMPDIR with a blank: every real proxy reads its runtime paths quoted. The directory is made
+// world-readable (not under the tests' 0700 temp directory) because httpd drops to nobody.
+TEST(RunCommand, RuntimeDirectoryUnderAPathWithABlankWorksForEveryRealProxy) {
+  const std::string tmp = (std::filesystem::temp_directory_path() /
+                           ("stickycheck runtime " + std::to_string(::getpid())))
+                              .string();
+  std::filesystem::create_directories(tmp);
+  std::filesystem::permissions(tmp, std::filesystem::perms(0755));
+  auto r = run_cli(
+      {"run", "scenarios/apache-routeid-recipe.yaml", "scenarios/haproxy-cookie-insert.yaml",
+       "scenarios/nginx-hash-cookie-consistent.yaml", "scenarios/caddy-lb-policy-cookie.yaml",
+       "--json", "", "--no-color"},
+      std::chrono::seconds(120), {"TMPDIR=" + tmp});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("4 scenarios: 4 pass, 0 fail, 0 error"), std::string::npos) << r.out;
+  EXPECT_TRUE(std::filesystem::is_empty(tmp));  // each runtime directory removed
+  std::filesystem::remove_all(tmp);
+}
+
+TEST(RunCommand, RuntimeDirectoryNoQuotingProtectsIsExitTwoAndLeavesNothing) {
+  const std::string tmp = temp_path("price$tag");
+  std::filesystem::create_directories(tmp);
+  auto r = run_cli({"run", "scenarios/haproxy-cookie-insert.yaml", "--json", ""},
+                   std::chrono::seconds(60), {"TMPDIR=" + tmp});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("fixtures/haproxy/cookie-insert.cfg.in: the runtime directory " + tmp +
+                       "/stickycheck-check."),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find(" holds '$', which a haproxy configuration cannot hold even quoted; set "
+                       "TMPDIR to a directory without it\n"),
+            std::string::npos)
+      << r.err;
+  EXPECT_TRUE(std::filesystem::is_empty(tmp));
 }
 
 TEST(RunCommand, MissingScenarioAndBadOptionsAreExitTwo) {

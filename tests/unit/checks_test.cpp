@@ -1,11 +1,14 @@
 // Figures and verdicts from synthetic records: no sockets involved.
 #include <gtest/gtest.h>
 
+#include "../common/scenario_builders.hpp"
 #include "checks/checks.hpp"
 #include "checks/metrics.hpp"
 
 namespace sc {
 namespace {
+
+using test::two_backends;
 
 struct Builder {
   RecordSet set;
@@ -35,19 +38,6 @@ std::vector<std::string> check_ids(const Evaluation& e) {
   std::vector<std::string> ids;
   for (const auto& c : e.checks) ids.push_back(c.id);
   return ids;
-}
-
-Scenario two_backends(const std::string& sticky) {
-  Scenario s;
-  s.name = "t";
-  for (const char* n : {"www1", "www2"}) {
-    BackendSpec b;
-    b.options.name = n;
-    b.options.route = n;
-    s.backends.push_back(b);
-  }
-  s.proxy.stickysession = sticky;
-  return s;
 }
 
 TEST(Metrics, CountsStickySessionsSwitchesLossesAndFirstRequests) {

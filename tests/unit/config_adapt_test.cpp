@@ -4,8 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include "../common/fixture_text.hpp"
+
 namespace sc {
 namespace {
+
+using test::pasted_apache_block;
 
 AdaptInput input() {
   AdaptInput in;
@@ -22,17 +26,8 @@ bool has(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
 
-const char* kApacheBlock =
-    "Listen 80\n"
-    "<Proxy \"balancer://app\">\n"
-    "    BalancerMember \"http://127.0.0.1:8001\" route=www1\n"
-    "    BalancerMember \"http://127.0.0.1:8002\" route=www2\n"
-    "    ProxySet stickysession=ROUTEID\n"
-    "</Proxy>\n"
-    "ProxyPass \"/\" \"balancer://app/\"\n";
-
 TEST(ConfigAdapt, ApacheBlockGetsItsModulesAndRuntimePaths) {
-  auto r = adapt_config("apache", kApacheBlock, input());
+  auto r = adapt_config("apache", pasted_apache_block(), input());
   ASSERT_TRUE(r.ok()) << r.error().message;
   for (const char* line :
        {"LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so\n",
@@ -49,22 +44,22 @@ TEST(ConfigAdapt, ApacheBlockGetsItsModulesAndRuntimePaths) {
 }
 
 TEST(ConfigAdapt, ApacheMembersAreMappedInOrderAndListenIsReplaced) {
-  auto r = adapt_config("apache", kApacheBlock, input());
+  auto r = adapt_config("apache", pasted_apache_block(), input());
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_TRUE(has(r->text, "BalancerMember \"http://127.0.0.1:40001\" route=www1\n"));
   EXPECT_TRUE(has(r->text, "BalancerMember \"http://127.0.0.1:40002\" route=www2\n"));
   EXPECT_TRUE(has(r->text, "\nListen 127.0.0.1:40000\n"));
   const std::vector<std::string> notes(r->notes.begin() + 1, r->notes.end());
   EXPECT_EQ(notes, (std::vector<std::string>{
-                       "site.conf:3: member 127.0.0.1:8001 -> backend www1 (127.0.0.1:40001)",
-                       "site.conf:4: member 127.0.0.1:8002 -> backend www2 (127.0.0.1:40002)",
+                       "site.conf:4: member 127.0.0.1:8001 -> backend www1 (127.0.0.1:40001)",
+                       "site.conf:5: member 127.0.0.1:8002 -> backend www2 (127.0.0.1:40002)",
                        "site.conf:1: Listen 80 -> Listen 127.0.0.1:40000"}));
 }
 
 TEST(ConfigAdapt, ProxyMembersSayWhichIsWhich) {
   auto in = input();
   in.members = {{"127.0.0.1:8001", "www2"}, {"127.0.0.1:8002", "www1"}};
-  auto r = adapt_config("apache", kApacheBlock, in);
+  auto r = adapt_config("apache", pasted_apache_block(), in);
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_TRUE(has(r->text, "BalancerMember \"http://127.0.0.1:40002\" route=www1\n"));
   EXPECT_TRUE(has(r->text, "BalancerMember \"http://127.0.0.1:40001\" route=www2\n"));
@@ -74,20 +69,21 @@ TEST(ConfigAdapt, MembersThatCannotBeMappedAreALocatedError) {
   auto in = input();
   in.backend_names = {"www1", "www2", "www3"};
   in.backend_addresses = {"127.0.0.1:40001", "127.0.0.1:40002", "127.0.0.1:40003"};
-  EXPECT_EQ(adapt_config("apache", kApacheBlock, in).error().message,
-            "site.conf:3: 2 BalancerMembers (127.0.0.1:8001, 127.0.0.1:8002) for 3 backends "
+  EXPECT_EQ(adapt_config("apache", pasted_apache_block(), in).error().message,
+            "site.conf:4: 2 BalancerMembers (127.0.0.1:8001, 127.0.0.1:8002) for 3 backends "
             "(www1, www2, www3): they are paired in order only when the counts match; say which "
             "is which with proxy.members, e.g. {\"127.0.0.1:8001\": www1}");
   in = input();
   in.members = {{"127.0.0.1:8001", "www1"}};
-  EXPECT_EQ(adapt_config("apache", kApacheBlock, in).error().message,
-            "site.conf:4: member 127.0.0.1:8002 is not in proxy.members (which names "
+  EXPECT_EQ(adapt_config("apache", pasted_apache_block(), in).error().message,
+            "site.conf:5: member 127.0.0.1:8002 is not in proxy.members (which names "
             "127.0.0.1:8001)");
 }
 
 TEST(ConfigAdapt, ApacheSystemPathsMoveIntoTheRuntimeDirectory) {
   const std::string conf =
-      std::string("PidFile /run/apache2.pid\nErrorLog ${APACHE_LOG_DIR}/e.log\n") + kApacheBlock;
+      std::string("PidFile /run/apache2.pid\nErrorLog ${APACHE_LOG_DIR}/e.log\n") +
+      pasted_apache_block();
   auto r = adapt_config("apache", conf, input());
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_FALSE(has(r->text, "/run/apache2.pid"));
@@ -95,9 +91,9 @@ TEST(ConfigAdapt, ApacheSystemPathsMoveIntoTheRuntimeDirectory) {
 }
 
 TEST(ConfigAdapt, AWritePathStickycheckCannotMoveIsALocatedError) {
-  const std::string conf = std::string(kApacheBlock) + "ScoreBoardFile /var/run/sb\n";
+  const std::string conf = pasted_apache_block() + "ScoreBoardFile /var/run/sb\n";
   EXPECT_EQ(adapt_config("apache", conf, input()).error().message,
-            "site.conf:8: ScoreBoardFile /var/run/sb would write outside the runtime directory; "
+            "site.conf:9: ScoreBoardFile /var/run/sb would write outside the runtime directory; "
             "remove it, or write under {{runtime_dir}}");
 }
 
@@ -187,6 +183,60 @@ TEST(ConfigAdapt, CaddyToLinesAreUpstreams) {
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_TRUE(has(r->text, "\t\tto http://127.0.0.1:40001 http://127.0.0.1:40002\n"));
   EXPECT_TRUE(has(r->text, "{\n\tstorage file_system /tmp/run/caddy-data\n\tadmin off\n}\n"));
+}
+
+}  // namespace
+}  // namespace sc
+
+namespace sc {
+namespace {
+
+AdaptInput input_with_runtime(const std::string& dir) {
+  AdaptInput in = input();
+  in.runtime_dir = dir;
+  return in;
+}
+
+TEST(ConfigAdapt, RuntimePathsWithABlankAreQuotedInEveryLanguage) {
+  const auto in = input_with_runtime("/tmp/my dir/run");
+  auto apache = adapt_config("apache", test::pasted_apache_block(), in);
+  ASSERT_TRUE(apache.ok()) << apache.error().message;
+  EXPECT_TRUE(has(apache->text,
+                  "\nDefaultRuntimeDir \"/tmp/my dir/run\"\n"
+                  "PidFile \"/tmp/my dir/run/httpd.pid\"\n"
+                  "Mutex \"file:/tmp/my dir/run\" default\n"))
+      << apache->text;
+  auto haproxy = adapt_config("haproxy", kHaproxy, in);
+  ASSERT_TRUE(haproxy.ok()) << haproxy.error().message;
+  EXPECT_TRUE(has(haproxy->text, "pidfile \"/tmp/my dir/run/haproxy.pid\"\n")) << haproxy->text;
+  auto nginx = adapt_config(
+      "nginx", "upstream app {\n  server 10.0.0.1:80;\n  server 10.0.0.2:80;\n}\nserver {\n}\n",
+      in);
+  ASSERT_TRUE(nginx.ok()) << nginx.error().message;
+  EXPECT_TRUE(has(nginx->text, "pid \"/tmp/my dir/run/nginx.pid\";\n")) << nginx->text;
+  EXPECT_TRUE(has(nginx->text, "  proxy_temp_path \"/tmp/my dir/run/proxy\";\n")) << nginx->text;
+  auto caddy = adapt_config("caddy", ":80 {\n\treverse_proxy 10.0.0.1:80 10.0.0.2:80\n}\n", in);
+  ASSERT_TRUE(caddy.ok()) << caddy.error().message;
+  EXPECT_TRUE(has(caddy->text, "\tstorage file_system \"/tmp/my dir/run/caddy-data\"\n"))
+      << caddy->text;
+}
+
+TEST(ConfigAdapt, QuotedRuntimePathOfARenderedTemplateIsLeftAsItIs) {
+  auto r = adapt_config("nginx",
+                        "pid \"/tmp/my dir/run/nginx.pid\";\nevents {}\nhttp {\n"
+                        "  upstream app {\n    server 10.0.0.1:80;\n    server 10.0.0.2:80;\n  }\n"
+                        "  server {\n    listen 127.0.0.1:40000;\n  }\n}\n",
+                        input_with_runtime("/tmp/my dir/run"));
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_TRUE(has(r->text, "pid \"/tmp/my dir/run/nginx.pid\";\n")) << r->text;
+  for (const auto& note : r->notes) EXPECT_FALSE(has(note, "nginx.pid")) << note;
+}
+
+TEST(ConfigAdapt, RuntimeDirectoryNoQuotingProtectsIsRefused) {
+  EXPECT_EQ(
+      adapt_config("nginx", "server {\n}\n", input_with_runtime("/tmp/a$b/run")).error().message,
+      "site.conf: the runtime directory /tmp/a$b/run holds '$', which a nginx configuration "
+      "cannot hold even quoted; set TMPDIR to a directory without it");
 }
 
 }  // namespace

@@ -58,3 +58,22 @@ TEST(ConfigTemplate, ACommandLineArgumentIsRenderedLikeALine) {
 
 }  // namespace
 }  // namespace sc
+
+namespace sc {
+namespace {
+
+TEST(ConfigTemplate, RuntimeDirWithABlankQuotesTheWholeWordItStandsIn) {
+  TemplateValues v = values();
+  v.runtime_dir = "/tmp/my dir/run";
+  auto r = render_config_template(
+      "PidFile {{runtime_dir}}/httpd.pid\nMutex file:{{runtime_dir}} default\n"
+      "pid {{runtime_dir}}/nginx.pid;\nDefaultRuntimeDir \"{{runtime_dir}}\"\n",
+      "t.conf", v);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(*r,
+            "PidFile \"/tmp/my dir/run/httpd.pid\"\nMutex \"file:/tmp/my dir/run\" default\n"
+            "pid \"/tmp/my dir/run/nginx.pid\";\nDefaultRuntimeDir \"/tmp/my dir/run\"\n");
+}
+
+}  // namespace
+}  // namespace sc

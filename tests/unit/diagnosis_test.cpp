@@ -2,11 +2,14 @@
 // that show it and not by a near-identical run that does not.
 #include <gtest/gtest.h>
 
+#include "../common/scenario_builders.hpp"
 #include "checks/checks.hpp"
 #include "checks/metrics.hpp"
 
 namespace sc {
 namespace {
+
+using test::two_backends;
 
 struct Builder {
   RecordSet set;
@@ -22,20 +25,6 @@ struct Builder {
   }
   Metrics metrics() const { return compute_metrics(set, {"www1", "www2"}, '.'); }
 };
-
-Scenario two_backends(const std::string& type, const std::string& sticky) {
-  Scenario s;
-  s.name = "t";
-  for (const char* n : {"www1", "www2"}) {
-    BackendSpec b;
-    b.options.name = n;
-    b.options.route = n;
-    s.backends.push_back(b);
-  }
-  s.proxy.type = type;
-  s.proxy.stickysession = sticky;
-  return s;
-}
 
 bool has(const std::vector<std::string>& causes, const std::string& text) {
   for (const auto& c : causes)
@@ -77,7 +66,7 @@ const std::vector<std::string> kApacheLog = {
 TEST(Diagnosis, MostRequestsFailedComesAloneWithTheProxysLogLines) {
   RunEvidence ev;
   ev.proxy_log = kApacheLog;
-  auto causes = diagnose(two_backends("apache", "PHPSESSID"), sessions_with_failures(20), ev);
+  auto causes = diagnose(two_backends("PHPSESSID", "apache"), sessions_with_failures(20), ev);
   ASSERT_EQ(causes.size(), 1u) << all(causes);
   EXPECT_EQ(causes[0].rfind("40 of 40 requests failed (0 transport errors, 40 HTTP 5xx)", 0), 0u)
       << causes[0];
@@ -90,7 +79,7 @@ TEST(Diagnosis, MostRequestsFailedComesAloneWithTheProxysLogLines) {
 TEST(Diagnosis, FewFailuresDoNotMakeTheFailureCause) {
   RunEvidence ev;
   ev.proxy_log = kApacheLog;
-  auto causes = diagnose(two_backends("apache", "PHPSESSID"), sessions_with_failures(2), ev);
+  auto causes = diagnose(two_backends("PHPSESSID", "apache"), sessions_with_failures(2), ev);
   EXPECT_FALSE(has(causes, "requests failed")) << all(causes);
   EXPECT_TRUE(has(causes, "carries no route")) << all(causes);
 }
@@ -112,13 +101,13 @@ TEST(Diagnosis, FailureLogLinesAreTheExplainingOnesOnceEach) {
 TEST(Diagnosis, NoAnswerNamingABackendIsSaidAndNothingElse) {
   Builder b;
   for (int s = 0; s < 5; ++s) b.add(s, 0, "", 200);
-  auto causes = diagnose(two_backends("apache", "BALANCEID"), b.metrics());
+  auto causes = diagnose(two_backends("BALANCEID", "apache"), b.metrics());
   ASSERT_EQ(causes.size(), 1u) << all(causes);
   EXPECT_EQ(causes[0].rfind("none of the 5 answers named a backend", 0), 0u) << causes[0];
 
   Builder named;  // the same, but one answer names www1
   for (int s = 0; s < 5; ++s) named.add(s, 0, s == 0 ? "www1" : "", 200);
-  EXPECT_FALSE(has(diagnose(two_backends("apache", "BALANCEID"), named.metrics()), "none of the"));
+  EXPECT_FALSE(has(diagnose(two_backends("BALANCEID", "apache"), named.metrics()), "none of the"));
 }
 
 TEST(Diagnosis, UndeclaredBackendNamesAreListedEvenWhenSessionsStick) {
@@ -127,7 +116,7 @@ TEST(Diagnosis, UndeclaredBackendNamesAreListedEvenWhenSessionsStick) {
     b.add(s, 0, s % 2 ? "app-2" : "www1");
     b.add(s, 1, s % 2 ? "app-2" : "www1");
   }
-  auto s = two_backends("reference", "BALANCEID");
+  auto s = two_backends("BALANCEID", "reference");
   auto e = evaluate(s, b.metrics());
   EXPECT_TRUE(has(e.diagnosis,
                   "6 answers named backends the scenario does not declare: app-2 "
@@ -159,10 +148,10 @@ Metrics bouncing(int sessions) {
 
 TEST(Diagnosis, TheRouteStoryIsToldForApacheAndTheReferenceBalancerOnly) {
   for (const char* type : {"apache", "reference"})
-    EXPECT_TRUE(has(diagnose(two_backends(type, "PHPSESSID"), bouncing(10)), "carries no route"))
+    EXPECT_TRUE(has(diagnose(two_backends("PHPSESSID", type), bouncing(10)), "carries no route"))
         << type;
   for (const char* type : {"nginx", "haproxy", "caddy", "command", "external"}) {
-    auto causes = diagnose(two_backends(type, "PHPSESSID"), bouncing(10));
+    auto causes = diagnose(two_backends("PHPSESSID", type), bouncing(10));
     EXPECT_FALSE(has(causes, "mod_proxy_balancer")) << type << ": " << all(causes);
     EXPECT_FALSE(has(causes, "route")) << type << ": " << all(causes);
   }
@@ -180,10 +169,10 @@ Metrics moved_after_first() {
 }
 
 TEST(Diagnosis, NginxWithAStickysessionCookieGetsTheHashCause) {
-  auto causes = diagnose(two_backends("nginx", "PHPSESSID"), moved_after_first());
+  auto causes = diagnose(two_backends("PHPSESSID", "nginx"), moved_after_first());
   ASSERT_EQ(causes.size(), 1u) << all(causes);
   EXPECT_TRUE(has(causes, "nginx `hash $cookie_NAME` hashes an empty key")) << causes[0];
-  EXPECT_FALSE(has(diagnose(two_backends("haproxy", "PHPSESSID"), moved_after_first()), "nginx"));
+  EXPECT_FALSE(has(diagnose(two_backends("PHPSESSID", "haproxy"), moved_after_first()), "nginx"));
 }
 
 TEST(Diagnosis, NginxHashingACookieNothingSetsSaysSo) {
@@ -193,13 +182,13 @@ TEST(Diagnosis, NginxHashingACookieNothingSetsSaysSo) {
   RunEvidence ev;
   ev.cookies_captured = true;
   ev.set_cookies = {"PHPSESSID=abc; path=/"};
-  auto causes = diagnose(two_backends("nginx", "SESSION"), b.metrics(), ev);
+  auto causes = diagnose(two_backends("SESSION", "nginx"), b.metrics(), ev);
   EXPECT_TRUE(has(causes,
                   "no response set the cookie SESSION, so nginx's `hash $cookie_SESSION` "
                   "hashed an empty key"))
       << all(causes);
   ev.set_cookies.push_back("SESSION=x1; path=/");  // set, and nothing keeps it from the client
-  EXPECT_FALSE(has(diagnose(two_backends("nginx", "SESSION"), b.metrics(), ev), "no response set"));
+  EXPECT_FALSE(has(diagnose(two_backends("SESSION", "nginx"), b.metrics(), ev), "no response set"));
 }
 
 // Two-request sessions that never reach a backend carrying the cookie (HAProxy with
@@ -217,7 +206,7 @@ TEST(Diagnosis, HaproxyIndirectCookieNotSeenByTheServersIsNoCause) {
   RunEvidence ev;
   ev.cookies_captured = true;
   ev.set_cookies = {"SERVERID=www1; path=/"};
-  auto causes = diagnose(two_backends("haproxy", "SERVERID"), never_carrying_the_cookie(), ev);
+  auto causes = diagnose(two_backends("SERVERID", "haproxy"), never_carrying_the_cookie(), ev);
   EXPECT_FALSE(has(causes, "never sent")) << all(causes);
   EXPECT_FALSE(has(causes, "SERVERID")) << all(causes);
 }
@@ -226,13 +215,13 @@ TEST(Diagnosis, HaproxyCookieTheClientsCannotKeepNamesTheAttribute) {
   RunEvidence ev;
   ev.cookies_captured = true;
   ev.set_cookies = {"SERVERID=www1; path=/; Domain=.example.com"};
-  auto causes = diagnose(two_backends("haproxy", "SERVERID"), never_carrying_the_cookie(), ev);
+  auto causes = diagnose(two_backends("SERVERID", "haproxy"), never_carrying_the_cookie(), ev);
   EXPECT_TRUE(has(causes,
                   "SERVERID was set with Domain=.example.com, which does not cover the "
                   "host 127.0.0.1: no client stores it"))
       << all(causes);
   ev.set_cookies = {};  // nothing set it at all
-  EXPECT_TRUE(has(diagnose(two_backends("haproxy", "SERVERID"), never_carrying_the_cookie(), ev),
+  EXPECT_TRUE(has(diagnose(two_backends("SERVERID", "haproxy"), never_carrying_the_cookie(), ev),
                   "no response set the cookie SERVERID that HAProxy sticks by"));
 }
 
@@ -247,7 +236,7 @@ TEST(Diagnosis, FailedRequestsThatBrokeSessionsAreTheCauseNotTheCookie) {
   RunEvidence ev;
   ev.cookies_captured = true;
   ev.set_cookies = {"SERVERID=www1; path=/"};
-  auto causes = diagnose(two_backends("haproxy", "SERVERID"), b.metrics(), ev);
+  auto causes = diagnose(two_backends("SERVERID", "haproxy"), b.metrics(), ev);
   ASSERT_EQ(causes.size(), 1u) << all(causes);
   EXPECT_EQ(causes[0].rfind("4 of the 4 sessions that did not stick never reached another "
                             "backend: a request of theirs failed",
@@ -262,7 +251,7 @@ TEST(Diagnosis, FailedRequestsThatBrokeSessionsAreTheCauseNotTheCookie) {
     moved.add(s, 1, s < 4 ? other : member);
     moved.add(s, 2, member);
   }
-  EXPECT_FALSE(has(diagnose(two_backends("haproxy", "SERVERID"), moved.metrics(), ev),
+  EXPECT_FALSE(has(diagnose(two_backends("SERVERID", "haproxy"), moved.metrics(), ev),
                    "never reached another backend"));
 }
 
@@ -270,7 +259,7 @@ TEST(Diagnosis, RouteCookieWithADomainThatMissesTheHostNamesItWithItsValue) {
   RunEvidence ev;
   ev.cookies_captured = true;
   ev.set_cookies = {"BALANCEID=balancer.www1; path=/; domain=.example.com"};
-  auto causes = diagnose(two_backends("reference", "BALANCEID"), never_carrying_the_cookie(), ev);
+  auto causes = diagnose(two_backends("BALANCEID", "reference"), never_carrying_the_cookie(), ev);
   ASSERT_EQ(causes.size(), 1u) << all(causes);
   EXPECT_EQ(causes[0],
             "no request reached a backend carrying the sticky cookie BALANCEID: BALANCEID was set "
@@ -279,14 +268,14 @@ TEST(Diagnosis, RouteCookieWithADomainThatMissesTheHostNamesItWithItsValue) {
             "had nothing to route by");
   ev.host = "www.example.com";  // covered: not the Domain
   EXPECT_FALSE(has(
-      diagnose(two_backends("reference", "BALANCEID"), never_carrying_the_cookie(), ev), "Domain"));
+      diagnose(two_backends("BALANCEID", "reference"), never_carrying_the_cookie(), ev), "Domain"));
 }
 
 TEST(Diagnosis, RouteCookieNothingSetsGetsTheRecipeFirst) {
   RunEvidence ev;
   ev.cookies_captured = true;
   ev.set_cookies = {"PHPSESSID=abc; path=/"};
-  auto causes = diagnose(two_backends("apache", "ROUTEID"), never_carrying_the_cookie(), ev);
+  auto causes = diagnose(two_backends("ROUTEID", "apache"), never_carrying_the_cookie(), ev);
   ASSERT_EQ(causes.size(), 1u) << all(causes);
   EXPECT_EQ(causes[0].rfind("no response set the sticky cookie ROUTEID and no request carried "
                             "it: nothing sets it, so the balancer had nothing to route by; add a "
@@ -295,7 +284,7 @@ TEST(Diagnosis, RouteCookieNothingSetsGetsTheRecipeFirst) {
             0u)
       << causes[0];
   ev.set_cookies.push_back("ROUTEID=.www1; path=/");
-  EXPECT_FALSE(has(diagnose(two_backends("apache", "ROUTEID"), never_carrying_the_cookie(), ev),
+  EXPECT_FALSE(has(diagnose(two_backends("ROUTEID", "apache"), never_carrying_the_cookie(), ev),
                    "nothing sets it"));
 }
 
@@ -310,7 +299,7 @@ Metrics all_on_one_backend() {
 }
 
 TEST(Diagnosis, OneClientAddressIsNginxIpHashForNginx) {
-  const auto why = diagnose_distribution(two_backends("nginx", ""), all_on_one_backend());
+  const auto why = diagnose_distribution(two_backends("", "nginx"), all_on_one_backend());
   EXPECT_NE(why.find("all came from the one address 127.0.0.1: a balancer that picks the backend "
                      "by client address (nginx ip_hash, which hashes only the first three octets"),
             std::string::npos)
@@ -319,7 +308,7 @@ TEST(Diagnosis, OneClientAddressIsNginxIpHashForNginx) {
 }
 
 TEST(Diagnosis, OneClientAddressIsNoCauseForMod_proxy_balancer) {
-  const auto why = diagnose_distribution(two_backends("apache", "ROUTEID"), all_on_one_backend());
+  const auto why = diagnose_distribution(two_backends("ROUTEID", "apache"), all_on_one_backend());
   EXPECT_EQ(why.find("ip_hash"), std::string::npos) << why;
   EXPECT_NE(why.find("its lbmethod does not look at the client's address"), std::string::npos)
       << why;

@@ -6,12 +6,14 @@
 #include <filesystem>
 #include <fstream>
 
+#include "../common/fixture_text.hpp"
 #include "runner/scenario_files.hpp"
 
 namespace sc {
 namespace {
 
 namespace fs = std::filesystem;
+using test::pasted_apache_block;
 
 const char* kTwo = "name: t\nbackends:\n  - name: www1\n  - name: www2\n";
 
@@ -29,14 +31,6 @@ std::string folder_with(const std::vector<std::pair<std::string, std::string>>& 
   return dir;
 }
 
-const char* kApacheBlock =
-    "<Proxy \"balancer://app\">\n"
-    "    BalancerMember \"http://127.0.0.1:8001\" route=www1\n"
-    "    BalancerMember \"http://127.0.0.1:8002\" route=www2\n"
-    "    ProxySet stickysession=ROUTEID\n"
-    "</Proxy>\n"
-    "ProxyPass \"/\" \"balancer://app/\"\n";
-
 TEST(ScenarioOwnConfig, UnknownProxyTypeGetsDidYouMean) {
   EXPECT_EQ(error_of(std::string(kTwo) + "proxy:\n  type: hapoxy\n"),
             "s.yaml:6:9: proxy.type: expected apache, haproxy, nginx, caddy, reference, command "
@@ -44,7 +38,7 @@ TEST(ScenarioOwnConfig, UnknownProxyTypeGetsDidYouMean) {
 }
 
 TEST(ScenarioOwnConfig, ConfigPathIsReadBesideTheScenario) {
-  const auto dir = folder_with({{"site.conf", kApacheBlock}});
+  const auto dir = folder_with({{"site.conf", pasted_apache_block()}});
   auto s = load_scenario_text(std::string(kTwo) + "proxy:\n  type: apache\n  config: site.conf\n",
                               dir + "/s.yaml");
   ASSERT_TRUE(s.ok()) << s.error().message;
@@ -61,7 +55,7 @@ TEST(ScenarioOwnConfig, UnreadableConfigShowsTheResolvedPathAndTheSystemsReason)
 }
 
 TEST(ScenarioOwnConfig, MembersMapNamesBackends) {
-  const auto dir = folder_with({{"site.conf", kApacheBlock}});
+  const auto dir = folder_with({{"site.conf", pasted_apache_block()}});
   auto s = load_scenario_text(std::string(kTwo) +
                                   "proxy:\n  type: apache\n  config: site.conf\n  members: "
                                   "{\"127.0.0.1:8001\": www2, \"127.0.0.1:8002\": www1}\n",
@@ -80,12 +74,12 @@ TEST(ScenarioOwnConfig, MembersMapToAnUnknownBackendIsAnError) {
 }
 
 TEST(ScenarioOwnConfig, MembersThatCannotBeMappedStopTheScenarioWithFileAndLine) {
-  const auto dir = folder_with({{"site.conf", kApacheBlock}});
+  const auto dir = folder_with({{"site.conf", pasted_apache_block()}});
   EXPECT_EQ(error_of("name: t\nbackends: [{name: a}, {name: b}, {name: c}]\nproxy:\n  type: "
                      "apache\n  config: site.conf\n",
                      dir + "/s.yaml"),
             dir + "/s.yaml:5:11: proxy.config: " + dir +
-                "/site.conf:2: 2 BalancerMembers (127.0.0.1:8001, 127.0.0.1:8002) for 3 "
+                "/site.conf:4: 2 BalancerMembers (127.0.0.1:8001, 127.0.0.1:8002) for 3 "
                 "backends (a, b, c): they are paired in order only when the counts match; say "
                 "which is which with proxy.members, e.g. {\"127.0.0.1:8001\": a}");
   fs::remove_all(dir);
@@ -103,8 +97,8 @@ TEST(ScenarioOwnConfig, TemplateWithNothingToListenOnIsAnError) {
 }
 
 TEST(ScenarioOwnConfig, WritePathOutsideTheRuntimeDirectoryIsAnError) {
-  const auto dir = folder_with(
-      {{"site.conf", std::string("ScoreBoardFile /var/run/apache2/sb\n") + kApacheBlock}});
+  const auto dir =
+      folder_with({{"site.conf", "ScoreBoardFile /var/run/apache2/sb\n" + pasted_apache_block()}});
   EXPECT_EQ(error_of(std::string(kTwo) + "proxy:\n  type: apache\n  config: site.conf\n",
                      dir + "/s.yaml"),
             dir + "/s.yaml:7:11: proxy.config: " + dir +
