@@ -100,7 +100,7 @@ void CookieJar::cookie_header(const CookieOrigin& origin, Clock::time_point now,
   std::erase_if(cookies_, [&](const Cookie& c) { return c.persistent && c.expiry <= now; });
   chosen_.clear();
   for (const auto& c : cookies_)
-    if (matches(c, origin)) chosen_.push_back(&c);
+    if (matches(c, origin) && chosen_.size() < kMaxCookiesSent) chosen_.push_back(&c);
   // libcurl's order: longer path, then longer domain, then longer name, then older first.
   std::sort(chosen_.begin(), chosen_.end(), [](const Cookie* a, const Cookie* b) {
     if (a->path.size() != b->path.size()) return a->path.size() > b->path.size();
@@ -108,7 +108,10 @@ void CookieJar::cookie_header(const CookieOrigin& origin, Clock::time_point now,
     if (a->name.size() != b->name.size()) return a->name.size() > b->name.size();
     return a->created < b->created;
   });
+  std::size_t length = 8;  // "Cookie: ", as libcurl counts
   for (const Cookie* c : chosen_) {
+    if (length + c->name.size() + c->value.size() + 1 >= kMaxCookieHeaderBytes) break;
+    length += c->name.size() + c->value.size() + (out.empty() ? 0 : 2);
     if (!out.empty()) out += "; ";
     out += c->name;
     out += '=';

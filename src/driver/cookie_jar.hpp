@@ -22,6 +22,13 @@ struct CookieOrigin {
 
 bool is_secure_context(std::string_view scheme, std::string_view host);
 
+// libcurl's bounds on hostile sites (curl's cookie.h): the first 50 Set-Cookie fields of a
+// response are stored, the rest ignored; a request carries at most 150 cookies and a Cookie
+// header under 8190 bytes (cookies that would go past it are left out).
+inline constexpr int kMaxSetCookiesPerResponse = 50;
+inline constexpr std::size_t kMaxCookiesSent = 150;
+inline constexpr std::size_t kMaxCookieHeaderBytes = 8190;
+
 class CookieJar {
  public:
   using Clock = std::chrono::system_clock;
@@ -32,8 +39,8 @@ class CookieJar {
   // A session cookie for `origin`'s host only, path "/" (a logged-in state seeded before the
   // first request); Secure when the origin is a secure context served over https.
   void seed(std::string_view name, std::string_view value, const CookieOrigin& origin, bool secure);
-  // The Cookie header value for a request to `origin` ("a=1; b=2"), longest path first; empty
-  // when no cookie matches. Drops expired cookies on the way.
+  // The Cookie header value for a request to `origin` ("a=1; b=2"), longest path first, within
+  // libcurl's bounds above; empty when no cookie matches. Drops expired cookies on the way.
   void cookie_header(const CookieOrigin& origin, Clock::time_point now, std::string& out);
   std::size_t size() const { return cookies_.size(); }
 

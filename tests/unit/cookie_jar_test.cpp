@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace sc {
 namespace {
 
@@ -116,6 +118,22 @@ TEST(CookieJar, SeededCookieIsHostOnlyAtRootAndReplacedByTheServer) {
   EXPECT_EQ(header_for(jar, "sub.h", "/"), "");
   jar.store("PHPSESSID=def; Path=/", {"h", "/"}, kNow);
   EXPECT_EQ(header_for(jar, "h", "/"), "PHPSESSID=def");
+}
+
+TEST(CookieJar, AtMost150CookiesAreSent) {
+  CookieJar jar;
+  for (int i = 0; i < 200; ++i) jar.store("c" + std::to_string(i) + "=1", {"h", "/"}, kNow);
+  const std::string header = header_for(jar, "h", "/");
+  EXPECT_EQ(std::count(header.begin(), header.end(), '='), 150);
+}
+
+TEST(CookieJar, CookieHeaderStaysUnder8190Bytes) {
+  CookieJar jar;
+  const std::string value(1000, 'v');
+  for (int i = 0; i < 10; ++i) jar.store("c" + std::to_string(i) + "=" + value, {"h", "/"}, kNow);
+  const std::string header = header_for(jar, "h", "/");
+  EXPECT_EQ(std::count(header.begin(), header.end(), '='), 8);
+  EXPECT_LT(header.size() + 8, kMaxCookieHeaderBytes);
 }
 
 }  // namespace
