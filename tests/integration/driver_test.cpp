@@ -219,5 +219,23 @@ TEST(Driver, LeanClientAndLibcurlRecordTheSameRequestsAndSendTheSameCookies) {
   EXPECT_EQ(with_cookie[0], with_cookie[1]);
 }
 
+// should_stop ends a run with its reason; requests in flight then are not recorded.
+TEST(Driver, ShouldStopEndsTheRunWithItsReason) {
+  CountingServer server;
+  auto c = config(server.port());
+  c.sessions = 1000;
+  c.requests_per_session = 100;
+  std::size_t done = 0;
+  DriverHooks hooks;
+  hooks.progress = [&](const DriverProgress& p) { done = p.done; };
+  hooks.should_stop = [&]() -> std::string { return server.requests() >= 50 ? "enough" : ""; };
+  auto out = drive(c, contract_reader(), hooks);
+  EXPECT_TRUE(out.stopped);
+  EXPECT_EQ(out.stop_reason, "enough");
+  EXPECT_GE(out.records.records.size(), 48u);
+  EXPECT_LT(out.records.records.size(), 100000u);
+  EXPECT_EQ(done, out.records.records.size());
+}
+
 }  // namespace
 }  // namespace sc
