@@ -13,6 +13,9 @@
 #include <optional>
 #include <random>
 
+#include "driver/drive_common.hpp"
+#include "driver/lean_loop.hpp"
+#include "driver/lean_target.hpp"
 #include "driver/loopback.hpp"
 #include "driver/response_capture.hpp"
 
@@ -44,9 +47,9 @@ class DriveLoop {
             const LoopPart& part, DriveShared& shared)
       : cfg_(cfg),
         reader_(reader),
-        hooks_(hooks),
         part_(part),
         shared_(shared),
+        part_hooks_(hooks, part_, shared),
         lists_(cfg.client) {}
   ~DriveLoop();
   LoopResult run();
@@ -58,7 +61,6 @@ class DriveLoop {
   void release_due();
   void on_response(CURLMsg* msg);
   void on_done(Session& s);
-  void note_hold(const RequestRecord& rec, const Session& s);
   bool set_up_multi();
   static int on_socket(CURL* e, curl_socket_t fd, int what, void* self, void* socket_data);
   static int on_timer(CURLM* m, long timeout_ms, void* self);
@@ -66,15 +68,13 @@ class DriveLoop {
   void wait_for_activity();
   void read_messages();
   void record(RequestRecord& rec, Session& s, CURLcode result);
-  void call_hooks();
   std::string stop_reason();
-  void report_progress(bool force);
 
   const DriverConfig& cfg_;
   ResponseReader& reader_;
-  const DriverHooks& hooks_;
   const LoopPart part_;
   DriveShared& shared_;
+  PartHooks part_hooks_;
   ClientLists lists_;
   CURLM* multi_ = nullptr;
   // libcurl's socket interface: it names the sockets to watch and when to call it back, we
@@ -94,14 +94,11 @@ class DriveLoop {
   std::mt19937 source_rng_, pause_rng_;
   // Sessions waiting for their next request's time, soonest first.
   std::vector<std::pair<Clock::time_point, Session*>> waiting_;
-  Clock::time_point next_slot_{};   // the rate's next free start time
-  Clock::time_point hold_until_{};  // Retry-After: no request starts before this
-  std::chrono::milliseconds backoff_{0};
+  Clock::time_point next_slot_{};  // the rate's next free start time
+  RetryHold hold_;                 // Retry-After: no request starts before hold_.until()
   int consecutive_transport_errors_ = 0;
   std::string last_error_;  // the last transport error's text
-  Clock::time_point last_progress_{};
-  Clock::time_point next_stop_look_{};  // should_stop is asked every 10 ms, not every wake-up
-  bool woken_ = false;                  // wake_fd was readable
+  bool woken_ = false;      // wake_fd was readable
 };
 
 // libcurl's own words; its out-of-memory code is also what a response header line over its
@@ -229,7 +226,7 @@ bool DriveLoop::start_session() {
 }
 
 void DriveLoop::submit(Session& s, Clock::time_point earliest) {
-  Clock::time_point at = std::max(earliest, hold_until_);
+  Clock::time_point at = std::max(earliest, hold_.until());
   if (part_.rate > 0) {
     at = std::max(at, next_slot_);
     next_slot_ = at + std::chrono::duration_cast<Clock::duration>(
@@ -255,8 +252,8 @@ void DriveLoop::release_due() {
     Session* s = waiting_.back().second;
     waiting_.pop_back();
     // A hold that began while it waited moves it (and its rate slot) past the hold.
-    if (hold_until_ > now)
-      submit(*s, hold_until_);
+    if (hold_.until() > now)
+      submit(*s, hold_.until());
     else
       launch(*s);
   }
@@ -275,14 +272,9 @@ void DriveLoop::on_response(CURLMsg* msg) {
       std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - s->started).count());
   record(rec, *s, msg->data.result);
   curl_multi_remove_handle(multi_, s->easy);
-  note_hold(rec, *s);
+  if (cfg_.honour_retry_after) hold_.note(rec.status, s->capture.retry_after());
   if (static_cast<int>(s->next_seq) >= cfg_.requests_per_session) return on_done(*s);
-  std::chrono::microseconds pause{0};
-  if (cfg_.pause.count() > 0) {
-    std::uniform_int_distribution<long long> pause_us(0, 2 * cfg_.pause.count());
-    pause = std::chrono::microseconds(pause_us(pause_rng_));
-  }
-  submit(*s, Clock::now() + pause);
+  submit(*s, Clock::now() + draw_pause(cfg_.pause, pause_rng_));
 }
 
 // The reader's look at the response and the record's append, under the shared lock.
@@ -296,43 +288,10 @@ void DriveLoop::record(RequestRecord& rec, Session& s, CURLcode result) {
     last_error_ = transport_error_text(result, s.error);
     ++consecutive_transport_errors_;
   }
-  std::lock_guard hold(shared_.lock);
-  auto& strings = shared_.records.strings;
-  if (result == CURLE_OK) {
-    s.facts.clear();
-    reader_.read(s.capture.view(rec.session, rec.seq, static_cast<int>(code)), s.facts);
-    rec.backend = strings.intern(s.facts.backend);
-    rec.sticky_value = strings.intern(s.facts.sticky_value);
-    rec.session_new = s.facts.session_new;
-    rec.session_lost = s.facts.session_lost;
-    rec.session_expired = s.facts.session_expired;
-  } else {
-    rec.error = strings.intern(last_error_);
-  }
-  auto& progress = shared_.progress;
-  progress.errors += rec.status == 0 || rec.status >= 500;
-  progress.moves += rec.backend != StringTable::kNone && s.last_backend != StringTable::kNone &&
-                    rec.backend != s.last_backend;
-  if (rec.backend != StringTable::kNone) s.last_backend = rec.backend;
-  shared_.records.records.push_back(rec);
-  ++progress.done;
-}
-
-// A 429/503 with Retry-After, or a bare 429, holds every session's next request.
-void DriveLoop::note_hold(const RequestRecord& rec, const Session& s) {
-  if (!cfg_.honour_retry_after) return;
-  if (rec.status != 429 && rec.status != 503) {
-    backoff_ = std::chrono::milliseconds(0);
-    return;
-  }
-  auto wait = s.capture.retry_after();
-  if (!wait && rec.status == 429) {
-    backoff_ = std::min<std::chrono::milliseconds>(
-        backoff_.count() ? backoff_ * 2 : std::chrono::milliseconds(1000),
-        std::chrono::seconds(30));
-    wait = backoff_;
-  }
-  if (wait) hold_until_ = std::max(hold_until_, Clock::now() + *wait);
+  if (result != CURLE_OK)
+    return append_record(shared_, reader_, rec, nullptr, s.facts, last_error_, s.last_backend);
+  const auto view = s.capture.view(rec.session, rec.seq, static_cast<int>(code));
+  append_record(shared_, reader_, rec, &view, s.facts, last_error_, s.last_backend);
 }
 
 void DriveLoop::on_done(Session& s) {
@@ -343,46 +302,17 @@ void DriveLoop::on_done(Session& s) {
 std::string DriveLoop::stop_reason() {
   if (cfg_.max_consecutive_transport_errors > 0 &&
       consecutive_transport_errors_ >= cfg_.max_consecutive_transport_errors)
-    return fmt::format("stopped after {} transport errors in a row (last: {})",
-                       consecutive_transport_errors_, last_error_);
-  if (shared_.stop.load(std::memory_order_relaxed)) return "stopped";
-  if (!part_.calls_hooks || !hooks_.should_stop) return "";
-  // Asking may cost system calls (the supervisor reaps children): every 10 ms is enough.
-  const auto now = Clock::now();
-  if (!woken_ && now < next_stop_look_) return "";
+    return error_limit_reason(consecutive_transport_errors_, last_error_);
+  const bool woken = woken_;
   woken_ = false;
-  next_stop_look_ = now + std::chrono::milliseconds(10);
-  return hooks_.should_stop();
-}
-
-void DriveLoop::report_progress(bool force) {
-  if (!part_.calls_hooks || !hooks_.progress) return;
-  const auto now = Clock::now();
-  if (!force && now - last_progress_ < std::chrono::milliseconds(100)) return;
-  last_progress_ = now;
-  DriverProgress p;
-  {
-    std::lock_guard hold(shared_.lock);
-    p = shared_.progress;
-  }
-  p.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(now - shared_.t0);
-  hooks_.progress(p);
-}
-
-void DriveLoop::call_hooks() {
-  if (!part_.calls_hooks) return;
-  if (hooks_.tick)
-    hooks_.tick(shared_.progress.done,
-                std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - shared_.t0));
-  report_progress(false);
+  return part_hooks_.stop_reason(woken);
 }
 
 // Waits for a ready socket, libcurl's timer, a pause's end, the tick or wake_fd, and hands
 // libcurl what happened.
 void DriveLoop::wait_for_activity() {
   const auto now = Clock::now();
-  // A part that calls no hooks still looks at shared_.stop every 10 ms.
-  auto until = now + std::chrono::milliseconds(hooks_.tick || !part_.calls_hooks ? 10 : 100);
+  auto until = now + part_hooks_.period();
   if (!waiting_.empty()) until = std::min(until, waiting_.front().first);
   if (curl_due_) until = std::min(until, *curl_due_);
   const auto wait_ms = std::chrono::ceil<std::chrono::milliseconds>(until - now).count();
@@ -431,7 +361,6 @@ LoopResult DriveLoop::run() {
   // number of threads.
   source_rng_.seed((cfg_.seed ^ 0x5eed5eedu) + static_cast<unsigned>(part_.first_session));
   pause_rng_.seed(cfg_.seed + static_cast<unsigned>(part_.first_session));
-  last_progress_ = Clock::now();
   const int sessions = (cfg_.sessions - part_.first_session + part_.stride - 1) / part_.stride;
   auto start_more = [&] {
     while (next_session_ < sessions && static_cast<int>(active_.size()) < part_.concurrency)
@@ -444,7 +373,7 @@ LoopResult DriveLoop::run() {
     std::erase_if(active_, [](const auto& s) { return s->easy == nullptr; });
     start_more();
     if (active_.empty()) break;
-    call_hooks();
+    part_hooks_.call();
     wait_for_activity();
     if (auto reason = stop_reason(); !reason.empty()) {
       out.stopped = true;
@@ -452,7 +381,7 @@ LoopResult DriveLoop::run() {
       break;
     }
   }
-  report_progress(true);
+  part_hooks_.report_progress(true);
   return out;
 }
 
@@ -460,6 +389,7 @@ LoopResult DriveLoop::run() {
 
 LoopResult run_drive_loop(const DriverConfig& cfg, ResponseReader& reader, const DriverHooks& hooks,
                           const LoopPart& part, DriveShared& shared) {
+  if (lean_client_fits(cfg)) return run_lean_loop(cfg, reader, hooks, part, shared);
   DriveLoop loop(cfg, reader, hooks, part, shared);
   return loop.run();
 }

@@ -1,6 +1,7 @@
 #pragma once
-// One thread's part of a drive(): its own libcurl multi handle, epoll set and sessions (every
-// `stride`-th from `first_session`). Internal to the driver (driver.cpp starts the parts).
+// One thread's part of a drive(): its own client (the lean one's io_context, or a libcurl multi
+// handle and epoll set) and sessions (every `stride`-th from `first_session`). Internal to the
+// driver (driver.cpp starts the parts).
 #include <atomic>
 #include <chrono>
 #include <mutex>

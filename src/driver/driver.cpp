@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "driver/drive_loop.hpp"
+#include "driver/lean_target.hpp"
 
 namespace sc {
 
@@ -104,6 +105,7 @@ DriverOutcome drive(const DriverConfig& config, ResponseReader& reader, const Dr
   } else {
     out = run_parts(config, reader, hooks, threads, shared);
   }
+  out.client = detail::lean_client_fits(config) ? "lean" : "libcurl";
   out.records = std::move(shared.records);
   return out;
 }

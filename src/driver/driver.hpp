@@ -1,8 +1,9 @@
 #pragma once
-// Drives independent cookie-keeping sessions through a URL with libcurl's multi interface.
-// A session (virtual user) is one easy handle, hence one cookie jar, reused for all of its
-// requests in order; up to `concurrency` sessions run at once, on one or several threads. What identifies the backend
-// that answered is the ResponseReader's business (contract/response_reader.hpp).
+// Drives independent cookie-keeping sessions through a URL with the lean HTTP/1.1 client or
+// libcurl's multi interface (ClientEngine). A session (virtual user) has one cookie jar, used
+// for all of its requests in order; up to `concurrency` sessions run at once, on one or
+// several threads. What identifies the backend that answered is the ResponseReader's
+// business (contract/response_reader.hpp).
 #include <chrono>
 #include <functional>
 #include <string>
@@ -13,6 +14,12 @@
 #include "driver/records.hpp"
 
 namespace sc {
+
+// Which HTTP client carries the traffic. Automatic: the lean HTTP/1.1 client (Asio + Beast's
+// parser, about twice libcurl's requests per CPU-second; docs/speed.md) for plain http://
+// targets it can reach exactly as libcurl would, libcurl for the rest (https, custom headers,
+// --resolve, an environment proxy).
+enum class ClientEngine { automatic, libcurl };
 
 struct DriverConfig {
   std::string base_url;  // scheme://host:port, no trailing slash
@@ -47,6 +54,7 @@ struct DriverConfig {
   // Stop after this many transport errors in a row (the target is gone); 0: never.
   int max_consecutive_transport_errors = 0;
   int wake_fd = -1;  // readable when the caller wants the loop to look at `should_stop`
+  ClientEngine client_engine = ClientEngine::automatic;
 };
 
 // What the progress hook sees; every count is of requests completed so far.
@@ -62,7 +70,8 @@ struct DriverOutcome {
   RecordSet records;
   bool stopped = false;  // should_stop (or the transport error limit) ended the run early
   std::string stop_reason;
-  std::string setup_error;  // libcurl could not be set up
+  std::string setup_error;  // the client could not be set up
+  std::string client;       // which client carried the traffic: "lean" or "libcurl"
 };
 
 // `tick`, when given, is called at least every 10 ms with the requests done and the time since

@@ -25,9 +25,13 @@ std::string_view trim_blanks(std::string_view v) {
 
 }  // namespace
 
-void ResponseCapture::attach(CURL* e, const ResponseReader& reader) {
+void ResponseCapture::use(const ResponseReader& reader) {
   reader_ = &reader;
   body_limit_ = reader.body_limit();
+}
+
+void ResponseCapture::attach(CURL* e, const ResponseReader& reader) {
+  use(reader);
   curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(e, CURLOPT_HEADERDATA, this);
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
@@ -62,12 +66,19 @@ void ResponseCapture::reset() {
 }
 
 size_t ResponseCapture::on_body(char* data, size_t size, size_t n, void* user) {
-  auto* self = static_cast<ResponseCapture*>(user);
-  const std::size_t bytes = size * n;
-  const std::size_t room = self->body_limit_ - std::min(self->body_limit_, self->body_.size());
-  if (bytes > room) self->truncated_ = true;
-  self->body_.append(data, std::min(bytes, room));
-  return bytes;
+  static_cast<ResponseCapture*>(user)->body(std::string_view(data, size * n));
+  return size * n;
+}
+
+void ResponseCapture::body(std::string_view data) {
+  const std::size_t room = body_limit_ - std::min(body_limit_, body_.size());
+  if (data.size() > room) truncated_ = true;
+  body_.append(data.data(), std::min(data.size(), room));
+}
+
+void ResponseCapture::start_response() {
+  header_count_ = 0;
+  retry_after_.clear();
 }
 
 size_t ResponseCapture::on_header(char* data, size_t size, size_t n, void* user) {
@@ -77,18 +88,16 @@ size_t ResponseCapture::on_header(char* data, size_t size, size_t n, void* user)
 
 void ResponseCapture::header_line(std::string_view line) {
   // A status line starts a response: an interim (1xx) one's fields are not this response's.
-  if (line.starts_with("HTTP/")) {
-    header_count_ = 0;
-    retry_after_.clear();
-    return;
-  }
+  if (line.starts_with("HTTP/")) return start_response();
   const auto colon = line.find(':');
   if (colon == std::string_view::npos || colon == 0 || colon > kMaxHeaderName) return;
   char lower[kMaxHeaderName];
   for (std::size_t i = 0; i < colon; ++i)
     lower[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(line[i])));
-  const std::string_view name(lower, colon);
-  const std::string_view value = trim_blanks(line.substr(colon + 1));
+  field(std::string_view(lower, colon), trim_blanks(line.substr(colon + 1)));
+}
+
+void ResponseCapture::field(std::string_view name, std::string_view value) {
   if (name == "retry-after") retry_after_.assign(value);
   if (!reader_->wants_header(name)) return;
   if (header_count_ == headers_.size()) headers_.emplace_back();

@@ -1,7 +1,7 @@
 #pragma once
-// What the driver keeps of one response while libcurl receives it: the header fields its
-// ResponseReader asked for (plus Retry-After, which the driver honours itself) and the body
-// up to the reader's limit. Reused for every request of a session.
+// What the driver keeps of one response while libcurl (or the lean client) receives it: the header
+// fields its ResponseReader asked for (plus Retry-After, which the driver honours itself) and the
+// body up to the reader's limit. Reused for every request of a session.
 #include <curl/curl.h>
 
 #include <chrono>
@@ -17,7 +17,14 @@ class ResponseCapture {
  public:
   // Installs the header and body callbacks on `e`; the reader says what to keep.
   void attach(CURL* e, const ResponseReader& reader);
+  // Without libcurl (the lean client feeds it): the reader says what to keep.
+  void use(const ResponseReader& reader);
   void reset();  // before each request
+  // A new response begins (an interim 1xx one's fields are not the final response's).
+  void start_response();
+  void field(std::string_view lower_name, std::string_view value);
+  void body(std::string_view data);
+  void set_sent_cookies(std::string_view cookies) { sent_cookies_.assign(cookies); }
   ResponseView view(std::uint32_t session, std::uint32_t seq, int status) const;
   // Retry-After of the last response, as seconds or an HTTP date (capped at 120 s).
   std::optional<std::chrono::milliseconds> retry_after() const;

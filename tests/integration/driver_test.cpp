@@ -5,11 +5,13 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <mutex>
 #include <set>
 #include <thread>
+#include <tuple>
 
 #include "contract/contract_reader.hpp"
 
@@ -194,6 +196,45 @@ TEST(Driver, HostAimedAtLoopbackIgnoresTheEnvironmentsProxy) {
   ASSERT_EQ(out.records.records.size(), 24u);
   for (const auto& r : out.records.records) EXPECT_EQ(r.status, 200);
   EXPECT_EQ(server.requests(), 24);
+}
+
+// The lean client (chosen for a plain http:// target) and libcurl carry the same traffic: the
+// same requests recorded, the same cookies sent back.
+TEST(Driver, LeanClientAndLibcurlRecordTheSameRequestsAndSendTheSameCookies) {
+  std::vector<std::tuple<std::uint32_t, std::uint32_t, int>> seen[2];
+  int with_cookie[2] = {0, 0};
+  for (int i = 0; i < 2; ++i) {
+    CountingServer server;
+    auto c = config(server.port());
+    c.cookieless_share = 0.25;
+    if (i == 1) c.client_engine = ClientEngine::libcurl;
+    auto out = drive(c, contract_reader());
+    EXPECT_EQ(out.client, i == 0 ? "lean" : "libcurl");
+    for (const auto& r : out.records.records) seen[i].emplace_back(r.session, r.seq, r.status);
+    std::sort(seen[i].begin(), seen[i].end());
+    with_cookie[i] = server.requests_with_cookie();
+  }
+  EXPECT_EQ(seen[0].size(), 24u);
+  EXPECT_EQ(seen[0], seen[1]);
+  EXPECT_EQ(with_cookie[0], with_cookie[1]);
+}
+
+// should_stop ends a run with its reason; requests in flight then are not recorded.
+TEST(Driver, ShouldStopEndsTheRunWithItsReason) {
+  CountingServer server;
+  auto c = config(server.port());
+  c.sessions = 1000;
+  c.requests_per_session = 100;
+  std::size_t done = 0;
+  DriverHooks hooks;
+  hooks.progress = [&](const DriverProgress& p) { done = p.done; };
+  hooks.should_stop = [&]() -> std::string { return server.requests() >= 50 ? "enough" : ""; };
+  auto out = drive(c, contract_reader(), hooks);
+  EXPECT_TRUE(out.stopped);
+  EXPECT_EQ(out.stop_reason, "enough");
+  EXPECT_GE(out.records.records.size(), 48u);
+  EXPECT_LT(out.records.records.size(), 100000u);
+  EXPECT_EQ(done, out.records.records.size());
 }
 
 }  // namespace

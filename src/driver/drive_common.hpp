@@ -1,0 +1,57 @@
+#pragma once
+// What both clients' loops (libcurl's and the lean one) do the same way: a record per request,
+// the Retry-After hold, the pauses, the hooks and the stop question. Internal to the driver.
+#include <chrono>
+#include <optional>
+#include <random>
+#include <string>
+
+#include "driver/drive_loop.hpp"
+
+namespace sc::detail {
+
+// The reader's look at one response (`view`; null after a transport error named by `error`)
+// and the record's append, under the shared lock. `last_backend` is the session's previous
+// backend, for the progress' move count.
+void append_record(DriveShared& shared, ResponseReader& reader, RequestRecord& rec,
+                   const ResponseView* view, ResponseFacts& facts, const std::string& error,
+                   std::uint32_t& last_backend);
+
+// A 429/503 with Retry-After, or a bare 429, holds every session's next request.
+class RetryHold {
+ public:
+  void note(int status, std::optional<std::chrono::milliseconds> retry_after);
+  DriveClock::time_point until() const { return until_; }
+
+ private:
+  DriveClock::time_point until_{};
+  std::chrono::milliseconds backoff_{0};
+};
+
+// The pause before a session's next request: uniform in [0, 2 x mean].
+std::chrono::microseconds draw_pause(std::chrono::microseconds mean, std::mt19937& rng);
+
+// The hooks a part calls (progress, tick, should_stop), at the rates driver.hpp promises.
+class PartHooks {
+ public:
+  PartHooks(const DriverHooks& hooks, const LoopPart& part, DriveShared& shared)
+      : hooks_(hooks), part_(part), shared_(shared) {}
+  void call();  // tick, and progress at most every 100 ms
+  void report_progress(bool force);
+  // shared.stop, else should_stop (asked every 10 ms, at once when `woken`); "" to go on.
+  std::string stop_reason(bool woken);
+  // How long a part may wait before calling them again.
+  std::chrono::milliseconds period() const;
+
+ private:
+  const DriverHooks& hooks_;
+  const LoopPart& part_;
+  DriveShared& shared_;
+  DriveClock::time_point last_progress_ = DriveClock::now();
+  DriveClock::time_point next_stop_look_{};
+};
+
+// libcurl's words for too many transport errors in a row.
+std::string error_limit_reason(int count, const std::string& last_error);
+
+}  // namespace sc::detail

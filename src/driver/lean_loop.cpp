@@ -1,0 +1,276 @@
+#include "driver/lean_loop.hpp"
+
+#include <fmt/format.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <cmath>
+#include <deque>
+#include <random>
+
+#include "cookie/cookie_pairs.hpp"
+#include "driver/drive_common.hpp"
+#include "driver/lean_connection.hpp"
+
+namespace sc::detail {
+
+namespace {
+
+namespace asio = boost::asio;
+using Clock = DriveClock;
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+
+// A concurrent session slot: the sessions it runs one after another share its connection
+// (as libcurl's pool lets a new session reuse a finished one's), each with its own jar.
+struct Slot {
+  Slot(asio::io_context& ioc, const LeanTarget& target, std::chrono::milliseconds timeout)
+      : connection(ioc, target, timeout), timer(ioc) {}
+  LeanConnection connection;
+  asio::steady_timer timer;  // pauses, the rate, Retry-After holds
+  std::uint32_t session = 0;
+  bool cookieless = false;
+  std::uint32_t last_backend = StringTable::kNone;
+  CookieJar jar;
+  ResponseCapture capture;
+  ResponseFacts facts;
+  std::string request, cookies;
+};
+
+class LeanLoop {
+ public:
+  LeanLoop(const DriverConfig& cfg, ResponseReader& reader, const DriverHooks& hooks,
+           const LoopPart& part, DriveShared& shared, const LeanTarget& target)
+      : cfg_(cfg),
+        reader_(reader),
+        part_(part),
+        shared_(shared),
+        target_(target),
+        hooks_(hooks, part_, shared),
+        control_timer_(ioc_),
+        wake_(ioc_) {}
+  ~LeanLoop();
+  LoopResult run();
+
+ private:
+  asio::awaitable<void> run_slot(Slot& slot);
+  void start_session(Slot& slot);
+  asio::awaitable<void> wait_turn(Slot& slot, Clock::time_point earliest);
+  asio::awaitable<void> request(Slot& slot, std::uint32_t seq);
+  void build_request(Slot& slot, std::uint32_t seq, const CookieOrigin& origin);
+  void record(Slot& slot, RequestRecord& rec, const Exchange& answer);
+  asio::awaitable<void> control();
+  asio::awaitable<void> watch_wake_fd();
+  void stop(std::string reason);
+
+  asio::io_context ioc_{1};  // first member: destroyed after everything that uses it
+  const DriverConfig& cfg_;
+  ResponseReader& reader_;
+  const LoopPart part_;
+  DriveShared& shared_;
+  const LeanTarget& target_;
+  PartHooks hooks_;
+  asio::steady_timer control_timer_;
+  asio::posix::stream_descriptor wake_;
+  std::deque<Slot> slots_;
+  std::vector<std::string> heads_;  // per path: request line and fixed fields
+  std::vector<std::string> paths_;  // per path: the cookie path (no query)
+  int sessions_ = 0, next_session_ = 0, running_ = 0;
+  std::mt19937 source_rng_, pause_rng_;
+  Clock::time_point next_slot_{};  // the rate's next free start time
+  RetryHold hold_;
+  int consecutive_transport_errors_ = 0;
+  std::string last_error_;
+  bool woken_ = false;
+  bool stopping_ = false;
+  LoopResult result_;
+};
+
+LeanLoop::~LeanLoop() {
+  if (wake_.is_open()) wake_.release();  // the caller's descriptor: not ours to close
+}
+
+void LeanLoop::start_session(Slot& slot) {
+  slot.session = static_cast<std::uint32_t>(part_.first_session + part_.stride * next_session_++);
+  const double share = cfg_.cookieless_share;
+  slot.cookieless =
+      share > 0 && std::floor((slot.session + 1) * share) > std::floor(slot.session * share);
+  slot.last_backend = StringTable::kNone;
+  slot.jar = CookieJar();
+  const CookieOrigin root{target_.host, "/", target_.secure_context};
+  if (!slot.cookieless)
+    for (const auto& c : parse_cookie_header(cfg_.initial_cookies))
+      slot.jar.seed(c.name, c.value, root, false);
+  if (cfg_.source_per_session) {
+    // Drawn for every session, so the addresses do not depend on the run's timing.
+    std::uniform_int_distribution<int> octet(0, 255), host(1, 254);
+    const int a = octet(source_rng_), b = octet(source_rng_), c = host(source_rng_);
+    slot.connection.set_source(asio::ip::make_address_v4(
+        static_cast<asio::ip::address_v4::uint_type>((127 << 24) | (a << 16) | (b << 8) | c)));
+  }
+}
+
+// Waits until the session's next request may start: after `earliest`, any Retry-After hold
+// and the rate's next slot. A hold that began while it waited moves it (and its slot) past it.
+asio::awaitable<void> LeanLoop::wait_turn(Slot& slot, Clock::time_point earliest) {
+  for (;;) {
+    Clock::time_point at = std::max(earliest, hold_.until());
+    if (part_.rate > 0) {
+      at = std::max(at, next_slot_);
+      next_slot_ = at + std::chrono::duration_cast<Clock::duration>(
+                            std::chrono::duration<double>(1.0 / part_.rate));
+    }
+    if (at <= Clock::now()) co_return;
+    slot.connection.note_idle();
+    slot.timer.expires_at(at);
+    co_await slot.timer.async_wait(kTuple);
+    if (stopping_ || hold_.until() <= Clock::now()) co_return;
+    earliest = hold_.until();
+  }
+}
+
+// The request line and fixed fields as libcurl writes them, then the session's cookies.
+void LeanLoop::build_request(Slot& slot, std::uint32_t seq, const CookieOrigin& origin) {
+  slot.request = heads_[seq % heads_.size()];
+  slot.cookies.clear();
+  if (!slot.cookieless)
+    slot.jar.cookie_header(origin, std::chrono::system_clock::now(), slot.cookies);
+  if (!slot.cookies.empty()) {
+    slot.request += "Cookie: ";
+    slot.request += slot.cookies;
+    slot.request += "\r\n";
+  }
+  slot.request += "\r\n";
+}
+
+asio::awaitable<void> LeanLoop::request(Slot& slot, std::uint32_t seq) {
+  const CookieOrigin origin{target_.host, paths_[seq % paths_.size()], target_.secure_context};
+  slot.capture.reset();
+  build_request(slot, seq, origin);
+  if (reader_.wants_sent_cookies()) slot.capture.set_sent_cookies(slot.cookies);
+  RequestRecord rec;
+  rec.session = slot.session;
+  rec.seq = seq;
+  rec.cookieless = slot.cookieless;
+  const auto started = Clock::now();
+  rec.start_us =
+      std::chrono::duration_cast<std::chrono::microseconds>(started - shared_.t0).count();
+  const Exchange answer = co_await slot.connection.exchange(
+      slot.request, {slot.capture, slot.cookieless ? nullptr : &slot.jar, origin},
+      cfg_.connection_per_request);
+  if (stopping_) co_return;  // the run ended while it was in flight: not recorded
+  rec.latency_us = static_cast<std::int32_t>(
+      std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started).count());
+  record(slot, rec, answer);
+  if (cfg_.honour_retry_after) hold_.note(rec.status, slot.capture.retry_after());
+}
+
+void LeanLoop::record(Slot& slot, RequestRecord& rec, const Exchange& answer) {
+  rec.status = static_cast<std::int16_t>(answer.status);
+  if (answer.status == 0) {
+    last_error_ = answer.error;
+    append_record(shared_, reader_, rec, nullptr, slot.facts, last_error_, slot.last_backend);
+    if (++consecutive_transport_errors_ >= cfg_.max_consecutive_transport_errors &&
+        cfg_.max_consecutive_transport_errors > 0)
+      stop(error_limit_reason(consecutive_transport_errors_, last_error_));
+    return;
+  }
+  consecutive_transport_errors_ = 0;
+  const auto view = slot.capture.view(rec.session, rec.seq, answer.status);
+  append_record(shared_, reader_, rec, &view, slot.facts, last_error_, slot.last_backend);
+}
+
+asio::awaitable<void> LeanLoop::run_slot(Slot& slot) {
+  while (!stopping_ && next_session_ < sessions_) {
+    start_session(slot);
+    auto earliest = Clock::now();
+    for (int seq = 0; seq < cfg_.requests_per_session && !stopping_; ++seq) {
+      co_await wait_turn(slot, earliest);
+      if (stopping_) break;
+      co_await request(slot, static_cast<std::uint32_t>(seq));
+      // Drawn only before a next request, so pauses follow the libcurl loop's sequence.
+      if (seq + 1 < cfg_.requests_per_session)
+        earliest = Clock::now() + draw_pause(cfg_.pause, pause_rng_);
+    }
+  }
+  slot.connection.finish();
+  if (--running_ == 0) control_timer_.cancel();
+}
+
+void LeanLoop::stop(std::string reason) {
+  if (stopping_) return;
+  stopping_ = true;
+  result_.stopped = true;
+  result_.stop_reason = std::move(reason);
+  ioc_.stop();  // in-flight requests are abandoned, as the libcurl loop's
+}
+
+// Calls the hooks and asks whether to stop, every 10 ms (100 ms without a tick).
+asio::awaitable<void> LeanLoop::control() {
+  while (running_ > 0 && !stopping_) {
+    control_timer_.expires_after(hooks_.period());
+    co_await control_timer_.async_wait(kTuple);
+    if (running_ == 0) break;
+    hooks_.call();
+    const bool woken = woken_;
+    woken_ = false;
+    if (auto reason = hooks_.stop_reason(woken); !reason.empty()) stop(std::move(reason));
+  }
+  if (wake_.is_open()) wake_.cancel();
+}
+
+// wake_fd readable: ask should_stop at once.
+asio::awaitable<void> LeanLoop::watch_wake_fd() {
+  while (running_ > 0 && !stopping_) {
+    auto [ec] = co_await wake_.async_wait(asio::posix::descriptor_base::wait_read, kTuple);
+    if (ec || running_ == 0) co_return;
+    woken_ = true;
+    control_timer_.cancel();  // the control loop runs now (its wait ends early)
+  }
+}
+
+LoopResult LeanLoop::run() {
+  for (const auto& p : cfg_.paths.empty() ? std::vector<std::string>{"/"} : cfg_.paths) {
+    const std::string target = target_.path_prefix + p;
+    heads_.push_back(fmt::format("GET {} HTTP/1.1\r\nHost: {}\r\nUser-Agent: {}\r\nAccept: */*\r\n",
+                                 target, target_.host_header, cfg_.client.user_agent));
+    paths_.push_back(target.substr(0, target.find_first_of("?#")));
+  }
+  // Each part draws its own pauses and source addresses, as the libcurl loop.
+  source_rng_.seed((cfg_.seed ^ 0x5eed5eedu) + static_cast<unsigned>(part_.first_session));
+  pause_rng_.seed(cfg_.seed + static_cast<unsigned>(part_.first_session));
+  sessions_ = (cfg_.sessions - part_.first_session + part_.stride - 1) / part_.stride;
+  const int slots = std::min(part_.concurrency, sessions_);
+  for (int i = 0; i < slots; ++i) {
+    Slot& slot = slots_.emplace_back(ioc_, target_, cfg_.client.timeout);
+    slot.capture.use(reader_);
+    ++running_;
+    asio::co_spawn(ioc_, slot.connection.watchdog(), asio::detached);
+    asio::co_spawn(ioc_, run_slot(slot), asio::detached);
+  }
+  asio::co_spawn(ioc_, control(), asio::detached);
+  boost::system::error_code ec;
+  if (cfg_.wake_fd >= 0 && part_.calls_hooks) wake_.assign(cfg_.wake_fd, ec);
+  if (wake_.is_open()) asio::co_spawn(ioc_, watch_wake_fd(), asio::detached);
+  ioc_.run();
+  hooks_.report_progress(true);
+  return std::move(result_);
+}
+
+}  // namespace
+
+LoopResult run_lean_loop(const DriverConfig& cfg, ResponseReader& reader, const DriverHooks& hooks,
+                         const LoopPart& part, DriveShared& shared) {
+  auto target = lean_target(cfg);
+  if (!target.ok()) {
+    LoopResult out;
+    out.setup_error = target.error().message;
+    return out;
+  }
+  LeanLoop loop(cfg, reader, hooks, part, shared, *target);
+  return loop.run();
+}
+
+}  // namespace sc::detail
