@@ -6,6 +6,7 @@
 
 #include "contract/backend_contract.hpp"
 #include "cookie/cookie_pairs.hpp"
+#include "util/text.hpp"
 
 namespace sc {
 
@@ -96,6 +97,23 @@ void BackendApp::note_refusal(bool refused) {
   }
 }
 
+namespace {
+
+// The values of the request fields `names` lists (comma-separated), in the order received.
+nlohmann::json echo_fields(const net::Request& req, std::string_view names) {
+  nlohmann::json out = nlohmann::json::object();
+  for (auto name : split(names, ',')) {
+    const auto key = trim(name);
+    if (key.empty()) continue;
+    auto& values = out[std::string(key)] = nlohmann::json::array();
+    for (auto [it, end] = req.equal_range(key); it != end; ++it)
+      values.push_back(std::string(it->value()));
+  }
+  return out;
+}
+
+}  // namespace
+
 net::Response BackendApp::handle(const net::Request& req, Clock::time_point now) {
   net::Response res{http::status::ok, req.version()};
   res.set(contract::kBackendHeader, options_.name);
@@ -136,6 +154,8 @@ net::Response BackendApp::handle(const net::Request& req, Clock::time_point now)
     auto& echoed = body[field::kCookies] = nlohmann::json::array();
     for (const auto& c : cookies)
       echoed.push_back({{field::kCookieName, c.name}, {field::kCookieValue, c.value}});
+    if (auto asked = req.find(contract::kEchoHeader); asked != req.end())
+      body[field::kEcho] = echo_fields(req, asked->value());
   }
   // Clients may send any bytes in cookies and paths: invalid UTF-8 is replaced, not thrown.
   res.body() = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";

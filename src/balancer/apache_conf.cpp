@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
+#include <cstdint>
 #include <optional>
 
 #include "util/text.hpp"
@@ -39,10 +41,18 @@ struct LocationBlock {
 };
 
 struct Reader {
+  explicit Reader(const std::string& f) : file(f) {}
   const std::string& file;
   SiteConfig site;
   int line = 0;
   std::optional<LocationBlock> location;
+  // Where the reader is among the sections.
+  int proxy_balancer = -1;  // inside <Proxy balancer://...>
+  int proxy_open_line = 0;
+  int skip_depth = 0;  // inside a skipped section
+  std::string skip_name;
+  int skip_line = 0;
+  std::vector<std::pair<std::string, int>> open;  // descended sections (IfModule, VirtualHost)
 
   Error error(const std::string& directive, const std::string& message) const {
     return Error{fmt::format("{}:{}: {}: {}", file, line, directive, message)};
@@ -207,6 +217,18 @@ struct Reader {
     return ok_status();
   }
   // ServerName [scheme://]host[:port]: the host names this server in X-Forwarded-Server.
+  // LimitRequestBody BYTES, digits only as httpd's apr_strtoff reads them (0: no limit).
+  Status limit_request_body(const std::vector<std::string>& w) {
+    std::uint64_t bytes = 0;
+    const std::string_view v = w.size() == 2 ? std::string_view(w[1]) : std::string_view();
+    const auto [end, err] = std::from_chars(v.data(), v.data() + v.size(), bytes);
+    if (v.empty() || err != std::errc() || end != v.data() + v.size() ||
+        bytes > static_cast<std::uint64_t>(INT64_MAX))
+      return error(w[0], "expected a number of bytes (0 for no limit)");
+    site.limit_request_body = bytes;
+    return ok_status();
+  }
+
   Status server_name(const std::vector<std::string>& w) {
     if (w.size() != 2) return error(w[0], "expected [scheme://]host[:port]");
     if (!site.server_name.empty()) {
@@ -269,152 +291,184 @@ std::vector<std::string> apache_words(std::string_view line) {
   return words;
 }
 
+namespace {
+
+Status close_section(Reader& r, const std::string& tag, const std::string& name) {
+  if (r.skip_depth > 0) {
+    if (--r.skip_depth == 0 && name != to_lower(r.skip_name))
+      return r.error("</" + tag + ">",
+                     "closes <" + r.skip_name + "> opened on line " + std::to_string(r.skip_line));
+    return ok_status();
+  }
+  if (name == "proxy" && r.proxy_balancer >= 0) {
+    r.proxy_balancer = -1;
+  } else if (!r.open.empty() && to_lower(r.open.back().first) == name) {
+    r.open.pop_back();
+  } else {
+    return r.error("</" + tag + ">", "closes a section that is not open");
+  }
+  return ok_status();
+}
+
+Status open_section(Reader& r, const std::vector<std::string>& words, const std::string& tag,
+                    const std::string& name) {
+  if (r.skip_depth > 0) {
+    ++r.skip_depth;
+  } else if (name == "proxy" && words.size() >= 2 && Reader::is_balancer_url(words[1])) {
+    if (r.proxy_balancer >= 0) return r.error("<Proxy>", "sections cannot be nested");
+    r.proxy_balancer = r.balancer_index(words[1]);
+    r.proxy_open_line = r.line;
+  } else if (name == "location" && words.size() == 2 && words[1] != "~") {
+    r.location.emplace();
+    r.location->path = words[1];
+    r.location->line = r.line;
+  } else if (name == "ifmodule" || name == "virtualhost" || name == "ifdefine") {
+    r.note(fmt::format("<{}> read through: its condition or address is not evaluated", tag));
+    r.open.push_back({tag, r.line});
+  } else {
+    r.note(fmt::format("<{}> section skipped", tag));
+    r.skip_depth = 1;
+    r.skip_name = tag;
+    r.skip_line = r.line;
+  }
+  return ok_status();
+}
+
+// A "<Section ...>" or "</Section>" line.
+Status section_line(Reader& r, std::string_view t) {
+  const bool closing = t.size() > 1 && t[1] == '/';
+  std::string body(t.substr(closing ? 2 : 1));
+  if (!body.empty() && body.back() == '>') body.pop_back();
+  const auto words = apache_words(body);
+  const std::string tag = words.empty() ? "" : words[0];  // "</>" has no name
+  const std::string name = to_lower(tag);
+  return closing ? close_section(r, tag, name) : open_section(r, words, tag, name);
+}
+
+// BalancerMember and ProxySet: inside <Proxy balancer://NAME>, or with the name first.
+Status balancer_directive(Reader& r, const std::string& d, const std::vector<std::string>& w) {
+  const bool member = d == "balancermember";
+  std::size_t first = 1;
+  int b = r.proxy_balancer;
+  if (b < 0) {
+    if (w.size() < (member ? 3u : 2u) || !Reader::is_balancer_url(w[1]))
+      return r.error(w[0], fmt::format("outside a <Proxy balancer://...> section it needs the "
+                                       "balancer's name first: {} ...",
+                                       member ? "BalancerMember balancer://NAME URL"
+                                              : "ProxySet balancer://NAME key=value"));
+    b = r.balancer_index(w[1]);
+    first = 2;
+  }
+  if (member) return r.member(w[0], r.site.balancers[b], w, first);
+  for (std::size_t i = first; i < w.size(); ++i)
+    if (auto st = r.balancer_param(w[0], r.site.balancers[b], w[i]); !st) return st;
+  return ok_status();
+}
+
+Status proxy_pass(Reader& r, const std::string& d, const std::vector<std::string>& w) {
+  if (r.proxy_balancer >= 0) return r.error(w[0], "inside <Proxy> is not supported here");
+  if (w.size() < 3) return r.error(w[0], "expected a path and a URL");
+  if (w[2] == "!" && d == "proxypass") {
+    r.site.routes.push_back(ProxyRoute{w[1], -1, ""});
+    return ok_status();
+  }
+  if (!Reader::is_balancer_url(w[2])) {
+    r.note(fmt::format("{} {} {}: not a balancer:// target, skipped", w[0], w[1], w[2]));
+    return ok_status();
+  }
+  const int b = r.balancer_index(w[2]);
+  if (d != "proxypass") {
+    r.site.reverse_routes.push_back(ReverseRoute{w[1], b, Reader::balancer_path(w[2])});
+    return ok_status();
+  }
+  r.site.routes.push_back(ProxyRoute{w[1], b, Reader::balancer_path(w[2])});
+  for (std::size_t i = 3; i < w.size(); ++i)
+    if (auto st = r.balancer_param(w[0], r.site.balancers[b], w[i]); !st) return st;
+  return ok_status();
+}
+
+Status listen(Reader& r, const std::vector<std::string>& w) {
+  if (w.size() < 2) return r.error(w[0], "expected [ADDRESS:]PORT");
+  if (!r.site.listen.empty()) {
+    r.note(fmt::format("Listen {}: only the first Listen is served", w[1]));
+    return ok_status();
+  }
+  r.site.listen = w[1].find(':') == std::string::npos ? "0.0.0.0:" + w[1] : w[1];
+  if (w[1].find(':') == std::string::npos)
+    r.note(
+        fmt::format("Listen {} binds every interface, as httpd does; write Listen "
+                    "127.0.0.1:{} to serve this host only",
+                    w[1], w[1]));
+  return ok_status();
+}
+
+void log_level(Reader& r, const std::vector<std::string>& w) {
+  for (std::size_t i = 1; i < w.size(); ++i) {
+    auto l = to_lower(w[i]);
+    if (l == "debug" || l.rfind("trace", 0) == 0 || l == "proxy_balancer:debug" ||
+        (l.rfind("proxy_balancer:trace", 0) == 0))
+      r.site.debug_log = true;
+  }
+}
+
+// One directive line outside <Location>; what is not part of the balancer is noted, skipped.
+Status directive(Reader& r, const std::vector<std::string>& w) {
+  const std::string d = to_lower(w[0]);
+  if (d == "balancermember" || d == "proxyset") return balancer_directive(r, d, w);
+  if (d == "proxypass" || d == "proxypassreverse") return proxy_pass(r, d, w);
+  if (d == "listen") return listen(r, w);
+  if (d == "header") return r.header(w);
+  if (d == "servername") return r.server_name(w);
+  if (d == "limitrequestbody") return r.limit_request_body(w);
+  if (d == "loglevel") {
+    log_level(r, w);
+  } else if (d == "proxypreservehost") {
+    const std::string v = w.size() == 2 ? to_lower(w[1]) : "";
+    if (v != "on" && v != "off") return r.error(w[0], "expected On or Off");
+    r.site.preserve_host = v == "on";
+  } else {
+    r.note(fmt::format("{} skipped (not part of the balancer)", w[0]));
+  }
+  return ok_status();
+}
+
+// At the end of the file: every section closed, and something mapped to a balancer.
+Status finish(const Reader& r) {
+  const std::string& file = r.file;
+  if (r.skip_depth > 0)
+    return Error{fmt::format("{}:{}: <{}> section is not closed", file, r.skip_line, r.skip_name)};
+  if (r.location)
+    return Error{fmt::format("{}:{}: <Location> section is not closed", file, r.location->line)};
+  if (r.proxy_balancer >= 0)
+    return Error{fmt::format("{}:{}: <Proxy> section is not closed", file, r.proxy_open_line)};
+  if (!r.open.empty())
+    return Error{fmt::format("{}:{}: <{}> section is not closed", file, r.open.back().second,
+                             r.open.back().first)};
+  if (r.site.routes.empty())
+    return Error{fmt::format("{}: no ProxyPass maps a path to a balancer:// URL", file)};
+  return ok_status();
+}
+
+}  // namespace
+
 Result<SiteConfig> parse_apache_conf(std::string_view text, const std::string& file) {
-  Reader r{file, {}, 0, std::nullopt};
-  int proxy_balancer = -1;   // inside <Proxy balancer://...>
-  int proxy_open_line = 0;
-  int skip_depth = 0;        // inside a skipped section
-  std::string skip_name;
-  int skip_line = 0;
-  std::vector<std::pair<std::string, int>> open;  // descended sections (IfModule, VirtualHost)
+  Reader r(file);
   for (const auto& [number, content] : logical_lines(text)) {
     r.line = number;
     auto t = trim(content);
     if (t.empty() || t[0] == '#') continue;
+    Status st = ok_status();
     if (r.location) {
-      if (auto st = r.location_line(t); !st) return st.error();
-      continue;
+      st = r.location_line(t);
+    } else if (t.front() == '<') {
+      st = section_line(r, t);
+    } else if (r.skip_depth == 0) {
+      const auto w = apache_words(t);
+      if (!w.empty()) st = directive(r, w);
     }
-    if (t.front() == '<') {
-      bool closing = t.size() > 1 && t[1] == '/';
-      std::string body(t.substr(closing ? 2 : 1));
-      if (!body.empty() && body.back() == '>') body.pop_back();
-      auto words = apache_words(body);
-      const std::string tag = words.empty() ? "" : words[0];  // "</>" has no name
-      std::string name = to_lower(tag);
-      if (skip_depth > 0) {
-        if (!closing) ++skip_depth;
-        else if (--skip_depth == 0 && name != to_lower(skip_name))
-          return r.error("</" + tag + ">", "closes <" + skip_name + "> opened on line " +
-                                                std::to_string(skip_line));
-        continue;
-      }
-      if (closing) {
-        if (name == "proxy" && proxy_balancer >= 0) {
-          proxy_balancer = -1;
-        } else if (!open.empty() && to_lower(open.back().first) == name) {
-          open.pop_back();
-        } else {
-          return r.error("</" + tag + ">", "closes a section that is not open");
-        }
-        continue;
-      }
-      if (name == "proxy" && words.size() >= 2 && Reader::is_balancer_url(words[1])) {
-        if (proxy_balancer >= 0) return r.error("<Proxy>", "sections cannot be nested");
-        proxy_balancer = r.balancer_index(words[1]);
-        proxy_open_line = number;
-      } else if (name == "location" && words.size() == 2 && words[1] != "~") {
-        r.location.emplace();
-        r.location->path = words[1];
-        r.location->line = number;
-      } else if (name == "ifmodule" || name == "virtualhost" || name == "ifdefine") {
-        r.note(fmt::format("<{}> read through: its condition or address is not evaluated", tag));
-        open.push_back({tag, number});
-      } else {
-        r.note(fmt::format("<{}> section skipped", tag));
-        skip_depth = 1;
-        skip_name = tag;
-        skip_line = number;
-      }
-      continue;
-    }
-    if (skip_depth > 0) continue;
-    auto w = apache_words(t);
-    if (w.empty()) continue;
-    const std::string d = to_lower(w[0]);
-    if (d == "balancermember") {
-      if (proxy_balancer >= 0) {
-        if (auto st = r.member(w[0], r.site.balancers[proxy_balancer], w, 1); !st) return st.error();
-      } else if (w.size() >= 3 && Reader::is_balancer_url(w[1])) {
-        int b = r.balancer_index(w[1]);
-        if (auto st = r.member(w[0], r.site.balancers[b], w, 2); !st) return st.error();
-      } else {
-        return r.error(w[0], "outside a <Proxy balancer://...> section it needs the balancer's "
-                             "name first: BalancerMember balancer://NAME URL ...");
-      }
-    } else if (d == "proxyset") {
-      std::size_t first = 1;
-      int b = proxy_balancer;
-      if (b < 0) {
-        if (w.size() < 2 || !Reader::is_balancer_url(w[1]))
-          return r.error(w[0], "outside a <Proxy balancer://...> section it needs the "
-                               "balancer's name first: ProxySet balancer://NAME key=value ...");
-        b = r.balancer_index(w[1]);
-        first = 2;
-      }
-      for (std::size_t i = first; i < w.size(); ++i)
-        if (auto st = r.balancer_param(w[0], r.site.balancers[b], w[i]); !st) return st.error();
-    } else if (d == "proxypass" || d == "proxypassreverse") {
-      if (proxy_balancer >= 0) return r.error(w[0], "inside <Proxy> is not supported here");
-      if (w.size() < 3) return r.error(w[0], "expected a path and a URL");
-      if (w[2] == "!" && d == "proxypass") {
-        r.site.routes.push_back(ProxyRoute{w[1], -1, ""});
-        continue;
-      }
-      if (!Reader::is_balancer_url(w[2])) {
-        r.note(fmt::format("{} {} {}: not a balancer:// target, skipped", w[0], w[1], w[2]));
-        continue;
-      }
-      int b = r.balancer_index(w[2]);
-      if (d == "proxypass") {
-        r.site.routes.push_back(ProxyRoute{w[1], b, Reader::balancer_path(w[2])});
-        for (std::size_t i = 3; i < w.size(); ++i)
-          if (auto st = r.balancer_param(w[0], r.site.balancers[b], w[i]); !st) return st.error();
-      } else {
-        r.site.reverse_routes.push_back(ReverseRoute{w[1], b, Reader::balancer_path(w[2])});
-      }
-    } else if (d == "listen") {
-      if (w.size() < 2) return r.error(w[0], "expected [ADDRESS:]PORT");
-      if (!r.site.listen.empty()) {
-        r.note(fmt::format("Listen {}: only the first Listen is served", w[1]));
-        continue;
-      }
-      r.site.listen = w[1].find(':') == std::string::npos ? "0.0.0.0:" + w[1] : w[1];
-      if (w[1].find(':') == std::string::npos)
-        r.note(
-            fmt::format("Listen {} binds every interface, as httpd does; write Listen "
-                        "127.0.0.1:{} to serve this host only",
-                        w[1], w[1]));
-    } else if (d == "header") {
-      if (auto st = r.header(w); !st) return st.error();
-    } else if (d == "loglevel") {
-      for (std::size_t i = 1; i < w.size(); ++i) {
-        auto l = to_lower(w[i]);
-        if (l == "debug" || l.rfind("trace", 0) == 0 || l == "proxy_balancer:debug" ||
-            (l.rfind("proxy_balancer:trace", 0) == 0))
-          r.site.debug_log = true;
-      }
-    } else if (d == "proxypreservehost") {
-      const std::string v = w.size() == 2 ? to_lower(w[1]) : "";
-      if (v != "on" && v != "off") return r.error(w[0], "expected On or Off");
-      r.site.preserve_host = v == "on";
-    } else if (d == "servername") {
-      if (auto st = r.server_name(w); !st) return st.error();
-    } else {
-      r.note(fmt::format("{} skipped (not part of the balancer)", w[0]));
-    }
+    if (!st) return st.error();
   }
-  if (skip_depth > 0)
-    return Error{fmt::format("{}:{}: <{}> section is not closed", file, skip_line, skip_name)};
-  if (r.location)
-    return Error{fmt::format("{}:{}: <Location> section is not closed", file, r.location->line)};
-  if (proxy_balancer >= 0)
-    return Error{fmt::format("{}:{}: <Proxy> section is not closed", file, proxy_open_line)};
-  if (!open.empty())
-    return Error{fmt::format("{}:{}: <{}> section is not closed", file, open.back().second,
-                             open.back().first)};
-  if (r.site.routes.empty())
-    return Error{fmt::format("{}: no ProxyPass maps a path to a balancer:// URL", file)};
+  if (auto st = finish(r); !st) return st.error();
   return r.site;
 }
 

@@ -46,6 +46,12 @@ void BalancerCore::set_flags(int member, unsigned set, unsigned clear) {
   m.status = (m.status | set) & ~clear;
 }
 
+void BalancerCore::set_weights(int member, double loadfactor, int lbset) {
+  auto& m = members_.at(member);
+  m.config.loadfactor = loadfactor;
+  m.config.lbset = lbset;
+}
+
 void BalancerCore::force_recovery(SteadyTime now, DebugLog& log) {
   for (auto& m : members_) {
     if (!(m.status & kFlagError)) return;

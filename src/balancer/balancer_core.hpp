@@ -64,6 +64,9 @@ class BalancerCore {
 
   // Run-time changes (status endpoint): sets and clears flags.
   void set_flags(int member, unsigned set, unsigned clear);
+  // Run-time changes (balancer-manager): a member's load factor (1..100) and lbset (0..99),
+  // checked by the caller as the configuration's own values are.
+  void set_weights(int member, double loadfactor, int lbset);
 
   const BalancerConfig& config() const { return config_; }
   const std::vector<MemberState>& members() const { return members_; }

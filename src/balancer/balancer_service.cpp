@@ -22,6 +22,9 @@ Status serve_site(SiteConfig site, const boost::asio::ip::tcp::endpoint& listen,
   net::ServerOptions server_options;
   server_options.read_timeout = o.client_timeout;
   server_options.write_timeout = o.client_timeout;
+  // Bodies go to the member as they arrive, bounded by LimitRequestBody, not by memory.
+  server_options.stream_bodies = true;
+  server_options.body_limit = site.limit_request_body;
   server_options.log = [log](const std::string& line) { log("stickycheck balancer: " + line); };
   auto shared_site = std::make_shared<const SiteConfig>(std::move(site));
   auto balancer_set = std::make_shared<BalancerSet>(*shared_site);

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "util/text.hpp"
 
@@ -113,6 +114,66 @@ std::string cross_origin_refusal(const net::Request& req) {
 
 }  // namespace
 
+namespace {
+
+// What a POST asks: the query's parameters, each optional.
+struct ManagerChange {
+  std::string b, w, set, clear, nonce;
+  std::optional<std::string> lf, ls;  // load factor, lbset
+};
+
+// The query's parameters, or the reason it cannot be read.
+std::string parse_change(std::string_view target, ManagerChange& out) {
+  auto url = boost::urls::parse_origin_form(target);
+  if (!url) return "the query cannot be parsed";
+  for (auto param : url->params()) {
+    if (param.key == "b") out.b = param.value;
+    else if (param.key == "w") out.w = param.value;
+    else if (param.key == "nonce") out.nonce = param.value;
+    else if (param.key == "set") out.set = param.value;
+    else if (param.key == "clear") out.clear = param.value;
+    else if (param.key == "lf") out.lf = param.value;
+    else if (param.key == "ls") out.ls = param.value;
+    else return fmt::format("unknown parameter '{}'", param.key);
+  }
+  return "";
+}
+
+BalancerCore* find_balancer(std::vector<BalancerCore>& balancers, const std::string& b) {
+  if (b.empty() && balancers.size() == 1) return &balancers[0];
+  for (auto& candidate : balancers)
+    if (!b.empty() &&
+        (candidate.config().name == b || candidate.config().name == "balancer://" + b))
+      return &candidate;
+  return nullptr;
+}
+
+int find_member(const BalancerCore& core, const std::string& w) {
+  for (std::size_t i = 0; i < core.members().size(); ++i) {
+    const auto& m = core.members()[i].config;
+    if (m.url == w || m.route == w) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+// Applies the change to `member`, all or nothing: numbers are checked as the configuration's
+// own (LoadFactor 1..100, lbset 0..99: nan, inf and negatives refused); "" or the reason.
+std::string apply_change(BalancerCore& core, int member, const ManagerChange& c) {
+  unsigned set_bits = 0, clear_bits = 0;
+  if (!parse_flags(c.set, set_bits) || !parse_flags(c.clear, clear_bits))
+    return "flags are letters of D S E N H R I";
+  MemberConfig config = core.members()[member].config;
+  if (c.lf)
+    if (auto st = apply_member_param(config, "loadfactor", *c.lf); !st) return st.error().message;
+  if (c.ls)
+    if (auto st = apply_member_param(config, "lbset", *c.ls); !st) return st.error().message;
+  core.set_weights(member, config.loadfactor, config.lbset);
+  core.set_flags(member, set_bits, clear_bits);
+  return "";
+}
+
+}  // namespace
+
 net::Response handle_manager(std::vector<BalancerCore>& balancers, const net::Request& req) {
   const unsigned v = req.version();
   if (!host_names_an_address(req[http::field::host]))
@@ -124,42 +185,21 @@ net::Response handle_manager(std::vector<BalancerCore>& balancers, const net::Re
     return error(v, http::status::method_not_allowed, "use GET to read or POST to change");
   if (auto refusal = cross_origin_refusal(req); !refusal.empty())
     return error(v, http::status::forbidden, refusal);
-
-  auto url = boost::urls::parse_origin_form(req.target());
-  if (!url) return error(v, http::status::bad_request, "the query cannot be parsed");
-  std::string b, w, set, clear, nonce;
-  for (auto param : url->params()) {
-    if (param.key == "b") b = param.value;
-    else if (param.key == "w") w = param.value;
-    else if (param.key == "nonce") nonce = param.value;
-    else if (param.key == "set") set = param.value;
-    else if (param.key == "clear") clear = param.value;
-    else return error(v, http::status::bad_request, fmt::format("unknown parameter '{}'", param.key));
-  }
-  BalancerCore* core = nullptr;
-  if (b.empty() && balancers.size() == 1) core = &balancers[0];
-  for (auto& candidate : balancers)
-    if (!b.empty() && (candidate.config().name == b || candidate.config().name == "balancer://" + b))
-      core = &candidate;
-  if (!core) return error(v, http::status::bad_request, fmt::format("no balancer '{}'", b));
+  ManagerChange change;
+  if (auto bad = parse_change(req.target(), change); !bad.empty())
+    return error(v, http::status::bad_request, bad);
+  BalancerCore* core = find_balancer(balancers, change.b);
+  if (!core) return error(v, http::status::bad_request, fmt::format("no balancer '{}'", change.b));
   const std::string& expected = core->config().nonce.value_or("");
-  if (!expected.empty() && nonce != expected)
+  if (!expected.empty() && change.nonce != expected)
     return error(v, http::status::forbidden,
                  fmt::format("the nonce is {} for {}: GET the manager for it",
-                             nonce.empty() ? "missing" : "wrong", core->config().name));
-  int member = -1;
-  for (std::size_t i = 0; i < core->members().size(); ++i) {
-    const auto& m = core->members()[i].config;
-    if (m.url == w || m.route == w) {
-      member = static_cast<int>(i);
-      break;
-    }
-  }
-  if (member < 0) return error(v, http::status::bad_request, fmt::format("no member '{}'", w));
-  unsigned set_bits = 0, clear_bits = 0;
-  if (!parse_flags(set, set_bits) || !parse_flags(clear, clear_bits))
-    return error(v, http::status::bad_request, "flags are letters of D S E N H R I");
-  core->set_flags(member, set_bits, clear_bits);
+                             change.nonce.empty() ? "missing" : "wrong", core->config().name));
+  const int member = find_member(*core, change.w);
+  if (member < 0)
+    return error(v, http::status::bad_request, fmt::format("no member '{}'", change.w));
+  if (auto bad = apply_change(*core, member, change); !bad.empty())
+    return error(v, http::status::bad_request, bad);
   return answer(http::status::ok, v, state(balancers));
 }
 

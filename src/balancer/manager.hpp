@@ -16,10 +16,11 @@ namespace sc {
 inline constexpr std::string_view kManagerPath = "/.stickycheck/balancer-manager";
 
 // GET: the state of every balancer and member, each balancer with its nonce. POST with a
-// query `b=BALANCER&w=MEMBER&nonce=NONCE&set=FLAGS&clear=FLAGS` (MEMBER: its URL or route;
-// FLAGS: letters of D S E N H R I; b may be left out when there is one balancer) changes a
-// member, then answers the new state. A change needs the balancer's nonce (unless it is
-// None) and an Origin or Referer of the Host it was sent to; every request needs a Host that
+// query `b=BALANCER&w=MEMBER&nonce=NONCE&set=FLAGS&clear=FLAGS&lf=LOADFACTOR&ls=LBSET`
+// (MEMBER: its URL or route; FLAGS: letters of D S E N H R I; LOADFACTOR 1..100 and LBSET
+// 0..99 as in the configuration; b may be left out when there is one balancer) changes a
+// member, all or nothing, then answers the new state. A change needs the balancer's nonce (unless
+// it is None) and an Origin or Referer of the Host it was sent to; every request needs a Host that
 // is an IP address or localhost. Errors are 400, 403 or 405 with a one-line reason.
 net::Response handle_manager(std::vector<BalancerCore>& balancers, const net::Request& req);
 

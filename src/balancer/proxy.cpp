@@ -14,6 +14,7 @@
 #include "balancer/manager.hpp"
 #include "balancer/request_path.hpp"
 #include "balancer/request_view.hpp"
+#include "net/body_stream.hpp"
 #include "net/wire.hpp"
 #include "util/text.hpp"
 
@@ -83,9 +84,10 @@ void Proxy::log(const std::string& line) {
 asio::awaitable<std::unique_ptr<Upstream>> Proxy::acquire(int balancer, int member,
                                                           boost::system::error_code& ec) {
   auto& pool = idle_[balancer][member];
-  if (!pool.empty()) {
+  while (!pool.empty()) {
     auto up = std::move(pool.back());
     pool.pop_back();
+    if (!idle_connection_usable(*up)) continue;  // closed by the member while idle
     up->reused = true;
     co_return up;
   }
@@ -105,18 +107,21 @@ asio::awaitable<std::unique_ptr<Upstream>> Proxy::acquire(int balancer, int memb
 }
 
 asio::awaitable<std::unique_ptr<Upstream>> Proxy::connect_and_send(
-    int balancer, int member, const net::Request& req, std::optional<HeadParser>& parser,
-    boost::system::error_code& ec) {
+    int balancer, int member, const net::Request& req, net::BodyStream* body, BodyRelay& relayed,
+    std::optional<HeadParser>& parser, boost::system::error_code& ec) {
   auto up = co_await acquire(balancer, member, ec);
   if (!up) co_return nullptr;
-  co_await send_and_read_head(*up, req, parser, options_.response_timeout, ec);
+  co_await send_and_read_head(*up, req, body, relayed, parser, options_.response_timeout, ec);
   // A pooled connection that failed at once went stale while idle, and the member's other
   // idle ones most likely with it (a restarted or killed backend): drop them, try one fresh
-  // connection. Not after a timeout or a broken answer: the member may have acted on it.
-  if (ec && up->reused && ec != beast::error::timeout && ec != http::error::bad_status) {
+  // connection. Not after a timeout or a broken answer: the member may have acted on it; and
+  // not once a body byte was read from the client: it cannot be sent a second time.
+  if (ec && up->reused && ec != beast::error::timeout && ec != http::error::bad_status &&
+      relayed.bytes == 0) {
     idle_[balancer][member].clear();
     up = co_await acquire(balancer, member, ec);
-    if (up) co_await send_and_read_head(*up, req, parser, options_.response_timeout, ec);
+    if (up)
+      co_await send_and_read_head(*up, req, body, relayed, parser, options_.response_timeout, ec);
   }
   co_return up;
 }
@@ -152,8 +157,84 @@ struct Proxy::Forwarding {
   std::string cookies;
   unsigned version = 11;  // the client's
   bool head = false;
-  long long body_bytes = 0;
+  long long held_body = 0;          // a body held whole, or the start of a streamed one
+  net::BodyStream* body = nullptr;  // the rest, streamed to the member
+  long long body_bytes() const {
+    return body ? static_cast<long long>(body->bytes_read()) : held_body;
+  }
 };
+
+namespace {
+
+// The framing of a streamed body towards the member: its length when the client gave one,
+// else chunked (the member is HTTP/1.1). A held body gets the length of what was read.
+void frame_upstream_body(net::Request& upstream_req, const net::BodyStream* body) {
+  if (!body) {
+    upstream_req.prepare_payload();
+    return;
+  }
+  if (body->length()) {
+    upstream_req.content_length(*body->length());
+  } else {
+    upstream_req.erase(http::field::content_length);
+    upstream_req.set(http::field::transfer_encoding, "chunked");
+  }
+}
+
+}  // namespace
+
+namespace {
+
+// Like mod_proxy_http's prefetch: up to kPrefetchLimit body bytes are read before a member is
+// chosen, so a small body is whole in memory (a client that breaks off reaches no member, and
+// a failed attempt can be retried elsewhere) and a large one starts streaming with them.
+constexpr std::size_t kPrefetchLimit = 16 * 1024;
+
+asio::awaitable<std::string> prefetch_body(net::BodyStream& body, boost::system::error_code& ec) {
+  std::string start(kPrefetchLimit, '\0');
+  std::size_t n = 0;
+  while (!ec && !body.done() && n < start.size())
+    n += co_await body.read_some(start.data() + n, start.size() - n, ec);
+  start.resize(n);
+  co_return start;
+}
+
+// What httpd answers a client whose body broke a limit (413), stalled (408) or was malformed.
+net::Response body_refusal(boost::system::error_code ec, unsigned version) {
+  if (ec == http::error::body_limit)
+    return net::text_response(http::status::payload_too_large, version,
+                              "Request Entity Too Large\n");
+  if (ec == beast::error::timeout)
+    return net::text_response(http::status::request_timeout, version, "Request Timeout\n");
+  return net::text_response(http::status::bad_request, version, "Bad Request\n");
+}
+
+}  // namespace
+
+net::Response Proxy::refuse_path(const std::string& target, const RequestPath& path,
+                                 unsigned version) {
+  log(fmt::format("AH10244: invalid URI path ({}): {}", target, path.reason));
+  return net::text_response(static_cast<http::status>(path.refuse), version,
+                            path.refuse == 400 ? "Bad Request\n" : "Not Found\n");
+}
+
+// ProxyPass: which balancer, and the request as the member will see its path; false when no
+// ProxyPass maps the path (or it is excluded with "!").
+bool Proxy::plan_forwarding(const net::Request& req, const std::string& decoded_path,
+                            std::string query, Forwarding& f) const {
+  const auto [route, matched] = find_route(site_->routes, decoded_path);
+  if (!route || route->balancer < 0) return false;
+  f.balancer = route->balancer;
+  const std::string rewritten_decoded = route->balancer_path + decoded_path.substr(matched);
+  f.rewritten = encode_path(rewritten_decoded);
+  f.query = std::move(query);
+  f.url = balancers_->config(f.balancer).name + rewritten_decoded + f.query;
+  f.cookies = merged_cookie_header(req);
+  f.version = req.version();
+  f.head = req.method() == http::verb::head;
+  f.held_body = static_cast<long long>(req.body().size());
+  return true;
+}
 
 asio::awaitable<net::Response> Proxy::handle(net::Request& req, net::Connection& conn) {
   const unsigned version = req.version();
@@ -162,33 +243,17 @@ asio::awaitable<net::Response> Proxy::handle(net::Request& req, net::Connection&
   if (!parts)
     co_return net::text_response(http::status::bad_request, version,
                                  "The request target is neither a path nor an http(s) URL\n");
-  std::string query(parts->query);
   // ProxyPass and <Location> match the path as httpd normalises it, never the raw target.
   const RequestPath path = normalise_request_path(parts->path);
-  if (path.refuse) {
-    log(fmt::format("AH10244: invalid URI path ({}): {}", target, path.reason));
-    co_return net::text_response(static_cast<http::status>(path.refuse), version,
-                                 path.refuse == 400 ? "Bad Request\n" : "Not Found\n");
-  }
+  if (path.refuse) co_return refuse_path(target, path, version);
   // RFC 9112 3.2.2: the authority of an absolute-form target replaces Host.
   if (!parts->authority.empty()) req.set(http::field::host, std::string(parts->authority));
   if (site_->manager && match_path_prefix(path.decoded, site_->manager->path))
     co_return balancers_->with(
         [&](auto& cores) { return serve_manager(*site_->manager, cores, req, conn); });
-
-  const auto [route, matched] = find_route(site_->routes, path.decoded);
-  if (!route || route->balancer < 0)
-    co_return net::text_response(http::status::not_found, version, "Not Found\n");
   Forwarding f;
-  f.balancer = route->balancer;
-  const std::string rewritten_decoded = route->balancer_path + path.decoded.substr(matched);
-  f.rewritten = encode_path(rewritten_decoded);
-  f.query = std::move(query);
-  f.url = balancers_->config(f.balancer).name + rewritten_decoded + f.query;
-  f.cookies = merged_cookie_header(req);
-  f.version = version;
-  f.head = req.method() == http::verb::head;
-  f.body_bytes = static_cast<long long>(req.body().size());
+  if (!plan_forwarding(req, path.decoded, std::string(parts->query), f))
+    co_return net::text_response(http::status::not_found, version, "Not Found\n");
 
   // The client's request becomes the upstream one: no copy of its headers and body.
   net::Request upstream_req = std::move(req);
@@ -196,7 +261,14 @@ asio::awaitable<net::Response> Proxy::handle(net::Request& req, net::Connection&
   rewrite_forwarded_request(upstream_req, ForwardContext{client_ip, server_name_});
   upstream_req.version(11);
   upstream_req.keep_alive(true);
-  upstream_req.prepare_payload();
+  if (conn.body) {
+    boost::system::error_code ec;
+    upstream_req.body() = co_await prefetch_body(*conn.body, ec);
+    if (ec) co_return body_refusal(ec, version);  // no member has seen any of it
+    f.held_body = static_cast<long long>(upstream_req.body().size());
+    if (!conn.body->done()) f.body = conn.body;  // else all of it is held: sent with its length
+  }
+  frame_upstream_body(upstream_req, f.body);
   co_return co_await forward(upstream_req, f, conn);
 }
 
@@ -220,7 +292,10 @@ asio::awaitable<net::Response> Proxy::forward(net::Request& upstream_req, const 
 
     boost::system::error_code ec;
     std::optional<HeadParser> parser;
-    auto up = co_await connect_and_send(f.balancer, d.member, upstream_req, parser, ec);
+    BodyRelay relayed;
+    auto up =
+        co_await connect_and_send(f.balancer, d.member, upstream_req, f.body, relayed, parser, ec);
+    if (up && relayed.client_ec) co_return client_body_failed(f, d.member, relayed.client_ec);
     if (up && ec) co_return upstream_failed(f, d.member, ec);
     if (up) co_return co_await answer(std::move(up), *parser, f, d, conn);
     log(fmt::format("AH00957: http: attempt to connect to {}:{} ({}) failed", member.host,
@@ -231,7 +306,9 @@ asio::awaitable<net::Response> Proxy::forward(net::Request& upstream_req, const 
       return std::pair{std::move(line), core.usable(d.member)};
     });
     log(line);
-    // httpd tries again only while the member is unusable and attempts remain.
+    // httpd tries again only while the member is unusable and attempts remain. What was read
+    // of the body is held (prefetch_body), nothing more is read before a connection is open,
+    // so the request can go elsewhere whole.
     if (usable || attempts >= max_attempts)
       co_return net::text_response(http::status::service_unavailable, f.version,
                                    "Service Unavailable\n");
@@ -244,11 +321,21 @@ net::Response Proxy::upstream_failed(const Forwarding& f, int member_index,
   log(fmt::format("AH01102: error reading status line from remote server {}:{}: {}", member.host,
                   member.port, ec.message()));
   balancers_->with(f.balancer,
-                   [&](BalancerCore& core) { core.finished(member_index, f.body_bytes, 0); });
+                   [&](BalancerCore& core) { core.finished(member_index, f.body_bytes(), 0); });
   // Like mod_proxy_http: a timeout is 504, any other broken answer 502.
   if (ec == beast::error::timeout)
     return net::text_response(http::status::gateway_timeout, f.version, "Gateway Timeout\n");
   return net::text_response(http::status::bad_gateway, f.version, "Proxy Error\n");
+}
+
+// The client's body broke off or broke a limit while it went to the member: the member's
+// connection is dropped (it holds part of a request), and the client gets what httpd answers.
+net::Response Proxy::client_body_failed(const Forwarding& f, int member_index,
+                                        boost::system::error_code ec) {
+  log(fmt::format("AH01095: prefetch request body failed: {}", ec.message()));
+  balancers_->with(f.balancer,
+                   [&](BalancerCore& core) { core.finished(member_index, f.body_bytes(), 0); });
+  return body_refusal(ec, f.version);
 }
 
 void Proxy::finish_head(net::Response& res, const Forwarding& f, const Decision& d) const {
@@ -268,7 +355,7 @@ asio::awaitable<net::Response> Proxy::answer(std::unique_ptr<Upstream> up, HeadP
     if (ec) co_return upstream_failed(f, d.member, ec);
     const auto read = static_cast<long long>(res.body().size());
     balancers_->with(f.balancer,
-                     [&](BalancerCore& core) { core.finished(d.member, f.body_bytes, read); });
+                     [&](BalancerCore& core) { core.finished(d.member, f.body_bytes(), read); });
     release(std::move(up), f.balancer, d.member);
     finish_head(res, f, d);
     if (!f.head) res.prepare_payload();
@@ -284,7 +371,7 @@ asio::awaitable<net::Response> Proxy::answer(std::unique_ptr<Upstream> up, HeadP
                     ec.message()));
   }
   balancers_->with(f.balancer, [&](BalancerCore& core) {
-    core.finished(d.member, f.body_bytes, static_cast<long long>(relayed));
+    core.finished(d.member, f.body_bytes(), static_cast<long long>(relayed));
   });
   release(std::move(up), f.balancer, d.member);
   co_return net::Response{};  // answered by relay(): the transport writes nothing

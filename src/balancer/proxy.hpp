@@ -13,6 +13,7 @@
 
 #include "balancer/balancer_set.hpp"
 #include "balancer/header_rules.hpp"
+#include "balancer/request_path.hpp"
 #include "balancer/site_config.hpp"
 #include "balancer/upstream.hpp"
 #include "net/http_types.hpp"
@@ -39,14 +40,18 @@ class Proxy {
   boost::asio::awaitable<std::unique_ptr<Upstream>> acquire(int balancer, int member,
                                                              boost::system::error_code& ec);
   boost::asio::awaitable<std::unique_ptr<Upstream>> connect_and_send(
-      int balancer, int member, const net::Request& req, std::optional<HeadParser>& parser,
-      boost::system::error_code& ec);
+      int balancer, int member, const net::Request& req, net::BodyStream* body, BodyRelay& relayed,
+      std::optional<HeadParser>& parser, boost::system::error_code& ec);
+  net::Response refuse_path(const std::string& target, const RequestPath& path, unsigned version);
+  bool plan_forwarding(const net::Request& req, const std::string& decoded_path, std::string query,
+                       Forwarding& f) const;
   boost::asio::awaitable<net::Response> forward(net::Request& req, const Forwarding& f,
                                                 net::Connection& conn);
   boost::asio::awaitable<net::Response> answer(std::unique_ptr<Upstream> up, HeadParser& parser,
                                                const Forwarding& f, const Decision& d,
                                                net::Connection& conn);
   net::Response upstream_failed(const Forwarding& f, int member, boost::system::error_code ec);
+  net::Response client_body_failed(const Forwarding& f, int member, boost::system::error_code ec);
   void finish_head(net::Response& res, const Forwarding& f, const Decision& d) const;
   void release(std::unique_ptr<Upstream> up, int balancer, int member);
   void reverse_map(net::Response& res) const;

@@ -1,6 +1,7 @@
 #pragma once
 // What one reference balancer process serves: balancers, the paths mapped to them
 // (ProxyPass), response header rules (mod_headers' Header), and where to listen.
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,6 +50,9 @@ struct SiteConfig {
   bool debug_log = false;          // LogLevel ... proxy_balancer:debug
   bool preserve_host = false;      // ProxyPreserveHost On: the client's Host goes to members
   std::string server_name;         // ServerName, for X-Forwarded-Server ("": this host's name)
+  // LimitRequestBody: the largest request body, in bytes (0: no limit). httpd 2.4.54's
+  // default, 1 GiB. Bodies are streamed, so this bounds traffic, not memory.
+  std::uint64_t limit_request_body = 1024ull * 1024 * 1024;
   std::vector<std::string> notes;  // what was read but skipped, one line each
 };
 

@@ -29,10 +29,25 @@ using HeadParser = net::http::response_parser<net::http::empty_body>;
 // of unknown length, is relayed to the client while it arrives.
 inline constexpr std::uint64_t kHeldBodyLimit = 1024 * 1024;
 
-// Sends `req` and reads the member's final response header into `parser`. Interim 1xx
-// responses are discarded (the transport has already answered the client's 100-continue);
-// 101 is an error, since upgrades are not forwarded, and so are more than a few interim ones.
+// Whether a pooled connection can carry another request: the member has not closed it nor
+// sent anything unasked while it was idle. Checked before reuse, because once a streamed
+// body's first byte is read from the client the request can no longer go elsewhere.
+bool idle_connection_usable(Upstream& up);
+
+// What went wrong on the client's side while its streamed body was relayed.
+struct BodyRelay {
+  std::uint64_t bytes = 0;              // body bytes read from the client
+  boost::system::error_code client_ec;  // reading the client's body failed (e.g. body_limit)
+};
+
+// Sends `req` (with `body`, when streamed, after req's own body, its start, framed as `req`
+// says: Content-Length or chunked)
+// and reads the member's final response header into `parser`. Interim 1xx responses are
+// discarded (the transport has already answered the client's 100-continue); 101 is an
+// error, since upgrades are not forwarded, and so are more than a few interim ones. A
+// client-side failure ends the exchange with `relayed.client_ec` set and `ec` clear.
 boost::asio::awaitable<void> send_and_read_head(Upstream& up, const net::Request& req,
+                                                net::BodyStream* body, BodyRelay& relayed,
                                                 std::optional<HeadParser>& parser,
                                                 std::chrono::milliseconds timeout,
                                                 boost::system::error_code& ec);

@@ -73,6 +73,10 @@ int run_backend(BackendArgs& a) {
 
   boost::asio::io_context ioc(1);
   net::ServerOptions server_options;
+  // Request bodies are read and dropped as they arrive (the answers never depend on them):
+  // a large upload costs no memory. The limit is httpd's default LimitRequestBody.
+  server_options.stream_bodies = true;
+  server_options.body_limit = 1024ull * 1024 * 1024;
   server_options.log = [name = a.options.name](const std::string& line) {
     fmt::print(stderr, "stickycheck backend {}: {}\n", name, line);
   };

@@ -9,6 +9,10 @@ namespace sc::contract {
 
 // Response header naming the backend that answered (also in the JSON body as `backend`).
 inline constexpr std::string_view kBackendHeader = "X-Stickycheck-Backend";
+// A request field listing field names ("Host, X-Forwarded-For"): the answer's `echo` then
+// holds the values the backend received for them, so that a test can see what a proxy
+// forwarded (the differential tests compare it with Apache's).
+inline constexpr std::string_view kEchoHeader = "X-Stickycheck-Echo";
 // Answers 200 {"backend":NAME,"status":"ok"} without touching the session store.
 inline constexpr std::string_view kHealthPath = "/.stickycheck/health";
 
@@ -36,6 +40,8 @@ inline constexpr const char* kPath = "path";
 inline constexpr const char* kCookies = "cookies";
 inline constexpr const char* kCookieName = "name";
 inline constexpr const char* kCookieValue = "value";
+// object NAME -> array of values: the fields kEchoHeader asked for, as received (absent: []).
+inline constexpr const char* kEcho = "echo";
 }  // namespace field
 
 // The route cookie a backend sets: a Set-Cookie value template in which {name} and {route} are

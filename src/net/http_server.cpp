@@ -150,10 +150,11 @@ Response refusal(http::status status, std::string_view why) {
 }  // namespace
 
 // The checks that need only the header, so that a refused body is never read or buffered,
-// and the 100 Continue a client waits for before sending its body.
+// and the 100 Continue a client waits for before sending its body. A streamed body sends its
+// 100 Continue when the handler first reads it (`continue_due`).
 asio::awaitable<std::optional<Response>> HttpServer::before_body(
     beast::tcp_stream& stream, http::request_parser<http::string_body>& parser,
-    BodyReservation& reservation, boost::system::error_code& ec) {
+    BodyReservation& reservation, bool& continue_due, boost::system::error_code& ec) {
   auto& req = parser.get();
   if (auto bad = check_transfer_encoding(req))
     co_return refusal(*bad, "unsupported Transfer-Encoding");
@@ -162,15 +163,17 @@ asio::awaitable<std::optional<Response>> HttpServer::before_body(
   const auto expect = expectation(req);
   if (expect == Expectation::kUnsupported)
     co_return refusal(http::status::expectation_failed, "only Expect: 100-continue is supported");
-  // The body is read here, whole, before any handler: the expectation is met by this server
-  // and not passed on, so no upstream answers it a second time.
+  // The expectation is met by this server and not passed on, so no upstream answers it a
+  // second time.
   if (expect == Expectation::kContinue) req.erase(http::field::expect);
   if (parser.is_done()) co_return std::nullopt;
+  continue_due = expect == Expectation::kContinue && req.version() >= 11;
+  if (options_.stream_bodies) co_return std::nullopt;
   const std::uint64_t body = parser.content_length().value_or(options_.body_limit);
   if (!reservation.take(body, options_.buffered_body_limit))
     co_return refusal(http::status::service_unavailable,
                       "too many request bodies are held in memory now; try again later");
-  if (expect == Expectation::kContinue && req.version() >= 11) {
+  if (continue_due) {
     static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
     stream.expires_after(options_.write_timeout);
     co_await asio::async_write(stream, asio::buffer(kContinue),
@@ -180,20 +183,30 @@ asio::awaitable<std::optional<Response>> HttpServer::before_body(
   co_return std::nullopt;
 }
 
-asio::awaitable<std::optional<Response>> HttpServer::read_request(beast::tcp_stream& stream,
-                                                                  beast::flat_buffer& buffer,
-                                                                  Request& out,
-                                                                  BodyReservation& reservation,
-                                                                  boost::system::error_code& ec) {
+asio::awaitable<std::optional<Response>> HttpServer::read_request(
+    beast::tcp_stream& stream, beast::flat_buffer& buffer, Request& out,
+    std::optional<BodyStream>& body, BodyReservation& reservation, boost::system::error_code& ec) {
   http::request_parser<http::string_body> parser;
   parser.header_limit(options_.header_limit);
-  parser.body_limit(options_.body_limit);
+  // A streamed body's limit is httpd's LimitRequestBody, where 0 means none.
+  if (options_.stream_bodies && options_.body_limit == 0)
+    parser.body_limit(boost::none);
+  else
+    parser.body_limit(options_.body_limit);
   stream.expires_after(options_.read_timeout);
   co_await http::async_read_header(stream, buffer, parser,
                                    asio::redirect_error(asio::use_awaitable, ec));
   std::size_t header_fields = 0;
   if (!ec) {
-    if (auto refused = co_await before_body(stream, parser, reservation, ec)) co_return refused;
+    bool continue_due = false;
+    if (auto refused = co_await before_body(stream, parser, reservation, continue_due, ec))
+      co_return refused;
+    if (!ec && options_.stream_bodies && !parser.is_done()) {
+      body.emplace(stream, buffer, std::move(parser), continue_due, options_.read_timeout,
+                   options_.write_timeout);
+      out = body->release_header();
+      co_return std::nullopt;
+    }
     const auto& fields = parser.get();
     header_fields = static_cast<std::size_t>(std::distance(fields.begin(), fields.end()));
   }
@@ -212,6 +225,25 @@ asio::awaitable<std::optional<Response>> HttpServer::read_request(beast::tcp_str
   co_return std::nullopt;
 }
 
+namespace {
+
+// After the answer, what the handler left of a streamed body is read and dropped so that the
+// connection can carry the next request; false when it must close instead: the client was
+// never asked for the body (its 100 Continue not sent), or reading it failed.
+asio::awaitable<bool> settle_body(std::optional<BodyStream>& body) {
+  if (!body || body->done()) co_return true;
+  if (body->continue_pending() || body->failed()) co_return false;
+  boost::system::error_code ec;
+  co_await body->discard(ec);
+  co_return !ec;
+}
+
+bool body_blocks_keep_alive(const std::optional<BodyStream>& body) {
+  return body && !body->done() && (body->continue_pending() || body->failed());
+}
+
+}  // namespace
+
 asio::awaitable<void> HttpServer::serve(tcp::socket socket, AsyncHandler& handler) {
   boost::system::error_code ec;
   Connection conn;
@@ -224,8 +256,9 @@ asio::awaitable<void> HttpServer::serve(tcp::socket socket, AsyncHandler& handle
   std::string scratch;  // the answer's start line and fields, reused per answer
   while (true) {
     BodyReservation reservation(buffered_bytes_);
+    std::optional<BodyStream> body;
     Request req;
-    auto refused = co_await read_request(stream, buffer, req, reservation, ec);
+    auto refused = co_await read_request(stream, buffer, req, body, reservation, ec);
     if (ec && !refused) break;
     Response res;
     bool head = false;
@@ -235,16 +268,19 @@ asio::awaitable<void> HttpServer::serve(tcp::socket socket, AsyncHandler& handle
       head = req.method() == http::verb::head;
       conn.client_keep_alive = req.keep_alive();
       conn.answered = conn.close = false;
+      conn.body = body ? &*body : nullptr;
       res = co_await handler(req, conn);  // may consume req
+      conn.body = nullptr;
       if (conn.answered && (conn.close || !conn.client_keep_alive)) break;
+      if (conn.answered && !(co_await settle_body(body))) break;
       if (conn.answered) continue;
-      res.keep_alive(conn.client_keep_alive && res.keep_alive());
+      res.keep_alive(conn.client_keep_alive && res.keep_alive() && !body_blocks_keep_alive(body));
     }
     if (head) res.body().clear();  // its fields still describe what a GET would carry
     const bool close = !res.keep_alive();
     stream.expires_after(options_.write_timeout);
     co_await async_write_message(stream, res, scratch, ec);
-    if (ec || close) break;
+    if (ec || close || !(co_await settle_body(body))) break;
   }
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);
 }

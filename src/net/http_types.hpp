@@ -12,6 +12,7 @@ namespace sc::net {
 namespace http = boost::beast::http;
 using Request = http::request<http::string_body>;
 using Response = http::response<http::string_body>;
+class BodyStream;
 
 // The connection a request came on. A handler that cannot hold its answer in memory (a large
 // proxied body) writes it itself through `stream`, within `write_timeout`, and sets `answered`
@@ -22,6 +23,9 @@ struct Connection {
   boost::asio::ip::tcp::endpoint local;   // the address it connected to: for Require local
   boost::beast::tcp_stream* stream = nullptr;
   std::chrono::milliseconds write_timeout{30000};
+  // The request's body when ServerOptions::stream_bodies and the request has one; else the
+  // body is in the Request. What the handler leaves unread, the transport discards.
+  BodyStream* body = nullptr;
   bool client_keep_alive = true;
   bool answered = false;
   bool close = false;
@@ -35,7 +39,12 @@ struct ServerOptions {
   std::chrono::milliseconds read_timeout{30000};  // whole request, idle keep-alive included
   std::chrono::milliseconds write_timeout{30000};
   std::uint32_t header_limit = 16 * 1024;
+  // One request body, buffered or streamed (then it is httpd's LimitRequestBody). Past it: 413.
   std::uint64_t body_limit = 8 * 1024 * 1024;
+  // Hand request bodies to the handler as they arrive (Connection::body) rather than read
+  // them whole first: memory per connection stays bounded whatever the body's size, and
+  // buffered_body_limit does not apply.
+  bool stream_bodies = false;
   // Where the transport reports trouble that is not one request's (accept failing); may be empty.
   std::function<void(const std::string&)> log;
   // All request bodies held at once, over every connection: past it a request is refused

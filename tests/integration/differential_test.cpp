@@ -5,11 +5,14 @@
 #include <sys/stat.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "harness.hpp"
+#include "http_request.hpp"
 #include "runner/ports.hpp"
 
 namespace sc::test {
@@ -23,6 +26,7 @@ const char* kApache = "/usr/sbin/apache2";
 struct Request {
   std::string target = "/";
   std::vector<std::string> cookies;
+  std::vector<std::string> fields;  // more request fields, "Name: value" (Host replaces)
   int repeat = 1;
 };
 
@@ -32,6 +36,7 @@ struct Case {
   std::vector<std::string> before_lines;  // before "ProxyPass /": exclusions, narrower paths
   std::vector<std::string> extra_lines;
   std::vector<Request> requests;
+  std::vector<std::string> seen;  // request fields whose values at the member are compared
 };
 
 Case load_case(const std::string& path) {
@@ -44,11 +49,13 @@ Case load_case(const std::string& path) {
   }
   for (const auto& l : n["before"]) c.before_lines.push_back(l.as<std::string>());
   for (const auto& l : n["extra"]) c.extra_lines.push_back(l.as<std::string>());
+  for (const auto& f : n["seen"]) c.seen.push_back(f.as<std::string>());
   for (const auto& r : n["requests"]) {
     Request q;
     q.target = r["target"].as<std::string>("/");
     if (r["cookie"]) q.cookies.push_back(r["cookie"].as<std::string>());
     for (const auto& ck : r["cookies"]) q.cookies.push_back(ck.as<std::string>());
+    for (const auto& f : r["headers"]) q.fields.push_back(f.as<std::string>());
     q.repeat = r["repeat"].as<int>(1);
     c.requests.push_back(q);
   }
@@ -61,12 +68,34 @@ std::string replace_all(std::string s, const std::string& from, const std::strin
   return s;
 }
 
-// What a client can observe of one answer.
-std::string outcome(const HttpAnswer& a) {
+// What a client can observe of one answer, and the fields the member saw (the mock backend
+// echoes those the case names).
+std::string outcome(const HttpAnswer& a, const std::vector<std::string>& seen) {
   std::string out = std::to_string(a.status) + " " + (a.backend.empty() ? "-" : a.backend);
   for (const auto& c : a.set_cookies)
     if (c.rfind("PHPSESSID=", 0) != 0) out += " Set-Cookie[" + c + "]";
+  if (seen.empty() || a.backend.empty()) return out;
+  const auto echo = nlohmann::json::parse(a.body, nullptr, false);
+  for (const auto& name : seen) {
+    out += "\n        " + name + ":";
+    if (!echo.is_object() || !echo.contains("echo") || !echo["echo"].contains(name)) {
+      out += " (not echoed)";
+      continue;
+    }
+    for (const auto& v : echo["echo"][name]) out += " [" + v.get<std::string>() + "]";
+  }
   return out;
+}
+
+// The request fields a request carries: its own, and the echo request when the case
+// compares what the member saw.
+std::vector<std::string> request_fields(const Request& r, const std::vector<std::string>& seen) {
+  std::vector<std::string> fields = r.fields;
+  if (seen.empty()) return fields;
+  std::string names;
+  for (const auto& name : seen) names += (names.empty() ? "" : ", ") + name;
+  fields.push_back("X-Stickycheck-Echo: " + names);
+  return fields;
 }
 
 class Differential : public ::testing::TestWithParam<std::string> {};
@@ -130,9 +159,13 @@ TEST_P(Differential, SameAnswersAsApacheHttpd) {
     for (int k = 0; k < r.repeat; ++k) {
       std::string label = r.target;
       for (const auto& ck : r.cookies) label += " [Cookie: " + ck + "]";
+      for (const auto& f : r.fields) label += " [" + f + "]";
       labels.push_back(label);
-      from_apache.push_back(outcome(http_get(apache_port, r.target, r.cookies)));
-      from_reference.push_back(outcome(http_get(reference_port, r.target, r.cookies)));
+      const auto fields = request_fields(r, c.seen);
+      from_apache.push_back(
+          outcome(http_get_with_fields(apache_port, r.target, r.cookies, fields), c.seen));
+      from_reference.push_back(
+          outcome(http_get_with_fields(reference_port, r.target, r.cookies, fields), c.seen));
     }
   }
   std::ostringstream table;
@@ -145,6 +178,11 @@ TEST_P(Differential, SameAnswersAsApacheHttpd) {
   }
   EXPECT_TRUE(same) << "answers differ:\n" << table.str() << "--- apache error log ---\n"
                     << read_file(dir + "/error.log");
+  // A case that compares what members saw must see it: no answer from a member lacks it.
+  const auto unechoed = std::count_if(from_apache.begin(), from_apache.end(), [](auto& o) {
+    return o.rfind("200 m", 0) == 0 && o.find("(not echoed)") != std::string::npos;
+  });
+  EXPECT_EQ(unechoed, 0) << table.str();
   // A case whose every answer is a 503 proves little: at least one must reach a member.
   bool reached = false;
   for (const auto& o : from_apache) reached = reached || o.rfind("200 m", 0) == 0;

@@ -1,4 +1,5 @@
 #include "harness.hpp"
+#include "http_request.hpp"
 
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -153,6 +154,12 @@ std::vector<int> children_of(int pid) {
 
 HttpAnswer http_get(std::uint16_t port, const std::string& target,
                     const std::vector<std::string>& cookies) {
+  return http_get_with_fields(port, target, cookies, {});
+}
+
+HttpAnswer http_get_with_fields(std::uint16_t port, const std::string& target,
+                                const std::vector<std::string>& cookies,
+                                const std::vector<std::string>& fields) {
   namespace http = boost::beast::http;
   boost::asio::io_context ioc;
   boost::beast::tcp_stream stream(ioc);
@@ -165,6 +172,16 @@ HttpAnswer http_get(std::uint16_t port, const std::string& target,
   req.set(http::field::connection, "close");
   for (const auto& c : cookies)
     if (!c.empty()) req.insert(http::field::cookie, c);
+  for (const auto& f : fields) {
+    const auto colon = f.find(':');
+    const auto value_at = f.find_first_not_of(' ', colon + 1);
+    const std::string name = f.substr(0, colon);
+    const std::string value = value_at == std::string::npos ? "" : f.substr(value_at);
+    if (boost::beast::iequals(name, "Host"))
+      req.set(http::field::host, value);  // replaces
+    else
+      req.insert(name, value);
+  }
   http::write(stream, req, ec);
   boost::beast::flat_buffer buf;
   http::response<http::string_body> res;

@@ -50,5 +50,39 @@ TEST(HttpServer, RequestBodiesPastTheGlobalBufferCapAre503) {
   runner.join();
 }
 
+// A streamed body the handler does not read is discarded after the answer, so the next
+// request on the connection is read from where that body ends, not from inside it.
+TEST(HttpServer, StreamedBodyLeftUnreadIsDiscardedBeforeTheNextRequest) {
+  asio::io_context ioc(1);
+  net::ServerOptions options;
+  options.stream_bodies = true;
+  net::HttpServer server(
+      ioc,
+      [](net::Request& req, net::Connection&) -> asio::awaitable<net::Response> {
+        co_return net::text_response(net::http::status::ok, 11, std::string(req.target()));
+      },
+      options);
+  ASSERT_TRUE(server.listen({asio::ip::make_address("127.0.0.1"), 0}));
+  server.start();
+  std::thread runner([&] { ioc.run(); });
+  RawClient client(server.local_endpoint().port());
+  client.send("POST /first HTTP/1.1\r\nHost: x\r\nContent-Length: 20\r\n\r\n" +
+              std::string("GET /smuggled HTTP/1.1\r\n").substr(0, 20) +
+              "POST /second HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+              "4\r\nbody\r\n0\r\n\r\nGET /third HTTP/1.1\r\nHost: x\r\n\r\n");
+  const std::string first = client.read_answer();
+  const std::string second = client.read_answer();
+  const std::string third = client.read_answer();
+  EXPECT_TRUE(first.ends_with("\r\n\r\n/first")) << first;
+  EXPECT_TRUE(second.ends_with("\r\n\r\n/second")) << second;
+  EXPECT_TRUE(third.ends_with("\r\n\r\n/third")) << third;
+
+  asio::post(ioc, [&] {
+    server.stop();
+    ioc.stop();
+  });
+  runner.join();
+}
+
 }  // namespace
 }  // namespace sc::test

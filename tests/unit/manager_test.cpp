@@ -67,5 +67,36 @@ TEST(Manager, ErrorsSayWhatIsWrong) {
   EXPECT_EQ(msg(http::verb::delete_, ""), "405 use GET to read or POST to change");
 }
 
+// Regression (issue 15): numeric inputs take only what the configuration would: a load
+// factor of 1..100 and an lbset of 0..99; nan, inf, negative and out-of-range values are
+// refused and change nothing.
+TEST(Manager, NumericInputsRefuseNanInfNegativeAndOutOfRange) {
+  auto b = cluster();
+  const std::string base = std::string(kManagerPath) + "?w=www1&";
+  for (const std::string lf : {"nan", "inf", "-inf", "-2", "0", "0.5", "101", "1e300", "2x", ""}) {
+    auto res = call(b, http::verb::post, base + "lf=" + lf);
+    EXPECT_EQ(res.result(), http::status::bad_request) << lf;
+    EXPECT_NE(res.body().find("LoadFactor must be a number between 1..100"), std::string::npos)
+        << lf << ": " << res.body();
+  }
+  for (const std::string ls : {"-1", "100", "nan", "1.5", ""}) {
+    auto res = call(b, http::verb::post, base + "ls=" + ls);
+    EXPECT_EQ(res.result(), http::status::bad_request) << ls;
+    EXPECT_NE(res.body().find("lbset must be between 0 and 99"), std::string::npos) << ls;
+  }
+  EXPECT_EQ(b[0].members()[0].config.loadfactor, 1);
+  EXPECT_EQ(b[0].members()[0].config.lbset, 0);
+}
+
+TEST(Manager, PostSetsLoadFactorAndLbset) {
+  auto b = cluster();
+  auto res = call(b, http::verb::post, std::string(kManagerPath) + "?w=www2&lf=2.5&ls=1");
+  ASSERT_EQ(res.result(), http::status::ok) << res.body();
+  const auto member = nlohmann::json::parse(res.body())["balancers"][0]["members"][1];
+  EXPECT_EQ(member["loadfactor"], 2.5);
+  EXPECT_EQ(member["lbset"], 1);
+  EXPECT_EQ(b[0].members()[1].config.lbfactor(), 250);
+}
+
 }  // namespace
 }  // namespace sc

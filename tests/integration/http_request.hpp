@@ -1,0 +1,16 @@
+#pragma once
+// http_get with more request fields, for tests that look at what a proxy forwards.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "harness.hpp"
+
+namespace sc::test {
+
+// `fields`: "Name: value" each, inserted after the cookies; a Host field replaces the default.
+HttpAnswer http_get_with_fields(std::uint16_t port, const std::string& target,
+                                const std::vector<std::string>& cookies,
+                                const std::vector<std::string>& fields);
+
+}  // namespace sc::test
