@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "driver/records.hpp"
+#include "records/session_index.hpp"
 #include "scenario/scenario.hpp"
 
 namespace sc {
@@ -54,11 +55,16 @@ bool is_disruptive(DisturbanceAction a);
 // Figures for every fired disruptive disturbance (and `add`, for its collateral moves).
 std::vector<FailoverFigures> compute_failover(const RecordSet& set,
                                               const std::vector<FiredDisturbance>& fired);
+// The same over `sessions`, the records already grouped (one grouping for every figure).
+std::vector<FailoverFigures> compute_failover(const RecordSet& set, const SessionIndex& sessions,
+                                              const std::vector<FiredDisturbance>& fired);
 
 // Sessions the failover figures judge: bound to a disturbed backend when it was disturbed, or
 // with a request in flight then that failed.
 // The ordinary checks (affinity, session losses, errors) leave them out.
 std::set<std::uint32_t> disturbed_sessions(const RecordSet& set,
+                                           const std::vector<FiredDisturbance>& fired);
+std::set<std::uint32_t> disturbed_sessions(const RecordSet& set, const SessionIndex& sessions,
                                            const std::vector<FiredDisturbance>& fired);
 
 }  // namespace sc

@@ -1,9 +1,7 @@
 #include "checks/metrics.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "checks/statistics.hpp"
 
@@ -11,124 +9,157 @@ namespace sc {
 
 namespace {
 
-// percentile() without its copy of the values: at this point of the checks (every record, a
-// pointer to each, their latencies) the copy was 8 bytes a request of the run's peak memory.
-long long percentile_in_place(std::vector<long long>& values, double q) {
-  if (values.empty()) return 0;
-  auto rank = static_cast<std::size_t>(std::ceil(q * static_cast<double>(values.size())));
-  rank = std::clamp<std::size_t>(rank, 1, values.size());
-  std::nth_element(values.begin(), values.begin() + static_cast<long>(rank - 1), values.end());
-  return values[rank - 1];
+// The metrics' backend figures by record backend id: a name is looked up once, in the order
+// the records first name it (as the backends list has always been ordered), not per request.
+class BackendTally {
+ public:
+  BackendTally(const RecordSet& set, Metrics& m)
+      : set_(set), m_(m), slots_(set.strings.size(), -1) {}
+  BackendFigures& operator[](std::uint32_t id) {
+    auto& slot = slots_[id];
+    if (slot < 0) slot = slot_of(set_.strings.get(id));
+    return m_.backends[static_cast<std::size_t>(slot)].second;
+  }
+
+ private:
+  int slot_of(const std::string& name) {
+    for (std::size_t i = 0; i < m_.backends.size(); ++i)
+      if (m_.backends[i].first == name) return static_cast<int>(i);
+    m_.backends.push_back({name, {}});
+    return static_cast<int>(m_.backends.size() - 1);
+  }
+  const RecordSet& set_;
+  Metrics& m_;
+  std::vector<int> slots_;  // index into m_.backends; -1: not looked up yet
+};
+
+// What the whole run's requests add up to besides the per-session figures.
+struct RunTally {
+  std::unordered_map<std::uint32_t, long long> error_counts;  // transport error text -> requests
+  std::vector<bool> sticky_values;                            // by string id: seen
+};
+
+bool is_failure(const RequestRecord& r) { return r.status == 0 || r.status >= 500; }
+
+// Figures every request counts in, cookieless or not.
+void add_request(const RequestRecord& r, Metrics& m, BackendTally& backends, RunTally& run) {
+  ++m.requests;
+  if (r.status == 0) {
+    ++m.transport_errors;
+    ++run.error_counts[r.error];
+  }
+  if (r.status >= 500) ++m.server_errors;
+  if (r.status > 0 && r.status < 500 && r.backend == StringTable::kNone)
+    ++m.answers_without_backend;
+  if (r.backend != StringTable::kNone) backends[r.backend].requests++;
+}
+
+// One session's figures; cookieless sessions count only in the per-request ones.
+void add_session(const SessionRecords& s, Metrics& m, BackendTally& backends, RunTally& run) {
+  const bool cookieless = s.front().cookieless;
+  if (cookieless) {
+    ++m.cookieless_sessions;
+    m.cookieless_requests += static_cast<long long>(s.size());
+  } else {
+    ++m.sessions;
+  }
+  const std::uint32_t first = s.front().backend;
+  bool sticky = true, switch_after_first = false, named_another = false, failed = false;
+  long long switches = 0;
+  std::uint32_t first_named = StringTable::kNone;
+  for (std::size_t k = 0; k < s.size(); ++k) {
+    const auto& r = s[k];
+    add_request(r, m, backends, run);
+    failed = failed || is_failure(r);
+    if (first_named == StringTable::kNone) first_named = r.backend;
+    named_another = named_another || (r.backend != StringTable::kNone && r.backend != first_named);
+    if (cookieless) continue;
+    if (r.session_lost) ++m.session_losses;
+    if (r.session_expired) ++m.session_expiries;
+    if (r.backend == StringTable::kNone || r.backend != first) sticky = false;
+    if (first != StringTable::kNone && r.backend == first) ++m.requests_on_first_backend;
+    const auto previous = k > 0 ? s[k - 1].backend : StringTable::kNone;
+    if (previous != StringTable::kNone && r.backend != StringTable::kNone &&
+        r.backend != previous) {
+      ++switches;
+      switch_after_first = switch_after_first || k == 1;
+    }
+    if (r.sticky_value != StringTable::kNone) {
+      ++m.requests_with_sticky_cookie;
+      run.sticky_values[r.sticky_value] = true;
+    }
+  }
+  if (first != StringTable::kNone) backends[first].first_requests++;
+  if (cookieless) return;
+  if (sticky) ++m.sticky_sessions;
+  if (!sticky && !named_another && failed) ++m.unsticky_sessions_failed_only;
+  m.backend_switches += switches;
+  m.max_session_switches = std::max(m.max_session_switches, switches);
+  if (switches == 1 && switch_after_first && s.size() >= 3) ++m.sessions_moved_after_first_only;
+}
+
+void add_top_transport_error(const RecordSet& set, const RunTally& run, Metrics& m) {
+  for (const auto& [text, count] : run.error_counts)
+    if (count > m.top_transport_error_count ||
+        (count == m.top_transport_error_count && set.strings.get(text) < m.top_transport_error)) {
+      m.top_transport_error = set.strings.get(text);
+      m.top_transport_error_count = count;
+    }
+}
+
+// Over the requests of the sessions not left out, without a copy of their latencies.
+void add_latency_percentiles(const RecordSet& set, const std::set<std::uint32_t>& left_out,
+                             Metrics& m) {
+  const auto p = percentiles_of(
+      [&](auto&& add) {
+        for (const auto& r : set.records)
+          if (left_out.empty() || !left_out.count(r.session)) add(r.latency_us);
+      },
+      {0.50, 0.99});
+  m.latency_p50_us = p[0];
+  m.latency_p99_us = p[1];
+}
+
+void add_sticky_values(const RecordSet& set, const RunTally& run, char separator, Metrics& m) {
+  std::vector<std::string> values;
+  for (std::uint32_t id = 0; id < run.sticky_values.size(); ++id)
+    if (run.sticky_values[id]) values.push_back(set.strings.get(id));
+  m.distinct_sticky_values = static_cast<long long>(values.size());
+  std::sort(values.begin(), values.end());
+  for (const auto& v : values) {
+    if (separator == 0 || v.find(separator) != std::string::npos) ++m.sticky_values_with_separator;
+    if (m.sticky_value_examples.size() < 3) m.sticky_value_examples.push_back(v);
+  }
 }
 
 }  // namespace
 
 Metrics compute_metrics(const RecordSet& set, const std::vector<std::string>& backend_names,
                         char separator, const std::set<std::uint32_t>& left_out) {
-  std::unordered_map<std::uint32_t, long long> error_counts;  // transport error text -> requests
+  return compute_metrics(set, SessionIndex(set.records), backend_names, separator, left_out);
+}
+
+Metrics compute_metrics(const RecordSet& set, const SessionIndex& sessions,
+                        const std::vector<std::string>& backend_names, char separator,
+                        const std::set<std::uint32_t>& left_out) {
   Metrics m;
-  std::vector<const RequestRecord*> sorted;
-  sorted.reserve(set.records.size());
-  for (const auto& r : set.records) sorted.push_back(&r);
-  std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) {
-    return a->session != b->session ? a->session < b->session : a->seq < b->seq;
-  });
-
   for (const auto& name : backend_names) m.backends.push_back({name, {}});
-  auto figures = [&m](const std::string& name) -> BackendFigures& {
-    for (auto& [n, f] : m.backends)
-      if (n == name) return f;
-    m.backends.push_back({name, {}});
-    return m.backends.back().second;
-  };
-
-  std::vector<long long> latencies;
-  latencies.reserve(sorted.size());
-  std::unordered_set<std::uint32_t> sticky_values;
-  for (std::size_t i = 0; i < sorted.size();) {
-    std::size_t end = i;
-    while (end < sorted.size() && sorted[end]->session == sorted[i]->session) ++end;
-    if (left_out.count(sorted[i]->session)) {
+  BackendTally backends(set, m);
+  RunTally run;
+  run.sticky_values.assign(set.strings.size(), false);
+  for (std::size_t i = 0; i < sessions.size(); ++i) {
+    const auto s = sessions[i];
+    if (!left_out.empty() && left_out.count(s.front().session)) {
       ++m.left_out_sessions;
-      m.left_out_requests += static_cast<long long>(end - i);
-      i = end;
+      m.left_out_requests += static_cast<long long>(s.size());
       continue;
     }
-    const bool cookieless = sorted[i]->cookieless;
-    if (cookieless) {
-      ++m.cookieless_sessions;
-      m.cookieless_requests += static_cast<long long>(end - i);
-    } else {
-      ++m.sessions;
-    }
-    const std::uint32_t first = sorted[i]->backend;
-    bool sticky = true;
-    long long switches = 0;
-    bool switch_after_first = false;
-    std::uint32_t first_named = StringTable::kNone;
-    bool named_another = false, failed = false;
-    for (std::size_t k = i; k < end; ++k) {
-      const auto& r = *sorted[k];
-      ++m.requests;
-      latencies.push_back(r.latency_us);
-      if (r.status == 0) {
-        ++m.transport_errors;
-        ++error_counts[r.error];
-      }
-      if (r.status >= 500) ++m.server_errors;
-      failed = failed || r.status == 0 || r.status >= 500;
-      if (r.status > 0 && r.status < 500 && r.backend == StringTable::kNone)
-        ++m.answers_without_backend;
-      if (first_named == StringTable::kNone) first_named = r.backend;
-      named_another =
-          named_another || (r.backend != StringTable::kNone && r.backend != first_named);
-      if (r.backend != StringTable::kNone) figures(set.strings.get(r.backend)).requests++;
-      if (cookieless) continue;
-      if (r.session_lost) ++m.session_losses;
-      if (r.session_expired) ++m.session_expiries;
-      if (r.backend == StringTable::kNone || r.backend != first) sticky = false;
-      if (first != StringTable::kNone && r.backend == first) ++m.requests_on_first_backend;
-      if (k > i && r.backend != StringTable::kNone &&
-          sorted[k - 1]->backend != StringTable::kNone && r.backend != sorted[k - 1]->backend) {
-        ++switches;
-        switch_after_first = switch_after_first || k == i + 1;
-      }
-      if (r.sticky_value != StringTable::kNone) {
-        ++m.requests_with_sticky_cookie;
-        sticky_values.insert(r.sticky_value);
-      }
-    }
-    if (first != StringTable::kNone) figures(set.strings.get(first)).first_requests++;
-    if (cookieless) {
-      i = end;
-      continue;
-    }
-    if (sticky) ++m.sticky_sessions;
-    if (!sticky && !named_another && failed) ++m.unsticky_sessions_failed_only;
-    m.backend_switches += switches;
-    m.max_session_switches = std::max(m.max_session_switches, switches);
-    if (switches == 1 && switch_after_first && end - i >= 3) ++m.sessions_moved_after_first_only;
-    i = end;
+    add_session(s, m, backends, run);
   }
   m.errors = m.transport_errors + m.server_errors;
-  for (const auto& [text, count] : error_counts)
-    if (count > m.top_transport_error_count ||
-        (count == m.top_transport_error_count && set.strings.get(text) < m.top_transport_error)) {
-      m.top_transport_error = set.strings.get(text);
-      m.top_transport_error_count = count;
-    }
-  m.latency_p50_us = percentile_in_place(latencies, 0.50);
-  m.latency_p99_us = percentile_in_place(latencies, 0.99);
-  latencies = {};  // before the sticky values' strings are gathered
-
-  m.distinct_sticky_values = static_cast<long long>(sticky_values.size());
-  std::vector<std::string> values;
-  for (auto id : sticky_values) values.push_back(set.strings.get(id));
-  std::sort(values.begin(), values.end());
-  for (const auto& v : values) {
-    if (separator == 0 || v.find(separator) != std::string::npos) ++m.sticky_values_with_separator;
-    if (m.sticky_value_examples.size() < 3) m.sticky_value_examples.push_back(v);
-  }
+  add_top_transport_error(set, run, m);
+  add_latency_percentiles(set, left_out, m);
+  add_sticky_values(set, run, separator, m);
   return m;
 }
 

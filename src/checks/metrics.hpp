@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "driver/records.hpp"
+#include "records/session_index.hpp"
 
 namespace sc {
 
@@ -72,5 +73,9 @@ struct Metrics {
 // `left_out` count in no figure but left_out_sessions.
 Metrics compute_metrics(const RecordSet& set, const std::vector<std::string>& backend_names,
                         char separator, const std::set<std::uint32_t>& left_out = {});
+// The same over `sessions`, the records already grouped (one grouping for every figure).
+Metrics compute_metrics(const RecordSet& set, const SessionIndex& sessions,
+                        const std::vector<std::string>& backend_names, char separator,
+                        const std::set<std::uint32_t>& left_out = {});
 
 }  // namespace sc

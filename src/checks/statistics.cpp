@@ -43,4 +43,40 @@ long long percentile(std::vector<long long> values, double q) {
   return values[rank - 1];
 }
 
+PercentileSelect::PercentileSelect(std::vector<double> qs)
+    : qs_(std::move(qs)), high_(std::size_t{1} << 16, 0) {}
+
+void PercentileSelect::find_buckets() {
+  for (auto c : high_) n_ += c;
+  slot_of_high_.assign(high_.size(), -1);
+  for (double q : qs_) {
+    if (n_ == 0) break;
+    // The rank as percentile() takes it.
+    auto rank = static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(n_)));
+    rank = std::clamp<std::uint64_t>(rank, 1, n_);
+    Rank r;
+    while (rank > high_[r.high]) rank -= high_[r.high++];
+    r.in_bucket = rank;
+    ranks_.push_back(r);
+    if (slot_of_high_[r.high] < 0) {
+      slot_of_high_[r.high] = static_cast<std::int8_t>(low_.size());
+      low_.emplace_back(std::size_t{1} << 16, 0);
+    }
+  }
+  high_ = {};
+}
+
+std::vector<long long> PercentileSelect::values() const {
+  std::vector<long long> out(qs_.size(), 0);
+  for (std::size_t i = 0; i < ranks_.size(); ++i) {
+    const auto& counts = low_[static_cast<std::size_t>(slot_of_high_[ranks_[i].high])];
+    std::uint64_t rank = ranks_[i].in_bucket;
+    std::uint32_t low = 0;
+    while (rank > counts[low]) rank -= counts[low++];
+    const std::uint32_t key = (ranks_[i].high << 16) | low;
+    out[i] = static_cast<std::int32_t>(key ^ 0x80000000u);
+  }
+  return out;
+}
+
 }  // namespace sc

@@ -8,6 +8,7 @@
 
 #include "checks/metrics.hpp"
 #include "driver/records.hpp"
+#include "records/session_index.hpp"
 
 namespace sc {
 
@@ -83,6 +84,11 @@ Timeline compute_timeline(const RecordSet& set, const std::vector<std::string>& 
 SessionSample sample_sessions(const RecordSet& set, const std::vector<std::string>& backends,
                               std::size_t max_sessions = kSampleSessions,
                               std::size_t max_requests = kSampleRequests);
+// The same over `sessions`, the records already grouped (one grouping for every figure).
+SessionSample sample_sessions(const RecordSet& set, const SessionIndex& sessions,
+                              const std::vector<std::string>& backends,
+                              std::size_t max_sessions = kSampleSessions,
+                              std::size_t max_requests = kSampleRequests);
 
 LatencyHistogram latency_histogram(const RecordSet& set);
 
@@ -91,5 +97,7 @@ std::vector<SpreadRow> compute_spread(const Metrics& m, const std::vector<double
 
 ChartFigures compute_chart_figures(const RecordSet& set, const Metrics& m,
                                    const std::vector<double>& weights);
+ChartFigures compute_chart_figures(const RecordSet& set, const SessionIndex& sessions,
+                                   const Metrics& m, const std::vector<double>& weights);
 
 }  // namespace sc

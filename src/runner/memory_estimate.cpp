@@ -65,8 +65,8 @@ std::optional<std::uint64_t> cgroup_limit() {
 
 MemoryCost memory_cost() {
   MemoryCost c;
-  // The checks sort pointers to the records and copy their latencies.
-  c.per_request = sizeof(RequestRecord) + sizeof(void*) + sizeof(long long);
+  // The checks group the records by session with a 4-byte index each (records/session_index).
+  c.per_request = sizeof(RequestRecord) + sizeof(std::uint32_t);
   return c;
 }
 

@@ -1,5 +1,5 @@
 #pragma once
-// Before a run starts: the memory its traffic will need (the records, what the checks sort
+// Before a run starts: the memory its traffic will need (the records, what the checks group
 // them with, the interned session ids, the backends' session stores) against what the machine
 // has, so that a scenario that cannot fit is refused plainly instead of aborting half-way.
 #include <cstdint>

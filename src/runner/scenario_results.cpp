@@ -37,12 +37,13 @@ void compute_figures(const Scenario& s, const RecordSet& records,
   std::vector<std::string> names;
   for (const auto& b : s.backends) names.push_back(b.options.name);
   report.disturbances = std::move(fired);
-  report.failover = compute_failover(records, report.disturbances);
-  report.metrics = compute_metrics(records, names, s.proxy.separator(),
-                                   disturbed_sessions(records, report.disturbances));
+  const SessionIndex sessions(records.records);  // one grouping by session for every figure
+  report.failover = compute_failover(records, sessions, report.disturbances);
+  report.metrics = compute_metrics(records, sessions, names, s.proxy.separator(),
+                                   disturbed_sessions(records, sessions, report.disturbances));
   std::vector<double> weights;
   for (const auto& b : s.backends) weights.push_back(b.weight);
-  report.charts = compute_chart_figures(records, report.metrics, weights);
+  report.charts = compute_chart_figures(records, sessions, report.metrics, weights);
 }
 
 std::vector<CookieObservation> cookie_observations(const CookieTally& tally,

@@ -35,7 +35,7 @@ TEST(MemoryEstimate, ScenarioThatFitsPasses) {
 TEST(MemoryEstimate, ScenarioThatCannotFitSaysWhatWould) {
   EXPECT_EQ(check_memory(scenario(10'000'000, 100'000), 8ull << 30, memory_cost()),
             "s.yaml:7:13: traffic.sessions: 10000000 sessions x 100000 requests need about "
-            "50.9 TB of memory, but 8.0 GB is available; at most 1521 sessions of 100000 "
+            "40.0 TB of memory, but 8.0 GB is available; at most 1936 sessions of 100000 "
             "requests would fit");
   EXPECT_EQ(check_memory(scenario(10, 3), 1500, round_cost()),
             "s.yaml:7:13: traffic.sessions: 10 sessions x 3 requests need about 8.8 KB of "

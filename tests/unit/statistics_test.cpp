@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
+#include <random>
 
 namespace sc {
 namespace {
@@ -53,6 +55,28 @@ TEST(Percentile, NearestRank) {
   EXPECT_EQ(percentile({5, 1, 4, 2, 3}, 0.5), 3);
   EXPECT_EQ(percentile({5, 1, 4, 2, 3}, 0.99), 5);
   EXPECT_EQ(percentile({}, 0.5), 0);
+}
+
+// Values spread over several high halves, duplicates, negatives and the extremes.
+TEST(PercentileSelect, GivesNearestRankPercentilesWithoutACopyOfTheValues) {
+  std::mt19937 rng(7);
+  std::vector<std::int32_t> values{INT32_MIN, INT32_MAX, -1, 0, 0, 65535, 65536};
+  for (int i = 0; i < 5000; ++i)
+    values.push_back(static_cast<std::int32_t>(rng() % 300'000) - 1000);
+  const std::vector<double> qs{0.001, 0.5, 0.5, 0.9, 0.99, 1.0};
+  const auto got = percentiles_of(
+      [&values](auto&& add) {
+        for (auto v : values) add(v);
+      },
+      qs);
+  const std::vector<long long> copy(values.begin(), values.end());
+  ASSERT_EQ(got.size(), qs.size());
+  for (std::size_t i = 0; i < qs.size(); ++i) EXPECT_EQ(got[i], percentile(copy, qs[i])) << qs[i];
+}
+
+TEST(PercentileSelect, NoValuesGiveZero) {
+  const auto got = percentiles_of([](auto&&) {}, {0.5, 0.99});
+  EXPECT_EQ(got, (std::vector<long long>{0, 0}));
 }
 
 }  // namespace
