@@ -38,7 +38,7 @@ TEST(Limits, ScenarioTooLargeForMemoryExitsTwoAtOnceAndLeavesNoRuntimeDirectory)
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 5s);
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find(file + ":5:13: traffic.sessions: 10000000 sessions x 100000 requests "
-                              "need about 50.9 TB of memory, but "),
+                              "need about 40.0 TB of memory, but "),
             std::string::npos)
       << r.err;
   EXPECT_NE(r.err.find(" requests would fit"), std::string::npos) << r.err;
