@@ -65,6 +65,7 @@ struct ScenarioReport {
   std::vector<ChildLog> logs;  // kept when the scenario did not pass
   double duration_s = 0;
   Timings timings;
+  std::string client;  // which HTTP client carried the traffic: "lean", "libcurl", "" (none ran)
   ChartFigures charts;  // what the HTML report draws (schema version 2 on)
   std::vector<CookieObservation> cookies;
   std::string proxy_version;      // as the proxy reported it; empty when not asked

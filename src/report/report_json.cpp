@@ -108,6 +108,7 @@ nlohmann::json scenario_json(const ScenarioReport& r) {
       {"behaviour", s.behaviour},
       {"verdict", to_string(r.verdict)},
       {"duration_s", r.duration_s},
+      {"client", r.client},
       {"timings",
        {{"startup_s", r.timings.startup_s},
         {"traffic_s", r.timings.traffic_s},

@@ -181,6 +181,7 @@ Result<ScenarioReport> scenario_from(const json& s, std::size_t index) {
   r.error = value_or<std::string>(s, "error", "");
   r.partial = value_or<bool>(s, "partial", false);
   r.duration_s = value_or<double>(s, "duration_s", 0);
+  r.client = value_or<std::string>(s, "client", "");
   const json t = value_or<json>(s, "timings", json::object());  // absent before it existed
   r.timings = {value_or<double>(t, "startup_s", 0),  value_or<double>(t, "traffic_s", 0),
                value_or<double>(t, "checks_s", 0),   value_or<double>(t, "report_s", 0),

@@ -48,12 +48,13 @@ void print_lines(std::FILE* out, std::string_view prefix, std::string_view text)
 
 }  // namespace
 
-std::string timings_text(const Timings& t) {
+std::string timings_text(const Timings& t, std::string_view client) {
   return fmt::format(
       "time: start-up {:.2f} s, traffic {:.2f} s, checks {:.2f} s, report {:.2f} s, "
-      "tear-down {:.2f} s; peak memory {:.1f} MiB",
+      "tear-down {:.2f} s; peak memory {:.1f} MiB{}{}",
       t.startup_s, t.traffic_s, t.checks_s, t.report_s, t.teardown_s,
-      static_cast<double>(t.peak_rss_bytes) / (1024.0 * 1024.0));
+      static_cast<double>(t.peak_rss_bytes) / (1024.0 * 1024.0),
+      client.empty() ? "" : "; client ", client);
 }
 
 // Every string here that came from outside (the scenario, the servers' answers, the children's
@@ -71,7 +72,7 @@ void print_scenario_summary(std::FILE* out, const ScenarioReport& r, bool color)
     fmt::print(out, "      partial ({}): the checks judge only the {} requests that completed\n",
                terminal_safe(r.error), m.requests + m.left_out_requests);
   }
-  if (r.timings.peak_rss_bytes > 0) fmt::print(out, "      {}\n", timings_text(r.timings));
+  if (r.timings.peak_rss_bytes > 0) fmt::print(out, "      {}\n", timings_text(r.timings, terminal_safe(r.client)));
   for (const auto& c : r.evaluation.checks) {
     fmt::print(out, "      {}  {:<15} {:>10}  expected {:<12} {}\n", check_label(c.verdict, color),
                terminal_safe(c.id), observed_text(c), terminal_safe(c.expected),

@@ -1,13 +1,15 @@
 #pragma once
 #include <cstdio>
 #include <string>
+#include <string_view>
 
 #include "report/report.hpp"
 
 namespace sc {
 
 // "time: start-up 0.21 s, traffic 3.10 s, ...; peak memory 41.0 MiB" (the summary's line).
-std::string timings_text(const Timings& t);
+// `client`: which HTTP client carried the traffic, named after the figures when given.
+std::string timings_text(const Timings& t, std::string_view client = "");
 // One line per scenario with its verdict, then a table of its checks and any diagnosis.
 void print_scenario_summary(std::FILE* out, const ScenarioReport& r, bool color);
 // The closing summary of a run: counts per verdict.

@@ -82,6 +82,7 @@ class ScenarioRun {
   RecordSet records_;
   std::vector<FiredDisturbance> fired_;
   std::vector<std::string> notes_;  // what adapting the proxy's configuration changed
+  std::string client_;              // which HTTP client the driver used
   ContractReader reader_;
 };
 
@@ -111,6 +112,7 @@ ScenarioReport ScenarioRun::run() {
   t.teardown_s += clock.lap();
   t.peak_rss_bytes = peak_rss_bytes();
   report.duration_s = clock.total();
+  report.client = client_;
   return report;
 }
 
@@ -215,6 +217,7 @@ std::string ScenarioRun::drive_traffic() {
   }
   auto outcome = drive(config, reader_, hooks);
   records_ = std::move(outcome.records);
+  client_ = outcome.client;
   fired_ = schedule.fired();
   if (!outcome.setup_error.empty()) return outcome.setup_error;
   return outcome.stopped ? outcome.stop_reason : "";

@@ -196,5 +196,16 @@ TEST(RunCommand, ReportTellsWhereTheTimeWent) {
   EXPECT_NE(r.out.find("time: start-up "), std::string::npos) << r.out;
 }
 
+// A plain-http run goes through the lean client, and the report and terminal say so.
+TEST(RunCommand, ReportNamesTheClientThatCarriedTheTraffic) {
+  const std::string json = temp_path("client.json");
+  auto r =
+      run_cli({"run", "scenarios/seed-balanceid-route-cookie.yaml", "--json", json, "--no-color"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  expect_valid_report(json);
+  EXPECT_EQ(nlohmann::json::parse(read_file(json))["scenarios"][0]["client"], "lean");
+  EXPECT_NE(r.out.find("; client lean"), std::string::npos) << r.out;
+}
+
 }  // namespace
 }  // namespace sc::test
