@@ -66,6 +66,7 @@ class ScenarioRun {
   std::string prepare();
   std::string start();
   std::string wait_ready();
+  std::string wait_accepting(std::vector<const PlannedChild*> pending);
   std::string drive_traffic();
   std::string with_first_error(const std::string& failure) const;
   std::string proxy_version() const;
@@ -149,23 +150,38 @@ std::string ScenarioRun::prepare() {
   return prepared.error;
 }
 
+// The backends first; the proxy only once they accept connections, as in a deployment: a
+// proxy's first health check must not find a backend still starting (with HAProxy's
+// `fall 1 rise 2 inter 60s` that backend would stay DOWN for the whole run).
 std::string ScenarioRun::start() {
+  std::vector<const PlannedChild*> backends;
   for (const auto& b : plan_.backends) {
     if (!b.start) continue;
     if (auto st = sup_.start(b.spec); !st) return st.error().message;
+    backends.push_back(&b);
   }
-  if (plan_.proxy.start)
-    if (auto st = sup_.start(plan_.proxy.spec); !st) return st.error().message;
+  if (!plan_.proxy.start) return "";
+  if (auto why = with_first_error(wait_accepting(std::move(backends))); !why.empty()) return why;
+  if (auto st = sup_.start(plan_.proxy.spec); !st) return st.error().message;
   return "";
 }
 
-// Until every planned port accepts connections, a child dies, the user interrupts, or the
-// deadline passes; then, for an external proxy, until its URL accepts a connection.
+// Every started child accepts connections; then, for an external proxy, its URL does.
 std::string ScenarioRun::wait_ready() {
   std::vector<const PlannedChild*> pending;
   for (const auto& b : plan_.backends)
     if (b.start) pending.push_back(&b);
   if (plan_.proxy.start) pending.push_back(&plan_.proxy);
+  if (auto why = wait_accepting(std::move(pending)); !why.empty()) return why;
+  if (s_.proxy.type != "external") return "";
+  if (auto why = check_reachable(plan_.proxy_url, s_.startup_timeout); !why.empty())
+    return fmt::format("the external proxy at {} cannot be reached: {}", plan_.proxy_url, why);
+  return "";
+}
+
+// Until every child in `pending` accepts connections on its port, a child dies, the user
+// interrupts, or the scenario's start-up deadline passes.
+std::string ScenarioRun::wait_accepting(std::vector<const PlannedChild*> pending) {
   const auto deadline = std::chrono::steady_clock::now() + s_.startup_timeout;
   while (!pending.empty()) {
     if (ctx_.interrupted && ctx_.interrupted()) return "interrupted";
@@ -178,9 +194,6 @@ std::string ScenarioRun::wait_ready() {
                          s_.startup_timeout.count());
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  if (s_.proxy.type != "external") return "";
-  if (auto why = check_reachable(plan_.proxy_url, s_.startup_timeout); !why.empty())
-    return fmt::format("the external proxy at {} cannot be reached: {}", plan_.proxy_url, why);
   return "";
 }
 

@@ -196,6 +196,16 @@ TEST(RunCommand, ReportTellsWhereTheTimeWent) {
   EXPECT_NE(r.out.find("time: start-up "), std::string::npos) << r.out;
 }
 
+// The proxy starts only once every backend accepts connections: its command exits 7, and
+// the run errs, if any backend does not when it starts.
+TEST(RunCommand, TheProxyStartsOnlyOnceEveryBackendAcceptsConnections) {
+  auto r = run_cli({"run", "fixtures/scenarios/proxy-starts-after-backends.yaml", "--json", "",
+                    "--no-color"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ((r.out + r.err).find("was not accepting connections yet"), std::string::npos)
+      << r.out << r.err;
+}
+
 // A plain-http run goes through the lean client, and the report and terminal say so.
 TEST(RunCommand, ReportNamesTheClientThatCarriedTheTraffic) {
   const std::string json = temp_path("client.json");
