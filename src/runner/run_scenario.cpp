@@ -160,19 +160,17 @@ std::string ScenarioRun::start() {
     if (auto st = sup_.start(b.spec); !st) return st.error().message;
     backends.push_back(&b);
   }
-  if (!plan_.proxy.start) return "";
   if (auto why = with_first_error(wait_accepting(std::move(backends))); !why.empty()) return why;
-  if (auto st = sup_.start(plan_.proxy.spec); !st) return st.error().message;
+  if (plan_.proxy.start)
+    if (auto st = sup_.start(plan_.proxy.spec); !st) return st.error().message;
   return "";
 }
 
-// Every started child accepts connections; then, for an external proxy, its URL does.
+// The proxy accepts connections (the backends already do: start()); an external proxy's URL
+// is reachable.
 std::string ScenarioRun::wait_ready() {
-  std::vector<const PlannedChild*> pending;
-  for (const auto& b : plan_.backends)
-    if (b.start) pending.push_back(&b);
-  if (plan_.proxy.start) pending.push_back(&plan_.proxy);
-  if (auto why = wait_accepting(std::move(pending)); !why.empty()) return why;
+  if (plan_.proxy.start)
+    if (auto why = wait_accepting({&plan_.proxy}); !why.empty()) return why;
   if (s_.proxy.type != "external") return "";
   if (auto why = check_reachable(plan_.proxy_url, s_.startup_timeout); !why.empty())
     return fmt::format("the external proxy at {} cannot be reached: {}", plan_.proxy_url, why);
