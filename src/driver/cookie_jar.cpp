@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "cookie/set_cookie.hpp"
+#include "util/text.hpp"
 
 namespace sc {
 
@@ -10,8 +11,7 @@ namespace {
 
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
+           return ascii_lower(x) == ascii_lower(y);
          });
 }
 

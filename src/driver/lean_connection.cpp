@@ -8,6 +8,8 @@
 #include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/error.hpp>
 
+#include "util/text.hpp"
+
 namespace sc::detail {
 
 namespace {
@@ -45,7 +47,7 @@ class SinkParser final : public http::basic_parser<false> {
     if (name.size() > kMaxHeaderName) return;
     char lower[kMaxHeaderName];
     for (std::size_t i = 0; i < name.size(); ++i)
-      lower[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(name[i])));
+      lower[i] = ascii_lower(name[i]);
     const std::string_view lname(lower, name.size());
     const std::string_view v(value.data(), value.size());
     sink_.capture.field(lname, v);

@@ -93,7 +93,7 @@ void ResponseCapture::header_line(std::string_view line) {
   if (colon == std::string_view::npos || colon == 0 || colon > kMaxHeaderName) return;
   char lower[kMaxHeaderName];
   for (std::size_t i = 0; i < colon; ++i)
-    lower[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(line[i])));
+    lower[i] = ascii_lower(line[i]);
   field(std::string_view(lower, colon), trim_blanks(line.substr(colon + 1)));
 }
 

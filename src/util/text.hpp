@@ -12,6 +12,9 @@ inline bool is_c_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
 }
 
+// ASCII lower case without the locale lookup std::tolower makes (hot paths: header names).
+inline char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
+
 std::string_view trim(std::string_view s);
 // RFC 9110 token: a header field or cookie name (non-empty; letters, digits, !#$%&'*+-.^_`|~).
 bool is_http_token(std::string_view s);
