@@ -2,10 +2,11 @@
 
 #include <fmt/format.h>
 
-#include <nlohmann/json.hpp>
+#include <algorithm>
 
 #include "contract/backend_contract.hpp"
 #include "cookie/cookie_pairs.hpp"
+#include "util/json_writer.hpp"
 #include "util/text.hpp"
 
 namespace sc {
@@ -99,17 +100,51 @@ void BackendApp::note_refusal(bool refused) {
 
 namespace {
 
-// The values of the request fields `names` lists (comma-separated), in the order received.
-nlohmann::json echo_fields(const net::Request& req, std::string_view names) {
-  nlohmann::json out = nlohmann::json::object();
-  for (auto name : split(names, ',')) {
-    const auto key = trim(name);
-    if (key.empty()) continue;
-    auto& values = out[std::string(key)] = nlohmann::json::array();
-    for (auto [it, end] = req.equal_range(key); it != end; ++it)
-      values.push_back(std::string(it->value()));
+// The fields `names` lists (comma-separated), each with its values in the order received.
+// Sorted and once each, as the body's keys always were (they came from a sorted map).
+void write_echo(JsonWriter& json, const net::Request& req, std::string_view names) {
+  std::vector<std::string_view> keys;
+  for (auto name : split(names, ','))
+    if (auto key = trim(name); !key.empty()) keys.push_back(key);
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  json.key(field::kEcho).begin_object();
+  for (auto key : keys) {
+    json.key(key).begin_array();
+    for (auto [it, end] = req.equal_range(key); it != end; ++it) json.string(it->value());
+    json.end_array();
   }
-  return out;
+  json.end_object();
+}
+
+// The body of an answer to the application's paths. Keys in sorted order: the bytes are the
+// same as when a sorted map (nlohmann's) built them.
+void write_app_body(JsonWriter& json, const net::Request& req, std::string_view path,
+                    const std::vector<CookiePair>& cookies, const BackendApp::SessionUse* session,
+                    std::string_view route) {
+  json.key(field::kCookies).begin_array();
+  for (const auto& c : cookies)
+    json.begin_object()
+        .key(field::kCookieName)
+        .string(c.name)
+        .key(field::kCookieValue)
+        .string(c.value)
+        .end_object();
+  json.end_array();
+  if (auto asked = req.find(contract::kEchoHeader); asked != req.end())
+    write_echo(json, req, asked->value());
+  if (session) json.key(field::kHits).integer(session->hits);
+  json.key(field::kMethod).string(req.method_string());
+  json.key(field::kPath).string(path);
+  if (session) {
+    json.key(field::kRoute).string(route);
+    json.key(field::kSessionExpired).boolean(session->expired);
+    json.key(field::kSessionId).string(session->id);
+    json.key(field::kSessionLost).boolean(session->lost);
+    json.key(field::kSessionNew).boolean(session->is_new);
+  } else {
+    json.key(field::kStatus).string(contract::kStoreFullStatus);
+  }
 }
 
 }  // namespace
@@ -118,20 +153,21 @@ net::Response BackendApp::handle(const net::Request& req, Clock::time_point now)
   net::Response res{http::status::ok, req.version()};
   res.set(contract::kBackendHeader, options_.name);
   res.set(http::field::content_type, "application/json");
-  nlohmann::json body;
-  body[field::kBackend] = options_.name;
+  std::string& text = res.body();
+  text.reserve(256);
+  JsonWriter json(text);
+  json.begin_object().key(field::kBackend).string(options_.name);
 
   std::string_view target = req.target();
   std::string_view path = target.substr(0, target.find('?'));
   if (path == contract::kHealthPath) {
-    body[field::kStatus] = "ok";
+    json.key(field::kStatus).string("ok");
   } else {
     auto cookies = request_cookies(req);
     SessionUse u = use_session(first_cookie(cookies, options_.session_cookie), now);
     note_refusal(u.refused);
     if (u.refused) {
       res.result(http::status::service_unavailable);
-      body[field::kStatus] = contract::kStoreFullStatus;
     } else {
       if (u.send_id)
         res.insert(http::field::set_cookie, options_.session_cookie + "=" + u.id + "; path=/");
@@ -142,23 +178,12 @@ net::Response BackendApp::handle(const net::Request& req, Clock::time_point now)
             contract::route_cookie_value(options_.route_cookie, options_.name, options_.route));
       // PHP's session.cache_limiter=nocache headers.
       res.set(http::field::cache_control, "no-store, no-cache, must-revalidate");
-      body[field::kRoute] = options_.route;
-      body[field::kSessionId] = u.id;
-      body[field::kHits] = u.hits;
-      body[field::kSessionNew] = u.is_new;
-      body[field::kSessionLost] = u.lost;
-      body[field::kSessionExpired] = u.expired;
     }
-    body[field::kMethod] = std::string(req.method_string());
-    body[field::kPath] = std::string(path);
-    auto& echoed = body[field::kCookies] = nlohmann::json::array();
-    for (const auto& c : cookies)
-      echoed.push_back({{field::kCookieName, c.name}, {field::kCookieValue, c.value}});
-    if (auto asked = req.find(contract::kEchoHeader); asked != req.end())
-      body[field::kEcho] = echo_fields(req, asked->value());
+    // Clients may send any bytes in cookies and paths: invalid UTF-8 is replaced (U+FFFD).
+    write_app_body(json, req, path, cookies, u.refused ? nullptr : &u, options_.route);
   }
-  // Clients may send any bytes in cookies and paths: invalid UTF-8 is replaced, not thrown.
-  res.body() = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  json.end_object();
+  text += '\n';
   res.prepare_payload();
   if (req.method() == http::verb::head) {
     // Same headers as GET, Content-Length included, but no body.

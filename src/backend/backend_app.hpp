@@ -33,7 +33,6 @@ class BackendApp {
   std::size_t session_count() const { return store_.size(); }
   const BackendOptions& options() const { return options_; }
 
- private:
   // What happened to the session a request carried (or did not).
   struct SessionUse {
     std::string id;
@@ -42,6 +41,7 @@ class BackendApp {
     bool refused = false;  // a new session, and the store is full of live ones
   };
 
+ private:
   std::string new_session_id();
   SessionUse use_session(const std::optional<std::string>& carried, Clock::time_point now);
   void note_refusal(bool refused);
