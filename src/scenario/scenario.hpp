@@ -173,6 +173,7 @@ struct Scenario {
   ExpectSpec expect;
   std::vector<DisturbanceSpec> disturbances;  // in the order they fire
   std::optional<TargetSpec> target;           // a probe: no backends, no proxy of ours
+  // Each start-up step gets this much: the backends to accept connections, then the proxy.
   std::chrono::milliseconds startup_timeout{5000};
 };
 

@@ -8,17 +8,13 @@
 
 #include "report/report.hpp"
 #include "runner/scenario_results.hpp"
+#include "../common/scenario_builders.hpp"
 
 namespace sc {
 namespace {
 
 Scenario two_backends_killed() {
-  Scenario s;
-  for (const char* n : {"www1", "www2"}) {
-    BackendSpec b;
-    b.options.name = n;
-    s.backends.push_back(b);
-  }
+  Scenario s = test::two_backends("");
   DisturbanceSpec kill;
   kill.action = DisturbanceAction::kKill;
   kill.backend = "www1";

@@ -3,18 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include "../common/scenario_builders.hpp"
+
 namespace sc {
 namespace {
-
-Scenario two_backends() {
-  Scenario s;
-  for (const char* n : {"www1", "www2"}) {
-    BackendSpec b;
-    b.options.name = n;
-    s.backends.push_back(b);
-  }
-  return s;
-}
 
 ScenarioReport figures_of_sticky_sessions(const Scenario& s, int sessions) {
   RecordSet set;
@@ -33,7 +25,7 @@ ScenarioReport figures_of_sticky_sessions(const Scenario& s, int sessions) {
 }
 
 TEST(Judge, AnInterruptedRunIsJudgedOverTheRequestsThatCompletedAndMarkedPartial) {
-  const auto s = two_backends();
+  const auto s = test::two_backends("");
   auto report = figures_of_sticky_sessions(s, 10);
   judge(s, std::string(kInterruptedReason), false, {}, report);
   EXPECT_TRUE(report.partial);
@@ -43,7 +35,7 @@ TEST(Judge, AnInterruptedRunIsJudgedOverTheRequestsThatCompletedAndMarkedPartial
 }
 
 TEST(Judge, AnInterruptionBeforeAnyRequestOrAnotherFailureIsAnError) {
-  const auto s = two_backends();
+  const auto s = test::two_backends("");
   auto none = figures_of_sticky_sessions(s, 0);
   judge(s, std::string(kInterruptedReason), false, {}, none);
   EXPECT_FALSE(none.partial);
