@@ -1,5 +1,7 @@
 #include "php_site.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -231,6 +233,9 @@ ProbeResult run_probe(const std::string& url, const ProbeOptions& options) {
                                    json,
                                    "--quiet",
                                    "--no-color"};
+  if (std::find(options.extra.begin(), options.extra.end(), "--concurrency") ==
+      options.extra.end())
+    args.insert(args.end(), {"--concurrency", std::to_string(options.concurrency)});
   args.insert(args.end(), options.extra.begin(), options.extra.end());
   ProbeResult r;
   r.cli = run_cli(std::move(args), 60s);
