@@ -347,7 +347,7 @@ void read_probe_sections(NodeReader& r, const YAML::Node& root, Scenario& s) {
   s.proxy.type = "probe";
   s.traffic.sessions = 50;
   s.traffic.requests_per_session = 10;
-  s.traffic.concurrency = 4;
+  s.traffic.concurrency = 5;  // as the probe command's default (cli/probe_command.cpp)
   read_traffic(r, root, s);
   check_target_budget(r, root, s);
   read_expect(r, root, s);

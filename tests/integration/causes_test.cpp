@@ -87,7 +87,7 @@ std::string haproxy_scenario(bool kill) {
   std::string text = read_file(source_path("fixtures/haproxy/cookie-insert-check.cfg.in"));
   for (const auto& [from, to] :
        {std::pair<std::string, std::string>{"cookie SRV insert", "cookie SERVERID insert"},
-        {"check inter 100ms", "check inter 60s"}}) {
+        {"check inter 400ms", "check inter 60s"}}) {
     const auto at = text.find(from);
     EXPECT_NE(at, std::string::npos) << "the template has no " << from;
     if (at != std::string::npos) text.replace(at, from.size(), to);

@@ -125,7 +125,7 @@ TEST(Probe, DryRunPrintsThePlanAndSendsNothing) {
   auto r = run_cli({"probe", "http://127.0.0.1:9/shop", "--path", "/cart", "--header",
                     "X-Run: 42", "--rate", "5", "--dry-run"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("50 sessions x 10 requests = 500 requests (cap 2000), 4 at a time, at "
+  EXPECT_NE(r.out.find("50 sessions x 10 requests = 500 requests (cap 2000), 5 at a time, at "
                        "most 5 per second: about 100 s"),
             std::string::npos)
       << r.out;

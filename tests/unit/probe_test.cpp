@@ -23,7 +23,7 @@ TEST(ProbeScenario, TargetGetsGentleDefaultsAndTheUrlPathAsFirstPath) {
   EXPECT_EQ(s->target->url, "https://Shop.example.com:8443");
   EXPECT_EQ(s->target->paths, (std::vector<std::string>{"/cart?x=1"}));
   EXPECT_EQ(s->traffic.sessions, 50);
-  EXPECT_EQ(s->traffic.concurrency, 4);
+  EXPECT_EQ(s->traffic.concurrency, 5);
   EXPECT_EQ(s->target->rate, 20);
   EXPECT_EQ(s->target->max_requests, 2000);
   EXPECT_TRUE(s->backends.empty());
