@@ -19,9 +19,8 @@ namespace {
 // the command line and a `target:` section accept exactly the same values.
 struct ProbeArgs {
   std::string url;
-  // 5 sessions at a time: no round robin of 2, 3 or 4 members makes sessions that take turns in
-  // step meet the same member every time (docs/scenarios.md#traffic-options).
-  long long sessions = 50, requests_per_session = 10, concurrency = 5;
+  long long sessions = kProbeSessions, requests_per_session = kProbeRequestsPerSession,
+            concurrency = kProbeConcurrency;
   std::vector<std::string> paths, headers, identify, lost_when, resolve;
   std::string cookie, user_agent, session_cookie, expect, cacert;
   double rate = 20, min_sticky_share = 0.999, max_error_rate = 0;

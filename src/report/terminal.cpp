@@ -72,7 +72,8 @@ void print_scenario_summary(std::FILE* out, const ScenarioReport& r, bool color)
     fmt::print(out, "      partial ({}): the checks judge only the {} requests that completed\n",
                terminal_safe(r.error), m.requests + m.left_out_requests);
   }
-  if (r.timings.peak_rss_bytes > 0) fmt::print(out, "      {}\n", timings_text(r.timings, terminal_safe(r.client)));
+  if (r.timings.peak_rss_bytes > 0)
+    fmt::print(out, "      {}\n", timings_text(r.timings, terminal_safe(r.client)));
   for (const auto& c : r.evaluation.checks) {
     fmt::print(out, "      {}  {:<15} {:>10}  expected {:<12} {}\n", check_label(c.verdict, color),
                terminal_safe(c.id), observed_text(c), terminal_safe(c.expected),

@@ -345,9 +345,9 @@ void read_probe_sections(NodeReader& r, const YAML::Node& root, Scenario& s) {
               "not with target: a probe drives a deployment stickycheck did not start");
   read_target(r, root, s);
   s.proxy.type = "probe";
-  s.traffic.sessions = 50;
-  s.traffic.requests_per_session = 10;
-  s.traffic.concurrency = 5;  // as the probe command's default (cli/probe_command.cpp)
+  s.traffic.sessions = kProbeSessions;
+  s.traffic.requests_per_session = kProbeRequestsPerSession;
+  s.traffic.concurrency = kProbeConcurrency;
   read_traffic(r, root, s);
   check_target_budget(r, root, s);
   read_expect(r, root, s);

@@ -9,6 +9,13 @@
 
 namespace sc {
 
+// A probe's traffic unless its `target:` scenario or the probe command says otherwise: gentle
+// on a live site. 5 sessions at a time: no round robin of 2, 3 or 4 members makes sessions that
+// take turns in step meet the same member every time (docs/scenarios.md#traffic-options).
+inline constexpr int kProbeSessions = 50;
+inline constexpr int kProbeRequestsPerSession = 10;
+inline constexpr int kProbeConcurrency = 5;
+
 // All errors found, one per line, in file order. Pure: reads no file (not even the ones the
 // scenario names: runner/scenario_resolve.hpp does that next).
 Result<Scenario> parse_scenario_text(std::string_view text, const std::string& file_name);

@@ -29,7 +29,7 @@ bool is_http_token(std::string_view s) {
 std::string to_lower(std::string_view s) {
   std::string out;
   out.reserve(s.size());
-  for (char c : s) out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  for (char c : s) out.push_back(ascii_lower(c));
   return out;
 }
 
