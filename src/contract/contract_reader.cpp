@@ -19,7 +19,6 @@ namespace f = contract::field;
 class BodySax final : public nlohmann::json_sax<nlohmann::json> {
  public:
   explicit BodySax(const std::string& watch_cookie) : watch_cookie_(watch_cookie) {}
-  bool complete() const { return depth_ == 0 && done_; }
   void move_into(ResponseFacts& facts) {
     if (session_id_) facts.session_id = std::move(*session_id_);
     if (session_new_) facts.session_new = *session_new_;
@@ -28,27 +27,27 @@ class BodySax final : public nlohmann::json_sax<nlohmann::json> {
     if (sticky_) facts.sticky_value = std::move(*sticky_);
   }
 
-  bool null() override { return scalar(); }
+  bool null() override { return true; }
   bool boolean(bool v) override {
     if (depth_ == 1) {
       if (key_ == f::kSessionNew) session_new_ = v;
       if (key_ == f::kSessionLost) session_lost_ = v;
       if (key_ == f::kSessionExpired) session_expired_ = v;
     }
-    return scalar();
+    return true;
   }
-  bool number_integer(number_integer_t) override { return scalar(); }
-  bool number_unsigned(number_unsigned_t) override { return scalar(); }
-  bool number_float(number_float_t, const string_t&) override { return scalar(); }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool number_float(number_float_t, const string_t&) override { return true; }
   bool string(string_t& v) override {
     if (depth_ == 1 && key_ == f::kSessionId) session_id_ = std::move(v);
     if (in_cookie_object()) {
       if (key_ == f::kCookieName) cookie_name_ = std::move(v);
       if (key_ == f::kCookieValue) cookie_value_ = std::move(v);
     }
-    return scalar();
+    return true;
   }
-  bool binary(binary_t&) override { return scalar(); }
+  bool binary(binary_t&) override { return true; }
   bool start_object(std::size_t) override {
     open(false);
     if (in_cookie_object()) cookie_name_.reset(), cookie_value_.clear();
@@ -77,8 +76,6 @@ class BodySax final : public nlohmann::json_sax<nlohmann::json> {
   }
 
  private:
-  // Depth 1 is the body's object; the watched cookie's objects sit at depth 3 inside the
-  // top-level `cookies` array (depth 2).
   void forget(const std::string& k) {
     if (k == f::kSessionId) session_id_.reset();
     if (k == f::kSessionNew) session_new_.reset();
@@ -86,6 +83,8 @@ class BodySax final : public nlohmann::json_sax<nlohmann::json> {
     if (k == f::kSessionExpired) session_expired_.reset();
     if (k == f::kCookies) sticky_.reset(), cookie_found_ = false;
   }
+  // Depth 1 is the body's object; the watched cookie's objects sit at depth 3 inside the
+  // top-level `cookies` array (depth 2).
   bool in_cookie_object() const { return depth_ == 3 && cookies_array_ && !array_[3]; }
   void open(bool array) {
     if (depth_ == 1) cookies_array_ = array && key_ == f::kCookies && !watch_cookie_.empty();
@@ -94,10 +93,6 @@ class BodySax final : public nlohmann::json_sax<nlohmann::json> {
   }
   bool close() {
     --depth_;
-    return scalar();
-  }
-  bool scalar() {
-    if (depth_ == 0) done_ = true;
     return true;
   }
 
@@ -106,7 +101,6 @@ class BodySax final : public nlohmann::json_sax<nlohmann::json> {
   int depth_ = 0;
   bool array_[kDepths] = {};
   bool cookies_array_ = false;  // the current depth-2 container is the top-level `cookies` array
-  bool done_ = false;
   std::string key_;
   std::optional<std::string> session_id_, sticky_, cookie_name_;
   std::optional<bool> session_new_, session_lost_, session_expired_;
@@ -135,7 +129,8 @@ void ContractReader::read(const ResponseView& response, ResponseFacts& facts) {
   const auto first = response.body.find_first_not_of(" \t\r\n");
   if (first == std::string_view::npos || response.body[first] != '{') return;
   BodySax sax(watch_cookie_);
-  if (nlohmann::json::sax_parse(response.body, &sax) && sax.complete()) sax.move_into(facts);
+  // sax_parse is strict: true only when the whole body is one complete JSON value.
+  if (nlohmann::json::sax_parse(response.body, &sax)) sax.move_into(facts);
 
 }
 

@@ -25,6 +25,8 @@ class JsonWriter {
 
  private:
   void before_value();
+  JsonWriter& open(char bracket);   // a container's first byte
+  JsonWriter& close(char bracket);  // its last: the container counts as a member
   void quoted(std::string_view s);
 
   std::string& out_;
