@@ -92,7 +92,7 @@ asio::awaitable<std::unique_ptr<Upstream>> Proxy::acquire(int balancer, int memb
     co_return up;
   }
   const auto& m = balancers_->member(balancer, member);
-  auto up = std::make_unique<Upstream>(Upstream{beast::tcp_stream(ioc_), {}, {}, false, false});
+  auto up = std::make_unique<Upstream>(Upstream{net::TimedStream(ioc_), {}, {}, false, false});
   boost::system::error_code addr_ec;
   tcp::endpoint ep(asio::ip::make_address(m.host, addr_ec), m.port);
   if (addr_ec) {
@@ -128,7 +128,9 @@ asio::awaitable<std::unique_ptr<Upstream>> Proxy::connect_and_send(
 
 void Proxy::release(std::unique_ptr<Upstream> up, int balancer, int member) {
   auto& pool = idle_[balancer][member];
-  if (up->reusable && pool.size() < kMaxIdlePerMember) pool.push_back(std::move(up));
+  if (!up->reusable || pool.size() >= kMaxIdlePerMember) return;
+  up->stream.expires_never();  // idle in the pool until the member closes it
+  pool.push_back(std::move(up));
 }
 
 // ProxyPassReverse: a Location pointing at a member is mapped back to the public path.

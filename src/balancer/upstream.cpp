@@ -24,14 +24,16 @@ namespace {
 constexpr int kMaxInterim = 8;  // interim answers tolerated before the final one
 constexpr std::size_t kRelayChunk = 64 * 1024;
 
-// One piece of a relayed body, framed as a chunk when `chunked`, in one gathered write.
-asio::awaitable<void> write_piece(boost::beast::tcp_stream& to, std::chrono::milliseconds timeout,
+// One piece of a relayed body, framed as a chunk when `chunked`, in one gathered write. The
+// deadline covers the write only: the stream then idles while the other side is read.
+asio::awaitable<void> write_piece(net::TimedStream& to, std::chrono::milliseconds timeout,
                                   bool chunked, const char* data, std::size_t size,
                                   boost::system::error_code& ec) {
   to.expires_after(timeout);
   if (!chunked) {
     co_await asio::async_write(to, asio::buffer(data, size),
                                asio::redirect_error(asio::use_awaitable, ec));
+    to.expires_never();
     co_return;
   }
   std::array<char, 20> size_line{};
@@ -40,6 +42,7 @@ asio::awaitable<void> write_piece(boost::beast::tcp_stream& to, std::chrono::mil
   const std::array<asio::const_buffer, 3> pieces{asio::buffer(size_line.data(), n),
                                                  asio::buffer(data, size), asio::buffer(kCrlf)};
   co_await asio::async_write(to, pieces, asio::redirect_error(asio::use_awaitable, ec));
+  to.expires_never();
 }
 
 // Relays the client's streamed body to the member as it arrives, one piece at a time: the
@@ -153,12 +156,14 @@ asio::awaitable<std::uint64_t> relay(Upstream& up, HeadParser& parser, net::Resp
                                      net::Connection& client, std::chrono::milliseconds timeout,
                                      boost::system::error_code& ec) {
   const bool chunked = frame_relayed_head(parser, head, client);
+  up.stream.expires_never();  // each read below has its own deadline, not the client's writes
   boost::system::error_code client_ec;
   up.scratch.clear();  // the request is out: its scratch carries the answer's head now
   net::append_head(head, up.scratch);
   client.stream->expires_after(client.write_timeout);
   co_await asio::async_write(*client.stream, asio::buffer(up.scratch),
                              asio::redirect_error(asio::use_awaitable, client_ec));
+  client.stream->expires_never();
   http::response_parser<http::buffer_body> body{std::move(parser)};
   auto piece = std::make_unique<char[]>(kRelayChunk);
   std::uint64_t relayed = 0;
@@ -168,6 +173,7 @@ asio::awaitable<std::uint64_t> relay(Upstream& up, HeadParser& parser, net::Resp
     up.stream.expires_after(timeout);
     co_await http::async_read(up.stream, up.buffer, body,
                               asio::redirect_error(asio::use_awaitable, ec));
+    up.stream.expires_never();
     if (ec == http::error::need_buffer) ec = {};
     const std::size_t n = kRelayChunk - body.get().body().size;
     if (n > 0)

@@ -6,17 +6,17 @@
 // leaves its state uncertain, and then it is closed: one client's bytes never reach another.
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <chrono>
 #include <optional>
 #include <string>
 
 #include "net/http_types.hpp"
+#include "net/timed_stream.hpp"
 
 namespace sc {
 
 struct Upstream {
-  boost::beast::tcp_stream stream;
+  net::TimedStream stream;
   boost::beast::flat_buffer buffer;  // kept with the connection: no allocation per exchange
   std::string scratch;               // the request's start line and fields
   bool reused = false;

@@ -11,7 +11,7 @@ namespace sc::net {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 
-BodyStream::BodyStream(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+BodyStream::BodyStream(TimedStream& stream, beast::flat_buffer& buffer,
                        http::request_parser<http::string_body>&& header, bool send_continue,
                        std::chrono::milliseconds read_timeout,
                        std::chrono::milliseconds write_timeout)
@@ -49,6 +49,7 @@ asio::awaitable<std::size_t> BodyStream::read_some(char* data, std::size_t size,
   stream_.expires_after(read_timeout_);
   co_await http::async_read(stream_, buffer_, parser_,
                             asio::redirect_error(asio::use_awaitable, ec));
+  stream_.expires_never();  // the handler may now wait on others, with the client idle
   if (ec == http::error::need_buffer) ec = {};
   if (ec) failed_ = true;
   const std::size_t n = size - parser_.get().body().size;

@@ -3,12 +3,12 @@
 // passes through a handler with one bounded buffer instead of being held whole.
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <chrono>
 #include <cstdint>
 #include <optional>
 
 #include "net/http_types.hpp"
+#include "net/timed_stream.hpp"
 
 namespace sc::net {
 
@@ -18,7 +18,7 @@ class BodyStream {
   // take the header with release_header() first). `send_continue`: the client asked for
   // 100-continue; it is sent before the first read, so an answer given without reading the
   // body (404, 503) never solicits it.
-  BodyStream(boost::beast::tcp_stream& stream, boost::beast::flat_buffer& buffer,
+  BodyStream(TimedStream& stream, boost::beast::flat_buffer& buffer,
              http::request_parser<http::string_body>&& header, bool send_continue,
              std::chrono::milliseconds read_timeout, std::chrono::milliseconds write_timeout);
   BodyStream(const BodyStream&) = delete;
@@ -45,7 +45,7 @@ class BodyStream {
   boost::asio::awaitable<void> discard(boost::system::error_code& ec);
 
  private:
-  boost::beast::tcp_stream& stream_;
+  TimedStream& stream_;
   boost::beast::flat_buffer& buffer_;
   http::request_parser<http::buffer_body> parser_;
   std::optional<std::uint64_t> length_;

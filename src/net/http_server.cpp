@@ -73,7 +73,7 @@ asio::awaitable<void> HttpServer::accept_loop() {
   while (acceptor_.is_open()) {
     boost::system::error_code ec;
     auto& worker = workers_[next_worker_];
-    tcp::socket socket = co_await acceptor_.async_accept(
+    TimedStream::socket_type socket = co_await acceptor_.async_accept(
         *worker.ioc, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
@@ -153,7 +153,7 @@ Response refusal(http::status status, std::string_view why) {
 // and the 100 Continue a client waits for before sending its body. A streamed body sends its
 // 100 Continue when the handler first reads it (`continue_due`).
 asio::awaitable<std::optional<Response>> HttpServer::before_body(
-    beast::tcp_stream& stream, http::request_parser<http::string_body>& parser,
+    TimedStream& stream, http::request_parser<http::string_body>& parser,
     BodyReservation& reservation, bool& continue_due, boost::system::error_code& ec) {
   auto& req = parser.get();
   if (auto bad = check_transfer_encoding(req))
@@ -184,7 +184,7 @@ asio::awaitable<std::optional<Response>> HttpServer::before_body(
 }
 
 asio::awaitable<std::optional<Response>> HttpServer::read_request(
-    beast::tcp_stream& stream, beast::flat_buffer& buffer, Request& out,
+    TimedStream& stream, beast::flat_buffer& buffer, Request& out,
     std::optional<BodyStream>& body, BodyReservation& reservation, boost::system::error_code& ec) {
   http::request_parser<http::string_body> parser;
   parser.header_limit(options_.header_limit);
@@ -244,12 +244,12 @@ bool body_blocks_keep_alive(const std::optional<BodyStream>& body) {
 
 }  // namespace
 
-asio::awaitable<void> HttpServer::serve(tcp::socket socket, AsyncHandler& handler) {
+asio::awaitable<void> HttpServer::serve(TimedStream::socket_type socket, AsyncHandler& handler) {
   boost::system::error_code ec;
   Connection conn;
   conn.remote = socket.remote_endpoint(ec);
   conn.local = socket.local_endpoint(ec);
-  beast::tcp_stream stream(std::move(socket));
+  TimedStream stream(std::move(socket));
   conn.stream = &stream;
   conn.write_timeout = options_.write_timeout;
   beast::flat_buffer buffer;
@@ -269,6 +269,7 @@ asio::awaitable<void> HttpServer::serve(tcp::socket socket, AsyncHandler& handle
       conn.client_keep_alive = req.keep_alive();
       conn.answered = conn.close = false;
       conn.body = body ? &*body : nullptr;
+      stream.expires_never();  // the handler may wait on others: the client is not slow
       res = co_await handler(req, conn);  // may consume req
       conn.body = nullptr;
       if (conn.answered && (conn.close || !conn.client_keep_alive)) break;

@@ -38,16 +38,16 @@ class HttpServer {
 
  private:
   boost::asio::awaitable<void> accept_loop();
-  boost::asio::awaitable<void> serve(boost::asio::ip::tcp::socket socket, AsyncHandler& handler);
+  boost::asio::awaitable<void> serve(TimedStream::socket_type socket, AsyncHandler& handler);
   class BodyReservation;
   // Reads one request into `out` (its header only when the body is streamed: then `body`
   // reads it), or gives the answer the transport makes instead (then the connection closes).
   // `ec` set and no answer: the client left or timed out.
   boost::asio::awaitable<std::optional<Response>> read_request(
-      boost::beast::tcp_stream& stream, boost::beast::flat_buffer& buffer, Request& out,
+      TimedStream& stream, boost::beast::flat_buffer& buffer, Request& out,
       std::optional<BodyStream>& body, BodyReservation& reservation, boost::system::error_code& ec);
   boost::asio::awaitable<std::optional<Response>> before_body(
-      boost::beast::tcp_stream& stream, http::request_parser<http::string_body>& parser,
+      TimedStream& stream, http::request_parser<http::string_body>& parser,
       BodyReservation& reservation, bool& continue_due, boost::system::error_code& ec);
 
   std::vector<ServerWorker> workers_;

@@ -1,7 +1,6 @@
 #pragma once
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
 #include <functional>
@@ -13,6 +12,7 @@ namespace http = boost::beast::http;
 using Request = http::request<http::string_body>;
 using Response = http::response<http::string_body>;
 class BodyStream;
+class TimedStream;
 
 // The connection a request came on. A handler that cannot hold its answer in memory (a large
 // proxied body) writes it itself through `stream`, within `write_timeout`, and sets `answered`
@@ -21,7 +21,7 @@ class BodyStream;
 struct Connection {
   boost::asio::ip::tcp::endpoint remote;  // the client: for Require and X-Forwarded-For
   boost::asio::ip::tcp::endpoint local;   // the address it connected to: for Require local
-  boost::beast::tcp_stream* stream = nullptr;
+  TimedStream* stream = nullptr;
   std::chrono::milliseconds write_timeout{30000};
   // The request's body when ServerOptions::stream_bodies and the request has one; else the
   // body is in the Request. What the handler leaves unread, the transport discards.

@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <thread>
 
 #include "scripted_upstream.hpp"
@@ -76,6 +79,36 @@ TEST(HttpServer, StreamedBodyLeftUnreadIsDiscardedBeforeTheNextRequest) {
   EXPECT_TRUE(first.ends_with("\r\n\r\n/first")) << first;
   EXPECT_TRUE(second.ends_with("\r\n\r\n/second")) << second;
   EXPECT_TRUE(third.ends_with("\r\n\r\n/third")) << third;
+
+  asio::post(ioc, [&] {
+    server.stop();
+    ioc.stop();
+  });
+  runner.join();
+}
+
+// The read timeout is the client's: a handler that takes longer (a slow member behind the
+// proxy) still gets its answer to the client.
+TEST(HttpServer, AHandlerSlowerThanTheReadTimeoutStillAnswers) {
+  asio::io_context ioc(1);
+  net::ServerOptions options;
+  options.read_timeout = std::chrono::milliseconds(50);
+  net::HttpServer server(
+      ioc,
+      [](net::Request&, net::Connection&) -> asio::awaitable<net::Response> {
+        asio::steady_timer slow(co_await asio::this_coro::executor, std::chrono::milliseconds(200));
+        co_await slow.async_wait(asio::use_awaitable);
+        co_return net::text_response(net::http::status::ok, 11, "late");
+      },
+      options);
+  ASSERT_TRUE(server.listen({asio::ip::make_address("127.0.0.1"), 0}));
+  server.start();
+  std::thread runner([&] { ioc.run(); });
+  RawClient client(server.local_endpoint().port());
+  client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+  const std::string answer = client.read_answer();
+  EXPECT_EQ(answer.substr(0, 15), "HTTP/1.1 200 OK") << answer;
+  EXPECT_TRUE(answer.ends_with("\r\n\r\nlate")) << answer;
 
   asio::post(ioc, [&] {
     server.stop();

@@ -1,0 +1,133 @@
+// TimedStream's deadline on a loopback connection: what times out, what a moved deadline
+// does, and that a stream leaves no timer behind. Short deadlines (20 ms) against events
+// three times later keep the outcomes apart without sleeping.
+#include "net/timed_stream.hpp"
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+#include <optional>
+
+namespace sc::net {
+namespace {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+using namespace std::chrono_literals;
+
+// A connected pair: `stream` under test, `peer` the plain socket at the other end.
+struct Pair {
+  asio::io_context ioc;
+  std::optional<TimedStream> stream;
+  tcp::socket peer{ioc};
+
+  Pair() {
+    tcp::acceptor acceptor(ioc, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    stream.emplace(ioc);
+    stream->socket().connect(acceptor.local_endpoint());
+    acceptor.accept(peer);
+  }
+};
+
+struct ReadResult {
+  bool done = false;
+  boost::system::error_code ec;
+  std::size_t bytes = 0;
+};
+
+void start_read(Pair& p, std::array<char, 8>& buf, ReadResult& r) {
+  p.stream->async_read_some(asio::buffer(buf), [&r](boost::system::error_code ec, std::size_t n) {
+    r = ReadResult{true, ec, n};
+  });
+}
+
+// Runs handlers until the read ends, for at most 10 s (far beyond any deadline that ends it).
+void run_until_done(Pair& p, const ReadResult& r) {
+  const auto give_up = std::chrono::steady_clock::now() + 10s;
+  while (!r.done && p.ioc.run_one_until(give_up) > 0) {
+  }
+}
+
+// The peer writes one byte after `delay`.
+void peer_writes_after(Pair& p, asio::steady_timer& timer, std::chrono::milliseconds delay) {
+  timer.expires_after(delay);
+  timer.async_wait([&p](boost::system::error_code) { asio::write(p.peer, asio::buffer("x", 1)); });
+}
+
+TEST(TimedStream, ReadFailsWithTimeoutOnceTheDeadlinePasses) {
+  Pair p;
+  std::array<char, 8> buf{};
+  ReadResult r;
+  p.stream->expires_after(20ms);
+  start_read(p, buf, r);
+  run_until_done(p, r);
+  ASSERT_TRUE(r.done);
+  EXPECT_EQ(r.ec, boost::beast::error::timeout);
+  EXPECT_TRUE(p.stream->timed_out());
+}
+
+TEST(TimedStream, ALaterDeadlineSetInTimeKeepsTheReadGoing) {
+  Pair p;
+  std::array<char, 8> buf{};
+  ReadResult r;
+  asio::steady_timer later(p.ioc);
+  p.stream->expires_after(20ms);
+  p.stream->expires_after(1h);  // the watchdog wakes at 20 ms and waits again
+  start_read(p, buf, r);
+  peer_writes_after(p, later, 60ms);
+  run_until_done(p, r);
+  ASSERT_TRUE(r.done);
+  EXPECT_FALSE(r.ec) << r.ec.message();
+  EXPECT_EQ(r.bytes, 1u);
+  EXPECT_FALSE(p.stream->timed_out());
+}
+
+TEST(TimedStream, AnEarlierDeadlineReplacesALaterOne) {
+  Pair p;
+  std::array<char, 8> buf{};
+  ReadResult r;
+  p.stream->expires_after(1h);
+  p.stream->expires_after(20ms);
+  start_read(p, buf, r);
+  run_until_done(p, r);  // long before the hour: only the 20 ms deadline can end the read
+  ASSERT_TRUE(r.done);
+  EXPECT_EQ(r.ec, boost::beast::error::timeout);
+}
+
+TEST(TimedStream, ExpiresNeverLetsTheStreamIdlePastTheOldDeadline) {
+  Pair p;
+  std::array<char, 8> buf{};
+  ReadResult r;
+  asio::steady_timer later(p.ioc);
+  p.stream->expires_after(20ms);
+  p.stream->expires_never();
+  start_read(p, buf, r);
+  peer_writes_after(p, later, 60ms);
+  run_until_done(p, r);
+  ASSERT_TRUE(r.done);
+  EXPECT_FALSE(r.ec) << r.ec.message();
+  EXPECT_FALSE(p.stream->timed_out());
+}
+
+TEST(TimedStream, ADestroyedStreamLeavesNoTimerRunning) {
+  Pair p;
+  p.stream->expires_after(1h);
+  p.stream.reset();
+  p.ioc.run_for(10s);  // returns at once when no work is left; an hour's wait would hold it
+  EXPECT_TRUE(p.ioc.stopped());
+}
+
+TEST(TimedStream, ADestroyedStreamClosesItsConnection) {
+  Pair p;
+  p.stream.reset();
+  std::array<char, 8> buf{};
+  boost::system::error_code ec;
+  p.peer.read_some(asio::buffer(buf), ec);
+  EXPECT_EQ(ec, asio::error::eof);
+}
+
+}  // namespace
+}  // namespace sc::net
