@@ -1,7 +1,9 @@
 #include "balancer/forward_headers.hpp"
 
-#include <array>
-#include <vector>
+#include <algorithm>
+#include <boost/beast/core/string.hpp>
+#include <boost/container/small_vector.hpp>
+#include <iterator>
 
 #include "util/text.hpp"
 
@@ -29,22 +31,51 @@ bool starts_with_nocase(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && to_lower(s.substr(0, prefix.size())) == prefix;
 }
 
+bool is_fixed_hop_by_hop(http::field name) {
+  switch (name) {
+    case http::field::connection:
+    case http::field::keep_alive:
+    case http::field::proxy_connection:
+    case http::field::te:
+    case http::field::trailer:
+    case http::field::upgrade:
+    case http::field::transfer_encoding:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// The names the Connection fields list (RFC 9110 7.6.1), as views into their values.
+boost::container::small_vector<std::string_view, 4> connection_tokens(const http::fields& fields) {
+  boost::container::small_vector<std::string_view, 4> tokens;
+  for (auto [it, end] = fields.equal_range(http::field::connection); it != end; ++it) {
+    std::string_view rest = it->value();
+    while (!rest.empty()) {
+      const auto comma = rest.find(',');
+      if (const auto token = trim(rest.substr(0, comma)); !token.empty()) tokens.push_back(token);
+      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    }
+  }
+  return tokens;
+}
+
 }  // namespace
 
+// One pass over the fields, erasing in place: a lookup per name to remove cost the proxy
+// more than the rest of its header work.
 void strip_hop_by_hop(http::fields& fields) {
-  // The names the Connection fields list go first: they are hop-by-hop for this hop only.
-  std::vector<std::string> named;
-  for (auto [it, end] = fields.equal_range(http::field::connection); it != end; ++it)
-    for (auto token : split(it->value(), ',')) {
-      auto name = trim(token);
-      if (!name.empty()) named.emplace_back(name);
-    }
-  for (const auto& name : named) fields.erase(name);
-  static constexpr std::array kFixed{http::field::connection,       http::field::keep_alive,
-                                     http::field::proxy_connection, http::field::te,
-                                     http::field::trailer,          http::field::upgrade,
-                                     http::field::transfer_encoding};
-  for (auto field : kFixed) fields.erase(field);
+  const auto listed = connection_tokens(fields);  // valid until Connection goes, last
+  for (auto it = fields.begin(); it != fields.end();) {
+    const auto name = it->name_string();
+    const bool drop = it->name() != http::field::connection &&
+                      (is_fixed_hop_by_hop(it->name()) ||
+                       std::any_of(listed.begin(), listed.end(), [&](std::string_view token) {
+                         return boost::beast::iequals(token, name);
+                       }));
+    it = drop ? fields.erase(it) : std::next(it);
+  }
+  fields.erase(http::field::connection);
 }
 
 std::string member_authority(std::string_view host, unsigned port) {

@@ -2,6 +2,12 @@
 
 namespace sc {
 
+const std::string_view* find_env(const EnvVars& env, std::string_view name) {
+  for (const auto& [key, value] : env)
+    if (key == name) return &value;
+  return nullptr;
+}
+
 std::string expand_header_value(const std::string& v, const EnvVars& env) {
   std::string out;
   for (std::size_t i = 0; i < v.size(); ++i) {
@@ -11,8 +17,8 @@ std::string expand_header_value(const std::string& v, const EnvVars& env) {
     } else if (v.compare(i, 2, "%{") == 0) {
       auto close = v.find('}', i);
       if (close != std::string::npos && close + 1 < v.size() && v[close + 1] == 'e') {
-        auto it = env.find(v.substr(i + 2, close - i - 2));
-        out += it == env.end() ? "(null)" : it->second;
+        const auto* value = find_env(env, std::string_view(v).substr(i + 2, close - i - 2));
+        out += value ? *value : std::string_view("(null)");
         i = close + 1;
       } else {
         out.push_back(v[i]);
@@ -28,7 +34,7 @@ void apply_header_rules(const std::vector<HeaderRule>& rules, const EnvVars& env
                         net::Response& res) {
   for (const auto& r : rules) {
     if (!r.env.empty()) {
-      bool set = env.count(r.env) > 0;
+      const bool set = find_env(env, r.env) != nullptr;
       if (set == r.env_negated) continue;
     }
     std::string value = expand_header_value(r.value, env);

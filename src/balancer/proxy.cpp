@@ -35,17 +35,18 @@ std::string host_name() {
   return name.data();
 }
 
+// Views of the configuration and of `d`, which outlive the response's header rules.
 EnvVars balancer_env(const BalancerSet& set, int balancer, const Decision& d) {
   EnvVars env{{"BALANCER_NAME", set.config(balancer).name}};
   if (d.member >= 0) {
     const auto& m = set.member(balancer, d.member);
-    env["BALANCER_WORKER_NAME"] = m.url;
-    env["BALANCER_WORKER_ROUTE"] = m.route;
+    env.emplace_back("BALANCER_WORKER_NAME", m.url);
+    env.emplace_back("BALANCER_WORKER_ROUTE", m.route);
   }
-  if (d.route_changed) env["BALANCER_ROUTE_CHANGED"] = "1";
+  if (d.route_changed) env.emplace_back("BALANCER_ROUTE_CHANGED", "1");
   if (d.sticky.route) {
-    env["BALANCER_SESSION_STICKY"] = d.sticky.source_name;
-    env["BALANCER_SESSION_ROUTE"] = *d.sticky.route;
+    env.emplace_back("BALANCER_SESSION_STICKY", d.sticky.source_name);
+    env.emplace_back("BALANCER_SESSION_ROUTE", *d.sticky.route);
   }
   return env;
 }
@@ -259,8 +260,7 @@ asio::awaitable<net::Response> Proxy::handle(net::Request& req, net::Connection&
 
   // The client's request becomes the upstream one: no copy of its headers and body.
   net::Request upstream_req = std::move(req);
-  const std::string client_ip = conn.remote.address().to_string();
-  rewrite_forwarded_request(upstream_req, ForwardContext{client_ip, server_name_});
+  rewrite_forwarded_request(upstream_req, ForwardContext{conn.remote_ip, server_name_});
   upstream_req.version(11);
   upstream_req.keep_alive(true);
   if (conn.body) {

@@ -93,6 +93,13 @@ unsigned unescape(std::string_view path, std::string& out, std::string& reason) 
   return 0;
 }
 
+// A path with no escape, no empty segment and no segment starting with '.' is its own
+// normal form, encoded and decoded: most paths, which then skip the three passes below.
+bool already_normal(std::string_view path) {
+  return path.find('%') == std::string_view::npos && path.find("//") == std::string_view::npos &&
+         path.find("/.") == std::string_view::npos;
+}
+
 }  // namespace
 
 RequestPath normalise_request_path(std::string_view path) {
@@ -100,6 +107,11 @@ RequestPath normalise_request_path(std::string_view path) {
   if (path.empty() || path[0] != '/') {
     r.refuse = 400;
     r.reason = "the path does not start with '/'";
+    return r;
+  }
+  if (already_normal(path)) {
+    r.encoded = path;
+    r.decoded = path;
     return r;
   }
   if (!resolve_segments(decode_unreserved(path), r.encoded)) {

@@ -144,9 +144,16 @@ asio::awaitable<net::Response> read_held(Upstream& up, HeadParser& parser,
     co_return net::Response{std::move(parser.get().base())};
   }
   http::response_parser<http::string_body> full{std::move(parser)};
-  up.stream.expires_after(timeout);
-  co_await http::async_read(up.stream, up.buffer, full,
-                            asio::redirect_error(asio::use_awaitable, ec));
+  // A small body most often came with the header: parsed from the buffer, it takes no
+  // further trip through the event loop.
+  full.eager(true);
+  up.buffer.consume(full.put(up.buffer.data(), ec));
+  if (ec == http::error::need_more) ec = {};
+  if (!ec && !full.is_done()) {
+    up.stream.expires_after(timeout);
+    co_await http::async_read(up.stream, up.buffer, full,
+                              asio::redirect_error(asio::use_awaitable, ec));
+  }
   if (ec) co_return net::Response{};
   up.reusable = full.keep_alive() && up.buffer.size() == 0;
   co_return full.release();

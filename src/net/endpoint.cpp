@@ -22,6 +22,12 @@ Result<boost::asio::ip::tcp::endpoint> parse_endpoint(std::string_view text) {
   return boost::asio::ip::tcp::endpoint(addr, static_cast<unsigned short>(port));
 }
 
+std::string address_text(const boost::asio::ip::address& address) {
+  if (!address.is_v4()) return address.to_string();
+  const auto b = address.to_v4().to_bytes();
+  return fmt::format("{}.{}.{}.{}", b[0], b[1], b[2], b[3]);
+}
+
 std::string to_string(const boost::asio::ip::tcp::endpoint& ep) {
   if (ep.address().is_v6()) return fmt::format("[{}]:{}", ep.address().to_string(), ep.port());
   return fmt::format("{}:{}", ep.address().to_string(), ep.port());

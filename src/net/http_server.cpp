@@ -249,6 +249,7 @@ asio::awaitable<void> HttpServer::serve(TimedStream::socket_type socket, AsyncHa
   Connection conn;
   conn.remote = socket.remote_endpoint(ec);
   conn.local = socket.local_endpoint(ec);
+  conn.remote_ip = address_text(conn.remote.address());
   TimedStream stream(std::move(socket));
   conn.stream = &stream;
   conn.write_timeout = options_.write_timeout;

@@ -21,6 +21,7 @@ class TimedStream;
 struct Connection {
   boost::asio::ip::tcp::endpoint remote;  // the client: for Require and X-Forwarded-For
   boost::asio::ip::tcp::endpoint local;   // the address it connected to: for Require local
+  std::string remote_ip;                  // remote's address as text, once per connection
   TimedStream* stream = nullptr;
   std::chrono::milliseconds write_timeout{30000};
   // The request's body when ServerOptions::stream_bodies and the request has one; else the

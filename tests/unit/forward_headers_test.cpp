@@ -25,6 +25,38 @@ TEST(ForwardHeaders, FieldsNamedInConnectionAreRemovedWithTheFixedHopByHopOnes) 
   EXPECT_EQ(req["X-Kept"], "1");
 }
 
+TEST(ForwardHeaders, EveryConnectionFieldNamesFieldsToRemoveInAnyCaseAndAnyNumber) {
+  net::Response res{http::status::ok, 11};
+  res.insert(http::field::connection, "X-A");
+  res.insert("x-b", "1");
+  res.insert("X-A", "1");
+  res.insert(http::field::connection, " x-B , ");
+  res.insert("x-a", "2");
+  res.insert(http::field::server, "kept");
+  strip_hop_by_hop(res);
+  EXPECT_EQ(res.count("X-A"), 0u);
+  EXPECT_EQ(res.count("X-B"), 0u);
+  EXPECT_EQ(res.count(http::field::connection), 0u);
+  EXPECT_EQ(res[http::field::server], "kept");
+}
+
+TEST(ForwardHeaders, AMessageWithoutHopByHopFieldsKeepsAllItsFieldsInOrder) {
+  net::Request req{http::verb::get, "/", 11};
+  req.insert("B", "1");
+  req.insert("A", "2");
+  req.insert("B", "3");
+  const auto listing = [&] {
+    std::string out;
+    for (const auto& f : req)
+      out += std::string(f.name_string()) + "=" + std::string(f.value()) + ";";
+    return out;
+  };
+  const std::string before = listing();
+  strip_hop_by_hop(req);
+  EXPECT_EQ(listing(), before);
+  EXPECT_EQ(before.size(), 12u);
+}
+
 TEST(ForwardHeaders, XForwardedFieldsAreAppendedToWhatCameIn) {
   net::Request req{http::verb::get, "/", 11};
   req.set(http::field::host, "public.example");

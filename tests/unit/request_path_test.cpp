@@ -11,6 +11,15 @@ std::string decoded(std::string_view raw) {
   return r.refuse ? std::to_string(r.refuse) : r.decoded;
 }
 
+TEST(RequestPath, APathAlreadyNormalIsBothItsEncodedAndDecodedForm) {
+  for (std::string_view plain : {"/", "/a", "/a/b/", "/a.b/c-d_e~f", "/x..y/z."}) {
+    const auto r = normalise_request_path(plain);
+    EXPECT_EQ(r.refuse, 0u) << plain;
+    EXPECT_EQ(r.encoded, plain);
+    EXPECT_EQ(r.decoded, plain);
+  }
+}
+
 TEST(RequestPath, UnreservedEscapesAreDecoded) {
   EXPECT_EQ(decoded("/%70rivate"), "/private");
   EXPECT_EQ(decoded("/%7Euser/%2D"), "/~user/-");
