@@ -82,16 +82,20 @@ void Proxy::log(const std::string& line) {
     log_(fmt::format("[proxy_balancer:debug] {}", line));
 }
 
-asio::awaitable<std::unique_ptr<Upstream>> Proxy::acquire(int balancer, int member,
-                                                          boost::system::error_code& ec) {
+std::unique_ptr<Upstream> Proxy::take_idle(int balancer, int member) {
   auto& pool = idle_[balancer][member];
   while (!pool.empty()) {
     auto up = std::move(pool.back());
     pool.pop_back();
     if (!idle_connection_usable(*up)) continue;  // closed by the member while idle
     up->reused = true;
-    co_return up;
+    return up;
   }
+  return nullptr;
+}
+
+asio::awaitable<std::unique_ptr<Upstream>> Proxy::connect(int balancer, int member,
+                                                          boost::system::error_code& ec) {
   const auto& m = balancers_->member(balancer, member);
   auto up = std::make_unique<Upstream>(Upstream{net::TimedStream(ioc_), {}, {}, false, false});
   boost::system::error_code addr_ec;
@@ -110,7 +114,9 @@ asio::awaitable<std::unique_ptr<Upstream>> Proxy::acquire(int balancer, int memb
 asio::awaitable<std::unique_ptr<Upstream>> Proxy::connect_and_send(
     int balancer, int member, const net::Request& req, net::BodyStream* body, BodyRelay& relayed,
     std::optional<HeadParser>& parser, boost::system::error_code& ec) {
-  auto up = co_await acquire(balancer, member, ec);
+  // A pooled connection without a coroutine of its own: this runs for every request.
+  auto up = take_idle(balancer, member);
+  if (!up) up = co_await connect(balancer, member, ec);
   if (!up) co_return nullptr;
   co_await send_and_read_head(*up, req, body, relayed, parser, options_.response_timeout, ec);
   // A pooled connection that failed at once went stale while idle, and the member's other
@@ -120,7 +126,7 @@ asio::awaitable<std::unique_ptr<Upstream>> Proxy::connect_and_send(
   if (ec && up->reused && ec != beast::error::timeout && ec != http::error::bad_status &&
       relayed.bytes == 0) {
     idle_[balancer][member].clear();
-    up = co_await acquire(balancer, member, ec);
+    up = co_await connect(balancer, member, ec);
     if (up)
       co_await send_and_read_head(*up, req, body, relayed, parser, options_.response_timeout, ec);
   }
@@ -134,11 +140,20 @@ void Proxy::release(std::unique_ptr<Upstream> up, int balancer, int member) {
   pool.push_back(std::move(up));
 }
 
-// ProxyPassReverse: a Location pointing at a member is mapped back to the public path.
+// ProxyPassReverse: a Location pointing at a member is mapped back to the public path. One
+// pass finds which of the fields are there: most answers carry none, and need no lookup.
 void Proxy::reverse_map(net::Response& res) const {
-  for (auto field : {http::field::location, http::field::content_location, http::field::uri}) {
+  static constexpr std::array kMapped{http::field::location, http::field::content_location,
+                                      http::field::uri};
+  if (site_->reverse_routes.empty()) return;
+  std::array<bool, kMapped.size()> present{};
+  for (const auto& f : res)
+    for (std::size_t k = 0; k < kMapped.size(); ++k)
+      present[k] = present[k] || f.name() == kMapped[k];
+  for (std::size_t k = 0; k < kMapped.size(); ++k) {
+    if (!present[k]) continue;
+    const auto field = kMapped[k];
     auto it = res.find(field);
-    if (it == res.end()) continue;
     std::string value(it->value());
     for (const auto& rr : site_->reverse_routes) {
       for (const auto& m : site_->balancers[rr.balancer].members) {
@@ -261,8 +276,7 @@ asio::awaitable<net::Response> Proxy::handle(net::Request& req, net::Connection&
   // The client's request becomes the upstream one: no copy of its headers and body.
   net::Request upstream_req = std::move(req);
   rewrite_forwarded_request(upstream_req, ForwardContext{conn.remote_ip, server_name_});
-  upstream_req.version(11);
-  upstream_req.keep_alive(true);
+  upstream_req.version(11);  // with Connection stripped: keep-alive, as the pool needs
   if (conn.body) {
     boost::system::error_code ec;
     upstream_req.body() = co_await prefetch_body(*conn.body, ec);
@@ -353,15 +367,21 @@ asio::awaitable<net::Response> Proxy::answer(std::unique_ptr<Upstream> up, HeadP
                                              net::Connection& conn) {
   boost::system::error_code ec;
   if (holds_body(parser)) {
-    net::Response res = co_await read_held(*up, parser, options_.response_timeout, ec);
+    const auto member_length = parser.content_length();
+    auto held = held_from_buffer(*up, parser, ec);
+    if (!held && !ec) held = co_await read_held(*up, parser, options_.response_timeout, ec);
     if (ec) co_return upstream_failed(f, d.member, ec);
+    net::Response res = std::move(*held);
     const auto read = static_cast<long long>(res.body().size());
     balancers_->with(f.balancer,
                      [&](BalancerCore& core) { core.finished(d.member, f.body_bytes(), read); });
     release(std::move(up), f.balancer, d.member);
     finish_head(res, f, d);
-    if (!f.head) res.prepare_payload();
-    res.keep_alive(true);  // the transport applies the client's choice
+    // The member's Content-Length stands when the parser read exactly that many bytes.
+    if (!f.head && member_length != res.body().size()) res.prepare_payload();
+    // Keep-alive, which the transport then fits to the client's choice: HTTP/1.1's default
+    // once Connection is stripped, and only 1.0 needs saying so.
+    if (res.version() < 11) res.keep_alive(true);
     co_return res;
   }
   net::Response head{std::move(parser.get().base())};

@@ -37,8 +37,9 @@ class Proxy {
  private:
   struct Forwarding;  // what one request needs on every attempt
   using Pool = std::deque<std::unique_ptr<Upstream>>;
-  boost::asio::awaitable<std::unique_ptr<Upstream>> acquire(int balancer, int member,
-                                                             boost::system::error_code& ec);
+  std::unique_ptr<Upstream> take_idle(int balancer, int member);  // nullptr: none usable
+  boost::asio::awaitable<std::unique_ptr<Upstream>> connect(int balancer, int member,
+                                                            boost::system::error_code& ec);
   boost::asio::awaitable<std::unique_ptr<Upstream>> connect_and_send(
       int balancer, int member, const net::Request& req, net::BodyStream* body, BodyRelay& relayed,
       std::optional<HeadParser>& parser, boost::system::error_code& ec);

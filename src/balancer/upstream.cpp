@@ -136,24 +136,28 @@ bool holds_body(const HeadParser& parser) {
          (parser.content_length() && *parser.content_length() <= kHeldBodyLimit);
 }
 
+std::optional<net::Response> held_from_buffer(Upstream& up, HeadParser& parser,
+                                              boost::system::error_code& ec) {
+  if (parser.is_done()) {  // no body (HEAD, 204, 304, Content-Length: 0)
+    up.reusable = parser.keep_alive() && up.buffer.size() == 0;
+    return net::Response{std::move(parser.get().base())};
+  }
+  if (!parser.content_length() || up.buffer.size() < *parser.content_length()) return std::nullopt;
+  http::response_parser<http::string_body> full{std::move(parser)};
+  full.eager(true);
+  up.buffer.consume(full.put(up.buffer.data(), ec));
+  if (ec) return net::Response{};
+  up.reusable = full.keep_alive() && up.buffer.size() == 0;
+  return full.release();
+}
+
 asio::awaitable<net::Response> read_held(Upstream& up, HeadParser& parser,
                                          std::chrono::milliseconds timeout,
                                          boost::system::error_code& ec) {
-  if (parser.is_done()) {  // no body (HEAD, 204, 304, Content-Length: 0)
-    up.reusable = parser.keep_alive() && up.buffer.size() == 0;
-    co_return net::Response{std::move(parser.get().base())};
-  }
   http::response_parser<http::string_body> full{std::move(parser)};
-  // A small body most often came with the header: parsed from the buffer, it takes no
-  // further trip through the event loop.
-  full.eager(true);
-  up.buffer.consume(full.put(up.buffer.data(), ec));
-  if (ec == http::error::need_more) ec = {};
-  if (!ec && !full.is_done()) {
-    up.stream.expires_after(timeout);
-    co_await http::async_read(up.stream, up.buffer, full,
-                              asio::redirect_error(asio::use_awaitable, ec));
-  }
+  up.stream.expires_after(timeout);
+  co_await http::async_read(up.stream, up.buffer, full,
+                            asio::redirect_error(asio::use_awaitable, ec));
   if (ec) co_return net::Response{};
   up.reusable = full.keep_alive() && up.buffer.size() == 0;
   co_return full.release();

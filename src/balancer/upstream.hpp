@@ -54,7 +54,12 @@ boost::asio::awaitable<void> send_and_read_head(Upstream& up, const net::Request
 
 bool holds_body(const HeadParser& parser);
 
-// Reads the rest of a response holds_body() accepts.
+// A response holds_body() accepts, when the buffer already holds all of it (it came with the
+// header, as a small answer does): no I/O, no coroutine. nullopt when more is to be read.
+std::optional<net::Response> held_from_buffer(Upstream& up, HeadParser& parser,
+                                              boost::system::error_code& ec);
+
+// Reads the rest of a response holds_body() accepts, when held_from_buffer() could not.
 boost::asio::awaitable<net::Response> read_held(Upstream& up, HeadParser& parser,
                                                 std::chrono::milliseconds timeout,
                                                 boost::system::error_code& ec);

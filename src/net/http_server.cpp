@@ -149,38 +149,30 @@ Response refusal(http::status status, std::string_view why) {
 
 }  // namespace
 
-// The checks that need only the header, so that a refused body is never read or buffered,
-// and the 100 Continue a client waits for before sending its body. A streamed body sends its
-// 100 Continue when the handler first reads it (`continue_due`).
-asio::awaitable<std::optional<Response>> HttpServer::before_body(
-    TimedStream& stream, http::request_parser<http::string_body>& parser,
-    BodyReservation& reservation, bool& continue_due, boost::system::error_code& ec) {
+// The checks that need only the header, so that a refused body is never read or buffered.
+// `continue_due`: the client waits for a 100 Continue before it sends its body; a streamed
+// body sends it when the handler first reads it, a buffered one at once (read_request).
+std::optional<Response> HttpServer::before_body(http::request_parser<http::string_body>& parser,
+                                                BodyReservation& reservation, bool& continue_due) {
   auto& req = parser.get();
   if (auto bad = check_transfer_encoding(req))
-    co_return refusal(*bad, "unsupported Transfer-Encoding");
+    return refusal(*bad, "unsupported Transfer-Encoding");
   if (check_host(req))
-    co_return refusal(http::status::bad_request, "a request needs exactly one Host");
+    return refusal(http::status::bad_request, "a request needs exactly one Host");
   const auto expect = expectation(req);
   if (expect == Expectation::kUnsupported)
-    co_return refusal(http::status::expectation_failed, "only Expect: 100-continue is supported");
+    return refusal(http::status::expectation_failed, "only Expect: 100-continue is supported");
   // The expectation is met by this server and not passed on, so no upstream answers it a
   // second time.
   if (expect == Expectation::kContinue) req.erase(http::field::expect);
-  if (parser.is_done()) co_return std::nullopt;
+  if (parser.is_done()) return std::nullopt;
   continue_due = expect == Expectation::kContinue && req.version() >= 11;
-  if (options_.stream_bodies) co_return std::nullopt;
+  if (options_.stream_bodies) return std::nullopt;
   const std::uint64_t body = parser.content_length().value_or(options_.body_limit);
   if (!reservation.take(body, options_.buffered_body_limit))
-    co_return refusal(http::status::service_unavailable,
-                      "too many request bodies are held in memory now; try again later");
-  if (continue_due) {
-    static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-    stream.expires_after(options_.write_timeout);
-    co_await asio::async_write(stream, asio::buffer(kContinue),
-                               asio::redirect_error(asio::use_awaitable, ec));
-    stream.expires_after(options_.read_timeout);
-  }
-  co_return std::nullopt;
+    return refusal(http::status::service_unavailable,
+                   "too many request bodies are held in memory now; try again later");
+  return std::nullopt;
 }
 
 asio::awaitable<std::optional<Response>> HttpServer::read_request(
@@ -199,8 +191,14 @@ asio::awaitable<std::optional<Response>> HttpServer::read_request(
   std::size_t header_fields = 0;
   if (!ec) {
     bool continue_due = false;
-    if (auto refused = co_await before_body(stream, parser, reservation, continue_due, ec))
-      co_return refused;
+    if (auto refused = before_body(parser, reservation, continue_due)) co_return refused;
+    if (continue_due && !options_.stream_bodies) {
+      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      stream.expires_after(options_.write_timeout);
+      co_await asio::async_write(stream, asio::buffer(kContinue),
+                                 asio::redirect_error(asio::use_awaitable, ec));
+      stream.expires_after(options_.read_timeout);
+    }
     if (!ec && options_.stream_bodies && !parser.is_done()) {
       body.emplace(stream, buffer, std::move(parser), continue_due, options_.read_timeout,
                    options_.write_timeout);
@@ -263,8 +261,10 @@ asio::awaitable<void> HttpServer::serve(TimedStream::socket_type socket, AsyncHa
     if (ec && !refused) break;
     Response res;
     bool head = false;
+    bool keep_alive = false;
     if (refused) {
       res = std::move(*refused);
+      keep_alive = res.keep_alive();
     } else {
       head = req.method() == http::verb::head;
       conn.client_keep_alive = req.keep_alive();
@@ -276,10 +276,12 @@ asio::awaitable<void> HttpServer::serve(TimedStream::socket_type socket, AsyncHa
       if (conn.answered && (conn.close || !conn.client_keep_alive)) break;
       if (conn.answered && !(co_await settle_body(body))) break;
       if (conn.answered) continue;
-      res.keep_alive(conn.client_keep_alive && res.keep_alive() && !body_blocks_keep_alive(body));
+      const bool offered = res.keep_alive();  // each call reads Connection's tokens anew
+      keep_alive = conn.client_keep_alive && offered && !body_blocks_keep_alive(body);
+      if (keep_alive != offered) res.keep_alive(keep_alive);
     }
     if (head) res.body().clear();  // its fields still describe what a GET would carry
-    const bool close = !res.keep_alive();
+    const bool close = !keep_alive;
     stream.expires_after(options_.write_timeout);
     co_await async_write_message(stream, res, scratch, ec);
     if (ec || close || !(co_await settle_body(body))) break;

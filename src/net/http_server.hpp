@@ -46,9 +46,8 @@ class HttpServer {
   boost::asio::awaitable<std::optional<Response>> read_request(
       TimedStream& stream, boost::beast::flat_buffer& buffer, Request& out,
       std::optional<BodyStream>& body, BodyReservation& reservation, boost::system::error_code& ec);
-  boost::asio::awaitable<std::optional<Response>> before_body(
-      TimedStream& stream, http::request_parser<http::string_body>& parser,
-      BodyReservation& reservation, bool& continue_due, boost::system::error_code& ec);
+  std::optional<Response> before_body(http::request_parser<http::string_body>& parser,
+                                      BodyReservation& reservation, bool& continue_due);
 
   std::vector<ServerWorker> workers_;
   std::size_t next_worker_ = 0;

@@ -141,6 +141,36 @@ TEST(BalancerForwarding, ForwardedRequestCarriesTheFieldsAProxyWrites) {
   EXPECT_EQ(field_count(head, "X-Hop"), 0) << head;
 }
 
+// The proxy leaves keep-alive to HTTP/1.1's default towards the member and the client, and
+// says it only to an HTTP/1.0 client that asked for it.
+TEST(BalancerForwarding, KeepAliveIsSaidOnlyToAnHttp10ClientThatAskedForIt) {
+  ScriptedUpstream member(kAnswerOk);
+  Balancer b({member.port()});
+  RawClient modern(b.port);
+  modern.send("GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n");
+  for (int k = 0; k < 2; ++k) {
+    const auto answer = modern.read_answer();
+    EXPECT_EQ(status_of(answer), "HTTP/1.1 200 OK") << answer;
+    EXPECT_EQ(field_count(answer, "Connection"), 0) << answer;
+    EXPECT_EQ(field_value(answer, "Content-Length"), "2") << answer;
+  }
+  RawClient old(b.port);
+  old.send("GET /c HTTP/1.0\r\nHost: x\r\nConnection: keep-alive\r\n\r\n");
+  const auto kept = old.read_answer();
+  EXPECT_EQ(status_of(kept), "HTTP/1.0 200 OK") << kept;
+  EXPECT_EQ(field_value(kept, "Connection"), "keep-alive") << kept;
+  old.send("GET /d HTTP/1.0\r\nHost: x\r\n\r\n");
+  const auto last = old.read_to_end();  // no keep-alive asked: the answer ends the connection
+  EXPECT_EQ(status_of(last), "HTTP/1.0 200 OK") << last;
+  EXPECT_EQ(body_of(last), "ok") << last;
+  const auto seen = member.requests();
+  ASSERT_EQ(seen.size(), 4u);
+  for (const auto& request : seen) {
+    EXPECT_TRUE(request.head.find(" HTTP/1.1\r\n") != std::string::npos) << request.head;
+    EXPECT_EQ(field_count(request.head, "Connection"), 0) << request.head;
+  }
+}
+
 TEST(BalancerForwarding, RequestWithoutHostOrWithTwoIs400) {
   ScriptedUpstream member(kAnswerOk);
   Balancer b({member.port()});
