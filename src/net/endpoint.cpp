@@ -29,8 +29,8 @@ std::string address_text(const boost::asio::ip::address& address) {
 }
 
 std::string to_string(const boost::asio::ip::tcp::endpoint& ep) {
-  if (ep.address().is_v6()) return fmt::format("[{}]:{}", ep.address().to_string(), ep.port());
-  return fmt::format("{}:{}", ep.address().to_string(), ep.port());
+  if (ep.address().is_v6()) return fmt::format("[{}]:{}", address_text(ep.address()), ep.port());
+  return fmt::format("{}:{}", address_text(ep.address()), ep.port());
 }
 
 }  // namespace sc::net

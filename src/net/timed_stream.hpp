@@ -46,29 +46,25 @@ class TimedStream {
 
   template <class MutableBuffers, class Token>
   auto async_read_some(const MutableBuffers& buffers, Token&& token) {
-    return boost::asio::async_initiate<Token, void(boost::system::error_code, std::size_t)>(
-        [](auto handler, const std::shared_ptr<State>& s, const MutableBuffers& b) {
-          s->socket.async_read_some(b, Translated<decltype(handler)>{std::move(handler), s});
-        },
-        token, state_, buffers);
+    return initiate<void(boost::system::error_code, std::size_t)>(
+        std::forward<Token>(token), [buffers](socket_type& s, auto handler) {
+          s.async_read_some(buffers, std::move(handler));
+        });
   }
 
   template <class ConstBuffers, class Token>
   auto async_write_some(const ConstBuffers& buffers, Token&& token) {
-    return boost::asio::async_initiate<Token, void(boost::system::error_code, std::size_t)>(
-        [](auto handler, const std::shared_ptr<State>& s, const ConstBuffers& b) {
-          s->socket.async_write_some(b, Translated<decltype(handler)>{std::move(handler), s});
-        },
-        token, state_, buffers);
+    return initiate<void(boost::system::error_code, std::size_t)>(
+        std::forward<Token>(token), [buffers](socket_type& s, auto handler) {
+          s.async_write_some(buffers, std::move(handler));
+        });
   }
 
   template <class Token>
   auto async_connect(const boost::asio::ip::tcp::endpoint& ep, Token&& token) {
-    return boost::asio::async_initiate<Token, void(boost::system::error_code)>(
-        [](auto handler, const std::shared_ptr<State>& s, const boost::asio::ip::tcp::endpoint& e) {
-          s->socket.async_connect(e, Translated<decltype(handler)>{std::move(handler), s});
-        },
-        token, state_, ep);
+    return initiate<void(boost::system::error_code)>(
+        std::forward<Token>(token),
+        [ep](socket_type& s, auto handler) { s.async_connect(ep, std::move(handler)); });
   }
 
   // The completion handler of an operation, with the watchdog's closing reported as a timeout.
@@ -95,6 +91,17 @@ class TimedStream {
     bool stopped = false;  // the stream is gone: the watchdog ends
   };
   static void watch(const std::shared_ptr<State>& s);
+
+  // Starts an operation on the socket, `start(socket, handler)`, with the token's completion
+  // handler wrapped in Translated: the one place the three operations above go through.
+  template <class Signature, class Token, class Start>
+  auto initiate(Token&& token, Start start) {
+    return boost::asio::async_initiate<Token, Signature>(
+        [](auto handler, const std::shared_ptr<State>& s, Start start) {
+          start(s->socket, Translated<decltype(handler)>{std::move(handler), s});
+        },
+        token, state_, std::move(start));
+  }
 
   std::shared_ptr<State> state_;
 };
