@@ -46,11 +46,13 @@ bool is_fixed_hop_by_hop(http::field name) {
   }
 }
 
-// The names the Connection fields list (RFC 9110 7.6.1), as views into their values.
+// The names the Connection fields list (RFC 9110 7.6.1), as views into their values. A walk
+// over the few fields a message has costs less than the tree lookup.
 boost::container::small_vector<std::string_view, 4> connection_tokens(const http::fields& fields) {
   boost::container::small_vector<std::string_view, 4> tokens;
-  for (auto [it, end] = fields.equal_range(http::field::connection); it != end; ++it) {
-    std::string_view rest = it->value();
+  for (const auto& field : fields) {
+    if (field.name() != http::field::connection) continue;
+    std::string_view rest = field.value();
     while (!rest.empty()) {
       const auto comma = rest.find(',');
       if (const auto token = trim(rest.substr(0, comma)); !token.empty()) tokens.push_back(token);
@@ -62,20 +64,27 @@ boost::container::small_vector<std::string_view, 4> connection_tokens(const http
 
 }  // namespace
 
-// One pass over the fields, erasing in place: a lookup per name to remove cost the proxy
-// more than the rest of its header work.
+// Walks over the fields, erasing in place: a lookup per name to remove cost the proxy more
+// than the rest of its header work. Connection goes in a second walk, as the tokens it lists
+// are views into its values.
 void strip_hop_by_hop(http::fields& fields) {
-  const auto listed = connection_tokens(fields);  // valid until Connection goes, last
+  const auto listed = connection_tokens(fields);
+  bool connection = false;
   for (auto it = fields.begin(); it != fields.end();) {
+    if (it->name() == http::field::connection) {
+      connection = true;
+      ++it;
+      continue;
+    }
     const auto name = it->name_string();
-    const bool drop = it->name() != http::field::connection &&
-                      (is_fixed_hop_by_hop(it->name()) ||
-                       std::any_of(listed.begin(), listed.end(), [&](std::string_view token) {
-                         return boost::beast::iequals(token, name);
-                       }));
+    const bool drop = is_fixed_hop_by_hop(it->name()) ||
+                      std::any_of(listed.begin(), listed.end(), [&](std::string_view token) {
+                        return boost::beast::iequals(token, name);
+                      });
     it = drop ? fields.erase(it) : std::next(it);
   }
-  fields.erase(http::field::connection);
+  for (auto it = fields.begin(); connection && it != fields.end();)
+    it = it->name() == http::field::connection ? fields.erase(it) : std::next(it);
 }
 
 std::string member_authority(std::string_view host, unsigned port) {

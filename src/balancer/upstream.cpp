@@ -72,7 +72,8 @@ asio::awaitable<void> send_request(Upstream& up, const net::Request& req, net::B
                                    boost::system::error_code& ec) {
   up.stream.expires_after(timeout);
   if (!body) {
-    co_await net::async_write_message(up.stream, req, up.scratch, ec);
+    if (std::size_t sent = 0; !net::write_message_now(up.stream, req, up.scratch, sent, ec))
+      co_await net::async_write_rest(up.stream, req, up.scratch, sent, ec);
     co_return;
   }
   up.scratch.clear();

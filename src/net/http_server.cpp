@@ -267,7 +267,7 @@ asio::awaitable<void> HttpServer::serve(TimedStream::socket_type socket, AsyncHa
       keep_alive = res.keep_alive();
     } else {
       head = req.method() == http::verb::head;
-      conn.client_keep_alive = req.keep_alive();
+      conn.client_keep_alive = keeps_alive(req, req.version());
       conn.answered = conn.close = false;
       conn.body = body ? &*body : nullptr;
       stream.expires_never();  // the handler may wait on others: the client is not slow
@@ -276,14 +276,15 @@ asio::awaitable<void> HttpServer::serve(TimedStream::socket_type socket, AsyncHa
       if (conn.answered && (conn.close || !conn.client_keep_alive)) break;
       if (conn.answered && !(co_await settle_body(body))) break;
       if (conn.answered) continue;
-      const bool offered = res.keep_alive();  // each call reads Connection's tokens anew
+      const bool offered = keeps_alive(res, res.version());
       keep_alive = conn.client_keep_alive && offered && !body_blocks_keep_alive(body);
       if (keep_alive != offered) res.keep_alive(keep_alive);
     }
     if (head) res.body().clear();  // its fields still describe what a GET would carry
     const bool close = !keep_alive;
     stream.expires_after(options_.write_timeout);
-    co_await async_write_message(stream, res, scratch, ec);
+    if (std::size_t sent = 0; !write_message_now(stream, res, scratch, sent, ec))
+      co_await async_write_rest(stream, res, scratch, sent, ec);
     if (ec || close || !(co_await settle_body(body))) break;
   }
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);

@@ -53,6 +53,12 @@ struct ServerOptions {
   std::uint64_t buffered_body_limit = 256 * 1024 * 1024;
 };
 
+// What Beast's message keep_alive() says: the first Connection field's tokens, read by the
+// version ("close" ends an HTTP/1.1 connection, "keep-alive" keeps a 1.0 one). A walk over
+// the few fields a message has, where Beast's lookup in its tree of names cost the
+// transport 400 instructions a message.
+bool keeps_alive(const http::fields& fields, unsigned version);
+
 // A plain response with a text body, for errors the transport itself answers.
 Response text_response(http::status status, unsigned version, std::string body);
 

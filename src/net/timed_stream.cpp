@@ -1,5 +1,11 @@
 #include "net/timed_stream.hpp"
 
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <array>
+#include <cerrno>
+
 namespace sc::net {
 
 namespace asio = boost::asio;
@@ -34,6 +40,35 @@ void TimedStream::expires_after(clock::duration d) {
 }
 
 void TimedStream::expires_never() { state_->deadline = clock::time_point::max(); }
+
+std::size_t TimedStream::write_now(std::span<const asio::const_buffer> buffers,
+                                   boost::system::error_code& ec) {
+  ec = {};
+  if (state_->timed_out) {
+    ec = boost::beast::error::timeout;
+    return 0;
+  }
+  constexpr std::size_t kMaxPieces = 4;  // the messages written here have two
+  std::array<iovec, kMaxPieces> pieces{};
+  std::size_t count = 0;
+  for (const auto& b : buffers) {
+    if (b.size() == 0) continue;
+    if (count == kMaxPieces) break;  // the rest goes through the event loop
+    pieces[count++] = iovec{const_cast<void*>(b.data()), b.size()};
+  }
+  if (count == 0) return 0;
+  msghdr msg{};
+  msg.msg_iov = pieces.data();
+  msg.msg_iovlen = count;
+  while (true) {
+    const ssize_t n = ::sendmsg(state_->socket.native_handle(), &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (n >= 0) return static_cast<std::size_t>(n);
+    if (errno == EINTR) continue;
+    if (errno != EAGAIN && errno != EWOULDBLOCK)
+      ec = boost::system::error_code(errno, boost::system::system_category());
+    return 0;
+  }
+}
 
 void TimedStream::watch(const std::shared_ptr<State>& state) {
   state->armed = true;

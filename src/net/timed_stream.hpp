@@ -17,6 +17,7 @@
 #include <boost/beast/core/error.hpp>
 #include <chrono>
 #include <memory>
+#include <span>
 #include <utility>
 
 namespace sc::net {
@@ -43,6 +44,13 @@ class TimedStream {
   void expires_after(clock::duration d);
   void expires_never();
   bool timed_out() const noexcept { return state_->timed_out; }
+
+  // Sends what the socket takes at once, without waiting and without the event loop: a
+  // small message usually goes whole, and then no operation, no handler run and no
+  // coroutine resumption follow. A full socket is not an error (0 bytes sent). Past the
+  // deadline, fails with beast::error::timeout like the operations.
+  std::size_t write_now(std::span<const boost::asio::const_buffer> buffers,
+                        boost::system::error_code& ec);
 
   template <class MutableBuffers, class Token>
   auto async_read_some(const MutableBuffers& buffers, Token&& token) {

@@ -7,9 +7,11 @@
 
 #include <array>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <optional>
+#include <string>
 
 namespace sc::net {
 namespace {
@@ -127,6 +129,60 @@ TEST(TimedStream, ADestroyedStreamClosesItsConnection) {
   boost::system::error_code ec;
   p.peer.read_some(asio::buffer(buf), ec);
   EXPECT_EQ(ec, asio::error::eof);
+}
+
+TEST(TimedStream, WriteNowSendsASmallMessageWholeWithoutTheEventLoop) {
+  Pair p;
+  const std::string head = "HTTP/1.1 200 OK\r\n\r\n";
+  const std::string body = "b2\n";
+  const std::array<asio::const_buffer, 2> pieces{asio::buffer(head), asio::buffer(body)};
+  boost::system::error_code ec;
+  EXPECT_EQ(p.stream->write_now(pieces, ec), head.size() + body.size());
+  EXPECT_FALSE(ec) << ec.message();
+  EXPECT_EQ(p.ioc.poll(), 0u);  // nothing was queued
+  std::string got(head.size() + body.size(), '\0');
+  asio::read(p.peer, asio::buffer(got));
+  EXPECT_EQ(got, head + body);
+}
+
+TEST(TimedStream, WriteNowOnAFullSocketSendsWhatFitsAndNoError) {
+  Pair p;
+  const std::string big(64 * 1024 * 1024, 'x');  // more than both socket buffers hold
+  const std::array<asio::const_buffer, 1> piece{asio::buffer(big)};
+  boost::system::error_code ec;
+  const std::size_t first = p.stream->write_now(piece, ec);
+  EXPECT_FALSE(ec) << ec.message();
+  EXPECT_GT(first, 0u);
+  EXPECT_LT(first, big.size());
+  const std::array<asio::const_buffer, 1> rest{
+      asio::buffer(big.data() + first, big.size() - first)};
+  EXPECT_EQ(p.stream->write_now(rest, ec), 0u);  // the peer has read nothing: still full
+  EXPECT_FALSE(ec) << ec.message();
+}
+
+TEST(TimedStream, WriteNowFailsWithTimeoutOnceTheStreamTimedOut) {
+  Pair p;
+  std::array<char, 8> buf{};
+  ReadResult r;
+  p.stream->expires_after(20ms);
+  start_read(p, buf, r);
+  run_until_done(p, r);
+  ASSERT_TRUE(p.stream->timed_out());
+  const std::array<asio::const_buffer, 1> piece{asio::buffer("x", 1)};
+  boost::system::error_code ec;
+  EXPECT_EQ(p.stream->write_now(piece, ec), 0u);
+  EXPECT_EQ(ec, boost::beast::error::timeout);
+}
+
+TEST(TimedStream, WriteNowToAClosedPeerIsAnError) {
+  Pair p;
+  p.peer.set_option(asio::socket_base::linger(true, 0));  // the close resets the connection
+  p.peer.close();
+  const std::array<asio::const_buffer, 1> piece{asio::buffer("x", 1)};
+  boost::system::error_code ec;
+  for (int k = 0; k < 2 && !ec; ++k) p.stream->write_now(piece, ec);  // the reset may show late
+  EXPECT_TRUE(ec == asio::error::connection_reset || ec == asio::error::broken_pipe)
+      << ec.message();
 }
 
 }  // namespace
