@@ -96,7 +96,7 @@ std::string member_authority(std::string_view host, unsigned port) {
 
 void rewrite_forwarded_request(net::Request& req, const ForwardContext& ctx) {
   strip_hop_by_hop(req);
-  const auto host_it = req.find(http::field::host);
+  const auto host_it = net::first_field(req, http::field::host);
   const std::string client_host = host_it == req.end() ? "" : std::string(host_it->value());
   append_field(req, "X-Forwarded-For", ctx.client_ip);
   append_field(req, "X-Forwarded-Host", client_host);

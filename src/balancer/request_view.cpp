@@ -4,9 +4,10 @@ namespace sc {
 
 std::string merged_cookie_header(const net::Request& req) {
   std::string merged;
-  for (auto [it, end] = req.equal_range(net::http::field::cookie); it != end; ++it) {
+  for (const auto& field : req) {  // a walk: cheaper than the tree lookup for a few fields
+    if (field.name() != net::http::field::cookie) continue;
     if (!merged.empty()) merged += ", ";
-    merged += it->value();
+    merged += field.value();
   }
   return merged;
 }

@@ -9,7 +9,7 @@
 namespace sc::net {
 
 std::optional<http::status> check_transfer_encoding(const http::request_header<>& req) {
-  auto it = req.find(http::field::transfer_encoding);
+  const auto it = first_field(req, http::field::transfer_encoding);
   if (it == req.end()) return std::nullopt;
   std::string te;
   for (char c : it->value())
@@ -20,15 +20,15 @@ std::optional<http::status> check_transfer_encoding(const http::request_header<>
 }
 
 std::optional<http::status> check_host(const http::request_header<>& req) {
-  const auto hosts = req.count(http::field::host);
+  const auto hosts = count_fields(req, http::field::host);
   if (hosts > 1 || (hosts == 0 && req.version() >= 11)) return http::status::bad_request;
   return std::nullopt;
 }
 
 Expectation expectation(const http::request_header<>& req) {
-  auto it = req.find(http::field::expect);
+  const auto it = first_field(req, http::field::expect);
   if (it == req.end()) return Expectation::kNone;
-  if (req.count(http::field::expect) == 1 && to_lower(trim(it->value())) == "100-continue")
+  if (count_fields(req, http::field::expect) == 1 && to_lower(trim(it->value())) == "100-continue")
     return Expectation::kContinue;
   return Expectation::kUnsupported;
 }

@@ -38,7 +38,7 @@ bool write_message_now(TimedStream& stream, const Message& msg, std::string& scr
                        std::size_t& sent, boost::system::error_code& ec) {
   namespace asio = boost::asio;
   sent = 0;
-  if (msg.chunked()) return false;
+  if (is_chunked(msg)) return false;
   scratch.clear();
   append_head(msg, scratch);
   const std::array<asio::const_buffer, 2> buffers{asio::buffer(scratch), asio::buffer(msg.body())};
@@ -55,7 +55,7 @@ boost::asio::awaitable<std::size_t> async_write_rest(TimedStream& stream, const 
                                                      boost::system::error_code& ec) {
   namespace asio = boost::asio;
   auto token = asio::redirect_error(asio::use_awaitable, ec);
-  if (msg.chunked()) return http::async_write(stream, msg, token);
+  if (is_chunked(msg)) return http::async_write(stream, msg, token);
   const std::string_view body = msg.body();
   if (sent >= scratch.size())
     return asio::async_write(stream, asio::buffer(body.substr(sent - scratch.size())), token);
