@@ -1,11 +1,11 @@
 #include "harness.hpp"
-#include "http_request.hpp"
 
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -13,6 +13,8 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
+
+#include "http_request.hpp"
 
 namespace sc::test {
 
@@ -157,6 +159,24 @@ HttpAnswer http_get(std::uint16_t port, const std::string& target,
   return http_get_with_fields(port, target, cookies, {});
 }
 
+namespace {
+
+// Reads until the server closes the connection (the request asked it to), within the stream's
+// deadline. httpd lowers a member's busy count (bybusyness) when the request's pool goes,
+// after the answer is sent but before the close: a next request sent on the answer alone can
+// find the member still busy, and httpd then picks another (differential bybusyness case).
+void wait_for_close(boost::asio::io_context& ioc, boost::beast::tcp_stream& stream) {
+  std::array<char, 512> drain{};
+  for (bool closed = false; !closed;) {
+    stream.async_read_some(boost::asio::buffer(drain),
+                           [&](boost::system::error_code e, std::size_t) { closed = e.failed(); });
+    ioc.restart();
+    ioc.run();
+  }
+}
+
+}  // namespace
+
 HttpAnswer http_get_with_fields(std::uint16_t port, const std::string& target,
                                 const std::vector<std::string>& cookies,
                                 const std::vector<std::string>& fields) {
@@ -187,6 +207,7 @@ HttpAnswer http_get_with_fields(std::uint16_t port, const std::string& target,
   http::response<http::string_body> res;
   if (!ec) http::read(stream, buf, res, ec);
   if (ec) return {};
+  wait_for_close(ioc, stream);
   HttpAnswer a{static_cast<int>(res.result_int()), std::string(res["X-Stickycheck-Backend"]), {},
                res.body()};
   for (auto [it, end] = res.equal_range(http::field::set_cookie); it != end; ++it)
