@@ -27,7 +27,7 @@ bool is_chunked(const http::fields& fields) {
   http::token_list codings(it->value());
   std::string_view last;
   for (const auto& coding : codings) last = coding;
-  return !last.empty() && boost::beast::iequals(last, "chunked");
+  return boost::beast::iequals(last, "chunked");  // no coding at all: empty, not "chunked"
 }
 
 Response text_response(http::status status, unsigned version, std::string body) {

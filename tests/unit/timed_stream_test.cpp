@@ -25,6 +25,7 @@ struct Pair {
   asio::io_context ioc;
   std::optional<TimedStream> stream;
   tcp::socket peer{ioc};
+  std::array<char, 8> read_buf{};  // for read_until_done: lives as long as the stream
 
   Pair() {
     tcp::acceptor acceptor(ioc, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
@@ -53,6 +54,15 @@ void run_until_done(Pair& p, const ReadResult& r) {
   }
 }
 
+// Starts a read into p.read_buf and runs it until it ends, the peer writing nothing: only
+// the stream's deadline (or 10 s) ends it.
+ReadResult read_until_done(Pair& p) {
+  ReadResult r;
+  start_read(p, p.read_buf, r);
+  run_until_done(p, r);
+  return r;
+}
+
 // The peer writes one byte after `delay`.
 void peer_writes_after(Pair& p, asio::steady_timer& timer, std::chrono::milliseconds delay) {
   timer.expires_after(delay);
@@ -61,11 +71,8 @@ void peer_writes_after(Pair& p, asio::steady_timer& timer, std::chrono::millisec
 
 TEST(TimedStream, ReadFailsWithTimeoutOnceTheDeadlinePasses) {
   Pair p;
-  std::array<char, 8> buf{};
-  ReadResult r;
   p.stream->expires_after(20ms);
-  start_read(p, buf, r);
-  run_until_done(p, r);
+  const ReadResult r = read_until_done(p);
   ASSERT_TRUE(r.done);
   EXPECT_EQ(r.ec, boost::beast::error::timeout);
   EXPECT_TRUE(p.stream->timed_out());
@@ -89,12 +96,9 @@ TEST(TimedStream, ALaterDeadlineSetInTimeKeepsTheReadGoing) {
 
 TEST(TimedStream, AnEarlierDeadlineReplacesALaterOne) {
   Pair p;
-  std::array<char, 8> buf{};
-  ReadResult r;
   p.stream->expires_after(1h);
   p.stream->expires_after(20ms);
-  start_read(p, buf, r);
-  run_until_done(p, r);  // long before the hour: only the 20 ms deadline can end the read
+  const ReadResult r = read_until_done(p);  // long before the hour: only 20 ms can end it
   ASSERT_TRUE(r.done);
   EXPECT_EQ(r.ec, boost::beast::error::timeout);
 }
@@ -162,11 +166,8 @@ TEST(TimedStream, WriteNowOnAFullSocketSendsWhatFitsAndNoError) {
 
 TEST(TimedStream, WriteNowFailsWithTimeoutOnceTheStreamTimedOut) {
   Pair p;
-  std::array<char, 8> buf{};
-  ReadResult r;
   p.stream->expires_after(20ms);
-  start_read(p, buf, r);
-  run_until_done(p, r);
+  ASSERT_TRUE(read_until_done(p).done);
   ASSERT_TRUE(p.stream->timed_out());
   const std::array<asio::const_buffer, 1> piece{asio::buffer("x", 1)};
   boost::system::error_code ec;
