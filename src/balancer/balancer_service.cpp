@@ -43,14 +43,22 @@ Status serve_site(SiteConfig site, const boost::asio::ip::tcp::endpoint& listen,
   net::HttpServer server(std::move(workers), server_options);
   if (auto st = server.listen(listen); !st) return st;
   server.start();
+  const auto allowed = net::allowed_cpus();
+  const auto cpus = net::plan_worker_cpus(o.threads, allowed, o.cpu_affinity);
   log(
       fmt::format("stickycheck balancer: listening on {} with {} balancer{} and {} members, {} "
-                  "thread{}",
+                  "thread{}, {}",
                   net::to_string(server.local_endpoint()), balancers, balancers == 1 ? "" : "s",
-                  members, o.threads, o.threads == 1 ? "" : "s"));
+                  members, o.threads, o.threads == 1 ? "" : "s",
+                  net::describe_worker_cpus(cpus, o.threads, allowed, o.cpu_affinity)));
   std::vector<boost::asio::io_context*> raw;
   for (auto& c : contexts) raw.push_back(c.get());
-  net::run_until_signal(raw, server);
+  net::run_until_signal(raw, server, [&cpus, &log](std::size_t k) {
+    if (k >= cpus.size()) return;
+    // A worker that cannot be bound still serves, where the scheduler puts it.
+    if (auto st = net::pin_current_thread(cpus[k]); !st)
+      log("stickycheck balancer: warning: " + st.error().message);
+  });
   return ok_status();
 }
 

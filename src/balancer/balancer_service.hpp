@@ -7,6 +7,7 @@
 #include <string>
 
 #include "balancer/site_config.hpp"
+#include "net/worker_cpus.hpp"
 #include "util/result.hpp"
 
 namespace sc {
@@ -17,6 +18,7 @@ struct ServiceOptions {
   std::chrono::milliseconds backend_timeout{30000};  // a member's answer (then 504)
   std::chrono::milliseconds connect_timeout{3000};   // to connect to a member
   int threads = 1;
+  net::CpuAffinity cpu_affinity = net::CpuAffinity::kAuto;  // one worker per CPU (worker_cpus.hpp)
 };
 
 // `log` gets every line to print (debug lines, "listening on ..."). An error means the

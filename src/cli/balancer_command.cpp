@@ -5,6 +5,7 @@
 #include "checks/verdict.hpp"
 #include "cli/commands.hpp"
 #include "net/endpoint.hpp"
+#include "util/text.hpp"
 
 namespace sc::cli {
 
@@ -17,6 +18,7 @@ struct BalancerArgs {
   long backend_timeout_ms = 30000;
   long connect_timeout_ms = 3000;
   int threads = 1;
+  std::string cpu_affinity = "auto";
 };
 
 int run_balancer(const BalancerArgs& a) {
@@ -37,6 +39,8 @@ int run_balancer(const BalancerArgs& a) {
   options.backend_timeout = std::chrono::milliseconds(a.backend_timeout_ms);
   options.connect_timeout = std::chrono::milliseconds(a.connect_timeout_ms);
   options.threads = a.threads;
+  options.cpu_affinity =
+      a.cpu_affinity == "none" ? net::CpuAffinity::kNone : net::CpuAffinity::kAuto;
   auto served = serve_site(std::move(*site), *ep, options,
                            [](const std::string& line) { fmt::print(stderr, "{}\n", line); });
   if (!served) {
@@ -87,6 +91,11 @@ Runner add_balancer_command(CLI::App& app) {
   cmd->add_option("--threads", args->threads,
                   "Worker threads, each with its own connections; the balancers' state is shared")
       ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  cmd->add_option("--cpu-affinity", args->cpu_affinity,
+                  "auto: with 2 or more threads, each worker thread on a CPU of its own (when "
+                  "the process may use that many); none: the scheduler places them")
+      ->check(CLI::IsMember({"auto", "none"}, choice_key))
       ->capture_default_str();
   cmd->add_flag("-d,--debug", args->debug,
                 "Log each decision in httpd's words (LogLevel proxy_balancer:debug)");

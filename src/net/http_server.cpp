@@ -299,13 +299,18 @@ void run_until_signal(asio::io_context& ioc, HttpServer& server) {
   ioc.run();
 }
 
-void run_until_signal(const std::vector<asio::io_context*>& contexts, HttpServer& server) {
+void run_until_signal(const std::vector<asio::io_context*>& contexts, HttpServer& server,
+                      const std::function<void(std::size_t)>& on_start) {
   std::vector<std::thread> threads;
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
   for (std::size_t k = 1; k < contexts.size(); ++k) {
     guards.emplace_back(contexts[k]->get_executor());
-    threads.emplace_back([ioc = contexts[k]] { ioc->run(); });
+    threads.emplace_back([ioc = contexts[k], k, &on_start] {
+      if (on_start) on_start(k);
+      ioc->run();
+    });
   }
+  if (on_start) on_start(0);
   run_until_signal(*contexts.at(0), server);
   for (auto* ioc : contexts) ioc->stop();
   for (auto& t : threads) t.join();

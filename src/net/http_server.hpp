@@ -3,10 +3,11 @@
 // operation. What to answer is the handler's business. With several workers, one acceptor
 // hands each new connection to the next worker's io_context (one thread each), where the
 // connection stays: no locking in the transport, and each worker's handler keeps its own state.
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -59,7 +60,9 @@ class HttpServer {
 
 // Runs `ioc` until SIGINT or SIGTERM, then stops `server` and returns (graceful shutdown).
 void run_until_signal(boost::asio::io_context& ioc, HttpServer& server);
-// The same over several io_contexts, each on its own thread; the signal is taken on the first.
-void run_until_signal(const std::vector<boost::asio::io_context*>& contexts, HttpServer& server);
+// The same over several io_contexts, each on its own thread (the first on the caller's); the
+// signal is taken on the first. `on_start(k)`, when given, runs first on worker k's thread.
+void run_until_signal(const std::vector<boost::asio::io_context*>& contexts, HttpServer& server,
+                      const std::function<void(std::size_t)>& on_start = {});
 
 }  // namespace sc::net
