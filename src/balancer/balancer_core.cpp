@@ -176,10 +176,14 @@ int BalancerCore::best_member(SteadyTime now, DebugLog& log) {
 
 Decision BalancerCore::choose(std::string_view url, std::string_view cookie_header,
                               SteadyTime now, bool debug) {
+  return choose(find_sticky(config_.sticky, url, cookie_header), now, debug);
+}
+
+Decision BalancerCore::choose(StickyLookup sticky, SteadyTime now, bool debug) {
   Decision d;
   DebugLog log(debug ? &d.log : nullptr);
   force_recovery(now, log);
-  d.sticky = find_sticky(config_.sticky, url, cookie_header);
+  d.sticky = std::move(sticky);
   if (d.sticky.value) {
     log.add("{}: Found value {} for stickysession {}", d.sticky.from_url ? "AH01159" : "AH01160",
             *d.sticky.value, d.sticky.source_name);

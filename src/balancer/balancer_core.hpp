@@ -57,6 +57,10 @@ class BalancerCore {
   // The decision's log is filled only when `debug` is set.
   Decision choose(std::string_view url, std::string_view cookie_header, SteadyTime now,
                   bool debug = true);
+  // The same with the sticky value already looked up (find_sticky over config().sticky): the
+  // lookup reads only the request and the configuration, so the proxy does it outside the
+  // lock that guards the state.
+  Decision choose(StickyLookup sticky, SteadyTime now, bool debug = true);
   // The member refused the connection: in error (unless it ignores errors). Returns the log line.
   std::string connect_failed(int member, SteadyTime now);
   void finished(int member, long long bytes_sent, long long bytes_read);

@@ -290,10 +290,14 @@ asio::awaitable<net::Response> Proxy::handle(net::Request& req, net::Connection&
 
 asio::awaitable<net::Response> Proxy::forward(net::Request& upstream_req, const Forwarding& f,
                                               net::Connection& conn) {
-  const int max_attempts = balancers_->config(f.balancer).effective_maxattempts();
+  const auto& config = balancers_->config(f.balancer);
+  const int max_attempts = config.effective_maxattempts();
+  const StickyLookup sticky = find_sticky(config.sticky, f.url, f.cookies);
   for (int attempts = 0;; ++attempts) {
+    StickyLookup this_attempt = sticky;  // copied before the lock is taken
     Decision d = balancers_->with(f.balancer, [&](BalancerCore& core) {
-      return core.choose(f.url, f.cookies, std::chrono::steady_clock::now(), options_.debug_log);
+      return core.choose(std::move(this_attempt), std::chrono::steady_clock::now(),
+                         options_.debug_log);
     });
     for (const auto& line : d.log) log(line);
     if (d.status != 0)

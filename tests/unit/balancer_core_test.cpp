@@ -182,3 +182,25 @@ TEST(MemberParams, RejectsBadValuesLikeHttpd) {
 
 }  // namespace
 }  // namespace sc
+
+namespace sc {
+namespace {
+
+// The proxy looks the sticky value up before it takes the state's lock and hands it over.
+TEST(StickyLookedUpFirst, DecidesAndLogsAsTheLookupFromTheRequest) {
+  BalancerCore from_request(config_with({{"a", 1}, {"b", 1}}, "ROUTEID"));
+  BalancerCore looked_up(config_with({{"a", 1}, {"b", 1}}, "ROUTEID"));
+  for (const char* cookie : {"ROUTEID=.b", "ROUTEID=.a", "ROUTEID=.zz", "", "ROUTEID=.b"}) {
+    auto a = from_request.choose("/", cookie, {});
+    auto b = looked_up.choose(find_sticky(looked_up.config().sticky, "/", cookie), {});
+    EXPECT_EQ(a.member, b.member) << cookie;
+    EXPECT_EQ(a.route_changed, b.route_changed) << cookie;
+    EXPECT_EQ(a.sticky.route, b.sticky.route) << cookie;
+    EXPECT_EQ(a.log, b.log) << cookie;
+    EXPECT_FALSE(b.log.empty()) << cookie;
+  }
+  EXPECT_EQ(looked_up.members()[1].elected, 3);  // .b twice, and one of the two balanced picks
+}
+
+}  // namespace
+}  // namespace sc
