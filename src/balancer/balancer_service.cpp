@@ -43,14 +43,16 @@ Status serve_site(SiteConfig site, const boost::asio::ip::tcp::endpoint& listen,
   net::HttpServer server(std::move(workers), server_options);
   if (auto st = server.listen(listen); !st) return st;
   server.start();
-  const auto allowed = net::allowed_cpus();
-  const auto cpus = net::plan_worker_cpus(o.threads, allowed, o.cpu_affinity);
+  auto allowed = net::allowed_cpus();
+  if (!allowed) log("stickycheck balancer: warning: " + allowed.error().message);
+  const std::vector<int> usable = allowed ? *allowed : std::vector<int>{};
+  const auto cpus = net::plan_worker_cpus(o.threads, usable, o.cpu_affinity);
   log(
       fmt::format("stickycheck balancer: listening on {} with {} balancer{} and {} members, {} "
                   "thread{}, {}",
                   net::to_string(server.local_endpoint()), balancers, balancers == 1 ? "" : "s",
                   members, o.threads, o.threads == 1 ? "" : "s",
-                  net::describe_worker_cpus(cpus, o.threads, allowed, o.cpu_affinity)));
+                  net::describe_worker_cpus(cpus, o.threads, usable, o.cpu_affinity)));
   std::vector<boost::asio::io_context*> raw;
   for (auto& c : contexts) raw.push_back(c.get());
   net::run_until_signal(raw, server, [&cpus, &log](std::size_t k) {

@@ -13,7 +13,7 @@
 namespace sc {
 
 // glibc's adaptive mutex: a thread that finds it held spins a little before it sleeps. The
-// holds here are a decision long (about 100 ns): with std::mutex two workers on two CPUs met
+// holds here are a decision long, far shorter than a sleep: with std::mutex two workers met
 // about 3,000 times a second under load, and each meeting put one to sleep and woke it with
 // two futex calls and a context switch.
 class AdaptiveMutex {

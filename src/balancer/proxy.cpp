@@ -288,17 +288,21 @@ asio::awaitable<net::Response> Proxy::handle(net::Request& req, net::Connection&
   co_return co_await forward(upstream_req, f, conn);
 }
 
+// The sticky value is looked up before the lock is taken: the lookup reads only the request
+// and the configuration, which never changes after start-up.
+Decision Proxy::choose(const Forwarding& f) {
+  StickyLookup sticky = find_sticky(balancers_->config(f.balancer).sticky, f.url, f.cookies);
+  const auto now = std::chrono::steady_clock::now();
+  return balancers_->with(f.balancer, [&](BalancerCore& core) {
+    return core.choose(std::move(sticky), now, options_.debug_log);
+  });
+}
+
 asio::awaitable<net::Response> Proxy::forward(net::Request& upstream_req, const Forwarding& f,
                                               net::Connection& conn) {
-  const auto& config = balancers_->config(f.balancer);
-  const int max_attempts = config.effective_maxattempts();
-  const StickyLookup sticky = find_sticky(config.sticky, f.url, f.cookies);
+  const int max_attempts = balancers_->config(f.balancer).effective_maxattempts();
   for (int attempts = 0;; ++attempts) {
-    StickyLookup this_attempt = sticky;  // copied before the lock is taken
-    Decision d = balancers_->with(f.balancer, [&](BalancerCore& core) {
-      return core.choose(std::move(this_attempt), std::chrono::steady_clock::now(),
-                         options_.debug_log);
-    });
+    Decision d = choose(f);
     for (const auto& line : d.log) log(line);
     if (d.status != 0)
       co_return net::text_response(http::status::service_unavailable, f.version,

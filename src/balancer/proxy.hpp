@@ -46,6 +46,7 @@ class Proxy {
   net::Response refuse_path(const std::string& target, const RequestPath& path, unsigned version);
   bool plan_forwarding(const net::Request& req, const std::string& decoded_path, std::string query,
                        Forwarding& f) const;
+  Decision choose(const Forwarding& f);  // the balancer's decision for one attempt
   boost::asio::awaitable<net::Response> forward(net::Request& req, const Forwarding& f,
                                                 net::Connection& conn);
   boost::asio::awaitable<net::Response> answer(std::unique_ptr<Upstream> up, HeadParser& parser,

@@ -5,15 +5,18 @@
 #include <pthread.h>
 #include <sched.h>
 
+#include <cerrno>
 #include <cstring>
 
 namespace sc::net {
 
-std::vector<int> allowed_cpus() {
+Result<std::vector<int>> allowed_cpus() {
   cpu_set_t set;
   CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) != 0)
+    return Error{
+        fmt::format("cannot read the CPUs this process may use: {}", std::strerror(errno))};
   std::vector<int> cpus;
-  if (sched_getaffinity(0, sizeof set, &set) != 0) return cpus;
   for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu)
     if (CPU_ISSET(cpu, &set)) cpus.push_back(cpu);
   return cpus;

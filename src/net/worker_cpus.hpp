@@ -17,8 +17,9 @@ enum class CpuAffinity {
   kNone,  // the scheduler places the workers
 };
 
-// The CPUs this process may run on (sched_getaffinity), in ascending order.
-std::vector<int> allowed_cpus();
+// The CPUs this process may run on (sched_getaffinity), in ascending order; an error names
+// the cause.
+Result<std::vector<int>> allowed_cpus();
 
 // The CPU of each worker, in worker order, or nothing (the workers are not pinned). Pure.
 std::vector<int> plan_worker_cpus(int workers, std::span<const int> allowed, CpuAffinity mode);

@@ -60,10 +60,12 @@ struct TwoWorkers {
 };
 
 TEST(BalancerWorkerCpus, TwoWorkersRunOnACpuEachByDefault) {
-  const auto allowed = net::allowed_cpus();
+  const auto cpus = net::allowed_cpus();
+  ASSERT_TRUE(cpus) << cpus.error().message;
+  const auto& allowed = *cpus;
   if (allowed.size() < 2) GTEST_SKIP() << "this test process may use " << allowed.size() << " CPU";
   TwoWorkers w;
-  w.start({});
+  ASSERT_NO_FATAL_FAILURE(w.start({}));
   std::vector<std::string> expected{std::to_string(allowed[0]), std::to_string(allowed[1])};
   std::sort(expected.begin(), expected.end());
   EXPECT_EQ(thread_cpus(w.balancer->pid()), expected);
@@ -76,7 +78,7 @@ TEST(BalancerWorkerCpus, TwoWorkersRunOnACpuEachByDefault) {
 
 TEST(BalancerWorkerCpus, AffinityNoneLeavesTheWorkersOnEveryAllowedCpu) {
   TwoWorkers w;
-  w.start({"--cpu-affinity", "none"});
+  ASSERT_NO_FATAL_FAILURE(w.start({"--cpu-affinity", "none"}));
   const auto own = cpus_allowed_list("/proc/self/status");
   EXPECT_EQ(thread_cpus(w.balancer->pid()), (std::vector<std::string>{own, own}));
   EXPECT_NE(w.balancer->output_so_far().find("2 threads, not pinned (--cpu-affinity none)"),
