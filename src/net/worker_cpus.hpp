@@ -27,7 +27,7 @@ std::vector<int> plan_worker_cpus(int workers, std::span<const int> allowed, Cpu
 // Binds the calling thread to `cpu`; an error names the CPU and the cause.
 Status pin_current_thread(int cpu);
 
-// "CPUs 0, 1" or "not pinned (...)": the plan as the balancer's start-up line states it.
+// "pinned to CPUs 0, 1" or "not pinned (...)": the plan as the start-up line states it.
 std::string describe_worker_cpus(const std::vector<int>& plan, int workers,
                                  std::span<const int> allowed, CpuAffinity mode);
 
