@@ -215,6 +215,17 @@ HttpAnswer http_get_with_fields(std::uint16_t port, const std::string& target,
   return a;
 }
 
+std::string status_field(const std::string& status_path, const std::string& name) {
+  std::ifstream in(status_path);
+  const std::string key = name + ":";
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind(key, 0) != 0) continue;
+    const auto first = line.find_first_not_of(" \t", key.size());
+    return first == std::string::npos ? "" : line.substr(first);
+  }
+  return "";
+}
+
 bool process_exists(int pid) {
   std::string stat = read_file("/proc/" + std::to_string(pid) + "/stat");
   if (stat.empty()) return false;

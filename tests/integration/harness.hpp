@@ -81,6 +81,9 @@ inline HttpAnswer http_get(std::uint16_t port, const std::string& target,
 // Direct children of `pid`, read from /proc.
 std::vector<int> children_of(int pid);
 bool process_exists(int pid);  // a zombie counts as gone
+// The value of a field ("VmHWM", "Cpus_allowed_list") in a /proc/.../status file, blanks
+// trimmed; empty when the file has no such field.
+std::string status_field(const std::string& status_path, const std::string& name);
 bool wait_until(const std::function<bool()>& cond, std::chrono::milliseconds timeout);
 std::string read_file(const std::string& path);
 std::string source_path(const std::string& relative);

@@ -66,11 +66,8 @@ class CountingMember {
 
 // VmHWM of process `pid`, in bytes; -1 when /proc does not say.
 long long peak_memory(int pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(status, line))
-    if (line.rfind("VmHWM:", 0) == 0) return std::stoll(line.substr(6)) * 1024;
-  return -1;
+  const auto kib = status_field("/proc/" + std::to_string(pid) + "/status", "VmHWM");
+  return kib.empty() ? -1 : std::stoll(kib) * 1024;
 }
 
 std::unique_ptr<CliProcess> start_balancer(std::uint16_t port, std::vector<std::string> args) {

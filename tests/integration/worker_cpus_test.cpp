@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <vector>
 
@@ -19,11 +18,7 @@ namespace {
 using namespace std::chrono_literals;
 
 std::string cpus_allowed_list(const std::filesystem::path& status) {
-  std::ifstream in(status);
-  for (std::string line; std::getline(in, line);)
-    if (line.rfind("Cpus_allowed_list:", 0) == 0)
-      return line.substr(line.find_first_not_of(" \t", 18));
-  return "";
+  return status_field(status.string(), "Cpus_allowed_list");
 }
 
 // Each thread's allowed CPUs, sorted.

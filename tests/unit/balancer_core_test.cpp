@@ -180,12 +180,6 @@ TEST(MemberParams, RejectsBadValuesLikeHttpd) {
             "BalancerMember: 'ftp://x' is not an http://host:port URL");
 }
 
-}  // namespace
-}  // namespace sc
-
-namespace sc {
-namespace {
-
 // The proxy looks the sticky value up before it takes the state's lock and hands it over.
 TEST(StickyLookedUpFirst, DecidesAndLogsAsTheLookupFromTheRequest) {
   BalancerCore from_request(config_with({{"a", 1}, {"b", 1}}, "ROUTEID"));
