@@ -3,6 +3,7 @@
 #include <functional>
 #include <string>
 
+#include "cli/main_entry.hpp"
 #include "report/report.hpp"
 
 namespace sc::cli {
@@ -21,8 +22,5 @@ Runner add_init_command(CLI::App& app);
 // returns an exit code, naming `command` in its complaints.
 int write_renderings(const Report& report, const std::string& html_path,
                      const std::string& junit_path, const char* command);
-
-// Parses argv and runs the chosen subcommand; returns the process exit code.
-int main_entry(int argc, char** argv);
 
 }  // namespace sc::cli

@@ -17,8 +17,6 @@ std::string_view trim_wsp(std::string_view s) {
   return s;
 }
 
-bool iequals(std::string_view a, std::string_view b) { return to_lower(a) == to_lower(b); }
-
 // RFC 6265bis §5.6 step 2: a name or value with these control characters is dropped.
 bool has_forbidden_control(std::string_view s) {
   for (unsigned char c : s)

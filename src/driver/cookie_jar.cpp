@@ -7,16 +7,6 @@
 
 namespace sc {
 
-namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return ascii_lower(x) == ascii_lower(y);
-         });
-}
-
-}  // namespace
-
 bool is_secure_context(std::string_view scheme, std::string_view host) {
   return scheme == "https" || host == "localhost" || host == "127.0.0.1" || host == "::1" ||
          host == "[::1]";

@@ -19,7 +19,6 @@ namespace http = boost::beast::http;
 using boost::system::error_code;
 using Clock = std::chrono::steady_clock;
 
-constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 // libcurl takes header lines up to 100 KiB; a whole header block beyond 256 KiB is refused.
 constexpr std::uint32_t kHeaderLimit = 256 * 1024;
 constexpr std::size_t kReadSize = 16 * 1024;

@@ -4,10 +4,12 @@
 // A timeout covers each whole exchange, connect included (libcurl's CURLOPT_TIMEOUT); a
 // reused connection the server closed before answering is retried once on a new one, as
 // browsers and libcurl do, never a new one. Errors are values: libcurl-like texts.
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <chrono>
 #include <optional>
@@ -19,6 +21,9 @@
 #include "driver/response_capture.hpp"
 
 namespace sc::detail {
+
+// An operation awaited as a tuple of its results, error code first: no exception on the hot path.
+inline constexpr auto kTuple = boost::asio::as_tuple(boost::asio::use_awaitable);
 
 struct Exchange {
   int status = 0;  // 0: no answer, `error` says why

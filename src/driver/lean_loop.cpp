@@ -21,7 +21,6 @@ namespace {
 
 namespace asio = boost::asio;
 using Clock = DriveClock;
-constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 // A concurrent session slot: the sessions it runs one after another share its connection
 // (as libcurl's pool lets a new session reuse a finished one's), each with its own jar.

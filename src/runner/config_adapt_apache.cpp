@@ -11,6 +11,8 @@
 namespace sc::adapt {
 
 namespace {
+// Named: a unity build compiles the adapters together, one anonymous namespace for all.
+namespace apache_conf {
 
 struct ApacheScan {
   std::set<std::string> loaded;     // LoadModule names ("proxy_module")
@@ -153,13 +155,16 @@ void bind_listen(Lines& l, const ApacheScan& s, const AdaptInput& in,
   }
 }
 
+}  // namespace apache_conf
 }  // namespace
 
 std::vector<FoundMember> apache_members(std::string_view text) {
+  using namespace apache_conf;
   return scan(split_lines(text)).members;
 }
 
 Result<Adapted> adapt_apache(std::string_view text, const AdaptInput& in) {
+  using namespace apache_conf;
   Lines l = split_lines(text);
   const ApacheScan s = scan(l);
   Adapted out;

@@ -10,6 +10,8 @@
 namespace sc::adapt {
 
 namespace {
+// Named: a unity build compiles the adapters together, one anonymous namespace for all.
+namespace caddy_conf {
 
 struct CaddyScan {
   std::size_t global_open = SIZE_MAX;  // the global options' `{` line
@@ -116,13 +118,16 @@ void place_files(Lines& l, const CaddyScan& s, const AdaptInput& in,
   l.lines.insert(l.lines.begin(), add.begin(), add.end());
 }
 
+}  // namespace caddy_conf
 }  // namespace
 
 std::vector<FoundMember> caddy_members(std::string_view text) {
+  using namespace caddy_conf;
   return scan(split_lines(text)).members;
 }
 
 Result<Adapted> adapt_caddy(std::string_view text, const AdaptInput& in) {
+  using namespace caddy_conf;
   Lines l = split_lines(text);
   const CaddyScan s = scan(l);
   Adapted out;

@@ -10,6 +10,8 @@
 namespace sc::adapt {
 
 namespace {
+// Named: a unity build compiles the adapters together, one anonymous namespace for all.
+namespace haproxy_conf {
 
 const std::set<std::string> kSections = {"global",      "defaults", "frontend", "backend", "listen",
                                          "resolvers",   "peers",    "userlist", "program", "cache",
@@ -104,13 +106,16 @@ void place_files(Lines& l, const AdaptInput& in, std::vector<std::string>& notes
   }
 }
 
+}  // namespace haproxy_conf
 }  // namespace
 
 std::vector<FoundMember> haproxy_members(std::string_view text) {
+  using namespace haproxy_conf;
   return scan(split_lines(text)).members;
 }
 
 Result<Adapted> adapt_haproxy(std::string_view text, const AdaptInput& in) {
+  using namespace haproxy_conf;
   Lines l = split_lines(text);
   HaproxyScan s = scan(l);
   Adapted out;

@@ -11,6 +11,8 @@
 namespace sc::adapt {
 
 namespace {
+// Named: a unity build compiles the adapters together, one anonymous namespace for all.
+namespace nginx_conf {
 
 const std::vector<std::string> kTempPaths = {"client_body_temp_path", "proxy_temp_path",
                                              "fastcgi_temp_path", "uwsgi_temp_path",
@@ -156,13 +158,16 @@ std::string assemble(const Lines& l, const Edits& e) {
   return join_lines(out);
 }
 
+}  // namespace nginx_conf
 }  // namespace
 
 std::vector<FoundMember> nginx_members(std::string_view text) {
+  using namespace nginx_conf;
   return scan(split_lines(text)).members;
 }
 
 Result<Adapted> adapt_nginx(std::string_view text, const AdaptInput& in) {
+  using namespace nginx_conf;
   Lines l = split_lines(text);
   const NginxScan s = scan(l);
   Adapted out;

@@ -19,6 +19,8 @@ std::string_view trim(std::string_view s);
 // RFC 9110 token: a header field or cookie name (non-empty; letters, digits, !#$%&'*+-.^_`|~).
 bool is_http_token(std::string_view s);
 std::string to_lower(std::string_view s);  // ASCII only, as httpd compares names
+// ASCII case-insensitive equality (cookie domains, attribute names), without a copy.
+bool iequals(std::string_view a, std::string_view b);
 // The whole file as bytes; nullopt when it cannot be read.
 std::optional<std::string> read_text_file(const std::string& path);
 std::vector<std::string_view> split(std::string_view s, char sep);

@@ -63,7 +63,7 @@ int exchange(tcp::socket& s, std::uint16_t port) {
 // three behaviours while it is out of descriptors and after.
 void exhaust_and_recover(std::vector<std::string> args, std::uint16_t port) {
   if (!std::filesystem::exists(kPrlimit)) GTEST_FAIL() << "prlimit (util-linux) is missing";
-  args.insert(args.begin(), {"--nofile=" + std::to_string(kDescriptorLimit), STICKYCHECK_BIN});
+  args.insert(args.begin(), {"--nofile=" + std::to_string(kDescriptorLimit), stickycheck_bin()});
   TestProcess server(kPrlimit, args);
   ASSERT_TRUE(wait_until([&] { return port_accepts(port); }, 10s)) << server.output_so_far();
 

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <cstdlib>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -98,6 +99,14 @@ CliResult TestProcess::stop(std::chrono::milliseconds grace) {
 
 std::string TestProcess::output_so_far() const {
   return read_file(out_path_) + read_file(err_path_);
+}
+
+const std::string& stickycheck_bin() {
+  static const std::string bin = [] {
+    const char* chosen = std::getenv("STICKYCHECK_TEST_BIN");
+    return std::string(chosen && *chosen ? chosen : STICKYCHECK_BIN);
+  }();
+  return bin;
 }
 
 CliResult run_cli(std::vector<std::string> args, std::chrono::milliseconds deadline,

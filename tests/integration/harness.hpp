@@ -44,11 +44,16 @@ class TestProcess {
   std::string start_error_, out_path_, err_path_;
 };
 
+// The stickycheck binary under test: STICKYCHECK_TEST_BIN when set (scripts/test runs the
+// sanitizer build's tests once more against the optimised binary of build/), else the one
+// built beside these tests.
+const std::string& stickycheck_bin();
+
 // The real stickycheck binary.
 class CliProcess : public TestProcess {
  public:
   explicit CliProcess(std::vector<std::string> args, std::vector<std::string> env = {})
-      : TestProcess(STICKYCHECK_BIN, std::move(args), std::move(env)) {}
+      : TestProcess(stickycheck_bin(), std::move(args), std::move(env)) {}
 };
 
 CliResult run_cli(std::vector<std::string> args,

@@ -76,7 +76,7 @@ TEST(Limits, OutOfMemoryMidRunStopsTheChildrenAndRemovesTheRuntimeDirectory) {
   auto launcher = make_process_launcher();
   RunContext ctx;
   ctx.launcher = launcher.get();
-  ctx.self_exe = STICKYCHECK_BIN;
+  ctx.self_exe = stickycheck_bin();
   ctx.runtime_root = empty_dir("oom-runtime");
   std::vector<int> running;
   // The traffic's first status line comes once every child is ready: fail there, as a huge

@@ -105,13 +105,13 @@ class CountingServer {
   std::vector<Clock::time_point> arrivals_;
 };
 
-const std::vector<std::string> kToldHow = {"--identify", "json:/backend"};
+const std::vector<std::string> kIdentifyOnly = {"--identify", "json:/backend"};
 
 // 24 requests at --rate 40 take at least 23/40 s from the first arrival to the last, and no
 // one-second window holds more than 40 (+1 for the window's edge).
 TEST(ProbePoliteness, RateLimitHoldsAtTheServer) {
   CountingServer server;
-  auto extra = kToldHow;
+  auto extra = kIdentifyOnly;
   extra.insert(extra.end(), {"--concurrency", "4"});
   const auto r = run_probe(server.url(),
                            {.sessions = 6, .requests_per_session = 4, .rate = 40, .extra = extra});
@@ -130,7 +130,7 @@ TEST(ProbePoliteness, RateLimitHoldsAtTheServer) {
 // the cap, and the server sees nothing.
 TEST(ProbePoliteness, ProbeBeyondTheRequestCapIsRefusedAndSendsNothing) {
   CountingServer server;
-  auto extra = kToldHow;
+  auto extra = kIdentifyOnly;
   extra.insert(extra.end(), {"--max-requests", "30"});
   const auto r =
       run_probe(server.url(), {.sessions = 20, .requests_per_session = 10, .extra = extra});
@@ -142,7 +142,7 @@ TEST(ProbePoliteness, ProbeBeyondTheRequestCapIsRefusedAndSendsNothing) {
 // Exactly at the cap: every planned request is sent, and not one more.
 TEST(ProbePoliteness, ProbeAtTheRequestCapSendsExactlyItsRequests) {
   CountingServer server;
-  auto extra = kToldHow;
+  auto extra = kIdentifyOnly;
   extra.insert(extra.end(), {"--max-requests", "30"});
   const auto r =
       run_probe(server.url(), {.sessions = 3, .requests_per_session = 10, .extra = extra});
@@ -155,7 +155,7 @@ TEST(ProbePoliteness, ProbeAtTheRequestCapSendsExactlyItsRequests) {
 // earliest (one session at a time, so nothing else was in flight).
 TEST(ProbePoliteness, RetryAfterHoldsTheNextRequest) {
   CountingServer server(Behaviour::busy_first);
-  auto extra = kToldHow;
+  auto extra = kIdentifyOnly;
   extra.insert(extra.end(), {"--concurrency", "1"});
   const auto r =
       run_probe(server.url(), {.sessions = 2, .requests_per_session = 2, .extra = extra});
@@ -168,7 +168,7 @@ TEST(ProbePoliteness, RetryAfterHoldsTheNextRequest) {
 // probe stops (exit 3) and says why, instead of sending the rest.
 TEST(ProbePoliteness, ConsecutiveTransportErrorsStopTheProbe) {
   CountingServer server(Behaviour::hang_up);
-  auto extra = kToldHow;
+  auto extra = kIdentifyOnly;
   extra.insert(extra.end(), {"--concurrency", "1", "--max-consecutive-errors", "5"});
   const auto r =
       run_probe(server.url(), {.sessions = 10, .requests_per_session = 5, .extra = extra});
@@ -181,7 +181,7 @@ TEST(ProbePoliteness, ConsecutiveTransportErrorsStopTheProbe) {
 // Dry run: says what it would send and sends nothing.
 TEST(ProbePoliteness, DryRunSendsNothing) {
   CountingServer server;
-  auto extra = kToldHow;
+  auto extra = kIdentifyOnly;
   extra.push_back("--dry-run");
   const auto r = run_probe(server.url(), {.extra = extra});
   EXPECT_EQ(r.cli.exit_code, 0) << r.describe();

@@ -119,10 +119,10 @@ std::string status_line(const std::string& response) {
   return response.substr(0, response.find("\r\n"));
 }
 
-struct Balancer {
+struct RobustBalancer {
   std::uint16_t port = 0;
   std::unique_ptr<CliProcess> proc;
-  Balancer(std::uint16_t backend_port, std::vector<std::string> extra = {}) {
+  RobustBalancer(std::uint16_t backend_port, std::vector<std::string> extra = {}) {
     port = (*allocate_loopback_ports(1))[0];
     std::vector<std::string> args = {"balancer", "--listen", "127.0.0.1:" + std::to_string(port),
                                      "--member", "http://127.0.0.1:" + std::to_string(backend_port)};
@@ -138,7 +138,7 @@ const std::string kOk = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Stickycheck-B
 
 TEST(Robustness, MalformedRequestsAreRejectedAndNothingIsSmuggled) {
   FakeBackend backend(kOk);
-  Balancer b(backend.port());
+  RobustBalancer b(backend.port());
   const std::string smuggle = "GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n";
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"GARBAGE\r\n\r\n", "HTTP/1.1 400 Bad Request"},
@@ -171,7 +171,7 @@ TEST(Robustness, MalformedRequestsAreRejectedAndNothingIsSmuggled) {
 
 TEST(Robustness, SlowClientIsCutOffWhileOthersAreServed) {
   FakeBackend backend(kOk);
-  Balancer b(backend.port(), {"--client-timeout", "500"});
+  RobustBalancer b(backend.port(), {"--client-timeout", "500"});
   asio::io_context ioc;
   tcp::socket slow(ioc);
   slow.connect({asio::ip::make_address("127.0.0.1"), b.port});
@@ -207,12 +207,12 @@ TEST(Robustness, BrokenBackendAnswersBecome502AndAHungOne504) {
   };
   for (const auto& [answer, expected] : answers) {
     FakeBackend backend(answer);
-    Balancer b(backend.port());
+    RobustBalancer b(backend.port());
     EXPECT_EQ(status_line(raw_exchange(b.port, kClose)), expected) << answer.substr(0, 60);
     EXPECT_TRUE(b.alive());
   }
   FakeBackend hung("", /*hang=*/true);
-  Balancer b(hung.port(), {"--backend-timeout", "300"});
+  RobustBalancer b(hung.port(), {"--backend-timeout", "300"});
   const auto start = std::chrono::steady_clock::now();
   EXPECT_EQ(status_line(raw_exchange(b.port, kClose)), "HTTP/1.1 504 Gateway Timeout");
   EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);

@@ -11,7 +11,7 @@ namespace {
 
 using test::two_backends;
 
-struct Builder {
+struct DiagnosisRecords {
   RecordSet set;
   void add(std::uint32_t session, std::uint32_t seq, const std::string& backend, int status = 200,
            const std::string& sticky = "") {
@@ -41,7 +41,7 @@ std::string all(const std::vector<std::string>& causes) {
 // `failing` of 20 two-request sessions get a 503 on both requests; the others alternate
 // between the members (no route in the cookie).
 Metrics sessions_with_failures(int failing) {
-  Builder b;
+  DiagnosisRecords b;
   for (int s = 0; s < 20; ++s) {
     if (s < failing) {
       b.add(s, 0, "", 503);
@@ -99,19 +99,19 @@ TEST(Diagnosis, FailureLogLinesAreTheExplainingOnesOnceEach) {
 }
 
 TEST(Diagnosis, NoAnswerNamingABackendIsSaidAndNothingElse) {
-  Builder b;
+  DiagnosisRecords b;
   for (int s = 0; s < 5; ++s) b.add(s, 0, "", 200);
   auto causes = diagnose(two_backends("BALANCEID", "apache"), b.metrics());
   ASSERT_EQ(causes.size(), 1u) << all(causes);
   EXPECT_EQ(causes[0].rfind("none of the 5 answers named a backend", 0), 0u) << causes[0];
 
-  Builder named;  // the same, but one answer names www1
+  DiagnosisRecords named;  // the same, but one answer names www1
   for (int s = 0; s < 5; ++s) named.add(s, 0, s == 0 ? "www1" : "", 200);
   EXPECT_FALSE(has(diagnose(two_backends("BALANCEID", "apache"), named.metrics()), "none of the"));
 }
 
 TEST(Diagnosis, UndeclaredBackendNamesAreListedEvenWhenSessionsStick) {
-  Builder b;
+  DiagnosisRecords b;
   for (int s = 0; s < 6; ++s) {
     b.add(s, 0, s % 2 ? "app-2" : "www1");
     b.add(s, 1, s % 2 ? "app-2" : "www1");
@@ -128,7 +128,7 @@ TEST(Diagnosis, UndeclaredBackendNamesAreListedEvenWhenSessionsStick) {
       listed = c.explanation.find("app-2 3 (not declared)") != std::string::npos;
   EXPECT_TRUE(listed);
 
-  Builder declared;  // the same sessions on declared backends
+  DiagnosisRecords declared;  // the same sessions on declared backends
   for (int k = 0; k < 6; ++k) {
     declared.add(k, 0, k % 2 ? "www2" : "www1");
     declared.add(k, 1, k % 2 ? "www2" : "www1");
@@ -138,7 +138,7 @@ TEST(Diagnosis, UndeclaredBackendNamesAreListedEvenWhenSessionsStick) {
 
 // Sessions alternating between the members, the sticky cookie a PHP id without a route.
 Metrics bouncing(int sessions) {
-  Builder b;
+  DiagnosisRecords b;
   for (int s = 0; s < sessions; ++s)
     for (int k = 0; k < 4; ++k)
       b.add(s, k, k % 2 ? "www2" : "www1", 200,
@@ -160,7 +160,7 @@ TEST(Diagnosis, TheRouteStoryIsToldForApacheAndTheReferenceBalancerOnly) {
 // Sessions that move once, right after their first request (nginx hashing a cookie the
 // first backend sets).
 Metrics moved_after_first() {
-  Builder b;
+  DiagnosisRecords b;
   for (int s = 0; s < 10; ++s) {
     b.add(s, 0, s % 2 ? "www2" : "www1");
     for (int k = 1; k < 4; ++k) b.add(s, k, "www1", 200, "id" + std::to_string(s));
@@ -176,7 +176,7 @@ TEST(Diagnosis, NginxWithAStickysessionCookieGetsTheHashCause) {
 }
 
 TEST(Diagnosis, NginxHashingACookieNothingSetsSaysSo) {
-  Builder b;
+  DiagnosisRecords b;
   for (int s = 0; s < 10; ++s)
     for (int k = 0; k < 4; ++k) b.add(s, k, k % 2 ? "www2" : "www1");
   RunEvidence ev;
@@ -194,7 +194,7 @@ TEST(Diagnosis, NginxHashingACookieNothingSetsSaysSo) {
 // Two-request sessions that never reach a backend carrying the cookie (HAProxy with
 // `indirect` strips it): half of them alternate.
 Metrics never_carrying_the_cookie() {
-  Builder b;
+  DiagnosisRecords b;
   for (int s = 0; s < 10; ++s) {
     b.add(s, 0, "www1");
     b.add(s, 1, s % 2 ? "www2" : "www1");
@@ -226,7 +226,7 @@ TEST(Diagnosis, HaproxyCookieTheClientsCannotKeepNamesTheAttribute) {
 }
 
 TEST(Diagnosis, FailedRequestsThatBrokeSessionsAreTheCauseNotTheCookie) {
-  Builder b;  // 10 sessions on one member each; 4 of them have a request that failed
+  DiagnosisRecords b;  // 10 sessions on one member each; 4 of them have a request that failed
   for (int s = 0; s < 10; ++s) {
     const std::string member = s % 2 ? "www2" : "www1";
     b.add(s, 0, member);
@@ -244,7 +244,7 @@ TEST(Diagnosis, FailedRequestsThatBrokeSessionsAreTheCauseNotTheCookie) {
             0u)
       << causes[0];
 
-  Builder moved;  // the same sessions, moved to the other member instead of failing
+  DiagnosisRecords moved;  // the same sessions, moved to the other member instead of failing
   for (int s = 0; s < 10; ++s) {
     const std::string member = s % 2 ? "www2" : "www1", other = s % 2 ? "www1" : "www2";
     moved.add(s, 0, member);
@@ -290,7 +290,7 @@ TEST(Diagnosis, RouteCookieNothingSetsGetsTheRecipeFirst) {
 
 // Every new session on www1, all from 127.0.0.1.
 Metrics all_on_one_backend() {
-  Builder b;
+  DiagnosisRecords b;
   for (int s = 0; s < 100; ++s) {
     b.add(s, 0, "www1");
     b.add(s, 1, "www1");

@@ -10,10 +10,10 @@
 namespace sc {
 namespace {
 
-struct Builder {
+struct FailoverRecords {
   RecordSet set;
   // One request: session, seq, start and end in ms, backend ("" = no answer), status.
-  Builder& req(std::uint32_t session, std::uint32_t seq, int start_ms, int end_ms,
+  FailoverRecords& req(std::uint32_t session, std::uint32_t seq, int start_ms, int end_ms,
                const std::string& backend, int status = 200, bool lost = false) {
     RequestRecord r;
     r.session = session;
@@ -37,7 +37,7 @@ FiredDisturbance fired(DisturbanceAction a, const std::string& backend, int at_m
 }
 
 TEST(FailoverFigures, KillWithFailover) {
-  Builder b;
+  FailoverRecords b;
   b.req(0, 0, 0, 5, "www1")
       .req(0, 1, 10, 15, "www1")
       .req(0, 2, 110, 115, "www2", 200, true)
@@ -67,7 +67,7 @@ TEST(FailoverFigures, KillWithFailover) {
 }
 
 TEST(FailoverFigures, SessionsThatEndedBeforeTheDisturbanceAreNotDisturbed) {
-  Builder b;
+  FailoverRecords b;
   b.req(0, 0, 0, 5, "www1").req(0, 1, 10, 15, "www1");  // all done before the kill at 100
   b.req(1, 0, 0, 5, "www1").req(1, 1, 120, 125, "www2");
   const std::vector<FiredDisturbance> events = {fired(DisturbanceAction::kKill, "www1", 100)};
@@ -76,7 +76,7 @@ TEST(FailoverFigures, SessionsThatEndedBeforeTheDisturbanceAreNotDisturbed) {
 }
 
 TEST(FailoverFigures, CollateralAndNewSessionsOnTheDisturbedBackend) {
-  Builder b;
+  FailoverRecords b;
   b.req(0, 0, 0, 5, "www2").req(0, 1, 110, 115, "www1");  // www2's session moved: collateral
   b.req(1, 0, 120, 125, "www1");                          // new session on the drained member
   b.req(2, 0, 0, 5, "www1").req(2, 1, 130, 135, "www1");  // stays
@@ -89,7 +89,7 @@ TEST(FailoverFigures, CollateralAndNewSessionsOnTheDisturbedBackend) {
 }
 
 TEST(FailoverFigures, UnfiredAndFailedDisturbancesHaveNoFigures) {
-  Builder b;
+  FailoverRecords b;
   b.req(0, 0, 0, 5, "www1");
   auto never = fired(DisturbanceAction::kKill, "www1", 0);
   never.at_us = -1;
@@ -106,7 +106,7 @@ namespace sc {
 namespace {
 
 TEST(FailoverFigures, ARequestFailedWhileTheKillWasCarriedOutWasInFlight) {
-  Builder b;
+  FailoverRecords b;
   b.req(0, 0, 0, 5, "www1").req(1, 0, 8, 9, "", 0);  // failed between began and fired
   auto d = fired(DisturbanceAction::kKill, "www1", 10);
   d.began_us = 7000;
@@ -119,7 +119,7 @@ TEST(FailoverFigures, ARequestFailedWhileTheKillWasCarriedOutWasInFlight) {
 }
 
 TEST(FailoverFigures, LastErrorOfTheBoundSessions) {
-  Builder b;
+  FailoverRecords b;
   b.req(0, 0, 0, 5, "www1").req(0, 1, 20, 1020, "", 503).req(0, 2, 1030, 1040, "www2");
   auto f = compute_failover(b.set, {fired(DisturbanceAction::kKill, "www1", 10)});
   ASSERT_EQ(f.size(), 1u);

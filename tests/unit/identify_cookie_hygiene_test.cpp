@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "identify/cookie_hygiene.hpp"
+#include "test_helpers.hpp"
 
 namespace sc::identify {
 namespace {
@@ -13,15 +14,9 @@ const Clock::time_point kNow =
 
 const ProbedUrl kHttpLocal{"http", "127.0.0.1", {"/"}};
 
-SetCookie set(std::string_view header) {
-  auto c = parse_set_cookie(header);
-  EXPECT_TRUE(c.ok());
-  return c.ok() ? *c : SetCookie{};
-}
-
 std::vector<HygieneFinding> check(std::string_view header, const ProbedUrl& url = kHttpLocal,
                                   std::string_view set_on = "/") {
-  return check_cookie_as_set(set(header), set_on, url, kNow);
+  return check_cookie_as_set(test::parsed_set_cookie(header), set_on, url, kNow);
 }
 
 TEST(CookieHygiene, CleanRouteCookieHasNoFindings) {

@@ -2,18 +2,14 @@
 #include <gtest/gtest.h>
 
 #include "identify/session_cookies.hpp"
+#include "test_helpers.hpp"
 
 namespace sc::identify {
 namespace {
 
 using Clock = std::chrono::system_clock;
-const Clock::time_point kNow = Clock::time_point{} + std::chrono::hours(24 * 365 * 56);
+const Clock::time_point kSessionsNow = Clock::time_point{} + std::chrono::hours(24 * 365 * 56);
 
-SetCookie set(std::string_view header) {
-  auto c = parse_set_cookie(header);
-  EXPECT_TRUE(c.ok());
-  return c.ok() ? *c : SetCookie{};
-}
 
 ResponseView exchange(std::vector<CookiePair> sent, std::vector<std::string> set_cookies) {
   ResponseView v;
@@ -49,33 +45,33 @@ TEST(SessionCookieRuleTest, ExplicitNameReplacesRecognition) {
 }
 
 TEST(SessionReissue, NewValueWhileOneWasSentIsALoss) {
-  EXPECT_TRUE(is_session_reissue("k3j4h5g6", set("PHPSESSID=a9s8d7f6; path=/"), kNow));
+  EXPECT_TRUE(is_session_reissue("k3j4h5g6", test::parsed_set_cookie("PHPSESSID=a9s8d7f6; path=/"), kSessionsNow));
 }
 
 TEST(SessionReissue, SameValueIsNotALoss) {
-  EXPECT_FALSE(is_session_reissue("k3j4h5g6", set("PHPSESSID=k3j4h5g6; path=/"), kNow));
+  EXPECT_FALSE(is_session_reissue("k3j4h5g6", test::parsed_set_cookie("PHPSESSID=k3j4h5g6; path=/"), kSessionsNow));
 }
 
 TEST(SessionReissue, DeletionIsNotALoss) {
-  EXPECT_FALSE(is_session_reissue("k3j4h5g6", set("PHPSESSID=deleted; Max-Age=0"), kNow));
-  EXPECT_FALSE(is_session_reissue("k3j4h5g6", set("PHPSESSID=; path=/"), kNow));
+  EXPECT_FALSE(is_session_reissue("k3j4h5g6", test::parsed_set_cookie("PHPSESSID=deleted; Max-Age=0"), kSessionsNow));
+  EXPECT_FALSE(is_session_reissue("k3j4h5g6", test::parsed_set_cookie("PHPSESSID=; path=/"), kSessionsNow));
   EXPECT_FALSE(is_session_reissue(
-      "k3j4h5g6", set("PHPSESSID=deleted; expires=Thu, 01-Jan-1970 00:00:01 GMT"), kNow));
+      "k3j4h5g6", test::parsed_set_cookie("PHPSESSID=deleted; expires=Thu, 01-Jan-1970 00:00:01 GMT"), kSessionsNow));
 }
 
 TEST(SessionReissue, NothingSentIsAFirstVisitNotALoss) {
-  EXPECT_FALSE(is_session_reissue("", set("PHPSESSID=a9s8d7f6"), kNow));
+  EXPECT_FALSE(is_session_reissue("", test::parsed_set_cookie("PHPSESSID=a9s8d7f6"), kSessionsNow));
 }
 
 TEST(SessionReissue, RouteSuffixChangeKeepsTheSession) {
-  EXPECT_FALSE(is_session_reissue("8F3A1C9E.node1", set("JSESSIONID=8F3A1C9E.node2"), kNow));
-  EXPECT_TRUE(is_session_reissue("8F3A1C9E.node1", set("JSESSIONID=77AB01CD.node2"), kNow));
+  EXPECT_FALSE(is_session_reissue("8F3A1C9E.node1", test::parsed_set_cookie("JSESSIONID=8F3A1C9E.node2"), kSessionsNow));
+  EXPECT_TRUE(is_session_reissue("8F3A1C9E.node1", test::parsed_set_cookie("JSESSIONID=77AB01CD.node2"), kSessionsNow));
 }
 
 TEST(SessionLossInExchange, FindsTheReissuedRecognisedCookie) {
   auto v = exchange({{"lang", "en"}, {"PHPSESSID", "old1"}},
                     {"lang=fr; path=/", "PHPSESSID=new2; path=/; HttpOnly"});
-  auto loss = find_session_loss(v, SessionCookieRule{}, kNow);
+  auto loss = find_session_loss(v, SessionCookieRule{}, kSessionsNow);
   ASSERT_TRUE(loss.has_value());
   EXPECT_EQ(loss->cookie, "PHPSESSID");
   EXPECT_EQ(loss->sent, "old1");
@@ -84,25 +80,25 @@ TEST(SessionLossInExchange, FindsTheReissuedRecognisedCookie) {
 
 TEST(SessionLossInExchange, NonSessionCookieChangeIsNoLoss) {
   auto v = exchange({{"lang", "en"}}, {"lang=fr; path=/"});
-  EXPECT_FALSE(find_session_loss(v, SessionCookieRule{}, kNow).has_value());
+  EXPECT_FALSE(find_session_loss(v, SessionCookieRule{}, kSessionsNow).has_value());
 }
 
 TEST(SessionLossInExchange, NotSetAgainIsNoLoss) {
   auto v = exchange({{"PHPSESSID", "old1"}}, {});
-  EXPECT_FALSE(find_session_loss(v, SessionCookieRule{}, kNow).has_value());
+  EXPECT_FALSE(find_session_loss(v, SessionCookieRule{}, kSessionsNow).has_value());
 }
 
 TEST(SessionLossInExchange, ExplicitCookieName) {
   auto v = exchange({{"app_sid", "v1"}}, {"app_sid=v2"});
-  EXPECT_TRUE(find_session_loss(v, SessionCookieRule{"app_sid"}, kNow).has_value());
-  EXPECT_FALSE(find_session_loss(v, SessionCookieRule{}, kNow).has_value());
+  EXPECT_TRUE(find_session_loss(v, SessionCookieRule{"app_sid"}, kSessionsNow).has_value());
+  EXPECT_FALSE(find_session_loss(v, SessionCookieRule{}, kSessionsNow).has_value());
 }
 
 TEST(SessionHostile, BinaryNamesAndValuesNeverCrash) {
   std::string junk(10000, '\xff');
   EXPECT_FALSE(is_session_cookie_name(junk));
   auto v = exchange({{junk, junk}, {"PHPSESSID", junk}}, {"PHPSESSID=\xc3\x28"});
-  EXPECT_TRUE(find_session_loss(v, SessionCookieRule{}, kNow).has_value());
+  EXPECT_TRUE(find_session_loss(v, SessionCookieRule{}, kSessionsNow).has_value());
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include "../common/fixture_text.hpp"
 #include "runner/scenario_files.hpp"
+#include "test_helpers.hpp"
 
 namespace sc {
 namespace {
@@ -17,11 +18,7 @@ using test::pasted_apache_block;
 
 const char* kTwo = "name: t\nbackends:\n  - name: www1\n  - name: www2\n";
 
-std::string error_of(const std::string& text, const std::string& file = "s.yaml") {
-  auto r = load_scenario_text(text, file);
-  EXPECT_FALSE(r.ok());
-  return r.ok() ? "" : r.error().message;
-}
+using test::scenario_error_of;
 
 // A folder of its own with `files` in it.
 std::string folder_with(const std::vector<std::pair<std::string, std::string>>& files) {
@@ -32,7 +29,7 @@ std::string folder_with(const std::vector<std::pair<std::string, std::string>>& 
 }
 
 TEST(ScenarioOwnConfig, UnknownProxyTypeGetsDidYouMean) {
-  EXPECT_EQ(error_of(std::string(kTwo) + "proxy:\n  type: hapoxy\n"),
+  EXPECT_EQ(scenario_error_of(std::string(kTwo) + "proxy:\n  type: hapoxy\n"),
             "s.yaml:6:9: proxy.type: expected apache, haproxy, nginx, caddy, reference, command "
             "or external, got 'hapoxy'; did you mean 'haproxy'?");
 }
@@ -48,7 +45,7 @@ TEST(ScenarioOwnConfig, ConfigPathIsReadBesideTheScenario) {
 }
 
 TEST(ScenarioOwnConfig, UnreadableConfigShowsTheResolvedPathAndTheSystemsReason) {
-  EXPECT_EQ(error_of(std::string(kTwo) + "proxy:\n  type: apache\n  config: ../x/site.conf\n",
+  EXPECT_EQ(scenario_error_of(std::string(kTwo) + "proxy:\n  type: apache\n  config: ../x/site.conf\n",
                      "/tmp/a/s.yaml"),
             "/tmp/a/s.yaml:7:11: proxy.config: cannot read the configuration /tmp/x/site.conf: No "
             "such file or directory");
@@ -67,7 +64,7 @@ TEST(ScenarioOwnConfig, MembersMapNamesBackends) {
 }
 
 TEST(ScenarioOwnConfig, MembersMapToAnUnknownBackendIsAnError) {
-  EXPECT_EQ(error_of(std::string(kTwo) +
+  EXPECT_EQ(scenario_error_of(std::string(kTwo) +
                      "proxy:\n  type: apache\n  config: x.conf\n  members: {\"a:1\": ww1}\n"),
             "s.yaml:8:20: proxy.members.a:1: 'ww1' is not a backend (the backends are www1 or "
             "www2); did you mean 'www1'?");
@@ -75,7 +72,7 @@ TEST(ScenarioOwnConfig, MembersMapToAnUnknownBackendIsAnError) {
 
 TEST(ScenarioOwnConfig, MembersThatCannotBeMappedStopTheScenarioWithFileAndLine) {
   const auto dir = folder_with({{"site.conf", pasted_apache_block()}});
-  EXPECT_EQ(error_of("name: t\nbackends: [{name: a}, {name: b}, {name: c}]\nproxy:\n  type: "
+  EXPECT_EQ(scenario_error_of("name: t\nbackends: [{name: a}, {name: b}, {name: c}]\nproxy:\n  type: "
                      "apache\n  config: site.conf\n",
                      dir + "/s.yaml"),
             dir + "/s.yaml:5:11: proxy.config: " + dir +
@@ -88,7 +85,7 @@ TEST(ScenarioOwnConfig, MembersThatCannotBeMappedStopTheScenarioWithFileAndLine)
 TEST(ScenarioOwnConfig, TemplateWithNothingToListenOnIsAnError) {
   const auto dir = folder_with(
       {{"haproxy.cfg", "backend app\n  server s1 10.0.0.1:80\n  server s2 10.0.0.2:80\n"}});
-  EXPECT_EQ(error_of(std::string(kTwo) + "proxy:\n  type: haproxy\n  config: haproxy.cfg\n",
+  EXPECT_EQ(scenario_error_of(std::string(kTwo) + "proxy:\n  type: haproxy\n  config: haproxy.cfg\n",
                      dir + "/s.yaml"),
             dir + "/s.yaml:7:11: proxy.config: " + dir +
                 "/haproxy.cfg: no frontend or listen section, so nothing binds the address "
@@ -99,7 +96,7 @@ TEST(ScenarioOwnConfig, TemplateWithNothingToListenOnIsAnError) {
 TEST(ScenarioOwnConfig, WritePathOutsideTheRuntimeDirectoryIsAnError) {
   const auto dir =
       folder_with({{"site.conf", "ScoreBoardFile /var/run/apache2/sb\n" + pasted_apache_block()}});
-  EXPECT_EQ(error_of(std::string(kTwo) + "proxy:\n  type: apache\n  config: site.conf\n",
+  EXPECT_EQ(scenario_error_of(std::string(kTwo) + "proxy:\n  type: apache\n  config: site.conf\n",
                      dir + "/s.yaml"),
             dir + "/s.yaml:7:11: proxy.config: " + dir +
                 "/site.conf:1: ScoreBoardFile /var/run/apache2/sb would write outside the "

@@ -10,15 +10,12 @@
 #include <sstream>
 
 #include "runner/scenario_files.hpp"
+#include "test_helpers.hpp"
 
 namespace sc {
 namespace {
 
-std::string error_of(const std::string& text) {
-  auto r = load_scenario_text(text, "s.yaml");
-  EXPECT_FALSE(r.ok());
-  return r.ok() ? "" : r.error().message;
-}
+using test::scenario_error_of;
 
 const char* kMinimal = R"(name: t
 backends:
@@ -54,7 +51,7 @@ TEST(ScenarioParser, TrafficHostIsAHostName) {
       load_scenario_text(std::string(kMinimal) + "traffic:\n  host: www.example.com\n", "s.yaml");
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r->traffic.host, "www.example.com");
-  EXPECT_NE(error_of(std::string(kMinimal) + "traffic:\n  host: http://www.example.com:80/\n")
+  EXPECT_NE(scenario_error_of(std::string(kMinimal) + "traffic:\n  host: http://www.example.com:80/\n")
                 .find("s.yaml:6:9: traffic.host: expected a host name such as www.example.com"),
             std::string::npos);
 }
@@ -114,71 +111,71 @@ TEST(ScenarioParser, JsonIsAccepted) {
 }
 
 TEST(ScenarioParser, UnknownKeyWithDidYouMean) {
-  EXPECT_EQ(error_of(std::string(kMinimal) + "traffic:\n  sesions: 10\n"),
+  EXPECT_EQ(scenario_error_of(std::string(kMinimal) + "traffic:\n  sesions: 10\n"),
             "s.yaml:6:3: traffic.sesions: unknown key; did you mean 'sessions'?");
 }
 
 TEST(ScenarioParser, UnknownKeyWithoutCloseMatchListsTheKeys) {
-  EXPECT_EQ(error_of(std::string(kMinimal) + "proxy:\n  colour: red\n"),
+  EXPECT_EQ(scenario_error_of(std::string(kMinimal) + "proxy:\n  colour: red\n"),
             "s.yaml:6:3: proxy.colour: unknown key; expected one of type, config, command, url, "
             "apache_conf, stickysession, stickysessionsep, scolonpathdelim, nofailover, "
             "lbmethod, maxattempts, debug_log or members");
 }
 
 TEST(ScenarioParser, WrongTypeNamesWhatWasExpected) {
-  EXPECT_EQ(error_of(std::string(kMinimal) + "traffic:\n  sessions: many\n"),
+  EXPECT_EQ(scenario_error_of(std::string(kMinimal) + "traffic:\n  sessions: many\n"),
             "s.yaml:6:13: traffic.sessions: expected a whole number from 1 to 10000000, got 'many'");
-  EXPECT_EQ(error_of(std::string(kMinimal) + "expect:\n  affinity: yes please\n"),
+  EXPECT_EQ(scenario_error_of(std::string(kMinimal) + "expect:\n  affinity: yes please\n"),
             "s.yaml:6:13: expect.affinity: expected true or false, got 'yes please'");
-  EXPECT_EQ(error_of(std::string(kMinimal) + "expect:\n  min_sticky_share: 1.5\n"),
+  EXPECT_EQ(scenario_error_of(std::string(kMinimal) + "expect:\n  min_sticky_share: 1.5\n"),
             "s.yaml:6:21: expect.min_sticky_share: expected a number from 0 to 1, got '1.5'");
 }
 
 TEST(ScenarioParser, ChoicesAndDurations) {
-  EXPECT_EQ(error_of(std::string(kMinimal) + "proxy:\n  type: traefik\n"),
+  EXPECT_EQ(scenario_error_of(std::string(kMinimal) + "proxy:\n  type: traefik\n"),
             "s.yaml:6:9: proxy.type: expected apache, haproxy, nginx, caddy, reference, command "
             "or external, got 'traefik'");
-  EXPECT_EQ(error_of(std::string(kMinimal) + "traffic:\n  source_addresses: random\n"),
+  EXPECT_EQ(scenario_error_of(std::string(kMinimal) + "traffic:\n  source_addresses: random\n"),
             "s.yaml:6:21: traffic.source_addresses: expected loopback or per_session, got "
             "'random'");
-  EXPECT_EQ(error_of(std::string(kMinimal) + "traffic:\n  connection: close\n"),
+  EXPECT_EQ(scenario_error_of(std::string(kMinimal) + "traffic:\n  connection: close\n"),
             "s.yaml:6:15: traffic.connection: expected keep_alive or per_request, got 'close'");
-  EXPECT_EQ(error_of(std::string(kMinimal) + "traffic:\n  cookieless_share: 2\n"),
+  EXPECT_EQ(scenario_error_of(std::string(kMinimal) + "traffic:\n  cookieless_share: 2\n"),
             "s.yaml:6:21: traffic.cookieless_share: expected a number from 0 to 1, got '2'");
-  EXPECT_EQ(error_of(std::string(kMinimal) + "expect:\n  distribution: skewed\n"),
+  EXPECT_EQ(scenario_error_of(std::string(kMinimal) + "expect:\n  distribution: skewed\n"),
             "s.yaml:6:17: expect.distribution: expected fair, uneven, off, true or false, got "
             "'skewed'");
-  EXPECT_EQ(error_of(std::string(kMinimal) + "traffic:\n  request_timeout: 5\n"),
+  EXPECT_EQ(scenario_error_of(std::string(kMinimal) + "traffic:\n  request_timeout: 5\n"),
             "s.yaml:6:20: traffic.request_timeout: expected a duration such as 500ms or 5s (at "
             "most 1 hour), got '5'");
 }
 
 TEST(ScenarioParser, BackendErrors) {
-  EXPECT_EQ(error_of("name: t\nbackends:\n  - name: a\n  - name: a\n"),
+  EXPECT_EQ(scenario_error_of("name: t\nbackends:\n  - name: a\n  - name: a\n"),
             "s.yaml:4:11: backends[1].name: duplicate backend name 'a'");
-  EXPECT_EQ(error_of("name: t\nbackends:\n  - weight: 2\n"),
+  EXPECT_EQ(scenario_error_of("name: t\nbackends:\n  - weight: 2\n"),
             "s.yaml:3:5: backends[0].name: missing; every backend needs a name");
-  EXPECT_EQ(error_of("name: t\nbackends:\n  - name: a\n    weight: 0\n"),
+  EXPECT_EQ(scenario_error_of("name: t\nbackends:\n  - name: a\n    weight: 0\n"),
             "s.yaml:4:13: backends[0].weight: expected a number from 1 to 100, got '0'");
-  EXPECT_EQ(error_of("name: t\n"),
+  EXPECT_EQ(scenario_error_of("name: t\n"),
             "s.yaml:1:1: backends: missing; expected a list of backends with a name each");
-  EXPECT_EQ(error_of("name: t\nbackends: []\n"),
+  EXPECT_EQ(scenario_error_of("name: t\nbackends: []\n"),
             "s.yaml:2:11: backends: expected a non-empty list of backends");
 }
 
 TEST(ScenarioParser, AllErrorsAreReportedInOrder) {
-  EXPECT_EQ(error_of("nme: t\nbackends:\n  - name: a\ntraffic:\n  concurrency: 0\n"),
+  EXPECT_EQ(scenario_error_of("nme: t\nbackends:\n  - name: a\ntraffic:\n  concurrency: 0\n"),
             "s.yaml:1:1: nme: unknown key; did you mean 'name'?\n"
             "s.yaml:1:1: name: missing; every scenario needs a name\n"
             "s.yaml:5:16: traffic.concurrency: expected a whole number from 1 to 10000, got '0'");
 }
 
 TEST(ScenarioParser, SyntaxErrorIsLocated) {
-  EXPECT_EQ(error_of("name: t\nbackends: [a\n"),
+  EXPECT_EQ(scenario_error_of("name: t\nbackends: [a\n"),
             "s.yaml:3:1: syntax error: end of sequence flow not found");
 }
 
-TEST(ScenarioParser, EmptyFile) { EXPECT_EQ(error_of(""), "s.yaml:1:1: the scenario is empty"); }
+TEST(ScenarioParser, EmptyFile) { EXPECT_EQ(scenario_error_of(""), "s.yaml:1:1: the scenario is empty"); }
 
 TEST(ScenarioParser, MissingFile) {
   auto r = load_scenario_file("/nonexistent/x.yaml");
@@ -208,22 +205,22 @@ TEST(ScenarioParser, Disturbances) {
 
 TEST(ScenarioParser, DisturbanceErrors) {
   const std::string d = std::string(kMinimal) + "disturbances:\n";
-  EXPECT_EQ(error_of(d + "  - {action: explode, backend: www1, at: 50%}\n"),
+  EXPECT_EQ(scenario_error_of(d + "  - {action: explode, backend: www1, at: 50%}\n"),
             "s.yaml:6:14: disturbances[0].action: expected kill, stop, resume, restart, add, "
             "drain, disable or enable, got 'explode'");
-  EXPECT_EQ(error_of(d + "  - {action: kill, backend: www3, at: 50%}\n"),
+  EXPECT_EQ(scenario_error_of(d + "  - {action: kill, backend: www3, at: 50%}\n"),
             "s.yaml:6:29: disturbances[0].backend: no backend is named 'www3' (did you mean "
             "'www1'?)");
-  EXPECT_EQ(error_of(d + "  - {action: kill, backend: www1, at: soon}\n"),
+  EXPECT_EQ(scenario_error_of(d + "  - {action: kill, backend: www1, at: soon}\n"),
             "s.yaml:6:39: disturbances[0].at: expected a share of the requests like 50% (0 to "
             "under 100) or a time since the traffic began like 2s or 1500ms, got 'soon'");
-  EXPECT_EQ(error_of(d + "  - {action: kill, backend: www1, at: 100%}\n"),
+  EXPECT_EQ(scenario_error_of(d + "  - {action: kill, backend: www1, at: 100%}\n"),
             "s.yaml:6:39: disturbances[0].at: expected a share of the requests like 50% (0 to "
             "under 100) or a time since the traffic began like 2s or 1500ms, got '100%'");
-  EXPECT_EQ(error_of(d + "  - {action: add, backend: www1, at: 1s}\n"),
+  EXPECT_EQ(scenario_error_of(d + "  - {action: add, backend: www1, at: 1s}\n"),
             "s.yaml:6:28: disturbances[0].backend: 'add' starts a backend declared with 'start: "
             "false', but 'www1' starts with the scenario");
-  EXPECT_EQ(error_of("name: t\nbackends:\n  - name: a\n  - {name: b, start: false}\n"),
+  EXPECT_EQ(scenario_error_of("name: t\nbackends:\n  - name: a\n  - {name: b, start: false}\n"),
             "s.yaml:4:5: backends[1].start: 'b' has start: false, but no disturbance adds it");
 }
 
@@ -234,12 +231,12 @@ namespace sc {
 namespace {
 
 TEST(ScenarioParser, RealProxyNeedsARenderableTemplate) {
-  EXPECT_EQ(error_of(std::string(kMinimal) + "proxy:\n  type: haproxy\n  nofailover: true\n"),
+  EXPECT_EQ(scenario_error_of(std::string(kMinimal) + "proxy:\n  type: haproxy\n  nofailover: true\n"),
             "s.yaml:6:3: proxy.config: missing; proxy type 'haproxy' needs a configuration "
             "template such as fixtures/haproxy/cookie-insert.cfg.in\n"
             "s.yaml:7:15: proxy.nofailover: only for type reference; the haproxy configuration "
             "says how it balances");
-  EXPECT_EQ(error_of(std::string(kMinimal) +
+  EXPECT_EQ(scenario_error_of(std::string(kMinimal) +
                      "proxy:\n  type: haproxy\n  config: " STICKYCHECK_SOURCE_DIR
                      "/fixtures/haproxy/typo-placeholder.cfg.in\n"),
             "s.yaml:7:11: proxy.config: " STICKYCHECK_SOURCE_DIR
@@ -256,7 +253,7 @@ namespace {
 
 TEST(ScenarioParser, EveryRealProxyNamesAnExampleTemplate) {
   for (const char* type : {"apache", "nginx", "caddy"}) {
-    auto err = error_of(std::string(kMinimal) + "proxy:\n  type: " + type + "\n");
+    auto err = scenario_error_of(std::string(kMinimal) + "proxy:\n  type: " + type + "\n");
     EXPECT_EQ(err.rfind("s.yaml:6:3: proxy.config: missing; proxy type '" + std::string(type) +
                             "' needs a configuration template such as fixtures/" + type + "/",
                         0),
@@ -266,16 +263,16 @@ TEST(ScenarioParser, EveryRealProxyNamesAnExampleTemplate) {
 }
 
 TEST(ScenarioParser, ExternalProxyNeedsAUrlAndStartsNothing) {
-  EXPECT_EQ(error_of(std::string(kMinimal) + "proxy:\n  type: external\n"),
+  EXPECT_EQ(scenario_error_of(std::string(kMinimal) + "proxy:\n  type: external\n"),
             "s.yaml:6:3: proxy.url: missing; proxy type 'external' needs the URL where the "
             "proxy already listens, e.g. http://127.0.0.1:8080");
-  EXPECT_EQ(error_of(std::string(kMinimal) +
+  EXPECT_EQ(scenario_error_of(std::string(kMinimal) +
                      "proxy:\n  type: external\n  url: http://127.0.0.1:8080/app\n"),
             "s.yaml:7:8: proxy.url: expected http://HOST[:PORT] with no path (traffic.path is "
             "added), got 'http://127.0.0.1:8080/app'");
-  EXPECT_EQ(error_of(std::string(kMinimal) + "proxy:\n  url: http://127.0.0.1:8080\n"),
+  EXPECT_EQ(scenario_error_of(std::string(kMinimal) + "proxy:\n  url: http://127.0.0.1:8080\n"),
             "s.yaml:6:8: proxy.url: only for type external (a proxy that is already running)");
-  EXPECT_EQ(error_of("name: t\nbackends:\n  - name: www1\nproxy: {type: external, url: "
+  EXPECT_EQ(scenario_error_of("name: t\nbackends:\n  - name: www1\nproxy: {type: external, url: "
                      "'http://127.0.0.1:1'}\ndisturbances:\n  - {action: kill, backend: www1, "
                      "at: 1s}\n"),
             "s.yaml:6:14: disturbances[0].action: 'kill' needs a backend process stickycheck "
@@ -288,15 +285,15 @@ TEST(ScenarioParser, ExternalProxyNeedsAUrlAndStartsNothing) {
 }
 
 TEST(ScenarioParser, CommandProxyArgumentsAreRenderedAtParseTime) {
-  EXPECT_EQ(error_of(std::string(kMinimal) + "proxy:\n  type: command\n"),
+  EXPECT_EQ(scenario_error_of(std::string(kMinimal) + "proxy:\n  type: command\n"),
             "s.yaml:6:3: proxy.command: missing; proxy type 'command' needs the command line "
             "that starts the proxy in the foreground, e.g. [haproxy, -f, '{{config}}', -db]");
-  EXPECT_EQ(error_of(std::string(kMinimal) +
+  EXPECT_EQ(scenario_error_of(std::string(kMinimal) +
                      "proxy:\n  type: command\n  command: [true, '--listen={{listen}}', "
                      "'{{config}}']\n"),
             "s.yaml:7:42: proxy.command[2]: unknown placeholder {{config}}; expected one of "
             "listen_port, listen, runtime_dir, stickycheck, each_backend");
-  EXPECT_EQ(error_of(std::string(kMinimal) + "proxy:\n  command: [x]\n"),
+  EXPECT_EQ(scenario_error_of(std::string(kMinimal) + "proxy:\n  command: [x]\n"),
             "s.yaml:6:12: proxy.command: only for type command");
   auto ok = load_scenario_text(std::string(kMinimal) +
                                    "proxy:\n  type: command\n  command: '{{stickycheck}} "
@@ -316,7 +313,7 @@ TEST(ScenarioParser, ApacheTemplateNamesTheStickyCookieForTheDiagnosis) {
   EXPECT_EQ(s->proxy.stickysession, "PHPSESSID");
   EXPECT_EQ(s->proxy.separator(), '.');
   // The reference balancer reads the same template, so it must be an Apache configuration.
-  EXPECT_EQ(error_of("name: t\nbackends:\n  - name: www1\nproxy:\n  type: reference\n  config: "
+  EXPECT_EQ(scenario_error_of("name: t\nbackends:\n  - name: www1\nproxy:\n  type: reference\n  config: "
                      "" STICKYCHECK_SOURCE_DIR "/fixtures/haproxy/cookie-insert.cfg.in\n"),
             "s.yaml:6:11: proxy.config: " STICKYCHECK_SOURCE_DIR
             "/fixtures/haproxy/cookie-insert.cfg.in: no ProxyPass maps a path to a balancer:// "
