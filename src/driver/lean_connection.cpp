@@ -24,8 +24,12 @@ constexpr std::uint32_t kHeaderLimit = 256 * 1024;
 constexpr std::size_t kReadSize = 16 * 1024;
 constexpr std::size_t kMaxHeaderName = 64;  // as ResponseCapture: nobody's identity header
 
+}  // namespace
+
 // Hands a response's fields and body to the sink as Beast's parser meets them; the body
-// beyond the reader's limit is counted, not kept (the parser itself bounds no body).
+// beyond the reader's limit is counted, not kept (the parser itself bounds no body). Outside
+// the anonymous namespace: read_response's coroutine frame holds one, and in a unity batch
+// GCC warns of a member whose type has internal linkage (-Wsubobject-linkage).
 class SinkParser final : public http::basic_parser<false> {
  public:
   explicit SinkParser(const ResponseSink& sink) : sink_(sink) {
@@ -71,6 +75,8 @@ class SinkParser final : public http::basic_parser<false> {
   int set_cookies_ = 0;
   error_code ignored_;
 };
+
+namespace {
 
 // The peer closed (or reset) a connection: on a reused one before any answer, a retry is due.
 bool closed_by_peer(error_code ec) {

@@ -104,7 +104,7 @@ void ProbeReader::note_cookies(const identify::ResponseView& view, std::uint32_t
   for (const auto& c : view.set_cookies) {
     if (cookies_.count(c.name) || cookies_.size() >= CookieTally::kMaxNames) continue;
     const std::string& path = paths_.empty() ? std::string("/") : paths_[seq % paths_.size()];
-    cookies_.emplace(c.name, CookieSeen{c, path.substr(0, path.find('?'))});
+    cookies_.emplace(c.name, CookieSeen{c, path.substr(0, path.find('?')), 0, {}});
   }
 }
 
