@@ -108,7 +108,7 @@ std::optional<std::string> identity_of(const AutoIdentification& chosen,
                                        const CatalogueOptions& options) {
   if (chosen.kind == AutoSourceKind::header) {
     for (const auto& h : e.headers)  // names compared as header_stats does: any case
-      if (to_lower(h.name) == to_lower(chosen.name) && !h.value.empty()) return h.value;
+      if (iequals(h.name, chosen.name) && !h.value.empty()) return h.value;
     return std::nullopt;
   }
   auto value = cookie_in_exchange(e, chosen.name);

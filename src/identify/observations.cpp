@@ -77,7 +77,7 @@ std::vector<HeaderStats> header_stats(const std::vector<SessionObservation>& ses
     for (const auto& e : session)
       for (auto& h : out)
         for (const auto& seen : e.headers)
-          if (to_lower(seen.name) == to_lower(h.name)) {
+          if (iequals(seen.name, h.name)) {
             h.exchanges_seen++;
             h.values.insert(seen.value);
             break;
