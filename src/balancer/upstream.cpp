@@ -19,13 +19,6 @@ namespace sc {
 namespace asio = boost::asio;
 namespace http = net::http;
 
-namespace {
-
-constexpr int kMaxInterim = 8;  // interim answers tolerated before the final one
-constexpr std::size_t kRelayChunk = 64 * 1024;
-
-// One piece of a relayed body, framed as a chunk when `chunked`, in one gathered write. The
-// deadline covers the write only: the stream then idles while the other side is read.
 asio::awaitable<void> write_piece(net::TimedStream& to, std::chrono::milliseconds timeout,
                                   bool chunked, const char* data, std::size_t size,
                                   boost::system::error_code& ec) {
@@ -44,6 +37,10 @@ asio::awaitable<void> write_piece(net::TimedStream& to, std::chrono::millisecond
   co_await asio::async_write(to, pieces, asio::redirect_error(asio::use_awaitable, ec));
   to.expires_never();
 }
+
+namespace {
+
+constexpr int kMaxInterim = 8;  // interim answers tolerated before the final one
 
 // Relays the client's streamed body to the member as it arrives, one piece at a time: the
 // memory a body takes is kRelayChunk whatever its size.
@@ -87,18 +84,6 @@ asio::awaitable<void> send_request(Upstream& up, const net::Request& req, net::B
   if (!ec) co_await send_body(up, *body, relayed, timeout, ec);
 }
 
-// Frames the relayed answer and tells the transport how the client connection ends.
-bool frame_relayed_head(const HeadParser& parser, net::Response& head, net::Connection& client) {
-  const bool sized = parser.content_length().has_value();
-  const bool chunked = !sized && head.version() >= 11;
-  if (chunked) head.set(http::field::transfer_encoding, "chunked");
-  if (!sized && !chunked) client.close = true;  // the body ends with the connection
-  head.keep_alive(client.client_keep_alive && !client.close);
-  if (!head.keep_alive()) client.close = true;
-  client.answered = true;
-  return chunked;
-}
-
 }  // namespace
 
 bool idle_connection_usable(Upstream& up) {
@@ -130,79 +115,6 @@ asio::awaitable<void> send_and_read_head(Upstream& up, const net::Request& req,
       co_return;
     }
   }
-}
-
-bool holds_body(const HeadParser& parser) {
-  return parser.is_done() ||
-         (parser.content_length() && *parser.content_length() <= kHeldBodyLimit);
-}
-
-std::optional<net::Response> held_from_buffer(Upstream& up, HeadParser& parser,
-                                              boost::system::error_code& ec) {
-  if (parser.is_done()) {  // no body (HEAD, 204, 304, Content-Length: 0)
-    up.reusable = parser.keep_alive() && up.buffer.size() == 0;
-    return net::Response{std::move(parser.get().base())};
-  }
-  if (!parser.content_length() || up.buffer.size() < *parser.content_length()) return std::nullopt;
-  http::response_parser<http::string_body> full{std::move(parser)};
-  full.eager(true);
-  up.buffer.consume(full.put(up.buffer.data(), ec));
-  if (ec) return net::Response{};
-  up.reusable = full.keep_alive() && up.buffer.size() == 0;
-  return full.release();
-}
-
-asio::awaitable<net::Response> read_held(Upstream& up, HeadParser& parser,
-                                         std::chrono::milliseconds timeout,
-                                         boost::system::error_code& ec) {
-  http::response_parser<http::string_body> full{std::move(parser)};
-  up.stream.expires_after(timeout);
-  co_await http::async_read(up.stream, up.buffer, full,
-                            asio::redirect_error(asio::use_awaitable, ec));
-  if (ec) co_return net::Response{};
-  up.reusable = full.keep_alive() && up.buffer.size() == 0;
-  co_return full.release();
-}
-
-asio::awaitable<std::uint64_t> relay(Upstream& up, HeadParser& parser, net::Response& head,
-                                     net::Connection& client, std::chrono::milliseconds timeout,
-                                     boost::system::error_code& ec) {
-  const bool chunked = frame_relayed_head(parser, head, client);
-  up.stream.expires_never();  // each read below has its own deadline, not the client's writes
-  boost::system::error_code client_ec;
-  up.scratch.clear();  // the request is out: its scratch carries the answer's head now
-  net::append_head(head, up.scratch);
-  client.stream->expires_after(client.write_timeout);
-  co_await asio::async_write(*client.stream, asio::buffer(up.scratch),
-                             asio::redirect_error(asio::use_awaitable, client_ec));
-  client.stream->expires_never();
-  http::response_parser<http::buffer_body> body{std::move(parser)};
-  auto piece = std::make_unique<char[]>(kRelayChunk);
-  std::uint64_t relayed = 0;
-  while (!client_ec && !body.is_done()) {
-    body.get().body().data = piece.get();
-    body.get().body().size = kRelayChunk;
-    up.stream.expires_after(timeout);
-    co_await http::async_read(up.stream, up.buffer, body,
-                              asio::redirect_error(asio::use_awaitable, ec));
-    up.stream.expires_never();
-    if (ec == http::error::need_buffer) ec = {};
-    const std::size_t n = kRelayChunk - body.get().body().size;
-    if (n > 0)
-      co_await write_piece(*client.stream, client.write_timeout, chunked, piece.get(), n,
-                           client_ec);
-    relayed += n;
-    if (ec) break;
-  }
-  if (!ec && !client_ec && chunked) {
-    static constexpr std::string_view kLastChunk = "0\r\n\r\n";
-    client.stream->expires_after(client.write_timeout);
-    co_await asio::async_write(*client.stream, asio::buffer(kLastChunk),
-                               asio::redirect_error(asio::use_awaitable, client_ec));
-  }
-  up.reusable = !ec && !client_ec && body.is_done() && body.keep_alive() && up.buffer.size() == 0;
-  if (ec || client_ec) client.close = true;  // the client got a truncated answer
-  co_return relayed;
 }
 
 }  // namespace sc

@@ -29,6 +29,15 @@ using HeadParser = net::http::response_parser<net::http::empty_body>;
 // of unknown length, is relayed to the client while it arrives.
 inline constexpr std::uint64_t kHeldBodyLimit = 1024 * 1024;
 
+// A streamed body goes through in pieces of this size, whatever its length.
+inline constexpr std::size_t kRelayChunk = 64 * 1024;
+
+// One piece of a relayed body, framed as a chunk when `chunked`, in one gathered write. The
+// deadline covers the write only: the stream then idles while the other side is read.
+boost::asio::awaitable<void> write_piece(net::TimedStream& to, std::chrono::milliseconds timeout,
+                                         bool chunked, const char* data, std::size_t size,
+                                         boost::system::error_code& ec);
+
 // Whether a pooled connection can carry another request: the member has not closed it nor
 // sent anything unasked while it was idle. Checked before reuse, because once a streamed
 // body's first byte is read from the client the request can no longer go elsewhere.
