@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "runner/config_adapt.hpp"
+#include "proxies/config_adapt.hpp"
 #include "scenario/proxy_kinds.hpp"
 
 namespace sc::cli {

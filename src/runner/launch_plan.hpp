@@ -20,6 +20,11 @@ struct LaunchPlan {
   std::vector<PlannedChild> backends;
   PlannedChild proxy;     // proxy.start is false for an external proxy
   std::string proxy_url;  // where the driver sends traffic
+  // Set when the configuration is prepared: a site served over TLS is driven over https with
+  // the run's throw-away certificate trusted; a site that names itself (server_name...) is
+  // asked for by that name when the scenario names no traffic.host.
+  std::string proxy_cacert;
+  std::string site_host;
   // Where proxy.config's rendering goes (empty: no template), and how to install the
   // proxy's executable when it is missing (empty: stickycheck itself, or a user command).
   std::string proxy_config;

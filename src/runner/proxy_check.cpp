@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <sys/wait.h>
 
+#include <cctype>
 #include <filesystem>
 #include <thread>
 
@@ -98,6 +99,31 @@ std::string command_text(const ChildSpec& spec) {
 
 }  // namespace
 
+std::string at_user_lines(std::string_view text, const std::string& adapted,
+                          const std::string& user_file, std::size_t lines_before) {
+  std::string out;
+  std::size_t at = 0;
+  for (auto pos = text.find(adapted); pos != std::string_view::npos;
+       pos = text.find(adapted, at)) {
+    out.append(text.substr(at, pos - at));
+    at = pos + adapted.size();
+    std::size_t digits = at + 1;
+    while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits])))
+      ++digits;
+    long long line = 0;
+    if (at < text.size() && text[at] == ':' && digits > at + 1 &&
+        parse_int(text.substr(at + 1, digits - at - 1), line) &&
+        line > static_cast<long long>(lines_before)) {
+      out += fmt::format("{}:{}", user_file, line - static_cast<long long>(lines_before));
+      at = digits;
+    } else {
+      out += adapted;
+    }
+  }
+  out.append(text.substr(at));
+  return out;
+}
+
 Status check_proxy_config(const Scenario& s, const ProxyCheckContext& ctx) {
   const ProxyKind* kind = find_proxy_kind(s.proxy.type);
   if (!kind || !kind->real || kind->check_args.empty()) return ok_status();
@@ -112,10 +138,14 @@ Status check_proxy_config(const Scenario& s, const ProxyCheckContext& ctx) {
   if (prepared.error.empty()) {
     const ChildSpec spec = checker_spec(*kind, plan, dir);
     auto out = run_for_output(*ctx.launcher, spec, std::chrono::seconds(30));
-    if (out && (!WIFEXITED(out->status) || WEXITSTATUS(out->status) != 0))
+    if (out && (!WIFEXITED(out->status) || WEXITSTATUS(out->status) != 0)) {
+      std::string why = first_error_line(out->text);
+      // nginx says "in FILE:LINE": the user's line, when the adapter kept every line in place.
+      if (prepared.keeps_lines)
+        why = at_user_lines(why, plan.proxy_config, s.proxy.config, prepared.lines_before);
       result = Error{fmt::format("{}: {} refuses it (the adapted file is kept at {}): {}",
-                                 s.proxy.config, command_text(spec), plan.proxy_config,
-                                 first_error_line(out->text))};
+                                 s.proxy.config, command_text(spec), plan.proxy_config, why)};
+    }
   }
   // Kept only when the proxy's checker refused a file it was given, for the user to read.
   std::error_code ec;

@@ -20,6 +20,11 @@ namespace sc {
 // Else the last line that is not a notice; "" for no output.
 std::string first_error_line(std::string_view output);
 
+// `text` with each "ADAPTED:LINE" (nginx's "in /run/x/nginx.conf:12") naming the user's file
+// and line instead: LINE - lines_before. Other mentions of the adapted file stay.
+std::string at_user_lines(std::string_view text, const std::string& adapted,
+                          const std::string& user_file, std::size_t lines_before);
+
 struct CommandOutput {
   int status = 0;    // the raw wait status
   std::string text;  // stdout and stderr

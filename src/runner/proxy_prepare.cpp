@@ -6,9 +6,10 @@
 #include <cstdlib>
 #include <fstream>
 
-#include "runner/config_adapt.hpp"
+#include "proxies/config_adapt.hpp"
 #include "runner/config_template.hpp"
 #include "runner/proxy_check.hpp"
+#include "runner/tls_certificate.hpp"
 #include "util/text.hpp"
 
 namespace sc {
@@ -60,12 +61,30 @@ AdaptInput adapt_input(const Scenario& s, const TemplateValues& values) {
     in.backend_addresses.push_back(fmt::format("127.0.0.1:{}", b.port));
   }
   in.members = s.proxy.members;
+  in.tls_cert = values.runtime_dir + "/stickycheck-tls-cert.pem";
+  in.tls_key = values.runtime_dir + "/stickycheck-tls-key.pem";
   return in;
 }
 
 // The template's text was read when the scenario was resolved; it is rendered for this run,
 // then adapted to it.
-std::string render_config(const Scenario& s, const TemplateValues& values, const LaunchPlan& plan,
+// A site served over TLS (nginx's `listen ... ssl`) gets the run's own certificate for its
+// names; the driver then speaks https and trusts it, so Secure cookies behave as in production.
+std::string serve_tls(const Adapted& adapted, const AdaptInput& in, LaunchPlan& plan,
+                      Prepared& prepared) {
+  if (!adapted.tls) return "";
+  if (auto made = make_tls_certificate(adapted.server_names, in.tls_cert, in.tls_key); !made)
+    return made.error().message;
+  plan.proxy_url.replace(0, plan.proxy_url.find(':'), "https");
+  plan.proxy_cacert = in.tls_cert;
+  prepared.notes.push_back(fmt::format(
+      "{}: served over TLS with a certificate made for this run ({}); the sessions speak "
+      "https and trust it",
+      in.file, adapted.server_names.empty() ? "localhost" : adapted.server_names.front()));
+  return "";
+}
+
+std::string render_config(const Scenario& s, const TemplateValues& values, LaunchPlan& plan,
                           ProcessLauncher& launcher, Prepared& prepared) {
   auto rendered = render_config_template(s.proxy.config_text, s.proxy.config, values);
   if (!rendered) return rendered.error().message;
@@ -75,6 +94,16 @@ std::string render_config(const Scenario& s, const TemplateValues& values, const
   auto adapted = adapt_config(s.proxy.type, *rendered, in);
   if (!adapted) return adapted.error().message;
   prepared.notes = std::move(adapted->notes);
+  prepared.lines_before = adapted->lines_before;
+  prepared.keeps_lines = adapted->keeps_lines;
+  std::erase_if(adapted->server_names, [](const std::string& n) { return !valid_host_name(n); });
+  if (!adapted->server_names.empty() && s.traffic.host.empty()) {
+    plan.site_host = adapted->server_names.front();
+    prepared.notes.push_back(fmt::format("{}: the sessions ask for {}, the name the site "
+                                         "serves (set traffic.host to ask for another)",
+                                         in.file, plan.site_host));
+  }
+  if (auto why = serve_tls(*adapted, in, plan, prepared); !why.empty()) return why;
   std::ofstream out(plan.proxy_config, std::ios::binary);
   out << adapted->text;
   if (!out) return fmt::format("cannot write {}", plan.proxy_config);

@@ -1,7 +1,7 @@
 #pragma once
 // Readies the proxy of a launch plan before anything starts: renders its configuration
 // template and command line for this run's ports, finds its executable, and adapts the
-// rendered configuration for a standalone run (runner/config_adapt.hpp). A failure here
+// rendered configuration for a standalone run (proxies/config_adapt.hpp). A failure here
 // leaves nothing behind.
 #include <string>
 #include <vector>
@@ -15,6 +15,9 @@ struct Prepared {
   std::string error;     // empty: ready to start
   bool missing = false;  // the proxy's executable is not installed
   std::vector<std::string> notes;  // what the adaptation changed or added, "FILE:LINE: ..."
+  // The adapted file's line N is the user's line N - lines_before, when keeps_lines.
+  std::size_t lines_before = 0;
+  bool keeps_lines = false;
 };
 
 // `launcher` asks Apache which modules it has compiled in (`apache2 -l`).

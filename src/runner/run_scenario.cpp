@@ -72,6 +72,10 @@ class ScenarioRun {
   std::string proxy_version() const;
   void add_report_parts(ScenarioReport& report) const;
   RunEvidence evidence() const;
+  // The host the sessions ask for: traffic.host, else the name the configuration serves.
+  const std::string& site_host() const {
+    return s_.traffic.host.empty() ? plan_.site_host : s_.traffic.host;
+  }
   void clean_up();
 
   const Scenario& s_;
@@ -221,8 +225,9 @@ std::string ScenarioRun::drive_traffic() {
       });
     };
   DriverConfig config = driver_config_for(s_, plan_.proxy_url, ctx_.wake_fd);
-  if (!s_.traffic.host.empty()) {
-    auto url = aim_at_host(plan_.proxy_url, s_.traffic.host, config.client);
+  config.client.cacert = plan_.proxy_cacert;
+  if (const auto host = site_host(); !host.empty()) {
+    auto url = aim_at_host(plan_.proxy_url, host, config.client);
     if (!url) return url.error().message;
     config.base_url = *url;
   }
@@ -239,7 +244,7 @@ std::string ScenarioRun::drive_traffic() {
 RunEvidence ScenarioRun::evidence() const {
   RunEvidence ev;
   ev.scheme = plan_.proxy_url.substr(0, plan_.proxy_url.find(':'));
-  ev.host = s_.traffic.host.empty() ? url_host(plan_.proxy_url) : s_.traffic.host;
+  ev.host = site_host().empty() ? url_host(plan_.proxy_url) : site_host();
   ev.path = s_.traffic.path.substr(0, s_.traffic.path.find('?'));
   ev.set_cookies = set_cookie_lines(reader_.cookies());
   ev.cookies_captured = true;

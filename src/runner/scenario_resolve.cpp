@@ -9,7 +9,7 @@
 
 #include "balancer/apache_conf.hpp"
 #include "runner/apache_site_values.hpp"
-#include "runner/config_adapt.hpp"
+#include "proxies/config_adapt.hpp"
 #include "runner/config_template.hpp"
 #include "runner/proxy_prepare.hpp"
 #include "scenario/proxy_kinds.hpp"
@@ -58,7 +58,7 @@ std::string unreadable_reason(const std::string& path) {
 }
 
 // The rendered configuration must adapt to a run: a listen directive to replace, members
-// to map, no file written outside the runtime directory (runner/config_adapt.hpp).
+// to map, no file written outside the runtime directory (proxies/config_adapt.hpp).
 void check_adaptable(Errors& err, const Scenario& s, const std::string& rendered) {
   const ProxyKind* kind = find_proxy_kind(s.proxy.type);
   if (!kind || !kind->real) return;

@@ -1,6 +1,6 @@
 // A proxy configuration as it ships, adapted for a standalone run: listen address, members
 // mapped onto the backends, files in the runtime directory, Apache's missing modules.
-#include "runner/config_adapt.hpp"
+#include "proxies/config_adapt.hpp"
 
 #include <gtest/gtest.h>
 
@@ -151,6 +151,7 @@ TEST(ConfigAdapt, NginxSitesFileIsWrappedAndItsListenReplaced) {
                   "  client_body_temp_path /tmp/run/client_body;\n"));
   EXPECT_TRUE(has(r->text, "  server 127.0.0.1:40001;\n  server 127.0.0.1:40002 weight=2;\n"));
   EXPECT_TRUE(has(r->text, "  listen 127.0.0.1:40000;\n  # (stickycheck) listen [::]:80;\n"));
+  EXPECT_EQ(r->lines_before, 9u);  // the comment, pid, events, http and 5 temp paths
   EXPECT_TRUE(has(r->text, "access_log /tmp/run/access.log;"));
   EXPECT_TRUE(r->text.ends_with("}\n}\n"));
 }
@@ -237,6 +238,59 @@ TEST(ConfigAdapt, RuntimeDirectoryNoQuotingProtectsIsRefused) {
       adapt_config("nginx", "server {\n}\n", input_with_runtime("/tmp/a$b/run")).error().message,
       "site.conf: the runtime directory /tmp/a$b/run holds '$', which a nginx configuration "
       "cannot hold even quoted; set TMPDIR to a directory without it");
+}
+
+}  // namespace
+}  // namespace sc
+
+namespace sc {
+namespace {
+
+// Configurations as they ship (fixtures/nginx/shipped/): nginx's grammar, not lines.
+TEST(ConfigAdaptNginx, CompactOneLinersAreEditedInPlace) {
+  const auto text = test::fixture_text("fixtures/nginx/shipped/compact-one-liners.conf");
+  auto r = adapt_config("nginx", text, input());
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_TRUE(has(r->text,
+                  "upstream app { ip_hash; server 127.0.0.1:40001; server 127.0.0.1:40002; }\n"));
+  EXPECT_TRUE(has(r->text, "  listen 127.0.0.1:40000;                 server_name "
+                           "app.example.com;\n"));
+  EXPECT_TRUE(r->keeps_lines);
+  EXPECT_EQ(r->server_names, std::vector<std::string>{"app.example.com"});
+  // Every line of the user's is where it was, after the lines added before it.
+  const auto user_lines = std::count(text.begin(), text.end(), '\n');
+  const auto adapted_lines = std::count(r->text.begin(), r->text.end(), '\n');
+  EXPECT_EQ(adapted_lines, user_lines + static_cast<long>(r->lines_before) + 1);  // + http's }
+}
+
+TEST(ConfigAdaptNginx, OneLineServerGetsItsListenInsideTheBlock) {
+  auto r = adapt_config(
+      "nginx",
+      "upstream app { server 10.0.0.1:80; server 10.0.0.2:80; }\n"
+      "server { location / { proxy_pass http://app; } }\n",
+      input());
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_TRUE(has(r->text, "server { listen 127.0.0.1:40000; location / {"));
+}
+
+TEST(ConfigAdaptNginx, RedirectToHttpsLayoutKeepsTheTlsServerWithTheRunsCertificate) {
+  auto in = input();
+  in.tls_cert = "/tmp/run/cert.pem";
+  in.tls_key = "/tmp/run/key.pem";
+  const auto text = test::fixture_text("fixtures/nginx/shipped/redirect-to-https.conf");
+  auto r = adapt_config("nginx", text, in);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_TRUE(r->tls);
+  EXPECT_EQ(r->server_names, std::vector<std::string>{"shop.example.com"});
+  EXPECT_TRUE(has(r->text, "    listen 127.0.0.1:40000 ssl http2;\n"));
+  EXPECT_TRUE(has(r->text, "ssl_certificate /tmp/run/cert.pem;"));
+  EXPECT_TRUE(has(r->text, "ssl_certificate_key /tmp/run/key.pem;"));
+  EXPECT_TRUE(has(r->text, "\n# (stickycheck)     return 301 https://$host$request_uri;\n"));
+  EXPECT_TRUE(has(r->text, "    # (stickycheck) ssl_dhparam /etc/letsencrypt/ssl-dhparams.pem;\n"));
+  EXPECT_TRUE(std::find(r->notes.begin(), r->notes.end(),
+                        "site.conf:10: the server at line 10 left out: it only redirects (to "
+                        "https://$host$request_uri); the run goes to the server at line 17") !=
+              r->notes.end());
 }
 
 }  // namespace

@@ -16,7 +16,7 @@ namespace {
 namespace fs = std::filesystem;
 using test::pasted_apache_block;
 
-const char* kTwo = "name: t\nbackends:\n  - name: www1\n  - name: www2\n";
+using test::kTwo;
 
 using test::scenario_error_of;
 

@@ -10,7 +10,7 @@ namespace {
 
 using test::scenario_error_of;
 
-const char* kTwo = "name: t\nbackends:\n  - name: www1\n  - name: www2\n";
+using test::kTwo;
 
 TEST(ScenarioValues, NanWeightIsRefused) {
   EXPECT_EQ(scenario_error_of("name: t\nbackends:\n  - name: a\n    weight: nan\n"),

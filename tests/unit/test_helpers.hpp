@@ -11,6 +11,9 @@
 
 namespace sc::test {
 
+// The start of a scenario with two backends, www1 and www2.
+inline constexpr const char* kTwo = "name: t\nbackends:\n  - name: www1\n  - name: www2\n";
+
 // The message of a scenario the reader must refuse; "" (and a failure) when it accepts it.
 inline std::string scenario_error_of(const std::string& text, const std::string& file = "s.yaml") {
   auto r = load_scenario_text(text, file);

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <set>
 
-#include "runner/config_adapt_parts.hpp"
+#include "proxies/adapt_parts.hpp"
 #include "util/text.hpp"
 
 namespace sc::adapt {

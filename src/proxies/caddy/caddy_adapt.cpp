@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <map>
 
-#include "runner/config_adapt_parts.hpp"
+#include "proxies/adapt_parts.hpp"
 #include "util/text.hpp"
 
 namespace sc::adapt {

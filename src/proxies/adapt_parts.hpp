@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "runner/config_adapt.hpp"
+#include "proxies/config_adapt.hpp"
 
 namespace sc::adapt {
 

@@ -25,11 +25,21 @@ struct AdaptInput {
   // the shared ones live.
   std::vector<std::string> compiled_modules;
   std::string module_dir = "/usr/lib/apache2/modules";
+  // Where the run puts the certificate and key it makes when the site is served over TLS:
+  // they replace the user's (nginx's ssl_certificate...), which are never read.
+  std::string tls_cert;
+  std::string tls_key;
 };
 
 struct Adapted {
   std::string text;
   std::vector<std::string> notes;  // "FILE:LINE: ..." per substitution or addition
+  // Lines added before the user's first line: the adapted file's line N is the user's line
+  // N - lines_before (adapters that keep every line of the user's in place set it).
+  std::size_t lines_before = 0;
+  bool keeps_lines = false;
+  bool tls = false;                       // the site is spoken to over TLS (in.tls_cert is used)
+  std::vector<std::string> server_names;  // the names the site answers to, as written
 };
 
 // type: apache | haproxy | nginx | caddy (the reference balancer reads Apache's syntax).

@@ -1,11 +1,11 @@
-#include "runner/config_adapt.hpp"
+#include "proxies/config_adapt.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <map>
 
-#include "runner/config_adapt_parts.hpp"
+#include "proxies/adapt_parts.hpp"
 #include "util/text.hpp"
 
 namespace sc {
@@ -244,10 +244,18 @@ std::string located(const AdaptInput& in, std::size_t line_index, std::string_vi
 
 }  // namespace adapt
 
+namespace {
+Adapted unchanged(std::string_view text) {
+  Adapted a;
+  a.text = std::string(text);
+  return a;
+}
+}  // namespace
+
 Result<Adapted> adapt_config(std::string_view type, std::string_view text, const AdaptInput& in) {
   // The reference balancer reads its --listen and --member addresses from its command line.
   if (type != "apache" && type != "haproxy" && type != "nginx" && type != "caddy")
-    return Adapted{std::string(text), {}};
+    return unchanged(text);
   if (auto bad = std::find_if(in.runtime_dir.begin(), in.runtime_dir.end(), adapt::unquotable);
       bad != in.runtime_dir.end())
     return Error{fmt::format(
@@ -258,7 +266,7 @@ Result<Adapted> adapt_config(std::string_view type, std::string_view text, const
   if (type == "haproxy") return adapt::adapt_haproxy(text, in);
   if (type == "nginx") return adapt::adapt_nginx(text, in);
   if (type == "caddy") return adapt::adapt_caddy(text, in);
-  return Adapted{std::string(text), {}};
+  return unchanged(text);
 }
 
 }  // namespace sc

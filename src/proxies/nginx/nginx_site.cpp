@@ -1,0 +1,169 @@
+#include "proxies/nginx/nginx_site.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace sc::nginx {
+
+namespace {
+
+const std::vector<std::string_view> kPasses = {"proxy_pass", "fastcgi_pass", "uwsgi_pass",
+                                               "scgi_pass", "grpc_pass", "memcached_pass"};
+
+// Files of the production host that TLS directives name.
+const std::vector<std::string_view> kTlsFiles = {
+    "ssl_certificate",        "ssl_certificate_key", "ssl_trusted_certificate",
+    "ssl_client_certificate", "ssl_dhparam",         "ssl_crl",
+    "ssl_stapling_file",      "ssl_password_file",   "ssl_session_ticket_key"};
+
+bool is_redirect_code(std::string_view code) {
+  return code == "301" || code == "302" || code == "303" || code == "307" || code == "308";
+}
+
+// "http://app/x" -> "app" (an upstream's name is the host of the URL, without a port).
+std::string pool_of(std::string_view url) {
+  const auto scheme = url.find("://");
+  if (scheme == std::string_view::npos) return "";
+  auto host = url.substr(scheme + 3);
+  host = host.substr(0, host.find_first_of("/:?"));
+  return std::string(host);
+}
+
+const Directive* upstream_named(const Site& site, std::string_view name) {
+  for (const auto* u : site.upstreams)
+    if (u->arg() == name) return u;
+  return nullptr;
+}
+
+Server read_server(const Site& site, const Directive& block) {
+  Server s;
+  s.block = &block;
+  for (const auto& d : block.children) {
+    if (d.name.text == "listen") {
+      s.listens.push_back(&d);
+      if (d.has_arg("ssl")) s.tls = true;
+    }
+    if (d.name.text == "server_name")
+      for (const auto& a : d.args) s.names.push_back(a.text);
+    if (d.name.text == "ssl" && d.arg() == "on") s.tls = true;
+  }
+  for (auto pass : kPasses)
+    for (const auto& f : find_all(block.children, pass)) {
+      s.passes = true;
+      const auto pool = pool_of(f.directive->arg());
+      if (upstream_named(site, pool) &&
+          std::find(s.pools.begin(), s.pools.end(), pool) == s.pools.end())
+        s.pools.push_back(pool);
+    }
+  for (const auto& f : find_all(block.children, "return"))
+    if (s.redirect.empty() && is_redirect_code(f.directive->arg()) &&
+        f.directive->args.size() > 1)
+      s.redirect = f.directive->arg(1);
+  return s;
+}
+
+// The site under test: the first server passing to a pool, else the first passing at all.
+// Servers that pass nothing are left out when another one passes.
+void choose(Site& site) {
+  auto first = [&](auto pred) {
+    for (std::size_t i = 0; i < site.servers.size(); ++i)
+      if (pred(site.servers[i])) return i;
+    return site.servers.size();
+  };
+  site.target = first([](const Server& s) { return !s.pools.empty(); });
+  if (site.target == site.servers.size())
+    site.target = first([](const Server& s) { return s.passes; });
+  if (site.target == site.servers.size()) {
+    site.target = 0;
+    return;
+  }
+  for (auto& s : site.servers) {
+    if (s.passes) continue;
+    s.kept = false;
+    s.why_left_out = s.redirect.empty()
+                         ? "it passes no request on"
+                         : fmt::format("it only redirects (to {})", s.redirect);
+  }
+}
+
+void collect_members(Site& site) {
+  std::vector<std::string> used;
+  for (const auto& s : site.servers)
+    if (s.kept)
+      for (const auto& p : s.pools)
+        if (std::find(used.begin(), used.end(), p) == used.end()) used.push_back(p);
+  for (const auto* u : site.upstreams) {
+    const bool in_use = used.empty() || std::find(used.begin(), used.end(), u->arg()) != used.end();
+    if (!in_use) {
+      site.unused.push_back(u);
+      continue;
+    }
+    for (const auto& d : u->children)
+      if (d.name.text == "server") site.members.push_back(&d);
+  }
+}
+
+void collect_tls_files(Site& site, const std::vector<Directive>& within) {
+  for (const auto& d : within) {
+    if (d.block) {
+      if (!site.left_out(d)) collect_tls_files(site, d.children);
+      continue;
+    }
+    if (std::find(kTlsFiles.begin(), kTlsFiles.end(), d.name.text) != kTlsFiles.end())
+      site.tls_files.push_back(&d);
+  }
+}
+
+}  // namespace
+
+Site read_site(const Config& config) {
+  Site site;
+  site.config = &config;
+  const std::vector<Directive>* scope = &config.directives;
+  for (const auto& d : config.directives) {
+    if (d.name.text == "http" && d.block) site.http = &d;
+    if ((d.name.text == "server" || d.name.text == "upstream") && d.block) site.bare = true;
+  }
+  if (site.http && !site.bare) scope = &site.http->children;
+  for (const auto& d : *scope)
+    if (d.name.text == "upstream" && d.block) site.upstreams.push_back(&d);
+  for (const auto& d : *scope)
+    if (d.name.text == "server" && d.block) site.servers.push_back(read_server(site, d));
+  if (site.servers.empty()) return site;
+  choose(site);
+  collect_members(site);
+  site.tls = site.servers[site.target].tls;
+  collect_tls_files(site, config.directives);
+  return site;
+}
+
+std::size_t Site::target_line() const {
+  return servers.empty() ? 0 : servers[target].block->name.line;
+}
+
+std::vector<std::string> Site::target_names() const {
+  std::vector<std::string> out;
+  if (servers.empty()) return out;
+  for (const auto& n : servers[target].names)
+    if (n != "_" && n != "\"\"" && !n.empty() && n.find('*') == std::string::npos &&
+        !n.starts_with('~') && !n.starts_with('.'))
+      out.push_back(n);
+  return out;
+}
+
+bool Site::left_out(const Directive& d) const {
+  return std::any_of(servers.begin(), servers.end(),
+                     [&](const Server& s) { return s.block == &d && !s.kept; }) ||
+         std::find(unused.begin(), unused.end(), &d) != unused.end();
+}
+
+std::string Site::problem(std::string_view file) const {
+  if (servers.empty())
+    return fmt::format("{}: no server block, so nothing listens on the address stickycheck "
+                       "gives the proxy; add one with `listen {{{{listen}}}};`",
+                       file);
+  return "";
+}
+
+}  // namespace sc::nginx

@@ -1,0 +1,48 @@
+#pragma once
+// The site an nginx configuration serves, as a run needs it: its server blocks (listens,
+// names, what each passes to and whether it only redirects), the pools (upstreams) the
+// served locations name and their members, and whether the site is spoken to over TLS.
+// Pure: a parsed Config in, pointers into it out (the Config must outlive the Site).
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "proxies/nginx/nginx_syntax.hpp"
+
+namespace sc::nginx {
+
+struct Server {
+  const Directive* block = nullptr;
+  std::vector<const Directive*> listens;
+  std::vector<std::string> names;  // server_name's arguments
+  std::vector<std::string> pools;  // the upstreams its proxy_pass directives name
+  bool passes = false;             // it passes requests on (proxy_pass, fastcgi_pass...)
+  bool tls = false;                // a listen with `ssl` (or the old `ssl on;`)
+  std::string redirect;            // the URL of the first `return 3xx URL` in it
+  bool kept = true;                // false: it serves none of the pools, and is left out
+  std::string why_left_out;
+};
+
+struct Site {
+  const Config* config = nullptr;
+  const Directive* http = nullptr;  // null: a sites-available file (bare)
+  bool bare = false;                // server or upstream blocks at the top level
+  std::vector<const Directive*> upstreams;
+  std::vector<Server> servers;
+  std::size_t target = 0;                    // index in servers: the site under test
+  std::vector<const Directive*> members;     // `server` lines of the pools the site uses
+  std::vector<const Directive*> unused;      // upstream blocks no kept server names
+  std::vector<const Directive*> tls_files;   // ssl_certificate, ssl_certificate_key, ...
+  bool tls = false;                          // the site under test listens with ssl
+
+  std::size_t target_line() const;
+  std::vector<std::string> target_names() const;  // server_name of the site, '_' and '*' out
+  bool left_out(const Directive& d) const;        // a server block the run leaves out
+  // Why a run cannot use this file at all ("FILE: no server block..."), or "".
+  std::string problem(std::string_view file) const;
+};
+
+Site read_site(const Config& config);
+
+}  // namespace sc::nginx

@@ -1,0 +1,83 @@
+// nginx configurations written as sites write them (fixtures/nginx/shipped/), through
+// `stickycheck init --from` and `stickycheck run` with the real nginx: compact one-line
+// blocks, the 80 -> 443 redirect layout served over TLS, and the checker's refusal pointing
+// at the user's own line.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "harness.hpp"
+
+namespace sc::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string shipped(const std::string& name) {
+  return std::string(STICKYCHECK_SOURCE_DIR) + "/fixtures/nginx/shipped/" + name;
+}
+
+// `init --from FILE`, then `run` of what it wrote; the report's scenario.
+nlohmann::json init_and_run(const std::string& from, const std::string& dir, CliResult& run) {
+  auto init = run_cli({"init", "--proxy", "nginx", "--from", from, dir});
+  EXPECT_EQ(init.exit_code, 0) << init.out << init.err;
+  run = run_cli({"run", dir, "--json", dir + "/report.json"});
+  if (!fs::exists(dir + "/report.json")) return {};
+  expect_valid_report(dir + "/report.json");
+  return nlohmann::json::parse(read_file(dir + "/report.json"))["scenarios"][0];
+}
+
+bool has_note(const nlohmann::json& scenario, const std::string& part) {
+  for (const auto& n : scenario["proxy"]["config_notes"])
+    if (n.get<std::string>().find(part) != std::string::npos) return true;
+  return false;
+}
+
+TEST(ShippedNginx, CompactOneLinersRunAndStick) {
+  const std::string dir = temp_path("shipped-compact");
+  CliResult r;
+  const auto s = init_and_run(shipped("compact-one-liners.conf"), dir, r);
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(s["verdict"], "pass");
+  EXPECT_TRUE(has_note(s, "compact-one-liners.conf:4: member 10.0.0.12:8080 -> backend www2"));
+  EXPECT_TRUE(has_note(s, "compact-one-liners.conf:6: listen [::]:80; left out"));
+  EXPECT_TRUE(has_note(s, "the sessions ask for app.example.com"));
+  const std::string config = s["proxy"]["config"];
+  EXPECT_NE(config.find("server_name app.example.com;"), std::string::npos) << config;
+}
+
+TEST(ShippedNginx, RedirectToHttpsLayoutRunsOverTlsWithTheRunsCertificate) {
+  const std::string dir = temp_path("shipped-https");
+  CliResult r;
+  const auto s = init_and_run(shipped("redirect-to-https.conf"), dir, r);
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(s["verdict"], "pass");
+  EXPECT_NE(r.err.find("through https://127.0.0.1:"), std::string::npos) << r.err;
+  EXPECT_TRUE(has_note(s, "redirect-to-https.conf:10: the server at line 10 left out: it only "
+                          "redirects"));
+  EXPECT_TRUE(has_note(s, "served over TLS with a certificate made for this run"));
+  EXPECT_TRUE(has_note(s, "redirect-to-https.conf:23: ssl_certificate_key "
+                          "/etc/letsencrypt/live/shop.example.com/privkey.pem -> "));
+  const std::string config = s["proxy"]["config"];
+  EXPECT_NE(config.find("# (stickycheck)     return 301"), std::string::npos) << config;
+}
+
+TEST(ShippedNginx, CheckerRefusalPointsAtTheUsersLine) {
+  const std::string src = temp_path("shipped-typo-src");
+  fs::create_directories(src);
+  std::ofstream(src + "/app.conf")
+      << "upstream app { ip_hash; server 10.0.0.1:80; server 10.0.0.2:80; }\n"
+         "server {\n  listen 80;\n  location / {\n    proxy_pas http://app;\n  }\n}\n";
+  const std::string dir = temp_path("shipped-typo");
+  ASSERT_EQ(run_cli({"init", "--proxy", "nginx", "--from", src + "/app.conf", dir}).exit_code, 0);
+  auto r = run_cli({"run", dir, "--json", ""});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("unknown directive \"proxy_pas\" in " + dir + "/app.conf:5"),
+            std::string::npos)
+      << r.err;
+}
+
+}  // namespace
+}  // namespace sc::test
