@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "proxies/apache/apache_syntax.hpp"
 #include "util/text.hpp"
 
 namespace sc {
@@ -122,7 +123,7 @@ struct Reader {
       const bool closing = t.size() > 1 && t[1] == '/';
       std::string body(t.substr(closing ? 2 : 1));
       if (!body.empty() && body.back() == '>') body.pop_back();
-      auto words = apache_words(body);
+      auto words = apache::words(body);
       const std::string tag = words.empty() ? "" : words[0];
       if (closing && loc.depth == 0) {
         if (to_lower(tag) != "location")
@@ -134,7 +135,7 @@ struct Reader {
       loc.depth += closing ? -1 : 1;
       return ok_status();
     }
-    auto w = apache_words(t);
+    auto w = apache::words(t);
     if (w.empty() || loc.depth > 0) return ok_status();
     const std::string d = to_lower(w[0]);
     if (d == "sethandler" && w.size() >= 2)
@@ -245,51 +246,7 @@ struct Reader {
   }
 };
 
-// Joins continuation lines (a trailing backslash), keeping the first line's number.
-std::vector<std::pair<int, std::string>> logical_lines(std::string_view text) {
-  std::vector<std::pair<int, std::string>> out;
-  std::string pending;
-  int start = 0, number = 0;
-  for (auto raw : split(text, '\n')) {
-    ++number;
-    std::string_view l = raw;
-    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
-    if (pending.empty()) start = number;
-    if (!l.empty() && l.back() == '\\') {
-      pending += std::string(l.substr(0, l.size() - 1));
-      continue;
-    }
-    pending += std::string(l);
-    out.push_back({start, pending});
-    pending.clear();
-  }
-  if (!pending.empty()) out.push_back({start, pending});
-  return out;
-}
-
 }  // namespace
-
-std::vector<std::string> apache_words(std::string_view line) {
-  std::vector<std::string> words;
-  std::size_t i = 0;
-  while (i < line.size()) {
-    while (i < line.size() && is_c_space(line[i])) ++i;
-    if (i >= line.size()) break;
-    std::string w;
-    if (line[i] == '"' || line[i] == '\'') {
-      char q = line[i++];
-      while (i < line.size() && line[i] != q) {
-        if (line[i] == '\\' && i + 1 < line.size() && (line[i + 1] == q || line[i + 1] == '\\')) ++i;
-        w.push_back(line[i++]);
-      }
-      ++i;
-    } else {
-      while (i < line.size() && !is_c_space(line[i])) w.push_back(line[i++]);
-    }
-    words.push_back(w);
-  }
-  return words;
-}
 
 namespace {
 
@@ -339,7 +296,7 @@ Status section_line(Reader& r, std::string_view t) {
   const bool closing = t.size() > 1 && t[1] == '/';
   std::string body(t.substr(closing ? 2 : 1));
   if (!body.empty() && body.back() == '>') body.pop_back();
-  const auto words = apache_words(body);
+  const auto words = apache::words(body);
   const std::string tag = words.empty() ? "" : words[0];  // "</>" has no name
   const std::string name = to_lower(tag);
   return closing ? close_section(r, tag, name) : open_section(r, words, tag, name);
@@ -453,9 +410,9 @@ Status finish(const Reader& r) {
 
 Result<SiteConfig> parse_apache_conf(std::string_view text, const std::string& file) {
   Reader r(file);
-  for (const auto& [number, content] : logical_lines(text)) {
-    r.line = number;
-    auto t = trim(content);
+  for (const auto& l : apache::logical_lines(text)) {
+    r.line = static_cast<int>(l.first);
+    auto t = trim(l.text);
     if (t.empty() || t[0] == '#') continue;
     Status st = ok_status();
     if (r.location) {
@@ -463,7 +420,7 @@ Result<SiteConfig> parse_apache_conf(std::string_view text, const std::string& f
     } else if (t.front() == '<') {
       st = section_line(r, t);
     } else if (r.skip_depth == 0) {
-      const auto w = apache_words(t);
+      const auto w = apache::words(t);
       if (!w.empty()) st = directive(r, w);
     }
     if (!st) return st.error();

@@ -12,10 +12,6 @@
 
 namespace sc {
 
-// Splits a directive line into words as httpd does: blanks separate, "..." and '...' group,
-// a backslash escapes inside quotes.
-std::vector<std::string> apache_words(std::string_view line);
-
 Result<SiteConfig> parse_apache_conf(std::string_view text, const std::string& file);
 Result<SiteConfig> load_apache_conf(const std::string& path);
 

@@ -40,6 +40,7 @@ struct Adapted {
   bool keeps_lines = false;
   bool tls = false;                       // the site is spoken to over TLS (in.tls_cert is used)
   std::vector<std::string> server_names;  // the names the site answers to, as written
+  std::vector<std::string> paths;         // the paths it maps to a balancer (Apache), in order
 };
 
 // type: apache | haproxy | nginx | caddy (the reference balancer reads Apache's syntax).

@@ -6,6 +6,7 @@
 
 #include "backend/backend_check.hpp"
 #include "balancer/apache_conf.hpp"
+#include "proxies/apache/apache_syntax.hpp"
 #include "scenario/proxy_values.hpp"
 #include "util/text.hpp"
 
@@ -33,7 +34,7 @@ Place find_param(std::string_view text, std::string_view key,
     if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
     pending += std::string(l.substr(0, l.ends_with('\\') ? l.size() - 1 : l.size()));
     if (l.ends_with('\\')) continue;
-    const auto w = apache_words(trim(pending));
+    const auto w = apache::words(trim(pending));
     pending.clear();
     for (std::size_t i = 1; i < w.size(); ++i) {
       const auto eq = w[i].find('=');

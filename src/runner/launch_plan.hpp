@@ -25,6 +25,7 @@ struct LaunchPlan {
   // asked for by that name when the scenario names no traffic.host.
   std::string proxy_cacert;
   std::string site_host;
+  std::string site_path;  // the path the configuration proxies, when traffic.path is not given
   // Where proxy.config's rendering goes (empty: no template), and how to install the
   // proxy's executable when it is missing (empty: stickycheck itself, or a user command).
   std::string proxy_config;

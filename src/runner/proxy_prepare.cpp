@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 
@@ -84,6 +85,36 @@ std::string serve_tls(const Adapted& adapted, const AdaptInput& in, LaunchPlan& 
   return "";
 }
 
+// Whether `path` is under `prefix` as httpd's ProxyPass matches it ("/shop" serves
+// "/shop/cart" and "/shop", not "/shopping").
+bool served_under(std::string_view path, std::string_view prefix) {
+  if (prefix == "/" || path == prefix) return true;
+  if (!path.starts_with(prefix)) return false;
+  return prefix.ends_with('/') || path[prefix.size()] == '/' || path[prefix.size()] == '?';
+}
+
+// The sessions go where the configuration proxies: its first balancer path when the scenario
+// names no traffic.path and "/" is not proxied (a <Location /shop> site).
+void aim_at_path(const Scenario& s, const Adapted& adapted, const std::string& file,
+                 LaunchPlan& plan, Prepared& prepared) {
+  if (adapted.paths.empty()) return;
+  const bool served = std::any_of(adapted.paths.begin(), adapted.paths.end(),
+                                  [&](const std::string& p) { return served_under(s.traffic.path, p); });
+  if (served) return;
+  if (!s.traffic.path_given) {
+    plan.site_path = adapted.paths.front();
+    prepared.notes.push_back(fmt::format("{}: the sessions ask for {}, the path the configuration "
+                                         "sends to its balancer (set traffic.path to ask for "
+                                         "another)",
+                                         file, plan.site_path));
+    return;
+  }
+  prepared.notes.push_back(fmt::format("{}: traffic.path {} is not under a path the "
+                                       "configuration sends to its balancer ({}): its answers "
+                                       "will not come from the backends",
+                                       file, s.traffic.path, adapted.paths.front()));
+}
+
 std::string render_config(const Scenario& s, const TemplateValues& values, LaunchPlan& plan,
                           ProcessLauncher& launcher, Prepared& prepared) {
   auto rendered = render_config_template(s.proxy.config_text, s.proxy.config, values);
@@ -103,6 +134,7 @@ std::string render_config(const Scenario& s, const TemplateValues& values, Launc
                                          "serves (set traffic.host to ask for another)",
                                          in.file, plan.site_host));
   }
+  aim_at_path(s, *adapted, in.file, plan, prepared);
   if (auto why = serve_tls(*adapted, in, plan, prepared); !why.empty()) return why;
   std::ofstream out(plan.proxy_config, std::ios::binary);
   out << adapted->text;

@@ -226,6 +226,7 @@ std::string ScenarioRun::drive_traffic() {
     };
   DriverConfig config = driver_config_for(s_, plan_.proxy_url, ctx_.wake_fd);
   config.client.cacert = plan_.proxy_cacert;
+  if (!plan_.site_path.empty()) config.paths = {plan_.site_path};
   if (const auto host = site_host(); !host.empty()) {
     auto url = aim_at_host(plan_.proxy_url, host, config.client);
     if (!url) return url.error().message;
@@ -245,7 +246,8 @@ RunEvidence ScenarioRun::evidence() const {
   RunEvidence ev;
   ev.scheme = plan_.proxy_url.substr(0, plan_.proxy_url.find(':'));
   ev.host = site_host().empty() ? url_host(plan_.proxy_url) : site_host();
-  ev.path = s_.traffic.path.substr(0, s_.traffic.path.find('?'));
+  const auto& path = plan_.site_path.empty() ? s_.traffic.path : plan_.site_path;
+  ev.path = path.substr(0, path.find('?'));
   ev.set_cookies = set_cookie_lines(reader_.cookies());
   ev.cookies_captured = true;
   if (plan_.proxy.start) ev.proxy_log = read_lines(plan_.proxy.spec.log_path, kLogScanBytes);

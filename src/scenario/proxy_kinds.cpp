@@ -8,6 +8,8 @@ namespace {
 // - apache: -X keeps httpd in one process (one connection pool and one view of each
 //   member's state, so a run is reproducible); -d makes the runtime directory its
 //   ServerRoot; the template names the modules (Debian builds them as shared objects).
+//   Debian's envvars (/etc/apache2/envvars), which nearly every vhost reads through
+//   ${APACHE_LOG_DIR} and the like, are set to the runtime directory.
 // - nginx: -p puts relative paths under the runtime directory, -e stderr replaces the
 //   compiled-in /var/log/nginx/error.log before the configuration is read, daemon off.
 // - caddy: the Caddyfile adapter; XDG_CONFIG_HOME/XDG_DATA_HOME/HOME keep its autosave.json
@@ -19,7 +21,9 @@ const std::vector<ProxyKind>& kinds() {
        "apache2",
        "httpd.conf",
        {"-d", "{runtime_dir}", "-f", "{config}", "-X"},
-       {},
+       {"APACHE_LOG_DIR={runtime_dir}", "APACHE_RUN_DIR={runtime_dir}",
+        "APACHE_LOCK_DIR={runtime_dir}", "APACHE_PID_FILE={runtime_dir}/httpd.pid",
+        "APACHE_RUN_USER=www-data", "APACHE_RUN_GROUP=www-data"},
        "apt-get install apache2",
        "fixtures/apache/routeid-recipe.conf.in",
        "-v",

@@ -92,6 +92,7 @@ struct TrafficSpec {
   // backends under test need the rest), at least 1.
   int threads = 0;
   std::string path = "/";
+  bool path_given = false;  // the scenario names traffic.path (else the proxy's site may)
   std::chrono::milliseconds request_timeout{5000};
   // Mean pause between a session's requests, each drawn from [0, 2 x pause]; 0: none.
   std::chrono::milliseconds pause{0};

@@ -170,6 +170,7 @@ void read_traffic(NodeReader& r, const YAML::Node& root, Scenario& s) {
   r.read_int(n, "concurrency", "traffic", 1, 10'000, t.concurrency);
   r.read_int(n, "threads", "traffic", 0, 256, t.threads);
   r.read_string(n, "path", "traffic", t.path);
+  t.path_given = static_cast<bool>(n["path"]);
   if (n["path"] && (t.path.empty() || t.path[0] != '/'))
     r.error(n["path"].Mark(), "traffic.path",
             fmt::format("expected a path starting with '/', got '{}'", printable(t.path)));

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "balancer/header_rules.hpp"
+#include "proxies/apache/apache_syntax.hpp"
 
 namespace sc {
 namespace {
@@ -122,9 +123,9 @@ TEST(ApacheConf, NamelessClosingTagIsAnErrorNotACrash) {
 }
 
 TEST(ApacheWords, QuotesAndEscapes) {
-  EXPECT_EQ(apache_words(R"(Header add Set-Cookie "a=b; path=/" env=X)"),
+  EXPECT_EQ(apache::words(R"(Header add Set-Cookie "a=b; path=/" env=X)"),
             (std::vector<std::string>{"Header", "add", "Set-Cookie", "a=b; path=/", "env=X"}));
-  EXPECT_EQ(apache_words(R"(X 'single q' "esc \" q")"),
+  EXPECT_EQ(apache::words(R"(X 'single q' "esc \" q")"),
             (std::vector<std::string>{"X", "single q", "esc \" q"}));
 }
 

@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 #include <set>
 
 #include "proxies/adapt_parts.hpp"
+#include "proxies/apache/apache_syntax.hpp"
 #include "util/text.hpp"
 
 namespace sc::adapt {
@@ -14,35 +16,116 @@ namespace {
 // Named: a unity build compiles the adapters together, one anonymous namespace for all.
 namespace apache_conf {
 
+struct Vhost {
+  const apache::Directive* section = nullptr;
+  bool proxies = false;   // ProxyPass or a [P] RewriteRule to somewhere, or members of its own
+  bool tls = false;       // SSLEngine on
+  std::string redirect;   // where a Redirect or an [R] RewriteRule sends the client
+  std::vector<std::string> names;  // ServerName, ServerAlias
+};
+
 struct ApacheScan {
   std::set<std::string> loaded;     // LoadModule names ("proxy_module")
   std::set<std::string> seen;       // directives, lower case
   std::set<std::string> lbmethods;  // lbmethod=... values
-  std::vector<std::size_t> listens, vhosts;
+  std::vector<std::size_t> listens;
+  std::vector<Vhost> vhosts;
+  std::size_t target = 0;  // the vhost the run goes to (when there are vhosts)
   std::vector<FoundMember> members;
+  std::vector<std::string> paths;  // the paths ProxyPass maps to a balancer, in file order
   bool require_host = false;
+  bool server_errorlog = false;  // an ErrorLog outside every <VirtualHost>
+  bool tls = false;              // the vhost under test has SSLEngine on
 };
 
-ApacheScan scan(const Lines& l) {
-  ApacheScan s;
-  for (std::size_t i = 0; i < l.lines.size(); ++i) {
-    const auto d = directive(l.lines[i]);
-    if (d.empty()) continue;
-    s.seen.insert(d);
-    const auto w = words(l.lines[i]);
-    if (d == "loadmodule" && w.size() > 1) s.loaded.insert(w[1]);
-    if (d == "listen") s.listens.push_back(i);
-    if (d == "<virtualhost") s.vhosts.push_back(i);
-    if (d == "require" && w.size() > 1 && (to_lower(w[1]) == "ip" || to_lower(w[1]) == "host"))
-      s.require_host = true;
-    for (const auto& word : w)
-      if (to_lower(word).starts_with("lbmethod=")) s.lbmethods.insert(to_lower(word.substr(9)));
-    if (d != "balancermember") continue;
-    std::size_t k = 1;
-    if (k < w.size() && to_lower(w[k]).starts_with("balancer://")) ++k;
-    if (k < w.size())
-      if (auto a = member_address(w[k]); !a.written.empty()) s.members.push_back({i, a});
+bool inside_vhost(const apache::Found& f) {
+  return std::any_of(f.parents.begin(), f.parents.end(),
+                     [](const apache::Directive* p) { return p->lower() == "virtualhost"; });
+}
+
+void scan_directive(ApacheScan& s, const apache::Found& f) {
+  const auto& d = *f.directive;
+  const auto name = d.lower();
+  s.seen.insert(d.section ? "<" + name : name);
+  const auto i = d.line - 1;
+  if (name == "loadmodule" && !d.args.empty()) s.loaded.insert(d.arg());
+  if (name == "listen") s.listens.push_back(i);
+  if (name == "errorlog" && !inside_vhost(f)) s.server_errorlog = true;
+  if (name == "require" && (iequals(d.arg(), "ip") || iequals(d.arg(), "host")))
+    s.require_host = true;
+  for (const auto& a : d.args)
+    if (to_lower(a).starts_with("lbmethod=")) s.lbmethods.insert(to_lower(a.substr(9)));
+  if (name == "proxypass") {
+    // In <Location /shop>: "ProxyPass balancer://shop/"; else "ProxyPass /shop balancer://..".
+    const bool in_location = !f.parents.empty() && f.parents.back()->lower() == "location";
+    const std::string path = in_location ? f.parents.back()->arg() : d.arg();
+    const std::string url = in_location ? d.arg() : d.arg(1);
+    if (to_lower(url).starts_with("balancer://") && path.starts_with('/'))
+      s.paths.push_back(path);
   }
+  if (name != "balancermember") return;
+  std::size_t k = 0;
+  if (k < d.args.size() && to_lower(d.args[k]).starts_with("balancer://")) ++k;
+  if (k < d.args.size())
+    if (auto a = member_address(d.args[k]); !a.written.empty()) s.members.push_back({i, a});
+}
+
+// "https://shop.example.com:443" -> "shop.example.com" (ServerName may carry both).
+std::string host_of(std::string_view name) {
+  if (auto scheme = name.find("://"); scheme != std::string_view::npos)
+    name.remove_prefix(scheme + 3);
+  if (auto colon = name.rfind(':'); colon != std::string_view::npos && !name.ends_with(']'))
+    name = name.substr(0, colon);
+  return std::string(name);
+}
+
+Vhost read_vhost(const apache::Directive& section) {
+  Vhost v;
+  v.section = &section;
+  for (const auto& f : apache::find_all(section.children, "proxypass"))
+    if (f.directive->arg() != "!" && f.directive->args.size() >= 1) v.proxies = true;
+  if (!apache::find_all(section.children, "balancermember").empty()) v.proxies = true;
+  for (const auto& f : apache::find_all(section.children, "rewriterule")) {
+    const auto flags = to_lower(f.directive->arg(2));
+    if (flags.find('p') != std::string::npos && flags.find('[') != std::string::npos)
+      v.proxies = true;
+    else if (flags.find("r=") != std::string::npos || flags.find("[r") != std::string::npos)
+      if (v.redirect.empty()) v.redirect = f.directive->arg(1);
+  }
+  for (const auto& f : apache::find_all(section.children, "redirect"))
+    if (v.redirect.empty()) v.redirect = f.directive->args.empty() ? "" : f.directive->args.back();
+  for (const auto& f : apache::find_all(section.children, "redirectpermanent"))
+    if (v.redirect.empty()) v.redirect = f.directive->args.empty() ? "" : f.directive->args.back();
+  for (const auto& f : apache::find_all(section.children, "sslengine"))
+    if (iequals(f.directive->arg(), "on")) v.tls = true;
+  for (const char* n : {"servername", "serveralias"})
+    for (const auto& f : apache::find_all(section.children, n))
+      for (const auto& a : f.directive->args) v.names.push_back(host_of(a));
+  return v;
+}
+
+ApacheScan scan(const apache::Config& config) {
+  ApacheScan s;
+  std::vector<const apache::Directive*> parents;
+  std::function<void(const std::vector<apache::Directive>&)> walk =
+      [&](const std::vector<apache::Directive>& within) {
+        for (const auto& d : within) {
+          scan_directive(s, {&d, parents});
+          if (d.lower() == "virtualhost") s.vhosts.push_back(read_vhost(d));
+          if (!d.section) continue;
+          parents.push_back(&d);
+          walk(d.children);
+          parents.pop_back();
+        }
+      };
+  walk(config.directives);
+  // The site users reach: the first vhost proxying over TLS, else the first proxying.
+  s.target = s.vhosts.size();
+  for (bool tls : {true, false})
+    for (std::size_t i = 0; i < s.vhosts.size() && s.target == s.vhosts.size(); ++i)
+      if (s.vhosts[i].proxies && (s.vhosts[i].tls || !tls)) s.target = i;
+  if (s.target == s.vhosts.size()) s.target = 0;
+  s.tls = !s.vhosts.empty() && s.vhosts[s.target].tls && s.vhosts[s.target].proxies;
   return s;
 }
 
@@ -55,6 +138,9 @@ std::vector<std::string> missing_modules(const ApacheScan& s, const AdaptInput& 
   if (s.require_host) wanted.push_back("authz_host");
   if (s.seen.contains("rewriteengine")) wanted.push_back("rewrite");
   if (s.seen.contains("setenvif")) wanted.push_back("setenvif");
+  if (s.seen.contains("sslengine")) wanted.push_back("ssl");
+  if (s.seen.contains("sslsessioncache") || s.seen.contains("sslstaplingcache"))
+    wanted.push_back("socache_shmcb");
   auto compiled = [&](const std::string& file) {
     return std::find(in.compiled_modules.begin(), in.compiled_modules.end(), file) !=
            in.compiled_modules.end();
@@ -84,7 +170,8 @@ std::vector<std::string> prelude(const ApacheScan& s, const AdaptInput& in) {
   unless("defaultruntimedir", "DefaultRuntimeDir " + path_word(in.runtime_dir));
   unless("pidfile", "PidFile " + path_word(in.runtime_dir + "/httpd.pid"));
   unless("mutex", "Mutex " + path_word("file:" + in.runtime_dir) + " default");
-  unless("errorlog", "ErrorLog /dev/stderr");
+  // A vhost's ErrorLog is not the server's: httpd still opens its own (logs/error_log).
+  if (!s.server_errorlog) add.push_back("ErrorLog /dev/stderr");
   // As root httpd drops to this user once its files are open (without it: uid -1).
   unless("user", "User nobody");
   unless("group", "Group nogroup");
@@ -146,7 +233,9 @@ void bind_listen(Lines& l, const ApacheScan& s, const AdaptInput& in,
       notes.push_back(located(in, i, "a second Listen left out: the run listens on one address"));
     }
   }
-  for (const auto i : s.vhosts) {
+  for (const auto& v : s.vhosts) {
+    const auto i = v.section->line - 1;
+    if (directive(l.lines[i]).empty()) continue;  // left out
     const auto at = indent_of(l.lines[i]) + "<VirtualHost " + in.listen + ">";
     if (at == l.lines[i]) continue;
     notes.push_back(located(
@@ -155,43 +244,108 @@ void bind_listen(Lines& l, const ApacheScan& s, const AdaptInput& in,
   }
 }
 
+// "LoadModule mpm_event, headers; ServerName 127.0.0.1; ...": one line a person reads.
+void note_prelude(const std::vector<std::string>& add, const AdaptInput& in,
+                  std::vector<std::string>& notes) {
+  std::string modules;
+  std::vector<std::string> items;
+  for (const auto& a : add) {
+    if (a.starts_with("LoadModule "))
+      modules += (modules.empty() ? "LoadModule " : ", ") +
+                 words(a)[1].substr(0, words(a)[1].size() - 7);
+    else
+      items.push_back(a);
+  }
+  if (!modules.empty()) items.insert(items.begin(), modules);
+  note_added(in, items, notes);
+}
+
+// Vhosts the site under test does not need are commented out, line by line: one that only
+// redirects (80 -> 443) or proxies nothing, and a plain one beside the TLS site users reach
+// (the run has one address: it cannot be both).
+void leave_out_vhosts(Lines& l, const ApacheScan& s, const AdaptInput& in,
+                      std::vector<std::string>& notes) {
+  if (s.vhosts.empty() || !s.vhosts[s.target].proxies) return;
+  for (std::size_t k = 0; k < s.vhosts.size(); ++k) {
+    const auto& v = s.vhosts[k];
+    if (k == s.target || (v.proxies && v.tls == s.tls)) continue;
+    const std::string why = !v.proxies ? (v.redirect.empty()
+                                              ? std::string("it proxies nothing")
+                                              : fmt::format("it only redirects (to {})", v.redirect))
+                                       : std::string("it serves the site over plain http, and "
+                                                     "the run goes to the https one");
+    for (std::size_t i = v.section->line - 1; i < v.section->close_line && i < l.lines.size(); ++i)
+      if (!trim(l.lines[i]).empty()) l.lines[i] = commented(l.lines[i]);
+    notes.push_back(located(in, v.section->line - 1,
+                            fmt::format("the <VirtualHost> at line {} left out: {}; the run goes "
+                                        "to the one at line {}",
+                                        v.section->line, why, s.vhosts[s.target].section->line)));
+  }
+}
+
+// TLS as shipped: the user's certificate and key replaced by the run's own (never read);
+// files of the production host that only TLS reads (chains, CAs, DH parameters) left out.
+void replace_tls_files(Lines& l, const AdaptInput& in, std::vector<std::string>& notes) {
+  static const std::set<std::string> kLeftOut = {
+      "sslcertificatechainfile", "sslcacertificatefile", "sslcacertificatepath",
+      "sslcarevocationfile",     "sslcarevocationpath",  "sslopensslconfcmd",
+      "sslstaplingcache"};
+  for (std::size_t i = 0; i < l.lines.size(); ++i) {
+    const auto d = directive(l.lines[i]);
+    const auto w = words(l.lines[i]);
+    if (w.size() < 2) continue;
+    std::string to;
+    if (d == "sslcertificatefile") to = path_word(in.tls_cert);
+    if (d == "sslcertificatekeyfile") to = path_word(in.tls_key);
+    if (d == "sslsessioncache" && w[1].starts_with("shmcb:"))
+      to = path_word("shmcb:" + in.runtime_dir + "/ssl_scache(512000)");
+    if (!to.empty() && w[1] != to) {
+      l.lines[i] = replace_once(l.lines[i], w[1], to);
+      notes.push_back(located(in, i, fmt::format("{} {} -> {} (made for this run)", w[0], w[1], to)));
+    } else if (kLeftOut.contains(d) &&
+               (d != "sslopensslconfcmd" || iequals(w[1], "DHParameters"))) {
+      l.lines[i] = commented(l.lines[i]);
+      notes.push_back(located(in, i, w[0] + " left out: it names a file of the production host"));
+    }
+  }
+}
+
 }  // namespace apache_conf
 }  // namespace
 
 std::vector<FoundMember> apache_members(std::string_view text) {
   using namespace apache_conf;
-  return scan(split_lines(text)).members;
+  auto config = apache::parse(text, "httpd.conf");
+  return config ? scan(*config).members : std::vector<FoundMember>{};
 }
 
 Result<Adapted> adapt_apache(std::string_view text, const AdaptInput& in) {
   using namespace apache_conf;
+  auto config = apache::parse(text, in.file);
+  if (!config) return config.error();
   Lines l = split_lines(text);
-  const ApacheScan s = scan(l);
+  const ApacheScan s = scan(*config);
   Adapted out;
+  leave_out_vhosts(l, s, in, out.notes);
   if (auto st = remap_members(l, s.members, in, "BalancerMembers", out.notes); !st)
     return st.error();
   if (auto placed = place_files(l, in, out.notes); !placed) return placed.error();
+  replace_tls_files(l, in, out.notes);
   bind_listen(l, s, in, out.notes);
   const auto add = prelude(s, in);
   if (!add.empty()) {
-    // "LoadModule mpm_event, headers; ServerName 127.0.0.1; ...": one line a person reads.
-    std::string modules;
-    std::vector<std::string> items;
-    for (const auto& a : add) {
-      if (a.starts_with("LoadModule "))
-        modules += (modules.empty() ? "LoadModule " : ", ") +
-                   words(a)[1].substr(0, words(a)[1].size() - 7);
-      else
-        items.push_back(a);
-    }
-    if (!modules.empty()) items.insert(items.begin(), modules);
-    note_added(in, items, out.notes);
+    note_prelude(add, in, out.notes);
     std::vector<std::string> head = {std::string(kAddedComment)};
     head.insert(head.end(), add.begin(), add.end());
     head.push_back("# The configuration as given:");
     l.lines.insert(l.lines.begin(), head.begin(), head.end());
+    out.lines_before = head.size();
   }
   out.text = join_lines(l);
+  out.keeps_lines = true;
+  out.tls = s.tls;
+  out.paths = s.paths;
+  if (!s.vhosts.empty()) out.server_names = s.vhosts[s.target].names;
   return out;
 }
 

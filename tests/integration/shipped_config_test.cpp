@@ -1,7 +1,8 @@
-// nginx configurations written as sites write them (fixtures/nginx/shipped/), through
-// `stickycheck init --from` and `stickycheck run` with the real nginx: compact one-line
-// blocks, the 80 -> 443 redirect layout served over TLS, and the checker's refusal pointing
-// at the user's own line.
+// Configurations written as sites write them (fixtures/<kind>/shipped/), through
+// `stickycheck init --from` and `stickycheck run` with the real proxy: nginx's compact
+// one-line blocks, the 80 -> 443 redirect layouts served over TLS, Debian's vhosts with
+// ${APACHE_LOG_DIR}, a balancer under a <Location>, and the checker's refusal pointing at the
+// user's own line.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -15,13 +16,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string shipped(const std::string& name) {
-  return std::string(STICKYCHECK_SOURCE_DIR) + "/fixtures/nginx/shipped/" + name;
+std::string shipped(const std::string& name, const std::string& kind = "nginx") {
+  return std::string(STICKYCHECK_SOURCE_DIR) + "/fixtures/" + kind + "/shipped/" + name;
 }
 
 // `init --from FILE`, then `run` of what it wrote; the report's scenario.
-nlohmann::json init_and_run(const std::string& from, const std::string& dir, CliResult& run) {
-  auto init = run_cli({"init", "--proxy", "nginx", "--from", from, dir});
+nlohmann::json init_and_run(const std::string& from, const std::string& dir, CliResult& run,
+                            const std::string& kind = "nginx") {
+  auto init = run_cli({"init", "--proxy", kind, "--from", from, dir});
   EXPECT_EQ(init.exit_code, 0) << init.out << init.err;
   run = run_cli({"run", dir, "--json", dir + "/report.json"});
   if (!fs::exists(dir + "/report.json")) return {};
@@ -77,6 +79,43 @@ TEST(ShippedNginx, CheckerRefusalPointsAtTheUsersLine) {
   EXPECT_NE(r.err.find("unknown directive \"proxy_pas\" in " + dir + "/app.conf:5"),
             std::string::npos)
       << r.err;
+}
+
+TEST(ShippedApache, DebianVhostWithApacheLogDirRunsAndSticks) {
+  const std::string dir = temp_path("shipped-debian-vhost");
+  CliResult r;
+  const auto s = init_and_run(shipped("debian-vhost.conf", "apache"), dir, r, "apache");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(s["verdict"], "pass");
+  EXPECT_TRUE(has_note(s, "debian-vhost.conf:8: ErrorLog ${APACHE_LOG_DIR}/shop-error.log -> "
+                          "/dev/stderr"));
+  const std::string config = s["proxy"]["config"];
+  EXPECT_NE(config.find("\nErrorLog /dev/stderr\n"), std::string::npos) << config;
+}
+
+TEST(ShippedApache, BalancerUnderALocationIsDrivenAtItsPath) {
+  const std::string dir = temp_path("shipped-location");
+  CliResult r;
+  const auto s = init_and_run(shipped("location-shop.conf", "apache"), dir, r, "apache");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(s["verdict"], "pass");
+  EXPECT_TRUE(has_note(s, "the sessions ask for /shop, the path the configuration sends to its "
+                          "balancer"));
+}
+
+TEST(ShippedApache, SslVhostInIfModuleRunsOverTlsAndTheRedirectVhostIsLeftOut) {
+  const std::string dir = temp_path("shipped-apache-https");
+  CliResult r;
+  const auto s = init_and_run(shipped("https-vhost.conf", "apache"), dir, r, "apache");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(s["verdict"], "pass");
+  EXPECT_NE(r.err.find("through https://127.0.0.1:"), std::string::npos) << r.err;
+  EXPECT_TRUE(has_note(s, "https-vhost.conf:4: the <VirtualHost> at line 4 left out: it only "
+                          "redirects (to https://shop.example.com/)"));
+  EXPECT_TRUE(has_note(s, "https-vhost.conf:14: SSLCertificateKeyFile "
+                          "/etc/letsencrypt/live/shop.example.com/privkey.pem -> "));
+  const std::string config = s["proxy"]["config"];
+  EXPECT_NE(config.find("LoadModule ssl_module"), std::string::npos) << config;
 }
 
 }  // namespace

@@ -1,0 +1,58 @@
+#pragma once
+// Apache httpd's configuration language read as httpd reads it: one directive per logical
+// line (a trailing '\' continues it), words split at blanks with "..." and '...' grouping
+// them, '#' starting a comment only at the start of a line, and <Section ...> ... </Section>
+// nesting, with the first and last physical line of every directive. Pure: text in, tree out;
+// `Include` is a directive like any other (the resolve step follows it).
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "util/result.hpp"
+
+namespace sc::apache {
+
+struct Directive {
+  std::string name;               // as written, without '<' for a section ("VirtualHost")
+  std::vector<std::string> args;  // quotes removed; a section's '>' taken off its last word
+  std::size_t line = 0;           // 1-based: the first physical line
+  std::size_t last_line = 0;      // the last physical line (continuations)
+  bool section = false;
+  std::size_t close_line = 0;  // a section's </Name> line
+  std::vector<Directive> children;
+
+  std::string lower() const;  // the name in lower case, as httpd compares names
+  const std::string& arg(std::size_t i = 0) const;
+};
+
+struct Config {
+  std::string file;
+  std::vector<Directive> directives;
+};
+
+// Words as httpd splits a directive's arguments: blanks separate, "..." and '...' group, a
+// backslash escapes the quote or a backslash inside quotes.
+std::vector<std::string> words(std::string_view line);
+
+// Logical lines: continuations joined, each with its first and last physical line (1-based).
+struct LogicalLine {
+  std::size_t first = 0, last = 0;
+  std::string text;
+};
+std::vector<LogicalLine> logical_lines(std::string_view text);
+
+// A located error ("FILE:LINE: ...") for sections that do not nest: a </Name> that closes
+// nothing or another section, a section never closed.
+Result<Config> parse(std::string_view text, std::string_view file);
+
+// Every directive named `name` (lower case) under `within`, depth first, with the sections
+// around it (outermost first).
+struct Found {
+  const Directive* directive = nullptr;
+  std::vector<const Directive*> parents;
+};
+std::vector<Found> find_all(const std::vector<Directive>& within, std::string_view name);
+
+}  // namespace sc::apache
