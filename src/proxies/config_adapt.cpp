@@ -239,6 +239,9 @@ bool outside_runtime(std::string_view path, const AdaptInput& in) {
 }
 
 std::string located(const AdaptInput& in, std::size_t line_index, std::string_view message) {
+  if (line_index < in.origins.size())
+    return fmt::format("{}:{}: {}", in.origins[line_index].first, in.origins[line_index].second,
+                       message);
   return fmt::format("{}:{}: {}", in.file, line_index + 1, message);
 }
 

@@ -29,6 +29,9 @@ struct AdaptInput {
   // they replace the user's (nginx's ssl_certificate...), which are never read.
   std::string tls_cert;
   std::string tls_key;
+  // Where each line of `text` came from (file, 1-based line) when included files were spliced
+  // in; empty: every line is `file`'s own. Notes and errors name these.
+  std::vector<std::pair<std::string, std::size_t>> origins;
 };
 
 struct Adapted {

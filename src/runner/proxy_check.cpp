@@ -7,6 +7,8 @@
 
 #include <cctype>
 #include <filesystem>
+#include <optional>
+#include <regex>
 #include <thread>
 
 #include "runner/launch_plan.hpp"
@@ -100,27 +102,40 @@ std::string command_text(const ChildSpec& spec) {
 }  // namespace
 
 std::string at_user_lines(std::string_view text, const std::string& adapted,
-                          const std::string& user_file, std::size_t lines_before) {
-  std::string out;
-  std::size_t at = 0;
-  for (auto pos = text.find(adapted); pos != std::string_view::npos;
-       pos = text.find(adapted, at)) {
-    out.append(text.substr(at, pos - at));
-    at = pos + adapted.size();
-    std::size_t digits = at + 1;
-    while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits])))
-      ++digits;
-    long long line = 0;
-    if (at < text.size() && text[at] == ':' && digits > at + 1 &&
-        parse_int(text.substr(at + 1, digits - at - 1), line) &&
-        line > static_cast<long long>(lines_before)) {
-      out += fmt::format("{}:{}", user_file, line - static_cast<long long>(lines_before));
-      at = digits;
-    } else {
-      out += adapted;
+                          const UserLines& user) {
+  auto place = [&](long long line) -> std::optional<std::pair<std::string, std::size_t>> {
+    if (line <= static_cast<long long>(user.lines_before)) return std::nullopt;
+    const auto i = static_cast<std::size_t>(line) - user.lines_before - 1;
+    if (!user.origins.empty())
+      return i < user.origins.size() ? std::optional(user.origins[i]) : std::nullopt;
+    return std::pair{user.file, i + 1};
+  };
+  std::string out(text);
+  // nginx: "in FILE:LINE"; Apache: "on line LINE of FILE:".
+  const std::regex nginx_form(std::regex_replace(adapted, std::regex(R"([.^$|()\[\]{}*+?\\])"),
+                                                 R"(\$&)") +
+                              R"(:(\d+))");
+  const std::regex apache_form(R"(line (\d+) of )" +
+                               std::regex_replace(adapted, std::regex(R"([.^$|()\[\]{}*+?\\])"),
+                                                  R"(\$&)"));
+  for (int form = 0; form < 2; ++form) {
+    std::smatch m;
+    std::string rest = out, done;
+    while (std::regex_search(rest, m, form == 0 ? nginx_form : apache_form)) {
+      long long line = 0;
+      parse_int(m[1].str(), line);
+      const auto at = place(line);
+      done += m.prefix().str();
+      if (!at)
+        done += m[0].str();
+      else if (form == 0)
+        done += fmt::format("{}:{}", at->first, at->second);
+      else
+        done += fmt::format("line {} of {}", at->second, at->first);
+      rest = m.suffix().str();
     }
+    out = done + rest;
   }
-  out.append(text.substr(at));
   return out;
 }
 
@@ -142,7 +157,8 @@ Status check_proxy_config(const Scenario& s, const ProxyCheckContext& ctx) {
       std::string why = first_error_line(out->text);
       // nginx says "in FILE:LINE": the user's line, when the adapter kept every line in place.
       if (prepared.keeps_lines)
-        why = at_user_lines(why, plan.proxy_config, s.proxy.config, prepared.lines_before);
+        why = at_user_lines(why, plan.proxy_config,
+                            {s.proxy.config, prepared.lines_before, prepared.origins});
       result = Error{fmt::format("{}: {} refuses it (the adapted file is kept at {}): {}",
                                  s.proxy.config, command_text(spec), plan.proxy_config, why)};
     }

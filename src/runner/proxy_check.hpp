@@ -20,10 +20,18 @@ namespace sc {
 // Else the last line that is not a notice; "" for no output.
 std::string first_error_line(std::string_view output);
 
-// `text` with each "ADAPTED:LINE" (nginx's "in /run/x/nginx.conf:12") naming the user's file
-// and line instead: LINE - lines_before. Other mentions of the adapted file stay.
+// Where the adapted file's lines came from: the user's file shifted by lines_before, or, when
+// included files were spliced in, origins (file, line) for each line after those.
+struct UserLines {
+  std::string file;
+  std::size_t lines_before = 0;
+  std::vector<std::pair<std::string, std::size_t>> origins;
+};
+// `text` with each mention of an adapted line (nginx's "in ADAPTED:12", Apache's "on line 12
+// of ADAPTED") naming the user's file and line instead. Lines stickycheck added stay as they
+// are.
 std::string at_user_lines(std::string_view text, const std::string& adapted,
-                          const std::string& user_file, std::size_t lines_before);
+                          const UserLines& user);
 
 struct CommandOutput {
   int status = 0;    // the raw wait status

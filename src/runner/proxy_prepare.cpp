@@ -120,11 +120,19 @@ std::string render_config(const Scenario& s, const TemplateValues& values, Launc
   auto rendered = render_config_template(s.proxy.config_text, s.proxy.config, values);
   if (!rendered) return rendered.error().message;
   AdaptInput in = adapt_input(s, values);
+  // Included files were spliced in: notes and errors name their own lines (when rendering the
+  // template kept every line where it was).
+  if (!s.proxy.config_origins.empty() &&
+      static_cast<std::size_t>(std::count(rendered->begin(), rendered->end(), '\n')) ==
+          s.proxy.config_origins.size())
+    in.origins = s.proxy.config_origins;
+  prepared.notes = s.proxy.config_include_notes;
   if (s.proxy.type == "apache")
     in.compiled_modules = compiled_modules(launcher, plan.proxy.spec.exe, values.runtime_dir);
   auto adapted = adapt_config(s.proxy.type, *rendered, in);
   if (!adapted) return adapted.error().message;
-  prepared.notes = std::move(adapted->notes);
+  prepared.notes.insert(prepared.notes.end(), adapted->notes.begin(), adapted->notes.end());
+  prepared.origins = in.origins;
   prepared.lines_before = adapted->lines_before;
   prepared.keeps_lines = adapted->keeps_lines;
   std::erase_if(adapted->server_names, [](const std::string& n) { return !valid_host_name(n); });

@@ -18,6 +18,7 @@ struct Prepared {
   // The adapted file's line N is the user's line N - lines_before, when keeps_lines.
   std::size_t lines_before = 0;
   bool keeps_lines = false;
+  std::vector<std::pair<std::string, std::size_t>> origins{};  // per user line, when spliced
 };
 
 // `launcher` asks Apache which modules it has compiled in (`apache2 -l`).

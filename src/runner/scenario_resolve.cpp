@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -10,6 +11,7 @@
 #include "balancer/apache_conf.hpp"
 #include "runner/apache_site_values.hpp"
 #include "proxies/config_adapt.hpp"
+#include "runner/config_includes.hpp"
 #include "runner/config_template.hpp"
 #include "runner/proxy_prepare.hpp"
 #include "scenario/proxy_kinds.hpp"
@@ -72,6 +74,9 @@ void check_adaptable(Errors& err, const Scenario& s, const std::string& rendered
     in.backend_addresses.push_back(fmt::format("127.0.0.1:{}", b.port));
   }
   in.members = s.proxy.members;
+  if (static_cast<std::size_t>(std::count(rendered.begin(), rendered.end(), '\n')) ==
+      s.proxy.config_origins.size())
+    in.origins = s.proxy.config_origins;
   if (auto adapted = adapt_config(s.proxy.type, rendered, in); !adapted)
     err.add(s.proxy.config_mark, "proxy.config", adapted.error().message);
 }
@@ -125,6 +130,18 @@ void resolve_config_template(Errors& err, Scenario& s) {
     return;
   }
   p.config_text = std::move(*text);
+  if (p.type == "apache" || p.type == "reference") {
+    auto spliced = splice_apache_includes(p.config, p.config_text);
+    if (!spliced) {
+      err.add(p.config_mark, "proxy.config", spliced.error().message);
+      return;
+    }
+    if (spliced->included) {
+      p.config_text = std::move(spliced->text);
+      p.config_origins = std::move(spliced->origins);
+    }
+    p.config_include_notes = std::move(spliced->notes);
+  }
   auto rendered = render_config_template(p.config_text, p.config, placeholder_values(s));
   if (!rendered) {
     err.add(p.config_mark, "proxy.config", rendered.error().message);

@@ -75,8 +75,12 @@ struct ProxySpec {
   // resolve step (runner/scenario_resolve.hpp) reads and checks them after parsing.
   SourceMark config_mark, apache_conf_mark;
   std::vector<SourceMark> command_marks;
-  // proxy.config's text, read once by the resolve step; the run renders it.
+  // proxy.config's text, read once by the resolve step; the run renders it. The files it
+  // includes are spliced in (Apache's Include): config_origins names, for each of its lines,
+  // the file and line it came from (empty: every line is proxy.config's own).
   std::string config_text;
+  std::vector<std::pair<std::string, std::size_t>> config_origins;
+  std::vector<std::string> config_include_notes;  // "FILE:LINE: Include x: read y"
 
   // The cookie name part of stickysession (what the diagnosis watches).
   std::string sticky_cookie() const { return stickysession.substr(0, stickysession.find('|')); }

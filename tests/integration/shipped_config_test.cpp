@@ -118,5 +118,52 @@ TEST(ShippedApache, SslVhostInIfModuleRunsOverTlsAndTheRedirectVhostIsLeftOut) {
   EXPECT_NE(config.find("LoadModule ssl_module"), std::string::npos) << config;
 }
 
+// fixtures/apache/shipped/include-members/ copied into a folder of its own, with a scenario.
+std::string include_members_folder(const std::string& name) {
+  const std::string dir = temp_path(name);
+  fs::copy(shipped("include-members", "apache"), dir, fs::copy_options::recursive);
+  std::ofstream(dir + "/scenario.yaml")
+      << "name: include-members\nbackend_defaults:\n  session_cookie: PHPSESSID\nbackends:\n"
+         "  - name: www1\n  - name: www2\nproxy:\n  type: apache\n  config: site.conf\n"
+         "traffic:\n  sessions: 60\n  requests_per_session: 5\n"
+         "expect:\n  affinity: true\n  max_session_losses: 0\n";
+  return dir;
+}
+
+TEST(ShippedApache, MembersIncludedInsideProxyAreMappedAtTheirOwnLines) {
+  const auto dir = include_members_folder("shipped-include");
+  auto r = run_cli({"run", dir, "--json", ""});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.err.find(dir + "/site.conf:9: Include conf-available/shop-members.conf: read "),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find(dir + "/conf-available/shop-members.conf:3: member 10.0.0.62:8080 -> "
+                             "backend www2"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST(ShippedApache, ErrorInAnIncludedFileNamesThatFileAndLine) {
+  const auto dir = include_members_folder("shipped-include-typo");
+  std::ofstream(dir + "/conf-available/shop-members.conf", std::ios::app)
+      << "ProxySet lbmethod=bytraffic nofailover=Onn\n";
+  auto r = run_cli({"run", dir, "--json", ""});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("Syntax error on line 4 of " + dir + "/conf-available/shop-members.conf"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST(ShippedApache, MissingRelativeIncludeIsExitTwoAtTheUsersLine) {
+  const auto dir = include_members_folder("shipped-include-missing");
+  fs::remove(dir + "/conf-available/shop-members.conf");
+  auto r = run_cli({"run", dir, "--json", ""});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find(dir + "/site.conf:9: Include conf-available/shop-members.conf: no such "
+                             "file"),
+            std::string::npos)
+      << r.err;
+}
+
 }  // namespace
 }  // namespace sc::test

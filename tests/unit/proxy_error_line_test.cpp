@@ -36,5 +36,24 @@ TEST(ProxyErrorLine, CaddyErrorAfterItsInfoLines) {
             "Error: adapting config using caddyfile: unrecognized global option: x");
 }
 
+TEST(ProxyErrorLine, NginxAdaptedLineNamesTheUsersLine) {
+  EXPECT_EQ(at_user_lines("unknown directive \"proxy_pas\" in /run/x/nginx.conf:14",
+                          "/run/x/nginx.conf", {"/home/u/app.conf", 9, {}}),
+            "unknown directive \"proxy_pas\" in /home/u/app.conf:5");
+}
+
+TEST(ProxyErrorLine, ApacheLineInASplicedIncludeNamesTheIncludedFile) {
+  const UserLines user{"/home/u/site.conf", 3, {{"/home/u/site.conf", 1}, {"/home/u/m.conf", 2}}};
+  EXPECT_EQ(at_user_lines("AH00526: Syntax error on line 5 of /run/x/httpd.conf: Invalid "
+                          "command 'BalancerMembr'",
+                          "/run/x/httpd.conf", user),
+            "AH00526: Syntax error on line 2 of /home/u/m.conf: Invalid command 'BalancerMembr'");
+}
+
+TEST(ProxyErrorLine, LineStickycheckAddedStaysAsItIs) {
+  EXPECT_EQ(at_user_lines("in /run/x/nginx.conf:2", "/run/x/nginx.conf", {"app.conf", 9, {}}),
+            "in /run/x/nginx.conf:2");
+}
+
 }  // namespace
 }  // namespace sc

@@ -1,0 +1,28 @@
+#pragma once
+// The resolve step's reading of an Apache configuration's includes: every Include and
+// IncludeOptional (at any depth, inside <Proxy> too) replaced by the files it names, each
+// line remembering the file and line it came from, so that the adapter maps the members it
+// finds there and every note and error names the user's own file. Relative paths are read
+// beside the configuration, then in its parent folder (Debian's ServerRoot for a file of
+// sites-available/). I/O: reads files.
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "util/result.hpp"
+
+namespace sc {
+
+struct Spliced {
+  std::string text;
+  std::vector<std::pair<std::string, std::size_t>> origins;  // per line of text: file, line
+  std::vector<std::string> notes;  // "FILE:LINE: ..." for what was included or left out
+  bool included = false;           // at least one file was spliced in
+};
+
+// A missing relative file, an unreadable one or an include cycle: an error at the user's line.
+// A missing absolute path is a file of the production host: left out, with a note.
+Result<Spliced> splice_apache_includes(const std::string& file, std::string_view text);
+
+}  // namespace sc
