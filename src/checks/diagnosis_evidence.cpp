@@ -96,15 +96,53 @@ std::string undeclared_names(const Scenario& s, const Metrics& m, long long& req
   return out;
 }
 
-std::string no_backend_named(const Scenario& s, const Metrics& m) {
+// "301 (1990), 404 (10)".
+std::string status_counts(const std::vector<std::pair<int, long long>>& statuses) {
+  std::string out;
+  for (const auto& [status, count] : statuses)
+    out += fmt::format("{}{} ({})", out.empty() ? "" : ", ", status, count);
+  return out;
+}
+
+// What answers of the most common status without a backend usually are, for this run.
+std::string status_meaning(int status, const RunEvidence& ev) {
+  if (status >= 300 && status < 400)
+    return "redirects: the proxy (or what answers for it) sends the clients elsewhere, to https, "
+           "another host or a login page; aim traffic.path and traffic.host at where they lead";
+  if (status == 400 && ev.scheme == "http")
+    return "400 Bad Request is what a TLS port answers to plain http: the site may be served "
+           "over https only";
+  if (status == 404 || status == 421)
+    return "the proxy's own answer for a path or host it does not pass to its members: check "
+           "traffic.path and traffic.host against the configuration";
+  if (status == 401 || status == 403)
+    return "the proxy refuses the requests itself (authentication or access rules)";
+  return "";
+}
+
+std::string no_backend_named(const Scenario& s, const Metrics& m, const RunEvidence& ev) {
   long long named = 0;
   for (const auto& [name, f] : m.backends) named += f.requests;
-  if (named > 0 || m.answers_without_backend == 0) return "";
+  const long long answers = named + m.answers_without_backend;
+  if (m.answers_without_backend == 0 || m.answers_without_backend * 2 <= answers) return "";
+  std::string what;
+  if (!m.statuses_without_backend.empty()) {
+    auto top = *std::max_element(
+        m.statuses_without_backend.begin(), m.statuses_without_backend.end(),
+        [](const auto& a, const auto& b) { return a.second < b.second; });
+    const auto meaning = status_meaning(top.first, ev);
+    what = fmt::format(": they were {}{}{}", status_counts(m.statuses_without_backend),
+                       meaning.empty() ? "" : "; ", meaning);
+  }
+  const std::string share =
+      named == 0 ? fmt::format("none of the {} answers named a backend", answers)
+                 : fmt::format("{} of the {} answers named no backend", m.answers_without_backend,
+                               answers);
   return fmt::format(
-      "none of the {} answers named a backend: the scenario's backends ({}) stamp their name on "
-      "every answer (X-Stickycheck-Backend), so these came from something else (the proxy "
-      "itself, or members the configuration points at other than the scenario's backends)",
-      m.answers_without_backend, declared_list(s));
+      "{}{}. The scenario's backends ({}) stamp their name on every answer "
+      "(X-Stickycheck-Backend), so these came from something else (the proxy itself, or members "
+      "the configuration points at other than the scenario's backends)",
+      share, what, declared_list(s));
 }
 
 std::string undeclared_backends(const Scenario& s, const Metrics& m) {
@@ -142,7 +180,7 @@ std::vector<std::string> diagnose_answers(const Scenario& s, const Metrics& m,
   if (auto why = most_requests_failed(m, ev); !why.empty()) return {why};
   // A probe names its backends from what it recognised and says so in its own causes.
   if (s.target || s.backends.empty()) return {};
-  if (auto why = no_backend_named(s, m); !why.empty()) return {why};
+  if (auto why = no_backend_named(s, m, ev); !why.empty()) return {why};
   if (auto why = undeclared_backends(s, m); !why.empty()) return {why};
   return {};
 }

@@ -1,6 +1,7 @@
 #include "checks/metrics.hpp"
 
 #include <algorithm>
+#include <array>
 #include <unordered_map>
 
 #include "checks/statistics.hpp"
@@ -9,6 +10,16 @@ namespace sc {
 
 namespace {
 
+// Answers by HTTP status, the status as the index (the records hold 0 to 999).
+using StatusCounts = std::array<long long, 1000>;
+
+std::vector<std::pair<int, long long>> status_list(const StatusCounts& counts) {
+  std::vector<std::pair<int, long long>> out;
+  for (std::size_t i = 1; i < counts.size(); ++i)
+    if (counts[i] > 0) out.push_back({static_cast<int>(i), counts[i]});
+  return out;
+}
+
 // The metrics' backend figures by record backend id: a name is looked up once, in the order
 // the records first name it (as the backends list has always been ordered), not per request.
 class BackendTally {
@@ -16,12 +27,26 @@ class BackendTally {
   BackendTally(const RecordSet& set, Metrics& m)
       : set_(set), m_(m), slots_(set.strings.size(), -1) {}
   BackendFigures& operator[](std::uint32_t id) {
-    auto& slot = slots_[id];
-    if (slot < 0) slot = slot_of(set_.strings.get(id));
-    return m_.backends[static_cast<std::size_t>(slot)].second;
+    return m_.backends[static_cast<std::size_t>(slot(id))].second;
+  }
+  // The backend's answers by HTTP status (index: the status).
+  StatusCounts& statuses(std::uint32_t id) {
+    const auto i = static_cast<std::size_t>(slot(id));
+    if (statuses_.size() <= i) statuses_.resize(m_.backends.size());
+    return statuses_[i];
+  }
+  // Into the backends' figures, once every request is counted.
+  void finish() {
+    for (std::size_t i = 0; i < statuses_.size(); ++i)
+      m_.backends[i].second.statuses = status_list(statuses_[i]);
   }
 
  private:
+  int slot(std::uint32_t id) {
+    auto& slot = slots_[id];
+    if (slot < 0) slot = slot_of(set_.strings.get(id));
+    return slot;
+  }
   int slot_of(const std::string& name) {
     for (std::size_t i = 0; i < m_.backends.size(); ++i)
       if (m_.backends[i].first == name) return static_cast<int>(i);
@@ -31,12 +56,15 @@ class BackendTally {
   const RecordSet& set_;
   Metrics& m_;
   std::vector<int> slots_;  // index into m_.backends; -1: not looked up yet
+  std::vector<StatusCounts> statuses_;  // by slot
 };
 
 // What the whole run's requests add up to besides the per-session figures.
 struct RunTally {
   std::unordered_map<std::uint32_t, long long> error_counts;  // transport error text -> requests
   std::vector<bool> sticky_values;                            // by string id: seen
+  StatusCounts statuses{};                                    // every answer
+  StatusCounts statuses_without_backend{};                    // answers naming no backend
 };
 
 bool is_failure(const RequestRecord& r) { return r.status == 0 || r.status >= 500; }
@@ -51,7 +79,15 @@ void add_request(const RequestRecord& r, Metrics& m, BackendTally& backends, Run
   if (r.status >= 500) ++m.server_errors;
   if (r.status > 0 && r.status < 500 && r.backend == StringTable::kNone)
     ++m.answers_without_backend;
-  if (r.backend != StringTable::kNone) backends[r.backend].requests++;
+  const auto status = static_cast<std::size_t>(std::clamp<int>(r.status, 0, 999));
+  if (status > 0) {
+    ++run.statuses[status];
+    if (r.backend == StringTable::kNone) ++run.statuses_without_backend[status];
+  }
+  if (r.backend != StringTable::kNone) {
+    backends[r.backend].requests++;
+    if (status > 0) ++backends.statuses(r.backend)[status];
+  }
 }
 
 // One session's figures; cookieless sessions count only in the per-request ones.
@@ -157,6 +193,9 @@ Metrics compute_metrics(const RecordSet& set, const SessionIndex& sessions,
     add_session(s, m, backends, run);
   }
   m.errors = m.transport_errors + m.server_errors;
+  backends.finish();
+  m.statuses = status_list(run.statuses);
+  m.statuses_without_backend = status_list(run.statuses_without_backend);
   add_top_transport_error(set, run, m);
   add_latency_percentiles(set, left_out, m);
   add_sticky_values(set, run, separator, m);

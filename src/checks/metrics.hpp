@@ -14,6 +14,8 @@ namespace sc {
 struct BackendFigures {
   long long requests = 0;        // requests answered with this backend's identity
   long long first_requests = 0;  // sessions whose first request this backend answered
+  // HTTP status -> this backend's answers with it, ascending by status.
+  std::vector<std::pair<int, long long>> statuses;
 };
 
 struct Metrics {
@@ -51,6 +53,10 @@ struct Metrics {
   std::vector<std::pair<std::string, BackendFigures>> backends;  // configured order first
   // Answers below 500 that named no backend (the identity never came back).
   long long answers_without_backend = 0;
+  // HTTP status -> answers with it, ascending by status (transport errors have none); and the
+  // same for the answers that named no backend (a redirect, a 404 of the proxy's own).
+  std::vector<std::pair<int, long long>> statuses;
+  std::vector<std::pair<int, long long>> statuses_without_backend;
   // Cookie-keeping sessions that did not stick although every answer that named a backend
   // named the same one: a failed request (transport error or 5xx) is what broke them.
   long long unsticky_sessions_failed_only = 0;

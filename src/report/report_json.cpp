@@ -20,10 +20,19 @@ const char* to_string(ScenarioVerdict v) {
 
 namespace {
 
+// {"200": 1990, "302": 10}: answers by HTTP status.
+nlohmann::json statuses_json(const std::vector<std::pair<int, long long>>& statuses) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [status, count] : statuses) out[std::to_string(status)] = count;
+  return out;
+}
+
 nlohmann::json metrics_json(const Metrics& m) {
   nlohmann::json backends = nlohmann::json::object();
   for (const auto& [name, f] : m.backends)
-    backends[name] = {{"requests", f.requests}, {"first_requests", f.first_requests}};
+    backends[name] = {{"requests", f.requests},
+                      {"first_requests", f.first_requests},
+                      {"statuses", statuses_json(f.statuses)}};
   return {
       {"sessions", m.sessions},
       {"cookieless_sessions", m.cookieless_sessions},
@@ -36,6 +45,9 @@ nlohmann::json metrics_json(const Metrics& m) {
       {"top_transport_error",
        {{"text", m.top_transport_error}, {"requests", m.top_transport_error_count}}},
       {"server_errors", m.server_errors},
+      {"statuses", statuses_json(m.statuses)},
+      {"answers_without_backend", m.answers_without_backend},
+      {"statuses_without_backend", statuses_json(m.statuses_without_backend)},
       {"sticky_sessions", m.sticky_sessions},
       {"sticky_share", m.sticky_share()},
       {"first_backend_share", m.first_backend_share()},

@@ -8,6 +8,7 @@
 
 #include "report/json_parts.hpp"
 #include "report/report.hpp"
+#include "util/text.hpp"
 
 namespace sc {
 
@@ -34,6 +35,19 @@ DisturbanceAction action_from(const std::string& s) {
        {A::kKill, A::kStop, A::kResume, A::kRestart, A::kAdd, A::kDrain, A::kDisable, A::kEnable})
     if (s == to_string(a)) return a;
   return A::kKill;
+}
+
+// {"200": 1990}: answers by HTTP status, ascending (keys that are not statuses are skipped).
+std::vector<std::pair<int, long long>> statuses_from(const json& j) {
+  std::vector<std::pair<int, long long>> out;
+  if (!j.is_object()) return out;
+  for (const auto& [key, count] : j.items()) {
+    long long status = 0;
+    if (parse_int(key, status) && status > 0 && status < 1000 && count.is_number_integer())
+      out.push_back({static_cast<int>(status), count.get<long long>()});
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 Metrics metrics_from(const json& j) {
@@ -69,11 +83,16 @@ Metrics metrics_from(const json& j) {
   m.sticky_values_with_separator = value_or<long long>(cookie, "values_with_separator", 0);
   m.sticky_value_examples = value_or<std::vector<std::string>>(cookie, "examples", {});
   // nlohmann keeps object keys sorted, so the configured order is lost; names sort instead.
+  m.answers_without_backend = ll("answers_without_backend");
+  m.statuses = statuses_from(value_or<json>(j, "statuses", json::object()));
+  m.statuses_without_backend =
+      statuses_from(value_or<json>(j, "statuses_without_backend", json::object()));
   const json backends = value_or<json>(j, "backends", json::object());
   for (const auto& [name, f] : backends.items())
     m.backends.push_back(
         {name,
-         {value_or<long long>(f, "requests", 0), value_or<long long>(f, "first_requests", 0)}});
+         {value_or<long long>(f, "requests", 0), value_or<long long>(f, "first_requests", 0),
+          statuses_from(value_or<json>(f, "statuses", json::object()))}});
   return m;
 }
 

@@ -3,6 +3,8 @@
 #include <fmt/color.h>
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "report/matrix.hpp"
 #include "util/text.hpp"
 
@@ -57,6 +59,24 @@ std::string timings_text(const Timings& t, std::string_view client) {
       client.empty() ? "" : "; client ", client);
 }
 
+std::string statuses_text(const Metrics& m) {
+  const bool all_ok = std::all_of(m.statuses.begin(), m.statuses.end(),
+                                  [](const auto& s) { return s.first >= 200 && s.first < 300; });
+  if (m.statuses.empty() || all_ok) return "";
+  auto list = [](const std::vector<std::pair<int, long long>>& st) {
+    std::string out;
+    for (const auto& [status, count] : st)
+      out += fmt::format("{}{} ({})", out.empty() ? "" : ", ", status, count);
+    return out;
+  };
+  std::string out = "answers by status: " + list(m.statuses);
+  for (const auto& [name, f] : m.backends)
+    if (!f.statuses.empty()) out += fmt::format("; {}: {}", terminal_safe(name), list(f.statuses));
+  if (!m.statuses_without_backend.empty())
+    out += "; naming no backend: " + list(m.statuses_without_backend);
+  return out;
+}
+
 // Every string here that came from outside (the scenario, the servers' answers, the children's
 // logs) goes through terminal_safe.
 void print_scenario_summary(std::FILE* out, const ScenarioReport& r, bool color) {
@@ -74,6 +94,8 @@ void print_scenario_summary(std::FILE* out, const ScenarioReport& r, bool color)
   }
   if (r.timings.peak_rss_bytes > 0)
     fmt::print(out, "      {}\n", timings_text(r.timings, terminal_safe(r.client)));
+  // Only when some answer was not a 2xx: then which, and from where, is part of the verdict.
+  if (const auto st = statuses_text(m); !st.empty()) fmt::print(out, "      {}\n", st);
   for (const auto& c : r.evaluation.checks) {
     fmt::print(out, "      {}  {:<15} {:>10}  expected {:<12} {}\n", check_label(c.verdict, color),
                terminal_safe(c.id), observed_text(c), terminal_safe(c.expected),

@@ -10,6 +10,9 @@ namespace sc {
 // "time: start-up 0.21 s, traffic 3.10 s, ...; peak memory 41.0 MiB" (the summary's line).
 // `client`: which HTTP client carried the traffic, named after the figures when given.
 std::string timings_text(const Timings& t, std::string_view client = "");
+// "answers by status: 200 (1980), 302 (20); www1: ...; naming no backend: 302 (20)", or ""
+// when every answer was a 2xx.
+std::string statuses_text(const Metrics& m);
 // One line per scenario with its verdict, then a table of its checks and any diagnosis.
 void print_scenario_summary(std::FILE* out, const ScenarioReport& r, bool color);
 // The closing summary of a run: counts per verdict.

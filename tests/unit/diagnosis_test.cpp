@@ -110,6 +110,37 @@ TEST(Diagnosis, NoAnswerNamingABackendIsSaidAndNothingElse) {
   EXPECT_FALSE(has(diagnose(two_backends("BALANCEID", "apache"), named.metrics()), "none of the"));
 }
 
+TEST(Diagnosis, RedirectsInsteadOfBackendAnswersAreNamedWithTheirStatus) {
+  DiagnosisRecords b;
+  for (int s = 0; s < 5; ++s) b.add(s, 0, "", 301);
+  auto causes = diagnose(two_backends("BALANCEID", "nginx"), b.metrics());
+  ASSERT_EQ(causes.size(), 1u) << all(causes);
+  EXPECT_EQ(causes[0].rfind("none of the 5 answers named a backend: they were 301 (5); "
+                            "redirects: the proxy",
+                            0),
+            0u)
+      << causes[0];
+}
+
+TEST(Diagnosis, MostAnswersWithoutABackendAreNamedWithTheirStatus) {
+  DiagnosisRecords b;
+  for (int s = 0; s < 5; ++s) b.add(s, 0, s == 0 ? "www1" : "", s == 0 ? 200 : 404);
+  auto causes = diagnose(two_backends("BALANCEID", "nginx"), b.metrics());
+  EXPECT_TRUE(has(causes, "4 of the 5 answers named no backend: they were 404 (4); the proxy's "
+                          "own answer for a path or host it does not pass to its members"))
+      << all(causes);
+}
+
+TEST(Diagnosis, BadRequestOverPlainHttpSuggestsATlsPort) {
+  DiagnosisRecords b;
+  for (int s = 0; s < 5; ++s) b.add(s, 0, "", 400);
+  RunEvidence ev;
+  ev.scheme = "http";
+  auto causes = diagnose(two_backends("BALANCEID", "apache"), b.metrics(), ev);
+  EXPECT_TRUE(has(causes, "400 (5); 400 Bad Request is what a TLS port answers to plain http"))
+      << all(causes);
+}
+
 TEST(Diagnosis, UndeclaredBackendNamesAreListedEvenWhenSessionsStick) {
   DiagnosisRecords b;
   for (int s = 0; s < 6; ++s) {
@@ -312,6 +343,28 @@ TEST(Diagnosis, OneClientAddressIsNoCauseForMod_proxy_balancer) {
   EXPECT_EQ(why.find("ip_hash"), std::string::npos) << why;
   EXPECT_NE(why.find("its lbmethod does not look at the client's address"), std::string::npos)
       << why;
+}
+
+}  // namespace
+}  // namespace sc
+
+namespace sc {
+namespace {
+
+TEST(StatusCounts, AnswersAreCountedByStatusOverallPerBackendAndWithoutOne) {
+  DiagnosisRecords b;
+  b.add(0, 0, "www1", 200);
+  b.add(0, 1, "www1", 302);
+  b.add(1, 0, "www2", 200);
+  b.add(2, 0, "", 404);
+  b.add(3, 0, "", 0);  // a transport error has no status
+  const auto m = b.metrics();
+  using List = std::vector<std::pair<int, long long>>;
+  EXPECT_EQ(m.statuses, (List{{200, 2}, {302, 1}, {404, 1}}));
+  EXPECT_EQ(m.statuses_without_backend, (List{{404, 1}}));
+  ASSERT_EQ(m.backends.size(), 2u);
+  EXPECT_EQ(m.backends[0].second.statuses, (List{{200, 1}, {302, 1}}));
+  EXPECT_EQ(m.backends[1].second.statuses, (List{{200, 1}}));
 }
 
 }  // namespace

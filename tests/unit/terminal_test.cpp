@@ -40,3 +40,20 @@ TEST(TerminalSummary, StringsFromOutsideCarryNoControlsOrEscapes) {
 
 }  // namespace
 }  // namespace sc
+
+namespace sc {
+namespace {
+
+TEST(TerminalSummary, StatusesAreShownWhenAnAnswerWasNotA2xx) {
+  Metrics m;
+  m.statuses = {{200, 8}, {302, 2}};
+  m.backends = {{"www1", {8, 4, {{200, 8}}}}};
+  m.statuses_without_backend = {{302, 2}};
+  EXPECT_EQ(statuses_text(m),
+            "answers by status: 200 (8), 302 (2); www1: 200 (8); naming no backend: 302 (2)");
+  m.statuses = {{200, 8}};
+  EXPECT_EQ(statuses_text(m), "");
+}
+
+}  // namespace
+}  // namespace sc
