@@ -118,6 +118,32 @@ std::string disturbances_table(const ScenarioReport& r) {
   return out + "</table></div>";
 }
 
+
+namespace {
+
+// The answers by HTTP status: overall, per backend, and those that named no backend.
+std::string statuses_html(const Metrics& m) {
+  if (m.statuses.empty()) return "";
+  auto cells = [](const std::vector<std::pair<int, long long>>& st) {
+    std::vector<std::string> out;
+    for (const auto& [status, count] : st)
+      out.push_back(fmt::format("{} ({})", status, format_count(count)));
+    return out.empty() ? std::string("none") : joined(out, ", ");
+  };
+  std::string out =
+      "<table class=\"statuses\"><caption>Answers by HTTP status</caption><tr><th>from</th>"
+      "<th>statuses (answers)</th></tr>";
+  out += fmt::format("<tr><td>all</td><td>{}</td></tr>", cells(m.statuses));
+  for (const auto& [name, f] : m.backends)
+    out += fmt::format("<tr><td>{}</td><td>{}</td></tr>", html_escape(name), cells(f.statuses));
+  if (!m.statuses_without_backend.empty())
+    out += fmt::format("<tr><td>naming no backend</td><td>{}</td></tr>",
+                       cells(m.statuses_without_backend));
+  return out + "</table>";
+}
+
+}  // namespace
+
 std::string cookies_html(const ScenarioReport& r) {
   std::string out;
   if (r.cookies.empty()) {
@@ -148,6 +174,7 @@ std::string cookies_html(const ScenarioReport& r) {
         format_count(m.distinct_sticky_values), format_count(m.sticky_values_with_separator),
         m.sticky_value_examples.empty() ? "none"
                                         : html_escape(joined(m.sticky_value_examples, ", ")));
+  out += statuses_html(m);
   return out;
 }
 

@@ -165,5 +165,30 @@ TEST(ShippedApache, MissingRelativeIncludeIsExitTwoAtTheUsersLine) {
       << r.err;
 }
 
+TEST(ShippedHaproxy, ProxyThatOnlyRedirectsFailsNamingTheRedirects) {
+  const std::string dir = temp_path("shipped-haproxy-redirect");
+  fs::create_directories(dir);
+  std::ofstream(dir + "/haproxy.cfg")
+      << "defaults\n  mode http\n  timeout connect 3s\n  timeout client 30s\n"
+         "  timeout server 30s\nfrontend www\n  bind :80\n"
+         "  http-request redirect scheme https code 301\n  default_backend app\n"
+         "backend app\n  cookie SERVERID insert indirect nocache\n"
+         "  server s1 10.0.0.1:8080 cookie s1\n  server s2 10.0.0.2:8080 cookie s2\n";
+  ASSERT_EQ(run_cli({"init", "--proxy", "haproxy", "--from", dir + "/haproxy.cfg", dir + "/s"})
+                .exit_code,
+            0);
+  auto r = run_cli({"run", dir + "/s", "--json", dir + "/report.json"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("answers by status: 301 ("), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("none of the 2000 answers named a backend: they were 301 (2000); "
+                       "redirects"),
+            std::string::npos)
+      << r.out;
+  expect_valid_report(dir + "/report.json");
+  const auto m = nlohmann::json::parse(read_file(dir + "/report.json"))["scenarios"][0]["metrics"];
+  EXPECT_EQ(m["statuses"]["301"], 2000);
+  EXPECT_EQ(m["statuses_without_backend"]["301"], 2000);
+}
+
 }  // namespace
 }  // namespace sc::test

@@ -145,3 +145,21 @@ TEST(HtmlReport, MillionRequestRunRendersUnderOneSecondInUnderTwoMegabytes) {
 
 }  // namespace
 }  // namespace sc
+
+namespace sc {
+namespace {
+
+TEST(HtmlReport, AnswersByStatusAreTabledPerBackend) {
+  auto r = test::model_scenario("a", {"www1", "www2"}, 20, 5);
+  r.metrics.statuses = {{200, 90}, {302, 10}};
+  r.metrics.statuses_without_backend = {{302, 10}};
+  r.metrics.backends[0].second.statuses = {{200, 45}};
+  const auto html = render_html(test::model_report({r}));
+  EXPECT_NE(html.find("<caption>Answers by HTTP status</caption>"), std::string::npos);
+  EXPECT_NE(html.find("<tr><td>all</td><td>200 (90), 302 (10)</td></tr>"), std::string::npos);
+  EXPECT_NE(html.find("<tr><td>www1</td><td>200 (45)</td></tr>"), std::string::npos);
+  EXPECT_NE(html.find("<tr><td>naming no backend</td><td>302 (10)</td></tr>"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sc
