@@ -83,6 +83,8 @@ std::vector<InitFile> init_files(const InitRequest& r) {
   if (r.type == "reference" && config_name.empty())
     s += "  # The backends set the route cookie mod_proxy_balancer reads after its first '.'.\n"
          "  route_cookie: \"BALANCEID=balancer.{route}; path=/\"\n  route_cookie_when: always\n";
+  if (const auto choice = config_pool_choice(r.type, config_text); !choice.empty())
+    s += fmt::format("# In {}: {}.\n", config_name, choice);
   s += backends_yaml(members.empty() ? 2 : members.size(), members);
   s += proxy_yaml(r, config_name, members);
   s += traffic_and_expect(r.type);

@@ -76,7 +76,7 @@ bool outside_runtime(std::string_view path, const AdaptInput& in);
 std::string located(const AdaptInput& in, std::size_t line_index, std::string_view message);
 
 std::vector<FoundMember> apache_members(std::string_view text);
-std::vector<FoundMember> haproxy_members(std::string_view text);
+std::vector<FoundMember> haproxy_members(std::string_view text, std::string_view path);
 std::vector<FoundMember> nginx_members(std::string_view text);
 std::vector<FoundMember> caddy_members(std::string_view text);
 

@@ -1,11 +1,14 @@
 #include "proxies/config_adapt.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <map>
 
 #include "proxies/adapt_parts.hpp"
+#include "proxies/haproxy/haproxy_syntax.hpp"
+#include "proxies/nginx/nginx_site.hpp"
 #include "util/text.hpp"
 
 namespace sc {
@@ -276,10 +279,11 @@ Result<Adapted> adapt_config(std::string_view type, std::string_view text, const
 
 namespace sc {
 
-std::vector<std::string> config_member_addresses(std::string_view type, std::string_view text) {
+std::vector<std::string> config_member_addresses(std::string_view type, std::string_view text,
+                                                 std::string_view path) {
   std::vector<adapt::FoundMember> found;
   if (type == "apache" || type == "reference") found = adapt::apache_members(text);
-  if (type == "haproxy") found = adapt::haproxy_members(text);
+  if (type == "haproxy") found = adapt::haproxy_members(text, path);
   if (type == "nginx") found = adapt::nginx_members(text);
   if (type == "caddy") found = adapt::caddy_members(text);
   std::vector<std::string> out, seen;
@@ -289,6 +293,29 @@ std::vector<std::string> config_member_addresses(std::string_view type, std::str
     out.push_back(f.address.written);
   }
   return out;
+}
+
+std::string config_pool_choice(std::string_view type, std::string_view text,
+                               std::string_view path) {
+  if (type == "haproxy") {
+    const auto c = haproxy::parse(text);
+    const auto p = haproxy::choose_pool(c, path);
+    if (!p.pool || p.others.empty()) return "";
+    return fmt::format("the traffic to {} reaches {}; the other pools ({}) stay as written",
+                       path, p.why, fmt::join(p.others, ", "));
+  }
+  if (type == "nginx") {
+    auto c = nginx::parse(text, "");
+    if (!c) return "";
+    const auto site = nginx::read_site(*c);
+    if (site.unused.empty()) return "";
+    std::vector<std::string> unused;
+    for (const auto* u : site.unused) unused.push_back(fmt::format("{} (line {})", u->arg(), u->name.line));
+    return fmt::format("the traffic reaches the server at line {}; the upstreams no kept server "
+                       "uses ({}) are left out",
+                       site.target_line(), fmt::join(unused, ", "));
+  }
+  return "";
 }
 
 }  // namespace sc

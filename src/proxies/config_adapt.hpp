@@ -16,6 +16,7 @@ namespace sc {
 struct AdaptInput {
   std::string file;                            // named in notes and errors
   std::string listen;                          // "127.0.0.1:PORT"
+  std::string path = "/";                      // traffic.path: picks the pool it reaches
   std::string runtime_dir;                     // absolute, no trailing slash
   std::vector<std::string> backend_names;      // in the scenario's order
   std::vector<std::string> backend_addresses;  // "127.0.0.1:PORT", same order
@@ -50,7 +51,15 @@ struct Adapted {
 // Any other type is returned unchanged.
 Result<Adapted> adapt_config(std::string_view type, std::string_view text, const AdaptInput& in);
 
-// The distinct member addresses the configuration names, as written, in order (for `init`).
-std::vector<std::string> config_member_addresses(std::string_view type, std::string_view text);
+// The distinct member addresses the configuration names, as written, in order (for `init`):
+// for HAProxy, those of the pool that `path` reaches.
+std::vector<std::string> config_member_addresses(std::string_view type, std::string_view text,
+                                                 std::string_view path = "/");
+
+// For `init`: which pool of the configuration the traffic to `path` reaches and why, naming
+// the others, as one sentence; "" when the configuration has one pool (or the type is not
+// read this way).
+std::string config_pool_choice(std::string_view type, std::string_view text,
+                               std::string_view path = "/");
 
 }  // namespace sc

@@ -56,6 +56,7 @@ AdaptInput adapt_input(const Scenario& s, const TemplateValues& values) {
   AdaptInput in;
   in.file = s.proxy.config;
   in.listen = fmt::format("127.0.0.1:{}", values.listen_port);
+  in.path = s.traffic.path;
   in.runtime_dir = values.runtime_dir;
   for (const auto& b : values.backends) {
     in.backend_names.push_back(b.name);

@@ -68,6 +68,7 @@ void check_adaptable(Errors& err, const Scenario& s, const std::string& rendered
   AdaptInput in;
   in.file = s.proxy.config;
   in.listen = fmt::format("127.0.0.1:{}", v.listen_port);
+  in.path = s.traffic.path;
   in.runtime_dir = v.runtime_dir;
   for (const auto& b : v.backends) {
     in.backend_names.push_back(b.name);

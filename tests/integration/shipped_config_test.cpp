@@ -165,6 +165,22 @@ TEST(ShippedApache, MissingRelativeIncludeIsExitTwoAtTheUsersLine) {
       << r.err;
 }
 
+TEST(ShippedHaproxy, OnlyThePoolTheTrafficReachesBecomesTheBackends) {
+  const std::string dir = temp_path("shipped-haproxy-pools");
+  CliResult r;
+  const auto s = init_and_run(shipped("use-backend-api.cfg", "haproxy"), dir, r, "haproxy");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(s["verdict"], "pass");
+  EXPECT_NE(read_file(dir + "/scenario.yaml")
+                .find("# In use-backend-api.cfg: the traffic to / reaches default_backend be_web "
+                      "(line 20); the other pools (be_api (line 19)) stay as written.\n"),
+            std::string::npos);
+  EXPECT_EQ(s["metrics"]["backends"].size(), 2u);
+  EXPECT_TRUE(has_note(s, "the other pools are left as written: be_api (line 19)"));
+  const std::string config = s["proxy"]["config"];
+  EXPECT_NE(config.find("server api1 10.0.0.81:8080 check"), std::string::npos) << config;
+}
+
 TEST(ShippedHaproxy, ProxyThatOnlyRedirectsFailsNamingTheRedirects) {
   const std::string dir = temp_path("shipped-haproxy-redirect");
   fs::create_directories(dir);

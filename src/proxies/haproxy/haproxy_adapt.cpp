@@ -5,6 +5,7 @@
 #include <set>
 
 #include "proxies/adapt_parts.hpp"
+#include "proxies/haproxy/haproxy_syntax.hpp"
 #include "util/text.hpp"
 
 namespace sc::adapt {
@@ -13,36 +14,41 @@ namespace {
 // Named: a unity build compiles the adapters together, one anonymous namespace for all.
 namespace haproxy_conf {
 
-const std::set<std::string> kSections = {"global",      "defaults", "frontend", "backend", "listen",
-                                         "resolvers",   "peers",    "userlist", "program", "cache",
-                                         "http-errors", "ring",     "mailers"};
-
 struct HaproxyScan {
-  std::vector<FoundMember> members;
+  std::vector<FoundMember> members;       // the servers of the pool the run goes to
   std::vector<std::size_t> binds;         // in the first frontend or listen section
   std::vector<std::size_t> other_binds;   // in later ones
   std::size_t first_frontend = SIZE_MAX;  // its header line
+  haproxy::PoolChoice pool;
 };
 
-HaproxyScan scan(const Lines& l) {
+HaproxyScan scan(const haproxy::Config& c, std::string_view path) {
   HaproxyScan s;
-  std::string section;
-  int frontends = 0;  // frontend and listen sections so far
-  for (std::size_t i = 0; i < l.lines.size(); ++i) {
-    const auto d = directive(l.lines[i]);
-    if (d.empty()) continue;
-    const auto w = words(l.lines[i]);
-    if (kSections.contains(d)) {
-      section = d;
-      if ((d == "frontend" || d == "listen") && ++frontends == 1) s.first_frontend = i;
-      continue;
+  s.pool = haproxy::choose_pool(c, path);
+  for (const auto& sec : c.sections) {
+    const bool front = sec.kind == "frontend" || sec.kind == "listen";
+    if (front && s.first_frontend == SIZE_MAX) s.first_frontend = sec.line - 1;
+    for (const auto& l : sec.lines) {
+      if (front && l.word(0) == "bind")
+        (&sec == s.pool.frontend ? s.binds : s.other_binds).push_back(l.line - 1);
+      // Only the servers of the pool the traffic reaches stand for the scenario's backends.
+      if (l.word(0) == "server" && l.words.size() > 2 && &sec == s.pool.pool)
+        if (auto a = member_address(l.words[2]); !a.written.empty())
+          s.members.push_back({l.line - 1, a});
     }
-    if (d == "bind" && (section == "frontend" || section == "listen"))
-      (frontends == 1 ? s.binds : s.other_binds).push_back(i);
-    if (d == "server" && w.size() > 2 && (section == "backend" || section == "listen"))
-      if (auto a = member_address(w[2]); !a.written.empty()) s.members.push_back({i, a});
   }
   return s;
+}
+
+// Which pool the run's traffic reaches, and the others the frontend names (left as written).
+void note_pool(const HaproxyScan& s, const AdaptInput& in, std::vector<std::string>& notes) {
+  if (!s.pool.pool || s.pool.others.empty()) return;
+  std::string others;
+  for (const auto& o : s.pool.others) others += (others.empty() ? "" : ", ") + o;
+  notes.push_back(located(in, s.pool.pool->line - 1,
+                          fmt::format("the sessions ({}) reach {}; the other pools are left as "
+                                      "written: {}",
+                                      in.path, s.pool.why, others)));
 }
 
 // Only the first frontend (or listen section) binds, to the address stickycheck chose.
@@ -109,20 +115,27 @@ void place_files(Lines& l, const AdaptInput& in, std::vector<std::string>& notes
 }  // namespace haproxy_conf
 }  // namespace
 
-std::vector<FoundMember> haproxy_members(std::string_view text) {
+std::vector<FoundMember> haproxy_members(std::string_view text, std::string_view path) {
   using namespace haproxy_conf;
-  return scan(split_lines(text)).members;
+  return scan(haproxy::parse(text), path).members;
 }
 
 Result<Adapted> adapt_haproxy(std::string_view text, const AdaptInput& in) {
   using namespace haproxy_conf;
   Lines l = split_lines(text);
-  HaproxyScan s = scan(l);
+  HaproxyScan s = scan(haproxy::parse(text), in.path);
   Adapted out;
+  if (s.first_frontend == SIZE_MAX)
+    return Error{
+        fmt::format("{}: no frontend or listen section, so nothing binds the address "
+                    "stickycheck gives the proxy; add one with `bind {{{{listen}}}}`",
+                    in.file)};
+  note_pool(s, in, out.notes);
   if (auto st = remap_members(l, s.members, in, "servers", out.notes); !st) return st.error();
   place_files(l, in, out.notes);
   if (auto bound = bind_listen(l, s, in, out.notes); !bound) return bound.error();
   out.text = join_lines(l);
+  out.keeps_lines = !s.binds.empty();  // an added bind would move the lines after it
   return out;
 }
 
