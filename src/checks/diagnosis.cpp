@@ -1,8 +1,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <set>
 
 #include "checks/checks.hpp"
+#include "proxies/nginx/nginx_site.hpp"
 
 namespace sc {
 
@@ -131,9 +133,66 @@ void haproxy_causes(const Scenario& s, const Metrics& m, const RunEvidence& ev,
   if (causes.empty()) push(causes, moved_after_first(s, m));
 }
 
+// The hash keys of the nginx configuration under test, read from its text.
+std::vector<nginx::HashKey> nginx_hash_keys(const Scenario& s) {
+  if (s.proxy.type != "nginx" || s.proxy.config_text.empty()) return {};
+  auto config = nginx::parse(s.proxy.config_text, s.proxy.config);
+  if (!config) return {};
+  return nginx::hash_keys(nginx::read_site(*config));
+}
+
+// "connect\\.sid": a cookie name as a PCRE matches it literally.
+std::string regex_escaped(std::string_view name) {
+  std::string out;
+  for (char c : name) {
+    if (std::string_view(".^$|()[]{}*+?\\").find(c) != std::string_view::npos) out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+// `hash $cookie_connect.sid`: nginx reads the cookie "connect" and the text ".sid".
+std::string misspelt_cookie_key(const Scenario& s) {
+  for (const auto& k : nginx_hash_keys(s)) {
+    if (k.meant.empty()) continue;
+    const std::string read = k.meant.substr(0, k.meant.size() - k.literal_after.size());
+    return fmt::format(
+        "`hash {}` ({}:{}) does not read the cookie {}: an nginx variable name ends at '{}', so "
+        "it reads $cookie_{} (a cookie named {}) followed by the text \"{}\", and the key is "
+        "the same for every client without a cookie named {}; read the cookie through a map, "
+        "e.g. map $http_cookie $sticky_key {{ \"~(^|;\\s*){}=(?<v>[^;]+)\" $v; }} and "
+        "hash $sticky_key consistent",
+        k.written, s.proxy.config, k.line, k.meant, k.literal_after.front(), read, read,
+        k.literal_after, read, regex_escaped(k.meant));
+  }
+  return "";
+}
+
+// `hash $cookie_sid` where no response ever set sid: every request hashes an empty key.
+std::string hashed_cookie_never_set(const Scenario& s, const RunEvidence& ev) {
+  for (const auto& k : nginx_hash_keys(s))
+    for (const auto& cookie : k.cookies) {
+      if (!never_set(cookie, ev)) continue;
+      std::set<std::string> names;
+      for (const auto& h : ev.set_cookies) names.insert(h.substr(0, h.find('=')));
+      std::string given;
+      for (const auto& n : names) given += (given.empty() ? "" : ", ") + n;
+      return fmt::format(
+          "no response set the cookie {} that `hash {}` ({}:{}) reads, so nginx hashed an "
+          "empty key for every request, which falls back to round robin{}",
+          cookie, k.written, s.proxy.config, k.line,
+          given.empty() ? std::string(" (no response set any cookie)")
+                        : fmt::format("; the cookies the clients were given: {}", given));
+    }
+  return "";
+}
+
 // nginx: `hash $cookie_NAME` (consistent or not) and ip_hash; never a route.
 void nginx_causes(const Scenario& s, const Metrics& m, const RunEvidence& ev,
                   std::vector<std::string>& causes) {
+  push(causes, misspelt_cookie_key(s));
+  if (causes.empty()) push(causes, hashed_cookie_never_set(s, ev));
+  if (!causes.empty()) return;
   push(causes, moved_after_first(s, m));
   const std::string cookie = s.proxy.sticky_cookie();
   if (!causes.empty() || cookie.empty() || m.requests_with_sticky_cookie != 0) return;
@@ -200,6 +259,7 @@ std::string diagnose_distribution(const Scenario& s, const Metrics& m) {
     total += f.first_requests;
     if (f.first_requests > top) top = f.first_requests, top_name = name;
   }
+  if (auto why = misspelt_cookie_key(s); !why.empty()) return why;
   if (total == 0 || top != total || s.backends.size() < 2) return "";
   // mod_proxy_balancer (and the reference balancer) has no method that hashes the client.
   const std::string& type = s.proxy.type;

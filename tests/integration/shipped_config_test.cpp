@@ -81,6 +81,31 @@ TEST(ShippedNginx, CheckerRefusalPointsAtTheUsersLine) {
       << r.err;
 }
 
+TEST(ShippedNginx, HashOfADottedCookieNameFailsNamingTheVariableNginxReads) {
+  const std::string dir = temp_path("shipped-connect-sid");
+  CliResult r;
+  const auto s = init_and_run(shipped("hash-connect-sid.conf"), dir, r);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("Cause: `hash $cookie_connect.sid` (" + dir +
+                       "/hash-connect-sid.conf:5) does not read the cookie connect.sid: an nginx "
+                       "variable name ends at '.', so it reads $cookie_connect"),
+            std::string::npos)
+      << r.out;
+}
+
+TEST(ShippedNginx, HashOfACookieNeverSetFailsNamingTheCookiesGiven) {
+  const std::string dir = temp_path("shipped-sid-never-set");
+  CliResult r;
+  const auto s = init_and_run(shipped("hash-cookie-never-set.conf"), dir, r);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("no response set the cookie sid that `hash $cookie_sid` (" + dir +
+                       "/hash-cookie-never-set.conf:4) reads, so nginx hashed an empty key for "
+                       "every request, which falls back to round robin; the cookies the clients "
+                       "were given: PHPSESSID"),
+            std::string::npos)
+      << r.out;
+}
+
 TEST(ShippedApache, DebianVhostWithApacheLogDirRunsAndSticks) {
   const std::string dir = temp_path("shipped-debian-vhost");
   CliResult r;

@@ -110,5 +110,19 @@ TEST(NginxSite, UpstreamNoKeptServerUsesIsUnused) {
   EXPECT_EQ(site.members[0]->arg(), "10.0.0.1:80");
 }
 
+TEST(NginxSite, HashKeyVariableEndsWhereNginxEndsIt) {
+  const auto c = parsed(
+      "upstream a { hash $cookie_connect.sid consistent; server 10.0.0.1:80; }\n"
+      "upstream b { hash $cookie_PHPSESSID$remote_addr; server 10.0.0.2:80; }\n"
+      "server { location / { proxy_pass http://a; } location /b { proxy_pass http://b; } }\n");
+  const auto keys = hash_keys(read_site(c));
+  ASSERT_EQ(keys.size(), 2u);
+  EXPECT_EQ(keys[0].cookies, std::vector<std::string>{"connect"});
+  EXPECT_EQ(keys[0].meant, "connect.sid");
+  EXPECT_EQ(keys[0].literal_after, ".sid");
+  EXPECT_EQ(keys[1].cookies, std::vector<std::string>{"PHPSESSID"});
+  EXPECT_EQ(keys[1].meant, "");
+}
+
 }  // namespace
 }  // namespace sc::nginx

@@ -166,4 +166,45 @@ std::string Site::problem(std::string_view file) const {
   return "";
 }
 
+namespace {
+
+bool variable_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+HashKey read_hash_key(const Directive& d) {
+  HashKey k;
+  k.line = d.name.line;
+  k.written = d.arg();
+  const std::string& w = k.written;
+  static constexpr std::string_view kCookie = "$cookie_";
+  for (auto pos = w.find(kCookie); pos != std::string::npos; pos = w.find(kCookie, pos + 1)) {
+    std::size_t end = pos + kCookie.size();
+    while (end < w.size() && variable_char(w[end])) ++end;
+    const std::string name = w.substr(pos + kCookie.size(), end - pos - kCookie.size());
+    if (name.empty()) continue;
+    k.cookies.push_back(name);
+    // A cookie name nginx cannot spell as a variable: "connect.sid", "XSRF-TOKEN".
+    std::size_t tail = end;
+    while (tail < w.size() && (variable_char(w[tail]) || w[tail] == '.' || w[tail] == '-')) ++tail;
+    if (k.meant.empty() && tail > end && (w[end] == '.' || w[end] == '-')) {
+      k.meant = w.substr(pos + kCookie.size(), tail - pos - kCookie.size());
+      k.literal_after = w.substr(end, tail - end);
+    }
+  }
+  return k;
+}
+
+}  // namespace
+
+std::vector<HashKey> hash_keys(const Site& site) {
+  std::vector<HashKey> out;
+  for (const auto* u : site.upstreams) {
+    if (std::find(site.unused.begin(), site.unused.end(), u) != site.unused.end()) continue;
+    for (const auto& d : u->children)
+      if (d.name.text == "hash" && !d.args.empty()) out.push_back(read_hash_key(d));
+  }
+  return out;
+}
+
 }  // namespace sc::nginx

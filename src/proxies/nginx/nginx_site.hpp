@@ -45,4 +45,18 @@ struct Site {
 
 Site read_site(const Config& config);
 
+// A `hash KEY [consistent]` of a pool the site uses, read as nginx reads its variables: a
+// name runs over letters, digits and '_' only, so `$cookie_connect.sid` is the cookie
+// `connect` followed by the text ".sid".
+struct HashKey {
+  std::size_t line = 0;
+  std::string written;                // the key as written
+  std::vector<std::string> cookies;   // the cookies its $cookie_NAME variables read
+  // The cookie name the user most likely meant when a $cookie_ variable runs into '.' or '-'
+  // ("connect.sid"), with the text nginx read as a literal (".sid"); empty otherwise.
+  std::string meant;
+  std::string literal_after;
+};
+std::vector<HashKey> hash_keys(const Site& site);
+
 }  // namespace sc::nginx
