@@ -1,4 +1,5 @@
 #include "cli/execute.hpp"
+#include "cli/output_lock.hpp"
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -142,7 +143,27 @@ void add_output_options(CLI::App& cmd, OutputArgs& a, bool runtime_dirs) {
                "every 10 s)");
 }
 
+namespace {
+
+// One run per report file (cli/output_lock.hpp); without a state directory, no locks.
+Result<OutputLocks> lock_outputs(const OutputArgs& a) {
+  OutputLocks locks;
+  auto dir = state_directory();
+  if (!dir) return locks;
+  for (const auto& [option, path] :
+       {std::pair{"--json", &a.json_path}, {"--html", &a.html_path}, {"--junit", &a.junit_path}})
+    if (auto st = locks.lock(option, *path, *dir + "/report-locks"); !st) return st.error();
+  return locks;
+}
+
+}  // namespace
+
 int execute(const std::vector<Scenario>& scenarios, const OutputArgs& a, const char* command) {
+  auto locks = lock_outputs(a);
+  if (!locks) {
+    fmt::print(stderr, "stickycheck {}: {}\n", command, locks.error().message);
+    return kExitCannotRun;
+  }
   install_interrupt_handlers();
   const bool color = !a.no_color && ::isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
   auto process_launcher = make_process_launcher();

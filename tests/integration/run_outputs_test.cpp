@@ -3,7 +3,10 @@
 // are reported as they are.
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "harness.hpp"
@@ -45,6 +48,29 @@ TEST(RunOutputs, DirectoryRunTwiceDoesNotReadItsOwnReportAndNamesPathsWithSpaces
     EXPECT_EQ(nlohmann::json::parse(read_file(json))["scenarios"].size(), 1u);
   }
   EXPECT_EQ(std::distance(fs::directory_iterator(dir), {}), 2);  // the scenario, the report
+}
+
+TEST(RunOutputs, SecondRunOnTheSameReportIsRefusedNamingTheFirst) {
+  const std::string dir = temp_path("outputs-locked");
+  fs::create_directories(dir);
+  std::ofstream(dir + "/slow.yaml")
+      << "name: slow\nbackends:\n  - name: www1\n  - name: www2\nproxy:\n  type: reference\n"
+         "  stickysession: BALANCEID\nbackend_defaults:\n  route_cookie: "
+         "\"BALANCEID=balancer.{route}; path=/\"\ntraffic:\n  sessions: 4\n"
+         "  requests_per_session: 400\n  concurrency: 4\n  pause: 50ms\n";
+  const std::string json = dir + "/stickycheck-report.json";
+  CliProcess first({"run", dir + "/slow.yaml", "--json", json, "--no-color"});
+  ASSERT_TRUE(wait_until([&] { return first.output_so_far().find("sessions x") != std::string::npos; },
+                         20s))
+      << first.output_so_far();
+  auto second = run_cli({"run", dir + "/slow.yaml", "--json", json, "--no-color"}, 20s);
+  EXPECT_EQ(second.exit_code, 3) << second.out << second.err;
+  EXPECT_EQ(second.err, fmt::format("stickycheck run: --json: {} is being written by another "
+                                    "stickycheck run (pid {}); give this run a report of its own "
+                                    "(--json PATH)\n",
+                                    json, first.pid()));
+  EXPECT_EQ(second.out, "");  // nothing ran
+  first.stop(10s);
 }
 
 }  // namespace
