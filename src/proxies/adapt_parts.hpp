@@ -78,7 +78,7 @@ std::string located(const AdaptInput& in, std::size_t line_index, std::string_vi
 std::vector<FoundMember> apache_members(std::string_view text);
 std::vector<FoundMember> haproxy_members(std::string_view text, std::string_view path);
 std::vector<FoundMember> nginx_members(std::string_view text);
-std::vector<FoundMember> caddy_members(std::string_view text);
+std::vector<FoundMember> caddy_members(std::string_view text, std::string_view path);
 
 Result<Adapted> adapt_apache(std::string_view text, const AdaptInput& in);
 Result<Adapted> adapt_haproxy(std::string_view text, const AdaptInput& in);

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "proxies/adapt_parts.hpp"
+#include "proxies/caddy/caddy_syntax.hpp"
 #include "proxies/haproxy/haproxy_syntax.hpp"
 #include "proxies/nginx/nginx_site.hpp"
 #include "util/text.hpp"
@@ -285,7 +286,7 @@ std::vector<std::string> config_member_addresses(std::string_view type, std::str
   if (type == "apache" || type == "reference") found = adapt::apache_members(text);
   if (type == "haproxy") found = adapt::haproxy_members(text, path);
   if (type == "nginx") found = adapt::nginx_members(text);
-  if (type == "caddy") found = adapt::caddy_members(text);
+  if (type == "caddy") found = adapt::caddy_members(text, path);
   std::vector<std::string> out, seen;
   for (const auto& f : found) {
     if (std::find(seen.begin(), seen.end(), f.address.normal) != seen.end()) continue;
@@ -303,6 +304,19 @@ std::string config_pool_choice(std::string_view type, std::string_view text,
     if (!p.pool || p.others.empty()) return "";
     return fmt::format("the traffic to {} reaches {}; the other pools ({}) stay as written",
                        path, p.why, fmt::join(p.others, ", "));
+  }
+  if (type == "caddy") {
+    auto c = caddy::parse(text, "");
+    if (!c) return "";
+    const auto p = caddy::choose_proxy(*c, path);
+    if (!p.proxy || p.others.empty()) return "";
+    std::vector<std::string> others;
+    for (const auto* o : p.others) others.push_back(fmt::format("line {}", o->line));
+    return fmt::format("the traffic to {} reaches the reverse_proxy at line {}{}; the others ({}) "
+                       "stay as written",
+                       path, p.proxy->line,
+                       p.matcher.empty() ? std::string() : fmt::format(" (matcher {})", p.matcher),
+                       fmt::join(others, ", "));
   }
   if (type == "nginx") {
     auto c = nginx::parse(text, "");

@@ -206,6 +206,23 @@ TEST(ShippedHaproxy, OnlyThePoolTheTrafficReachesBecomesTheBackends) {
   EXPECT_NE(config.find("server api1 10.0.0.81:8080 check"), std::string::npos) << config;
 }
 
+TEST(ShippedCaddy, OnlyTheReverseProxyTheTrafficReachesBecomesTheBackends) {
+  const std::string dir = temp_path("shipped-caddy-handle");
+  CliResult r;
+  const auto s = init_and_run(shipped("handle-api.Caddyfile", "caddy"), dir, r, "caddy");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(s["verdict"], "pass");
+  EXPECT_EQ(s["metrics"]["backends"].size(), 2u);
+  EXPECT_NE(read_file(dir + "/scenario.yaml")
+                .find("the traffic to / reaches the reverse_proxy at line 14; the others (line "
+                      "11) stay as written"),
+            std::string::npos)
+      << read_file(dir + "/scenario.yaml");
+  const std::string config = s["proxy"]["config"];
+  EXPECT_NE(config.find("reverse_proxy 10.0.1.11:8080 10.0.1.12:8080"), std::string::npos)
+      << config;
+}
+
 TEST(ShippedHaproxy, ProxyThatOnlyRedirectsFailsNamingTheRedirects) {
   const std::string dir = temp_path("shipped-haproxy-redirect");
   fs::create_directories(dir);

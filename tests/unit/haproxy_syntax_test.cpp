@@ -37,23 +37,25 @@ TEST(HaproxySyntax, DefaultBackendServesAPathNoRuleMeets) {
 }
 
 TEST(HaproxySyntax, UseBackendWithANamedAclWinsBeforeTheDefault) {
-  const auto p = choose_pool(parse(kSite), "/api/v1/cart");
+  const auto c = parse(kSite);  // the choice points into it
+  const auto p = choose_pool(c, "/api/v1/cart");
   ASSERT_NE(p.pool, nullptr);
   EXPECT_EQ(p.pool->name, "api");
   EXPECT_EQ(p.why, "use_backend api (line 5), whose condition /api/v1/cart meets");
 }
 
 TEST(HaproxySyntax, InlineAclWithCaseFlagIsEvaluated) {
-  const auto p = choose_pool(parse(kSite), "/admin/users");
+  const auto c = parse(kSite);
+  const auto p = choose_pool(c, "/admin/users");
   ASSERT_NE(p.pool, nullptr);
   EXPECT_EQ(p.pool->name, "admin");
 }
 
 TEST(HaproxySyntax, ConditionNotAboutThePathDoesNotChooseItsPool) {
-  const auto p = choose_pool(
-      parse("frontend f\n  use_backend b if { hdr(host) -i api.example.com }\n"
-            "  default_backend a\nbackend a\nbackend b\n"),
-      "/");
+  const auto c = parse(
+      "frontend f\n  use_backend b if { hdr(host) -i api.example.com }\n"
+      "  default_backend a\nbackend a\nbackend b\n");
+  const auto p = choose_pool(c, "/");
   ASSERT_NE(p.pool, nullptr);
   EXPECT_EQ(p.pool->name, "a");
 }

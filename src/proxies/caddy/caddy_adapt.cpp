@@ -5,6 +5,7 @@
 #include <map>
 
 #include "proxies/adapt_parts.hpp"
+#include "proxies/caddy/caddy_syntax.hpp"
 #include "util/text.hpp"
 
 namespace sc::adapt {
@@ -18,6 +19,7 @@ struct CaddyScan {
   std::vector<std::size_t> sites;      // each site block's address line
   std::vector<FoundMember> members;
   bool admin_set = false, storage_set = false;
+  caddy::ProxyChoice choice;
 };
 
 int brace_delta(std::string_view line) {
@@ -26,25 +28,45 @@ int brace_delta(std::string_view line) {
   return d;
 }
 
-// reverse_proxy [matcher] upstream... [{], and `to upstream...` inside its block.
-void scan_upstreams(CaddyScan& s, std::size_t i, const std::vector<std::string>& w, bool to_line) {
-  std::size_t k = 1;
-  if (!to_line && k < w.size() &&
-      (w[k].starts_with("/") || w[k].starts_with("*") || w[k].starts_with("@")))
-    ++k;
-  for (; k < w.size() && w[k] != "{"; ++k)
-    if (auto a = member_address(w[k]); !a.written.empty()) s.members.push_back({i, a});
+// The upstreams of the reverse_proxy the traffic to `path` reaches (caddy_syntax.hpp).
+void scan_upstreams(CaddyScan& s, const caddy::Config& c, std::string_view path) {
+  s.choice = caddy::choose_proxy(c, path);
+  if (!s.choice.proxy) return;
+  for (const auto& u : caddy::upstreams_of(*s.choice.proxy))
+    if (auto a = member_address(u.address); !a.written.empty())
+      s.members.push_back({u.line - 1, a});
+}
+
+// Which reverse_proxy the run's traffic reaches, and the others (left as written).
+void note_choice(const CaddyScan& s, const AdaptInput& in, std::vector<std::string>& notes) {
+  if (s.choice.proxy && !s.choice.meets)
+    notes.push_back(located(in, s.choice.proxy->line - 1,
+                            fmt::format("traffic.path {} reaches no reverse_proxy: the first one "
+                                        "(matcher {}) stands for the backends, but the sessions' "
+                                        "answers will not come from them",
+                                        in.path, s.choice.matcher)));
+  if (!s.choice.proxy || s.choice.others.empty()) return;
+  std::string others;
+  for (const auto* o : s.choice.others)
+    others += fmt::format("{}line {}", others.empty() ? "" : ", ", o->line);
+  notes.push_back(located(in, s.choice.proxy->line - 1,
+                          fmt::format("the sessions ({}) reach this reverse_proxy{}; the others "
+                                      "are left as written ({})",
+                                      in.path,
+                                      s.choice.matcher.empty()
+                                          ? std::string()
+                                          : fmt::format(" (matcher {})", s.choice.matcher),
+                                      others)));
 }
 
 CaddyScan scan(const Lines& l) {
   CaddyScan s;
   int depth = 0;
   std::string block;  // the directive that opened the current depth-1 or deeper block
-  bool in_proxy = false, seen_any = false;
+  bool seen_any = false;
   for (std::size_t i = 0; i < l.lines.size(); ++i) {
     const auto d = directive(l.lines[i]);
     if (d.empty()) continue;
-    const auto w = words(l.lines[i]);
     if (depth == 0) {
       const bool global = !seen_any && d == "{";
       if (global)
@@ -55,13 +77,9 @@ CaddyScan scan(const Lines& l) {
       s.admin_set = s.admin_set || d == "admin";
       s.storage_set = s.storage_set || d == "storage";
     }
-    if (d == "reverse_proxy") scan_upstreams(s, i, w, false);
-    if (d == "to" && in_proxy) scan_upstreams(s, i, w, true);
     seen_any = true;
     const int delta = brace_delta(l.lines[i]);
     if (depth == 0 && delta > 0) block = d;
-    if (d == "reverse_proxy" && delta > 0) in_proxy = true;
-    if (in_proxy && delta < 0) in_proxy = false;
     depth += delta;
     if (depth <= 0) depth = 0;
   }
@@ -121,16 +139,24 @@ void place_files(Lines& l, const CaddyScan& s, const AdaptInput& in,
 }  // namespace caddy_conf
 }  // namespace
 
-std::vector<FoundMember> caddy_members(std::string_view text) {
+std::vector<FoundMember> caddy_members(std::string_view text, std::string_view path) {
   using namespace caddy_conf;
-  return scan(split_lines(text)).members;
+  auto c = caddy::parse(text, "Caddyfile");
+  if (!c) return {};
+  CaddyScan s = scan(split_lines(text));
+  scan_upstreams(s, *c, path);
+  return s.members;
 }
 
 Result<Adapted> adapt_caddy(std::string_view text, const AdaptInput& in) {
   using namespace caddy_conf;
+  auto c = caddy::parse(text, in.file);
+  if (!c) return c.error();
   Lines l = split_lines(text);
-  const CaddyScan s = scan(l);
+  CaddyScan s = scan(l);
+  scan_upstreams(s, *c, in.path);
   Adapted out;
+  note_choice(s, in, out.notes);
   if (s.sites.empty())
     return Error{
         fmt::format("{}: no site block, so nothing listens on the address stickycheck "

@@ -1,0 +1,34 @@
+// The Apache, HAProxy and Caddy grammars and their adapters on arbitrary text: an error or a
+// result, never a crash; a chosen pool or proxy is one of the parsed ones.
+#include <cstdint>
+#include <string_view>
+
+#include "proxies/apache/apache_includes.hpp"
+#include "proxies/apache/apache_syntax.hpp"
+#include "proxies/caddy/caddy_syntax.hpp"
+#include "proxies/config_adapt.hpp"
+#include "proxies/haproxy/haproxy_syntax.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  (void)sc::apache::parse(text, "fuzz.conf");
+  (void)sc::apache::include_sites(text);
+  const auto h = sc::haproxy::parse(text);
+  const auto pool = sc::haproxy::choose_pool(h, "/api/x");
+  if (pool.pool && (pool.pool->kind != "backend" && pool.pool->kind != "listen")) __builtin_trap();
+  if (auto c = sc::caddy::parse(text, "Caddyfile"); c.ok()) {
+    const auto p = sc::caddy::choose_proxy(*c, "/api/x");
+    if (p.proxy && p.proxy->name() != "reverse_proxy") __builtin_trap();
+    if (p.proxy) (void)sc::caddy::upstreams_of(*p.proxy);
+  }
+  sc::AdaptInput in;
+  in.file = "fuzz.conf";
+  in.listen = "127.0.0.1:40000";
+  in.runtime_dir = "/tmp/run";
+  in.backend_names = {"www1", "www2"};
+  in.backend_addresses = {"127.0.0.1:40001", "127.0.0.1:40002"};
+  in.tls_cert = "/tmp/run/cert.pem";
+  in.tls_key = "/tmp/run/key.pem";
+  for (const char* type : {"apache", "haproxy", "caddy"}) (void)sc::adapt_config(type, text, in);
+  return 0;
+}
