@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "proxies/config_adapt.hpp"
+#include "proxies/init_templates.hpp"
 #include "scenario/proxy_kinds.hpp"
 
 namespace sc::cli {
@@ -70,7 +71,7 @@ std::vector<InitFile> init_files(const InitRequest& r) {
     config_text = r.from_text;
   } else if (kind && kind->real) {
     config_name = std::string(kind->config_name) + ".in";
-    config_text = std::string(init_template(r.type));
+    config_text = std::string(proxies::init_template(r.type));
   }
   const auto members = config_member_addresses(r.type, config_text);
   std::string s =

@@ -21,8 +21,4 @@ struct InitRequest {
 // scenario.yaml first, then the configuration (none for the reference balancer's defaults).
 std::vector<InitFile> init_files(const InitRequest& request);
 
-// The template for a real proxy type, and the fixture it is a copy of ("" for other types).
-std::string_view init_template(std::string_view type);
-std::string_view init_template_fixture(std::string_view type);
-
 }  // namespace sc::cli

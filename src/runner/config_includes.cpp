@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "proxies/apache/apache_includes.hpp"
+#include "proxies/nginx/nginx_syntax.hpp"
 #include "util/text.hpp"
 
 namespace sc {
@@ -41,51 +42,95 @@ std::vector<std::string> matches_of(const std::string& path) {
   return {};
 }
 
+// One include, wherever its language writes it.
+struct IncludeSite {
+  std::size_t line = 0;       // 1-based, in the including file
+  std::string pattern;        // as written
+  std::string keyword;        // "Include", "IncludeOptional", "include"
+  bool optional = false;      // no match is not an error
+  std::size_t begin = 0, end = 0;  // nginx: the directive's bytes
+};
+
 struct Splicer {
+  enum class Kind { apache, nginx } kind;
   Spliced out;
 
   Status file(const std::string& name, std::string_view text, int depth);
-  Status include(const std::string& name, const apache::IncludeSite& site, int depth);
-  void line(std::string_view text, const std::string& name, std::size_t number) {
-    out.text.append(text);
-    out.text += '\n';
-    out.origins.push_back({name, number});
+  Status include(const std::string& name, const IncludeSite& site, int depth);
+  // Appends `chunk` of `name`, whose first byte stands on `line`: each line it starts takes
+  // that origin (a line continued from the previous chunk keeps the previous one's).
+  void append(std::string_view chunk, const std::string& name, std::size_t line) {
+    for (char c : chunk) {
+      if (out.text.empty() || out.text.back() == '\n') out.origins.push_back({name, line});
+      out.text += c;
+      if (c == '\n') ++line;
+    }
   }
+  void end_line() {
+    if (!out.text.empty() && out.text.back() != '\n') out.text += '\n';
+  }
+  std::vector<std::string> candidates(const std::string& name, const std::string& pattern) const;
+  std::vector<IncludeSite> sites_of(std::string_view text) const;
 };
 
-Status Splicer::include(const std::string& name, const apache::IncludeSite& site, int depth) {
-  const auto where = fmt::format("{}:{}", name, site.first_line);
-  const fs::path p(site.pattern);
-  std::vector<std::string> candidates;
-  if (p.is_absolute()) {
-    candidates = {site.pattern};
-  } else {
-    const auto dir = fs::path(name).parent_path();
-    candidates = {(dir / p).string(), (dir.parent_path() / p).string()};
+std::vector<std::string> Splicer::candidates(const std::string& name,
+                                             const std::string& pattern) const {
+  const fs::path p(pattern);
+  if (p.is_absolute()) return {pattern};
+  const auto dir = fs::path(name).parent_path();
+  std::vector<std::string> out = {(dir / p).string(), (dir.parent_path() / p).string()};
+  // nginx reads a relative include from its configuration prefix (Debian's /etc/nginx:
+  // proxy_params, snippets/, mime.types).
+  if (kind == Kind::nginx) out.push_back((fs::path("/etc/nginx") / p).string());
+  return out;
+}
+
+std::vector<IncludeSite> Splicer::sites_of(std::string_view text) const {
+  std::vector<IncludeSite> out;
+  if (kind == Kind::apache) {
+    for (const auto& s : apache::include_sites(text))
+      out.push_back({s.first_line, s.pattern, s.optional ? "IncludeOptional" : "Include",
+                     s.optional, 0, 0});
+    return out;
   }
+  auto config = nginx::parse(text, "");
+  if (!config) return out;  // the adapter reports the error
+  for (const auto& f : nginx::find_all(config->directives, "include"))
+    out.push_back({f.directive->name.line, f.directive->arg(), "include", false,
+                   f.directive->name.begin, f.directive->end});
+  std::sort(out.begin(), out.end(),
+            [](const IncludeSite& a, const IncludeSite& b) { return a.begin < b.begin; });
+  return out;
+}
+
+Status Splicer::include(const std::string& name, const IncludeSite& site, int depth) {
+  const auto where = fmt::format("{}:{}", name, site.line);
+  const auto paths = candidates(name, site.pattern);
+  const bool absolute = fs::path(site.pattern).is_absolute();
   std::vector<std::string> found;
-  for (const auto& c : candidates)
+  for (const auto& c : paths)
     if (found = matches_of(c); !found.empty()) break;
   if (found.empty()) {
-    if (site.optional || has_wildcard(site.pattern) || p.is_absolute()) {
+    if (site.optional || has_wildcard(site.pattern) || absolute) {
       out.notes.push_back(fmt::format(
-          "{}: {} {} left out: {}", where, site.optional ? "IncludeOptional" : "Include",
-          site.pattern,
-          p.is_absolute() ? "no such file here (a file of the production host)" : "nothing matches"));
+          "{}: {} {} left out: {}", where, site.keyword, site.pattern,
+          absolute ? "no such file here (a file of the production host)" : "nothing matches"));
       return ok_status();
     }
-    return Error{fmt::format("{}: Include {}: no such file (looked for {}; a relative path is "
-                             "read beside the configuration, then in its parent folder)",
-                             where, site.pattern, fmt::join(candidates, " and "))};
+    return Error{fmt::format("{}: {} {}: no such file (looked for {}; a relative path is read "
+                             "beside the configuration, then in its parent folder{})",
+                             where, site.keyword, site.pattern, fmt::join(paths, " and "),
+                             kind == Kind::nginx ? ", then in /etc/nginx" : "")};
   }
   if (depth >= kMaxDepth)
-    return Error{fmt::format("{}: Include {}: includes nested deeper than {} levels (a file "
-                             "that includes itself?)",
-                             where, site.pattern, kMaxDepth)};
+    return Error{fmt::format("{}: {} {}: includes nested deeper than {} levels (a file that "
+                             "includes itself?)",
+                             where, site.keyword, site.pattern, kMaxDepth)};
   for (const auto& f : found) {
     auto text = read_text_file(f);
-    if (!text) return Error{fmt::format("{}: Include {}: cannot read {}", where, site.pattern, f)};
-    out.notes.push_back(fmt::format("{}: Include {}: read {}", where, site.pattern, f));
+    if (!text)
+      return Error{fmt::format("{}: {} {}: cannot read {}", where, site.keyword, site.pattern, f)};
+    out.notes.push_back(fmt::format("{}: {} {}: read {}", where, site.keyword, site.pattern, f));
     out.included = true;
     if (auto st = file(f, *text, depth + 1); !st) return st;
   }
@@ -93,36 +138,67 @@ Status Splicer::include(const std::string& name, const apache::IncludeSite& site
 }
 
 Status Splicer::file(const std::string& name, std::string_view text, int depth) {
-  const auto sites = apache::include_sites(text);
+  const auto sites = sites_of(text);
+  if (kind == Kind::nginx) {
+    // The include's bytes become a comment on a line of their own, the file's lines follow,
+    // and the rest of the including line goes on after them.
+    std::size_t at = 0, line = 1;
+    for (const auto& site : sites) {
+      const auto before = text.substr(at, site.begin - at);
+      append(before, name, line);
+      line += static_cast<std::size_t>(std::count(before.begin(), before.end(), '\n'));
+      end_line();
+      append("# (stickycheck) " + std::string(text.substr(site.begin, site.end - site.begin)) +
+                 "\n",
+             name, site.line);
+      if (auto st = include(name, site, depth); !st) return st;
+      end_line();
+      at = site.end;
+    }
+    append(text.substr(at), name, line);
+    end_line();
+    return ok_status();
+  }
   const auto lines = split(text, '\n');
   std::size_t next = 0;  // the next include site
   const std::size_t count = lines.size() - (text.ends_with('\n') ? 1 : 0);
+  const auto apache_sites = apache::include_sites(text);
   for (std::size_t i = 0; i < count; ++i) {
     const std::size_t number = i + 1;
-    if (next < sites.size() && sites[next].first_line == number) {
+    if (next < apache_sites.size() && apache_sites[next].first_line == number) {
+      const auto& a = apache_sites[next];
       const auto& site = sites[next++];
-      for (std::size_t k = site.first_line; k <= site.last_line && k <= count; ++k)
-        line("# (stickycheck) " + std::string(trim(lines[k - 1])), name, k);
+      for (std::size_t k = a.first_line; k <= a.last_line && k <= count; ++k)
+        append("# (stickycheck) " + std::string(trim(lines[k - 1])) + "\n", name, k);
       if (auto st = include(name, site, depth); !st) return st;
-      i = site.last_line - 1;
+      end_line();
+      i = a.last_line - 1;
       continue;
     }
-    line(lines[i], name, number);
+    append(std::string(lines[i]) + "\n", name, number);
   }
   return ok_status();
+}
+
+Result<Spliced> splice(Splicer::Kind kind, const std::string& file, std::string_view text) {
+  Splicer s{kind, {}};
+  if (s.sites_of(text).empty()) {
+    Spliced same;
+    same.text = std::string(text);
+    return same;
+  }
+  if (auto st = s.file(file, text, 0); !st) return st.error();
+  return std::move(s.out);
 }
 
 }  // namespace
 
 Result<Spliced> splice_apache_includes(const std::string& file, std::string_view text) {
-  if (apache::include_sites(text).empty()) {
-    Spliced same;
-    same.text = std::string(text);
-    return same;
-  }
-  Splicer s;
-  if (auto st = s.file(file, text, 0); !st) return st.error();
-  return std::move(s.out);
+  return splice(Splicer::Kind::apache, file, text);
+}
+
+Result<Spliced> splice_nginx_includes(const std::string& file, std::string_view text) {
+  return splice(Splicer::Kind::nginx, file, text);
 }
 
 }  // namespace sc

@@ -1,6 +1,7 @@
 #pragma once
-// The resolve step's reading of an Apache configuration's includes: every Include and
-// IncludeOptional (at any depth, inside <Proxy> too) replaced by the files it names, each
+// The resolve step's reading of a configuration's includes: every Apache Include and
+// IncludeOptional and nginx include (at any depth, inside <Proxy> too) replaced by the files
+// it names, each
 // line remembering the file and line it came from, so that the adapter maps the members it
 // finds there and every note and error names the user's own file. Relative paths are read
 // beside the configuration, then in its parent folder (Debian's ServerRoot for a file of
@@ -24,5 +25,8 @@ struct Spliced {
 // A missing relative file, an unreadable one or an include cycle: an error at the user's line.
 // A missing absolute path is a file of the production host: left out, with a note.
 Result<Spliced> splice_apache_includes(const std::string& file, std::string_view text);
+// nginx's `include` (globs; relative paths also in /etc/nginx, its prefix on Debian): the
+// directive's bytes become a comment on a line of their own and the files follow.
+Result<Spliced> splice_nginx_includes(const std::string& file, std::string_view text);
 
 }  // namespace sc

@@ -106,6 +106,27 @@ TEST(ShippedNginx, HashOfACookieNeverSetFailsNamingTheCookiesGiven) {
       << r.out;
 }
 
+TEST(ShippedNginx, IncludedSnippetsAreFollowedAndNamedAtTheirOwnLines) {
+  const std::string dir = temp_path("shipped-nginx-include");
+  fs::copy(shipped("include-snippets"), dir, fs::copy_options::recursive);
+  std::ofstream(dir + "/scenario.yaml")
+      << "name: nginx-include\nbackend_defaults:\n  session_cookie: PHPSESSID\nbackends:\n"
+         "  - name: www1\n  - name: www2\nproxy:\n  type: nginx\n  config: site.conf\n"
+         "traffic:\n  sessions: 60\n  requests_per_session: 5\n  source_addresses: per_session\n"
+         "  connection: per_request\nexpect:\n  affinity: true\n  max_session_losses: 0\n";
+  auto r = run_cli({"run", dir, "--json", ""});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  for (const std::string part :
+       {dir + "/site.conf:3: include snippets/upstream-app.conf: read " + dir +
+            "/snippets/upstream-app.conf",
+        dir + "/snippets/upstream-app.conf:5: member 10.0.2.12:8080 -> backend www2",
+        dir + "/site.conf:8: include /etc/letsencrypt/options-ssl-nginx.conf left out: no such "
+              "file here (a file of the production host)",
+        dir + "/site.conf:10: include proxy_params: read /etc/nginx/proxy_params",
+        dir + "/site.conf:6: listen 80; -> listen 127.0.0.1:"})
+    EXPECT_NE(r.err.find(part), std::string::npos) << part << "\n" << r.err;
+}
+
 TEST(ShippedApache, DebianVhostWithApacheLogDirRunsAndSticks) {
   const std::string dir = temp_path("shipped-debian-vhost");
   CliResult r;

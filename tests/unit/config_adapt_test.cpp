@@ -171,7 +171,8 @@ TEST(ConfigAdapt, CaddySiteAddressAndUpstreamsAreReplaced) {
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r->text,
             "# Added by stickycheck for a standalone run:\n{\n\tadmin off\n"
-            "\tstorage file_system /tmp/run/caddy-data\n}\nhttp://127.0.0.1:40000 {\n"
+            "\tdefault_bind 127.0.0.1\n\tstorage file_system /tmp/run/caddy-data\n}\n"
+            "http://127.0.0.1:40000 {\n"
             "\treverse_proxy /app/* 127.0.0.1:40001 127.0.0.1:40002 {\n\t\tlb_policy cookie\n"
             "\t}\n}\n");
 }
@@ -183,7 +184,9 @@ TEST(ConfigAdapt, CaddyToLinesAreUpstreams) {
   auto r = adapt_config("caddy", caddy, input());
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_TRUE(has(r->text, "\t\tto http://127.0.0.1:40001 http://127.0.0.1:40002\n"));
-  EXPECT_TRUE(has(r->text, "{\n\tstorage file_system /tmp/run/caddy-data\n\tadmin off\n}\n"));
+  EXPECT_TRUE(has(r->text,
+                  "{\n\tdefault_bind 127.0.0.1\n\tstorage file_system /tmp/run/caddy-data\n"
+                  "\tadmin off\n}\n"));
 }
 
 }  // namespace

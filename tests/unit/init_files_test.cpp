@@ -3,18 +3,22 @@
 
 #include <gtest/gtest.h>
 
+#include "proxies/init_templates.hpp"
 #include "runner/scenario_files.hpp"
 #include "util/text.hpp"
 
 namespace sc::cli {
 namespace {
 
+// The templates are generated from the fixtures at build time; this checks the generation.
 TEST(InitFiles, CompiledInTemplatesAreTheShippedFixtures) {
   for (const char* type : {"apache", "haproxy", "nginx", "caddy"}) {
-    const auto fixture =
-        std::string(STICKYCHECK_SOURCE_DIR) + "/" + std::string(init_template_fixture(type));
-    EXPECT_EQ(std::string(init_template(type)), read_text_file(fixture).value_or("?")) << type;
+    const auto fixture = std::string(STICKYCHECK_SOURCE_DIR) + "/" +
+                         std::string(proxies::init_template_fixture(type));
+    EXPECT_EQ(std::string(proxies::init_template(type)), read_text_file(fixture).value_or("?"))
+        << type;
   }
+  EXPECT_EQ(proxies::init_template("reference"), "");
 }
 
 TEST(InitFiles, FromFileBackendsFollowItsMembers) {

@@ -18,7 +18,7 @@ struct CaddyScan {
   std::size_t global_open = SIZE_MAX;  // the global options' `{` line
   std::vector<std::size_t> sites;      // each site block's address line
   std::vector<FoundMember> members;
-  bool admin_set = false, storage_set = false;
+  bool admin_set = false, storage_set = false, bind_set = false;
   caddy::ProxyChoice choice;
 };
 
@@ -76,6 +76,7 @@ CaddyScan scan(const Lines& l) {
     } else if (depth == 1 && i > s.global_open && s.global_open != SIZE_MAX && block == "{") {
       s.admin_set = s.admin_set || d == "admin";
       s.storage_set = s.storage_set || d == "storage";
+      s.bind_set = s.bind_set || d == "default_bind";
     }
     seen_any = true;
     const int delta = brace_delta(l.lines[i]);
@@ -121,6 +122,8 @@ void place_files(Lines& l, const CaddyScan& s, const AdaptInput& in,
   }
   std::vector<std::string> add;
   if (!s.admin_set) add.push_back("\tadmin off");
+  // A site address names a port, not an interface: without this Caddy listens on all of them.
+  if (!s.bind_set) add.push_back("\tdefault_bind 127.0.0.1");
   if (!s.storage_set)
     add.push_back("\tstorage file_system " + path_word(in.runtime_dir + "/caddy-data"));
   if (add.empty()) return;
