@@ -6,6 +6,7 @@
 #include "proxies/apache/apache_includes.hpp"
 #include "proxies/apache/apache_syntax.hpp"
 #include "proxies/caddy/caddy_syntax.hpp"
+#include "fuzz_adapt_input.hpp"
 #include "proxies/config_adapt.hpp"
 #include "proxies/haproxy/haproxy_syntax.hpp"
 
@@ -21,14 +22,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (p.proxy && p.proxy->name() != "reverse_proxy") __builtin_trap();
     if (p.proxy) (void)sc::caddy::upstreams_of(*p.proxy);
   }
-  sc::AdaptInput in;
-  in.file = "fuzz.conf";
-  in.listen = "127.0.0.1:40000";
-  in.runtime_dir = "/tmp/run";
-  in.backend_names = {"www1", "www2"};
-  in.backend_addresses = {"127.0.0.1:40001", "127.0.0.1:40002"};
-  in.tls_cert = "/tmp/run/cert.pem";
-  in.tls_key = "/tmp/run/key.pem";
+  const sc::AdaptInput in = sc::fuzz::adapt_input();
   for (const char* type : {"apache", "haproxy", "caddy"}) (void)sc::adapt_config(type, text, in);
   return 0;
 }

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "fuzz_adapt_input.hpp"
 #include "proxies/config_adapt.hpp"
 #include "proxies/nginx/nginx_site.hpp"
 #include "proxies/nginx/nginx_syntax.hpp"
@@ -27,14 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!config.ok()) return 0;
   check_spans(config->directives, size);
   (void)sc::nginx::read_site(*config);
-  sc::AdaptInput in;
-  in.file = "fuzz.conf";
-  in.listen = "127.0.0.1:40000";
-  in.runtime_dir = "/tmp/run";
-  in.backend_names = {"www1", "www2"};
-  in.backend_addresses = {"127.0.0.1:40001", "127.0.0.1:40002"};
-  in.tls_cert = "/tmp/run/cert.pem";
-  in.tls_key = "/tmp/run/key.pem";
+  const sc::AdaptInput in = sc::fuzz::adapt_input();
   auto adapted = sc::adapt_config("nginx", text, in);
   if (adapted.ok() && adapted->keeps_lines &&
       std::count(adapted->text.begin(), adapted->text.end(), '\n') <
