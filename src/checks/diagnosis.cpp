@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <regex>
 #include <set>
 
 #include "checks/checks.hpp"
@@ -136,9 +137,20 @@ void haproxy_causes(const Scenario& s, const Metrics& m, const RunEvidence& ev,
 // The hash keys of the nginx configuration under test, read from its text.
 std::vector<nginx::HashKey> nginx_hash_keys(const Scenario& s) {
   if (s.proxy.type != "nginx" || s.proxy.config_text.empty()) return {};
-  auto config = nginx::parse(s.proxy.config_text, s.proxy.config);
+  // A template's placeholders ({{address}}) stand for one word each; lines stay where they are.
+  const auto text = std::regex_replace(s.proxy.config_text, std::regex(R"(\{\{[a-z_]+\}\})"),
+                                       "127.0.0.1:9");
+  auto config = nginx::parse(text, s.proxy.config);
   if (!config) return {};
   return nginx::hash_keys(nginx::read_site(*config));
+}
+
+// "FILE:LINE" of a line of the configuration's text (included files spliced in: their own).
+std::string config_place(const Scenario& s, std::size_t line) {
+  const auto& origins = s.proxy.config_origins;
+  if (line >= 1 && line <= origins.size())
+    return fmt::format("{}:{}", origins[line - 1].first, origins[line - 1].second);
+  return fmt::format("{}:{}", s.proxy.config, line);
 }
 
 // "connect\\.sid": a cookie name as a PCRE matches it literally.
@@ -157,12 +169,12 @@ std::string misspelt_cookie_key(const Scenario& s) {
     if (k.meant.empty()) continue;
     const std::string read = k.meant.substr(0, k.meant.size() - k.literal_after.size());
     return fmt::format(
-        "`hash {}` ({}:{}) does not read the cookie {}: an nginx variable name ends at '{}', so "
+        "`hash {}` ({}) does not read the cookie {}: an nginx variable name ends at '{}', so "
         "it reads $cookie_{} (a cookie named {}) followed by the text \"{}\", and the key is "
         "the same for every client without a cookie named {}; read the cookie through a map, "
         "e.g. map $http_cookie $sticky_key {{ \"~(^|;\\s*){}=(?<v>[^;]+)\" $v; }} and "
         "hash $sticky_key consistent",
-        k.written, s.proxy.config, k.line, k.meant, k.literal_after.front(), read, read,
+        k.written, config_place(s, k.line), k.meant, k.literal_after.front(), read, read,
         k.literal_after, read, regex_escaped(k.meant));
   }
   return "";
@@ -178,9 +190,9 @@ std::string hashed_cookie_never_set(const Scenario& s, const RunEvidence& ev) {
       std::string given;
       for (const auto& n : names) given += (given.empty() ? "" : ", ") + n;
       return fmt::format(
-          "no response set the cookie {} that `hash {}` ({}:{}) reads, so nginx hashed an "
+          "no response set the cookie {} that `hash {}` ({}) reads, so nginx hashed an "
           "empty key for every request, which falls back to round robin{}",
-          cookie, k.written, s.proxy.config, k.line,
+          cookie, k.written, config_place(s, k.line),
           given.empty() ? std::string(" (no response set any cookie)")
                         : fmt::format("; the cookies the clients were given: {}", given));
     }

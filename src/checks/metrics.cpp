@@ -82,7 +82,8 @@ void add_request(const RequestRecord& r, Metrics& m, BackendTally& backends, Run
   const auto status = static_cast<std::size_t>(std::clamp<int>(r.status, 0, 999));
   if (status > 0) {
     ++run.statuses[status];
-    if (r.backend == StringTable::kNone) ++run.statuses_without_backend[status];
+    // As answers_without_backend: below 500 (a 5xx is an error, counted as such).
+    if (r.backend == StringTable::kNone && status < 500) ++run.statuses_without_backend[status];
   }
   if (r.backend != StringTable::kNone) {
     backends[r.backend].requests++;

@@ -54,7 +54,7 @@ struct Metrics {
   // Answers below 500 that named no backend (the identity never came back).
   long long answers_without_backend = 0;
   // HTTP status -> answers with it, ascending by status (transport errors have none); and the
-  // same for the answers that named no backend (a redirect, a 404 of the proxy's own).
+  // same for the answers below 500 that named no backend (a redirect, the proxy's own 404).
   std::vector<std::pair<int, long long>> statuses;
   std::vector<std::pair<int, long long>> statuses_without_backend;
   // Cookie-keeping sessions that did not stick although every answer that named a backend

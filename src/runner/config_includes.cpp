@@ -153,6 +153,8 @@ Status Splicer::file(const std::string& name, std::string_view text, int depth) 
              name, site.line);
       if (auto st = include(name, site, depth); !st) return st;
       end_line();
+      const auto span = text.substr(site.begin, site.end - site.begin);
+      line += static_cast<std::size_t>(std::count(span.begin(), span.end(), '\n'));
       at = site.end;
     }
     append(text.substr(at), name, line);

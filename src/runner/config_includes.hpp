@@ -20,6 +20,7 @@ struct Spliced {
   std::vector<std::pair<std::string, std::size_t>> origins;  // per line of text: file, line
   std::vector<std::string> notes;  // "FILE:LINE: ..." for what was included or left out
   bool included = false;           // at least one file was spliced in
+  // origins is empty when the text has no include at all (then text is the file's own).
 };
 
 // A missing relative file, an unreadable one or an include cycle: an error at the user's line.

@@ -102,8 +102,13 @@ void aim_at_path(const Scenario& s, const Adapted& adapted, const std::string& f
   const bool served = std::any_of(adapted.paths.begin(), adapted.paths.end(),
                                   [&](const std::string& p) { return served_under(s.traffic.path, p); });
   if (served) return;
-  if (!s.traffic.path_given) {
-    plan.site_path = adapted.paths.front();
+  // The path goes into the request line: visible ASCII only, as traffic.path must be.
+  const auto& path = adapted.paths.front();
+  const bool sendable = path.starts_with('/') && std::all_of(path.begin(), path.end(), [](char c) {
+                          return c > 0x20 && c < 0x7f;
+                        });
+  if (!s.traffic.path_given && sendable) {
+    plan.site_path = path;
     prepared.notes.push_back(fmt::format("{}: the sessions ask for {}, the path the configuration "
                                          "sends to its balancer (set traffic.path to ask for "
                                          "another)",
@@ -113,7 +118,7 @@ void aim_at_path(const Scenario& s, const Adapted& adapted, const std::string& f
   prepared.notes.push_back(fmt::format("{}: traffic.path {} is not under a path the "
                                        "configuration sends to its balancer ({}): its answers "
                                        "will not come from the backends",
-                                       file, s.traffic.path, adapted.paths.front()));
+                                       file, s.traffic.path, printable(adapted.paths.front())));
 }
 
 std::string render_config(const Scenario& s, const TemplateValues& values, LaunchPlan& plan,
@@ -135,7 +140,10 @@ std::string render_config(const Scenario& s, const TemplateValues& values, Launc
   prepared.notes.insert(prepared.notes.end(), adapted->notes.begin(), adapted->notes.end());
   prepared.origins = in.origins;
   prepared.lines_before = adapted->lines_before;
-  prepared.keeps_lines = adapted->keeps_lines;
+  // A template line that expands ({{each_backend}}) moves the lines after it.
+  const auto lines_of = [](std::string_view t) { return std::count(t.begin(), t.end(), '\n'); };
+  prepared.keeps_lines = adapted->keeps_lines && (!in.origins.empty() ||
+                                                  lines_of(*rendered) == lines_of(s.proxy.config_text));
   std::erase_if(adapted->server_names, [](const std::string& n) { return !valid_host_name(n); });
   if (!adapted->server_names.empty() && s.traffic.host.empty()) {
     plan.site_host = adapted->server_names.front();

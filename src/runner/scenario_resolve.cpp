@@ -138,7 +138,7 @@ void resolve_config_template(Errors& err, Scenario& s) {
       err.add(p.config_mark, "proxy.config", spliced.error().message);
       return;
     }
-    if (spliced->included) {
+    if (!spliced->origins.empty()) {  // includes read or left out: the text without them
       p.config_text = std::move(spliced->text);
       p.config_origins = std::move(spliced->origins);
     }

@@ -127,6 +127,21 @@ TEST(ShippedNginx, IncludedSnippetsAreFollowedAndNamedAtTheirOwnLines) {
     EXPECT_NE(r.err.find(part), std::string::npos) << part << "\n" << r.err;
 }
 
+TEST(ShippedNginx, IncludeOfAFileOfTheProductionHostAloneIsLeftOut) {
+  const std::string src = temp_path("shipped-certbot-include-src");
+  fs::create_directories(src);
+  std::ofstream(src + "/app.conf")
+      << "upstream app { ip_hash; server 10.0.3.1:80; server 10.0.3.2:80; }\n"
+         "server {\n  listen 80;\n  include /etc/letsencrypt/options-ssl-nginx.conf;\n"
+         "  location / { proxy_pass http://app; }\n}\n";
+  const std::string dir = temp_path("shipped-certbot-include");
+  CliResult r;
+  const auto s = init_and_run(src + "/app.conf", dir, r);
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_TRUE(has_note(s, "app.conf:4: include /etc/letsencrypt/options-ssl-nginx.conf left out: "
+                          "no such file here"));
+}
+
 TEST(ShippedApache, DebianVhostWithApacheLogDirRunsAndSticks) {
   const std::string dir = temp_path("shipped-debian-vhost");
   CliResult r;

@@ -266,6 +266,53 @@ TEST(ConfigAdaptNginx, CompactOneLinersAreEditedInPlace) {
   EXPECT_EQ(adapted_lines, user_lines + static_cast<long>(r->lines_before) + 1);  // + http's }
 }
 
+TEST(ConfigAdaptNginx, InsertionBesideALeftOutServerIsKept) {
+  auto in = input();
+  in.tls_cert = "/tmp/run/cert.pem";
+  in.tls_key = "/tmp/run/key.pem";
+  auto r = adapt_config(
+      "nginx",
+      "events{}http{server{listen 80;return 301 https://x;}server{listen 443 ssl;"
+      "ssl_certificate a;ssl_certificate_key b;location /{proxy_pass http://u;}}"
+      "upstream u{server 10.0.0.1:80;server 10.0.0.2:80;}}\n",
+      in);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_TRUE(has(r->text, "http{ client_body_temp_path /tmp/run/client_body;")) << r->text;
+}
+
+TEST(ConfigAdaptNginx, ListenOverSeveralLinesKeepsThem) {
+  const std::string text =
+      "upstream a { server 10.0.0.1:80; server 10.0.0.2:80; }\n"
+      "server {\n  listen\n    80;\n  location / { proxy_pass http://a; }\n}\n";
+  auto r = adapt_config("nginx", text, input());
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(std::count(r->text.begin(), r->text.end(), '\n'),
+            std::count(text.begin(), text.end(), '\n') + static_cast<long>(r->lines_before) + 1);
+}
+
+TEST(ConfigAdaptApache, RedirectByRewriteFlagsLeavesTheVhostOutWithItsMembers) {
+  auto in = input();
+  in.tls_cert = "/tmp/run/cert.pem";
+  in.tls_key = "/tmp/run/key.pem";
+  auto r = adapt_config(
+      "apache",
+      "<VirtualHost *:80>\n  RewriteEngine On\n  RewriteRule ^ https://%{HTTP_HOST}%{REQUEST_URI} "
+      "[L,R]\n  <Proxy balancer://old>\n    BalancerMember http://10.9.9.9:80\n  </Proxy>\n"
+      "</VirtualHost>\n<VirtualHost *:443>\n  SSLEngine on\n  SSLCertificateFile /etc/c.pem\n"
+      "  SSLCertificateKeyFile /etc/k.pem\n  <Proxy balancer://shop>\n"
+      "    BalancerMember http://10.0.0.1:80\n    BalancerMember http://10.0.0.2:80\n"
+      "  </Proxy>\n  ProxyPass / balancer://shop/\n</VirtualHost>\n",
+      in);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_TRUE(r->tls);
+  EXPECT_TRUE(std::find(r->notes.begin(), r->notes.end(),
+                        "site.conf:1: the <VirtualHost> at line 1 left out: it only redirects "
+                        "(to https://%{HTTP_HOST}%{REQUEST_URI}); the run goes to the one at "
+                        "line 8") != r->notes.end())
+      << r->notes.front();
+  EXPECT_TRUE(has(r->text, "BalancerMember http://127.0.0.1:40002\n"));
+}
+
 TEST(ConfigAdaptNginx, OneLineServerGetsItsListenInsideTheBlock) {
   auto r = adapt_config(
       "nginx",

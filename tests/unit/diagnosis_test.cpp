@@ -357,11 +357,13 @@ TEST(StatusCounts, AnswersAreCountedByStatusOverallPerBackendAndWithoutOne) {
   b.add(0, 1, "www1", 302);
   b.add(1, 0, "www2", 200);
   b.add(2, 0, "", 404);
-  b.add(3, 0, "", 0);  // a transport error has no status
+  b.add(3, 0, "", 0);    // a transport error has no status
+  b.add(4, 0, "", 502);  // an error, not an answer naming no backend
   const auto m = b.metrics();
   using List = std::vector<std::pair<int, long long>>;
-  EXPECT_EQ(m.statuses, (List{{200, 2}, {302, 1}, {404, 1}}));
+  EXPECT_EQ(m.statuses, (List{{200, 2}, {302, 1}, {404, 1}, {502, 1}}));
   EXPECT_EQ(m.statuses_without_backend, (List{{404, 1}}));
+  EXPECT_EQ(m.answers_without_backend, 1);
   ASSERT_EQ(m.backends.size(), 2u);
   EXPECT_EQ(m.backends[0].second.statuses, (List{{200, 1}, {302, 1}}));
   EXPECT_EQ(m.backends[1].second.statuses, (List{{200, 1}}));

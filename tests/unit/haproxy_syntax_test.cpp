@@ -44,6 +44,22 @@ TEST(HaproxySyntax, UseBackendWithANamedAclWinsBeforeTheDefault) {
   EXPECT_EQ(p.why, "use_backend api (line 5), whose condition /api/v1/cart meets");
 }
 
+TEST(HaproxySyntax, QueryIsNotPartOfThePathTested) {
+  const auto c = parse(kSite);
+  const auto p = choose_pool(c, "/api/v1?page=2");
+  ASSERT_NE(p.pool, nullptr);
+  EXPECT_EQ(p.pool->name, "api");
+}
+
+TEST(HaproxySyntax, SeparateNegationWordNegates) {
+  const auto c = parse(
+      "frontend f\n  acl is_api path_beg /api\n  use_backend web if ! is_api\n"
+      "  default_backend api\nbackend web\nbackend api\n");
+  const auto p = choose_pool(c, "/");
+  ASSERT_NE(p.pool, nullptr);
+  EXPECT_EQ(p.pool->name, "web");
+}
+
 TEST(HaproxySyntax, InlineAclWithCaseFlagIsEvaluated) {
   const auto c = parse(kSite);
   const auto p = choose_pool(c, "/admin/users");

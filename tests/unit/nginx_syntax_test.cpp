@@ -124,5 +124,35 @@ TEST(NginxSite, HashKeyVariableEndsWhereNginxEndsIt) {
   EXPECT_EQ(keys[1].meant, "");
 }
 
+TEST(NginxSyntax, UnquotedBackslashStaysUnlessItEscapes) {
+  const auto c = parsed("location ~ \\.php$ { return 200 a\\;b; }\n");
+  ASSERT_EQ(c.directives.size(), 1u);
+  EXPECT_EQ(c.directives[0].arg(1), "\\.php$");
+  EXPECT_EQ(c.directives[0].children[0].arg(1), "a\\;b");  // ';' escaped, the '\\' kept
+}
+
+TEST(NginxSite, FastcgiPassNamesItsUpstreamBare) {
+  const auto c = parsed(
+      "upstream php { server 10.0.0.1:9000; server 10.0.0.2:9000; }\n"
+      "server { listen 80; location ~ \\.php$ { fastcgi_pass php; } }\n");
+  const auto site = read_site(c);
+  EXPECT_TRUE(site.unused.empty());
+  EXPECT_EQ(site.members.size(), 2u);
+}
+
+TEST(NginxSite, TlsServerIsTestedAndAPlainOneThatAlsoProxiesIsLeftOut) {
+  const auto c = parsed(
+      "upstream a { server 10.0.0.1:80; }\n"
+      "server { listen 80; location / { proxy_pass http://a; } }\n"
+      "server { listen 443 ssl; ssl_certificate x; ssl_certificate_key y;\n"
+      "  location / { proxy_pass http://a; } }\n");
+  const auto site = read_site(c);
+  EXPECT_EQ(site.target, 1u);
+  EXPECT_TRUE(site.tls);
+  EXPECT_FALSE(site.servers[0].kept);
+  EXPECT_EQ(site.servers[0].why_left_out,
+            "it serves the site over plain http, and the run goes to the https one");
+}
+
 }  // namespace
 }  // namespace sc::nginx

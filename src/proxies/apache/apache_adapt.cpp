@@ -18,7 +18,7 @@ namespace apache_conf {
 
 struct Vhost {
   const apache::Directive* section = nullptr;
-  bool proxies = false;   // ProxyPass or a [P] RewriteRule to somewhere, or members of its own
+  bool proxies = false;   // a ProxyPass or a [P] RewriteRule sends requests somewhere
   bool tls = false;       // SSLEngine on
   std::string redirect;   // where a Redirect or an [R] RewriteRule sends the client
   std::vector<std::string> names;  // ServerName, ServerAlias
@@ -79,18 +79,27 @@ std::string host_of(std::string_view name) {
   return std::string(name);
 }
 
+// "[P,L]" -> {"p", "l"}; "[R=301,L]" -> {"r", "l"}: each flag's name, lower case.
+std::set<std::string> rewrite_flags(std::string_view written) {
+  std::set<std::string> out;
+  if (!written.starts_with('[') || !written.ends_with(']')) return out;
+  for (auto flag : split(written.substr(1, written.size() - 2), ','))
+    out.insert(to_lower(trim(flag.substr(0, flag.find('=')))));
+  return out;
+}
+
 Vhost read_vhost(const apache::Directive& section) {
   Vhost v;
   v.section = &section;
-  for (const auto& f : apache::find_all(section.children, "proxypass"))
-    if (f.directive->arg() != "!" && f.directive->args.size() >= 1) v.proxies = true;
-  if (!apache::find_all(section.children, "balancermember").empty()) v.proxies = true;
-  for (const auto& f : apache::find_all(section.children, "rewriterule")) {
-    const auto flags = to_lower(f.directive->arg(2));
-    if (flags.find('p') != std::string::npos && flags.find('[') != std::string::npos)
+  for (const auto& f : apache::find_all(section.children, "proxypass"))  // "ProxyPass /x !"
+    if (!f.directive->args.empty() && f.directive->arg() != "!" && f.directive->arg(1) != "!")
       v.proxies = true;
-    else if (flags.find("r=") != std::string::npos || flags.find("[r") != std::string::npos)
-      if (v.redirect.empty()) v.redirect = f.directive->arg(1);
+  for (const auto& f : apache::find_all(section.children, "rewriterule")) {
+    const auto flags = rewrite_flags(f.directive->arg(2));
+    if (flags.contains("p"))
+      v.proxies = true;
+    else if ((flags.contains("r") || flags.contains("redirect")) && v.redirect.empty())
+      v.redirect = f.directive->arg(1);
   }
   for (const auto& f : apache::find_all(section.children, "redirect"))
     if (v.redirect.empty()) v.redirect = f.directive->args.empty() ? "" : f.directive->args.back();
@@ -102,6 +111,14 @@ Vhost read_vhost(const apache::Directive& section) {
     for (const auto& f : apache::find_all(section.children, n))
       for (const auto& a : f.directive->args) v.names.push_back(host_of(a));
   return v;
+}
+
+// Whether the run leaves vhost k out: one that only redirects or proxies nothing, and a plain
+// one beside the TLS site users reach (the run has one address: it cannot be both).
+bool left_out(const ApacheScan& s, std::size_t k) {
+  if (s.vhosts.empty() || !s.vhosts[s.target].proxies || k == s.target) return false;
+  const auto& v = s.vhosts[k];
+  return !(v.proxies && v.tls == s.tls);
 }
 
 ApacheScan scan(const apache::Config& config) {
@@ -126,6 +143,14 @@ ApacheScan scan(const apache::Config& config) {
       if (s.vhosts[i].proxies && (s.vhosts[i].tls || !tls)) s.target = i;
   if (s.target == s.vhosts.size()) s.target = 0;
   s.tls = !s.vhosts.empty() && s.vhosts[s.target].tls && s.vhosts[s.target].proxies;
+  // Members of a vhost the run leaves out stand for none of the scenario's backends.
+  std::erase_if(s.members, [&](const FoundMember& m) {
+    for (std::size_t k = 0; k < s.vhosts.size(); ++k)
+      if (left_out(s, k) && m.line + 1 >= s.vhosts[k].section->line &&
+          m.line + 1 <= s.vhosts[k].section->close_line)
+        return true;
+    return false;
+  });
   return s;
 }
 
@@ -265,10 +290,9 @@ void note_prelude(const std::vector<std::string>& add, const AdaptInput& in,
 // (the run has one address: it cannot be both).
 void leave_out_vhosts(Lines& l, const ApacheScan& s, const AdaptInput& in,
                       std::vector<std::string>& notes) {
-  if (s.vhosts.empty() || !s.vhosts[s.target].proxies) return;
   for (std::size_t k = 0; k < s.vhosts.size(); ++k) {
     const auto& v = s.vhosts[k];
-    if (k == s.target || (v.proxies && v.tls == s.tls)) continue;
+    if (!left_out(s, k)) continue;
     const std::string why = !v.proxies ? (v.redirect.empty()
                                               ? std::string("it proxies nothing")
                                               : fmt::format("it only redirects (to {})", v.redirect))

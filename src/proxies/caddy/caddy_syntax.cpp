@@ -208,6 +208,7 @@ Result<Config> parse(std::string_view text, std::string_view file) {
 }
 
 ProxyChoice choose_proxy(const Config& config, std::string_view path) {
+  path = path.substr(0, path.find('?'));  // Caddy's path matcher sees no query
   ProxyChoice out;
   const Directive* site = nullptr;
   for (const auto& d : config)

@@ -117,13 +117,15 @@ void place_files(Lines& l, const AdaptInput& in, std::vector<std::string>& notes
 
 std::vector<FoundMember> haproxy_members(std::string_view text, std::string_view path) {
   using namespace haproxy_conf;
-  return scan(haproxy::parse(text), path).members;
+  const auto config = haproxy::parse(text);
+  return scan(config, path).members;
 }
 
 Result<Adapted> adapt_haproxy(std::string_view text, const AdaptInput& in) {
   using namespace haproxy_conf;
   Lines l = split_lines(text);
-  HaproxyScan s = scan(haproxy::parse(text), in.path);
+  const auto config = haproxy::parse(text);  // the scan points into it
+  HaproxyScan s = scan(config, in.path);
   Adapted out;
   if (s.first_frontend == SIZE_MAX)
     return Error{

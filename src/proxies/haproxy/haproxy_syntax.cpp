@@ -127,8 +127,16 @@ std::optional<bool> condition(const std::vector<std::string>& w, std::size_t fro
       continue;
     }
     std::string term = w[i];
-    const bool negate = term.starts_with('!');
-    if (negate) term = term.substr(1);
+    bool negate = false;
+    while (term.starts_with('!') || term.empty()) {  // "!a", "! a", "!!a"
+      if (term.empty()) {
+        if (++i >= w.size()) return std::nullopt;
+        term = w[i];
+        continue;
+      }
+      negate = !negate;
+      term = term.substr(1);
+    }
     std::optional<bool> value;
     if (term == "{") {
       std::vector<std::string> inline_test;
@@ -152,6 +160,7 @@ const Section* section_named(const Config& c, std::string_view name) {
 }  // namespace
 
 PoolChoice choose_pool(const Config& config, std::string_view path) {
+  path = path.substr(0, path.find('?'));  // HAProxy's path tests see no query
   PoolChoice out;
   for (const auto& s : config.sections)
     if (s.kind == "frontend" || s.kind == "listen") {

@@ -124,7 +124,10 @@ void bind_listens(Work& w, const nginx::Site& site) {
       for (const char* keep : {"ssl", "http2"})
         if (d.has_arg(keep)) to += std::string(" ") + keep;
       to += ";";
-      if (directive_text(w, d) == to) continue;
+      // A listen written over several lines keeps them (every line keeps its number).
+      const auto was = directive_text(w, d);
+      to += std::string(static_cast<std::size_t>(std::count(was.begin(), was.end(), '\n')), '\n');
+      if (was == to) continue;
       w.edits.push_back({d.name.begin, d.end, to});
       w.notes.push_back(located(w.in, line_index(d.name),
                                 fmt::format("{} -> {}", directive_text(w, d), to)));
@@ -232,8 +235,12 @@ Head add_missing(Work& w, const nginx::Site& site) {
 }
 
 std::string apply(std::string_view text, std::vector<Edit> edits, const Head& head) {
-  std::stable_sort(edits.begin(), edits.end(),
-                   [](const Edit& a, const Edit& b) { return a.begin < b.begin; });
+  // An insertion (begin == end) goes before an edit that starts at the same byte: otherwise
+  // that edit's span would swallow it.
+  std::stable_sort(edits.begin(), edits.end(), [](const Edit& a, const Edit& b) {
+    if (a.begin != b.begin) return a.begin < b.begin;
+    return (a.begin == a.end) > (b.begin == b.end);
+  });
   std::string out;
   if (!head.lines.empty()) out += std::string(kAddedComment) + "\n";
   for (const auto& l : head.lines) out += l + "\n";

@@ -21,11 +21,11 @@ bool is_redirect_code(std::string_view code) {
   return code == "301" || code == "302" || code == "303" || code == "307" || code == "308";
 }
 
-// "http://app/x" -> "app" (an upstream's name is the host of the URL, without a port).
+// "http://app/x" -> "app" (an upstream's name is the host of the URL, without a port);
+// fastcgi_pass, uwsgi_pass, scgi_pass and memcached_pass name it bare ("php_app").
 std::string pool_of(std::string_view url) {
   const auto scheme = url.find("://");
-  if (scheme == std::string_view::npos) return "";
-  auto host = url.substr(scheme + 3);
+  auto host = scheme == std::string_view::npos ? url : url.substr(scheme + 3);
   host = host.substr(0, host.find_first_of("/:?"));
   return std::string(host);
 }
@@ -71,18 +71,25 @@ void choose(Site& site) {
       if (pred(site.servers[i])) return i;
     return site.servers.size();
   };
-  site.target = first([](const Server& s) { return !s.pools.empty(); });
+  // Users reach the TLS site when there is one: it comes first.
+  site.target = first([](const Server& s) { return !s.pools.empty() && s.tls; });
+  if (site.target == site.servers.size())
+    site.target = first([](const Server& s) { return !s.pools.empty(); });
   if (site.target == site.servers.size())
     site.target = first([](const Server& s) { return s.passes; });
   if (site.target == site.servers.size()) {
     site.target = 0;
     return;
   }
+  const bool tls = site.servers[site.target].tls;
   for (auto& s : site.servers) {
-    if (s.passes) continue;
+    if (s.passes && s.tls == tls) continue;
     s.kept = false;
-    s.why_left_out = s.redirect.empty()
-                         ? "it passes no request on"
+    // The run has one address: it cannot be both a TLS and a plain one.
+    s.why_left_out = s.passes ? std::string("it serves the site over plain http, and the run "
+                                            "goes to the https one")
+                     : s.redirect.empty()
+                         ? std::string("it passes no request on")
                          : fmt::format("it only redirects (to {})", s.redirect);
   }
 }

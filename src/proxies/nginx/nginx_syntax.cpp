@@ -76,7 +76,7 @@ Result<Lexeme> Lexer::quoted_word() {
     if (peek() == '\\' && pos_ + 1 < text_.size()) {
       advance();
       const char c = peek();
-      const bool known = c == quote || c == '\\' || c == 't' || c == 'r' || c == 'n';
+      const bool known = c == '"' || c == '\'' || c == '\\' || c == 't' || c == 'r' || c == 'n';
       if (!known) l.token.text += '\\';
       l.token.text += known ? escaped(c) : c;
     } else {
@@ -110,8 +110,13 @@ Lexeme Lexer::plain_word() {
     }
     variable = c == '$';
     if (c == '\\' && pos_ + 1 < text_.size()) {
+      // As inside quotes: \" \' \\ and \t \r \n are escapes; any other "\c" stays as
+      // written (a regex's "\.php$").
       advance();
-      l.token.text += peek();
+      const char e = peek();
+      const bool known = e == '"' || e == '\'' || e == '\\' || e == 't' || e == 'r' || e == 'n';
+      if (!known) l.token.text += '\\';
+      l.token.text += known ? escaped(e) : e;
       advance();
       continue;
     }
