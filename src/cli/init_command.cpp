@@ -2,12 +2,14 @@
 // proxy configuration (or the shipped one) that runs as it is with `stickycheck run DIR`.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
 #include "checks/verdict.hpp"
 #include "cli/commands.hpp"
 #include "cli/init_files.hpp"
+#include "runner/config_includes.hpp"
 #include "util/text.hpp"
 
 namespace sc::cli {
@@ -39,6 +41,7 @@ int write_files(const InitArgs& a, const std::vector<InitFile>& files) {
   }
   for (const auto& f : files) {
     const auto path = (fs::path(a.dir) / f.name).string();
+    fs::create_directories(fs::path(path).parent_path(), ec);  // an included file's folder
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out << f.text;
     if (!out) {
@@ -49,6 +52,44 @@ int write_files(const InitArgs& a, const std::vector<InitFile>& files) {
   }
   fmt::print("run it with:\n  stickycheck run {}\n", a.dir);
   return kExitOk;
+}
+
+// The files FILE includes by a relative path (Apache's Include, nginx's include), found
+// beside it or in its parent folder: copied beside the scenario at the same relative path, so
+// that the run finds them where it looks first. Files read by an absolute path, or from
+// /etc/nginx, are this machine's and are not copied. The request's site_text gets the text
+// with them spliced in, where init looks for the members.
+Result<std::vector<InitFile>> included_files(const std::string& type, const std::string& given,
+                                             InitRequest& request) {
+  const std::string& text = request.from_text;
+  namespace fs = std::filesystem;
+  if (type != "apache" && type != "nginx" && type != "reference") return std::vector<InitFile>{};
+  std::error_code ec;
+  const std::string from = fs::absolute(given, ec).lexically_normal().string();
+  auto spliced = type == "nginx" ? splice_nginx_includes(from, text)
+                                 : splice_apache_includes(from, text);
+  if (!spliced) return spliced.error();
+  if (!spliced->origins.empty()) request.site_text = spliced->text;
+  std::vector<InitFile> out;
+  const auto beside = fs::path(from).parent_path(), parent = beside.parent_path();
+  std::vector<std::string> seen;
+  for (const auto& origin : spliced->origins) {
+    const std::string& file = origin.first;  // (clang 14 cannot capture a structured binding)
+    if (file == from || std::find(seen.begin(), seen.end(), file) != seen.end()) continue;
+    seen.push_back(file);
+    const auto under = [&](const fs::path& base) {
+      const auto rel = fs::path(file).lexically_relative(base);
+      return !base.empty() && !rel.empty() && *rel.begin() != "..";
+    };
+    fs::path rel;
+    if (under(beside)) rel = fs::path(file).lexically_relative(beside);
+    else if (under(parent)) rel = fs::path(file).lexically_relative(parent);
+    else continue;
+    auto content = read_text_file(file);
+    if (!content) return Error{fmt::format("cannot read {}, which {} includes", file, from)};
+    out.push_back({rel.string(), std::move(*content)});
+  }
+  return out;
 }
 
 int run_init(const InitArgs& a) {
@@ -63,7 +104,18 @@ int run_init(const InitArgs& a) {
     if (request.from_name == "scenario.yaml") request.from_name = "proxy-" + request.from_name;
     request.from_text = std::move(*text);
   }
-  return write_files(a, init_files(request));
+  std::vector<InitFile> included;
+  if (!a.from.empty()) {
+    auto found = included_files(a.type, a.from, request);
+    if (!found) {
+      fmt::print(stderr, "stickycheck init: --from: {}\n", found.error().message);
+      return kExitBadInput;
+    }
+    included = std::move(*found);
+  }
+  auto files = init_files(request);
+  files.insert(files.end(), included.begin(), included.end());
+  return write_files(a, files);
 }
 
 }  // namespace

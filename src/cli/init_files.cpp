@@ -73,7 +73,8 @@ std::vector<InitFile> init_files(const InitRequest& r) {
     config_name = std::string(kind->config_name) + ".in";
     config_text = std::string(proxies::init_template(r.type));
   }
-  const auto members = config_member_addresses(r.type, config_text);
+  const std::string& site_text = r.site_text.empty() ? config_text : r.site_text;
+  const auto members = config_member_addresses(r.type, site_text);
   std::string s =
       fmt::format(fmt::runtime(kHeader), fmt::arg("type", r.type),
                   fmt::arg("what", r.type == "reference" ? "the reference balancer" : r.type),
@@ -84,7 +85,7 @@ std::vector<InitFile> init_files(const InitRequest& r) {
   if (r.type == "reference" && config_name.empty())
     s += "  # The backends set the route cookie mod_proxy_balancer reads after its first '.'.\n"
          "  route_cookie: \"BALANCEID=balancer.{route}; path=/\"\n  route_cookie_when: always\n";
-  if (const auto choice = config_pool_choice(r.type, config_text); !choice.empty())
+  if (const auto choice = config_pool_choice(r.type, site_text); !choice.empty())
     s += fmt::format("# In {}: {}.\n", config_name, choice);
   s += backends_yaml(members.empty() ? 2 : members.size(), members);
   s += proxy_yaml(r, config_name, members);

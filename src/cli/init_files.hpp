@@ -16,6 +16,9 @@ struct InitRequest {
   std::string type;       // apache | haproxy | nginx | caddy | reference
   std::string from_name;  // the user's file name (no directory); empty: the shipped template
   std::string from_text;
+  // from_text with the files it includes spliced in (where its members may be); empty: the
+  // same as from_text.
+  std::string site_text{};
 };
 
 // scenario.yaml first, then the configuration (none for the reference balancer's defaults).

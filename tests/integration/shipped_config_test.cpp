@@ -204,6 +204,20 @@ TEST(ShippedApache, MembersIncludedInsideProxyAreMappedAtTheirOwnLines) {
       << r.err;
 }
 
+TEST(ShippedApache, InitFromAFileWithIncludesCopiesThemAndPairsTheirMembers) {
+  const std::string dir = temp_path("shipped-init-include");
+  CliResult r;
+  const auto s =
+      init_and_run(shipped("include-members", "apache") + "/site.conf", dir, r, "apache");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(s["verdict"], "pass");
+  EXPECT_EQ(read_file(dir + "/conf-available/shop-members.conf"),
+            read_file(shipped("include-members", "apache") + "/conf-available/shop-members.conf"));
+  EXPECT_NE(read_file(dir + "/scenario.yaml")
+                .find("  - name: www1  # 10.0.0.61:8080\n  - name: www2  # 10.0.0.62:8080\n"),
+            std::string::npos);
+}
+
 TEST(ShippedApache, ErrorInAnIncludedFileNamesThatFileAndLine) {
   const auto dir = include_members_folder("shipped-include-typo");
   std::ofstream(dir + "/conf-available/shop-members.conf", std::ios::app)
