@@ -96,14 +96,6 @@ std::string undeclared_names(const Scenario& s, const Metrics& m, long long& req
   return out;
 }
 
-// "301 (1990), 404 (10)".
-std::string status_counts(const std::vector<std::pair<int, long long>>& statuses) {
-  std::string out;
-  for (const auto& [status, count] : statuses)
-    out += fmt::format("{}{} ({})", out.empty() ? "" : ", ", status, count);
-  return out;
-}
-
 // What answers of the most common status without a backend usually are, for this run.
 std::string status_meaning(int status, const RunEvidence& ev) {
   if (status >= 300 && status < 400)
@@ -131,7 +123,7 @@ std::string no_backend_named(const Scenario& s, const Metrics& m, const RunEvide
         m.statuses_without_backend.begin(), m.statuses_without_backend.end(),
         [](const auto& a, const auto& b) { return a.second < b.second; });
     const auto meaning = status_meaning(top.first, ev);
-    what = fmt::format(": they were {}{}{}", status_counts(m.statuses_without_backend),
+    what = fmt::format(": they were {}{}{}", status_counts_text(m.statuses_without_backend),
                        meaning.empty() ? "" : "; ", meaning);
   }
   const std::string share =

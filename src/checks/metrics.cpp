@@ -203,4 +203,11 @@ Metrics compute_metrics(const RecordSet& set, const SessionIndex& sessions,
   return m;
 }
 
+std::string status_counts_text(const std::vector<std::pair<int, long long>>& statuses) {
+  std::string out;
+  for (const auto& [status, count] : statuses)
+    out += (out.empty() ? "" : ", ") + std::to_string(status) + " (" + std::to_string(count) + ")";
+  return out;
+}
+
 }  // namespace sc

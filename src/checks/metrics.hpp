@@ -75,6 +75,9 @@ struct Metrics {
   double error_rate() const { return requests ? double(errors) / requests : 0; }
 };
 
+// "301 (2000), 404 (10)": answers by status as the terminal and the causes write them.
+std::string status_counts_text(const std::vector<std::pair<int, long long>>& statuses);
+
 // `separator` 0 means the whole value is the route (stickysessionsep=Off). Sessions in
 // `left_out` count in no figure but left_out_sessions.
 Metrics compute_metrics(const RecordSet& set, const std::vector<std::string>& backend_names,

@@ -63,17 +63,11 @@ std::string statuses_text(const Metrics& m) {
   const bool all_ok = std::all_of(m.statuses.begin(), m.statuses.end(),
                                   [](const auto& s) { return s.first >= 200 && s.first < 300; });
   if (m.statuses.empty() || all_ok) return "";
-  auto list = [](const std::vector<std::pair<int, long long>>& st) {
-    std::string out;
-    for (const auto& [status, count] : st)
-      out += fmt::format("{}{} ({})", out.empty() ? "" : ", ", status, count);
-    return out;
-  };
-  std::string out = "answers by status: " + list(m.statuses);
+  std::string out = "answers by status: " + status_counts_text(m.statuses);
   for (const auto& [name, f] : m.backends)
-    if (!f.statuses.empty()) out += fmt::format("; {}: {}", terminal_safe(name), list(f.statuses));
+    if (!f.statuses.empty()) out += fmt::format("; {}: {}", terminal_safe(name), status_counts_text(f.statuses));
   if (!m.statuses_without_backend.empty())
-    out += "; naming no backend: " + list(m.statuses_without_backend);
+    out += "; naming no backend: " + status_counts_text(m.statuses_without_backend);
   return out;
 }
 

@@ -45,6 +45,7 @@ std::vector<std::string> matches_of(const std::string& path) {
 // One include, wherever its language writes it.
 struct IncludeSite {
   std::size_t line = 0;       // 1-based, in the including file
+  std::size_t last_line = 0;  // Apache: the directive's last line (continuations)
   std::string pattern;        // as written
   std::string keyword;        // "Include", "IncludeOptional", "include"
   bool optional = false;      // no match is not an error
@@ -89,14 +90,14 @@ std::vector<IncludeSite> Splicer::sites_of(std::string_view text) const {
   std::vector<IncludeSite> out;
   if (kind == Kind::apache) {
     for (const auto& s : apache::include_sites(text))
-      out.push_back({s.first_line, s.pattern, s.optional ? "IncludeOptional" : "Include",
-                     s.optional, 0, 0});
+      out.push_back({s.first_line, s.last_line, s.pattern,
+                     s.optional ? "IncludeOptional" : "Include", s.optional, 0, 0});
     return out;
   }
   auto config = nginx::parse(text, "");
   if (!config) return out;  // the adapter reports the error
   for (const auto& f : nginx::find_all(config->directives, "include"))
-    out.push_back({f.directive->name.line, f.directive->arg(), "include", false,
+    out.push_back({f.directive->name.line, 0, f.directive->arg(), "include", false,
                    f.directive->name.begin, f.directive->end});
   std::sort(out.begin(), out.end(),
             [](const IncludeSite& a, const IncludeSite& b) { return a.begin < b.begin; });
@@ -164,17 +165,15 @@ Status Splicer::file(const std::string& name, std::string_view text, int depth) 
   const auto lines = split(text, '\n');
   std::size_t next = 0;  // the next include site
   const std::size_t count = lines.size() - (text.ends_with('\n') ? 1 : 0);
-  const auto apache_sites = apache::include_sites(text);
   for (std::size_t i = 0; i < count; ++i) {
     const std::size_t number = i + 1;
-    if (next < apache_sites.size() && apache_sites[next].first_line == number) {
-      const auto& a = apache_sites[next];
+    if (next < sites.size() && sites[next].line == number) {
       const auto& site = sites[next++];
-      for (std::size_t k = a.first_line; k <= a.last_line && k <= count; ++k)
+      for (std::size_t k = site.line; k <= site.last_line && k <= count; ++k)
         append("# (stickycheck) " + std::string(trim(lines[k - 1])) + "\n", name, k);
       if (auto st = include(name, site, depth); !st) return st;
       end_line();
-      i = a.last_line - 1;
+      i = site.last_line - 1;
       continue;
     }
     append(std::string(lines[i]) + "\n", name, number);

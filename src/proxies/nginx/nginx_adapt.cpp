@@ -79,10 +79,10 @@ void replace_arg(Work& w, const Directive& d, std::size_t i, const std::string& 
                                         why.empty() ? "" : fmt::format(" ({})", why))));
 }
 
-// The members: upstream servers, pointed at the scenario's backends.
-Status remap(Work& w, const nginx::Site& site) {
+// The upstream servers that name an address, with the token that names it.
+std::vector<FoundMember> found_members(const nginx::Site& site,
+                                       std::vector<const nginx::Token*>& tokens) {
   std::vector<FoundMember> found;
-  std::vector<const nginx::Token*> tokens;
   for (const auto* d : site.members) {
     if (d->args.empty()) continue;
     if (auto a = member_address(d->args[0].text); !a.written.empty()) {
@@ -90,6 +90,13 @@ Status remap(Work& w, const nginx::Site& site) {
       tokens.push_back(&d->args[0]);
     }
   }
+  return found;
+}
+
+// The members: upstream servers, pointed at the scenario's backends.
+Status remap(Work& w, const nginx::Site& site) {
+  std::vector<const nginx::Token*> tokens;
+  const auto found = found_members(site, tokens);
   auto mapped = map_members(found, w.in, "upstream servers", w.notes);
   if (!mapped) return mapped.error();
   for (std::size_t i = 0; i < found.size(); ++i) {
@@ -260,15 +267,11 @@ std::string apply(std::string_view text, std::vector<Edit> edits, const Head& he
 }  // namespace
 
 std::vector<FoundMember> nginx_members(std::string_view text) {
+  using namespace nginx_conf;
   auto config = nginx::parse(text, "nginx.conf");
   if (!config) return {};
-  const auto site = nginx::read_site(*config);
-  std::vector<FoundMember> out;
-  for (const auto* d : site.members)
-    if (!d->args.empty())
-      if (auto a = member_address(d->args[0].text); !a.written.empty())
-        out.push_back({d->args[0].line - 1, a});
-  return out;
+  std::vector<const nginx::Token*> tokens;
+  return found_members(nginx::read_site(*config), tokens);
 }
 
 Result<Adapted> adapt_nginx(std::string_view text, const AdaptInput& in) {
