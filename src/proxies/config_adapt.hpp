@@ -30,6 +30,7 @@ struct AdaptInput {
   // they replace the user's (nginx's ssl_certificate...), which are never read.
   std::string tls_cert;
   std::string tls_key;
+  std::string tls_bundle;  // both in one file, as HAProxy's `crt` reads them
   // Where each line of `text` came from (file, 1-based line) when included files were spliced
   // in; empty: every line is `file`'s own. Notes and errors name these.
   std::vector<std::pair<std::string, std::size_t>> origins;
@@ -43,6 +44,7 @@ struct Adapted {
   std::size_t lines_before = 0;
   bool keeps_lines = false;
   bool tls = false;                       // the site is spoken to over TLS (in.tls_cert is used)
+  bool tls_bundle = false;                // in.tls_bundle is read instead of cert and key
   std::vector<std::string> server_names;  // the names the site answers to, as written
   std::vector<std::string> paths;         // the paths it maps to a balancer (Apache), in order
 };

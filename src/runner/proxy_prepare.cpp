@@ -65,6 +65,7 @@ AdaptInput adapt_input(const Scenario& s, const TemplateValues& values) {
   in.members = s.proxy.members;
   in.tls_cert = values.runtime_dir + "/stickycheck-tls-cert.pem";
   in.tls_key = values.runtime_dir + "/stickycheck-tls-key.pem";
+  in.tls_bundle = values.runtime_dir + "/stickycheck-tls.pem";
   return in;
 }
 
@@ -75,7 +76,9 @@ AdaptInput adapt_input(const Scenario& s, const TemplateValues& values) {
 std::string serve_tls(const Adapted& adapted, const AdaptInput& in, LaunchPlan& plan,
                       Prepared& prepared) {
   if (!adapted.tls) return "";
-  if (auto made = make_tls_certificate(adapted.server_names, in.tls_cert, in.tls_key); !made)
+  if (auto made = make_tls_certificate(adapted.server_names,
+                                       {in.tls_cert, in.tls_key, adapted.tls_bundle ? in.tls_bundle : ""});
+      !made)
     return made.error().message;
   plan.proxy_url.replace(0, plan.proxy_url.find(':'), "https");
   plan.proxy_cacert = in.tls_cert;

@@ -110,8 +110,23 @@ Result<std::unique_ptr<std::FILE, FileClose>> create_file(const std::string& pat
 
 }  // namespace
 
-Status make_tls_certificate(const std::vector<std::string>& names, const std::string& cert_path,
-                            const std::string& key_path) {
+namespace {
+
+// Each file 0600 for a key (0644 for the certificate alone); either all are written or none
+// is left.
+struct TlsFiles {
+  std::vector<std::pair<std::string, std::unique_ptr<FILE, FileClose>>> open;
+  void remove_all() {
+    for (auto& [path, f] : open) {
+      f.reset();
+      ::unlink(path.c_str());
+    }
+  }
+};
+
+}  // namespace
+
+Status make_tls_certificate(const std::vector<std::string>& names, const TlsPaths& paths) {
   for (const auto& n : names)
     if (!valid_host_name(n))
       return Error{fmt::format("cannot make the run's TLS certificate for '{}': not a host name",
@@ -120,21 +135,28 @@ Status make_tls_certificate(const std::vector<std::string>& names, const std::st
   if (!key) return Error{openssl_error("EVP_EC_gen")};
   auto cert = self_signed(key.get(), names);
   if (!cert) return cert.error();
-  auto key_file = create_file(key_path, 0600);
-  if (!key_file) return key_file.error();
-  auto cert_file = create_file(cert_path, 0644);
-  if (!cert_file) {
-    ::unlink(key_path.c_str());
-    return cert_file.error();
+  TlsFiles files;
+  for (const auto& [path, mode] : {std::pair{paths.key, 0600}, std::pair{paths.cert, 0644},
+                                   std::pair{paths.bundle, 0600}}) {
+    if (path.empty()) continue;
+    auto f = create_file(path, static_cast<mode_t>(mode));
+    if (!f) {
+      files.remove_all();
+      return f.error();
+    }
+    files.open.emplace_back(path, std::move(*f));
   }
-  const bool written =
-      PEM_write_PrivateKey(key_file->get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) == 1 &&
-      PEM_write_X509(cert_file->get(), cert->get()) == 1 && std::fflush(key_file->get()) == 0 &&
-      std::fflush(cert_file->get()) == 0;
+  bool written = true;
+  for (auto& [path, f] : files.open) {
+    const bool has_key = path != paths.cert, has_cert = path != paths.key;
+    written = written && (!has_cert || PEM_write_X509(f.get(), cert->get()) == 1) &&
+              (!has_key || PEM_write_PrivateKey(f.get(), key.get(), nullptr, nullptr, 0, nullptr,
+                                                nullptr) == 1) &&
+              std::fflush(f.get()) == 0;
+  }
   if (!written) {
-    ::unlink(key_path.c_str());
-    ::unlink(cert_path.c_str());
-    return Error{openssl_error("writing " + cert_path)};
+    files.remove_all();
+    return Error{openssl_error("writing " + paths.cert)};
   }
   return ok_status();
 }

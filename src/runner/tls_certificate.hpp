@@ -9,9 +9,14 @@
 
 namespace sc {
 
-// The key is written 0600; an existing file at either path is an error (nothing is
-// overwritten, nothing is left half-written).
-Status make_tls_certificate(const std::vector<std::string>& names, const std::string& cert_path,
-                            const std::string& key_path);
+struct TlsPaths {
+  std::string cert;
+  std::string key;
+  std::string bundle;  // the certificate and its key in one file (HAProxy's crt); "": none
+};
+
+// The key and the bundle are written 0600; an existing file at any path is an error (nothing
+// is overwritten, nothing is left half-written).
+Status make_tls_certificate(const std::vector<std::string>& names, const TlsPaths& paths);
 
 }  // namespace sc

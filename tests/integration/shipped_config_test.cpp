@@ -273,6 +273,37 @@ TEST(ShippedCaddy, OnlyTheReverseProxyTheTrafficReachesBecomesTheBackends) {
       << config;
 }
 
+TEST(ShippedHaproxy, TlsBindRunsOverTlsWithTheRunsCertificate) {
+  const std::string dir = temp_path("shipped-haproxy-https");
+  CliResult r;
+  const auto s = init_and_run(shipped("https-offload.cfg", "haproxy"), dir, r, "haproxy");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(s["verdict"], "pass");
+  EXPECT_NE(r.err.find("through https://127.0.0.1:"), std::string::npos) << r.err;
+  EXPECT_TRUE(has_note(s, "https-offload.cfg:20: another bind left out"));
+  EXPECT_TRUE(has_note(s, "https-offload.cfg:21: crt /etc/haproxy/certs/shop.example.com.pem -> "
+                          "crt "));
+  EXPECT_TRUE(has_note(s, "served over TLS with a certificate made for this run"));
+  EXPECT_EQ(s["metrics"]["statuses"].size(), 1u) << s["metrics"]["statuses"];
+  const std::string config = s["proxy"]["config"];
+  EXPECT_NE(config.find("alpn h2,http/1.1"), std::string::npos) << config;
+}
+
+TEST(ShippedCaddy, AutomaticHttpsSiteRunsOverTlsWithTheRunsCertificate) {
+  const std::string dir = temp_path("shipped-caddy-https");
+  CliResult r;
+  const auto s = init_and_run(shipped("https-site.Caddyfile", "caddy"), dir, r, "caddy");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(s["verdict"], "pass");
+  EXPECT_NE(r.err.find("through https://127.0.0.1:"), std::string::npos) << r.err;
+  EXPECT_TRUE(has_note(s, "https-site.Caddyfile:9: site www.shop.example.com left out"));
+  EXPECT_TRUE(has_note(s, "the sessions ask for shop.example.com"));
+  EXPECT_TRUE(has_note(s, "served over TLS with a certificate made for this run"));
+  EXPECT_EQ(s["metrics"]["statuses"].size(), 1u) << s["metrics"]["statuses"];
+  const std::string config = s["proxy"]["config"];
+  EXPECT_NE(config.find("auto_https off"), std::string::npos) << config;
+}
+
 TEST(ShippedHaproxy, ProxyThatOnlyRedirectsFailsNamingTheRedirects) {
   const std::string dir = temp_path("shipped-haproxy-redirect");
   fs::create_directories(dir);

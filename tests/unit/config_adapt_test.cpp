@@ -2,6 +2,8 @@
 // mapped onto the backends, files in the runtime directory, Apache's missing modules.
 #include "proxies/config_adapt.hpp"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "../common/fixture_text.hpp"
@@ -165,16 +167,54 @@ TEST(ConfigAdapt, NginxWithoutAServerBlockIsAnError) {
 
 TEST(ConfigAdapt, CaddySiteAddressAndUpstreamsAreReplaced) {
   const char* caddy =
-      "example.com {\n\treverse_proxy /app/* 10.0.0.1:8080 10.0.0.2:8080 {\n"
+      "http://example.com {\n\treverse_proxy /app/* 10.0.0.1:8080 10.0.0.2:8080 {\n"
       "\t\tlb_policy cookie\n\t}\n}\n";
   auto r = adapt_config("caddy", caddy, input());
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r->text,
             "# Added by stickycheck for a standalone run:\n{\n\tadmin off\n"
             "\tdefault_bind 127.0.0.1\n\tstorage file_system /tmp/run/caddy-data\n}\n"
-            "http://127.0.0.1:40000 {\n"
+            "http://example.com:40000 {\n"
             "\treverse_proxy /app/* 127.0.0.1:40001 127.0.0.1:40002 {\n\t\tlb_policy cookie\n"
             "\t}\n}\n");
+  EXPECT_FALSE(r->tls);
+  EXPECT_EQ(r->server_names, std::vector<std::string>{"example.com"});
+}
+
+TEST(ConfigAdapt, CaddyHostNameSiteIsServedOverTlsWithTheRunsCertificate) {
+  AdaptInput in = input();
+  in.tls_cert = "/tmp/run/cert.pem";
+  in.tls_key = "/tmp/run/key.pem";
+  const char* caddy =
+      "{\n\temail ops@example.com\n}\nshop.example.com, www.shop.example.com {\n"
+      "\ttls /etc/ssl/shop.pem /etc/ssl/shop.key\n\treverse_proxy 10.0.0.1:80 10.0.0.2:80\n}\n";
+  auto r = adapt_config("caddy", caddy, in);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_TRUE(r->tls);
+  EXPECT_EQ(r->server_names, (std::vector<std::string>{"shop.example.com", "www.shop.example.com"}));
+  EXPECT_TRUE(has(r->text,
+                  "https://shop.example.com:40000, https://www.shop.example.com:40000 {\n"
+                  "\ttls /tmp/run/cert.pem /tmp/run/key.pem\n"
+                  "\t# (stickycheck) tls /etc/ssl/shop.pem /etc/ssl/shop.key\n"))
+      << r->text;
+  EXPECT_TRUE(has(r->text, "\tauto_https off\n")) << r->text;
+  EXPECT_TRUE(std::find(r->notes.begin(), r->notes.end(),
+                        "site.conf:5: tls /etc/ssl/shop.pem /etc/ssl/shop.key left out: the run "
+                        "serves a certificate made for it") != r->notes.end());
+}
+
+TEST(ConfigAdapt, CaddySiteWithoutAReverseProxyIsLeftOut) {
+  const char* caddy =
+      "www.example.com {\n\tredir https://example.com{uri}\n}\n"
+      "http://example.com {\n\treverse_proxy 10.0.0.1:80 10.0.0.2:80\n}\n";
+  auto r = adapt_config("caddy", caddy, input());
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_FALSE(r->tls);
+  EXPECT_TRUE(has(r->text,
+                  "# (stickycheck) www.example.com {\n"
+                  "\t# (stickycheck) redir https://example.com{uri}\n# (stickycheck) }\n"
+                  "http://example.com:40000 {\n"))
+      << r->text;
 }
 
 TEST(ConfigAdapt, CaddyToLinesAreUpstreams) {

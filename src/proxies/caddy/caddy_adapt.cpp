@@ -1,6 +1,7 @@
 // Caddy: a Caddyfile as it ships, run as `caddy run --config FILE --adapter caddyfile`.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 
@@ -14,11 +15,17 @@ namespace {
 // Named: a unity build compiles the adapters together, one anonymous namespace for all.
 namespace caddy_conf {
 
+struct SiteLines {
+  std::size_t first = 0, last = 0;  // its address line and its closing brace's line
+};
+
 struct CaddyScan {
   std::size_t global_open = SIZE_MAX;  // the global options' `{` line
-  std::vector<std::size_t> sites;      // each site block's address line
+  std::vector<SiteLines> sites;        // each site block
   std::vector<FoundMember> members;
   bool admin_set = false, storage_set = false, bind_set = false;
+  std::size_t auto_https = SIZE_MAX;  // the global `auto_https` line
+  bool auto_https_off = false;
   caddy::ProxyChoice choice;
 };
 
@@ -63,7 +70,7 @@ CaddyScan scan(const Lines& l) {
   CaddyScan s;
   int depth = 0;
   std::string block;  // the directive that opened the current depth-1 or deeper block
-  bool seen_any = false;
+  bool seen_any = false, in_site = false;
   for (std::size_t i = 0; i < l.lines.size(); ++i) {
     const auto d = directive(l.lines[i]);
     if (d.empty()) continue;
@@ -72,37 +79,133 @@ CaddyScan scan(const Lines& l) {
       if (global)
         s.global_open = i;
       else if (!d.starts_with("(") && !d.starts_with("&("))
-        s.sites.push_back(i);
+        s.sites.push_back({i, i}), in_site = true;
     } else if (depth == 1 && i > s.global_open && s.global_open != SIZE_MAX && block == "{") {
       s.admin_set = s.admin_set || d == "admin";
       s.storage_set = s.storage_set || d == "storage";
       s.bind_set = s.bind_set || d == "default_bind";
+      if (d == "auto_https") {
+        s.auto_https = i;
+        const auto w = words(l.lines[i]);
+        s.auto_https_off = w.size() > 1 && w[1] == "off";
+      }
     }
     seen_any = true;
     const int delta = brace_delta(l.lines[i]);
     if (depth == 0 && delta > 0) block = d;
     depth += delta;
     if (depth <= 0) depth = 0;
+    if (in_site) s.sites.back().last = i;
+    in_site = in_site && depth > 0;
   }
   return s;
 }
 
-void bind_listen(Lines& l, const CaddyScan& s, const AdaptInput& in,
-                 std::vector<std::string>& notes) {
-  const auto i = s.sites.front();
-  const std::string open = l.lines[i].find('{') != std::string::npos ? " {" : "";
-  const auto now = "http://" + in.listen + open;
-  if (std::string(trim(l.lines[i])) == now) return;
-  notes.push_back(located(
-      in, i,
-      fmt::format("site {} -> http://{}",
-                  std::string(trim(l.lines[i].substr(0, l.lines[i].find('{')))), in.listen)));
+// A site address as Caddy reads it: [scheme://]host[:port][/path].
+struct SiteAddress {
+  std::string scheme, host, port;
+};
+
+SiteAddress site_address(std::string_view a) {
+  SiteAddress out;
+  if (const auto colon = a.find("://"); colon != std::string_view::npos) {
+    out.scheme = to_lower(a.substr(0, colon));
+    a.remove_prefix(colon + 3);
+  }
+  a = a.substr(0, a.find('/'));
+  const auto bracket = a.rfind(']');  // [::1]:443
+  const auto colon = a.rfind(':');
+  if (colon != std::string_view::npos && (bracket == std::string_view::npos || colon > bracket)) {
+    out.port = std::string(a.substr(colon + 1));
+    a = a.substr(0, colon);
+  }
+  out.host = to_lower(a);
+  return out;
+}
+
+// How Caddy serves the site: over TLS when an address says https (or :443), when a host name
+// gets automatic HTTPS (no http:// scheme, not port 80, auto_https not off), or when the site
+// has a `tls` directive. Its names are those a request's Host can carry.
+struct SiteServing {
+  bool tls = false;
+  std::vector<std::string> names;
+};
+
+SiteServing serving_of(const caddy::Directive& site, const CaddyScan& s) {
+  SiteServing out;
+  for (const auto& c : site.children) out.tls = out.tls || c.name() == "tls";
+  for (const auto& token : site.tokens) {
+    const auto a = site_address(token);
+    out.tls = out.tls || a.scheme == "https" || a.port == "443" ||
+              (a.scheme.empty() && !a.host.empty() && a.port != "80" && !s.auto_https_off);
+    if (valid_host_name(a.host) &&
+        std::find(out.names.begin(), out.names.end(), a.host) == out.names.end())
+      out.names.push_back(a.host);
+  }
+  return out;
+}
+
+// The run serves one site: the one the choice is in (its addresses become the run's address,
+// with the site's names kept so that Host still selects it); the others are left out.
+std::size_t bind_listen(Lines& l, const CaddyScan& s, const SiteServing& site,
+                        const AdaptInput& in, std::vector<std::string>& notes) {
+  std::size_t chosen = 0;
+  for (std::size_t k = 0; k < s.sites.size(); ++k)
+    if (s.choice.site && s.sites[k].first + 1 == s.choice.site->line) chosen = k;
+  for (std::size_t k = 0; k < s.sites.size(); ++k) {
+    if (k == chosen) continue;
+    notes.push_back(located(in, s.sites[k].first,
+                            fmt::format("site {} left out: the run serves one site",
+                                        std::string(trim(l.lines[s.sites[k].first].substr(
+                                            0, l.lines[s.sites[k].first].find('{')))))));
+    for (auto i = s.sites[k].first; i <= s.sites[k].last; ++i) l.lines[i] = commented(l.lines[i]);
+  }
+  const auto i = s.sites[chosen].first;
+  const std::string scheme = site.tls ? "https://" : "http://";
+  const auto port = in.listen.substr(in.listen.rfind(':'));
+  std::string now;
+  for (const auto& n : site.names) now += (now.empty() ? "" : ", ") + scheme + n + port;
+  if (now.empty()) now = scheme + in.listen;
+  const auto brace = l.lines[i].find('{');
+  const std::string written(trim(l.lines[i].substr(0, brace)));
+  if (written != now)
+    notes.push_back(located(in, i, fmt::format("site {} -> {}", written, now)));
+  if (brace != std::string::npos) now += " {";
   l.lines[i] = now;
+  return chosen;
+}
+
+// A TLS site serves the run's certificate: the site's own `tls` directives are left out (the
+// user's certificate, key or ACME account is never read) and `tls CERT KEY` takes their place;
+// auto_https off keeps Caddy from asking an ACME server for anything or binding port 80.
+void serve_tls(Lines& l, CaddyScan& s, std::size_t chosen, const AdaptInput& in,
+               std::vector<std::string>& notes) {
+  const auto site = s.sites[chosen];
+  for (auto i = site.first + 1; i <= site.last && i < l.lines.size(); ++i) {
+    if (directive(l.lines[i]) != "tls") continue;
+    notes.push_back(located(in, i, std::string(trim(l.lines[i])) +
+                                       " left out: the run serves a certificate made for it"));
+    for (int depth = 0;; ++i) {
+      depth += brace_delta(l.lines[i]);
+      l.lines[i] = commented(l.lines[i]);
+      if (depth <= 0 || i + 1 > site.last) break;
+    }
+  }
+  if (s.auto_https != SIZE_MAX && !s.auto_https_off) {
+    notes.push_back(located(in, s.auto_https,
+                            std::string(trim(l.lines[s.auto_https])) +
+                                " -> auto_https off: the run's certificate is loaded, no ACME"));
+    l.lines[s.auto_https] = indent_of(l.lines[s.auto_https]) + "auto_https off";
+    s.auto_https_off = true;
+  }
+  l.lines.insert(l.lines.begin() + static_cast<long>(site.first) + 1,
+                 "\ttls " + path_word(in.tls_cert) + " " + path_word(in.tls_key));
+  notes.push_back(located(in, site.first, "added tls with a certificate made for this run"));
 }
 
 // Caddy's admin endpoint (localhost:2019, one per machine) off; its storage and logs in the
 // runtime directory.
-void place_files(Lines& l, const CaddyScan& s, const AdaptInput& in,
+void place_files(Lines& l, const CaddyScan& s, bool tls, const AdaptInput& in,
                  std::vector<std::string>& notes) {
   for (std::size_t i = 0; i < l.lines.size(); ++i) {
     const auto d = directive(l.lines[i]);
@@ -122,6 +225,7 @@ void place_files(Lines& l, const CaddyScan& s, const AdaptInput& in,
   }
   std::vector<std::string> add;
   if (!s.admin_set) add.push_back("\tadmin off");
+  if (tls && s.auto_https == SIZE_MAX) add.push_back("\tauto_https off");
   // A site address names a port, not an interface: without this Caddy listens on all of them.
   if (!s.bind_set) add.push_back("\tdefault_bind 127.0.0.1");
   if (!s.storage_set)
@@ -167,8 +271,12 @@ Result<Adapted> adapt_caddy(std::string_view text, const AdaptInput& in) {
                     in.file)};
   if (auto st = remap_members(l, s.members, in, "reverse_proxy upstreams", out.notes); !st)
     return st.error();
-  bind_listen(l, s, in, out.notes);
-  place_files(l, s, in, out.notes);  // last: it may insert lines
+  const auto site = s.choice.site ? serving_of(*s.choice.site, s) : SiteServing{};
+  const auto chosen = bind_listen(l, s, site, in, out.notes);
+  if (site.tls) serve_tls(l, s, chosen, in, out.notes);  // inserts after the sites' start
+  place_files(l, s, site.tls, in, out.notes);            // last: it inserts before them
+  out.tls = site.tls;
+  out.server_names = site.names;
   out.text = join_lines(l);
   return out;
 }

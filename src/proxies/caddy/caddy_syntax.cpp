@@ -210,16 +210,17 @@ Result<Config> parse(std::string_view text, std::string_view file) {
 ProxyChoice choose_proxy(const Config& config, std::string_view path) {
   path = path.substr(0, path.find('?'));  // Caddy's path matcher sees no query
   ProxyChoice out;
-  const Directive* site = nullptr;
-  for (const auto& d : config)
-    if (d.block && !d.tokens.empty() && !d.name().starts_with('(')) {
-      site = &d;
-      break;
-    }
-  if (!site) return out;
   Walk w;
-  w.config = &config;
-  w.directives(site->children, "", 0);
+  for (const auto& d : config) {
+    if (!d.block || d.tokens.empty() || d.name().starts_with('(')) continue;
+    if (!out.site) out.site = &d;
+    w = Walk{};  // named matchers belong to their site
+    w.config = &config;
+    w.directives(d.children, "", 0);
+    if (w.proxies.empty()) continue;
+    out.site = &d;  // a site that only redirects or serves files is not the one
+    break;
+  }
   int best = -2;  // none meets the path: the first reverse_proxy, said to be so
   for (const auto& f : w.proxies)
     if (const int s = w.specificity(f.matcher, path); s > best) {

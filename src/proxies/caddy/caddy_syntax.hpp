@@ -30,11 +30,13 @@ using Config = std::vector<Directive>;
 // A located error ("FILE:LINE: ...") for an unclosed quote or block or a stray '}'.
 Result<Config> parse(std::string_view text, std::string_view file);
 
-// The `reverse_proxy` the traffic to `path` reaches in the first site: the one whose matcher
+// The site the run serves, the first with a reverse_proxy (else the first), and the
+// `reverse_proxy` the traffic to `path` reaches in it: the one whose matcher
 // (its own, or that of the handle/handle_path/route around it: a path like /api/* or a named
 // @matcher with `path`) is the most specific that `path` meets, else one without a matcher,
 // else (no reverse_proxy serves the path) the first.
 struct ProxyChoice {
+  const Directive* site = nullptr;       // null: no site block
   const Directive* proxy = nullptr;      // null: no reverse_proxy
   std::string matcher;                   // "" for none
   bool meets = false;  // `path` meets its matcher (else none did, and this is the first)

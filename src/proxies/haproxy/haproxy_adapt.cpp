@@ -1,6 +1,7 @@
 // HAProxy: a haproxy.cfg as it ships, run in the foreground (`haproxy -f FILE -db`).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <set>
 
@@ -20,6 +21,7 @@ struct HaproxyScan {
   std::vector<std::size_t> other_binds;   // in later ones
   std::size_t first_frontend = SIZE_MAX;  // its header line
   haproxy::PoolChoice pool;
+  bool tls = false;  // the bind kept speaks TLS
 };
 
 HaproxyScan scan(const haproxy::Config& c, std::string_view path) {
@@ -51,7 +53,37 @@ void note_pool(const HaproxyScan& s, const AdaptInput& in, std::vector<std::stri
                                       in.path, s.pool.why, others)));
 }
 
-// Only the first frontend (or listen section) binds, to the address stickycheck chose.
+bool tls_bind(const std::vector<std::string>& w) {
+  return std::find(w.begin(), w.end(), "ssl") != w.end();
+}
+
+// `bind ADDR ssl crt FILE ...` with the run's address and certificate (cert and key in one
+// PEM, as HAProxy reads them): the user's certificate files are never read. Other options
+// (alpn, ciphers) stay.
+std::string tls_bind_line(const std::vector<std::string>& w, const AdaptInput& in,
+                          std::size_t i, std::vector<std::string>& notes) {
+  std::string out = "bind " + in.listen;
+  bool crt = false;
+  for (std::size_t k = 2; k < w.size(); ++k) {
+    if ((w[k] == "crt" || w[k] == "crt-list") && k + 1 < w.size()) {
+      notes.push_back(located(in, i,
+                              fmt::format("{} {} -> crt {} (a certificate made for this run)",
+                                          w[k], w[k + 1], path_word(in.tls_bundle))));
+      if (!crt) out += " crt " + path_word(in.tls_bundle);
+      crt = true;
+      ++k;
+      continue;
+    }
+    if (w[k].starts_with('#')) break;
+    out += " " + w[k];
+  }
+  if (!crt) out += " crt " + path_word(in.tls_bundle);
+  notes.push_back(located(in, i, fmt::format("bind {} -> bind {} (TLS)", w.size() > 1 ? w[1] : "",
+                                             in.listen)));
+  return out;
+}
+
+// Only the chosen frontend (or listen section) binds, to the address stickycheck chose.
 Status bind_listen(Lines& l, HaproxyScan& s, const AdaptInput& in,
                    std::vector<std::string>& notes) {
   if (s.first_frontend == SIZE_MAX)
@@ -59,11 +91,20 @@ Status bind_listen(Lines& l, HaproxyScan& s, const AdaptInput& in,
         fmt::format("{}: no frontend or listen section, so nothing binds the address "
                     "stickycheck gives the proxy; add one with `bind {{{{listen}}}}`",
                     in.file)};
+  // The bind the run keeps: the first that speaks TLS (a port 80 beside it only redirects
+  // to it), else the first.
+  std::size_t keep = 0;
+  for (std::size_t k = s.binds.size(); k-- > 0;)
+    if (tls_bind(words(l.lines[s.binds[k]]))) keep = k;
   for (std::size_t k = 0; k < s.binds.size(); ++k) {
     const auto i = s.binds[k];
     const auto w = words(l.lines[i]);
-    if (k == 0 && w.size() > 1 && w[1] == in.listen) continue;
-    if (k == 0) {
+    if (k == keep && tls_bind(w)) {
+      s.tls = true;
+      l.lines[i] = indent_of(l.lines[i]) + tls_bind_line(w, in, i, notes);
+    } else if (k == keep && w.size() > 1 && w[1] == in.listen) {
+      continue;
+    } else if (k == keep) {
       l.lines[i] = indent_of(l.lines[i]) + "bind " + in.listen;
       notes.push_back(
           located(in, i, fmt::format("bind {} -> bind {}", w.size() > 1 ? w[1] : "", in.listen)));
@@ -75,13 +116,13 @@ Status bind_listen(Lines& l, HaproxyScan& s, const AdaptInput& in,
   for (const auto i : s.other_binds) {
     l.lines[i] = commented(l.lines[i]);
     notes.push_back(located(in, i,
-                            "a later frontend's bind left out: the run listens on one "
+                            "another frontend's bind left out: the run listens on one "
                             "address"));
   }
   if (s.binds.empty()) {
-    l.lines.insert(l.lines.begin() + static_cast<long>(s.first_frontend) + 1,
-                   "  bind " + in.listen);
-    notes.push_back(located(in, s.first_frontend, "added bind " + in.listen));
+    const auto at = s.pool.frontend ? s.pool.frontend->line - 1 : s.first_frontend;
+    l.lines.insert(l.lines.begin() + static_cast<long>(at) + 1, "  bind " + in.listen);
+    notes.push_back(located(in, at, "added bind " + in.listen));
   }
   return ok_status();
 }
@@ -138,6 +179,7 @@ Result<Adapted> adapt_haproxy(std::string_view text, const AdaptInput& in) {
   if (auto bound = bind_listen(l, s, in, out.notes); !bound) return bound.error();
   out.text = join_lines(l);
   out.keeps_lines = !s.binds.empty();  // an added bind would move the lines after it
+  out.tls = out.tls_bundle = s.tls;
   return out;
 }
 

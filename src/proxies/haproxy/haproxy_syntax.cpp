@@ -162,10 +162,18 @@ const Section* section_named(const Config& c, std::string_view name) {
 PoolChoice choose_pool(const Config& config, std::string_view path) {
   path = path.substr(0, path.find('?'));  // HAProxy's path tests see no query
   PoolChoice out;
+  // The first frontend that sends traffic somewhere: one that only redirects (port 80 to
+  // https) names no pool.
+  const auto names_a_pool = [](const Section& s) {
+    return s.kind == "listen" || std::any_of(s.lines.begin(), s.lines.end(), [](const Line& l) {
+             return l.word(0) == "use_backend" || l.word(0) == "default_backend";
+           });
+  };
   for (const auto& s : config.sections)
-    if (s.kind == "frontend" || s.kind == "listen") {
+    if ((s.kind == "frontend" || s.kind == "listen") && (!out.frontend || names_a_pool(s))) {
+      const bool found = names_a_pool(s);
       out.frontend = &s;
-      break;
+      if (found) break;
     }
   if (!out.frontend) return out;
   Acls acls;

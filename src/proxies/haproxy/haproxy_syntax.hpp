@@ -33,7 +33,7 @@ bool is_section_keyword(std::string_view word);
 std::vector<std::string> words(std::string_view line);
 Config parse(std::string_view text);
 
-// The pool that serves `path` on the first frontend (or listen section): the first
+// The pool that serves `path` on the first frontend (or listen section) that names one: the first
 // `use_backend NAME if|unless ...` whose condition `path` meets, where the condition is one the
 // reader evaluates (path_beg, path, path_end, path_reg aside; inline `{ ... }` or named ACLs,
 // `!` negation, several ACLs all true), else default_backend; a listen section serves itself.
