@@ -9,32 +9,12 @@
 #include "checks/checks.hpp"
 #include "cookie/set_cookie.hpp"
 #include "identify/cookie_hygiene.hpp"
+#include "proxies/proxy_kinds.hpp"
 #include "util/text.hpp"
 
 namespace sc {
 
 namespace {
-
-// What proxies write when a member cannot be reached or none is left (Apache's AH codes,
-// HAProxy's server state changes, nginx's upstream errors, Caddy's dial errors).
-constexpr std::string_view kFailureMarks[] = {"ah00957",
-                                              "ah00959",
-                                              "ah01114",
-                                              "ah01102",
-                                              "ah00940",
-                                              "ah01097",
-                                              "ah01170",
-                                              "ah01171",
-                                              "connection refused",
-                                              "connect() failed",
-                                              "no live upstreams",
-                                              "is down",
-                                              "no server available",
-                                              "failed to make connection",
-                                              "dial tcp",
-                                              "no upstreams available",
-                                              "timed out",
-                                              "layer4"};
 
 constexpr std::size_t kMaxLogLine = 300;
 
@@ -156,10 +136,7 @@ std::vector<std::string> failure_log_lines(const std::vector<std::string>& log, 
   for (const auto& line : log) {
     if (out.size() >= max) break;
     const std::string lower = to_lower(line);
-    const bool explains =
-        std::any_of(std::begin(kFailureMarks), std::end(kFailureMarks),
-                    [&](std::string_view mark) { return lower.find(mark) != std::string::npos; });
-    if (!explains || !seen.insert(std::string(message_of(line))).second) continue;
+    if (!names_member_failure(lower) || !seen.insert(std::string(message_of(line))).second) continue;
     std::string shown(trim(line));
     if (shown.size() > kMaxLogLine) shown = shown.substr(0, kMaxLogLine) + "...";
     out.push_back(std::move(shown));

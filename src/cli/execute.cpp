@@ -17,7 +17,7 @@
 #include "render/output_file.hpp"
 #include "report/progress_line.hpp"
 #include "report/terminal.hpp"
-#include "scenario/proxy_kinds.hpp"
+#include "proxies/proxy_kinds.hpp"
 #include "runner/interrupt.hpp"
 #include "runner/proxy_check.hpp"
 #include "runner/run_scenario.hpp"

@@ -4,7 +4,7 @@
 
 #include "proxies/config_adapt.hpp"
 #include "proxies/init_templates.hpp"
-#include "scenario/proxy_kinds.hpp"
+#include "proxies/proxy_kinds.hpp"
 
 namespace sc::cli {
 

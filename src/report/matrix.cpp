@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "scenario/proxy_kinds.hpp"
+#include "proxies/proxy_kinds.hpp"
 
 namespace sc {
 

@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "balancer/manager.hpp"
-#include "scenario/proxy_kinds.hpp"
+#include "proxies/proxy_kinds.hpp"
 
 namespace sc {
 

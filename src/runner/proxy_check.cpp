@@ -14,7 +14,7 @@
 #include "runner/launch_plan.hpp"
 #include "runner/ports.hpp"
 #include "runner/proxy_prepare.hpp"
-#include "scenario/proxy_kinds.hpp"
+#include "proxies/proxy_kinds.hpp"
 #include "util/text.hpp"
 
 namespace sc {

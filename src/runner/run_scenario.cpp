@@ -19,7 +19,7 @@
 #include "runner/proxy_version.hpp"
 #include "runner/scenario_results.hpp"
 #include "runner/supervisor.hpp"
-#include "scenario/proxy_kinds.hpp"
+#include "proxies/proxy_kinds.hpp"
 #include "util/stopwatch.hpp"
 #include "util/text.hpp"
 

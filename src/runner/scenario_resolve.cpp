@@ -14,7 +14,7 @@
 #include "runner/config_includes.hpp"
 #include "runner/config_template.hpp"
 #include "runner/proxy_prepare.hpp"
-#include "scenario/proxy_kinds.hpp"
+#include "proxies/proxy_kinds.hpp"
 #include "scenario/node_reader.hpp"
 #include "util/text.hpp"
 

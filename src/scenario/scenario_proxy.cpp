@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "scenario/proxy_kinds.hpp"
+#include "proxies/proxy_kinds.hpp"
 #include "scenario/proxy_values.hpp"
 #include "scenario/scenario_sections.hpp"
 #include "util/text.hpp"

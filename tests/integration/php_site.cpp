@@ -13,7 +13,7 @@
 
 #include "runner/config_template.hpp"
 #include "runner/ports.hpp"
-#include "scenario/proxy_kinds.hpp"
+#include "proxies/proxy_kinds.hpp"
 
 namespace sc::test {
 
