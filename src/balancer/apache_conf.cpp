@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cstdint>
 #include <optional>
+#include <set>
 
 #include "proxies/apache/apache_syntax.hpp"
 #include "util/text.hpp"
@@ -50,6 +51,7 @@ struct Reader {
   // Where the reader is among the sections.
   int proxy_balancer = -1;  // inside <Proxy balancer://...>
   int proxy_open_line = 0;
+  std::set<std::string, std::less<>> defines;  // Define's names so far, as httpd reads them
   int skip_depth = 0;  // inside a skipped section
   std::string skip_name;
   int skip_line = 0;
@@ -57,6 +59,11 @@ struct Reader {
 
   Error error(const std::string& directive, const std::string& message) const {
     return Error{fmt::format("{}:{}: {}: {}", file, line, directive, message)};
+  }
+  // <IfDefine NAME> or <IfDefine !NAME> holds.
+  bool defined(std::string_view test) const {
+    const bool negated = test.starts_with('!');
+    return defines.contains(test.substr(negated ? 1 : 0)) != negated;
   }
   void note(const std::string& text) { site.notes.push_back(fmt::format("{}:{}: {}", file, line, text)); }
 
@@ -279,7 +286,14 @@ Status open_section(Reader& r, const std::vector<std::string>& words, const std:
     r.location.emplace();
     r.location->path = words[1];
     r.location->line = r.line;
-  } else if (name == "ifmodule" || name == "virtualhost" || name == "ifdefine") {
+  } else if (name == "ifdefine" && words.size() >= 2 && !r.defined(words[1])) {
+    r.note(fmt::format("<{} {}> skipped: not defined", tag, words[1]));
+    r.skip_depth = 1;
+    r.skip_name = tag;
+    r.skip_line = r.line;
+  } else if (name == "ifdefine") {
+    r.open.push_back({tag, r.line});
+  } else if (name == "ifmodule" || name == "virtualhost") {
     r.note(fmt::format("<{}> read through: its condition or address is not evaluated", tag));
     r.open.push_back({tag, r.line});
   } else {
@@ -377,7 +391,11 @@ Status directive(Reader& r, const std::vector<std::string>& w) {
   if (d == "header") return r.header(w);
   if (d == "servername") return r.server_name(w);
   if (d == "limitrequestbody") return r.limit_request_body(w);
-  if (d == "loglevel") {
+  if (d == "define" && w.size() >= 2) {
+    r.defines.insert(w[1]);
+  } else if (d == "undefine" && w.size() >= 2) {
+    r.defines.erase(w[1]);
+  } else if (d == "loglevel") {
     log_level(r, w);
   } else if (d == "proxypreservehost") {
     const std::string v = w.size() == 2 ? to_lower(w[1]) : "";

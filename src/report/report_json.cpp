@@ -146,6 +146,7 @@ nlohmann::json scenario_json(const ScenarioReport& r) {
         {"connection", s.traffic.connection_per_request ? "per_request" : "keep_alive"},
         {"source_addresses", s.traffic.source_per_session ? "per_session" : "loopback"},
         {"seed", s.traffic.seed},
+        {"path", s.traffic.path},
         {"host", s.traffic.host}}},
       {"metrics", metrics_json(r.metrics)},
       {"statistics",

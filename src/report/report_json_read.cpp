@@ -185,6 +185,7 @@ void scenario_fields_from(const json& s, Scenario& sc) {
   sc.traffic.connection_per_request = value_or<std::string>(t, "connection", "") == "per_request";
   sc.traffic.source_per_session = value_or<std::string>(t, "source_addresses", "") == "per_session";
   sc.traffic.host = value_or<std::string>(t, "host", "");
+  sc.traffic.path = value_or<std::string>(t, "path", sc.traffic.path);
   sc.traffic.seed = value_or<unsigned>(t, "seed", 0);
   const json d = value_or<json>(value_or<json>(s, "statistics", {}), "distribution", {});
   sc.expect.alpha = value_or<double>(d, "alpha", sc.expect.alpha);

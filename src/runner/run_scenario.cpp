@@ -98,6 +98,10 @@ ScenarioReport ScenarioRun::run() {
   Stopwatch clock;
   auto& t = report.timings;
   std::string failure = prepare();
+  // The site as the sessions reach it: the path and host taken from the configuration when
+  // the scenario names none (the notes say so).
+  report.scenario.traffic.host = site_host();
+  if (!plan_.site_path.empty()) report.scenario.traffic.path = plan_.site_path;
   const bool started = failure.empty() && (failure = start()).empty();
   if (started) failure = with_first_error(wait_ready());
   t.startup_s = clock.lap();

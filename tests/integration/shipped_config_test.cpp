@@ -154,6 +154,19 @@ TEST(ShippedApache, DebianVhostWithApacheLogDirRunsAndSticks) {
   EXPECT_NE(config.find("\nErrorLog /dev/stderr\n"), std::string::npos) << config;
 }
 
+TEST(ShippedApache, OnlyTheMembersHttpdReadsUnderIfDefineBecomeBackends) {
+  const std::string dir = temp_path("shipped-ifdefine");
+  CliResult r;
+  const auto s = init_and_run(shipped("ifdefine-staging.conf", "apache"), dir, r, "apache");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(s["verdict"], "pass");
+  EXPECT_EQ(s["metrics"]["backends"].size(), 2u) << s["metrics"]["backends"];
+  EXPECT_TRUE(has_note(s, "ifdefine-staging.conf:13: member 10.1.0.11:8080 -> backend"));
+  const std::string config = s["proxy"]["config"];
+  EXPECT_NE(config.find("BalancerMember \"http://10.0.0.13:8080\" route=p3"), std::string::npos)
+      << config;
+}
+
 TEST(ShippedApache, BalancerUnderALocationIsDrivenAtItsPath) {
   const std::string dir = temp_path("shipped-location");
   CliResult r;
@@ -162,6 +175,7 @@ TEST(ShippedApache, BalancerUnderALocationIsDrivenAtItsPath) {
   EXPECT_EQ(s["verdict"], "pass");
   EXPECT_TRUE(has_note(s, "the sessions ask for /shop, the path the configuration sends to its "
                           "balancer"));
+  EXPECT_EQ(s["traffic"]["path"], "/shop");
 }
 
 TEST(ShippedApache, SslVhostInIfModuleRunsOverTlsAndTheRedirectVhostIsLeftOut) {
@@ -298,6 +312,7 @@ TEST(ShippedCaddy, AutomaticHttpsSiteRunsOverTlsWithTheRunsCertificate) {
   EXPECT_NE(r.err.find("through https://127.0.0.1:"), std::string::npos) << r.err;
   EXPECT_TRUE(has_note(s, "https-site.Caddyfile:9: site www.shop.example.com left out"));
   EXPECT_TRUE(has_note(s, "the sessions ask for shop.example.com"));
+  EXPECT_EQ(s["traffic"]["host"], "shop.example.com");
   EXPECT_TRUE(has_note(s, "served over TLS with a certificate made for this run"));
   EXPECT_EQ(s["metrics"]["statuses"].size(), 1u) << s["metrics"]["statuses"];
   const std::string config = s["proxy"]["config"];

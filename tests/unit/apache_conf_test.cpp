@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "balancer/header_rules.hpp"
 #include "proxies/apache/apache_syntax.hpp"
 
@@ -127,6 +129,24 @@ TEST(ApacheWords, QuotesAndEscapes) {
             (std::vector<std::string>{"Header", "add", "Set-Cookie", "a=b; path=/", "env=X"}));
   EXPECT_EQ(apache::words(R"(X 'single q' "esc \" q")"),
             (std::vector<std::string>{"X", "single q", "esc \" q"}));
+}
+
+TEST(ApacheConf, IfDefineReadsOnlyWhatTheDefinesSelect) {
+  const char* text =
+      "Define STAGING\n"
+      "<IfDefine STAGING>\n<Proxy balancer://shop>\nBalancerMember http://10.1.0.1:80 route=s1\n"
+      "</Proxy>\n</IfDefine>\n"
+      "<IfDefine !STAGING>\n<Proxy balancer://shop>\nBalancerMember http://10.0.0.1:80 route=p1\n"
+      "BalancerMember http://10.0.0.2:80 route=p2\n</Proxy>\n</IfDefine>\n"
+      "ProxyPass / balancer://shop/\n";
+  auto site = parse_apache_conf(text, "site.conf");
+  ASSERT_TRUE(site.ok()) << site.error().message;
+  ASSERT_EQ(site->balancers.size(), 1u);
+  ASSERT_EQ(site->balancers[0].members.size(), 1u);
+  EXPECT_EQ(site->balancers[0].members[0].route, "s1");
+  EXPECT_NE(std::find(site->notes.begin(), site->notes.end(),
+                      "site.conf:7: <IfDefine !STAGING> skipped: not defined"),
+            site->notes.end());
 }
 
 TEST(HeaderRules, ManualRecipeSetsTheCookieOnlyWhenTheRouteChanged) {

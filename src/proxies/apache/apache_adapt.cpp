@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <memory>
 #include <set>
 
 #include "proxies/adapt_parts.hpp"
@@ -36,6 +37,8 @@ struct ApacheScan {
   bool require_host = false;
   bool server_errorlog = false;  // an ErrorLog outside every <VirtualHost>
   bool tls = false;              // the vhost under test has SSLEngine on
+  std::vector<std::string> modules_to_load;  // by the run, before the file (missing_modules)
+  std::shared_ptr<const std::vector<apache::Directive>> tree;  // what the pointers point into
 };
 
 bool inside_vhost(const apache::Found& f) {
@@ -121,7 +124,7 @@ bool left_out(const ApacheScan& s, std::size_t k) {
   return !(v.proxies && v.tls == s.tls);
 }
 
-ApacheScan scan(const apache::Config& config) {
+ApacheScan scan(const std::vector<apache::Directive>& directives) {
   ApacheScan s;
   std::vector<const apache::Directive*> parents;
   std::function<void(const std::vector<apache::Directive>&)> walk =
@@ -135,7 +138,7 @@ ApacheScan scan(const apache::Config& config) {
           parents.pop_back();
         }
       };
-  walk(config.directives);
+  walk(directives);
   // The site users reach: the first vhost proxying over TLS, else the first proxying.
   s.target = s.vhosts.size();
   for (bool tls : {true, false})
@@ -186,7 +189,7 @@ std::vector<std::string> missing_modules(const ApacheScan& s, const AdaptInput& 
 // (modules must load before their directives are read).
 std::vector<std::string> prelude(const ApacheScan& s, const AdaptInput& in) {
   std::vector<std::string> add;
-  for (const auto& m : missing_modules(s, in))
+  for (const auto& m : s.modules_to_load)
     add.push_back(fmt::format("LoadModule {}_module {}/mod_{}.so", m, in.module_dir, m));
   auto unless = [&](const char* d, std::string line) {
     if (!s.seen.contains(d)) add.push_back(std::move(line));
@@ -334,13 +337,36 @@ void replace_tls_files(Lines& l, const AdaptInput& in, std::vector<std::string>&
   }
 }
 
+// The file as httpd will read it in the run: the modules it loads are found from every
+// directive (those inside <IfModule mod_ssl.c> too, which the run then loads), then the
+// <IfDefine>/<IfModule> sections are evaluated against them and against the file's Defines,
+// and only what httpd reads is scanned.
+ApacheScan read_as_httpd(const apache::Config& config, const AdaptInput& in) {
+  const ApacheScan everything = scan(config.directives);
+  auto to_load = missing_modules(everything, in);
+  apache::Conditions c;
+  c.has_module = [&](std::string_view stem) {
+    const std::string m(stem);
+    return everything.loaded.contains(m + "_module") ||
+           std::find(to_load.begin(), to_load.end(), m) != to_load.end() ||
+           std::find(in.compiled_modules.begin(), in.compiled_modules.end(),
+                     "mod_" + m + ".c") != in.compiled_modules.end();
+  };
+  auto tree = std::make_shared<const std::vector<apache::Directive>>(
+      apache::evaluated(config.directives, c));
+  ApacheScan s = scan(*tree);
+  s.tree = std::move(tree);
+  s.modules_to_load = std::move(to_load);
+  return s;
+}
+
 }  // namespace apache_conf
 }  // namespace
 
 std::vector<FoundMember> apache_members(std::string_view text) {
   using namespace apache_conf;
   auto config = apache::parse(text, "httpd.conf");
-  return config ? scan(*config).members : std::vector<FoundMember>{};
+  return config ? read_as_httpd(*config, {}).members : std::vector<FoundMember>{};
 }
 
 Result<Adapted> adapt_apache(std::string_view text, const AdaptInput& in) {
@@ -348,7 +374,7 @@ Result<Adapted> adapt_apache(std::string_view text, const AdaptInput& in) {
   auto config = apache::parse(text, in.file);
   if (!config) return config.error();
   Lines l = split_lines(text);
-  const ApacheScan s = scan(*config);
+  const ApacheScan s = read_as_httpd(*config, in);
   Adapted out;
   leave_out_vhosts(l, s, in, out.notes);
   if (auto st = remap_members(l, s.members, in, "BalancerMembers", out.notes); !st)

@@ -139,4 +139,46 @@ std::vector<Found> find_all(const std::vector<Directive>& within, std::string_vi
   return out;
 }
 
+std::string module_stem(std::string_view written) {
+  std::string m = to_lower(written);
+  if (m.starts_with("mod_")) m.erase(0, 4);
+  if (m.ends_with(".c")) m.resize(m.size() - 2);
+  if (m.ends_with("_module")) m.resize(m.size() - 7);
+  return m;
+}
+
+namespace {
+
+// Whether a section's body is read; any section but IfDefine and IfModule is.
+bool applies(const Directive& d, const Conditions& c) {
+  const auto name = d.lower();
+  if (name != "ifdefine" && name != "ifmodule") return true;
+  std::string_view test = d.arg();
+  const bool negated = test.starts_with('!');
+  if (negated) test.remove_prefix(1);
+  const bool holds = name == "ifdefine" ? c.defines.contains(test)
+                                         : c.has_module && c.has_module(module_stem(test));
+  return holds != negated;
+}
+
+}  // namespace
+
+std::vector<Directive> evaluated(const std::vector<Directive>& within, Conditions& conditions) {
+  std::vector<Directive> out;
+  for (const auto& d : within) {
+    const auto name = d.lower();
+    if (name == "define" && !d.args.empty()) conditions.defines.insert(d.arg());
+    if (name == "undefine" && !d.args.empty()) conditions.defines.erase(d.arg());
+    if (!d.section) {
+      out.push_back(d);
+      continue;
+    }
+    if (!applies(d, conditions)) continue;
+    Directive kept = d;
+    kept.children = evaluated(d.children, conditions);
+    out.push_back(std::move(kept));
+  }
+  return out;
+}
+
 }  // namespace sc::apache

@@ -5,6 +5,8 @@
 // nesting, with the first and last physical line of every directive. Pure: text in, tree out;
 // `Include` is a directive like any other (the resolve step follows it).
 #include <cstddef>
+#include <functional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -54,5 +56,21 @@ struct Found {
   std::vector<const Directive*> parents;
 };
 std::vector<Found> find_all(const std::vector<Directive>& within, std::string_view name);
+
+// What <IfDefine> and <IfModule> test, as httpd evaluates them while it reads: the names
+// defined so far (`Define`, `UnDefine`, or -D), and whether a module is loaded or compiled in
+// (by its stem: "ssl" for mod_ssl.c and ssl_module).
+struct Conditions {
+  std::set<std::string, std::less<>> defines;
+  std::function<bool(std::string_view stem)> has_module;
+};
+
+// The module a <IfModule> names, by its stem: "mod_ssl.c" and "ssl_module" -> "ssl".
+std::string module_stem(std::string_view written);
+
+// The tree httpd reads: <IfDefine [!]NAME> and <IfModule [!]MODULE> sections whose test fails
+// are taken out (with all they hold), and those that pass are kept; Define and UnDefine change
+// `conditions` in file order, as httpd reads them. Line numbers are kept.
+std::vector<Directive> evaluated(const std::vector<Directive>& within, Conditions& conditions);
 
 }  // namespace sc::apache
