@@ -11,6 +11,7 @@ const char* to_string(Verdict v) {
     case Verdict::kPass: return "pass";
     case Verdict::kFail: return "fail";
     case Verdict::kNotApplicable: return "not_applicable";
+    case Verdict::kInconclusive: return "inconclusive";
   }
   return "?";
 }

@@ -4,7 +4,9 @@
 
 namespace sc {
 
-enum class Verdict { kPass, kFail, kNotApplicable };
+// Inconclusive: the check could have been judged, but the evidence cannot decide it (a
+// backend identity that is only a candidate, answers that never reached the application).
+enum class Verdict { kPass, kFail, kNotApplicable, kInconclusive };
 const char* to_string(Verdict v);
 
 // The tool's exit codes; CI must tell "the balancer is wrong" (1) from "the tester broke" (3).

@@ -131,6 +131,7 @@ int run_probe_command(const ProbeArgs& a) {
     return kExitOk;
   }
   if (!output_paths_writable(a.output, "probe")) return kExitBadInput;
+  s->file = a.url;  // what the summary line and the reports name: the site probed
   return execute({*s}, a.output, "probe");
 }
 

@@ -39,6 +39,14 @@ std::string apache_route_cause(const ProbeEvidence& e) {
       apache, route_cookie_remedy());
 }
 
+// A fact of automatic recognition said as a cause. A session cookie without a route is the
+// Apache stickysession story, told by apache_route_cause when the answers say Apache, never
+// otherwise.
+bool told_as_cause(const ProbeEvidence& e, AutoFactKind kind) {
+  if (kind == AutoFactKind::session_cookie_without_route) return false;
+  return is_cookie_fact(kind) || (e.auto_chose && kind != AutoFactKind::nothing_identifies);
+}
+
 std::vector<std::string> hygiene_causes(const ProbeEvidence& e) {
   std::vector<std::string> out;
   const auto now = std::chrono::system_clock::now();
@@ -68,7 +76,49 @@ std::vector<std::string> hygiene_causes(const ProbeEvidence& e) {
   return out;
 }
 
+bool mentions(std::string_view text, std::initializer_list<std::string_view> words) {
+  for (auto w : words)
+    if (text.find(w) != std::string_view::npos) return true;
+  return false;
+}
+
+// The causes in order, each said once.
+std::vector<std::string> without_repeats(std::vector<std::string> causes) {
+  std::vector<std::string> out;
+  for (auto& c : causes)
+    if (std::find(out.begin(), out.end(), c) == out.end()) out.push_back(std::move(c));
+  return out;
+}
+
 }  // namespace
+
+std::string transport_cause(const std::string& error) {
+  const std::string e = to_lower(error);
+  std::string what;
+  if (mentions(e, {"certificate", "ssl", "tls", "handshake"}))
+    what = fmt::format(
+        "the TLS handshake failed ({}): the site's certificate was not accepted; if a private "
+        "CA signed it, give that CA with --cacert FILE (--insecure skips the check, for a test "
+        "site only)",
+        error);
+  else if (mentions(e, {"resolve", "name or service"}))
+    what = fmt::format(
+        "the host name does not resolve ({}): check the URL, or send the host's requests to an "
+        "address with --resolve HOST:PORT:ADDRESS",
+        error);
+  else if (mentions(e, {"refused"}))
+    what = fmt::format(
+        "nothing accepts connections there ({}): the site is down, or listens on another port",
+        error);
+  else if (mentions(e, {"timed out", "timeout"}))
+    what = fmt::format(
+        "no answer in time ({}): a firewall dropping the packets, or a site slower than the "
+        "request timeout",
+        error);
+  else
+    what = fmt::format("the site could not be reached ({})", error);
+  return what + "; no answer was seen, so nothing about stickiness can be said";
+}
 
 bool is_cookie_fact(identify::AutoFactKind kind) {
   return kind == AutoFactKind::stickiness_on_member_unknown ||
@@ -102,8 +152,12 @@ std::string member_gone_cause(const RecordSet& set) {
 }
 
 std::vector<std::string> diagnose_probe(const ProbeEvidence& e) {
+  if (!e.unreachable.empty()) return {transport_cause(e.unreachable)};
   std::vector<std::string> causes;
   if (auto why = member_gone_cause(e.records); !why.empty()) causes.push_back(why);
+  // Most requests got no answer: what the few cookies show is no cause (the checks' own
+  // "requests failed" cause, with the transport error, comes first).
+  if (e.most_failed) return causes;
   if (auto why = apache_route_cause(e); !why.empty()) causes.push_back(why);
   if (e.automatic) {
     // A cookie without a route says what to change; the other facts say what is missing.
@@ -113,13 +167,11 @@ std::vector<std::string> diagnose_probe(const ProbeEvidence& e) {
     };
     for (bool routes_first : {true, false})
       for (const auto& f : e.automatic->facts)
-        if (route_fact(f.kind) == routes_first &&
-            (is_cookie_fact(f.kind) ||
-             (e.auto_chose && f.kind != AutoFactKind::nothing_identifies)))
+        if (route_fact(f.kind) == routes_first && told_as_cause(e, f.kind))
           causes.push_back(f.text);
   }
   for (auto& why : hygiene_causes(e)) causes.push_back(std::move(why));
-  return causes;
+  return without_repeats(std::move(causes));
 }
 
 }  // namespace sc

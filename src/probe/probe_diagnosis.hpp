@@ -21,11 +21,17 @@ struct ProbeEvidence {
   identify::ProbedUrl url;
   bool sticky = true;  // every identified session stayed on one backend
   long long session_losses = 0;
+  std::string unreachable;  // the first request's transport error: the site was never reached
+  bool most_failed = false;  // most requests got no answer: cookies show nothing
 };
 
 // In order of weight: the member that went away, the Apache route story, what auto
 // identification found about the cookies, then the cookies' attributes.
 std::vector<std::string> diagnose_probe(const ProbeEvidence& e);
+
+// A transport failure (refused, DNS, TLS, timeout) said as a cause, with what to try:
+// --cacert/--insecure for a certificate, --resolve for a name.
+std::string transport_cause(const std::string& error);
 
 // Facts about the cookies themselves (not about automatic recognition's own outcome).
 bool is_cookie_fact(identify::AutoFactKind kind);

@@ -42,6 +42,8 @@ class ProbeReader : public ResponseReader {
   const CookieTally& tally() const { return tally_; }  // for the report
   // Distinct Server header values seen (up to a few), for the Apache-specific causes.
   const std::vector<std::string>& servers() const { return servers_; }
+  // The first redirect seen, "302 to /login" (Location made printable, bounded); "" if none.
+  const std::string& redirect_example() const { return redirect_example_; }
   bool auto_wanted() const { return auto_; }
   bool is_session_cookie(std::string_view name) const { return session_rule_.matches(name); }
   // "json:/backend named no backend in 40 responses (40 bodies were not valid JSON)"; empty
@@ -65,6 +67,7 @@ class ProbeReader : public ResponseReader {
     long long responses = 0, not_json = 0, over_limit = 0;
   } misses_;
   std::vector<std::string> servers_;
+  std::string redirect_example_;
 };
 
 }  // namespace sc

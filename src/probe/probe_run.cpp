@@ -11,18 +11,13 @@
 #include "identify/auto_identify.hpp"
 #include "probe/probe_diagnosis.hpp"
 #include "probe/probe_reader.hpp"
+#include "probe/probe_verdict.hpp"
 #include "runner/scenario_results.hpp"
 #include "util/stopwatch.hpp"
 
 namespace sc {
 
 namespace {
-
-constexpr const char* kHowToIdentify =
-    "tell the probe what names the backend: --identify header:NAME (a response header), "
-    "--identify cookie:NAME (an affinity cookie; cookie:NAME:. for an Apache .route suffix), "
-    "--identify json:/POINTER (a field of a JSON body) or --identify regex:PATTERN (the first "
-    "capture group in the body); or probe only session losses with --expect losses";
 
 DriverConfig probe_driver_config(const Scenario& s, const RunContext& ctx) {
   const TargetSpec& t = *s.target;
@@ -131,14 +126,28 @@ std::string identifying_cookie(const TargetSpec& t,
   return "";
 }
 
-// Without an identity, only the checks that need none are judged.
-void judge_losses_only(Evaluation& e) {
-  for (auto& c : e.checks) {
-    if (c.id == "errors" || c.id == "session_losses") continue;
-    c.verdict = Verdict::kNotApplicable;
-    c.expected = "not checked";
-    c.explanation = "nothing told the backends apart, so this cannot be judged";
-  }
+// How far the identity can be trusted, and what was tried against a candidate.
+ProbeJudgement judgement_of(const Scenario& s, const ProbeReader& reader,
+                            const std::optional<identify::AutoIdentification>& automatic,
+                            bool auto_chose, bool identified, const ScenarioReport& report) {
+  ProbeJudgement j;
+  j.affinity_checked = s.expect.affinity_checked;
+  j.identity_misses = reader.explicit_misses();
+  j.answers_problem = answers_cause(report.metrics, reader.redirect_example());
+  if (!identified) return j;
+  j.strength = IdentityStrength::evidence;
+  if (!auto_chose || automatic->kind != identify::AutoSourceKind::behaviour_cookie) return j;
+  j.strength = IdentityStrength::candidate;
+  j.candidate = automatic->name;
+  const auto losses = report.metrics.session_losses;
+  j.candidate_tried =
+      losses > 0 ? fmt::format("checked against the session losses: {} requests found their "
+                               "session gone although {} stayed the same, so it does not follow "
+                               "the backend that holds the session",
+                               losses, j.candidate)
+                 : "checked against the session losses: none was seen, which neither confirms "
+                   "nor refutes it";
+  return j;
 }
 
 }  // namespace
@@ -171,8 +180,9 @@ ScenarioReport run_probe(const Scenario& s, const RunContext& ctx) {
   Stopwatch clock;
   const TargetSpec& t = *s.target;
   const DriverConfig dc = probe_driver_config(s, ctx);
-  std::string failure = check_reachable(t.url, s.traffic.request_timeout, dc.client);
-  if (!failure.empty()) failure = fmt::format("{} cannot be reached: {}", t.url, failure);
+  const std::string unreachable = check_reachable(t.url, s.traffic.request_timeout, dc.client);
+  std::string failure =
+      unreachable.empty() ? "" : fmt::format("{} cannot be reached: {}", t.url, unreachable);
   ProbeReader reader = make_reader(t);
   RecordSet records;
   report.timings.startup_s = clock.lap();
@@ -194,23 +204,24 @@ ScenarioReport run_probe(const Scenario& s, const RunContext& ctx) {
   const Scenario seen = with_observed_backends(s, records);
   report.cookies =
       cookie_observations(reader.tally(), identifying_cookie(t, automatic, auto_chose));
-  const bool identified = !seen.backends.empty();
-  if (failure.empty() && !identified && s.expect.affinity_checked) {
-    const std::string misses = reader.explicit_misses();
-    failure = fmt::format(
-        "nothing in the responses tells the backends apart{}, so affinity cannot be judged; {}",
-        misses.empty() ? "" : " (" + misses + ")", kHowToIdentify);
-  }
-  if (!identified && probe.identified_by.empty()) probe.identified_by = "none";
+  if (seen.backends.empty() && probe.identified_by.empty()) probe.identified_by = "none";
   compute_figures(seen, records, {}, report);
   ProbeEvidence evidence{
       records, reader, automatic ? &*automatic : nullptr, auto_chose, {}, true, 0};
   evidence.url = {t.url.substr(0, t.url.find(':')), url_host(t.url), t.paths};
   evidence.sticky = report.metrics.sticky_sessions == report.metrics.sessions;
   evidence.session_losses = report.metrics.session_losses;
-  judge(seen, failure, false, diagnose_probe(evidence), report);
-  if (!identified && report.verdict != ScenarioVerdict::kError) {
-    judge_losses_only(report.evaluation);
+  evidence.unreachable = unreachable;
+  evidence.most_failed = report.metrics.requests > 0 &&
+                         report.metrics.errors * 2 > report.metrics.requests;
+  const ProbeJudgement judgement =
+      judgement_of(s, reader, automatic, auto_chose, !seen.backends.empty(), report);
+  auto causes = diagnose_probe(evidence);
+  if (!judgement.answers_problem.empty())
+    causes.insert(causes.begin(), judgement.answers_problem);
+  judge(seen, failure, false, causes, report);
+  if (report.verdict != ScenarioVerdict::kError) {
+    settle_probe_checks(report.evaluation, judgement);
     report.verdict = verdict_of(report.evaluation);
   }
   report.scenario = seen;

@@ -27,9 +27,11 @@ section.scenario{border-top:3px solid var(--line);margin-top:2rem;padding-top:1r
 .banner{padding:.6rem .9rem;border-radius:6px;font-weight:600;color:#fff;margin:.4rem 0}
 .banner.pass{background:var(--pass)}.banner.fail{background:var(--fail)}
 .banner.error{background:var(--error)}.banner.skipped{background:var(--skip)}
+.banner.inconclusive{background:var(--skip)}
 .badge{display:inline-block;padding:0 .45rem;border-radius:4px;font-size:.85em;font-weight:600;color:#fff}
 .badge.pass{background:var(--pass)}.badge.fail{background:var(--fail)}
 .badge.error{background:var(--error)}.badge.skipped{background:var(--skip)}.badge.na{background:var(--na)}
+.badge.inconclusive{background:var(--skip)}
 .causes{border-left:4px solid var(--fail);background:var(--panel);padding:.3rem .9rem;margin:.6rem 0}
 .table-wrap{overflow-x:auto}
 table{border-collapse:collapse;width:100%;margin:.3rem 0}
@@ -38,6 +40,7 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:now
 tr.fail td{background:rgba(198,40,40,.09)}
 .matrix td.pass{background:rgba(26,127,55,.18)}.matrix td.fail{background:rgba(198,40,40,.2)}
 .matrix td.error{background:rgba(142,36,170,.2)}.matrix td.skipped{background:rgba(154,103,0,.18)}
+.matrix td.inconclusive{background:rgba(154,103,0,.18)}
 .muted,figcaption{color:var(--muted);font-size:.9em}
 figure{margin:.5rem 0}
 svg{height:auto;display:block;max-width:100%}

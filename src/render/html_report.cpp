@@ -79,12 +79,13 @@ std::string matrix_html(const Report& report) {
 }
 
 std::string scenario_html(const ScenarioReport& r, std::size_t index, const Report& report) {
-  const bool ran = r.verdict == ScenarioVerdict::kPass || r.verdict == ScenarioVerdict::kFail;
+  const bool ran = r.verdict == ScenarioVerdict::kPass || r.verdict == ScenarioVerdict::kFail ||
+                   r.verdict == ScenarioVerdict::kInconclusive;
   std::string out = fmt::format("<section class=\"scenario\" id=\"{}\"><h2>{}</h2>", anchor(index),
                                 html_escape(r.scenario.name));
   out += verdict_banner(r);
   if (!r.scenario.description.empty()) out += "<p>" + html_escape(r.scenario.description) + "</p>";
-  out += causes_html(r) + checks_table(r) + failure_html(r);
+  out += causes_html(r) + identity_html(r) + checks_table(r) + failure_html(r);
   if (report.schema_version < 2) {
     out += "<p class=\"muted\">No charts: this report predates them (schema version " +
            std::to_string(report.schema_version) + ").</p>" + disturbances_table(r);

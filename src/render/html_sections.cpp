@@ -10,7 +10,10 @@ namespace sc {
 namespace {
 
 std::string verdict_class(Verdict v) {
-  return v == Verdict::kPass ? "pass" : v == Verdict::kFail ? "fail" : "na";
+  return v == Verdict::kPass           ? "pass"
+         : v == Verdict::kFail         ? "fail"
+         : v == Verdict::kInconclusive ? "inconclusive"
+                                       : "na";
 }
 
 std::string fact(std::string_view term, std::string_view value) {
@@ -42,17 +45,35 @@ std::string verdict_banner(const ScenarioReport& r) {
     case ScenarioVerdict::kSkipped:
       text = "SKIPPED: " + r.error;
       break;
+    case ScenarioVerdict::kInconclusive:
+      text = "INCONCLUSIVE: no check failed, but the evidence cannot decide every one";
+      break;
   }
   return fmt::format("<div class=\"banner {}\">{}</div>", to_string(r.verdict), html_escape(text));
 }
 
 std::string causes_html(const ScenarioReport& r) {
   bool failed = false;
-  for (const auto& c : r.evaluation.checks) failed = failed || c.verdict == Verdict::kFail;
+  for (const auto& c : r.evaluation.checks)
+    failed = failed || c.verdict == Verdict::kFail || c.verdict == Verdict::kInconclusive;
   if (!failed || r.evaluation.diagnosis.empty()) return "";
   std::string out = "<div class=\"causes\"><h3>Likely causes</h3><ul>";
   for (const auto& d : r.evaluation.diagnosis) out += "<li>" + html_escape(d) + "</li>";
   return out + "</ul></div>";
+}
+
+std::string identity_html(const ScenarioReport& r) {
+  if (!r.probe) return "";
+  const auto& p = *r.probe;
+  std::string out = "<h3>How the backends were told apart</h3><dl class=\"identity\">";
+  out += fact("source", p.identified_by);
+  out += fact("confidence", p.confidence);
+  if (!p.reason.empty()) out += fact("why", p.reason);
+  out += "</dl>";
+  if (p.facts.empty()) return out;
+  out += "<ul class=\"facts\">";
+  for (const auto& f : p.facts) out += "<li>" + html_escape(f) + "</li>";
+  return out + "</ul>";
 }
 
 std::string checks_table(const ScenarioReport& r) {

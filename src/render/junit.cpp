@@ -28,6 +28,7 @@ SuiteCounts counts_of(const ScenarioReport& r) {
     ++c.tests;
     if (k.verdict == Verdict::kFail) ++c.failures;
     if (k.verdict == Verdict::kNotApplicable) ++c.skipped;
+    if (k.verdict == Verdict::kInconclusive) ++c.errors;
   }
   return c;
 }
@@ -60,10 +61,13 @@ std::string check_case(const ScenarioReport& r, const CheckResult& c) {
   std::string body = detail;
   for (const auto& d : r.evaluation.diagnosis)  // unless the explanation already says it
     if (c.explanation.find(d) == std::string::npos) body += "\ncause: " + d;
+  // Undecided is not a failure of the system under test, nor a pass: an error, as CI shows it.
+  const char* element = c.verdict == Verdict::kInconclusive ? "error" : "failure";
+  const std::string type = c.verdict == Verdict::kInconclusive ? "inconclusive" : c.id;
   return out + fmt::format(
-                   ">\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n"
+                   ">\n      <{0} message=\"{1}\" type=\"{2}\">{3}</{0}>\n"
                    "    </testcase>\n",
-                   xml_escape(c.explanation), xml_escape(c.id), xml_escape(body));
+                   element, xml_escape(c.explanation), xml_escape(type), xml_escape(body));
 }
 
 std::string run_case(const ScenarioReport& r) {

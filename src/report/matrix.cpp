@@ -19,12 +19,14 @@ int severity(ScenarioVerdict v) {
       return 0;
     case ScenarioVerdict::kSkipped:
       return 1;
-    case ScenarioVerdict::kFail:
+    case ScenarioVerdict::kInconclusive:
       return 2;
-    case ScenarioVerdict::kError:
+    case ScenarioVerdict::kFail:
       return 3;
+    case ScenarioVerdict::kError:
+      return 4;
   }
-  return 3;
+  return 4;
 }
 
 std::string cell_text(const MatrixCell& c) {
@@ -37,6 +39,8 @@ std::string cell_text(const MatrixCell& c) {
       return "ERROR";
     case ScenarioVerdict::kSkipped:
       return "skipped";
+    case ScenarioVerdict::kInconclusive:
+      return "inconclusive: " + c.observed;
   }
   return "?";
 }

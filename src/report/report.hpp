@@ -16,7 +16,8 @@ namespace sc {
 inline constexpr int kReportSchemaVersion = 2;
 
 // kSkipped: the proxy under test is not installed and the run is not under CI.
-enum class ScenarioVerdict { kPass, kFail, kError, kSkipped };
+// Inconclusive: no check failed, but one could not be decided from the evidence (exit 3).
+enum class ScenarioVerdict { kPass, kFail, kError, kSkipped, kInconclusive };
 const char* to_string(ScenarioVerdict v);
 
 struct ChildLog {

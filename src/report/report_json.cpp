@@ -14,6 +14,8 @@ const char* to_string(ScenarioVerdict v) {
     case ScenarioVerdict::kError: return "error";
     case ScenarioVerdict::kSkipped:
       return "skipped";
+    case ScenarioVerdict::kInconclusive:
+      return "inconclusive";
   }
   return "?";
 }
@@ -198,7 +200,7 @@ nlohmann::json matrix_json(const Report& report) {
 
 // The run at a glance: its verdict as the exit code has it, and how many scenarios had each.
 nlohmann::json summary_json(const Report& report) {
-  long long passed = 0, failed = 0, errored = 0, skipped = 0;
+  long long passed = 0, failed = 0, errored = 0, skipped = 0, inconclusive = 0;
   for (const auto& s : report.scenarios) {
     if (s.verdict == ScenarioVerdict::kPass)
       ++passed;
@@ -206,16 +208,20 @@ nlohmann::json summary_json(const Report& report) {
       ++failed;
     else if (s.verdict == ScenarioVerdict::kError)
       ++errored;
+    else if (s.verdict == ScenarioVerdict::kInconclusive)
+      ++inconclusive;
     else
       ++skipped;
   }
   const char* verdict = report.interrupted ? "interrupted"
                         : errored          ? "error"
                         : failed           ? "fail"
+                        : inconclusive     ? "inconclusive"
                                            : "pass";
-  return {{"verdict", verdict}, {"scenarios", static_cast<long long>(report.scenarios.size())},
-          {"passed", passed},   {"failed", failed},
-          {"errored", errored}, {"skipped", skipped}};
+  return {{"verdict", verdict},       {"scenarios", static_cast<long long>(report.scenarios.size())},
+          {"passed", passed},         {"failed", failed},
+          {"errored", errored},       {"skipped", skipped},
+          {"inconclusive", inconclusive}};
 }
 
 }  // namespace
@@ -237,12 +243,14 @@ nlohmann::json to_json(const Report& report) {
 
 int exit_code_for(const Report& report) {
   if (report.interrupted) return kExitInterrupted;
-  bool failed = false;
+  bool failed = false, undecided = false;
   for (const auto& s : report.scenarios) {
     if (s.verdict == ScenarioVerdict::kError) return kExitCannotRun;
     if (s.verdict == ScenarioVerdict::kFail) failed = true;
+    if (s.verdict == ScenarioVerdict::kInconclusive) undecided = true;
   }
-  return failed ? kExitCheckFailed : kExitOk;
+  // A failure is a finding; an undecided check without one is the tool's "cannot tell" (3).
+  return failed ? kExitCheckFailed : undecided ? kExitCannotRun : kExitOk;
 }
 
 }  // namespace sc

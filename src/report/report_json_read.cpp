@@ -18,13 +18,13 @@ using nlohmann::json;
 
 std::optional<ScenarioVerdict> scenario_verdict(const std::string& s) {
   for (auto v : {ScenarioVerdict::kPass, ScenarioVerdict::kFail, ScenarioVerdict::kError,
-                 ScenarioVerdict::kSkipped})
+                 ScenarioVerdict::kSkipped, ScenarioVerdict::kInconclusive})
     if (s == to_string(v)) return v;
   return std::nullopt;
 }
 
 Verdict check_verdict(const std::string& s) {
-  for (auto v : {Verdict::kPass, Verdict::kFail, Verdict::kNotApplicable})
+  for (auto v : {Verdict::kPass, Verdict::kFail, Verdict::kNotApplicable, Verdict::kInconclusive})
     if (s == to_string(v)) return v;
   return Verdict::kNotApplicable;
 }

@@ -23,6 +23,8 @@ std::string verdict_label(ScenarioVerdict v, bool color) {
     case ScenarioVerdict::kError: return paint("ERROR", fmt::terminal_color::magenta, color);
     case ScenarioVerdict::kSkipped:
       return paint("SKIP ", fmt::terminal_color::yellow, color);
+    case ScenarioVerdict::kInconclusive:
+      return paint("INCONCLUSIVE", fmt::terminal_color::yellow, color);
   }
   return "?";
 }
@@ -32,6 +34,7 @@ std::string check_label(Verdict v, bool color) {
     case Verdict::kPass: return paint("pass", fmt::terminal_color::green, color);
     case Verdict::kFail: return paint("FAIL", fmt::terminal_color::red, color);
     case Verdict::kNotApplicable: return paint("n/a ", fmt::terminal_color::yellow, color);
+    case Verdict::kInconclusive: return paint("????", fmt::terminal_color::yellow, color);
   }
   return "?";
 }
@@ -46,6 +49,21 @@ std::string observed_text(const CheckResult& c) {
 // safe for the terminal: it cannot fake a line of ours or send escape sequences.
 void print_lines(std::FILE* out, std::string_view prefix, std::string_view text) {
   for (auto line : split(text, '\n')) fmt::print(out, "{}{}\n", prefix, terminal_safe(line));
+}
+
+// A probe starts and stops nothing: its time is the traffic and the checks.
+std::string probe_timings_text(const Timings& t, std::string_view client) {
+  return fmt::format("time: traffic {:.2f} s, checks {:.2f} s; peak memory {:.1f} MiB{}{}",
+                     t.traffic_s, t.checks_s,
+                     static_cast<double>(t.peak_rss_bytes) / (1024.0 * 1024.0),
+                     client.empty() ? "" : "; client ", client);
+}
+
+// How the probe told the backends apart: the verdict rests on it.
+void print_probe_identity(std::FILE* out, const ProbeSummary& p) {
+  fmt::print(out, "      backends told apart by: {} (confidence {}){}{}\n",
+             terminal_safe(p.identified_by), terminal_safe(p.confidence),
+             p.reason.empty() ? "" : ": ", terminal_safe(p.reason));
 }
 
 }  // namespace
@@ -86,8 +104,10 @@ void print_scenario_summary(std::FILE* out, const ScenarioReport& r, bool color)
     fmt::print(out, "      partial ({}): the checks judge only the {} requests that completed\n",
                terminal_safe(r.error), m.requests + m.left_out_requests);
   }
+  if (r.probe) print_probe_identity(out, *r.probe);
   if (r.timings.peak_rss_bytes > 0)
-    fmt::print(out, "      {}\n", timings_text(r.timings, terminal_safe(r.client)));
+    fmt::print(out, "      {}\n", r.probe ? probe_timings_text(r.timings, terminal_safe(r.client))
+                                          : timings_text(r.timings, terminal_safe(r.client)));
   // Only when some answer was not a 2xx: then which, and from where, is part of the verdict.
   if (const auto st = statuses_text(m); !st.empty()) fmt::print(out, "      {}\n", st);
   for (const auto& c : r.evaluation.checks) {
@@ -110,19 +130,23 @@ void print_scenario_summary(std::FILE* out, const ScenarioReport& r, bool color)
 }
 
 void print_run_summary(std::FILE* out, const Report& report, bool color) {
-  int pass = 0, fail = 0, error = 0, skipped = 0;
+  int pass = 0, fail = 0, error = 0, skipped = 0, inconclusive = 0;
   for (const auto& s : report.scenarios) {
     if (s.verdict == ScenarioVerdict::kPass) ++pass;
     else if (s.verdict == ScenarioVerdict::kFail) ++fail;
     else if (s.verdict == ScenarioVerdict::kSkipped)
       ++skipped;
+    else if (s.verdict == ScenarioVerdict::kInconclusive)
+      ++inconclusive;
     else ++error;
   }
   std::string line = fmt::format("{} scenarios: {} pass, {} fail, {} error (could not run)",
                                  report.scenarios.size(), pass, fail, error);
+  if (inconclusive) line += fmt::format(", {} inconclusive (could not decide)", inconclusive);
   if (skipped) line += fmt::format(", {} skipped (proxy not installed)", skipped);
   if (report.interrupted) line += " (interrupted)";
-  auto c = fail || error || report.interrupted ? fmt::terminal_color::red : fmt::terminal_color::green;
+  auto c = fail || error || inconclusive || report.interrupted ? fmt::terminal_color::red
+                                                               : fmt::terminal_color::green;
   fmt::print(out, "{}\n", paint(line, c, color));
 }
 

@@ -134,7 +134,7 @@ void ScenarioRun::add_report_parts(ScenarioReport& report) const {
   report.proxy_config_notes = notes_;
   if (!plan_.proxy_config.empty())
     report.proxy_config = read_text_file(plan_.proxy_config).value_or("");
-  if (report.verdict == ScenarioVerdict::kFail || report.verdict == ScenarioVerdict::kError)
+  if (report.verdict != ScenarioVerdict::kPass && report.verdict != ScenarioVerdict::kSkipped)
     for (const auto& spec : sup_.specs())
       report.logs.push_back({spec.name, read_tail(spec.log_path)});
 }

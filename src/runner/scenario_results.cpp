@@ -56,9 +56,12 @@ std::vector<CookieObservation> cookie_observations(const CookieTally& tally,
 }
 
 ScenarioVerdict verdict_of(const Evaluation& e) {
-  for (const auto& c : e.checks)
+  bool undecided = false;
+  for (const auto& c : e.checks) {
     if (c.verdict == Verdict::kFail) return ScenarioVerdict::kFail;
-  return ScenarioVerdict::kPass;
+    undecided = undecided || c.verdict == Verdict::kInconclusive;
+  }
+  return undecided ? ScenarioVerdict::kInconclusive : ScenarioVerdict::kPass;
 }
 
 void judge(const Scenario& s, const std::string& failure, bool skipped,

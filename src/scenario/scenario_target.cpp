@@ -173,7 +173,7 @@ void check_target_budget(NodeReader& r, const YAML::Node& root, const Scenario& 
       root["target"]["max_requests"] ? root["target"]["max_requests"] : root["target"];
   r.error(at.Mark(), "target.max_requests",
           fmt::format("the probe would send {} requests ({} sessions x {}), more than the cap of "
-                      "{}; lower the sessions or requests per session, or raise max_requests",
+                      "{}; lower the sessions or the requests per session, or raise the cap",
                       planned, s.traffic.sessions, s.traffic.requests_per_session,
                       s.target->max_requests));
 }

@@ -96,15 +96,23 @@ TEST(ProbeApps, ApachePhpsessidWithoutRouteLosesSessionsAndIsExplainedAsTold) {
       << r.describe();
 }
 
-// In `auto` mode nothing names the backend, so affinity cannot be judged (exit 3), yet the
-// losses are seen (PHP re-issues PHPSESSID) and the route story is told; asked to judge only
-// losses, the probe fails on them.
+// In `auto` mode nothing names the backend, so affinity is undecided, yet the losses are seen
+// (PHP re-issues PHPSESSID): the probe fails on them (exit 1, not "could not run"), says
+// affinity could not be judged, and tells the route story once; asked to judge only losses,
+// it fails on them too.
 TEST(ProbeApps, ApachePhpsessidWithoutRouteLosesSessionsAndIsExplainedInAuto) {
   auto site = PhpSite::start(sites::apache_phpsessid_no_route());
   ASSERT_TRUE(site.ok()) << site.error().message;
   const auto r = run_probe((*site)->url(), {.extra = {"--identify", "auto"}});
-  EXPECT_EQ(r.cli.exit_code, 3) << r.describe();
+  EXPECT_EQ(r.cli.exit_code, 1) << r.describe();
   EXPECT_EQ(r.scenario["probe"]["identified_by"], "none") << r.describe();
+  EXPECT_EQ(find_check(r.scenario, "session_losses")["verdict"], "fail") << r.describe();
+  EXPECT_EQ(find_check(r.scenario, "affinity")["verdict"], "inconclusive") << r.describe();
+  EXPECT_NE(r.cli.out.find("FAIL  session_losses"), std::string::npos) << r.describe();
+  int told = 0;
+  for (const auto& d : r.scenario["diagnosis"])
+    told += d.get<std::string>().find("stickysession=PHPSESSID") != std::string::npos;
+  EXPECT_EQ(told, 1) << r.describe();
   const std::string said = joined_lines(r.scenario["diagnosis"]);
   EXPECT_NE(said.find("stickysession=PHPSESSID"), std::string::npos) << r.describe();
   EXPECT_NE(said.find("ROUTEID"), std::string::npos) << r.describe();

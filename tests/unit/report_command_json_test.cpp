@@ -46,7 +46,8 @@ TEST(ReportCommandJson, SummaryCountsTheScenariosByVerdictAsIntegers) {
                                           {"passed", 1},
                                           {"failed", 1},
                                           {"errored", 1},
-                                          {"skipped", 1}}));
+                                          {"skipped", 1},
+                                          {"inconclusive", 0}}));
   EXPECT_TRUE(j["summary"]["scenarios"].is_number_integer());
   const auto& checks = j["scenarios"][0]["checks"];
   auto losses = std::find_if(checks.begin(), checks.end(),
