@@ -4,7 +4,6 @@
 
 #include <charconv>
 #include <cstdint>
-#include <optional>
 #include <set>
 
 #include "proxies/apache/apache_syntax.hpp"
@@ -32,38 +31,18 @@ bool unmodelled_worker_param(const std::string& key) {
   return false;
 }
 
-// A <Location> section being read: only one that sets the balancer-manager handler is used.
-struct LocationBlock {
-  std::string path;
-  int line = 0;
-  bool manager = false;
-  int depth = 0;  // sections nested inside it
-  std::string nested;
-  std::vector<std::pair<int, std::vector<std::string>>> requires_;  // line, words after Require
-};
-
 struct Reader {
   explicit Reader(const std::string& f) : file(f) {}
   const std::string& file;
   SiteConfig site;
   int line = 0;
-  std::optional<LocationBlock> location;
-  // Where the reader is among the sections.
   int proxy_balancer = -1;  // inside <Proxy balancer://...>
-  int proxy_open_line = 0;
-  std::set<std::string, std::less<>> defines;  // Define's names so far, as httpd reads them
-  int skip_depth = 0;  // inside a skipped section
-  std::string skip_name;
-  int skip_line = 0;
-  std::vector<std::pair<std::string, int>> open;  // descended sections (IfModule, VirtualHost)
+  // The lines of the <IfDefine>/<IfModule> sections httpd reads: apache::evaluated drops the
+  // others silently, and each one skipped gets a note.
+  std::set<std::size_t> kept;
 
   Error error(const std::string& directive, const std::string& message) const {
     return Error{fmt::format("{}:{}: {}: {}", file, line, directive, message)};
-  }
-  // <IfDefine NAME> or <IfDefine !NAME> holds.
-  bool defined(std::string_view test) const {
-    const bool negated = test.starts_with('!');
-    return defines.contains(test.substr(negated ? 1 : 0)) != negated;
   }
   void note(const std::string& text) { site.notes.push_back(fmt::format("{}:{}: {}", file, line, text)); }
 
@@ -123,68 +102,43 @@ struct Reader {
     return ok_status();
   }
 
-  // One line inside <Location>; closes it at </Location>.
-  Status location_line(std::string_view t) {
-    auto& loc = *location;
-    if (t.front() == '<') {
-      const bool closing = t.size() > 1 && t[1] == '/';
-      std::string body(t.substr(closing ? 2 : 1));
-      if (!body.empty() && body.back() == '>') body.pop_back();
-      auto words = apache::words(body);
-      const std::string tag = words.empty() ? "" : words[0];
-      if (closing && loc.depth == 0) {
-        if (to_lower(tag) != "location")
-          return error("</" + tag + ">",
-                       fmt::format("closes <Location> opened on line {}", loc.line));
-        return finish_location();
-      }
-      if (!closing && loc.nested.empty()) loc.nested = tag;
-      loc.depth += closing ? -1 : 1;
+  // <Location PATH>: only one that sets the balancer-manager handler is used, with its Require
+  // lines as the manager's access rules.
+  Status location(const apache::Directive& loc) {
+    bool manager = false;
+    const apache::Directive* nested = nullptr;
+    for (const auto& c : loc.children) {
+      if (c.section && !nested) nested = &c;
+      if (!c.section && c.lower() == "sethandler" && !c.args.empty())
+        manager = to_lower(c.arg()) == "balancer-manager";
+    }
+    const std::string& path = loc.arg();
+    if (!manager) {
+      note(fmt::format("<Location {}> section skipped", path));
       return ok_status();
     }
-    auto w = apache::words(t);
-    if (w.empty() || loc.depth > 0) return ok_status();
-    const std::string d = to_lower(w[0]);
-    if (d == "sethandler" && w.size() >= 2)
-      loc.manager = to_lower(w[1]) == "balancer-manager";
-    else if (d == "require")
-      loc.requires_.push_back({line, {w.begin() + 1, w.end()}});
-    return ok_status();
-  }
-
-  // The balancer-manager's access rules, read only when the section sets its handler.
-  Status finish_location() {
-    LocationBlock loc = std::move(*location);
-    location.reset();
-    const int closing_line = line;
-    line = loc.line;
-    if (!loc.manager) {
-      note(fmt::format("<Location {}> section skipped", loc.path));
-      line = closing_line;
-      return ok_status();
-    }
-    if (!loc.nested.empty())
+    if (nested)
       return error("<Location>", fmt::format("<{}> inside the balancer-manager's section is not "
                                              "modelled; write Require lines directly in it",
-                                             loc.nested));
-    ManagerConfig manager{loc.path, {}};
-    for (const auto& [at, words] : loc.requires_) {
-      line = at;
-      auto rule = parse_require(words);
+                                             nested->name));
+    ManagerConfig manager_config{path, {}};
+    for (const auto& c : loc.children) {
+      if (c.section || c.lower() != "require") continue;
+      line = static_cast<int>(c.line);
+      auto rule = parse_require(c.args);
       if (!rule) return error("Require", rule.error().message);
-      manager.require.push_back(*rule);
+      manager_config.require.push_back(*rule);
     }
-    line = loc.line;
-    if (manager.require.empty()) {
+    line = static_cast<int>(loc.line);
+    if (manager_config.require.empty()) {
       note(
           fmt::format("<Location {}>: the balancer-manager has no Require: only local clients "
                       "may use it (Require local)",
-                      loc.path));
-      manager = local_manager(loc.path);
+                      path));
+      manager_config = local_manager(path);
     }
     if (site.manager) note("a second balancer-manager <Location> replaces the first");
-    site.manager = std::move(manager);
-    line = closing_line;
+    site.manager = std::move(manager_config);
     return ok_status();
   }
 
@@ -224,7 +178,6 @@ struct Reader {
     site.headers.push_back(r);
     return ok_status();
   }
-  // ServerName [scheme://]host[:port]: the host names this server in X-Forwarded-Server.
   // LimitRequestBody BYTES, digits only as httpd's apr_strtoff reads them (0: no limit).
   Status limit_request_body(const std::vector<std::string>& w) {
     std::uint64_t bytes = 0;
@@ -237,6 +190,7 @@ struct Reader {
     return ok_status();
   }
 
+  // ServerName [scheme://]host[:port]: the host names this server in X-Forwarded-Server.
   Status server_name(const std::vector<std::string>& w) {
     if (w.size() != 2) return error(w[0], "expected [scheme://]host[:port]");
     if (!site.server_name.empty()) {
@@ -252,69 +206,6 @@ struct Reader {
     return ok_status();
   }
 };
-
-}  // namespace
-
-namespace {
-
-Status close_section(Reader& r, const std::string& tag, const std::string& name) {
-  if (r.skip_depth > 0) {
-    if (--r.skip_depth == 0 && name != to_lower(r.skip_name))
-      return r.error("</" + tag + ">",
-                     "closes <" + r.skip_name + "> opened on line " + std::to_string(r.skip_line));
-    return ok_status();
-  }
-  if (name == "proxy" && r.proxy_balancer >= 0) {
-    r.proxy_balancer = -1;
-  } else if (!r.open.empty() && to_lower(r.open.back().first) == name) {
-    r.open.pop_back();
-  } else {
-    return r.error("</" + tag + ">", "closes a section that is not open");
-  }
-  return ok_status();
-}
-
-Status open_section(Reader& r, const std::vector<std::string>& words, const std::string& tag,
-                    const std::string& name) {
-  if (r.skip_depth > 0) {
-    ++r.skip_depth;
-  } else if (name == "proxy" && words.size() >= 2 && Reader::is_balancer_url(words[1])) {
-    if (r.proxy_balancer >= 0) return r.error("<Proxy>", "sections cannot be nested");
-    r.proxy_balancer = r.balancer_index(words[1]);
-    r.proxy_open_line = r.line;
-  } else if (name == "location" && words.size() == 2 && words[1] != "~") {
-    r.location.emplace();
-    r.location->path = words[1];
-    r.location->line = r.line;
-  } else if (name == "ifdefine" && words.size() >= 2 && !r.defined(words[1])) {
-    r.note(fmt::format("<{} {}> skipped: not defined", tag, words[1]));
-    r.skip_depth = 1;
-    r.skip_name = tag;
-    r.skip_line = r.line;
-  } else if (name == "ifdefine") {
-    r.open.push_back({tag, r.line});
-  } else if (name == "ifmodule" || name == "virtualhost") {
-    r.note(fmt::format("<{}> read through: its condition or address is not evaluated", tag));
-    r.open.push_back({tag, r.line});
-  } else {
-    r.note(fmt::format("<{}> section skipped", tag));
-    r.skip_depth = 1;
-    r.skip_name = tag;
-    r.skip_line = r.line;
-  }
-  return ok_status();
-}
-
-// A "<Section ...>" or "</Section>" line.
-Status section_line(Reader& r, std::string_view t) {
-  const bool closing = t.size() > 1 && t[1] == '/';
-  std::string body(t.substr(closing ? 2 : 1));
-  if (!body.empty() && body.back() == '>') body.pop_back();
-  const auto words = apache::words(body);
-  const std::string tag = words.empty() ? "" : words[0];  // "</>" has no name
-  const std::string name = to_lower(tag);
-  return closing ? close_section(r, tag, name) : open_section(r, words, tag, name);
-}
 
 // BalancerMember and ProxySet: inside <Proxy balancer://NAME>, or with the name first.
 Status balancer_directive(Reader& r, const std::string& d, const std::vector<std::string>& w) {
@@ -382,19 +273,19 @@ void log_level(Reader& r, const std::vector<std::string>& w) {
   }
 }
 
-// One directive line outside <Location>; what is not part of the balancer is noted, skipped.
-Status directive(Reader& r, const std::vector<std::string>& w) {
-  const std::string d = to_lower(w[0]);
+// One directive outside <Location>; what is not part of the balancer is noted, skipped.
+Status directive(Reader& r, const apache::Directive& entry) {
+  std::vector<std::string> w{entry.name};  // the handlers read words as httpd's argv: name first
+  w.insert(w.end(), entry.args.begin(), entry.args.end());
+  const std::string d = entry.lower();
   if (d == "balancermember" || d == "proxyset") return balancer_directive(r, d, w);
   if (d == "proxypass" || d == "proxypassreverse") return proxy_pass(r, d, w);
   if (d == "listen") return listen(r, w);
   if (d == "header") return r.header(w);
   if (d == "servername") return r.server_name(w);
   if (d == "limitrequestbody") return r.limit_request_body(w);
-  if (d == "define" && w.size() >= 2) {
-    r.defines.insert(w[1]);
-  } else if (d == "undefine" && w.size() >= 2) {
-    r.defines.erase(w[1]);
+  if (d == "define" || d == "undefine") {
+    // apache::evaluated applied it, in file order, to the <IfDefine> sections that follow.
   } else if (d == "loglevel") {
     log_level(r, w);
   } else if (d == "proxypreservehost") {
@@ -407,43 +298,66 @@ Status directive(Reader& r, const std::vector<std::string>& w) {
   return ok_status();
 }
 
-// At the end of the file: every section closed, and something mapped to a balancer.
-Status finish(const Reader& r) {
-  const std::string& file = r.file;
-  if (r.skip_depth > 0)
-    return Error{fmt::format("{}:{}: <{}> section is not closed", file, r.skip_line, r.skip_name)};
-  if (r.location)
-    return Error{fmt::format("{}:{}: <Location> section is not closed", file, r.location->line)};
-  if (r.proxy_balancer >= 0)
-    return Error{fmt::format("{}:{}: <Proxy> section is not closed", file, r.proxy_open_line)};
-  if (!r.open.empty())
-    return Error{fmt::format("{}:{}: <{}> section is not closed", file, r.open.back().second,
-                             r.open.back().first)};
-  if (r.site.routes.empty())
-    return Error{fmt::format("{}: no ProxyPass maps a path to a balancer:// URL", file)};
+Status read_all(Reader& r, const std::vector<apache::Directive>& directives);
+
+// <Proxy balancer://NAME>: the BalancerMember and ProxySet in it belong to that balancer.
+Status proxy_section(Reader& r, const apache::Directive& s) {
+  if (r.proxy_balancer >= 0) return r.error("<Proxy>", "sections cannot be nested");
+  r.proxy_balancer = r.balancer_index(s.arg());
+  auto st = read_all(r, s.children);
+  r.proxy_balancer = -1;
+  return st;
+}
+
+// A section: a balancer, the balancer-manager's, read through, or skipped with its content.
+Status section(Reader& r, const apache::Directive& s) {
+  const std::string name = s.lower();
+  if ((name == "ifdefine" || name == "ifmodule") && !r.kept.contains(s.line)) {
+    r.note(fmt::format("<{} {}> skipped: {}", s.name, s.arg(),
+                       name == "ifdefine" ? "not defined" : "every module counts as loaded"));
+    return ok_status();
+  }
+  if (name == "proxy" && Reader::is_balancer_url(s.arg())) return proxy_section(r, s);
+  if (name == "location" && s.args.size() == 1 && s.arg() != "~") return r.location(s);
+  if (name == "ifmodule" || name == "virtualhost") {
+    r.note(fmt::format("<{}> read through: its condition or address is not evaluated", s.name));
+  } else if (name != "ifdefine") {
+    r.note(fmt::format("<{}> section skipped", s.name));
+    return ok_status();
+  }
+  return read_all(r, s.children);
+}
+
+Status read_all(Reader& r, const std::vector<apache::Directive>& directives) {
+  for (const auto& d : directives) {
+    r.line = static_cast<int>(d.line);
+    auto st = d.section ? section(r, d) : directive(r, d);
+    if (!st) return st;
+  }
   return ok_status();
+}
+
+void collect_sections(const std::vector<apache::Directive>& directives,
+                      std::set<std::size_t>& lines) {
+  for (const auto& d : directives) {
+    if (!d.section) continue;
+    lines.insert(d.line);
+    collect_sections(d.children, lines);
+  }
 }
 
 }  // namespace
 
 Result<SiteConfig> parse_apache_conf(std::string_view text, const std::string& file) {
+  auto config = apache::parse(text, file);
+  if (!config) return config.error();
   Reader r(file);
-  for (const auto& l : apache::logical_lines(text)) {
-    r.line = static_cast<int>(l.first);
-    auto t = trim(l.text);
-    if (t.empty() || t[0] == '#') continue;
-    Status st = ok_status();
-    if (r.location) {
-      st = r.location_line(t);
-    } else if (t.front() == '<') {
-      st = section_line(r, t);
-    } else if (r.skip_depth == 0) {
-      const auto w = apache::words(t);
-      if (!w.empty()) st = directive(r, w);
-    }
-    if (!st) return st.error();
-  }
-  if (auto st = finish(r); !st) return st.error();
+  // The reference balancer has every module httpd could load: only <IfModule !...> fails.
+  apache::Conditions conditions{{}, [](std::string_view) { return true; }};
+  collect_sections(apache::evaluated(config->directives, conditions), r.kept);
+  if (auto st = read_all(r, config->directives); !st) return st.error();
+  if (r.site.routes.empty())
+    return Error{fmt::format("{}: no ProxyPass maps a path to a balancer:// URL", file)};
   return r.site;
 }
 

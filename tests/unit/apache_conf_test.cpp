@@ -119,9 +119,9 @@ TEST(ApacheConf, OtherErrorsAreLocated) {
 // Found by fuzz_apache_conf: a nameless closing tag read an empty word list.
 TEST(ApacheConf, NamelessClosingTagIsAnErrorNotACrash) {
   EXPECT_EQ(parse_apache_conf("<Location /x>\n</>\n", "a.conf").error().message,
-            "a.conf:2: </>: closes <Location> opened on line 1");
+            "a.conf:2: </> closes <Location> opened on line 1");
   EXPECT_EQ(parse_apache_conf("</>\n", "a.conf").error().message,
-            "a.conf:1: </>: closes a section that is not open");
+            "a.conf:1: </> closes a section that is not open");
 }
 
 TEST(ApacheWords, QuotesAndEscapes) {
@@ -147,6 +147,23 @@ TEST(ApacheConf, IfDefineReadsOnlyWhatTheDefinesSelect) {
   EXPECT_NE(std::find(site->notes.begin(), site->notes.end(),
                       "site.conf:7: <IfDefine !STAGING> skipped: not defined"),
             site->notes.end());
+}
+
+// <IfModule !mod_x.c> is httpd's fallback for a missing module; the reference balancer has them
+// all, so the fallback is left out and the other branch read.
+TEST(ApacheConf, NegatedIfModuleIsNotReadAsEveryModuleCountsAsLoaded) {
+  const char* text =
+      "<IfModule !mod_headers.c>\nListen 127.0.0.1:9999\n</IfModule>\n"
+      "<IfModule mod_headers.c>\nListen 127.0.0.1:8080\n</IfModule>\n"
+      "<Proxy balancer://c>\nBalancerMember http://127.0.0.1:1\n</Proxy>\n"
+      "ProxyPass / balancer://c/\n";
+  auto site = parse_apache_conf(text, "m.conf");
+  ASSERT_TRUE(site.ok()) << site.error().message;
+  EXPECT_EQ(site->listen, "127.0.0.1:8080");
+  EXPECT_EQ(site->notes,
+            (std::vector<std::string>{
+                "m.conf:1: <IfModule !mod_headers.c> skipped: every module counts as loaded",
+                "m.conf:4: <IfModule> read through: its condition or address is not evaluated"}));
 }
 
 TEST(HeaderRules, ManualRecipeSetsTheCookieOnlyWhenTheRouteChanged) {
