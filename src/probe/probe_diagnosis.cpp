@@ -106,7 +106,7 @@ std::string transport_cause(const std::string& error) {
         "the host name does not resolve ({}): check the URL, or send the host's requests to an "
         "address with --resolve HOST:PORT:ADDRESS",
         error);
-  else if (mentions(e, {"refused"}))
+  else if (mentions(e, {"refused", "couldn't connect", "failed to connect"}))
     what = fmt::format(
         "nothing accepts connections there ({}): the site is down, or listens on another port",
         error);

@@ -104,7 +104,7 @@ void print_scenario_summary(std::FILE* out, const ScenarioReport& r, bool color)
     fmt::print(out, "      partial ({}): the checks judge only the {} requests that completed\n",
                terminal_safe(r.error), m.requests + m.left_out_requests);
   }
-  if (r.probe) print_probe_identity(out, *r.probe);
+  if (r.probe && r.verdict != ScenarioVerdict::kError) print_probe_identity(out, *r.probe);
   if (r.timings.peak_rss_bytes > 0)
     fmt::print(out, "      {}\n", r.probe ? probe_timings_text(r.timings, terminal_safe(r.client))
                                           : timings_text(r.timings, terminal_safe(r.client)));

@@ -19,6 +19,13 @@
 
 namespace sc::test {
 
+std::string body_of(const std::string& answer) {
+  const auto end = answer.find("\r\n\r\n");
+  return end == std::string::npos ? "" : answer.substr(end + 4);
+}
+
+std::string status_of(const std::string& answer) { return answer.substr(0, answer.find("\r\n")); }
+
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream s;

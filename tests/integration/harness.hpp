@@ -91,6 +91,9 @@ bool process_exists(int pid);  // a zombie counts as gone
 std::string status_field(const std::string& status_path, const std::string& name);
 bool wait_until(const std::function<bool()>& cond, std::chrono::milliseconds timeout);
 std::string read_file(const std::string& path);
+// A raw HTTP answer's body (after the blank line) and its status line.
+std::string body_of(const std::string& answer);
+std::string status_of(const std::string& answer);
 std::string source_path(const std::string& relative);
 std::string temp_path(const std::string& name);
 

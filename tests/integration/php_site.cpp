@@ -307,6 +307,20 @@ PhpSiteOptions nginx_hash_tls(const TlsFiles& tls) {
   return o;
 }
 
+PhpSiteOptions haproxy_roundrobin_ab_cookie() {
+  PhpSiteOptions o{"haproxy", "fixtures/probe/haproxy-roundrobin.cfg.in", 2, {"AB_TEST=1"}};
+  o.strict_sessions = false;
+  return o;
+}
+
+PhpSiteOptions haproxy_roundrobin_strict() {
+  return {"haproxy", "fixtures/probe/haproxy-roundrobin.cfg.in", 2, {}};
+}
+
+PhpSiteOptions haproxy_cookie_insert_login_redirect() {
+  return {"haproxy", "fixtures/haproxy/cookie-insert.cfg.in", 2, {"LOGIN_REDIRECT=/login"}};
+}
+
 PhpSiteOptions caddy_lb_cookie() {
   return {"caddy", "fixtures/caddy/lb-policy-cookie.Caddyfile.in", 2, {}};
 }

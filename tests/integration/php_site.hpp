@@ -106,6 +106,14 @@ PhpSiteOptions haproxy_cookie_insert();
 PhpSiteOptions nginx_hash(bool hide_backend = false);
 // Caddy, lb_policy cookie.
 PhpSiteOptions caddy_lb_cookie();
+// HAProxy round robin without stickiness, PHP's own (non-strict) sessions, and an A/B-test
+// cookie set once per visitor: a cookie that behaves like a route but names no backend.
+PhpSiteOptions haproxy_roundrobin_ab_cookie();
+// HAProxy round robin without stickiness and strict sessions: every move loses the session
+// (PHP re-issues PHPSESSID), and nothing says Apache.
+PhpSiteOptions haproxy_roundrobin_strict();
+// HAProxy's inserted cookie in front of pages that all redirect to /login.
+PhpSiteOptions haproxy_cookie_insert_login_redirect();
 // nginx_hash() over https, with the certificate in `tls`.
 PhpSiteOptions nginx_hash_tls(const TlsFiles& tls);
 }  // namespace sites

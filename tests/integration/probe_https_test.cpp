@@ -44,6 +44,12 @@ TEST_F(ProbeHttps, UnknownCertificateStopsTheProbeUnlessInsecure) {
   EXPECT_EQ(refused.cli.exit_code, 3) << refused.describe();
   EXPECT_NE((refused.cli.out + refused.cli.err).find("certificate"), std::string::npos)
       << refused.describe();
+  // Its cause says what to do, and no cookie story comes with it.
+  const std::string causes = joined_lines(refused.scenario["diagnosis"]);
+  EXPECT_NE(causes.find("the TLS handshake failed"), std::string::npos) << refused.describe();
+  EXPECT_NE(causes.find("--cacert FILE"), std::string::npos) << refused.describe();
+  EXPECT_NE(causes.find("--insecure"), std::string::npos) << refused.describe();
+  EXPECT_EQ(causes.find("cookie"), std::string::npos) << refused.describe();
 
   const auto insecure =
       run_probe(site_->url("https"), {.extra = {"--identify", "json:/backend", "--insecure"}});

@@ -101,12 +101,6 @@ std::string upload(std::uint16_t port, bool chunked) {
   return client.read_answer();
 }
 
-std::string body_of(const std::string& answer) {
-  const auto end = answer.find("\r\n\r\n");
-  return end == std::string::npos ? "" : answer.substr(end + 4);
-}
-
-std::string status_of(const std::string& answer) { return answer.substr(0, answer.find("\r\n")); }
 
 // Regression (issue 15.5): request bodies were read whole before forwarding, and refused (413)
 // past 8 MiB.

@@ -38,12 +38,6 @@ struct Balancer {
   }
 };
 
-std::string body_of(const std::string& answer) {
-  const auto end = answer.find("\r\n\r\n");
-  return end == std::string::npos ? "" : answer.substr(end + 4);
-}
-
-std::string status_of(const std::string& answer) { return answer.substr(0, answer.find("\r\n")); }
 
 std::string fmt_chunk(const std::string& data) {
   char size[20];

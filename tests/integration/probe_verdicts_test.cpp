@@ -1,0 +1,128 @@
+// Probe verdicts that must not mislead, each against a real PHP application behind a real
+// proxy: a cookie found by its behaviour is a candidate, never a PASS; losses fail a probe
+// that cannot tell the backends apart; answers that never reached the application (404s,
+// redirects to a login) never PASS; a cause is given only with its evidence.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "php_site.hpp"
+
+namespace sc::test {
+namespace {
+
+// A loopback port bound but never listening: connections to it are refused for as long as
+// the object lives (no other process can take the port meanwhile).
+class RefusingPort {
+ public:
+  RefusingPort() : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    if (fd_ >= 0 && ::bind(fd_, reinterpret_cast<sockaddr*>(&a), len) == 0 &&
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) == 0)
+      port_ = ntohs(a.sin_port);
+  }
+  ~RefusingPort() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  RefusingPort(const RefusingPort&) = delete;
+  RefusingPort& operator=(const RefusingPort&) = delete;
+  int port() const { return port_; }
+
+ private:
+  int fd_;
+  int port_ = 0;
+};
+
+bool said(const ProbeResult& r, const std::string& part) {
+  return joined_lines(r.scenario["diagnosis"]).find(part) != std::string::npos;
+}
+
+// Round robin, no stickiness, an A/B cookie set once: auto finds the cookie by its behaviour
+// (one value per session). That names no backend, so affinity is undecided (exit 3), with the
+// option that would confirm it; before, this was PASS affinity 1.0.
+TEST(ProbeVerdicts, CookieFoundByBehaviourAloneIsACandidateNotAPass) {
+  auto site = PhpSite::start(sites::haproxy_roundrobin_ab_cookie());
+  ASSERT_TRUE(site.ok()) << site.error().message;
+  const std::string html = temp_path("probe-candidate.html");
+  const auto r = run_probe((*site)->url(), {.extra = {"--identify", "auto", "--html", html}});
+  EXPECT_EQ(r.cli.exit_code, 3) << r.describe();
+  EXPECT_EQ(r.scenario["verdict"], "inconclusive") << r.describe();
+  const std::string page = read_file(html);
+  EXPECT_NE(page.find("<h3>How the backends were told apart</h3>"), std::string::npos);
+  EXPECT_NE(page.find("<dd>cookie:ab_variant"), std::string::npos) << page.substr(0, 2000);
+  const auto& affinity = find_check(r.scenario, "affinity");
+  EXPECT_EQ(affinity["verdict"], "inconclusive") << r.describe();
+  EXPECT_NE(affinity["explanation"].get<std::string>().find("--identify cookie:ab_variant"),
+            std::string::npos)
+      << r.describe();
+  EXPECT_NE(r.cli.out.find("backends told apart by: cookie:ab_variant"), std::string::npos)
+      << r.describe();
+}
+
+// Told that ab_variant names the backend, the probe takes the user's word (high confidence):
+// the candidate's own verdict follows what it shows.
+TEST(ProbeVerdicts, CandidateConfirmedByTheUserIsJudged) {
+  auto site = PhpSite::start(sites::haproxy_roundrobin_ab_cookie());
+  ASSERT_TRUE(site.ok()) << site.error().message;
+  const auto r = run_probe((*site)->url(), {.extra = {"--identify", "cookie:ab_variant"}});
+  EXPECT_EQ(r.scenario["probe"]["confidence"], "high") << r.describe();
+  EXPECT_NE(find_check(r.scenario, "affinity")["verdict"], "inconclusive") << r.describe();
+}
+
+// Strict sessions behind a plain round robin: PHP re-issues PHPSESSID on every move. The
+// probe fails on the losses though nothing names the backend, and tells no Apache story
+// (nothing says Apache: the near twin of ApachePhpsessidWithoutRouteLosesSessions...).
+TEST(ProbeVerdicts, LossesBehindHaproxyFailWithoutTheApacheStory) {
+  auto site = PhpSite::start(sites::haproxy_roundrobin_strict());
+  ASSERT_TRUE(site.ok()) << site.error().message;
+  const auto r = run_probe((*site)->url(), {.extra = {"--identify", "auto"}});
+  EXPECT_EQ(r.cli.exit_code, 1) << r.describe();
+  EXPECT_GT(r.scenario["metrics"]["session_losses"].get<int>(), 0) << r.describe();
+  EXPECT_EQ(find_check(r.scenario, "session_losses")["verdict"], "fail") << r.describe();
+  EXPECT_EQ(find_check(r.scenario, "affinity")["verdict"], "inconclusive") << r.describe();
+  EXPECT_FALSE(said(r, "stickysession")) << r.describe();
+  EXPECT_FALSE(said(r, "Apache")) << r.describe();
+}
+
+// A sticky HAProxy, but the path answers 404 on every backend: the SRV cookie names the
+// servers and every session stays, yet nothing of the application was seen. Not a PASS.
+TEST(ProbeVerdicts, PageThatIsNotFoundEverywhereIsNeverAPass) {
+  auto site = PhpSite::start(sites::haproxy_cookie_insert());
+  ASSERT_TRUE(site.ok()) << site.error().message;
+  const auto r = run_probe((*site)->url(), {.extra = {"--path", "/no-such-page.html"}});
+  EXPECT_EQ(r.cli.exit_code, 3) << r.describe();
+  EXPECT_EQ(r.scenario["metrics"]["statuses"]["404"], 60) << r.describe();
+  EXPECT_TRUE(said(r, "60 of the 60 answers were 404 (60)")) << r.describe();
+  EXPECT_TRUE(said(r, "a wrong path (--path)")) << r.describe();
+  EXPECT_NE(r.cli.out.find("answers by status: 404 (60)"), std::string::npos) << r.describe();
+}
+
+// Every page redirects to the login: the cause names the status and where it leads, and the
+// options that give the sessions a logged-in state.
+TEST(ProbeVerdicts, RedirectsToALoginAreSaidWithTheirLocation) {
+  auto site = PhpSite::start(sites::haproxy_cookie_insert_login_redirect());
+  ASSERT_TRUE(site.ok()) << site.error().message;
+  const auto r = run_probe((*site)->url());
+  EXPECT_EQ(r.cli.exit_code, 3) << r.describe();
+  EXPECT_TRUE(said(r, "were 302 (60): redirects (for example 302 to /login)")) << r.describe();
+  EXPECT_TRUE(said(r, "--cookie or --header")) << r.describe();
+}
+
+// Nothing listens: the cause is the refused connection, never a cookie story.
+TEST(ProbeVerdicts, RefusedConnectionHasItsOwnCauseAndNoCookieCause) {
+  RefusingPort closed;
+  ASSERT_NE(closed.port(), 0);
+  const auto r = run_probe("http://127.0.0.1:" + std::to_string(closed.port()) + "/");
+  EXPECT_EQ(r.cli.exit_code, 3) << r.describe();
+  ASSERT_EQ(r.scenario["diagnosis"].size(), 1u) << r.describe();
+  EXPECT_TRUE(said(r, "nothing accepts connections there")) << r.describe();
+  EXPECT_FALSE(said(r, "cookie")) << r.describe();
+}
+
+}  // namespace
+}  // namespace sc::test
