@@ -129,13 +129,21 @@ std::string identifying_cookie(const TargetSpec& t,
 // How far the identity can be trusted, and what was tried against a candidate.
 ProbeJudgement judgement_of(const Scenario& s, const ProbeReader& reader,
                             const std::optional<identify::AutoIdentification>& automatic,
-                            bool auto_chose, bool identified, const ScenarioReport& report) {
+                            bool auto_chose, bool identified, const std::string& probe_source,
+                            const ScenarioReport& report) {
   ProbeJudgement j;
   j.affinity_checked = s.expect.affinity_checked;
   j.identity_misses = reader.explicit_misses();
   j.answers_problem = answers_cause(report.metrics, reader.redirect_example());
   if (!identified) return j;
   j.strength = IdentityStrength::evidence;
+  j.source = probe_source;
+  j.sessions = report.metrics.sessions;
+  if (report.metrics.backends.size() == 1 && j.sessions >= 2) {
+    j.strength = IdentityStrength::single;
+    j.only_value = report.metrics.backends.begin()->first;
+    return j;
+  }
   if (!auto_chose || automatic->kind != identify::AutoSourceKind::behaviour_cookie) return j;
   j.strength = IdentityStrength::candidate;
   j.candidate = automatic->name;
@@ -215,7 +223,8 @@ ScenarioReport run_probe(const Scenario& s, const RunContext& ctx) {
   evidence.most_failed = report.metrics.requests > 0 &&
                          report.metrics.errors * 2 > report.metrics.requests;
   const ProbeJudgement judgement =
-      judgement_of(s, reader, automatic, auto_chose, !seen.backends.empty(), report);
+      judgement_of(s, reader, automatic, auto_chose, !seen.backends.empty(), probe.identified_by,
+                   report);
   auto causes = diagnose_probe(evidence);
   if (!judgement.answers_problem.empty())
     causes.insert(causes.begin(), judgement.answers_problem);

@@ -36,6 +36,13 @@ std::string identity_gap(const ProbeJudgement& j) {
                          how_to_identify());
     case IdentityStrength::candidate:
       return candidate_text(j);
+    case IdentityStrength::single:
+      return fmt::format(
+          "every answer of the {} sessions named the same backend ({}) through {}: one member "
+          "served everything, or the source names the balancer or a cache rather than the "
+          "application server; a source that never varies cannot show a switch (probe with more "
+          "sessions, or name another source with --identify)",
+          j.sessions, j.only_value, j.source);
     case IdentityStrength::evidence:
       break;
   }

@@ -15,6 +15,7 @@ namespace sc {
 enum class IdentityStrength {
   none,       // nothing told them apart
   candidate,  // a cookie found by its behaviour alone: it may name backends, or not
+  single,     // a source that named one backend for every session: it cannot show a switch
   evidence,   // a catalogue cookie, a header, or the user's --identify
 };
 
@@ -23,6 +24,9 @@ struct ProbeJudgement {
   std::string candidate;        // the candidate cookie's name
   std::string candidate_tried;  // what the probe checked the candidate against, one sentence
   std::string identity_misses;  // ProbeReader::explicit_misses(): why --identify named none
+  std::string source;           // what named the backends ("header:X-Served-By (as told)")
+  std::string only_value;       // the one backend a single-valued source named
+  long long sessions = 0;
   std::string answers_problem;  // answers_cause(): most answers were not the application's
   bool affinity_checked = true;  // false with --expect losses
 };

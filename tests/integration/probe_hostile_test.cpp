@@ -70,10 +70,11 @@ TEST_F(ProbeHostile, HugeHeaderIsAPerRequestErrorWithItsReason) {
   EXPECT_NE(said.find("header"), std::string::npos) << r.describe();
 }
 
-// A thousand Set-Cookie headers are read like any others: no error, the backend named.
+// A thousand Set-Cookie headers are read like any others: no error, the backend named (one
+// server: affinity is undecided, as a source that never varies cannot show a switch).
 TEST_F(ProbeHostile, ThousandCookiesAreReadWithoutError) {
   const auto r = probe("/many-cookies");
-  ASSERT_EQ(r.cli.exit_code, 0) << r.describe();
+  ASSERT_EQ(r.scenario["verdict"], "inconclusive") << r.describe();
   EXPECT_EQ(r.scenario["metrics"]["errors"], 0) << r.describe();
   EXPECT_TRUE(r.scenario["metrics"]["backends"].contains("hostile")) << r.describe();
 }

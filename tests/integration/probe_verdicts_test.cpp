@@ -113,6 +113,21 @@ TEST(ProbeVerdicts, RedirectsToALoginAreSaidWithTheirLocation) {
   EXPECT_TRUE(said(r, "--cookie or --header")) << r.describe();
 }
 
+// One PHP server answering alone: json:/backend names it on every answer, so no answer could
+// have shown a switch. Not a PASS.
+TEST(ProbeVerdicts, SourceThatNeverVariesIsNeverAPass) {
+  auto server = start_php_server("fixtures/php/app", {"BACKEND_NAME=lb-01"});
+  ASSERT_TRUE(server.ok()) << server.error().message;
+  const auto r = run_probe((*server)->url(), {.extra = {"--identify", "json:/backend"}});
+  EXPECT_EQ(r.cli.exit_code, 3) << r.describe();
+  const auto& affinity = find_check(r.scenario, "affinity");
+  EXPECT_EQ(affinity["verdict"], "inconclusive") << r.describe();
+  EXPECT_NE(affinity["explanation"].get<std::string>().find(
+                "named the same backend (lb-01) through json:/backend (as told)"),
+            std::string::npos)
+      << r.describe();
+}
+
 // Nothing listens: the cause is the refused connection, never a cookie story.
 TEST(ProbeVerdicts, RefusedConnectionHasItsOwnCauseAndNoCookieCause) {
   RefusingPort closed;
