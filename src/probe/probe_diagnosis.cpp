@@ -70,11 +70,11 @@ std::vector<std::string> hygiene_causes(const ProbeEvidence& e) {
 
 }  // namespace
 
-bool is_cookie_fact(identify::AutoFactKind kind) {
+bool is_response_fact(identify::AutoFactKind kind) {
   return kind == AutoFactKind::stickiness_on_member_unknown ||
          kind == AutoFactKind::route_cookie_without_route ||
          kind == AutoFactKind::session_cookie_without_route ||
-         kind == AutoFactKind::no_affinity_cookie;
+         kind == AutoFactKind::no_affinity_cookie || kind == AutoFactKind::cache_headers_only;
 }
 
 std::string member_gone_cause(const RecordSet& set) {
@@ -114,7 +114,7 @@ std::vector<std::string> diagnose_probe(const ProbeEvidence& e) {
     for (bool routes_first : {true, false})
       for (const auto& f : e.automatic->facts)
         if (route_fact(f.kind) == routes_first &&
-            (is_cookie_fact(f.kind) ||
+            (is_response_fact(f.kind) ||
              (e.auto_chose && f.kind != AutoFactKind::nothing_identifies)))
           causes.push_back(f.text);
   }

@@ -44,6 +44,7 @@ class ProbeReader : public ResponseReader {
   const std::vector<std::string>& servers() const { return servers_; }
   bool auto_wanted() const { return auto_; }
   bool is_session_cookie(std::string_view name) const { return session_rule_.matches(name); }
+  const identify::SessionCookieRule& session_rule() const { return session_rule_; }
   // "json:/backend named no backend in 40 responses (40 bodies were not valid JSON)"; empty
   // when the explicit --identify specs named one every time (or there are none).
   std::string explicit_misses() const;
