@@ -1,6 +1,7 @@
 #include "identify/auto_facts.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <set>
 
@@ -24,7 +25,9 @@ bool add_catalogue_fact(AutoIdentification& out, const CookieStats& s,
                         const CatalogueOptions& options) {
   auto c = catalogue_verdict(s, options).first;
   if (!c) return false;
-  if (c->identifies) return true;
+  // A route after another separator than the catalogue's was found: it does carry one.
+  if (c->identifies || (out.kind == AutoSourceKind::route_suffix && out.name == s.name))
+    return true;
   if (c->balancer == Balancer::apache)
     add(out, AutoFactKind::route_cookie_without_route, s.name,
         fmt::format("{} is an Apache route cookie but {}: mod_proxy_balancer never finds a "
@@ -54,7 +57,8 @@ CatalogueVerdict catalogue_verdict(const CookieStats& stats, const CatalogueOpti
 
 void add_cookie_facts(AutoIdentification& out, const std::map<std::string, CookieStats>& stats,
                       const CatalogueOptions& options) {
-  bool affinity_cookie = out.kind == AutoSourceKind::behaviour_cookie;
+  bool affinity_cookie =
+      out.kind == AutoSourceKind::behaviour_cookie || out.kind == AutoSourceKind::route_suffix;
   for (const auto& [name, s] : stats) affinity_cookie |= add_catalogue_fact(out, s, options);
   if (affinity_cookie) return;
   add(out, AutoFactKind::no_affinity_cookie, "",
@@ -69,6 +73,24 @@ void add_cookie_facts(AutoIdentification& out, const std::map<std::string, Cooki
   }
 }
 
+void add_cache_header_facts(AutoIdentification& out,
+                            const std::vector<SessionObservation>& sessions) {
+  if (out.kind == AutoSourceKind::header) return;
+  for (const auto& h : header_stats(sessions))
+    if (h.values.size() >= 2) return;  // a header that may name the backend varied
+  std::vector<std::string> names, whats;
+  const auto stats = header_stats(sessions, cache_header_names());
+  for (std::size_t i = 0; i < stats.size(); ++i)
+    if (stats[i].values.size() >= 2) {
+      names.push_back(stats[i].name);
+      whats.push_back(fmt::format("{} {}", stats[i].name, cache_headers()[i].what));
+    }
+  if (names.empty()) return;
+  add(out, AutoFactKind::cache_headers_only, fmt::format("{}", fmt::join(names, ", ")),
+      fmt::format("{}: a cache's or CDN's headers are never taken as the backend's identity.",
+                  fmt::join(whats, "; ")));
+}
+
 void add_outcome_facts(AutoIdentification& out, std::size_t sessions) {
   if (out.kind == AutoSourceKind::none) {
     add(out, AutoFactKind::nothing_identifies, "",
@@ -77,7 +99,9 @@ void add_outcome_facts(AutoIdentification& out, std::size_t sessions) {
         "regex:PATTERN.");
     return;
   }
-  if (out.kind == AutoSourceKind::behaviour_cookie && sessions <= kFewSessions)
+  const bool by_behaviour =
+      out.kind == AutoSourceKind::behaviour_cookie || out.kind == AutoSourceKind::route_suffix;
+  if (by_behaviour && sessions <= kFewSessions)
     add(out, AutoFactKind::few_sessions, out.name,
         fmt::format("Only {} sessions: too few to tell a routing cookie from a session id with "
                     "certainty; run more sessions or name the source with --identify.",

@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "identify/auto_identify.hpp"
 
@@ -22,6 +23,11 @@ CatalogueVerdict catalogue_verdict(const CookieStats& stats, const CatalogueOpti
 // a route, and, when no affinity cookie exists at all, session cookies without a route.
 void add_cookie_facts(AutoIdentification& out, const std::map<std::string, CookieStats>& stats,
                       const CatalogueOptions& options);
+
+// When no header that may name the backend varied but a cache's or CDN's did (X-Served-By,
+// Via...): what those name instead, since auto never takes them as the backend's identity.
+void add_cache_header_facts(AutoIdentification& out,
+                            const std::vector<SessionObservation>& sessions);
 
 // Facts about the outcome: nothing identifies (with the options that would), a behaviour
 // decision on few sessions, a source that only ever named one backend.

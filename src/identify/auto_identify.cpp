@@ -6,6 +6,7 @@
 #include <set>
 
 #include "identify/auto_facts.hpp"
+#include "identify/route_suffix.hpp"
 #include "identify/session_cookies.hpp"
 #include "util/text.hpp"
 
@@ -54,6 +55,24 @@ AutoIdentification choose_catalogue(const std::map<std::string, CookieStats>& st
       "{} is the affinity cookie of {}, and its value names the member "
       "({} distinct values).",
       best->name, kind->product, best->values.size());
+  return out;
+}
+
+AutoIdentification choose_route_suffix(const Sessions& sessions, const SessionCookieRule& rule) {
+  AutoIdentification out;
+  auto found = find_route_suffix(sessions, rule);
+  if (!found) return out;
+  out.kind = AutoSourceKind::route_suffix;
+  out.name = found->cookie;
+  out.separator = found->separator;
+  out.source = fmt::format("cookie:{} (route after '{}')", found->cookie, found->separator);
+  out.confidence = found->clear ? Confidence::high : Confidence::medium;
+  out.reason = fmt::format(
+      "{} carries a route after '{}' (as Apache's stickysessionsep={} reads it): the part "
+      "after it took {} distinct value(s) across {} sessions and stayed the same within each "
+      "session{}.",
+      found->cookie, found->separator, found->separator, found->routes, found->sessions,
+      found->session_cookie ? ", while the part before it differed from session to session" : "");
   return out;
 }
 
@@ -112,6 +131,8 @@ std::optional<std::string> identity_of(const AutoIdentification& chosen,
     return std::nullopt;
   }
   auto value = cookie_in_exchange(e, chosen.name);
+  if (value && chosen.kind == AutoSourceKind::route_suffix)
+    return suffix_after(*value, chosen.separator);
   if (!value || chosen.kind != AutoSourceKind::catalogue_cookie) return value;
   auto c = recognise_balancer_cookie(chosen.name, *value, options);
   return c && c->identifies ? c->member : std::nullopt;
@@ -128,10 +149,18 @@ void fill_identities(AutoIdentification& out, const Sessions& sessions,
 
 }  // namespace
 
-AutoIdentification auto_identify(const Sessions& sessions, const CatalogueOptions& options) {
+AutoIdentification auto_identify(const Sessions& sessions, const CatalogueOptions& options,
+                                 const SessionCookieRule& session_rule) {
   auto stats = cookie_stats(sessions);
   auto out = choose_catalogue(stats, options);
+  // A route suffix met clearly is as good as the catalogue; on little evidence a header that
+  // names the backend is better.
+  auto suffix = out.kind == AutoSourceKind::none ? choose_route_suffix(sessions, session_rule)
+                                                 : AutoIdentification{};
+  if (out.kind == AutoSourceKind::none && suffix.confidence == Confidence::high)
+    out = std::move(suffix);
   if (out.kind == AutoSourceKind::none) out = choose_header(sessions);
+  if (out.kind == AutoSourceKind::none) out = std::move(suffix);
   if (out.kind == AutoSourceKind::none) out = choose_behaviour(stats, sessions.size(), options);
   if (out.kind == AutoSourceKind::none)
     out.reason =
@@ -139,6 +168,7 @@ AutoIdentification auto_identify(const Sessions& sessions, const CatalogueOption
         "naming the backend and no cookie that behaves like a route.";
   fill_identities(out, sessions, options);
   add_cookie_facts(out, stats, options);
+  add_cache_header_facts(out, sessions);
   add_outcome_facts(out, sessions.size());
   return out;
 }

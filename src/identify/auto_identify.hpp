@@ -5,9 +5,12 @@
 //
 // Order of preference:
 //   1. a catalogue cookie whose values name members (balancer_cookies.hpp)   confidence high
-//   2. a header that names the backend (observations.hpp)                   confidence high
-//   3. an unknown cookie that behaves like a routing cookie (below)         confidence medium
-//   4. nothing: the probe says so and names the --identify options          confidence none
+//   2. a route after any separator in a session or route cookie, the rule
+//      of route_suffix.hpp met clearly                                       confidence high
+//   3. a header that names the backend (observations.hpp; never a cache's)  confidence high
+//   4. that route rule met on few sessions or one route                      confidence medium
+//   5. an unknown cookie that behaves like a routing cookie (below)         confidence medium
+//   6. nothing: the probe says so and names the --identify options          confidence none
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -16,6 +19,7 @@
 
 #include "identify/balancer_cookies.hpp"
 #include "identify/observations.hpp"
+#include "identify/session_cookies.hpp"
 
 namespace sc::identify {
 
@@ -40,7 +44,7 @@ inline constexpr double kMinSessionCoverage = 0.5;
 // itself often lack it).
 inline constexpr double kMinHeaderCoverage = 0.5;
 
-enum class AutoSourceKind { none, catalogue_cookie, header, behaviour_cookie };
+enum class AutoSourceKind { none, catalogue_cookie, route_suffix, header, behaviour_cookie };
 enum class Confidence { none, medium, high };
 
 enum class AutoFactKind {
@@ -50,6 +54,7 @@ enum class AutoFactKind {
   no_affinity_cookie,            // no cookie looks like an affinity cookie at all
   few_sessions,                  // a behaviour decision on few sessions
   single_identity,               // the chosen source showed one value across all sessions
+  cache_headers_only,            // the only headers that varied were a cache's or CDN's
   nothing_identifies,            // no source: affinity cannot be judged
 };
 
@@ -62,7 +67,8 @@ struct AutoFact {
 struct AutoIdentification {
   AutoSourceKind kind = AutoSourceKind::none;
   std::string name;    // the cookie or header chosen; empty for none
-  std::string source;  // "cookie:ROUTEID (Apache route)", "header:X-Served-By", ...
+  char separator = 0;  // route_suffix: the separator the route follows
+  std::string source;  // "cookie:ROUTEID (Apache route)", "header:X-Backend", ...
   Confidence confidence = Confidence::none;
   std::string reason;  // one sentence
   // identities[s][e]: the backend of exchange e of session s, nullopt when unknown.
@@ -75,6 +81,8 @@ constexpr std::string_view to_string(AutoSourceKind k) {
   switch (k) {
     case AutoSourceKind::catalogue_cookie:
       return "catalogue_cookie";
+    case AutoSourceKind::route_suffix:
+      return "route_suffix";
     case AutoSourceKind::header:
       return "header";
     case AutoSourceKind::behaviour_cookie:
@@ -111,13 +119,17 @@ constexpr std::string_view to_string(AutoFactKind k) {
       return "few_sessions";
     case AutoFactKind::single_identity:
       return "single_identity";
+    case AutoFactKind::cache_headers_only:
+      return "cache_headers_only";
     case AutoFactKind::nothing_identifies:
       break;
   }
   return "nothing_identifies";
 }
 
+// `session_rule`: the probe's --session-cookie, a session cookie besides the names known.
 AutoIdentification auto_identify(const std::vector<SessionObservation>& sessions,
-                                 const CatalogueOptions& options = {});
+                                 const CatalogueOptions& options = {},
+                                 const SessionCookieRule& session_rule = {});
 
 }  // namespace sc::identify

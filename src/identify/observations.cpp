@@ -34,15 +34,46 @@ void fold_exchange(const ExchangeObservation& e, std::map<std::string, SessionCo
   for (const auto& name : in_exchange) stats[name].exchanges_seen++;
 }
 
+void keep_headers(const ResponseView& view, const std::vector<std::string>& names,
+                  ExchangeObservation& out) {
+  for (const auto& name : names)
+    if (auto v = view.header(name); v && !v->empty())
+      out.headers.push_back({name, std::string(*v)});
+}
+
 }  // namespace
+
+const std::vector<CacheHeader>& cache_headers() {
+  static const std::vector<CacheHeader> kHeaders = {
+      {"X-Served-By", "names the cache node that answered, not the backend"},
+      {"Via", "names the proxies and cache nodes the response passed, not the backend"},
+      {"X-Cache", "says whether a cache node held the response, not which backend made it"},
+      {"X-Cache-Status", "says whether a cache held the response, not which backend made it"},
+      {"CF-Cache-Status", "says whether Cloudflare's cache held the response, not the backend"},
+      {"X-Cache-Hits", "counts a cache node's hits, not backends"},
+      {"X-Varnish", "numbers the transactions of a Varnish cache, not backends"},
+      {"Age", "is how long a cache held the response, not a backend"},
+      {"CF-Ray", "names the request at Cloudflare's edge, not the backend"},
+      {"X-Amz-Cf-Id", "names the request at CloudFront, not the backend"},
+      {"X-Amz-Cf-Pop", "names the CloudFront edge location, not the backend"},
+      {"X-Fastly-Request-ID", "names the request at Fastly, not the backend"},
+  };
+  return kHeaders;
+}
+
+std::vector<std::string> cache_header_names() {
+  std::vector<std::string> out;
+  for (const auto& h : cache_headers()) out.push_back(h.name);
+  return out;
+}
 
 ExchangeObservation observe_exchange(const ResponseView& view) {
   ExchangeObservation out;
   for (const auto& c : view.set_cookies) out.set_cookies.push_back({c.name, c.value});
   for (const auto& c : view.sent_cookies) out.sent_cookies.push_back({c.name, c.value});
-  for (const auto& name : backend_header_names())
-    if (auto v = view.header(name); v && !v->empty())
-      out.headers.push_back({name, std::string(*v)});
+  keep_headers(view, backend_header_names(), out);
+  static const std::vector<std::string> kCacheNames = cache_header_names();
+  keep_headers(view, kCacheNames, out);
   return out;
 }
 
@@ -70,9 +101,10 @@ std::map<std::string, CookieStats> cookie_stats(const std::vector<SessionObserva
   return stats;
 }
 
-std::vector<HeaderStats> header_stats(const std::vector<SessionObservation>& sessions) {
+std::vector<HeaderStats> header_stats(const std::vector<SessionObservation>& sessions,
+                                      const std::vector<std::string>& names) {
   std::vector<HeaderStats> out;
-  for (const auto& name : backend_header_names()) out.push_back({name, 0, {}});
+  for (const auto& name : names) out.push_back({name, 0, {}});
   for (const auto& session : sessions)
     for (const auto& e : session)
       for (auto& h : out)

@@ -21,7 +21,7 @@ struct NameValue {
 struct ExchangeObservation {
   std::vector<NameValue> set_cookies;   // cookies this response set (deletions included)
   std::vector<NameValue> sent_cookies;  // cookies the client sent with the request
-  std::vector<NameValue> headers;       // only the candidate backend headers below
+  std::vector<NameValue> headers;       // only the candidate backend and cache headers below
 };
 
 // A session: its exchanges in the order they were sent.
@@ -29,15 +29,25 @@ using SessionObservation = std::vector<ExchangeObservation>;
 
 // Headers that name the backend in common deployments, in order of preference. "Server" is
 // a candidate only when it varies (otherwise it names the software, not the member).
+// X-Served-By is not one: Fastly and Varnish set it to the cache node that answered.
 inline const std::vector<std::string>& backend_header_names() {
   static const std::vector<std::string> kNames = {
-      "X-Backend",  "X-Backend-Server", "X-Served-By",  "X-Server",
-      "X-Upstream", "X-Upstream-Addr",  "X-Backend-Id", "X-Node",
-      "X-Pod-Name", "X-Instance",       "Server"};
+      "X-Backend",    "X-Backend-Server", "X-Server",   "X-Upstream", "X-Upstream-Addr",
+      "X-Backend-Id", "X-Node",           "X-Pod-Name", "X-Instance", "Server"};
   return kNames;
 }
 
-// Keeps the Set-Cookie and sent cookie names/values and the candidate headers.
+// Headers a cache or CDN node sets: they vary with the node or the request, never with the
+// backend, so they are never taken as the backend's identity, only named when they were the
+// only headers that varied.
+struct CacheHeader {
+  std::string name;
+  std::string what;  // what it names instead, for a sentence
+};
+const std::vector<CacheHeader>& cache_headers();
+std::vector<std::string> cache_header_names();
+
+// Keeps the Set-Cookie and sent cookie names/values and the candidate and cache headers.
 ExchangeObservation observe_exchange(const ResponseView& view);
 
 // The value a cookie had for this exchange: set (non-empty) in the response, else sent.
@@ -55,14 +65,16 @@ struct CookieStats {
 
 std::map<std::string, CookieStats> cookie_stats(const std::vector<SessionObservation>& sessions);
 
-// Per candidate header: exchanges carrying it (non-empty) and its distinct values.
+// Per header of `names`: exchanges carrying it (non-empty) and its distinct values.
 struct HeaderStats {
   std::string name;
   std::size_t exchanges_seen = 0;
   std::set<std::string> values;
 };
 
-std::vector<HeaderStats> header_stats(const std::vector<SessionObservation>& sessions);
+std::vector<HeaderStats> header_stats(
+    const std::vector<SessionObservation>& sessions,
+    const std::vector<std::string>& names = backend_header_names());
 
 std::size_t exchange_count(const std::vector<SessionObservation>& sessions);
 

@@ -44,7 +44,7 @@ std::string apache_route_cause(const ProbeEvidence& e) {
 // otherwise.
 bool told_as_cause(const ProbeEvidence& e, AutoFactKind kind) {
   if (kind == AutoFactKind::session_cookie_without_route) return false;
-  return is_cookie_fact(kind) || (e.auto_chose && kind != AutoFactKind::nothing_identifies);
+  return is_response_fact(kind) || (e.auto_chose && kind != AutoFactKind::nothing_identifies);
 }
 
 std::vector<std::string> hygiene_causes(const ProbeEvidence& e) {
@@ -120,11 +120,11 @@ std::string transport_cause(const std::string& error) {
   return what + "; no answer was seen, so nothing about stickiness can be said";
 }
 
-bool is_cookie_fact(identify::AutoFactKind kind) {
+bool is_response_fact(identify::AutoFactKind kind) {
   return kind == AutoFactKind::stickiness_on_member_unknown ||
          kind == AutoFactKind::route_cookie_without_route ||
          kind == AutoFactKind::session_cookie_without_route ||
-         kind == AutoFactKind::no_affinity_cookie;
+         kind == AutoFactKind::no_affinity_cookie || kind == AutoFactKind::cache_headers_only;
 }
 
 std::string member_gone_cause(const RecordSet& set) {

@@ -33,8 +33,9 @@ std::vector<std::string> diagnose_probe(const ProbeEvidence& e);
 // --cacert/--insecure for a certificate, --resolve for a name.
 std::string transport_cause(const std::string& error);
 
-// Facts about the cookies themselves (not about automatic recognition's own outcome).
-bool is_cookie_fact(identify::AutoFactKind kind);
+// Facts about the cookies and headers themselves (not about automatic recognition's own
+// outcome).
+bool is_response_fact(identify::AutoFactKind kind);
 
 // "from 2.1 s on, 40 requests failed (503 or no answer) and www2 answered none": a member
 // that went away while sessions were still pinned to it. Empty when the records show none.

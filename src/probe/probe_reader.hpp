@@ -46,6 +46,7 @@ class ProbeReader : public ResponseReader {
   const std::string& redirect_example() const { return redirect_example_; }
   bool auto_wanted() const { return auto_; }
   bool is_session_cookie(std::string_view name) const { return session_rule_.matches(name); }
+  const identify::SessionCookieRule& session_rule() const { return session_rule_; }
   // "json:/backend named no backend in 40 responses (40 bodies were not valid JSON)"; empty
   // when the explicit --identify specs named one every time (or there are none).
   std::string explicit_misses() const;

@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <map>
 
 #include "checks/checks.hpp"
@@ -80,10 +82,10 @@ ProbeSummary identify_backends(const Scenario& s, const ProbeReader& reader, Rec
         explicit_hits, set.records.size());
   }
   // What the cookies show is worth saying even when the user named the source.
-  automatic = identify::auto_identify(reader.observations());
+  automatic = identify::auto_identify(reader.observations(), {}, reader.session_rule());
   const bool auto_chooses = reader.auto_wanted() && explicit_hits == 0;
   for (const auto& f : automatic->facts)
-    if (auto_chooses || is_cookie_fact(f.kind)) p.facts.push_back(f.text);
+    if (auto_chooses || is_response_fact(f.kind)) p.facts.push_back(f.text);
   if (!auto_chooses || automatic->kind == identify::AutoSourceKind::none) {
     if (explicit_hits == 0) p.reason = automatic->reason;
     return p;
@@ -164,11 +166,24 @@ std::string probe_plan(const Scenario& s) {
   const TargetSpec& t = *s.target;
   const long long requests =
       static_cast<long long>(s.traffic.sessions) * s.traffic.requests_per_session;
+  // The pauses bound the duration too: `concurrency` sessions at a time, each pausing on
+  // average `pause` between two of its requests.
+  const double pause_s = std::chrono::duration<double>(s.traffic.pause).count();
+  const double waves = std::ceil(static_cast<double>(s.traffic.sessions) /
+                                 static_cast<double>(std::max(1, s.traffic.concurrency)));
+  const double seconds =
+      std::max(static_cast<double>(requests) / t.rate,
+               waves * static_cast<double>(s.traffic.requests_per_session - 1) * pause_s);
   std::string out = fmt::format(
       "probe {}: {} sessions x {} requests = {} requests (cap {}), {} at a time, at most {} "
       "per second: about {:.0f} s\n",
       t.url, s.traffic.sessions, s.traffic.requests_per_session, requests, t.max_requests,
-      s.traffic.concurrency, t.rate, static_cast<double>(requests) / t.rate);
+      s.traffic.concurrency, t.rate, seconds);
+  if (s.traffic.pause.count() > 0)
+    out += fmt::format(
+        "  pause: {} ms on average between a session's requests, each drawn from "
+        "[0, {} ms]\n",
+        s.traffic.pause.count(), 2 * s.traffic.pause.count());
   out += fmt::format("  paths: {}\n", fmt::join(t.paths, ", "));
   out += fmt::format("  User-Agent: {}\n", t.user_agent);
   for (const auto& h : t.headers) out += fmt::format("  {}\n", h);

@@ -13,10 +13,13 @@ namespace sc::test {
 namespace {
 
 // Two mock backends (www1, www2) behind the reference balancer, which sticks by the route
-// cookie the backends set (BALANCEID=balancer.<route>) or by `sticky` when given.
+// cookie the backends set (BALANCEID=balancer.<route>) or by `sticky` when given; with an
+// `id_separator`, the backends' session ids end in it and their route, and the balancer reads
+// the route after it (stickysessionsep).
 class Deployment {
  public:
-  explicit Deployment(const std::string& sticky = "BALANCEID", bool route_cookie = true) {
+  explicit Deployment(const std::string& sticky = "BALANCEID", bool route_cookie = true,
+                      char id_separator = 0) {
     auto ports = allocate_loopback_ports(3);
     EXPECT_TRUE(ports.ok());
     if (!ports.ok()) return;
@@ -27,13 +30,22 @@ class Deployment {
                                        "--strict"};
       if (route_cookie)
         args.insert(args.end(), {"--route-cookie", "BALANCEID=balancer.{route}; path=/"});
+      if (id_separator)
+        args.insert(args.end(),
+                    {"--id-style", "suffix", "--id-separator", std::string(1, id_separator)});
       children_.push_back(std::make_unique<CliProcess>(args));
     }
-    children_.push_back(std::make_unique<CliProcess>(std::vector<std::string>{
-        "balancer", "--listen", "127.0.0.1:" + std::to_string(port_), "--member",
-        "http://127.0.0.1:" + std::to_string((*ports)[1]) + " route=www1", "--member",
-        "http://127.0.0.1:" + std::to_string((*ports)[2]) + " route=www2", "--set",
-        "stickysession=" + sticky}));
+    std::vector<std::string> balancer = {"balancer", "--listen",
+                                         "127.0.0.1:" + std::to_string(port_)};
+    for (int i = 1; i <= 2; ++i)
+      balancer.insert(balancer.end(),
+                      {"--member", "http://127.0.0.1:" + std::to_string((*ports)[i]) +
+                                       " route=www" + std::to_string(i)});
+    balancer.insert(balancer.end(), {"--set", "stickysession=" + sticky});
+    if (id_separator)
+      balancer.insert(balancer.end(),
+                      {"--set", "stickysessionsep=" + std::string(1, id_separator)});
+    children_.push_back(std::make_unique<CliProcess>(balancer));
     for (auto p : *ports)
       EXPECT_TRUE(wait_until([p] { return port_accepts(p); }, std::chrono::seconds(5))) << p;
   }
@@ -61,6 +73,20 @@ TEST(Probe, StickyDeploymentPassesIdentifiedByTheApacheRouteCookie) {
   EXPECT_EQ(find_check(s, "affinity")["verdict"], "pass");
   EXPECT_EQ(s["metrics"]["sticky_sessions"], 20);
   EXPECT_EQ(s["metrics"]["backends"].size(), 2u);
+}
+
+TEST(Probe, WebLogicStyleRouteAfterABangInTheSessionIdIdentifiesTheBackend) {
+  Deployment site("PHPSESSID", false, '!');
+  const std::string json = temp_path("probe-bang.json");
+  auto r = run_cli({"probe", site.url(), "--sessions", "20", "--rate", "1000", "--json", json});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto report = read_report(json);
+  const auto& s = report["scenarios"][0];
+  EXPECT_EQ(s["probe"]["identified_by"], "cookie:PHPSESSID (route after '!')");
+  EXPECT_EQ(s["probe"]["confidence"], "high");
+  EXPECT_EQ(find_check(s, "affinity")["verdict"], "pass");
+  EXPECT_TRUE(s["metrics"]["backends"].contains("www1")) << s["metrics"];
+  EXPECT_TRUE(s["metrics"]["backends"].contains("www2")) << s["metrics"];
 }
 
 // The mock backends lose sessions they do not hold (a new PHPSESSID): the losses fail the
@@ -128,6 +154,26 @@ TEST(Probe, BadOptionValuesNameTheOption) {
   EXPECT_NE(url.err.find("stickycheck probe: URL: expected an http:// or https:// URL"),
             std::string::npos)
       << url.err;
+}
+
+TEST(Probe, BadPauseIsExitTwoNamingTheOption) {
+  auto r = run_cli({"probe", "http://127.0.0.1:9/", "--pause", "soon", "--json", ""});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err,
+            "stickycheck probe: --pause: expected a duration such as 500ms or 5s (at most 1 "
+            "hour), got 'soon'\n");
+}
+
+TEST(Probe, DryRunShowsThePauseItsSpreadAndTheTimeItTakes) {
+  auto r =
+      run_cli({"probe", "http://127.0.0.1:9/", "--pause", "2s", "--rate", "1000", "--dry-run"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  // 50 sessions 5 at a time: 10 rounds of 9 pauses of 2 s on average.
+  EXPECT_NE(r.out.find("at most 1000 per second: about 180 s"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("pause: 2000 ms on average between a session's requests, each drawn "
+                       "from [0, 4000 ms]"),
+            std::string::npos)
+      << r.out;
 }
 
 TEST(Probe, DryRunPrintsThePlanAndSendsNothing) {

@@ -77,9 +77,9 @@ TEST(AutoIdentify, BigipMembersAreRedactedLabels) {
 }
 
 TEST(AutoIdentify, BackendHeaderIsChosenWhenNoCatalogueCookie) {
-  auto a = auto_identify(with_header("X-Served-By", {"app-a", "app-b", "app-c"}, 12));
+  auto a = auto_identify(with_header("X-Server", {"app-a", "app-b", "app-c"}, 12));
   EXPECT_EQ(a.kind, AutoSourceKind::header);
-  EXPECT_EQ(a.source, "header:X-Served-By");
+  EXPECT_EQ(a.source, "header:X-Server");
   EXPECT_EQ(a.confidence, Confidence::high);
   EXPECT_EQ(a.identities[2][1], "app-c");
 }
@@ -102,6 +102,49 @@ TEST(AutoIdentify, HeaderOnFewResponsesIsNotChosen) {
   for (auto& s : sessions)
     for (std::size_t i = 1; i < s.size(); ++i) s[i].headers.clear();
   EXPECT_EQ(auto_identify(sessions).kind, AutoSourceKind::none);
+}
+
+TEST(AutoIdentify, CacheNodeHeaderIsNeverChosenAndAFactSaysWhy) {
+  auto a = auto_identify(with_header("X-Served-By", {"cache-fra19120-FRA", "cache-ams2-AMS"}, 12));
+  EXPECT_EQ(a.kind, AutoSourceKind::none);
+  ASSERT_TRUE(has_fact(a, AutoFactKind::cache_headers_only));
+  const auto& f = *std::find_if(a.facts.begin(), a.facts.end(), [](const AutoFact& f) {
+    return f.kind == AutoFactKind::cache_headers_only;
+  });
+  EXPECT_EQ(f.subject, "X-Served-By");
+  EXPECT_EQ(f.text,
+            "X-Served-By names the cache node that answered, not the backend: a cache's or "
+            "CDN's headers are never taken as the backend's identity.");
+}
+
+TEST(AutoIdentify, NoCacheOrCdnHeaderIsEverChosen) {
+  for (const auto& name : cache_header_names()) {
+    auto a = auto_identify(with_header(name, {"node-1", "node-2", "node-3"}, 12));
+    EXPECT_EQ(a.kind, AutoSourceKind::none) << name;
+    EXPECT_TRUE(has_fact(a, AutoFactKind::cache_headers_only)) << name;
+  }
+}
+
+TEST(AutoIdentify, BackendHeaderBesideACacheHeaderIsChosenWithoutACacheFact) {
+  auto sessions = with_header("X-Served-By", {"cache-fra1", "cache-ams2", "cache-lhr3"}, 12);
+  auto backend = with_header("X-Upstream", {"10.0.0.5:80", "10.0.0.6:80"}, 12);
+  for (std::size_t i = 0; i < sessions.size(); ++i)
+    for (std::size_t r = 0; r < sessions[i].size(); ++r)
+      sessions[i][r].headers.push_back(backend[i][r].headers[0]);
+  auto a = auto_identify(sessions);
+  EXPECT_EQ(a.source, "header:X-Upstream");
+  EXPECT_EQ(a.identities[1][0], "10.0.0.6:80");
+  EXPECT_FALSE(has_fact(a, AutoFactKind::cache_headers_only));
+}
+
+TEST(AutoIdentify, ObserveExchangeKeepsCacheHeadersApartFromBackendOnes) {
+  ResponseView v;
+  v.headers = {{"via", "1.1 varnish"}, {"X-Backend", "web-1"}, {"Age", "12"}};
+  auto e = observe_exchange(v);
+  ASSERT_EQ(e.headers.size(), 3u);
+  EXPECT_EQ(e.headers[0].name, "X-Backend");
+  EXPECT_EQ(e.headers[1].name, "Via");
+  EXPECT_EQ(e.headers[2].name, "Age");
 }
 
 TEST(AutoIdentify, CatalogueCookieIsPreferredToAHeader) {
@@ -226,12 +269,12 @@ TEST(AutoIdentify, NoSessionsIdentifyNothing) {
 TEST(AutoIdentify, ObserveExchangeKeepsCookiesAndCandidateHeadersOnly) {
   ResponseView v;
   v.headers = {
-      {"x-served-by", "web-2"}, {"Content-Type", "text/html"}, {"Set-Cookie", "SRV=s2; path=/"}};
+      {"x-backend", "web-2"}, {"Content-Type", "text/html"}, {"Set-Cookie", "SRV=s2; path=/"}};
   v.set_cookies = parse_set_cookie_fields(v.headers);
   v.sent_cookies = {{"lang", "en"}};
   auto e = observe_exchange(v);
   ASSERT_EQ(e.headers.size(), 1u);
-  EXPECT_EQ(e.headers[0].name, "X-Served-By");
+  EXPECT_EQ(e.headers[0].name, "X-Backend");
   EXPECT_EQ(e.headers[0].value, "web-2");
   ASSERT_EQ(e.set_cookies.size(), 1u);
   EXPECT_EQ(e.sent_cookies[0].name, "lang");

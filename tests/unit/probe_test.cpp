@@ -90,6 +90,18 @@ TEST(ProbeDiagnosis, MemberThatStopsAnsweringWhile503sFollowIsNamed) {
   EXPECT_EQ(member_gone_cause(set), "");
 }
 
+TEST(ProbeDiagnosis, CacheHeadersThatAloneVariedAreSaidEvenWhenNothingIdentifies) {
+  RecordSet set;
+  ProbeReader reader({}, {}, {}, {"/"});
+  identify::AutoIdentification automatic;
+  automatic.facts.push_back({identify::AutoFactKind::cache_headers_only, "X-Served-By",
+                             "X-Served-By names the cache node that answered, not the backend"});
+  ProbeEvidence e{set, reader, &automatic, false, {}, true, 0};
+  EXPECT_EQ(diagnose_probe(e),
+            (std::vector<std::string>{"X-Served-By names the cache node that answered, not the "
+                                      "backend"}));
+}
+
 TEST(CookieTally, EachNameOnceWithItsFirstAttributesAndBoundedExamples) {
   CookieTally tally;
   tally.add("SRV=s1; Path=/; HttpOnly");
