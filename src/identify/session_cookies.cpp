@@ -14,6 +14,15 @@ bool hex_tail(std::string_view s) {
 // The session id without a ".route" suffix (Tomcat jvmRoute, Apache stickysession).
 std::string_view id_part(std::string_view value) { return value.substr(0, value.find('.')); }
 
+bool base64_or_escaped(std::string_view v) {
+  return !v.empty() &&
+         v.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+                             "+/=-_.%") == std::string_view::npos;
+}
+
+constexpr std::size_t kOpaqueLength = 96;
+constexpr std::size_t kSealedLength = 40;  // a JSON envelope or data plus digest, at least
+
 }  // namespace
 
 bool is_session_cookie_name(std::string_view name) {
@@ -31,9 +40,18 @@ bool is_session_cookie_name(std::string_view name) {
   return false;
 }
 
+bool is_opaque_value(std::string_view v) {
+  if (!base64_or_escaped(v)) return false;
+  if (v.size() >= kOpaqueLength) return true;
+  if (v.size() < kSealedLength) return false;
+  // base64 of '{"' (Laravel's envelope, a JWT's header), or Rails' DATA--DIGEST.
+  return v.starts_with("eyJ") || v.find("--") != std::string_view::npos;
+}
+
 bool is_session_reissue(std::string_view sent, const SetCookie& set,
                         std::chrono::system_clock::time_point now) {
   if (sent.empty() || set.is_deletion(now) || set.value == sent) return false;
+  if (is_opaque_value(sent) && is_opaque_value(set.value)) return false;
   return id_part(set.value) != id_part(sent);
 }
 

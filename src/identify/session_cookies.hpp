@@ -31,10 +31,18 @@ struct SessionLoss {
   std::string reissued;  // the new value the response set
 };
 
+// An encrypted or signed value, which frameworks re-make on every response without starting
+// a new session: Laravel's base64 JSON with iv and mac (`eyJpdiI6...`), Rails' cookie store
+// (`DATA--DIGEST`), a JWT (`eyJ...`.`...`.`...`), or any value of 96 characters or more drawn
+// from base64 and URL escapes. Session ids (PHP's 26 to 48 characters, JSESSIONID, an
+// express `s%3AID.SIGNATURE`) are shorter and keep their bytes while the session lasts.
+bool is_opaque_value(std::string_view value);
+
 // The loss rule: the client sent V and the response sets the same cookie to a different,
 // non-empty value W that is not a deletion (most frameworks, PHP with strict mode). A change
 // of the route suffix alone ("ABC.node1" -> "ABC.node2", Tomcat jvmRoute after failover)
-// keeps the session and is not a loss.
+// keeps the session and is not a loss, nor is a new opaque value for an opaque one (the bytes
+// changed, not necessarily the session: only the application's own signal can tell).
 bool is_session_reissue(std::string_view sent, const SetCookie& set,
                         std::chrono::system_clock::time_point now);
 

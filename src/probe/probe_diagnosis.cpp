@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <optional>
 
 #include "checks/checks.hpp"
+#include "identify/session_cookies.hpp"
 #include "util/text.hpp"
 
 namespace sc {
@@ -39,6 +41,28 @@ std::string apache_route_cause(const ProbeEvidence& e) {
       apache, route_cookie_remedy());
 }
 
+// A session cookie whose value is encrypted or signed and was re-made within a session: its
+// new bytes say nothing of a new session, so they are not counted as losses; "" otherwise.
+std::string sealed_session_cookie(const std::string& name,
+                                  const std::vector<std::optional<std::string>>& values) {
+  std::size_t changes = 0;
+  const std::string* last = nullptr;
+  for (const auto& v : values) {
+    if (!v || v->empty()) continue;
+    if (!identify::is_opaque_value(*v)) return "";
+    changes += last && *last != *v;
+    last = &*v;
+  }
+  if (changes == 0) return "";
+  return fmt::format(
+      "{} is encrypted or signed ({} characters, {}...) and was re-made with new bytes on later "
+      "responses of a session: a framework that re-encrypts its session cookie on every answer "
+      "(Laravel, Rails' cookie store) does this without starting a new session, so a new value "
+      "is not counted as a lost session; name the application's own sign of a new session with "
+      "--lost-when to count losses",
+      name, last->size(), printable(last->substr(0, 12)));
+}
+
 // A fact of automatic recognition said as a cause. A session cookie without a route is the
 // Apache stickysession story, told by apache_route_cause when the answers say Apache, never
 // otherwise.
@@ -65,13 +89,20 @@ std::vector<std::string> hygiene_causes(const ProbeEvidence& e) {
         v[i] = c.value;
       }
     // A session cookie re-issued on every response is the session loss itself, counted and
-    // explained as such, not a cookie defect.
-    for (const auto& [name, v] : values)
-      if (!reported[name] && !e.reader.is_session_cookie(name))
-        if (auto f = identify::check_reset_pattern(name, v)) {
-          out.push_back(f->cause);
-          reported[name] = true;
-        }
+    // explained as such, not a cookie defect; unless its value is sealed (re-encrypted).
+    for (const auto& [name, v] : values) {
+      if (reported[name]) continue;
+      std::optional<std::string> said;
+      if (!e.reader.is_session_cookie(name)) {
+        if (auto f = identify::check_reset_pattern(name, v)) said = f->cause;
+      } else {
+        said = sealed_session_cookie(name, v);
+      }
+      if (said && !said->empty()) {
+        out.push_back(*said);
+        reported[name] = true;
+      }
+    }
   }
   return out;
 }

@@ -54,8 +54,11 @@ void ProbeReader::read(const ResponseView& response, ResponseFacts& facts) {
   for (const auto& c : view.sent_cookies)
     sent_session = sent_session || session_rule_.matches(c.name);
   const bool app_new = identify::lost_by_app_signal(lost_when_, view);
-  facts.session_lost = (app_new && sent_session) ||
-                       identify::find_session_loss(view, session_rule_, now).has_value();
+  // A signal the user named decides alone: a re-issued cookie may mean nothing for this
+  // application (a value re-encrypted on every response).
+  facts.session_lost =
+      (app_new && sent_session) ||
+      (lost_when_.empty() && identify::find_session_loss(view, session_rule_, now).has_value());
   if (app_new && !sent_session) facts.session_new = true;
   note_explicit_miss(view, facts.backend.empty());
   // The session id: the session cookie as set by this response, else as the client sent it.

@@ -317,6 +317,10 @@ PhpSiteOptions haproxy_roundrobin_strict() {
   return {"haproxy", "fixtures/probe/haproxy-roundrobin.cfg.in", 2, {}};
 }
 
+PhpSiteOptions haproxy_cookie_insert_sealed_session() {
+  return {"haproxy", "fixtures/haproxy/cookie-insert.cfg.in", 2, {"SEALED_COOKIE=laravel_session"}};
+}
+
 PhpSiteOptions haproxy_cookie_insert_login_redirect() {
   return {"haproxy", "fixtures/haproxy/cookie-insert.cfg.in", 2, {"LOGIN_REDIRECT=/login"}};
 }

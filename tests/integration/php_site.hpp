@@ -112,6 +112,9 @@ PhpSiteOptions haproxy_roundrobin_ab_cookie();
 // HAProxy round robin without stickiness and strict sessions: every move loses the session
 // (PHP re-issues PHPSESSID), and nothing says Apache.
 PhpSiteOptions haproxy_roundrobin_strict();
+// HAProxy's inserted cookie in front of an app whose laravel_session is re-sealed (new bytes)
+// on every answer, as Laravel does, while its session stays.
+PhpSiteOptions haproxy_cookie_insert_sealed_session();
 // HAProxy's inserted cookie in front of pages that all redirect to /login.
 PhpSiteOptions haproxy_cookie_insert_login_redirect();
 // nginx_hash() over https, with the certificate in `tls`.

@@ -128,6 +128,46 @@ TEST(ProbeVerdicts, SourceThatNeverVariesIsNeverAPass) {
       << r.describe();
 }
 
+// Laravel re-seals its session cookie on every answer: behind a truly sticky HAProxy, the
+// new bytes are no lost session (before: hundreds of "losses" and a FAIL), and the probe says
+// why it did not count them.
+TEST(ProbeVerdicts, SessionCookieResealedOnEveryAnswerIsNoLoss) {
+  auto site = PhpSite::start(sites::haproxy_cookie_insert_sealed_session());
+  ASSERT_TRUE(site.ok()) << site.error().message;
+  const auto r = run_probe((*site)->url());
+  EXPECT_EQ(r.cli.exit_code, 0) << r.describe();
+  EXPECT_EQ(r.scenario["metrics"]["session_losses"], 0) << r.describe();
+  EXPECT_TRUE(said(r, "laravel_session is encrypted or signed")) << r.describe();
+}
+
+// A loss signal the user names decides alone: PHPSESSID re-issued behind a round robin is
+// not counted when --lost-when names another sign, and is counted without it.
+TEST(ProbeVerdicts, LossSignalTheUserNamesDecidesAlone) {
+  auto site = PhpSite::start(sites::haproxy_roundrobin_strict());
+  ASSERT_TRUE(site.ok()) << site.error().message;
+  const std::vector<std::string> told = {"--identify", "json:/backend"};
+  auto with_signal = told;
+  with_signal.insert(with_signal.end(), {"--lost-when", "header:X-Session-Lost=yes"});
+  const auto r = run_probe((*site)->url(), {.extra = with_signal});
+  EXPECT_EQ(r.scenario["metrics"]["session_losses"], 0) << r.describe();
+  const auto without = run_probe((*site)->url(), {.extra = told});
+  EXPECT_GT(without.scenario["metrics"]["session_losses"].get<int>(), 0) << without.describe();
+}
+
+// --expect losses judges only errors and losses: a round robin that loses nothing (PHP's own
+// sessions adopt any id) passes, its affinity reported but not judged.
+TEST(ProbeVerdicts, ExpectLossesNeverFailsOnAffinity) {
+  auto site = PhpSite::start(sites::haproxy_roundrobin_ab_cookie());
+  ASSERT_TRUE(site.ok()) << site.error().message;
+  const auto r = run_probe((*site)->url(),
+                           {.extra = {"--identify", "json:/backend", "--expect", "losses"}});
+  EXPECT_EQ(r.cli.exit_code, 0) << r.describe();
+  EXPECT_LT(r.scenario["metrics"]["sticky_sessions"].get<int>(),
+            r.scenario["metrics"]["sessions"].get<int>())
+      << r.describe();
+  EXPECT_EQ(find_check(r.scenario, "affinity")["verdict"], "not_applicable") << r.describe();
+}
+
 // Nothing listens: the cause is the refused connection, never a cookie story.
 TEST(ProbeVerdicts, RefusedConnectionHasItsOwnCauseAndNoCookieCause) {
   RefusingPort closed;

@@ -94,6 +94,30 @@ TEST(SessionLossInExchange, ExplicitCookieName) {
   EXPECT_FALSE(find_session_loss(v, SessionCookieRule{}, kSessionsNow).has_value());
 }
 
+TEST(SessionOpaqueValue, SealedFrameworkValuesAreOpaqueAndSessionIdsAreNot) {
+  // Laravel's envelope, Rails' cookie store, a JWT.
+  EXPECT_TRUE(is_opaque_value("eyJpdiI6IkFCQ0RFRkdISUpLTE1OT1AiLCJ2YWx1ZSI6Ilh5eiIsIm1hYyI6IjEyMyJ9"));
+  EXPECT_TRUE(is_opaque_value("cDdvQXlWbHpHbUhTRmxHa2dLYz0tLWpQcHZ6bkxnWDFKbVlB--4f1c9a0b2e7d3c6a"));
+  EXPECT_TRUE(is_opaque_value("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJlLXNpZ25hdHVyZQ"));
+  EXPECT_TRUE(is_opaque_value(std::string(120, 'A')));
+  // PHP, Tomcat with a route, ASP.NET, express's signed id.
+  EXPECT_FALSE(is_opaque_value("k3j4h5g6a9s8d7f6q1w2e3r4t5"));
+  EXPECT_FALSE(is_opaque_value("0A1B2C3D4E5F60718293A4B5C6D7E8F9.node1"));
+  EXPECT_FALSE(is_opaque_value("abcdefghijklmnopqrstuvwx"));
+  EXPECT_FALSE(is_opaque_value("s%3AaBcDeFgHiJkLmNoPqRsTuVwXyZ012345.Q2xvc2UgZW5vdWdoIHNpZ25hdHVyZQ"));
+  EXPECT_FALSE(is_opaque_value("has blanks and ; semicolons that no base64 holds, however long it is"));
+}
+
+TEST(SessionOpaqueValue, NewSealedValueForASealedOneIsNoReissue) {
+  const std::string before = "eyJpdiI6ImFhYWFhYWFhYWFhYWFhYWEiLCJ2YWx1ZSI6IngiLCJtYWMiOiIxIn0=";
+  const std::string after = "eyJpdiI6ImJiYmJiYmJiYmJiYmJiYmIiLCJ2YWx1ZSI6IngiLCJtYWMiOiIyIn0=";
+  EXPECT_FALSE(is_session_reissue(
+      before, test::parsed_set_cookie("laravel_session=" + after + "; path=/"), kSessionsNow));
+  // From a plain id to a sealed value (or back) the session did start over.
+  EXPECT_TRUE(is_session_reissue(
+      "k3j4h5g6a9s8d7f6", test::parsed_set_cookie("laravel_session=" + after), kSessionsNow));
+}
+
 TEST(SessionHostile, BinaryNamesAndValuesNeverCrash) {
   std::string junk(10000, '\xff');
   EXPECT_FALSE(is_session_cookie_name(junk));
