@@ -62,8 +62,9 @@ void add_cookie_facts(AutoIdentification& out, const std::map<std::string, Cooki
   for (const auto& [name, s] : stats) affinity_cookie |= add_catalogue_fact(out, s, options);
   if (affinity_cookie) return;
   add(out, AutoFactKind::no_affinity_cookie, "",
-      "No cookie set by the server looks like an affinity cookie: stickiness, if any, is not "
-      "cookie-based.");
+      "No cookie set by the server looks like a balancer's own affinity cookie: stickiness, if "
+      "any, keys on something else (the client's address, or the application's session cookie "
+      "in a stick-table or a hash).");
   for (const auto& [name, s] : stats) {
     if (!is_session_cookie_name(name) || s.values.empty() || carries_route(s)) continue;
     add(out, AutoFactKind::session_cookie_without_route, name,

@@ -46,8 +46,17 @@ std::optional<HygieneFinding> check_domain(const SetCookie& c, const ProbedUrl& 
                              shorten(c.name), shorten(written), shorten(url.host)));
 }
 
+// Browsers treat these hosts as secure contexts: they keep a Secure cookie set over http
+// there, and send it back (Chrome, Firefox and Safari alike).
+bool trustworthy_host(std::string_view host) {
+  const std::string h = to_lower(host);
+  return h == "localhost" || h.ends_with(".localhost") || h.starts_with("127.") ||
+         h == "[::1]" || h == "::1";
+}
+
 std::optional<HygieneFinding> check_secure(const SetCookie& c, const ProbedUrl& url) {
-  if (!c.secure || to_lower(url.scheme) != "http") return std::nullopt;
+  if (!c.secure || to_lower(url.scheme) != "http" || trustworthy_host(url.host))
+    return std::nullopt;
   return finding(HygieneIssue::secure_on_http, c, "Secure", c.attribute_text("Secure"),
                  fmt::format("{} was set with Secure on the plain http URL of {}: clients "
                              "neither store nor send it over http.",

@@ -86,10 +86,19 @@ void ProbeReader::read(const ResponseView& response, ResponseFacts& facts) {
 void ProbeReader::note_explicit_miss(const identify::ResponseView& view, bool missed) {
   if (!has_explicit_ || !missed) return;
   ++misses_.responses;
-  if (view.body.size() >= identify::kMaxBodyBytes)
+  // Each reason only for the kind of spec it can explain: JSON for json:, the read limit
+  // for json: (the whole body) and regex: (its first 64 KiB).
+  if (has_kind(identify::IdentifyKind::json) && view.body.size() >= identify::kMaxBodyBytes)
     ++misses_.over_limit;
-  else if (!nlohmann::json::accept(view.body))
+  else if (has_kind(identify::IdentifyKind::json) && !nlohmann::json::accept(view.body))
     ++misses_.not_json;
+  if (has_kind(identify::IdentifyKind::regex) && view.body.size() > identify::kMaxRegexBodyBytes)
+    ++misses_.past_regex_limit;
+}
+
+bool ProbeReader::has_kind(identify::IdentifyKind kind) const {
+  return std::any_of(identify_.begin(), identify_.end(),
+                     [kind](const identify::IdentifySpec& s) { return s.kind == kind; });
 }
 
 std::string ProbeReader::explicit_misses() const {
@@ -102,6 +111,11 @@ std::string ProbeReader::explicit_misses() const {
   if (misses_.over_limit)
     why += fmt::format("{}{} bodies were over the {} MiB read limit", why.empty() ? "" : ", ",
                        misses_.over_limit, identify::kMaxBodyBytes >> 20);
+  if (misses_.past_regex_limit)
+    why += fmt::format("{}{} bodies were longer than the {} KiB a regex: looks in, so a name "
+                       "past that was not seen",
+                       why.empty() ? "" : ", ", misses_.past_regex_limit,
+                       identify::kMaxRegexBodyBytes >> 10);
   return fmt::format("{} named no backend in {} responses{}", fmt::join(specs, ", "),
                      misses_.responses, why.empty() ? "" : " (" + why + ")");
 }

@@ -64,8 +64,9 @@ class ProbeReader : public ResponseReader {
   std::vector<identify::SessionObservation> sessions_;
   std::map<std::string, CookieSeen> cookies_;
   CookieTally tally_;
+  bool has_kind(identify::IdentifyKind kind) const;
   struct Misses {
-    long long responses = 0, not_json = 0, over_limit = 0;
+    long long responses = 0, not_json = 0, over_limit = 0, past_regex_limit = 0;
   } misses_;
   std::vector<std::string> servers_;
   std::string redirect_example_;

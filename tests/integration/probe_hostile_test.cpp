@@ -70,6 +70,19 @@ TEST_F(ProbeHostile, HugeHeaderIsAPerRequestErrorWithItsReason) {
   EXPECT_NE(said.find("header"), std::string::npos) << r.describe();
 }
 
+// A regex: spec whose match lies past the 64 KiB it reads says so, not "not valid JSON".
+TEST_F(ProbeHostile, RegexMatchPastItsReadLimitIsExplained) {
+  ASSERT_TRUE(server_);
+  const auto r = run_probe(server_->url(), {.sessions = 2,
+                                           .requests_per_session = 2,
+                                           .extra = {"--identify", "regex:served by ([a-z0-9]+)",
+                                                     "--path", "/long-page"}});
+  const std::string said = find_check(r.scenario, "affinity")["explanation"];
+  EXPECT_NE(said.find("4 bodies were longer than the 64 KiB a regex: looks in"), std::string::npos)
+      << r.describe();
+  EXPECT_EQ(said.find("not valid JSON"), std::string::npos) << r.describe();
+}
+
 // A thousand Set-Cookie headers are read like any others: no error, the backend named (one
 // server: affinity is undecided, as a source that never varies cannot show a switch).
 TEST_F(ProbeHostile, ThousandCookiesAreReadWithoutError) {
@@ -80,12 +93,17 @@ TEST_F(ProbeHostile, ThousandCookiesAreReadWithoutError) {
 }
 
 // Each broken cookie has a cause of its own that names the attribute that breaks it.
+// The site is named shop.test (resolved to the loopback server): a browser treats only its own
+// machine's names as secure over http.
 TEST(ProbeCookies, BrokenAttributesAreEachDiagnosed) {
   auto server = start_php_server("fixtures/php/broken-cookies", {"BACKEND_NAME=www1"});
   ASSERT_TRUE(server.ok()) << server.error().message;
-  const auto r = run_probe(
-      (*server)->url(),
-      {.sessions = 4, .requests_per_session = 4, .extra = {"--identify", "json:/backend"}});
+  const std::string port = std::to_string((*server)->port());
+  const auto r = run_probe("http://shop.test:" + port + "/",
+                           {.sessions = 4,
+                            .requests_per_session = 4,
+                            .extra = {"--identify", "json:/backend", "--resolve",
+                                      "shop.test:" + port + ":127.0.0.1"}});
   ASSERT_TRUE(r.scenario.is_object()) << r.describe();
   const std::vector<std::pair<std::string, std::string>> broken = {
       {"PHPSESSID", "Secure"},

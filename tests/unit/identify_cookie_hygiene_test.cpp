@@ -66,13 +66,23 @@ TEST(CookieHygiene, MissingPathDefaultsToTheDirectoryOfTheSettingRequest) {
 }
 
 TEST(CookieHygiene, SecureOnPlainHttp) {
-  auto f = check("lb=6b86b273ff34fce1; Path=/; Secure; HttpOnly");
+  const ProbedUrl url{"http", "app.test", {"/"}};
+  auto f = check("lb=6b86b273ff34fce1; Path=/; Secure; HttpOnly", url);
   ASSERT_EQ(f.size(), 1u);
   EXPECT_EQ(f[0].issue, HygieneIssue::secure_on_http);
   EXPECT_EQ(f[0].attribute, "Secure");
   EXPECT_NE(f[0].cause.find("Secure on the plain http URL"), std::string::npos);
   ProbedUrl https{"https", "127.0.0.1", {"/"}};
   EXPECT_TRUE(check("lb=6b86b273ff34fce1; Path=/; Secure", https).empty());
+}
+
+// A browser keeps and sends a Secure cookie over http on its own machine (a secure context):
+// no defect to report there.
+TEST(CookieHygiene, SecureOverHttpOnLoopbackIsWhatBrowsersKeep) {
+  for (const char* host : {"127.0.0.1", "localhost", "app.localhost", "[::1]"}) {
+    ProbedUrl url{"http", host, {"/"}};
+    EXPECT_TRUE(check("lb=6b86b273ff34fce1; Path=/; Secure", url).empty()) << host;
+  }
 }
 
 TEST(CookieHygiene, SameSiteNoneWithoutSecure) {
@@ -103,7 +113,9 @@ TEST(CookieHygiene, PositiveMaxAgeOverridesPastExpires) {
 }
 
 TEST(CookieHygiene, SeveralFindingsAtOnce) {
-  auto f = check("ROUTEID=.www1; Path=/; Domain=example.org; Secure; SameSite=None; Max-Age=-1");
+  const ProbedUrl url{"http", "app.test", {"/"}};
+  auto f = check("ROUTEID=.www1; Path=/; Domain=example.org; Secure; SameSite=None; Max-Age=-1",
+                 url);
   EXPECT_EQ(f.size(), 3u);  // Domain, Secure on http, Max-Age; SameSite=None has Secure
 }
 
