@@ -43,6 +43,7 @@ struct RunEvidence {
   // "nothing set the cookie" cannot be told).
   bool cookies_captured = false;
   std::vector<std::string> proxy_log;  // the proxy's own log lines, oldest first
+  std::string redirect_example;        // "301 to https://shop.example.com/", the first seen
 };
 
 // What to do when mod_proxy_balancer's sticky cookie carries no route: the balancer-side recipe

@@ -79,8 +79,10 @@ std::string undeclared_names(const Scenario& s, const Metrics& m, long long& req
 // What answers of the most common status without a backend usually are, for this run.
 std::string status_meaning(int status, const RunEvidence& ev) {
   if (status >= 300 && status < 400)
-    return "redirects: the proxy (or what answers for it) sends the clients elsewhere, to https, "
-           "another host or a login page; aim traffic.path and traffic.host at where they lead";
+    return fmt::format(
+        "redirects{}: the proxy (or what answers for it) sends the clients elsewhere, to https, "
+        "another host or a login page; aim traffic.path and traffic.host at where they lead",
+        ev.redirect_example.empty() ? "" : " (for example " + ev.redirect_example + ")");
   if (status == 400 && ev.scheme == "http")
     return "400 Bad Request is what a TLS port answers to plain http: the site may be served "
            "over https only";

@@ -1,5 +1,7 @@
 #include "contract/contract_reader.hpp"
 
+#include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 #include <optional>
 
@@ -112,13 +114,21 @@ class BodySax final : public nlohmann::json_sax<nlohmann::json> {
 
 bool ContractReader::wants_header(std::string_view lower_name) const {
   static const std::string kLowerBackendHeader = to_lower(contract::kBackendHeader);
-  return lower_name == kLowerBackendHeader || lower_name == "set-cookie";
+  return lower_name == kLowerBackendHeader || lower_name == "set-cookie" ||
+         lower_name == "location";
+}
+
+void ContractReader::note_redirect(int status, std::string_view location) {
+  if (status < 300 || status >= 400 || !redirect_example_.empty()) return;
+  redirect_example_ = fmt::format("{} to {}", status, printable(location.substr(0, 200)));
 }
 
 void ContractReader::read(const ResponseView& response, ResponseFacts& facts) {
   for (const auto& h : response.headers) {
     if (h.name == "set-cookie")
       cookies_.add(h.value);
+    else if (h.name == "location")
+      note_redirect(response.status, h.value);
     else
       facts.backend = h.value;
   }

@@ -19,10 +19,16 @@ class ContractReader : public ResponseReader {
   void read(const ResponseView& response, ResponseFacts& facts) override;
   // The cookies the responses set (for the report).
   const CookieTally& cookies() const { return cookies_; }
+  // The first redirect answered, "301 to https://shop.example.com/" (bounded, printable); ""
+  // when none was.
+  const std::string& redirect_example() const { return redirect_example_; }
 
  private:
+  void note_redirect(int status, std::string_view location);
+
   std::string watch_cookie_;
   CookieTally cookies_;
+  std::string redirect_example_;
 };
 
 }  // namespace sc

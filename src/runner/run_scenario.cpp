@@ -254,6 +254,7 @@ RunEvidence ScenarioRun::evidence() const {
   ev.path = path.substr(0, path.find('?'));
   ev.set_cookies = set_cookie_lines(reader_.cookies());
   ev.cookies_captured = true;
+  ev.redirect_example = reader_.redirect_example();
   if (plan_.proxy.start) ev.proxy_log = read_lines(plan_.proxy.spec.log_path, kLogScanBytes);
   return ev;
 }
