@@ -6,6 +6,7 @@
 #include <chrono>
 #include <map>
 #include <optional>
+#include <set>
 
 #include "checks/checks.hpp"
 #include "identify/session_cookies.hpp"
@@ -61,6 +62,45 @@ std::string sealed_session_cookie(const std::string& name,
       "is not counted as a lost session; name the application's own sign of a new session with "
       "--lost-when to count losses",
       name, last->size(), printable(last->substr(0, 12)));
+}
+
+// A cookie that names its backend (a balancer's route cookie, a route suffix) and sessions
+// that still moved, without a failed request to explain it: the client sent a value naming
+// one backend and another answered, so the balancer does not route on these values.
+std::string route_not_followed_cause(const ProbeEvidence& e) {
+  if (e.sticky || !e.auto_chose || !e.automatic) return "";
+  const auto kind = e.automatic->kind;
+  if (kind != identify::AutoSourceKind::catalogue_cookie &&
+      kind != identify::AutoSourceKind::route_suffix)
+    return "";
+  for (const auto& r : e.records.records)
+    if (r.status == 0 || r.status >= 500) return "";  // a failover explains moves
+  std::set<std::string> routes;
+  long long moved = 0;
+  for (const auto& session : e.automatic->identities) {
+    std::set<std::string> seen;
+    for (const auto& id : session)
+      if (id) seen.insert(*id), routes.insert(*id);
+    moved += seen.size() > 1;
+  }
+  if (moved == 0) return "";
+  std::string listed;
+  for (const auto& r : routes) listed += (listed.empty() ? "" : ", ") + r;
+  const bool apache = std::any_of(e.reader.servers().begin(), e.reader.servers().end(),
+                                  [](const std::string& s) {
+                                    return to_lower(s).find("apache") != std::string::npos;
+                                  });
+  return fmt::format(
+      "{} names the backend that answered ({}), yet {} sessions were answered by another "
+      "backend than the one their cookie named, with no failed request to explain it: the "
+      "balancer does not route on these values{}",
+      e.automatic->name, listed, moved,
+      apache ? "; with mod_proxy_balancer each BalancerMember's route= must equal the route the "
+               "application servers write (Tomcat's jvmRoute, the suffix after the "
+               "stickysessionsep): the routes seen are " +
+                   listed
+             : "; check that the balancer reads this cookie and that its members' names or "
+               "routes are these values");
 }
 
 // A fact of automatic recognition said as a cause. A session cookie without a route is the
@@ -190,6 +230,7 @@ std::vector<std::string> diagnose_probe(const ProbeEvidence& e) {
   // "requests failed" cause, with the transport error, comes first).
   if (e.most_failed) return causes;
   if (auto why = apache_route_cause(e); !why.empty()) causes.push_back(why);
+  if (auto why = route_not_followed_cause(e); !why.empty()) causes.push_back(why);
   if (e.automatic) {
     // A cookie without a route says what to change; the other facts say what is missing.
     auto route_fact = [](AutoFactKind k) {

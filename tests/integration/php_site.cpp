@@ -289,6 +289,13 @@ PhpSiteOptions apache_phpsessid_route_suffix() {
           {"SESSION_SUFFIX=.{{route}}"}};
 }
 
+PhpSiteOptions apache_phpsessid_route_mismatch() {
+  return {"apache",
+          "fixtures/probe/apache-phpsessid-route-suffix.conf.in",
+          2,
+          {"SESSION_SUFFIX=.node{{route}}"}};
+}
+
 PhpSiteOptions haproxy_cookie_insert() {
   return {"haproxy", "fixtures/haproxy/cookie-insert.cfg.in", 2, {}};
 }

@@ -98,6 +98,9 @@ PhpSiteOptions apache_routeid();
 PhpSiteOptions apache_phpsessid_no_route();
 // Apache, stickysession=PHPSESSID with ids that end in .wwwN (stickysessionsep).
 PhpSiteOptions apache_phpsessid_route_suffix();
+// The same, but the backends write routes (.nodewww1) that are no member's route= (www1): the
+// balancer never finds them, as with a Tomcat jvmRoute that differs from BalancerMember route.
+PhpSiteOptions apache_phpsessid_route_mismatch();
 // HAProxy, cookie SRV insert indirect nocache.
 PhpSiteOptions haproxy_cookie_insert();
 // nginx, hash $cookie_PHPSESSID consistent, with PHP's non-strict sessions: a first request

@@ -168,6 +168,24 @@ TEST(ProbeVerdicts, ExpectLossesNeverFailsOnAffinity) {
   EXPECT_EQ(find_check(r.scenario, "affinity")["verdict"], "not_applicable") << r.describe();
 }
 
+// Session ids end in .nodewww1/.nodewww2 while the members' routes are www1/www2: the cookie
+// names the backends, yet sessions move. The cause names the routes seen and the mismatch;
+// its twin (routes that match) sticks and says nothing of the kind.
+TEST(ProbeVerdicts, RoutesThatAreNoMembersAreNamedAsTheCause) {
+  auto site = PhpSite::start(sites::apache_phpsessid_route_mismatch());
+  ASSERT_TRUE(site.ok()) << site.error().message;
+  const auto r = run_probe((*site)->url());
+  EXPECT_EQ(r.cli.exit_code, 1) << r.describe();
+  EXPECT_TRUE(said(r, "the balancer does not route on these values")) << r.describe();
+  EXPECT_TRUE(said(r, "the routes seen are nodewww1, nodewww2")) << r.describe();
+
+  auto twin = PhpSite::start(sites::apache_phpsessid_route_suffix());
+  ASSERT_TRUE(twin.ok()) << twin.error().message;
+  const auto sticky = run_probe((*twin)->url());
+  EXPECT_EQ(sticky.cli.exit_code, 0) << sticky.describe();
+  EXPECT_FALSE(said(sticky, "does not route on")) << sticky.describe();
+}
+
 // Nothing listens: the cause is the refused connection, never a cookie story.
 TEST(ProbeVerdicts, RefusedConnectionHasItsOwnCauseAndNoCookieCause) {
   RefusingPort closed;
