@@ -95,9 +95,11 @@ std::string route_not_followed_cause(const ProbeEvidence& e) {
       "backend than the one their cookie named, with no failed request to explain it: the "
       "balancer does not route on these values{}",
       e.automatic->name, listed, moved,
-      apache ? "; with mod_proxy_balancer each BalancerMember's route= must equal the route the "
-               "application servers write (Tomcat's jvmRoute, the suffix after the "
-               "stickysessionsep): the routes seen are " +
+      apache ? "; with mod_proxy_balancer, stickysession must name this cookie (stickysession=" +
+                   e.automatic->name +
+                   ") and each BalancerMember's route= must equal the route the cookie carries "
+                   "(Tomcat's jvmRoute, the suffix after the stickysessionsep): the routes seen "
+                   "are " +
                    listed
              : "; check that the balancer reads this cookie and that its members' names or "
                "routes are these values");
@@ -131,7 +133,9 @@ std::vector<std::string> hygiene_causes(const ProbeEvidence& e) {
     // A session cookie re-issued on every response is the session loss itself, counted and
     // explained as such, not a cookie defect; unless its value is sealed (re-encrypted).
     for (const auto& [name, v] : values) {
-      if (reported[name]) continue;
+      // The cookie that names the backends changes when the backend does: that switch is
+      // judged and explained as such (route_not_followed_cause), not as a cookie defect.
+      if (reported[name] || (e.auto_chose && e.automatic && name == e.automatic->name)) continue;
       std::optional<std::string> said;
       if (!e.reader.is_session_cookie(name)) {
         if (auto f = identify::check_reset_pattern(name, v)) said = f->cause;

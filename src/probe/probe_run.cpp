@@ -230,7 +230,7 @@ ScenarioReport run_probe(const Scenario& s, const RunContext& ctx) {
   if (seen.backends.empty() && probe.identified_by.empty()) probe.identified_by = "none";
   compute_figures(seen, records, {}, report);
   ProbeEvidence evidence{
-      records, reader, automatic ? &*automatic : nullptr, auto_chose, {}, true, 0};
+      records, reader, automatic ? &*automatic : nullptr, auto_chose, {}, true, 0, {}, false};
   evidence.url = {t.url.substr(0, t.url.find(':')), url_host(t.url), t.paths};
   evidence.sticky = report.metrics.sticky_sessions == report.metrics.sessions;
   evidence.session_losses = report.metrics.session_losses;

@@ -296,6 +296,10 @@ PhpSiteOptions apache_phpsessid_route_mismatch() {
           {"SESSION_SUFFIX=.node{{route}}"}};
 }
 
+PhpSiteOptions apache_routeid_typo() {
+  return {"apache", "fixtures/probe/apache-routeid-typo.conf.in", 2, {}};
+}
+
 PhpSiteOptions haproxy_cookie_insert() {
   return {"haproxy", "fixtures/haproxy/cookie-insert.cfg.in", 2, {}};
 }

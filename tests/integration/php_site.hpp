@@ -101,6 +101,9 @@ PhpSiteOptions apache_phpsessid_route_suffix();
 // The same, but the backends write routes (.nodewww1) that are no member's route= (www1): the
 // balancer never finds them, as with a Tomcat jvmRoute that differs from BalancerMember route.
 PhpSiteOptions apache_phpsessid_route_mismatch();
+// The ROUTEID recipe with stickysession=ROUTE_ID (a typo): the proxy sets a cookie it never
+// reads.
+PhpSiteOptions apache_routeid_typo();
 // HAProxy, cookie SRV insert indirect nocache.
 PhpSiteOptions haproxy_cookie_insert();
 // nginx, hash $cookie_PHPSESSID consistent, with PHP's non-strict sessions: a first request

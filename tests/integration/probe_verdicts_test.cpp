@@ -186,6 +186,20 @@ TEST(ProbeVerdicts, RoutesThatAreNoMembersAreNamedAsTheCause) {
   EXPECT_FALSE(said(sticky, "does not route on")) << sticky.describe();
 }
 
+// The ROUTEID recipe sticking on ROUTE_ID: ROUTEID names each answer's member and changes
+// with it. The cause says the balancer does not stick on it and which stickysession would,
+// not that the cookie is "re-set on every response" (a rotating cookie's defect).
+TEST(ProbeVerdicts, RouteCookieTheBalancerDoesNotReadIsNamedAsTheCause) {
+  auto site = PhpSite::start(sites::apache_routeid_typo());
+  ASSERT_TRUE(site.ok()) << site.error().message;
+  const auto r = run_probe((*site)->url());
+  EXPECT_EQ(r.cli.exit_code, 1) << r.describe();
+  EXPECT_TRUE(said(r, "the balancer does not route on these values")) << r.describe();
+  EXPECT_TRUE(said(r, "stickysession must name this cookie (stickysession=ROUTEID)"))
+      << r.describe();
+  EXPECT_FALSE(said(r, "rotating cookies")) << r.describe();
+}
+
 // Nothing listens: the cause is the refused connection, never a cookie story.
 TEST(ProbeVerdicts, RefusedConnectionHasItsOwnCauseAndNoCookieCause) {
   RefusingPort closed;

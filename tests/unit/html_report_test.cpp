@@ -73,6 +73,21 @@ TEST(HtmlReport, FailedChecksShowTheCausesBeforeTheTable) {
   EXPECT_NE(html.find("<div class=\"banner fail\">FAIL: "), std::string::npos);
 }
 
+// Regression: the run's banner counted verdicts in a 4-slot array, and an inconclusive
+// scenario (the fifth verdict) read past it (ASan: stack-buffer-overflow).
+TEST(HtmlReport, InconclusiveScenarioIsCountedInTheRunBanner) {
+  auto r = test::model_scenario("a", {"www1", "www2"}, 40, 6);
+  r.verdict = ScenarioVerdict::kInconclusive;
+  r.evaluation.checks.front().verdict = Verdict::kInconclusive;
+  const auto html = render_html(test::model_report({r}));
+  EXPECT_NE(html.find("<div class=\"banner inconclusive\">1 scenarios: 0 pass, 0 fail, 0 error, "
+                      "0 skipped, 1 inconclusive</div>"),
+            std::string::npos);
+  EXPECT_NE(html.find("<div class=\"banner inconclusive\">INCONCLUSIVE: "), std::string::npos);
+  EXPECT_NE(html.find("<span class=\"badge inconclusive\">inconclusive</span>"),
+            std::string::npos);
+}
+
 TEST(HtmlReport, MatrixCellsLinkToTheirScenario) {
   auto a = test::model_scenario("ref-a", {"www1"}, 4, 2);
   a.scenario.proxy.type = "reference";
