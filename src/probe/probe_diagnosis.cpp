@@ -226,10 +226,91 @@ std::string member_gone_cause(const RecordSet& set) {
   return "";
 }
 
+namespace {
+
+// A stretch in which a backend that answered before and after answered nothing.
+struct Outage {
+  std::uint32_t backend = StringTable::kNone;
+  std::int64_t from_us = 0, to_us = 0;
+  long long moved = 0, failed = 0;
+};
+
+// The answers' times per backend, in order.
+std::map<std::uint32_t, std::vector<std::int64_t>> answer_times(const std::vector<RequestRecord>& rs) {
+  std::map<std::uint32_t, std::vector<std::int64_t>> out;
+  for (const auto& r : rs)
+    if (r.backend != StringTable::kNone && r.status > 0 && r.status < 500)
+      out[r.backend].push_back(r.start_us);
+  return out;
+}
+
+// Gaps in a backend's answers ten times its usual spacing (and at least a second long).
+std::vector<Outage> gaps_of(std::uint32_t backend, std::vector<std::int64_t> times) {
+  std::vector<Outage> out;
+  if (times.size() < 3) return out;
+  std::sort(times.begin(), times.end());
+  std::vector<std::int64_t> steps;
+  for (std::size_t i = 1; i < times.size(); ++i) steps.push_back(times[i] - times[i - 1]);
+  auto mid = steps.begin() + static_cast<long>(steps.size() / 2);
+  std::nth_element(steps.begin(), mid, steps.end());
+  const std::int64_t least = std::max<std::int64_t>(1'000'000, *mid * 10);
+  for (std::size_t i = 1; i < times.size(); ++i)
+    if (times[i] - times[i - 1] >= least) out.push_back({backend, times[i - 1], times[i], 0, 0});
+  return out;
+}
+
+// What happened in the outage: sessions last answered by its backend that another answered,
+// and requests that failed.
+void count_in(Outage& o, std::vector<RequestRecord> rs) {
+  std::sort(rs.begin(), rs.end(),
+            [](const RequestRecord& a, const RequestRecord& b) { return a.start_us < b.start_us; });
+  std::map<std::uint32_t, std::uint32_t> last;  // session -> backend that last answered it
+  for (const auto& r : rs) {
+    const bool inside = r.start_us > o.from_us && r.start_us < o.to_us;
+    if (inside && (r.status == 0 || r.status >= 500)) ++o.failed;
+    if (r.backend == StringTable::kNone || r.status <= 0 || r.status >= 500) continue;
+    auto it = last.find(r.session);
+    if (inside && it != last.end() && it->second == o.backend && r.backend != o.backend) ++o.moved;
+    last[r.session] = r.backend;
+  }
+}
+
+}  // namespace
+
+std::string member_flapped_cause(const RecordSet& set) {
+  std::vector<Outage> seen;
+  for (auto& [backend, times] : answer_times(set.records))
+    for (auto& o : gaps_of(backend, std::move(times))) {
+      count_in(o, set.records);
+      if (o.moved + o.failed > 0) seen.push_back(o);
+    }
+  if (seen.empty()) return "";
+  std::string windows;
+  long long moved = 0, failed = 0;
+  for (std::size_t i = 0; i < seen.size(); ++i) {
+    moved += seen[i].moved;
+    failed += seen[i].failed;
+    if (i < 3)
+      windows += fmt::format("{}{} from {:.1f} s to {:.1f} s", windows.empty() ? "" : ", ",
+                             set.strings.get(seen[i].backend),
+                             static_cast<double>(seen[i].from_us) / 1e6,
+                             static_cast<double>(seen[i].to_us) / 1e6);
+  }
+  return fmt::format(
+      "a member stopped answering and came back ({}{}): meanwhile {} requests failed and {} "
+      "sessions bound to it were answered by another backend; a member that goes down and up "
+      "(failing health checks, restarts) takes its sessions with it, and a balancer that "
+      "redispatches them sends them where they are unknown",
+      windows, seen.size() > 3 ? fmt::format(" and {} more", seen.size() - 3) : "", failed,
+      moved);
+}
+
 std::vector<std::string> diagnose_probe(const ProbeEvidence& e) {
   if (!e.unreachable.empty()) return {transport_cause(e.unreachable)};
   std::vector<std::string> causes;
   if (auto why = member_gone_cause(e.records); !why.empty()) causes.push_back(why);
+  else if (auto flapped = member_flapped_cause(e.records); !flapped.empty())
+    causes.push_back(flapped);
   // Most requests got no answer: what the few cookies show is no cause (the checks' own
   // "requests failed" cause, with the transport error, comes first).
   if (e.most_failed) return causes;

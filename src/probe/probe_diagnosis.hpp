@@ -41,4 +41,9 @@ bool is_response_fact(identify::AutoFactKind kind);
 // that went away while sessions were still pinned to it. Empty when the records show none.
 std::string member_gone_cause(const RecordSet& records);
 
+// "a member stopped answering and came back (www2 from 1.0 s to 2.5 s): ...": a backend's
+// answers stopped for ten times their usual spacing (a second at least) and resumed, while
+// its sessions were answered elsewhere or requests failed. Empty when the records show none.
+std::string member_flapped_cause(const RecordSet& records);
+
 }  // namespace sc

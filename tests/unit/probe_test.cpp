@@ -90,6 +90,35 @@ TEST(ProbeDiagnosis, MemberThatStopsAnsweringWhile503sFollowIsNamed) {
   EXPECT_EQ(member_gone_cause(set), "");
 }
 
+RequestRecord in_session(std::uint32_t session, std::uint32_t backend, std::int64_t at_us,
+                         int status = 200) {
+  RequestRecord r = rec(backend, at_us, status);
+  r.session = session;
+  return r;
+}
+
+// www2 answers every 100 ms but not from 1.0 s to 2.5 s; meanwhile its session 1 is answered
+// by www1 (redispatched) and one request fails. The twin without the gap says nothing.
+TEST(ProbeDiagnosis, MemberThatGoesAwayAndComesBackIsNamedWithItsWindow) {
+  RecordSet set;
+  const auto a = set.strings.intern("www1"), b = set.strings.intern("www2");
+  for (std::int64_t t = 0; t <= 4'000'000; t += 100'000) {
+    set.records.push_back(in_session(0, a, t));
+    const bool down = t > 1'000'000 && t < 2'500'000;
+    set.records.push_back(down ? in_session(1, a, t + 50'000) : in_session(1, b, t + 50'000));
+  }
+  set.records.push_back(in_session(2, StringTable::kNone, 1'700'000, 503));
+  EXPECT_EQ(member_flapped_cause(set),
+            "a member stopped answering and came back (www2 from 1.1 s to 2.5 s): meanwhile 1 "
+            "requests failed and 1 sessions bound to it were answered by another backend; a "
+            "member that goes down and up (failing health checks, restarts) takes its sessions "
+            "with it, and a balancer that redispatches them sends them where they are unknown");
+  for (auto& r : set.records)
+    if (r.session == 1) r.backend = b;
+  set.records.pop_back();
+  EXPECT_EQ(member_flapped_cause(set), "");
+}
+
 TEST(ProbeDiagnosis, CacheHeadersThatAloneVariedAreSaidEvenWhenNothingIdentifies) {
   RecordSet set;
   ProbeReader reader({}, {}, {}, {"/"});
