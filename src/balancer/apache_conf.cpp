@@ -319,8 +319,10 @@ Status section(Reader& r, const apache::Directive& s) {
   }
   if (name == "proxy" && Reader::is_balancer_url(s.arg())) return proxy_section(r, s);
   if (name == "location" && s.args.size() == 1 && s.arg() != "~") return r.location(s);
-  if (name == "ifmodule" || name == "virtualhost") {
-    r.note(fmt::format("<{}> read through: its condition or address is not evaluated", s.name));
+  if (name == "virtualhost") {
+    r.note(fmt::format("<{}> read through: its address is not evaluated", s.name));
+  } else if (name == "ifmodule") {
+    r.note(fmt::format("<{} {}> read through: every module counts as loaded", s.name, s.arg()));
   } else if (name != "ifdefine") {
     r.note(fmt::format("<{}> section skipped", s.name));
     return ok_status();

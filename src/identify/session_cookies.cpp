@@ -1,5 +1,6 @@
 #include "identify/session_cookies.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include "util/text.hpp"
@@ -20,7 +21,6 @@ bool base64_or_escaped(std::string_view v) {
                              "+/=-_.%") == std::string_view::npos;
 }
 
-constexpr std::size_t kOpaqueLength = 96;
 constexpr std::size_t kSealedLength = 40;  // a JSON envelope or data plus digest, at least
 
 }  // namespace
@@ -41,11 +41,13 @@ bool is_session_cookie_name(std::string_view name) {
 }
 
 bool is_opaque_value(std::string_view v) {
-  if (!base64_or_escaped(v)) return false;
-  if (v.size() >= kOpaqueLength) return true;
-  if (v.size() < kSealedLength) return false;
-  // base64 of '{"' (Laravel's envelope, a JWT's header), or Rails' DATA--DIGEST.
-  return v.starts_with("eyJ") || v.find("--") != std::string_view::npos;
+  if (!base64_or_escaped(v) || v.size() < kSealedLength) return false;
+  // Only the framework envelopes that are re-made on every answer: a long value alone is no
+  // sign (ASP.NET Core's CfDJ8... session and a long PHP id change only when lost).
+  if (v.starts_with("eyJpdiI6")) return true;  // base64 of {"iv": Laravel's envelope
+  if (v.starts_with("eyJ") && std::count(v.begin(), v.end(), '.') == 2) return true;  // JWT
+  const auto digest = v.rfind("--");  // Rails' cookie store: DATA--DIGEST
+  return digest != std::string_view::npos && digest >= 16 && v.size() - digest - 2 >= 16;
 }
 
 bool is_session_reissue(std::string_view sent, const SetCookie& set,

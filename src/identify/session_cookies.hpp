@@ -31,11 +31,11 @@ struct SessionLoss {
   std::string reissued;  // the new value the response set
 };
 
-// An encrypted or signed value, which frameworks re-make on every response without starting
+// An encrypted or signed envelope, which frameworks re-make on every response without starting
 // a new session: Laravel's base64 JSON with iv and mac (`eyJpdiI6...`), Rails' cookie store
-// (`DATA--DIGEST`), a JWT (`eyJ...`.`...`.`...`), or any value of 96 characters or more drawn
-// from base64 and URL escapes. Session ids (PHP's 26 to 48 characters, JSESSIONID, an
-// express `s%3AID.SIGNATURE`) are shorter and keep their bytes while the session lasts.
+// (`DATA--DIGEST`), a JWT (`eyJ...`.`...`.`...`). Session ids (PHP's, however long,
+// JSESSIONID, ASP.NET Core's `CfDJ8...`, an express `s%3AID.SIGNATURE`) keep their bytes while
+// the session lasts, so a new value for them is a loss.
 bool is_opaque_value(std::string_view value);
 
 // The loss rule: the client sent V and the response sets the same cookie to a different,

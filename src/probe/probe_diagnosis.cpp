@@ -73,8 +73,10 @@ std::string route_not_followed_cause(const ProbeEvidence& e) {
   if (kind != identify::AutoSourceKind::catalogue_cookie &&
       kind != identify::AutoSourceKind::route_suffix)
     return "";
-  for (const auto& r : e.records.records)
-    if (r.status == 0 || r.status >= 500) return "";  // a failover explains moves
+  // Failures beyond a stray one (a failover) can explain the moves.
+  long long failed = 0;
+  for (const auto& r : e.records.records) failed += r.status == 0 || r.status >= 500;
+  if (failed * 100 > static_cast<long long>(e.records.records.size())) return "";
   std::set<std::string> routes;
   long long moved = 0;
   for (const auto& session : e.automatic->identities) {

@@ -9,6 +9,7 @@
 
 #include "identify/explicit_sources.hpp"
 #include "identify/response_view.hpp"
+#include "identify/session_cookies.hpp"
 #include "util/text.hpp"
 
 namespace sc {
@@ -51,8 +52,11 @@ void ProbeReader::read(const ResponseView& response, ResponseFacts& facts) {
   // The application's "new session" signal is a loss only when the request carried a session:
   // on a session's first request it is just the session starting.
   bool sent_session = false;
-  for (const auto& c : view.sent_cookies)
-    sent_session = sent_session || session_rule_.matches(c.name);
+  for (const auto& c : view.sent_cookies) {
+    if (!session_rule_.matches(c.name)) continue;
+    sent_session = true;
+    session_cookie_sent_back_ = session_cookie_sent_back_ || !identify::is_opaque_value(c.value);
+  }
   const bool app_new = identify::lost_by_app_signal(lost_when_, view);
   // A signal the user named decides alone: a re-issued cookie may mean nothing for this
   // application (a value re-encrypted on every response).

@@ -46,6 +46,9 @@ class ProbeReader : public ResponseReader {
   const std::string& redirect_example() const { return redirect_example_; }
   bool auto_wanted() const { return auto_; }
   bool is_session_cookie(std::string_view name) const { return session_rule_.matches(name); }
+  // Some request sent back a session cookie whose re-issue reads as a loss (not a sealed
+  // value): without it, and without --lost-when, no loss could have been seen.
+  bool session_cookie_sent_back() const { return session_cookie_sent_back_; }
   const identify::SessionCookieRule& session_rule() const { return session_rule_; }
   // "json:/backend named no backend in 40 responses (40 bodies were not valid JSON)"; empty
   // when the explicit --identify specs named one every time (or there are none).
@@ -70,6 +73,7 @@ class ProbeReader : public ResponseReader {
   } misses_;
   std::vector<std::string> servers_;
   std::string redirect_example_;
+  bool session_cookie_sent_back_ = false;
 };
 
 }  // namespace sc

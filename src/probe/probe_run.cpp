@@ -137,13 +137,16 @@ ProbeJudgement judgement_of(const Scenario& s, const ProbeReader& reader,
   j.affinity_checked = s.expect.affinity_checked;
   j.identity_misses = reader.explicit_misses();
   j.answers_problem = answers_cause(report.metrics, reader.redirect_example());
+  j.losses_observable = !s.target->lost_when.empty() || reader.session_cookie_sent_back();
   if (!identified) return j;
   j.strength = IdentityStrength::evidence;
   j.source = probe_source;
   j.sessions = report.metrics.sessions;
-  if (report.metrics.backends.size() == 1 && j.sessions >= 2) {
+  j.one_request = s.traffic.requests_per_session < 2;
+  // One backend for everything, one session, or one request each: nothing could show a move.
+  if (report.metrics.backends.size() == 1 || j.sessions < 2 || j.one_request) {
     j.strength = IdentityStrength::single;
-    j.only_value = report.metrics.backends.begin()->first;
+    if (!report.metrics.backends.empty()) j.only_value = report.metrics.backends.begin()->first;
     return j;
   }
   if (!auto_chose || automatic->kind != identify::AutoSourceKind::behaviour_cookie) return j;

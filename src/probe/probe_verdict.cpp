@@ -37,6 +37,12 @@ std::string identity_gap(const ProbeJudgement& j) {
     case IdentityStrength::candidate:
       return candidate_text(j);
     case IdentityStrength::single:
+      if (j.one_request)
+        return "each session made one request, so none could have moved to another backend "
+               "(give --requests-per-session 2 or more)";
+      if (j.sessions < 2)
+        return "only one session was probed: one session staying says nothing of the others "
+               "(give --sessions 2 or more)";
       return fmt::format(
           "every answer of the {} sessions named the same backend ({}) through {}: one member "
           "served everything, or the source names the balancer or a cache rather than the "
@@ -87,21 +93,54 @@ std::string answers_cause(const Metrics& m, const std::string& redirect_example)
                      other, answers, status_counts_text(odd), hint);
 }
 
+namespace {
+
+constexpr const char* kLossesUnseen =
+    "no request sent back a session cookie whose re-issue the probe can read (none was set, or "
+    "its value is sealed and re-made on every answer), so a lost session could not have been "
+    "seen; name the application's own sign of a new session with --lost-when";
+
+// A check that needs the backends told apart, when the identity cannot decide it. A single
+// value only undecides a pass: a negative control that finds one member for everything, or a
+// source the user vouched for failing, is a finding.
+void settle_identity_check(CheckResult& c, const ProbeJudgement& j, const std::string& gap) {
+  if (j.strength == IdentityStrength::single && c.verdict != Verdict::kPass) return;
+  // Affinity is the question asked: undecided, never "not applicable".
+  if (c.verdict != Verdict::kNotApplicable || c.id == "affinity")
+    make_inconclusive(c, "could not judge: " + gap);
+}
+
+// Zero losses where none could have been seen: no evidence when nothing else is judged.
+void settle_losses_check(CheckResult& c, bool affinity_judged) {
+  if (c.id != "session_losses" || c.verdict != Verdict::kPass) return;
+  if (affinity_judged) {
+    c.verdict = Verdict::kNotApplicable;
+    c.explanation = std::string("not judged: ") + kLossesUnseen;
+  } else {
+    make_inconclusive(c, std::string("could not judge: ") + kLossesUnseen);
+  }
+}
+
+}  // namespace
+
 void settle_probe_checks(Evaluation& e, const ProbeJudgement& j) {
   const std::string gap = identity_gap(j);
+  bool affinity_judged = false;
   for (auto& c : e.checks) {
     if (needs_identity(c) && !j.affinity_checked) {
       c.verdict = Verdict::kNotApplicable;
       c.expected = "not checked";
       c.explanation = "--expect losses judges only errors and session losses";
     } else if (needs_identity(c) && !gap.empty()) {
-      // Affinity is the question asked: undecided, never "not applicable".
-      if (c.verdict != Verdict::kNotApplicable || c.id == "affinity")
-        make_inconclusive(c, "could not judge: " + gap);
+      settle_identity_check(c, j, gap);
     } else if (!j.answers_problem.empty() && c.verdict == Verdict::kPass && c.id != "errors") {
       make_inconclusive(c, "could not judge: " + j.answers_problem);
     }
+    if (c.id == "affinity")
+      affinity_judged = c.verdict == Verdict::kPass || c.verdict == Verdict::kFail;
   }
+  if (j.losses_observable) return;
+  for (auto& c : e.checks) settle_losses_check(c, affinity_judged);
 }
 
 }  // namespace sc

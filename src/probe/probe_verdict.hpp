@@ -27,6 +27,10 @@ struct ProbeJudgement {
   std::string source;           // what named the backends ("header:X-Served-By (as told)")
   std::string only_value;       // the one backend a single-valued source named
   long long sessions = 0;
+  bool one_request = false;     // each session made one request: nothing could move
+  // A loss could have been seen: --lost-when was given, or a request sent back a session
+  // cookie whose re-issue the probe reads (not a sealed one).
+  bool losses_observable = true;
   std::string answers_problem;  // answers_cause(): most answers were not the application's
   bool affinity_checked = true;  // false with --expect losses
 };

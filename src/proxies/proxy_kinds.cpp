@@ -33,10 +33,6 @@ const ProxyKind* find_proxy_kind(std::string_view type) {
   return nullptr;
 }
 
-std::string_view proxy_type_list() {
-  return "reference, apache, haproxy, nginx, caddy, command, external";
-}
-
 bool names_member_failure(std::string_view lower_line) {
   const auto in_line = [&](std::string_view mark) {
     return lower_line.find(mark) != std::string_view::npos;

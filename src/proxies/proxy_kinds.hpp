@@ -31,8 +31,6 @@ struct ProxyKind {
 // In the conformance matrix's column order.
 std::span<const ProxyKind> proxy_kinds();
 const ProxyKind* find_proxy_kind(std::string_view type);
-// "reference, apache, haproxy, ..." for messages.
-std::string_view proxy_type_list();
 // Whether a log line (lower case) says a member could not be reached, in any kind's words
 // (a command's proxy may be any of them) or a connection's own ("connection refused").
 bool names_member_failure(std::string_view lower_line);

@@ -147,16 +147,18 @@ Status make_tls_certificate(const std::vector<std::string>& names, const TlsPath
     files.open.emplace_back(path, std::move(*f));
   }
   bool written = true;
+  std::string failed;
   for (auto& [path, f] : files.open) {
     const bool has_key = path != paths.cert, has_cert = path != paths.key;
     written = written && (!has_cert || PEM_write_X509(f.get(), cert->get()) == 1) &&
               (!has_key || PEM_write_PrivateKey(f.get(), key.get(), nullptr, nullptr, 0, nullptr,
                                                 nullptr) == 1) &&
               std::fflush(f.get()) == 0;
+    if (!written && failed.empty()) failed = path;
   }
   if (!written) {
     files.remove_all();
-    return Error{openssl_error("writing " + paths.cert)};
+    return Error{openssl_error("writing " + failed)};
   }
   return ok_status();
 }

@@ -71,7 +71,10 @@ TEST(ProbeVerdicts, CandidateConfirmedByTheUserIsJudged) {
   ASSERT_TRUE(site.ok()) << site.error().message;
   const auto r = run_probe((*site)->url(), {.extra = {"--identify", "cookie:ab_variant"}});
   EXPECT_EQ(r.scenario["probe"]["confidence"], "high") << r.describe();
-  EXPECT_NE(find_check(r.scenario, "affinity")["verdict"], "inconclusive") << r.describe();
+  // One value per session: every session stays with "its" value, as told.
+  EXPECT_EQ(find_check(r.scenario, "affinity")["verdict"], "pass") << r.describe();
+  EXPECT_EQ(r.scenario["metrics"]["sticky_sessions"], r.scenario["metrics"]["sessions"])
+      << r.describe();
 }
 
 // Strict sessions behind a plain round robin: PHP re-issues PHPSESSID on every move. The
@@ -154,13 +157,15 @@ TEST(ProbeVerdicts, LossSignalTheUserNamesDecidesAlone) {
   EXPECT_GT(without.scenario["metrics"]["session_losses"].get<int>(), 0) << without.describe();
 }
 
-// --expect losses judges only errors and losses: a round robin that loses nothing (PHP's own
-// sessions adopt any id) passes, its affinity reported but not judged.
+// --expect losses judges only errors and losses: a round robin whose sessions move but, by the
+// loss signal the user names (a header this app never sends), lose nothing, passes; its
+// affinity reported but not judged.
 TEST(ProbeVerdicts, ExpectLossesNeverFailsOnAffinity) {
   auto site = PhpSite::start(sites::haproxy_roundrobin_ab_cookie());
   ASSERT_TRUE(site.ok()) << site.error().message;
   const auto r = run_probe((*site)->url(),
-                           {.extra = {"--identify", "json:/backend", "--expect", "losses"}});
+                           {.extra = {"--identify", "json:/backend", "--expect", "losses",
+                                      "--lost-when", "header:X-Session-Lost=yes"}});
   EXPECT_EQ(r.cli.exit_code, 0) << r.describe();
   EXPECT_LT(r.scenario["metrics"]["sticky_sessions"].get<int>(),
             r.scenario["metrics"]["sessions"].get<int>())
@@ -198,6 +203,21 @@ TEST(ProbeVerdicts, RouteCookieTheBalancerDoesNotReadIsNamedAsTheCause) {
   EXPECT_TRUE(said(r, "stickysession must name this cookie (stickysession=ROUTEID)"))
       << r.describe();
   EXPECT_FALSE(said(r, "rotating cookies")) << r.describe();
+}
+
+// Only a sealed session cookie comes back (its re-issue is no loss) and nothing else could
+// show one: --expect losses cannot pass on zero losses it could not have seen.
+TEST(ProbeVerdicts, LossesThatCouldNotBeSeenAreNeverAPass) {
+  auto site = PhpSite::start(sites::haproxy_cookie_insert_sealed_session());
+  ASSERT_TRUE(site.ok()) << site.error().message;
+  const auto r = run_probe((*site)->url(), {.extra = {"--expect", "losses", "--session-cookie",
+                                                     "laravel_session"}});
+  EXPECT_EQ(r.cli.exit_code, 3) << r.describe();
+  const auto& losses = find_check(r.scenario, "session_losses");
+  EXPECT_EQ(losses["verdict"], "inconclusive") << r.describe();
+  EXPECT_NE(losses["explanation"].get<std::string>().find("could not have been seen"),
+            std::string::npos)
+      << r.describe();
 }
 
 // Nothing listens: the cause is the refused connection, never a cookie story.

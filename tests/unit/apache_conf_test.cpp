@@ -54,7 +54,7 @@ TEST(ApacheConf, ReadsTheManualsRecipe) {
             (std::vector<std::string>{
                 "httpd.conf:2: ServerRoot skipped (not part of the balancer)",
                 "httpd.conf:3: LoadModule skipped (not part of the balancer)",
-                "httpd.conf:6: <IfModule> read through: its condition or address is not evaluated",
+                "httpd.conf:6: <IfModule mod_headers.c> read through: every module counts as loaded",
                 "httpd.conf:11: BalancerMember: timeout is accepted but not modelled by the "
                 "reference balancer",
                 "httpd.conf:15: <Location /balancer-manager>: the balancer-manager has no "
@@ -163,7 +163,7 @@ TEST(ApacheConf, NegatedIfModuleIsNotReadAsEveryModuleCountsAsLoaded) {
   EXPECT_EQ(site->notes,
             (std::vector<std::string>{
                 "m.conf:1: <IfModule !mod_headers.c> skipped: every module counts as loaded",
-                "m.conf:4: <IfModule> read through: its condition or address is not evaluated"}));
+                "m.conf:4: <IfModule mod_headers.c> read through: every module counts as loaded"}));
 }
 
 TEST(HeaderRules, ManualRecipeSetsTheCookieOnlyWhenTheRouteChanged) {

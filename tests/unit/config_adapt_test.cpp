@@ -203,6 +203,64 @@ TEST(ConfigAdapt, CaddyHostNameSiteIsServedOverTlsWithTheRunsCertificate) {
                         "serves a certificate made for it") != r->notes.end());
 }
 
+// mod_ssl is loaded for an SSLEngine httpd reads, not for one under a false <IfDefine>.
+TEST(ConfigAdapt, ApacheModulesUnderAFalseIfDefineAreNotLoaded) {
+  const char* conf =
+      "<IfDefine SSL>\n  SSLEngine on\n</IfDefine>\nListen 80\n<Proxy balancer://app>\n"
+      "  BalancerMember http://10.0.0.1:80\n  BalancerMember http://10.0.0.2:80\n</Proxy>\n"
+      "ProxyPass / balancer://app/\n";
+  auto r = adapt_config("apache", conf, input());
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_FALSE(has(r->text, "mod_ssl.so")) << r->text;
+  auto defined = adapt_config("apache", std::string("Define SSL\n") + conf, input());
+  ASSERT_TRUE(defined.ok()) << defined.error().message;
+  EXPECT_TRUE(has(defined->text, "LoadModule ssl_module /usr/lib/apache2/modules/mod_ssl.so"))
+      << defined->text;
+}
+
+TEST(ConfigAdapt, HaproxyTlsBindKeepsOnlyTheTlsShapingOptions) {
+  AdaptInput in = input();
+  in.tls_bundle = "/tmp/run/site.pem";
+  const char* cfg =
+      "frontend www\n  bind :80\n"
+      "  bind :443 ssl crt /etc/haproxy/site.pem alpn h2,http/1.1 ca-file /etc/ca.pem verify "
+      "required accept-proxy no-sslv3\n  default_backend app\n"
+      "backend app\n  server a 10.0.0.1:80\n  server b 10.0.0.2:80\n";
+  auto r = adapt_config("haproxy", cfg, in);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_TRUE(r->tls);
+  EXPECT_TRUE(r->tls_bundle);
+  EXPECT_TRUE(has(r->text, "  bind 127.0.0.1:40000 ssl crt /tmp/run/site.pem alpn h2,http/1.1 "
+                           "no-sslv3\n"))
+      << r->text;
+  EXPECT_TRUE(std::find(r->notes.begin(), r->notes.end(),
+                        "site.conf:3: bind options left out for the run: ca-file /etc/ca.pem, "
+                        "verify required, accept-proxy") != r->notes.end());
+}
+
+// A Caddyfile without braces is one site: its directives are kept, not taken for more sites.
+TEST(ConfigAdapt, CaddyFileWithoutBracesKeepsItsDirectives) {
+  auto r = adapt_config("caddy", "http://localhost\nreverse_proxy 10.0.0.1:80 10.0.0.2:80\n",
+                        input());
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_TRUE(has(r->text, "http://localhost:40000\nreverse_proxy 127.0.0.1:40001 127.0.0.1:40002\n"))
+      << r->text;
+}
+
+// A `tls` inside reverse_proxy's transport is the connection to the upstreams: it stays.
+TEST(ConfigAdapt, CaddyUpstreamTlsIsKeptWhileTheSitesOwnIsReplaced) {
+  AdaptInput in = input();
+  in.tls_cert = "/tmp/run/cert.pem";
+  in.tls_key = "/tmp/run/key.pem";
+  const char* caddy =
+      "shop.example.com {\n\ttls internal\n\treverse_proxy 10.0.0.1:443 10.0.0.2:443 {\n"
+      "\t\ttransport http {\n\t\t\ttls\n\t\t}\n\t}\n}\n";
+  auto r = adapt_config("caddy", caddy, in);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_TRUE(has(r->text, "\t# (stickycheck) tls internal\n")) << r->text;
+  EXPECT_TRUE(has(r->text, "\t\ttransport http {\n\t\t\ttls\n\t\t}\n")) << r->text;
+}
+
 TEST(ConfigAdapt, CaddySiteWithoutAReverseProxyIsLeftOut) {
   const char* caddy =
       "www.example.com {\n\tredir https://example.com{uri}\n}\n"

@@ -99,8 +99,12 @@ TEST(SessionOpaqueValue, SealedFrameworkValuesAreOpaqueAndSessionIdsAreNot) {
   EXPECT_TRUE(is_opaque_value("eyJpdiI6IkFCQ0RFRkdISUpLTE1OT1AiLCJ2YWx1ZSI6Ilh5eiIsIm1hYyI6IjEyMyJ9"));
   EXPECT_TRUE(is_opaque_value("cDdvQXlWbHpHbUhTRmxHa2dLYz0tLWpQcHZ6bkxnWDFKbVlB--4f1c9a0b2e7d3c6a"));
   EXPECT_TRUE(is_opaque_value("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJlLXNpZ25hdHVyZQ"));
-  EXPECT_TRUE(is_opaque_value(std::string(120, 'A')));
-  // PHP, Tomcat with a route, ASP.NET, express's signed id.
+  // PHP (also a 128-character id), Tomcat with a route, ASP.NET, ASP.NET Core's protected
+  // session key, express's signed id: their new value is a new session.
+  EXPECT_FALSE(is_opaque_value(std::string(128, 'a')));
+  EXPECT_FALSE(is_opaque_value(
+      "CfDJ8NrAkrBxnb1Mjm4rWi8iuW0a1b2c3d4e5f6g7h8i9j0kLmNoPqRsTuVwXyZ0123456789abcdefghijklmn"
+      "opqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefghij"));
   EXPECT_FALSE(is_opaque_value("k3j4h5g6a9s8d7f6q1w2e3r4t5"));
   EXPECT_FALSE(is_opaque_value("0A1B2C3D4E5F60718293A4B5C6D7E8F9.node1"));
   EXPECT_FALSE(is_opaque_value("abcdefghijklmnopqrstuvwx"));

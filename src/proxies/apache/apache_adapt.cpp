@@ -338,11 +338,14 @@ void replace_tls_files(Lines& l, const AdaptInput& in, std::vector<std::string>&
 }
 
 // The file as httpd will read it in the run: the modules it loads are found from every
-// directive (those inside <IfModule mod_ssl.c> too, which the run then loads), then the
-// <IfDefine>/<IfModule> sections are evaluated against them and against the file's Defines,
-// and only what httpd reads is scanned.
+// directive its Defines let through (those inside <IfModule mod_ssl.c> too, which the run then
+// loads; none under a false <IfDefine>), then the <IfDefine>/<IfModule> sections are evaluated
+// against them, and only what httpd reads is scanned.
 ApacheScan read_as_httpd(const apache::Config& config, const AdaptInput& in) {
-  const ApacheScan everything = scan(config.directives);
+  apache::Conditions any_module;
+  any_module.has_module = [](std::string_view) { return true; };
+  const auto by_defines = apache::evaluated(config.directives, any_module);
+  const ApacheScan everything = scan(by_defines);
   auto to_load = missing_modules(everything, in);
   apache::Conditions c;
   c.has_module = [&](std::string_view stem) {

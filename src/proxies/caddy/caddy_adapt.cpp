@@ -66,8 +66,21 @@ void note_choice(const CaddyScan& s, const AdaptInput& in, std::vector<std::stri
                                       others)));
 }
 
+// A Caddyfile without braces is one site: its address line, then its directives to the end.
+void braceless_site(const Lines& l, std::size_t from, CaddyScan& s) {
+  for (std::size_t i = from; i < l.lines.size(); ++i) {
+    const auto d = directive(l.lines[i]);
+    if (d.empty()) continue;
+    if (s.sites.empty())
+      s.sites.push_back({i, i});
+    else
+      s.sites.back().last = i;
+  }
+}
+
 CaddyScan scan(const Lines& l) {
   CaddyScan s;
+  std::size_t after_global = 0;  // the first line after the global options block
   int depth = 0;
   std::string block;  // the directive that opened the current depth-1 or deeper block
   bool seen_any = false, in_site = false;
@@ -78,7 +91,7 @@ CaddyScan scan(const Lines& l) {
       const bool global = !seen_any && d == "{";
       if (global)
         s.global_open = i;
-      else if (!d.starts_with("(") && !d.starts_with("&("))
+      else if (!d.starts_with("(") && !d.starts_with("&(") && brace_delta(l.lines[i]) > 0)
         s.sites.push_back({i, i}), in_site = true;
     } else if (depth == 1 && i > s.global_open && s.global_open != SIZE_MAX && block == "{") {
       s.admin_set = s.admin_set || d == "admin";
@@ -97,7 +110,9 @@ CaddyScan scan(const Lines& l) {
     if (depth <= 0) depth = 0;
     if (in_site) s.sites.back().last = i;
     in_site = in_site && depth > 0;
+    if (depth == 0 && block == "{" && i >= s.global_open) after_global = i + 1;
   }
+  if (s.sites.empty()) braceless_site(l, after_global, s);
   return s;
 }
 
@@ -136,8 +151,9 @@ SiteServing serving_of(const caddy::Directive& site, const CaddyScan& s) {
   for (const auto& c : site.children) out.tls = out.tls || c.name() == "tls";
   for (const auto& token : site.tokens) {
     const auto a = site_address(token);
-    out.tls = out.tls || a.scheme == "https" || a.port == "443" ||
-              (a.scheme.empty() && !a.host.empty() && a.port != "80" && !s.auto_https_off);
+    out.tls = out.tls || a.scheme == "https" ||
+              (a.scheme.empty() &&
+               (a.port == "443" || (!a.host.empty() && a.port != "80" && !s.auto_https_off)));
     if (valid_host_name(a.host) &&
         std::find(out.names.begin(), out.names.end(), a.host) == out.names.end())
       out.names.push_back(a.host);
@@ -181,14 +197,21 @@ std::size_t bind_listen(Lines& l, const CaddyScan& s, const SiteServing& site,
 void serve_tls(Lines& l, CaddyScan& s, std::size_t chosen, const AdaptInput& in,
                std::vector<std::string>& notes) {
   const auto site = s.sites[chosen];
+  // Only the site's own `tls` (its block's depth): a `tls` inside reverse_proxy's transport
+  // is the connection to the upstreams, and stays.
+  int depth = brace_delta(l.lines[site.first]);
   for (auto i = site.first + 1; i <= site.last && i < l.lines.size(); ++i) {
-    if (directive(l.lines[i]) != "tls") continue;
+    const int delta = brace_delta(l.lines[i]);
+    if (depth != 1 || directive(l.lines[i]) != "tls") {
+      depth += delta;
+      continue;
+    }
     notes.push_back(located(in, i, std::string(trim(l.lines[i])) +
                                        " left out: the run serves a certificate made for it"));
-    for (int depth = 0;; ++i) {
-      depth += brace_delta(l.lines[i]);
+    for (int inner = 0;; ++i) {
+      inner += brace_delta(l.lines[i]);
       l.lines[i] = commented(l.lines[i]);
-      if (depth <= 0 || i + 1 > site.last) break;
+      if (inner <= 0 || i + 1 > site.last) break;
     }
   }
   if (s.auto_https != SIZE_MAX && !s.auto_https_off) {

@@ -1,5 +1,6 @@
 // HAProxy: a haproxy.cfg as it ships, run in the foreground (`haproxy -f FILE -db`).
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -57,26 +58,55 @@ bool tls_bind(const std::vector<std::string>& w) {
   return std::find(w.begin(), w.end(), "ssl") != w.end();
 }
 
+// The bind options that only shape TLS (protocols, ciphers, ALPN) and so stay; any other
+// (ca-file and verify, which would ask for client certificates; accept-proxy; interface,
+// namespace, user...) is left out with a note: the run's clients cannot meet it, or it names
+// a file or a host the run does not have.
+bool kept_tls_option(std::string_view w) {
+  static constexpr std::string_view kKept[] = {"ssl",          "alpn",        "npn",
+                                               "ciphers",      "ciphersuites", "curves",
+                                               "ecdhe",        "ssl-min-ver", "ssl-max-ver",
+                                               "allow-0rtt",   "prefer-client-ciphers"};
+  for (auto k : kKept)
+    if (w == k) return true;
+  return w.starts_with("no-") || w.starts_with("force-");
+}
+
+// Whether a bind option takes a value (the next word).
+bool takes_value(std::string_view w) {
+  return w != "ssl" && w != "allow-0rtt" && w != "prefer-client-ciphers" &&
+         !w.starts_with("no-") && !w.starts_with("force-") && w != "accept-proxy" &&
+         w != "transparent" && w != "v4v6" && w != "v6only" && w != "tfo" && w != "defer-accept" &&
+         w != "strict-sni" && w != "quic-force-retry";
+}
+
 // `bind ADDR ssl crt FILE ...` with the run's address and certificate (cert and key in one
-// PEM, as HAProxy reads them): the user's certificate files are never read. Other options
-// (alpn, ciphers) stay.
+// PEM, as HAProxy reads them): the user's certificate files are never read.
 std::string tls_bind_line(const std::vector<std::string>& w, const AdaptInput& in,
                           std::size_t i, std::vector<std::string>& notes) {
   std::string out = "bind " + in.listen;
   bool crt = false;
+  std::vector<std::string> dropped;
   for (std::size_t k = 2; k < w.size(); ++k) {
-    if ((w[k] == "crt" || w[k] == "crt-list") && k + 1 < w.size()) {
+    if (w[k].starts_with('#')) break;
+    const bool valued = takes_value(w[k]) && k + 1 < w.size();
+    if (w[k] == "crt" || w[k] == "crt-list") {
       notes.push_back(located(in, i,
                               fmt::format("{} {} -> crt {} (a certificate made for this run)",
-                                          w[k], w[k + 1], path_word(in.tls_bundle))));
+                                          w[k], valued ? w[k + 1] : "", path_word(in.tls_bundle))));
       if (!crt) out += " crt " + path_word(in.tls_bundle);
       crt = true;
-      ++k;
-      continue;
+    } else if (kept_tls_option(w[k])) {
+      out += " " + w[k] + (valued ? " " + w[k + 1] : "");
+    } else {
+      dropped.push_back(w[k] + (valued ? " " + w[k + 1] : ""));
     }
-    if (w[k].starts_with('#')) break;
-    out += " " + w[k];
+    if (valued) ++k;
   }
+  if (!dropped.empty())
+    notes.push_back(located(in, i,
+                            fmt::format("bind options left out for the run: {}",
+                                        fmt::join(dropped, ", "))));
   if (!crt) out += " crt " + path_word(in.tls_bundle);
   notes.push_back(located(in, i, fmt::format("bind {} -> bind {} (TLS)", w.size() > 1 ? w[1] : "",
                                              in.listen)));
