@@ -6,6 +6,7 @@
 #include <set>
 
 #include "identify/auto_facts.hpp"
+#include "identify/finer_identity.hpp"
 #include "identify/route_suffix.hpp"
 #include "identify/session_cookies.hpp"
 #include "util/text.hpp"
@@ -36,25 +37,31 @@ bool behaves_like_route(const CookieStats& s, std::size_t sessions) {
   return distinct >= 2 || s.sessions_seen <= kFewSessions;
 }
 
-AutoIdentification choose_catalogue(const std::map<std::string, CookieStats>& stats,
-                                    const CatalogueOptions& options) {
-  const CookieStats* best = nullptr;
-  std::optional<BalancerCookie> kind;
-  for (const auto& [name, s] : stats) {
-    auto view = catalogue_verdict(s, options);
-    if (!view.first || !view.all_identify) continue;
-    if (best == nullptr || better_cookie(s, *best)) best = &s, kind = view.first;
-  }
+AutoIdentification catalogue_source(const CookieStats& s, const BalancerCookie& kind) {
   AutoIdentification out;
-  if (best == nullptr) return out;
   out.kind = AutoSourceKind::catalogue_cookie;
-  out.name = best->name;
-  out.source = fmt::format("cookie:{} ({})", best->name, kind->value_kind);
+  out.name = s.name;
+  out.source = fmt::format("cookie:{} ({})", s.name, kind.value_kind);
   out.confidence = Confidence::high;
   out.reason = fmt::format(
       "{} is the affinity cookie of {}, and its value names the member "
       "({} distinct values).",
-      best->name, kind->product, best->values.size());
+      s.name, kind.product, s.values.size());
+  return out;
+}
+
+// Every catalogue cookie whose values all name members, the preferred one first.
+std::vector<AutoIdentification> catalogue_sources(const std::map<std::string, CookieStats>& stats,
+                                                  const CatalogueOptions& options) {
+  std::vector<std::pair<const CookieStats*, BalancerCookie>> found;
+  for (const auto& [name, s] : stats) {
+    auto view = catalogue_verdict(s, options);
+    if (view.first && view.all_identify) found.emplace_back(&s, *view.first);
+  }
+  std::sort(found.begin(), found.end(),
+            [](const auto& a, const auto& b) { return better_cookie(*a.first, *b.first); });
+  std::vector<AutoIdentification> out;
+  for (const auto& [s, kind] : found) out.push_back(catalogue_source(*s, kind));
   return out;
 }
 
@@ -76,21 +83,22 @@ AutoIdentification choose_route_suffix(const Sessions& sessions, const SessionCo
   return out;
 }
 
-AutoIdentification choose_header(const Sessions& sessions) {
+// Every header that names the backend on enough responses, in the order of preference.
+std::vector<AutoIdentification> header_sources(const Sessions& sessions) {
   auto total = exchange_count(sessions);
-  AutoIdentification out;
+  std::vector<AutoIdentification> found;
   for (const auto& h : header_stats(sessions)) {
     if (!covers(h.exchanges_seen, total, kMinHeaderCoverage)) continue;
     if (h.name == "Server" && h.values.size() < 2) continue;
+    auto& out = found.emplace_back();
     out.kind = AutoSourceKind::header;
     out.name = h.name;
     out.source = "header:" + h.name;
     out.confidence = Confidence::high;
     out.reason = fmt::format("{} names the backend on {} of {} responses ({} distinct).", h.name,
                              h.exchanges_seen, total, h.values.size());
-    return out;
   }
-  return out;
+  return found;
 }
 
 // Cookies the behaviour rule may consider: not a session id by name, not a rotating
@@ -147,19 +155,38 @@ void fill_identities(AutoIdentification& out, const Sessions& sessions,
   }
 }
 
+// The sources besides the chosen one that may split its values: the headers that name the
+// backend, then the other catalogue cookies, each with its identities.
+std::vector<AutoIdentification> other_sources(const AutoIdentification& chosen,
+                                              std::vector<AutoIdentification> headers,
+                                              std::vector<AutoIdentification> catalogue,
+                                              const Sessions& sessions,
+                                              const CatalogueOptions& options) {
+  std::vector<AutoIdentification> out;
+  for (auto* group : {&headers, &catalogue})
+    for (auto& source : *group) {
+      if (source.kind == chosen.kind && source.name == chosen.name) continue;
+      fill_identities(source, sessions, options);
+      out.push_back(std::move(source));
+    }
+  return out;
+}
+
 }  // namespace
 
 AutoIdentification auto_identify(const Sessions& sessions, const CatalogueOptions& options,
                                  const SessionCookieRule& session_rule) {
   auto stats = cookie_stats(sessions);
-  auto out = choose_catalogue(stats, options);
+  auto catalogue = catalogue_sources(stats, options);
+  auto headers = header_sources(sessions);
+  auto out = catalogue.empty() ? AutoIdentification{} : catalogue.front();
   // A route suffix met clearly is as good as the catalogue; on little evidence a header that
   // names the backend is better.
   auto suffix = out.kind == AutoSourceKind::none ? choose_route_suffix(sessions, session_rule)
                                                  : AutoIdentification{};
   if (out.kind == AutoSourceKind::none && suffix.confidence == Confidence::high)
     out = std::move(suffix);
-  if (out.kind == AutoSourceKind::none) out = choose_header(sessions);
+  if (out.kind == AutoSourceKind::none && !headers.empty()) out = headers.front();
   if (out.kind == AutoSourceKind::none) out = std::move(suffix);
   if (out.kind == AutoSourceKind::none) out = choose_behaviour(stats, sessions.size(), options);
   if (out.kind == AutoSourceKind::none)
@@ -167,6 +194,8 @@ AutoIdentification auto_identify(const Sessions& sessions, const CatalogueOption
         "Nothing in the responses tells backends apart: no known balancer cookie, no header "
         "naming the backend and no cookie that behaves like a route.";
   fill_identities(out, sessions, options);
+  prefer_finer_source(out, other_sources(out, std::move(headers), std::move(catalogue), sessions,
+                                         options));
   add_cookie_facts(out, stats, options);
   add_cache_header_facts(out, sessions);
   add_outcome_facts(out, sessions.size());

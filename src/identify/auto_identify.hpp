@@ -11,6 +11,8 @@
 //   4. that route rule met on few sessions or one route                      confidence medium
 //   5. an unknown cookie that behaves like a routing cookie (below)         confidence medium
 //   6. nothing: the probe says so and names the --identify options          confidence none
+// Then a finer source may take over (finer_identity.hpp): a header or another catalogue
+// cookie that splits what the chosen one keeps together names the backends instead.
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -55,6 +57,7 @@ enum class AutoFactKind {
   few_sessions,                  // a behaviour decision on few sessions
   single_identity,               // the chosen source showed one value across all sessions
   cache_headers_only,            // the only headers that varied were a cache's or CDN's
+  finer_source,                  // another source split sessions the chosen one kept together
   nothing_identifies,            // no source: affinity cannot be judged
 };
 
@@ -62,6 +65,14 @@ struct AutoFact {
   AutoFactKind kind;
   std::string subject;  // the cookie or header concerned, may be empty
   std::string text;     // one sentence for the report
+};
+
+// The source preferred first, when a finer one took over from it: its values group the
+// identities ("svc1" holds "pod1a" and "pod1b").
+struct CoarserSource {
+  AutoSourceKind kind = AutoSourceKind::none;
+  std::string name;
+  std::string source;
 };
 
 struct AutoIdentification {
@@ -74,6 +85,7 @@ struct AutoIdentification {
   // identities[s][e]: the backend of exchange e of session s, nullopt when unknown.
   std::vector<std::vector<std::optional<std::string>>> identities;
   std::vector<AutoFact> facts;
+  std::optional<CoarserSource> within;  // set when a finer source named the backends
 };
 
 // Stable snake_case names for reports (JSON keys, never shown translated).
@@ -121,6 +133,8 @@ constexpr std::string_view to_string(AutoFactKind k) {
       return "single_identity";
     case AutoFactKind::cache_headers_only:
       return "cache_headers_only";
+    case AutoFactKind::finer_source:
+      return "finer_source";
     case AutoFactKind::nothing_identifies:
       break;
   }

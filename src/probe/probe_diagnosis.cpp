@@ -69,6 +69,8 @@ std::string sealed_session_cookie(const std::string& name,
 // one backend and another answered, so the balancer does not route on these values.
 std::string route_not_followed_cause(const ProbeEvidence& e) {
   if (e.sticky || !e.auto_chose || !e.automatic) return "";
+  // A finer source took over: its own fact says which layer does not stick.
+  if (e.automatic->within) return "";
   const auto kind = e.automatic->kind;
   if (kind != identify::AutoSourceKind::catalogue_cookie &&
       kind != identify::AutoSourceKind::route_suffix)

@@ -127,16 +127,19 @@ PhpServer::~PhpServer() {
 }
 
 Result<std::unique_ptr<PhpSite>> PhpSite::start(const PhpSiteOptions& options) {
-  auto ports = allocate_loopback_ports(static_cast<std::size_t>(options.backends) + 1);
+  auto ports = allocate_loopback_ports(
+      static_cast<std::size_t>(options.backends + options.inner_ports) + 1);
   if (!ports) return ports.error();
+  const std::vector<std::uint16_t> inner(ports->end() - 1 - options.inner_ports,
+                                         ports->end() - 1);
   auto dir = make_runtime_dir();
   if (!dir) return dir.error();
   std::unique_ptr<PhpSite> site(new PhpSite());
   site->dir_ = *dir;
   site->port_ = ports->back();
-  ports->pop_back();
+  ports->resize(static_cast<std::size_t>(options.backends));
   if (auto st = site->start_backends(options, *ports); !st) return st.error();
-  if (auto st = site->start_proxy(options, *ports); !st) return st.error();
+  if (auto st = site->start_proxy(options, *ports, inner); !st) return st.error();
   return site;
 }
 
@@ -176,7 +179,8 @@ Status PhpSite::start_backends(const PhpSiteOptions& o, const std::vector<std::u
 
 // The proxy's command line, environment and configuration file as stickycheck's own runs have
 // them (src/scenario/proxy_kinds.cpp), its files in this site's runtime directory.
-Status PhpSite::start_proxy(const PhpSiteOptions& o, const std::vector<std::uint16_t>& ports) {
+Status PhpSite::start_proxy(const PhpSiteOptions& o, const std::vector<std::uint16_t>& ports,
+                           const std::vector<std::uint16_t>& inner) {
   const ProxyKind* kind = find_proxy_kind(o.proxy);
   if (!kind || !kind->real) return Error{"not a real proxy type: " + o.proxy};
   auto exe = find_program(std::string(kind->exe));
@@ -189,6 +193,12 @@ Status PhpSite::start_proxy(const PhpSiteOptions& o, const std::vector<std::uint
     values.backends.push_back({route, route, ports[i], "1"});
   }
   values.extra = o.template_extra;
+  for (std::size_t i = 0; i < ports.size(); ++i)
+    values.extra.emplace_back(fmt::format("address_{}", i + 1),
+                              fmt::format("127.0.0.1:{}", ports[i]));
+  for (std::size_t i = 0; i < inner.size(); ++i)
+    values.extra.emplace_back(fmt::format("inner_{}", i + 1),
+                              fmt::format("127.0.0.1:{}", inner[i]));
   auto text =
       render_config_template(read_file(source_path(o.config_template)), o.config_template, values);
   if (!text) return text.error();
@@ -334,6 +344,16 @@ PhpSiteOptions haproxy_cookie_insert_sealed_session() {
 
 PhpSiteOptions haproxy_cookie_insert_login_redirect() {
   return {"haproxy", "fixtures/haproxy/cookie-insert.cfg.in", 2, {"LOGIN_REDIRECT=/login"}};
+}
+
+PhpSiteOptions haproxy_services_of_pods(bool sticky_pods) {
+  PhpSiteOptions o{"haproxy",
+                   sticky_pods ? "fixtures/probe/haproxy-services-of-sticky-pods.cfg.in"
+                               : "fixtures/probe/haproxy-services-of-pods.cfg.in",
+                   4,
+                   {"BACKEND_HEADER=1"}};
+  o.inner_ports = 2;
+  return o;
 }
 
 PhpSiteOptions caddy_lb_cookie() {

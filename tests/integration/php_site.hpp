@@ -58,7 +58,11 @@ struct PhpSiteOptions {
   std::vector<std::string> backend_env;
   bool strict_sessions = true;
   // More template placeholders, {{name}} -> value (a TLS site's {{cert}} and {{key}}).
+  // Every template also has {{address_N}} for backend N (1-based), to split them into groups.
   std::vector<std::pair<std::string, std::string>> template_extra;
+  // Loopback ports for the proxy's own inner listeners (an HAProxy `listen` section per
+  // service): {{inner_N}} is 127.0.0.1:PORT for the Nth.
+  int inner_ports = 0;
 };
 
 class PhpSite {
@@ -74,7 +78,8 @@ class PhpSite {
  private:
   PhpSite() = default;
   Status start_backends(const PhpSiteOptions& o, const std::vector<std::uint16_t>& ports);
-  Status start_proxy(const PhpSiteOptions& o, const std::vector<std::uint16_t>& ports);
+  Status start_proxy(const PhpSiteOptions& o, const std::vector<std::uint16_t>& ports,
+                     const std::vector<std::uint16_t>& inner);
   std::string dir_;
   std::uint16_t port_ = 0;
   std::vector<std::unique_ptr<PhpServer>> backends_;
@@ -121,6 +126,11 @@ PhpSiteOptions haproxy_roundrobin_strict();
 // HAProxy's inserted cookie in front of an app whose laravel_session is re-sealed (new bytes)
 // on every answer, as Laravel does, while its session stays.
 PhpSiteOptions haproxy_cookie_insert_sealed_session();
+// HAProxy, cookie SERVERID insert over two services (svc1, svc2), each a `listen` section that
+// round-robins over two backends naming themselves in X-Backend (www1, www2 in svc1; www3,
+// www4 in svc2): a Kubernetes Service behind a balancer. The balancer sticks, the services
+// do not. `sticky_pods`: each service keeps a session on its pod too (its own POD cookie).
+PhpSiteOptions haproxy_services_of_pods(bool sticky_pods = false);
 // HAProxy's inserted cookie in front of pages that all redirect to /login.
 PhpSiteOptions haproxy_cookie_insert_login_redirect();
 // nginx_hash() over https, with the certificate in `tls`.

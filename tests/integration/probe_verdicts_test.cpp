@@ -218,6 +218,37 @@ TEST(ProbeVerdicts, LossesThatCouldNotBeSeenAreNeverAPass) {
   EXPECT_NE(losses["explanation"].get<std::string>().find("could not have been seen"),
             std::string::npos)
       << r.describe();
+
+// HAProxy's SERVERID sticks each session to a service, but each service round-robins over
+// two pods that name themselves in X-Backend, and strict PHP sessions are lost on every move.
+// The pods are finer than SERVERID: affinity is judged on them (FAIL, before a PASS on
+// SERVERID), the source names both, and the cause says which layer does not stick. Its twin,
+// whose services keep a session on one pod too, still judges SERVERID and passes.
+TEST(ProbeVerdicts, PodsSpreadBehindAStickyBalancerFailOnThePods) {
+  auto site = PhpSite::start(sites::haproxy_services_of_pods());
+  ASSERT_TRUE(site.ok()) << site.error().message;
+  const auto r = run_probe((*site)->url());
+  EXPECT_EQ(r.cli.exit_code, 1) << r.describe();
+  EXPECT_EQ(find_check(r.scenario, "affinity")["verdict"], "fail") << r.describe();
+  EXPECT_EQ(r.scenario["probe"]["identified_by"],
+            "header:X-Backend within cookie:SERVERID (HAProxy server cookie)")
+      << r.describe();
+  EXPECT_TRUE(said(r, "SERVERID kept ")) << r.describe();
+  EXPECT_TRUE(said(r, "but X-Backend shows they were spread over www1, www2 (svc1) and www3, "
+                      "www4 (svc2): the layer behind the balancer does not stick"))
+      << r.describe();
+  EXPECT_FALSE(said(r, "does not route on")) << r.describe();
+  EXPECT_NE(r.cli.out.find("backends told apart by: header:X-Backend within cookie:SERVERID"),
+            std::string::npos)
+      << r.describe();
+
+  auto twin = PhpSite::start(sites::haproxy_services_of_pods(true));
+  ASSERT_TRUE(twin.ok()) << twin.error().message;
+  const auto sticky = run_probe((*twin)->url());
+  EXPECT_EQ(sticky.cli.exit_code, 0) << sticky.describe();
+  EXPECT_EQ(sticky.scenario["probe"]["identified_by"], "cookie:SERVERID (HAProxy server cookie)")
+      << sticky.describe();
+  EXPECT_FALSE(said(sticky, "the layer behind the balancer")) << sticky.describe();
 }
 
 // Nothing listens: the cause is the refused connection, never a cookie story.

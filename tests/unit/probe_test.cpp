@@ -131,6 +131,30 @@ TEST(ProbeDiagnosis, CacheHeadersThatAloneVariedAreSaidEvenWhenNothingIdentifies
                                       "backend"}));
 }
 
+// A finer catalogue cookie that took over moves within sessions by design: its own fact says
+// which layer does not stick, not the route story of a balancer that ignores its cookie.
+TEST(ProbeDiagnosis, FinerSourceTellsItsOwnStoryNotTheRouteOne) {
+  RecordSet set;
+  ProbeReader reader({}, {}, {}, {"/"});
+  identify::AutoIdentification automatic;
+  automatic.kind = identify::AutoSourceKind::catalogue_cookie;
+  automatic.name = "INGRESSCOOKIE";
+  automatic.identities = {{"pod1a", "pod1b"}};
+  ProbeEvidence e{set, reader, &automatic, true, {}, false, 0};
+  auto said = [&](const std::string& part) {
+    for (const auto& c : diagnose_probe(e))
+      if (c.find(part) != std::string::npos) return true;
+    return false;
+  };
+  EXPECT_TRUE(said("the balancer does not route on these values"));
+  automatic.within = identify::CoarserSource{identify::AutoSourceKind::catalogue_cookie,
+                                             "SERVERID", "cookie:SERVERID"};
+  automatic.facts.push_back({identify::AutoFactKind::finer_source, "INGRESSCOOKIE",
+                             "SERVERID kept 1 sessions on svc1, but INGRESSCOOKIE shows ..."});
+  EXPECT_FALSE(said("does not route on"));
+  EXPECT_TRUE(said("SERVERID kept 1 sessions on svc1"));
+}
+
 TEST(CookieTally, EachNameOnceWithItsFirstAttributesAndBoundedExamples) {
   CookieTally tally;
   tally.add("SRV=s1; Path=/; HttpOnly");
