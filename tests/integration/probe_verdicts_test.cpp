@@ -218,6 +218,7 @@ TEST(ProbeVerdicts, LossesThatCouldNotBeSeenAreNeverAPass) {
   EXPECT_NE(losses["explanation"].get<std::string>().find("could not have been seen"),
             std::string::npos)
       << r.describe();
+}
 
 // HAProxy's SERVERID sticks each session to a service, but each service round-robins over
 // two pods that name themselves in X-Backend, and strict PHP sessions are lost on every move.
