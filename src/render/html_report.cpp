@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <array>
-
 #include "render/html_charts.hpp"
 #include "render/html_format.hpp"
 #include "render/html_page.hpp"
@@ -22,19 +20,17 @@ std::string badge(ScenarioVerdict v) {
 }
 
 std::string run_header(const Report& report) {
-  // Indexed by ScenarioVerdict: pass, fail, error, skipped, inconclusive.
-  std::array<int, 5> counts{};
-  for (const auto& s : report.scenarios) ++counts.at(static_cast<std::size_t>(s.verdict));
+  const auto n = count_verdicts(report);
   const int code = exit_code_for(report);
-  const char* cls = code == 0                            ? "pass"
-                    : report.interrupted || counts[2]    ? "error"
-                    : counts[1]                          ? "fail"
-                                                         : "inconclusive";
+  const char* cls = code == 0                         ? "pass"
+                    : report.interrupted || n.error   ? "error"
+                    : n.fail                          ? "fail"
+                                                      : "inconclusive";
   std::string out = "<header><h1>stickycheck report</h1>";
   out += fmt::format(
       "<div class=\"banner {}\">{} scenarios: {} pass, {} fail, {} error, {} skipped{}{}</div>",
-      cls, report.scenarios.size(), counts[0], counts[1], counts[2], counts[3],
-      counts[4] ? fmt::format(", {} inconclusive", counts[4]) : "",
+      cls, report.scenarios.size(), n.pass, n.fail, n.error, n.skipped,
+      n.inconclusive ? fmt::format(", {} inconclusive", n.inconclusive) : "",
       report.interrupted ? " (interrupted)" : "");
   std::string command;
   for (const auto& a : report.command_line) command += (command.empty() ? "" : " ") + a;

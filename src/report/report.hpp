@@ -94,6 +94,13 @@ nlohmann::json to_json(const Report& report);
 // A saved report back into the model: schema version 2, or 1 (without what it lacks).
 Result<Report> report_from_json(const nlohmann::json& j);
 
+// How many scenarios had each verdict: one tally for the JSON summary, the terminal and the
+// HTML banner.
+struct VerdictCounts {
+  long long pass = 0, fail = 0, error = 0, skipped = 0, inconclusive = 0;
+};
+VerdictCounts count_verdicts(const Report& report);
+
 // The process exit code the report stands for (see checks/verdict.hpp).
 int exit_code_for(const Report& report);
 

@@ -200,28 +200,16 @@ nlohmann::json matrix_json(const Report& report) {
 
 // The run at a glance: its verdict as the exit code has it, and how many scenarios had each.
 nlohmann::json summary_json(const Report& report) {
-  long long passed = 0, failed = 0, errored = 0, skipped = 0, inconclusive = 0;
-  for (const auto& s : report.scenarios) {
-    if (s.verdict == ScenarioVerdict::kPass)
-      ++passed;
-    else if (s.verdict == ScenarioVerdict::kFail)
-      ++failed;
-    else if (s.verdict == ScenarioVerdict::kError)
-      ++errored;
-    else if (s.verdict == ScenarioVerdict::kInconclusive)
-      ++inconclusive;
-    else
-      ++skipped;
-  }
+  const auto n = count_verdicts(report);
   const char* verdict = report.interrupted ? "interrupted"
-                        : errored          ? "error"
-                        : failed           ? "fail"
-                        : inconclusive     ? "inconclusive"
+                        : n.error          ? "error"
+                        : n.fail           ? "fail"
+                        : n.inconclusive   ? "inconclusive"
                                            : "pass";
-  return {{"verdict", verdict},       {"scenarios", static_cast<long long>(report.scenarios.size())},
-          {"passed", passed},         {"failed", failed},
-          {"errored", errored},       {"skipped", skipped},
-          {"inconclusive", inconclusive}};
+  return {{"verdict", verdict},  {"scenarios", static_cast<long long>(report.scenarios.size())},
+          {"passed", n.pass},    {"failed", n.fail},
+          {"errored", n.error},  {"skipped", n.skipped},
+          {"inconclusive", n.inconclusive}};
 }
 
 }  // namespace
@@ -241,16 +229,24 @@ nlohmann::json to_json(const Report& report) {
           {"matrix", matrix_json(report)}};
 }
 
+VerdictCounts count_verdicts(const Report& report) {
+  VerdictCounts n;
+  for (const auto& s : report.scenarios) switch (s.verdict) {
+      case ScenarioVerdict::kPass: ++n.pass; break;
+      case ScenarioVerdict::kFail: ++n.fail; break;
+      case ScenarioVerdict::kError: ++n.error; break;
+      case ScenarioVerdict::kSkipped: ++n.skipped; break;
+      case ScenarioVerdict::kInconclusive: ++n.inconclusive; break;
+    }
+  return n;
+}
+
 int exit_code_for(const Report& report) {
   if (report.interrupted) return kExitInterrupted;
-  bool failed = false, undecided = false;
-  for (const auto& s : report.scenarios) {
-    if (s.verdict == ScenarioVerdict::kError) return kExitCannotRun;
-    if (s.verdict == ScenarioVerdict::kFail) failed = true;
-    if (s.verdict == ScenarioVerdict::kInconclusive) undecided = true;
-  }
+  const auto n = count_verdicts(report);
+  if (n.error) return kExitCannotRun;
   // A failure is a finding; an undecided check without one is the tool's "cannot tell" (3).
-  return failed ? kExitCheckFailed : undecided ? kExitCannotRun : kExitOk;
+  return n.fail ? kExitCheckFailed : n.inconclusive ? kExitCannotRun : kExitOk;
 }
 
 }  // namespace sc

@@ -130,23 +130,14 @@ void print_scenario_summary(std::FILE* out, const ScenarioReport& r, bool color)
 }
 
 void print_run_summary(std::FILE* out, const Report& report, bool color) {
-  int pass = 0, fail = 0, error = 0, skipped = 0, inconclusive = 0;
-  for (const auto& s : report.scenarios) {
-    if (s.verdict == ScenarioVerdict::kPass) ++pass;
-    else if (s.verdict == ScenarioVerdict::kFail) ++fail;
-    else if (s.verdict == ScenarioVerdict::kSkipped)
-      ++skipped;
-    else if (s.verdict == ScenarioVerdict::kInconclusive)
-      ++inconclusive;
-    else ++error;
-  }
+  const auto n = count_verdicts(report);
   std::string line = fmt::format("{} scenarios: {} pass, {} fail, {} error (could not run)",
-                                 report.scenarios.size(), pass, fail, error);
-  if (inconclusive) line += fmt::format(", {} inconclusive (could not decide)", inconclusive);
-  if (skipped) line += fmt::format(", {} skipped (proxy not installed)", skipped);
+                                 report.scenarios.size(), n.pass, n.fail, n.error);
+  if (n.inconclusive) line += fmt::format(", {} inconclusive (could not decide)", n.inconclusive);
+  if (n.skipped) line += fmt::format(", {} skipped (proxy not installed)", n.skipped);
   if (report.interrupted) line += " (interrupted)";
-  auto c = fail || error || inconclusive || report.interrupted ? fmt::terminal_color::red
-                                                               : fmt::terminal_color::green;
+  auto c = n.fail || n.error || n.inconclusive || report.interrupted ? fmt::terminal_color::red
+                                                                     : fmt::terminal_color::green;
   fmt::print(out, "{}\n", paint(line, c, color));
 }
 
