@@ -1,7 +1,5 @@
 #include "contract/contract_reader.hpp"
 
-#include <fmt/format.h>
-
 #include <nlohmann/json.hpp>
 #include <optional>
 
@@ -120,7 +118,7 @@ bool ContractReader::wants_header(std::string_view lower_name) const {
 
 void ContractReader::note_redirect(int status, std::string_view location) {
   if (status < 300 || status >= 400 || !redirect_example_.empty()) return;
-  redirect_example_ = fmt::format("{} to {}", status, printable(location.substr(0, 200)));
+  redirect_example_ = redirect_text(status, location);
 }
 
 void ContractReader::read(const ResponseView& response, ResponseFacts& facts) {

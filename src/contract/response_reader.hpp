@@ -50,6 +50,10 @@ struct ResponseFacts {
   }
 };
 
+// A redirect as the causes quote it, "301 to https://shop.example.com/": the Location made
+// printable and cut at 200 bytes (it comes from the server).
+std::string redirect_text(int status, std::string_view location);
+
 class ResponseReader {
  public:
   virtual ~ResponseReader() = default;

@@ -17,7 +17,6 @@ namespace sc {
 namespace {
 
 constexpr std::size_t kMaxServers = 4;
-constexpr std::size_t kMaxLocation = 200;  // of a redirect's Location, in the causes
 
 identify::ResponseView to_identify_view(const ResponseView& r) {
   identify::ResponseView v;
@@ -79,8 +78,7 @@ void ProbeReader::read(const ResponseView& response, ResponseFacts& facts) {
   note_cookies(view, response.seq);
   if (response.status >= 300 && response.status < 400 && redirect_example_.empty())
     if (auto location = view.header("location"))
-      redirect_example_ =
-          fmt::format("{} to {}", response.status, printable(location->substr(0, kMaxLocation)));
+      redirect_example_ = redirect_text(response.status, *location);
   if (auto server = view.header("server");
       server && servers_.size() < kMaxServers &&
       std::find(servers_.begin(), servers_.end(), *server) == servers_.end())
