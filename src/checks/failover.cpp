@@ -39,6 +39,13 @@ long long count_failed_in_flight(const Session& s, const FiredDisturbance& d) {
 
 bool started_since(const RequestRecord& r, std::int64_t t) { return r.start_us >= t; }
 
+// Which backend a session was bound to is judged when the action began: a kill is carried out
+// (and its process group reaped) over a while, and a session that failed over meanwhile was
+// still bound to the disturbed backend.
+std::int64_t binding_time(const FiredDisturbance& d) {
+  return d.began_us >= 0 ? std::min(d.began_us, d.at_us) : d.at_us;
+}
+
 bool any_started_since(const Session& s, std::int64_t t) {
   for (const auto& r : s)
     if (started_since(r, t)) return true;
@@ -87,7 +94,7 @@ void add_bound_session(const Session& s, const FiredDisturbance& d, std::uint32_
 void add_session(const Session& s, const FiredDisturbance& d, std::uint32_t target,
                  FailoverFigures& f, std::vector<long long>& recovery) {
   f.in_flight_failed += count_failed_in_flight(s, d);
-  const std::uint32_t bound = bound_at(s, d.at_us);
+  const std::uint32_t bound = bound_at(s, binding_time(d));
   if (bound == StringTable::kNone) {
     if (started_since(s.front(), d.at_us) && target != StringTable::kNone &&
         s.front().backend == target)
@@ -152,8 +159,8 @@ std::set<std::uint32_t> disturbed_sessions(const RecordSet& set, const SessionIn
     const std::uint32_t target = set.strings.find(d.spec.backend);
     for (std::size_t k = 0; k < sessions.size(); ++k) {
       const auto s = sessions[k];
-      const std::uint32_t bound = bound_at(s, d.at_us);
-      const bool later = s.back().start_us + s.back().latency_us > d.at_us;
+      const std::uint32_t bound = bound_at(s, binding_time(d));
+      const bool later = s.back().start_us + s.back().latency_us > binding_time(d);
       if ((later && bound != StringTable::kNone && bound == target) ||
           count_failed_in_flight(s, d) > 0)
         out.insert(s.front().session);

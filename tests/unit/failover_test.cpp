@@ -118,6 +118,21 @@ TEST(FailoverFigures, ARequestFailedWhileTheKillWasCarriedOutWasInFlight) {
   EXPECT_EQ(compute_failover(b.set, {d})[0].in_flight_failed, 0);
 }
 
+// A kill that took a while (the process group reaped under load): the session failed over
+// while it was carried out, yet it was bound to the killed member when the kill began.
+TEST(FailoverFigures, ASessionThatMovedWhileTheKillWasCarriedOutWasBoundToTheKilledMember) {
+  FailoverRecords b;
+  b.req(0, 0, 0, 5, "www1").req(0, 1, 150, 155, "www2", 200, true).req(0, 2, 210, 215, "www2");
+  auto d = fired(DisturbanceAction::kKill, "www1", 200);
+  d.began_us = 100'000;
+  const auto f = compute_failover(b.set, {d});
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].bound_sessions, 1);
+  EXPECT_EQ(f[0].sessions_moved, 1);
+  EXPECT_EQ(f[0].collateral_sessions, 0);
+  EXPECT_EQ(disturbed_sessions(b.set, {d}), (std::set<std::uint32_t>{0}));
+}
+
 TEST(FailoverFigures, LastErrorOfTheBoundSessions) {
   FailoverRecords b;
   b.req(0, 0, 0, 5, "www1").req(0, 1, 20, 1020, "", 503).req(0, 2, 1030, 1040, "www2");
