@@ -157,8 +157,29 @@ std::string PhpSite::url(const std::string& scheme) const {
 std::string PhpSite::logs() const {
   std::string out = proxy_ ? "proxy:\n" + proxy_->output_so_far() : "";
   for (std::size_t i = 0; i < backends_.size(); ++i)
-    out += fmt::format("www{}:\n{}", i + 1, backends_[i]->output());
+    out += fmt::format("www{}:\n{}", i + 1, backends_[i] ? backends_[i]->output() : "(stopped)");
   return out;
+}
+
+void PhpSite::stop_backend(std::size_t index) {
+  if (index < backends_.size()) backends_[index].reset();
+}
+
+Status PhpSite::restart_backend(std::size_t index) {
+  if (index >= specs_.size()) return Error{fmt::format("no backend {}", index)};
+  auto server = PhpServer::start(specs_[index]);
+  if (!server) return server.error();
+  backends_[index] = std::move(*server);
+  return ok_status();
+}
+
+std::size_t PhpSite::requests_logged(std::size_t index) const {
+  if (index >= backends_.size() || !backends_[index]) return 0;
+  const std::string out = backends_[index]->output();
+  std::size_t n = 0;
+  for (auto at = out.find("]: GET "); at != std::string::npos; at = out.find("]: GET ", at + 1))
+    ++n;
+  return n;
 }
 
 Status PhpSite::start_backends(const PhpSiteOptions& o, const std::vector<std::uint16_t>& ports) {
@@ -173,6 +194,7 @@ Status PhpSite::start_backends(const PhpSiteOptions& o, const std::vector<std::u
     auto server = PhpServer::start(spec);
     if (!server) return server.error();
     backends_.push_back(std::move(*server));
+    specs_.push_back(std::move(spec));
   }
   return ok_status();
 }
@@ -344,6 +366,10 @@ PhpSiteOptions haproxy_cookie_insert_sealed_session() {
 
 PhpSiteOptions haproxy_cookie_insert_login_redirect() {
   return {"haproxy", "fixtures/haproxy/cookie-insert.cfg.in", 2, {"LOGIN_REDIRECT=/login"}};
+}
+
+PhpSiteOptions haproxy_cookie_insert_redispatch() {
+  return {"haproxy", "fixtures/probe/haproxy-flapping-member.cfg.in", 2, {}};
 }
 
 PhpSiteOptions haproxy_services_of_pods(bool sticky_pods) {

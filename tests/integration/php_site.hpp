@@ -35,6 +35,7 @@ class PhpServer {
   std::uint16_t port() const { return port_; }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/"; }
   std::string output() const { return process_->output_so_far(); }
+  int pid() const { return process_->pid(); }  // the leader of php's process group
 
  private:
   friend Result<std::unique_ptr<PhpServer>> start_php_server(const std::string&,
@@ -74,6 +75,12 @@ class PhpSite {
   const std::string& runtime_dir() const { return dir_; }
   // The proxy's and the backends' output, for a failed test's message.
   std::string logs() const;
+  // Kills backend `index` (0-based) with its process group: its port refuses from then on.
+  void stop_backend(std::size_t index);
+  // Starts it again on the same port with the same session store, as a restarted member.
+  Status restart_backend(std::size_t index);
+  // The requests backend `index` logged since it was last started (php -S writes a line each).
+  std::size_t requests_logged(std::size_t index) const;
 
  private:
   PhpSite() = default;
@@ -82,7 +89,8 @@ class PhpSite {
                      const std::vector<std::uint16_t>& inner);
   std::string dir_;
   std::uint16_t port_ = 0;
-  std::vector<std::unique_ptr<PhpServer>> backends_;
+  std::vector<std::unique_ptr<PhpServer>> backends_;  // null while stopped
+  std::vector<PhpServerSpec> specs_;                   // how each backend was started
   std::unique_ptr<TestProcess> proxy_;
 };
 
@@ -133,6 +141,9 @@ PhpSiteOptions haproxy_cookie_insert_sealed_session();
 PhpSiteOptions haproxy_services_of_pods(bool sticky_pods = false);
 // HAProxy's inserted cookie in front of pages that all redirect to /login.
 PhpSiteOptions haproxy_cookie_insert_login_redirect();
+// HAProxy's inserted cookie with option redispatch and health checks every 100 ms: a member
+// that stops answering is marked down at once and its sessions go to the other.
+PhpSiteOptions haproxy_cookie_insert_redispatch();
 // nginx_hash() over https, with the certificate in `tls`.
 PhpSiteOptions nginx_hash_tls(const TlsFiles& tls);
 }  // namespace sites

@@ -8,6 +8,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <future>
+#include <thread>
+
 #include "php_site.hpp"
 
 namespace sc::test {
@@ -261,6 +264,36 @@ TEST(ProbeVerdicts, RefusedConnectionHasItsOwnCauseAndNoCookieCause) {
   ASSERT_EQ(r.scenario["diagnosis"].size(), 1u) << r.describe();
   EXPECT_TRUE(said(r, "nothing accepts connections there")) << r.describe();
   EXPECT_FALSE(said(r, "cookie")) << r.describe();
+}
+
+// www2 goes away for 1.5 s in the middle of the probe (killed, then started again on its
+// port with its session files, as a restarted member is). HAProxy redispatches the requests
+// of its sessions to www1, where their PHP session is unknown, and www1's cookie then keeps
+// them there. The FAIL names the member, its window and what moved; before, it came with no
+// cause at all. The twin, without the outage, never says it.
+TEST(ProbeVerdicts, MemberThatWentDownAndCameBackIsNamedWithItsWindow) {
+  using namespace std::chrono_literals;
+  auto site = PhpSite::start(sites::haproxy_cookie_insert_redispatch());
+  ASSERT_TRUE(site.ok()) << site.error().message;
+  PhpSite& s = **site;
+  const std::string url = s.url();
+  const ProbeOptions slow{.sessions = 18, .requests_per_session = 12, .concurrency = 7, .rate = 40};
+  auto probe = std::async(std::launch::async, [&] { return run_probe(url, slow); });
+  // The outage is the test's subject, so its length is timed; its start waits for traffic.
+  const bool began = wait_until([&] { return s.requests_logged(1) >= 8; }, 20s);
+  s.stop_backend(1);
+  std::this_thread::sleep_for(1500ms);
+  const auto back = s.restart_backend(1);
+  const auto r = probe.get();
+  ASSERT_TRUE(began) << s.logs();
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(r.cli.exit_code, 1) << r.describe();
+  EXPECT_TRUE(said(r, "a member stopped answering and came back (www2 from ")) << r.describe();
+  EXPECT_TRUE(said(r, "sessions bound to it were answered by another backend")) << r.describe();
+
+  const auto steady = run_probe(url);
+  EXPECT_EQ(steady.cli.exit_code, 0) << steady.describe();
+  EXPECT_FALSE(said(steady, "a member stopped answering")) << steady.describe();
 }
 
 }  // namespace
