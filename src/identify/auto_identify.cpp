@@ -101,6 +101,24 @@ std::vector<AutoIdentification> header_sources(const Sessions& sessions) {
   return found;
 }
 
+// The JSON fields that name the backend on enough responses and take several values: they
+// are compared with the chosen source, never chosen alone (a field may name anything).
+std::vector<AutoIdentification> json_field_sources(const Sessions& sessions) {
+  auto total = exchange_count(sessions);
+  std::vector<AutoIdentification> found;
+  for (const auto& f : json_field_stats(sessions)) {
+    if (!covers(f.exchanges_seen, total, kMinHeaderCoverage) || f.values.size() < 2) continue;
+    auto& out = found.emplace_back();
+    out.kind = AutoSourceKind::json_field;
+    out.name = f.name;
+    out.source = "json:/" + f.name;
+    out.confidence = Confidence::high;
+    out.reason = fmt::format("The JSON field \"{}\" names the backend on {} of {} responses ({} distinct).",
+                             f.name, f.exchanges_seen, total, f.values.size());
+  }
+  return found;
+}
+
 // Cookies the behaviour rule may consider: not a session id by name, not a rotating
 // balancer cookie, not already a catalogue cookie that names members.
 bool behaviour_candidate(const CookieStats& s, const CatalogueOptions& options) {
@@ -133,8 +151,9 @@ AutoIdentification choose_behaviour(const std::map<std::string, CookieStats>& st
 std::optional<std::string> identity_of(const AutoIdentification& chosen,
                                        const ExchangeObservation& e,
                                        const CatalogueOptions& options) {
-  if (chosen.kind == AutoSourceKind::header) {
-    for (const auto& h : e.headers)  // names compared as header_stats does: any case
+  if (chosen.kind == AutoSourceKind::header || chosen.kind == AutoSourceKind::json_field) {
+    const auto& fields = chosen.kind == AutoSourceKind::header ? e.headers : e.json_fields;
+    for (const auto& h : fields)  // names compared as header_stats does: any case
       if (iequals(h.name, chosen.name) && !h.value.empty()) return h.value;
     return std::nullopt;
   }
@@ -156,14 +175,15 @@ void fill_identities(AutoIdentification& out, const Sessions& sessions,
 }
 
 // The sources besides the chosen one that may split its values: the headers that name the
-// backend, then the other catalogue cookies, each with its identities.
+// backend, then the other catalogue cookies, then the JSON fields, each with its identities.
 std::vector<AutoIdentification> other_sources(const AutoIdentification& chosen,
                                               std::vector<AutoIdentification> headers,
                                               std::vector<AutoIdentification> catalogue,
                                               const Sessions& sessions,
                                               const CatalogueOptions& options) {
   std::vector<AutoIdentification> out;
-  for (auto* group : {&headers, &catalogue})
+  auto json_fields = json_field_sources(sessions);
+  for (auto* group : {&headers, &catalogue, &json_fields})
     for (auto& source : *group) {
       if (source.kind == chosen.kind && source.name == chosen.name) continue;
       fill_identities(source, sessions, options);

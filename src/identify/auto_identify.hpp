@@ -46,7 +46,15 @@ inline constexpr double kMinSessionCoverage = 0.5;
 // itself often lack it).
 inline constexpr double kMinHeaderCoverage = 0.5;
 
-enum class AutoSourceKind { none, catalogue_cookie, route_suffix, header, behaviour_cookie };
+// json_field: only ever a finer source over another one (finer_identity.hpp).
+enum class AutoSourceKind {
+  none,
+  catalogue_cookie,
+  route_suffix,
+  header,
+  behaviour_cookie,
+  json_field
+};
 enum class Confidence { none, medium, high };
 
 enum class AutoFactKind {
@@ -77,7 +85,7 @@ struct CoarserSource {
 
 struct AutoIdentification {
   AutoSourceKind kind = AutoSourceKind::none;
-  std::string name;    // the cookie or header chosen; empty for none
+  std::string name;    // the cookie, header or JSON field chosen; empty for none
   char separator = 0;  // route_suffix: the separator the route follows
   std::string source;  // "cookie:ROUTEID (Apache route)", "header:X-Backend", ...
   Confidence confidence = Confidence::none;
@@ -99,6 +107,8 @@ constexpr std::string_view to_string(AutoSourceKind k) {
       return "header";
     case AutoSourceKind::behaviour_cookie:
       return "behaviour_cookie";
+    case AutoSourceKind::json_field:
+      return "json_field";
     case AutoSourceKind::none:
       break;
   }

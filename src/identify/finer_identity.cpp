@@ -26,6 +26,13 @@ std::string finer_and_joined(const std::vector<std::string>& items) {
   return fmt::format("{} and {}", finer_listed(head), items.back());
 }
 
+// How a source is named in a sentence: a cookie or header by its name, a JSON field as one.
+std::string spoken_name(const AutoIdentification& source) {
+  return source.kind == AutoSourceKind::json_field
+             ? fmt::format("the JSON field \"{}\"", source.name)
+             : source.name;
+}
+
 // "SERVERID kept 12 sessions on svc1 and svc2, but X-Backend shows they were spread over
 // pod1a, pod1b (svc1) and pod2a, pod2b (svc2): ...".
 std::string finer_fact_text(const AutoIdentification& coarse, const AutoIdentification& finer,
@@ -40,8 +47,8 @@ std::string finer_fact_text(const AutoIdentification& coarse, const AutoIdentifi
   return fmt::format(
       "{} kept {} sessions on {}, but {} shows they were spread over {}: the layer behind the "
       "balancer does not stick, so affinity is judged on {}.",
-      coarse.name, split.split_sessions, finer_and_joined(kept), finer.name,
-      finer_and_joined(groups), finer.name);
+      coarse.name, split.split_sessions, finer_and_joined(kept), spoken_name(finer),
+      finer_and_joined(groups), spoken_name(finer));
 }
 
 Confidence lower_confidence(Confidence a, Confidence b) {

@@ -1,5 +1,7 @@
 #include "identify/observations.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include "util/text.hpp"
 
 namespace sc::identify {
@@ -41,6 +43,22 @@ void keep_headers(const ResponseView& view, const std::vector<std::string>& name
       out.headers.push_back({name, std::string(*v)});
 }
 
+// Only a body that opens as an object is parsed, without exceptions: most pages are HTML.
+void keep_json_fields(const ResponseView& view, ExchangeObservation& out) {
+  const std::string_view body = trim(view.bounded_body());
+  if (body.empty() || body.front() != '{') return;
+  const auto j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) return;
+  for (const auto& name : backend_json_field_names()) {
+    const auto it = j.find(name);
+    if (it == j.end()) continue;
+    if (it->is_string() && !it->get_ref<const std::string&>().empty())
+      out.json_fields.push_back({name, it->get<std::string>()});
+    else if (it->is_number())
+      out.json_fields.push_back({name, it->dump()});
+  }
+}
+
 }  // namespace
 
 const std::vector<CacheHeader>& cache_headers() {
@@ -74,6 +92,7 @@ ExchangeObservation observe_exchange(const ResponseView& view) {
   keep_headers(view, backend_header_names(), out);
   static const std::vector<std::string> kCacheNames = cache_header_names();
   keep_headers(view, kCacheNames, out);
+  keep_json_fields(view, out);
   return out;
 }
 
@@ -101,20 +120,34 @@ std::map<std::string, CookieStats> cookie_stats(const std::vector<SessionObserva
   return stats;
 }
 
-std::vector<HeaderStats> header_stats(const std::vector<SessionObservation>& sessions,
-                                      const std::vector<std::string>& names) {
+namespace {
+
+std::vector<HeaderStats> field_stats(const std::vector<SessionObservation>& sessions,
+                                     const std::vector<std::string>& names,
+                                     std::vector<NameValue> ExchangeObservation::*fields) {
   std::vector<HeaderStats> out;
   for (const auto& name : names) out.push_back({name, 0, {}});
   for (const auto& session : sessions)
     for (const auto& e : session)
       for (auto& h : out)
-        for (const auto& seen : e.headers)
+        for (const auto& seen : e.*fields)
           if (iequals(seen.name, h.name)) {
             h.exchanges_seen++;
             h.values.insert(seen.value);
             break;
           }
   return out;
+}
+
+}  // namespace
+
+std::vector<HeaderStats> header_stats(const std::vector<SessionObservation>& sessions,
+                                      const std::vector<std::string>& names) {
+  return field_stats(sessions, names, &ExchangeObservation::headers);
+}
+
+std::vector<HeaderStats> json_field_stats(const std::vector<SessionObservation>& sessions) {
+  return field_stats(sessions, backend_json_field_names(), &ExchangeObservation::json_fields);
 }
 
 std::size_t exchange_count(const std::vector<SessionObservation>& sessions) {

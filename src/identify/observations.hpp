@@ -22,6 +22,7 @@ struct ExchangeObservation {
   std::vector<NameValue> set_cookies;   // cookies this response set (deletions included)
   std::vector<NameValue> sent_cookies;  // cookies the client sent with the request
   std::vector<NameValue> headers;       // only the candidate backend and cache headers below
+  std::vector<NameValue> json_fields;   // a JSON object body's fields named below, as text
 };
 
 // A session: its exchanges in the order they were sent.
@@ -37,6 +38,16 @@ inline const std::vector<std::string>& backend_header_names() {
   return kNames;
 }
 
+// Top-level fields of a JSON body that name the backend in common applications (a status or
+// debug endpoint's "hostname", a pod's "pod"), in order of preference. Read only to check
+// whether they split what the chosen source keeps together (finer_identity.hpp).
+inline const std::vector<std::string>& backend_json_field_names() {
+  static const std::vector<std::string> kNames = {"backend",  "server", "hostname", "host",
+                                                  "node",     "pod",    "instance", "served_by",
+                                                  "worker"};
+  return kNames;
+}
+
 // Headers a cache or CDN node sets: they vary with the node or the request, never with the
 // backend, so they are never taken as the backend's identity, only named when they were the
 // only headers that varied.
@@ -47,7 +58,8 @@ struct CacheHeader {
 const std::vector<CacheHeader>& cache_headers();
 std::vector<std::string> cache_header_names();
 
-// Keeps the Set-Cookie and sent cookie names/values and the candidate and cache headers.
+// Keeps the Set-Cookie and sent cookie names/values, the candidate and cache headers, and the
+// candidate JSON fields (strings and numbers) of a body that is a JSON object.
 ExchangeObservation observe_exchange(const ResponseView& view);
 
 // The value a cookie had for this exchange: set (non-empty) in the response, else sent.
@@ -71,6 +83,9 @@ struct HeaderStats {
   std::size_t exchanges_seen = 0;
   std::set<std::string> values;
 };
+
+// The same over the candidate JSON fields (json_fields), under the names given.
+std::vector<HeaderStats> json_field_stats(const std::vector<SessionObservation>& sessions);
 
 std::vector<HeaderStats> header_stats(
     const std::vector<SessionObservation>& sessions,

@@ -122,7 +122,11 @@ Scenario with_observed_backends(const Scenario& s, const RecordSet& set) {
 std::string identifying_cookie(const TargetSpec& t,
                                const std::optional<identify::AutoIdentification>& automatic,
                                bool auto_chose) {
-  if (auto_chose) return automatic->kind == identify::AutoSourceKind::header ? "" : automatic->name;
+  if (auto_chose)
+    return automatic->kind == identify::AutoSourceKind::header ||
+                   automatic->kind == identify::AutoSourceKind::json_field
+               ? ""
+               : automatic->name;
   for (const auto& spec : t.identify)
     if (spec.starts_with("cookie:")) return spec.substr(7, spec.find(':', 7) - 7);
   return "";

@@ -372,12 +372,13 @@ PhpSiteOptions haproxy_cookie_insert_redispatch() {
   return {"haproxy", "fixtures/probe/haproxy-flapping-member.cfg.in", 2, {}};
 }
 
-PhpSiteOptions haproxy_services_of_pods(bool sticky_pods) {
+PhpSiteOptions haproxy_services_of_pods(bool sticky_pods, bool pods_in_header) {
   PhpSiteOptions o{"haproxy",
                    sticky_pods ? "fixtures/probe/haproxy-services-of-sticky-pods.cfg.in"
                                : "fixtures/probe/haproxy-services-of-pods.cfg.in",
                    4,
-                   {"BACKEND_HEADER=1"}};
+                   {}};
+  if (pods_in_header) o.backend_env.push_back("BACKEND_HEADER=1");
   o.inner_ports = 2;
   return o;
 }

@@ -138,7 +138,8 @@ PhpSiteOptions haproxy_cookie_insert_sealed_session();
 // round-robins over two backends naming themselves in X-Backend (www1, www2 in svc1; www3,
 // www4 in svc2): a Kubernetes Service behind a balancer. The balancer sticks, the services
 // do not. `sticky_pods`: each service keeps a session on its pod too (its own POD cookie).
-PhpSiteOptions haproxy_services_of_pods(bool sticky_pods = false);
+// `pods_in_header` off: the pods name themselves only in their JSON body ("backend").
+PhpSiteOptions haproxy_services_of_pods(bool sticky_pods = false, bool pods_in_header = true);
 // HAProxy's inserted cookie in front of pages that all redirect to /login.
 PhpSiteOptions haproxy_cookie_insert_login_redirect();
 // HAProxy's inserted cookie with option redispatch and health checks every 100 ms: a member

@@ -49,7 +49,9 @@ bool said(const ProbeResult& r, const std::string& part) {
 // (one value per session). That names no backend, so affinity is undecided (exit 3), with the
 // option that would confirm it; before, this was PASS affinity 1.0.
 TEST(ProbeVerdicts, CookieFoundByBehaviourAloneIsACandidateNotAPass) {
-  auto site = PhpSite::start(sites::haproxy_roundrobin_ab_cookie());
+  auto options = sites::haproxy_roundrobin_ab_cookie();
+  options.backend_env.push_back("HIDE_BACKEND=1");  // the body's "backend" would split it
+  auto site = PhpSite::start(options);
   ASSERT_TRUE(site.ok()) << site.error().message;
   const std::string html = temp_path("probe-candidate.html");
   const auto r = run_probe((*site)->url(), {.extra = {"--identify", "auto", "--html", html}});
@@ -253,6 +255,21 @@ TEST(ProbeVerdicts, PodsSpreadBehindAStickyBalancerFailOnThePods) {
   EXPECT_EQ(sticky.scenario["probe"]["identified_by"], "cookie:SERVERID (HAProxy server cookie)")
       << sticky.describe();
   EXPECT_FALSE(said(sticky, "the layer behind the balancer")) << sticky.describe();
+}
+
+// The same pods, naming themselves only in their JSON body: the field splits the services as
+// the header did (before, only headers and cookies were compared, and this PASSed).
+TEST(ProbeVerdicts, PodsNamedOnlyInTheBodyFailOnThePods) {
+  auto site = PhpSite::start(sites::haproxy_services_of_pods(false, false));
+  ASSERT_TRUE(site.ok()) << site.error().message;
+  const auto r = run_probe((*site)->url());
+  EXPECT_EQ(r.cli.exit_code, 1) << r.describe();
+  EXPECT_EQ(r.scenario["probe"]["identified_by"],
+            "json:/backend within cookie:SERVERID (HAProxy server cookie)")
+      << r.describe();
+  EXPECT_TRUE(said(r, "but the JSON field \"backend\" shows they were spread over www1, www2 "
+                      "(svc1) and www3, www4 (svc2)"))
+      << r.describe();
 }
 
 // Nothing listens: the cause is the refused connection, never a cookie story.

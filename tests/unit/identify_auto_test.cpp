@@ -147,6 +147,23 @@ TEST(AutoIdentify, ObserveExchangeKeepsCacheHeadersApartFromBackendOnes) {
   EXPECT_EQ(e.headers[2].name, "Age");
 }
 
+TEST(AutoIdentify, ObserveExchangeKeepsTheBackendFieldsOfAJsonObjectBody) {
+  ResponseView v;
+  const std::string body = R"( {"hits": 3, "node": 7, "backend": "pod-1", "host": ""} )";
+  v.body = body;
+  auto e = observe_exchange(v);
+  ASSERT_EQ(e.json_fields.size(), 2u);
+  EXPECT_EQ(e.json_fields[0].name, "backend");
+  EXPECT_EQ(e.json_fields[0].value, "pod-1");
+  EXPECT_EQ(e.json_fields[1].name, "node");
+  EXPECT_EQ(e.json_fields[1].value, "7");
+  const std::string page = "<html>{\"backend\": \"x\"}</html>", broken = "{\"backend\": ";
+  v.body = page;
+  EXPECT_TRUE(observe_exchange(v).json_fields.empty());
+  v.body = broken;
+  EXPECT_TRUE(observe_exchange(v).json_fields.empty());
+}
+
 TEST(AutoIdentify, CatalogueCookieIsPreferredToAHeader) {
   auto sessions = spread("SERVERID", {"s1", "s2"}, 10);
   for (auto& s : sessions)

@@ -103,6 +103,40 @@ TEST(FinerIdentity, HeaderVaryingOnlyAcrossSessionsChangesNothing) {
   EXPECT_FALSE(has_finer_fact(a));
 }
 
+// The pods name themselves only in the body ({"backend": "pod1a"}): the JSON field splits the
+// cookie's services as a header would, and is named as a field in the sentence.
+TEST(FinerIdentity, FinerJsonFieldWinsOverACatalogueCookie) {
+  auto sessions = services({"svc1", "svc2"}, 12, pod_per_request);
+  for (auto& s : sessions)
+    for (auto& e : s) {
+      e.json_fields.push_back({"backend", e.headers.front().value});
+      e.headers.clear();
+    }
+  auto a = auto_identify(sessions);
+  EXPECT_EQ(a.kind, AutoSourceKind::json_field);
+  EXPECT_EQ(a.source, "json:/backend within cookie:SERVERID (HAProxy server cookie)");
+  EXPECT_EQ(a.identities[0][1], "pod1b");
+  const auto fact = std::find_if(a.facts.begin(), a.facts.end(), [](const AutoFact& f) {
+    return f.kind == AutoFactKind::finer_source;
+  });
+  ASSERT_NE(fact, a.facts.end());
+  EXPECT_NE(fact->text.find("but the JSON field \"backend\" shows they were spread over pod1a, "
+                            "pod1b (svc1)"),
+            std::string::npos)
+      << fact->text;
+}
+
+// A JSON field is never chosen alone: with no cookie or header, nothing identifies.
+TEST(FinerIdentity, JsonFieldAloneIsNeverChosen) {
+  Sessions sessions;
+  for (int i = 0; i < 8; ++i) {
+    SessionObservation s(3);
+    for (auto& e : s) e.json_fields.push_back({"backend", i % 2 == 0 ? "www1" : "www2"});
+    sessions.push_back(s);
+  }
+  EXPECT_EQ(auto_identify(sessions).kind, AutoSourceKind::none);
+}
+
 TEST(FinerIdentity, FinerHeaderWinsOverAnotherHeader) {
   Sessions sessions;
   for (int i = 0; i < 8; ++i) {
