@@ -72,8 +72,10 @@ std::optional<FinerSplit> finer_split(const Identities& chosen, const Identities
     split.kept_on.insert(*coarse_values.begin());
   }
   if (split.split_sessions == 0) return std::nullopt;
+  std::map<std::string, std::string> within;  // finer value -> the chosen value it met
   for (const auto& [value, inside] : split.members)
-    if (inside.size() < 2) return std::nullopt;  // a value of the chosen one the other keeps
+    for (const auto& f : inside)
+      if (!within.emplace(f, value).second) return std::nullopt;  // it crosses chosen values
   return split;
 }
 

@@ -26,9 +26,10 @@ struct FinerSplit {
 };
 
 // `finer` splits `chosen` when, over the exchanges where both name a value, it takes several
-// values within a session where `chosen` takes one, and each value of `chosen` meets several
-// of `finer`'s. nullopt for a coarser source (constant where `chosen` is), one that maps 1:1,
-// or one that varies only from session to session.
+// values within a session where `chosen` takes one, and each of its values meets only one of
+// `chosen`'s (it refines it: a service of one pod next to one of two is still refined).
+// nullopt for a coarser or crossing source (a value met with several of `chosen`'s), one that
+// maps 1:1, or one that varies only from session to session.
 std::optional<FinerSplit> finer_split(const Identities& chosen, const Identities& finer);
 
 // Among `others` (their identities filled), the source that splits the most sessions of

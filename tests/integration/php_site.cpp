@@ -383,6 +383,13 @@ PhpSiteOptions haproxy_services_of_pods(bool sticky_pods, bool pods_in_header) {
   return o;
 }
 
+PhpSiteOptions haproxy_services_one_of_one_pod() {
+  PhpSiteOptions o{"haproxy", "fixtures/probe/haproxy-services-one-pod.cfg.in", 3,
+                   {"BACKEND_HEADER=1"}};
+  o.inner_ports = 2;
+  return o;
+}
+
 PhpSiteOptions caddy_lb_cookie() {
   return {"caddy", "fixtures/caddy/lb-policy-cookie.Caddyfile.in", 2, {}};
 }

@@ -140,6 +140,8 @@ PhpSiteOptions haproxy_cookie_insert_sealed_session();
 // do not. `sticky_pods`: each service keeps a session on its pod too (its own POD cookie).
 // `pods_in_header` off: the pods name themselves only in their JSON body ("backend").
 PhpSiteOptions haproxy_services_of_pods(bool sticky_pods = false, bool pods_in_header = true);
+// The same with svc2 a single pod (www3): svc1 still spreads its sessions over www1 and www2.
+PhpSiteOptions haproxy_services_one_of_one_pod();
 // HAProxy's inserted cookie in front of pages that all redirect to /login.
 PhpSiteOptions haproxy_cookie_insert_login_redirect();
 // HAProxy's inserted cookie with option redispatch and health checks every 100 ms: a member

@@ -272,6 +272,22 @@ TEST(ProbeVerdicts, PodsNamedOnlyInTheBodyFailOnThePods) {
       << r.describe();
 }
 
+// svc2 is a single pod: svc1's sessions are still spread over its two pods, and the pods
+// decide. Before, svc2's one pod made X-Backend "not finer throughout" and SERVERID stayed the
+// identity, as if svc1's sessions had kept their backend.
+TEST(ProbeVerdicts, AServiceOfOnePodDoesNotHideTheOtherServicesPods) {
+  auto site = PhpSite::start(sites::haproxy_services_one_of_one_pod());
+  ASSERT_TRUE(site.ok()) << site.error().message;
+  const auto r = run_probe((*site)->url());
+  EXPECT_EQ(r.cli.exit_code, 1) << r.describe();
+  EXPECT_EQ(find_check(r.scenario, "affinity")["verdict"], "fail") << r.describe();
+  EXPECT_EQ(r.scenario["probe"]["identified_by"],
+            "header:X-Backend within cookie:SERVERID (HAProxy server cookie)")
+      << r.describe();
+  EXPECT_TRUE(said(r, "but X-Backend shows they were spread over www1, www2 (svc1)"))
+      << r.describe();
+}
+
 // Nothing listens: the cause is the refused connection, never a cookie story.
 TEST(ProbeVerdicts, RefusedConnectionHasItsOwnCauseAndNoCookieCause) {
   RefusingPort closed;

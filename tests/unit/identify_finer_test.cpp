@@ -152,14 +152,17 @@ TEST(FinerIdentity, FinerHeaderWinsOverAnotherHeader) {
   EXPECT_EQ(a.identities[1][1], "node-2-y");
 }
 
-TEST(FinerIdentity, SplitNeedsEveryChosenValueToHoldSeveral) {
+TEST(FinerIdentity, SplitNeedsAFinerSourceThatNeverCrossesTheChosenValues) {
   using Ids = Identities;
   const Ids chosen = {{"svc1", "svc1"}, {"svc2", "svc2"}};
-  // svc1 spread over two pods, but svc2's one pod maps 1:1: not finer throughout.
-  EXPECT_FALSE(finer_split(chosen, Ids{{"p1", "p2"}, {"p3", "p3"}}).has_value());
-  // Both spread; an exchange either source left unnamed is not compared.
-  auto split = finer_split(chosen, Ids{{"p1", "p2"}, {"p3", std::nullopt}});
-  EXPECT_FALSE(split.has_value());
+  // svc1 spread over two pods, svc2 one pod of its own: still a refinement.
+  auto split = finer_split(chosen, Ids{{"p1", "p2"}, {"p3", "p3"}});
+  ASSERT_TRUE(split.has_value());
+  EXPECT_EQ(split->split_sessions, 1u);
+  EXPECT_EQ(split->kept_on, (std::set<std::string>{"svc1"}));
+  // p1 answers for both services: it crosses them, so it names no finer backend.
+  EXPECT_FALSE(finer_split(chosen, Ids{{"p1", "p2"}, {"p1", "p3"}}).has_value());
+  // An exchange either source left unnamed is not compared.
   const Ids wide = {{"svc1", "svc1", "svc1"}, {"svc2", std::nullopt, "svc2"}};
   split = finer_split(wide, Ids{{"p1", "p2", "p1"}, {"p3", "p9", "p4"}});
   ASSERT_TRUE(split.has_value());
