@@ -130,6 +130,7 @@ void add_session(const SessionRecords& s, Metrics& m, BackendTally& backends, Ru
   if (cookieless) return;
   if (sticky) ++m.sticky_sessions;
   if (!sticky && !named_another && failed) ++m.unsticky_sessions_failed_only;
+  if (named_another) ++m.sessions_over_backends;
   m.backend_switches += switches;
   m.max_session_switches = std::max(m.max_session_switches, switches);
   if (switches == 1 && switch_after_first && s.size() >= 3) ++m.sessions_moved_after_first_only;

@@ -60,6 +60,10 @@ struct Metrics {
   // Cookie-keeping sessions that did not stick although every answer that named a backend
   // named the same one: a failed request (transport error or 5xx) is what broke them.
   long long unsticky_sessions_failed_only = 0;
+  // Cookie-keeping sessions answered by two or more named backends: the ones that certainly
+  // did not stick. A negative control counts only these (an answer naming no backend proves
+  // no switch).
+  long long sessions_over_backends = 0;
 
   // What the sticky cookie looked like, as the backends received it.
   long long requests_with_sticky_cookie = 0;
@@ -68,6 +72,10 @@ struct Metrics {
   std::vector<std::string> sticky_value_examples;  // up to 3 distinct values
 
   double sticky_share() const { return sessions ? double(sticky_sessions) / sessions : 0; }
+  // The share of sessions not seen on two backends: those that may have stuck.
+  double possibly_sticky_share() const {
+    return sessions ? 1.0 - double(sessions_over_backends) / sessions : 0;
+  }
   double first_backend_share() const {
     const long long n = requests - cookieless_requests;
     return n ? double(requests_on_first_backend) / n : 0;

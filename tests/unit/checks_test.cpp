@@ -193,6 +193,27 @@ TEST(Evaluate, NegativeControlFailsWhenAffinityHolds) {
   EXPECT_EQ(find_check(e, "affinity").verdict, Verdict::kFail);
 }
 
+// Every session stayed on its backend, but one answer of each named none (a 304 without the
+// header, a redirect): the run cannot show a single switch, so "affinity does not hold" is
+// no pass. Before, an unnamed answer counted as a switch and this PASSed.
+TEST(Evaluate, NegativeControlCountsOnlySessionsSeenOnTwoBackends) {
+  auto s = two_backends("BALANCEID");
+  s.expect.affinity = false;
+  Builder b;
+  for (int i = 0; i < 10; ++i) {
+    b.add(i, 0, i % 2 ? "www1" : "www2");
+    b.add(i, 1, "", "", false, 304);
+  }
+  auto e = evaluate(s, compute_metrics(b.set, {"www1", "www2"}, '.'));
+  const auto& affinity = find_check(e, "affinity");
+  EXPECT_EQ(affinity.verdict, Verdict::kFail);
+  EXPECT_DOUBLE_EQ(affinity.observed, 1.0);
+  EXPECT_NE(affinity.explanation.find("judged on the 0 sessions (0.0%) answered by two or more "
+                                      "backends"),
+            std::string::npos)
+      << affinity.explanation;
+}
+
 TEST(Evaluate, DistributionTooFewSamplesIsNotApplicable) {
   auto s = two_backends("PHPSESSID");
   auto e = evaluate(s, bouncing_php_sessions(6));
