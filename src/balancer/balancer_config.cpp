@@ -3,6 +3,7 @@
 #include <boost/url/parse.hpp>
 #include <fmt/format.h>
 
+#include "causes/causes.hpp"
 #include "util/text.hpp"
 
 namespace sc {
@@ -148,13 +149,11 @@ Status apply_balancer_param(BalancerConfig& config, std::string_view kv) {
                                "bybusyness)", value)};
   } else if (key == "nonce") {
     config.nonce = to_lower(value) == "none" ? std::string() : std::string(value);
+  } else if (auto unknown = unknown_balancer_parameter(kv.substr(0, eq)); !unknown.empty()) {
+    return Error{unknown};  // httpd's own words, as lint says them
   } else {
-    std::string hint =
-        closest_match(key, {"stickysession", "stickysessionsep", "scolonpathdelim", "nofailover",
-                            "forcerecovery", "maxattempts", "lbmethod", "nonce"});
-    if (key == "failover") hint = "nofailover";
-    return Error{fmt::format("unknown Balancer parameter '{}'{}", kv.substr(0, eq),
-                             hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint))};
+    return Error{fmt::format("Balancer parameter '{}' is not supported by the reference balancer",
+                             kv.substr(0, eq))};
   }
   return ok_status();
 }

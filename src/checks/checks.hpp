@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "causes/causes.hpp"
 #include "checks/failover.hpp"
 #include "checks/metrics.hpp"
 #include "checks/statistics.hpp"
@@ -46,9 +47,6 @@ struct RunEvidence {
   std::string redirect_example;        // "301 to https://shop.example.com/", the first seen
 };
 
-// What to do when mod_proxy_balancer's sticky cookie carries no route: the balancer-side recipe
-// first, then the backend-side fixes. One text for every place that gives this advice.
-std::string route_cookie_remedy();
 
 // Causes that the figures and the evidence reveal, most telling first (empty when none is
 // recognised): most requests failed, no answer named a backend or answers named undeclared

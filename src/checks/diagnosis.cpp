@@ -24,18 +24,15 @@ std::string examples(const Metrics& m) {
 std::string moved_after_first(const Scenario& s, const Metrics& m) {
   const long long moved = m.sessions - m.sticky_sessions;
   if (moved == 0 || m.sessions_moved_after_first_only * 10 < moved * 9) return "";
-  const std::string how =
+  const std::string_view how =
       s.proxy.type == "nginx"
-          ? "nginx `hash $cookie_NAME` hashes an empty key, which falls back to round robin"
+          ? nginx_cookie_hash_how()
           : "a proxy hashing a cookie the backends set sees none on a session's first request";
   return fmt::format(
       "{} of the {} sessions that moved did so only between their first and second request "
-      "and stayed put afterwards: the first request carries no cookie yet, so the proxy "
-      "balanced it without the key it sticks by ({}), and the second request, hashed by the "
-      "cookie the first backend set, went elsewhere about (n-1)/n of the time, where the "
-      "session was unknown; stick by a cookie the proxy sets itself (HAProxy `cookie ... "
-      "insert`, Caddy `lb_policy cookie`, Apache's route cookie) instead",
-      m.sessions_moved_after_first_only, moved, how);
+      "and stayed put afterwards: {}; {}",
+      m.sessions_moved_after_first_only, moved, first_request_unhashed(how),
+      first_request_unhashed_remedy());
 }
 
 // The clients received Set-Cookies, none of them for `cookie`.
@@ -107,9 +104,9 @@ void route_causes(const Scenario& s, const Metrics& m, const RunEvidence& ev,
   if (sep != 0 && m.sticky_values_with_separator == 0) {
     causes.push_back(fmt::format(
         "the sticky cookie {} carries no route: none of the {} distinct values seen (e.g. {}) "
-        "contains the separator {}, and mod_proxy_balancer takes the route from after the "
-        "first separator, so it never finds one and balances every request afresh; {}",
-        cookie, m.distinct_sticky_values, examples(m), separator_name(sep), route_cookie_remedy()));
+        "contains the separator {}, and {}; {}",
+        cookie, m.distinct_sticky_values, examples(m), separator_name(sep),
+        no_route_means_afresh(), route_cookie_remedy()));
     return;
   }
   push(causes, unmatched_routes(s, m));
@@ -227,14 +224,6 @@ void other_causes(const Scenario& s, const Metrics& m, const RunEvidence& ev,
 
 }  // namespace
 
-std::string route_cookie_remedy() {
-  return "add a route cookie at the balancer, with no change to the application (the Apache "
-         "manual's recipe): Header add Set-Cookie \"ROUTEID=.%{BALANCER_WORKER_ROUTE}e; path=/\" "
-         "env=BALANCER_ROUTE_CHANGED with stickysession=ROUTEID; or have the backends set a "
-         "route cookie such as BALANCEID=balancer.<route> and use stickysession=BALANCEID, or "
-         "give the session ids a route suffix (id.<route>)";
-}
-
 std::vector<std::string> diagnose(const Scenario& s, const Metrics& m, const RunEvidence& ev) {
   std::vector<std::string> causes = diagnose_answers(s, m, ev);
   // Cookies and routes mean nothing while most requests fail or no answer names a backend.
@@ -283,17 +272,16 @@ std::string diagnose_distribution(const Scenario& s, const Metrics& m) {
         s.traffic.source_per_session ? "they came from many addresses"
                                      : "its lbmethod does not look at the client's address");
   const std::string how =
-      type == "nginx" ? "nginx ip_hash, which hashes only the first three octets of an IPv4 address"
-      : type == "haproxy" ? "HAProxy balance source"
-      : type == "caddy"   ? "Caddy lb_policy ip_hash"
-                          : "nginx ip_hash, which hashes only the first three octets of an IPv4 "
-                            "address; HAProxy balance source; Caddy ip_hash";
+      type == "nginx"     ? std::string(nginx_ip_hash_how())
+      : type == "haproxy" ? std::string(haproxy_source_how())
+      : type == "caddy"   ? std::string(caddy_ip_hash_how())
+                          : fmt::format("{}; {}; Caddy ip_hash", nginx_ip_hash_how(),
+                                        haproxy_source_how());
   return fmt::format(
-      "all {} new sessions went to {}, and all came from the one address 127.0.0.1: a "
-      "balancer that picks the backend by client address ({}) sends one client, one NAT "
-      "gateway or one /24 to one backend; traffic.source_addresses: per_session gives every "
-      "session its own address in 127.0.0.0/8",
-      total, top_name, how);
+      "all {} new sessions went to {}, and all came from the one address 127.0.0.1: {}; "
+      "traffic.source_addresses: per_session gives every session its own address in "
+      "127.0.0.0/8",
+      total, top_name, address_hash_why(how));
 }
 
 }  // namespace sc

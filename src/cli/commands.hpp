@@ -17,6 +17,7 @@ Runner add_run_command(CLI::App& app);
 Runner add_report_command(CLI::App& app);
 Runner add_probe_command(CLI::App& app);
 Runner add_init_command(CLI::App& app);
+Runner add_lint_command(CLI::App& app);
 
 // Writes the HTML and JUnit renderings of `report` where asked (an empty path: not asked);
 // returns an exit code, naming `command` in its complaints.

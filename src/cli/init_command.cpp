@@ -9,7 +9,7 @@
 #include "checks/verdict.hpp"
 #include "cli/commands.hpp"
 #include "cli/init_files.hpp"
-#include "runner/config_includes.hpp"
+#include "proxies/config_includes.hpp"
 #include "util/text.hpp"
 
 namespace sc::cli {

@@ -7,15 +7,12 @@
 #include <string_view>
 #include <vector>
 
+#include "cookie/session_cookie_names.hpp"
 #include "identify/response_view.hpp"
 
 namespace sc::identify {
 
-// PHPSESSID, JSESSIONID, ASP.NET_SessionId, .AspNetCore.Session, connect.sid,
-// laravel_session, _session_id, SESSION, session, sessionid, sid, PLAY_SESSION, CFID/CFTOKEN,
-// Drupal's SESS<hex>/SSESS<hex>, and any name ending in "_session" (Rails, CodeIgniter...).
-// Case-insensitive, since frameworks differ only in case (SESSION vs session).
-bool is_session_cookie_name(std::string_view name);
+using sc::is_session_cookie_name;  // cookie/session_cookie_names.hpp: lint reads it too
 
 // Which cookie is the session cookie: the one --session-cookie names, or recognised names.
 struct SessionCookieRule {

@@ -11,7 +11,7 @@
 #include "balancer/apache_conf.hpp"
 #include "runner/apache_site_values.hpp"
 #include "proxies/config_adapt.hpp"
-#include "runner/config_includes.hpp"
+#include "proxies/config_includes.hpp"
 #include "runner/config_template.hpp"
 #include "runner/proxy_prepare.hpp"
 #include "proxies/proxy_kinds.hpp"

@@ -1,7 +1,7 @@
 #pragma once
 // Where an Apache configuration pulls in other files (Include, IncludeOptional), found with
 // the Apache grammar at any depth (inside <Proxy> and <VirtualHost> too). Pure: the resolve
-// step reads the files and splices them in (runner/config_includes.hpp).
+// step reads the files and splices them in (proxies/config_includes.hpp).
 #include <cstddef>
 #include <string>
 #include <string_view>

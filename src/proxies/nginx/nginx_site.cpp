@@ -179,6 +179,8 @@ bool variable_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
+}  // namespace
+
 HashKey read_hash_key(const Directive& d) {
   HashKey k;
   k.line = d.name.line;
@@ -201,8 +203,6 @@ HashKey read_hash_key(const Directive& d) {
   }
   return k;
 }
-
-}  // namespace
 
 std::vector<HashKey> hash_keys(const Site& site) {
   std::vector<HashKey> out;

@@ -58,5 +58,7 @@ struct HashKey {
   std::string literal_after;
 };
 std::vector<HashKey> hash_keys(const Site& site);
+// One `hash` directive's key.
+HashKey read_hash_key(const Directive& hash);
 
 }  // namespace sc::nginx

@@ -1,4 +1,4 @@
-#include "runner/config_includes.hpp"
+#include "proxies/config_includes.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>

@@ -1,0 +1,74 @@
+#include "causes/causes.hpp"
+
+#include <fmt/format.h>
+
+#include <vector>
+
+#include "util/text.hpp"
+
+namespace sc {
+
+std::string route_cookie_remedy() {
+  return "add a route cookie at the balancer, with no change to the application (the Apache "
+         "manual's recipe): Header add Set-Cookie \"ROUTEID=.%{BALANCER_WORKER_ROUTE}e; path=/\" "
+         "env=BALANCER_ROUTE_CHANGED with stickysession=ROUTEID; or have the backends set a "
+         "route cookie such as BALANCEID=balancer.<route> and use stickysession=BALANCEID, or "
+         "give the session ids a route suffix (id.<route>)";
+}
+
+std::string_view no_route_means_afresh() {
+  return "mod_proxy_balancer takes the route from after the first separator, so it never finds "
+         "one and balances every request afresh";
+}
+
+std::string first_request_unhashed(std::string_view how) {
+  return fmt::format(
+      "the first request carries no cookie yet, so the proxy balanced it without the key it "
+      "sticks by ({}), and the second request, hashed by the cookie the first backend set, went "
+      "elsewhere about (n-1)/n of the time, where the session was unknown",
+      how);
+}
+
+std::string_view first_request_unhashed_remedy() {
+  return "stick by a cookie the proxy sets itself (HAProxy `cookie ... insert`, Caddy "
+         "`lb_policy cookie`, Apache's route cookie) instead";
+}
+
+std::string_view nginx_cookie_hash_how() {
+  return "nginx `hash $cookie_NAME` hashes an empty key, which falls back to round robin";
+}
+
+std::string address_hash_why(std::string_view how) {
+  return fmt::format(
+      "a balancer that picks the backend by client address ({}) sends one client, one NAT "
+      "gateway or one /24 to one backend",
+      how);
+}
+
+std::string_view nginx_ip_hash_how() {
+  return "nginx ip_hash, which hashes only the first three octets of an IPv4 address";
+}
+std::string_view haproxy_source_how() { return "HAProxy balance source"; }
+std::string_view caddy_ip_hash_how() { return "Caddy lb_policy ip_hash"; }
+
+std::string unknown_balancer_parameter(std::string_view key) {
+  static const std::vector<std::string> kKnown = {
+      "stickysession", "stickysessionsep", "scolonpathdelim", "nofailover",
+      "forcerecovery", "maxattempts",      "lbmethod",        "nonce",
+      "timeout",       "failonstatus",     "failontimeout",   "growth",
+      "lbset",         "proxy",            "status"};
+  const std::string lower = to_lower(key);
+  for (const auto& k : kKnown)
+    if (lower == k) return "";
+  std::string hint = lower == "failover" ? "nofailover" : closest_match(lower, kKnown);
+  return fmt::format("unknown Balancer parameter '{}'{}", key,
+                     hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint));
+}
+
+std::string_view haproxy_insert_options_why() {
+  return "without `indirect` HAProxy passes its own cookie on to the servers, and without "
+         "`nocache` a shared cache between HAProxy and the clients may store a response with "
+         "one client's Set-Cookie and hand it to others, pinning them all to that server";
+}
+
+}  // namespace sc

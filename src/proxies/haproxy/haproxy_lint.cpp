@@ -1,0 +1,125 @@
+#include "proxies/haproxy/haproxy_lint.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <map>
+
+#include "causes/causes.hpp"
+#include "proxies/haproxy/haproxy_syntax.hpp"
+
+namespace sc::haproxy {
+namespace {
+
+bool serves(const Section& s) { return s.kind == "backend" || s.kind == "listen"; }
+
+bool has_word(const Line& l, std::string_view w) {
+  return std::find(l.words.begin(), l.words.end(), w) != l.words.end();
+}
+
+// The section's own `cookie NAME ...` (a `server` line's `cookie V` is the value).
+const Line* cookie_line(const Section& s) {
+  for (const auto& l : s.lines)
+    if (l.word(0) == "cookie") return &l;
+  return nullptr;
+}
+
+// `option redispatch` in the section, or in the defaults before it, and not undone by
+// `no option redispatch` after.
+bool redispatches(const Config& c, const Section& s) {
+  bool on = false;
+  for (const auto& sec : c.sections) {
+    if (sec.kind != "defaults" && &sec != &s) continue;
+    for (const auto& l : sec.lines) {
+      if (l.word(0) == "option" && l.word(1) == "redispatch") on = true;
+      if (l.word(0) == "no" && l.word(1) == "option" && l.word(2) == "redispatch") on = false;
+    }
+    if (&sec == &s) break;
+  }
+  return on;
+}
+
+bool every_server_checked(const Section& s) {
+  for (const auto& l : s.lines)
+    if (l.word(0) == "server" && !has_word(l, "check")) return false;
+  return true;
+}
+
+using Context = FindingSink;
+
+void server_cookie_rules(const Section& s, const Line& cookie, Context& c) {
+  std::map<std::string, std::size_t> values;
+  for (const auto& l : s.lines) {
+    if (l.word(0) != "server") continue;
+    auto at = std::find(l.words.begin(), l.words.end(), "cookie");
+    if (at == l.words.end() || at + 1 == l.words.end()) {
+      c.add("haproxy/server-without-cookie", l.line,
+            fmt::format("server {} of {} {} has no `cookie VALUE`, while the section sticks on "
+                        "cookie {}",
+                        l.word(1), s.kind, s.name, cookie.word(1)),
+            "HAProxy sets no cookie for a server without a value, so the sessions it answers "
+            "are balanced afresh on every request",
+            fmt::format("add `cookie {}` (a value of its own) to the server line", l.word(1)));
+      continue;
+    }
+    if (auto [it, fresh] = values.emplace(*(at + 1), l.line); !fresh)
+      c.add("haproxy/duplicate-cookie-value", l.line,
+            fmt::format("server {} has cookie {}, as the server on line {}", l.word(1), *(at + 1),
+                        it->second),
+            "a cookie value names one server: HAProxy sends every session carrying it to the "
+            "first, and the other's sessions are lost",
+            "give each server a cookie value of its own");
+  }
+}
+
+void cookie_mode_rule(const Section& s, const Line& cookie, Context& c) {
+  if (!has_word(cookie, "insert")) return;
+  std::vector<std::string> missing;
+  for (const char* w : {"indirect", "nocache"})
+    if (!has_word(cookie, w)) missing.push_back(w);
+  if (missing.empty()) return;
+  c.add("haproxy/insert-without-indirect-nocache", cookie.line,
+        fmt::format("cookie {} insert in {} {} without {}", cookie.word(1), s.kind, s.name,
+                    fmt::join(missing, " and ")),
+        std::string(haproxy_insert_options_why()),
+        fmt::format("write `cookie {} insert indirect nocache`", cookie.word(1)));
+}
+
+void section_rules(const Config& config, const Section& s, Context& c) {
+  for (const auto& l : s.lines)
+    if (l.word(0) == "balance" && l.word(1) == "source")
+      c.add("haproxy/balance-source", l.line,
+            fmt::format("balance source in {} {}", s.kind, s.name),
+            address_hash_why(haproxy_source_how()) +
+                "; it works only while every client has an address of its own",
+            "stick on a cookie HAProxy inserts (cookie SRV insert indirect nocache, with a "
+            "cookie value on each server) unless all clients reach it directly");
+  const Line* cookie = cookie_line(s);
+  if (!cookie || cookie->words.size() < 2) return;
+  server_cookie_rules(s, *cookie, c);
+  cookie_mode_rule(s, *cookie, c);
+  // With health checks a DOWN server's cookie is redispatched anyway (unless option persist);
+  // without them, nothing ever sends its sessions elsewhere.
+  if (!redispatches(config, s) && !every_server_checked(s))
+    c.add("haproxy/no-redispatch", cookie->line,
+          fmt::format("cookie persistence in {} {} without option redispatch, and servers "
+                      "without `check`",
+                      s.kind, s.name),
+          "a request whose cookie names a server that does not answer is not retried on "
+          "another one, and without health checks the server is never marked down: the "
+          "sessions pinned to a dead server fail until their cookie goes",
+          "add `option redispatch` to the section or its defaults, and `check` to the servers");
+}
+
+}  // namespace
+
+std::vector<Finding> lint(std::string_view text, const std::string& file) {
+  const Config config = parse(text);
+  Context c{file, {}};
+  for (const auto& s : config.sections)
+    if (serves(s)) section_rules(config, s, c);
+  return c.out;
+}
+
+}  // namespace sc::haproxy

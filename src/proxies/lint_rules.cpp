@@ -1,0 +1,61 @@
+#include <algorithm>
+#include <array>
+
+#include "proxies/lint_finding.hpp"
+
+namespace sc {
+namespace {
+
+using enum Severity;
+
+// The README's rules table follows this order; ids never change once published.
+constexpr std::array<LintRule, 21> kRules = {{
+    {"apache/session-cookie-without-route", kError,
+     "stickysession names a session cookie whose values carry no route"},
+    {"apache/member-without-route", kError, "a BalancerMember without route= on a sticky balancer"},
+    {"apache/duplicate-route", kError, "two members of a balancer with the same route"},
+    {"apache/route-cookie-not-read", kError,
+     "the route cookie recipe sets a cookie the balancer does not stick on"},
+    {"apache/route-without-separator", kError,
+     "the route cookie's value has no separator before the route"},
+    {"apache/route-recipe-without-env", kWarning,
+     "the route cookie recipe lacks env=BALANCER_ROUTE_CHANGED"},
+    {"apache/unknown-balancer-parameter", kError,
+     "a balancer parameter httpd does not know (failover=Off)"},
+    {"apache/nofailover", kWarning, "nofailover=On: a dead member's sessions get 503"},
+    {"haproxy/server-without-cookie", kError, "a server without a cookie value in a sticky backend"},
+    {"haproxy/duplicate-cookie-value", kError, "two servers with the same cookie value"},
+    {"haproxy/insert-without-indirect-nocache", kWarning,
+     "cookie ... insert without indirect or nocache"},
+    {"haproxy/no-redispatch", kWarning,
+     "cookie persistence without option redispatch or health checks"},
+    {"haproxy/balance-source", kWarning, "balance source: clients behind one address share a server"},
+    {"nginx/hash-cookie-first-request", kError,
+     "hash $cookie_NAME: a session's first request is not bound"},
+    {"nginx/cookie-variable-name", kError,
+     "a $cookie_ variable that nginx reads shorter than written ($cookie_connect.sid)"},
+    {"nginx/hash-without-consistent", kWarning, "hash without consistent"},
+    {"nginx/ip-hash", kWarning, "ip_hash: clients of one /24 or NAT share a server"},
+    {"nginx/sticky-open-source", kError, "sticky, which open-source nginx does not have"},
+    {"caddy/ip-hash", kWarning, "lb_policy ip_hash or client_ip_hash behind another proxy"},
+    {"caddy/cookie-without-secret", kNote, "lb_policy cookie without a secret"},
+    {"lint/include-not-followed", kNote, "an include lint could not follow (linted without it)"},
+}};
+
+}  // namespace
+
+std::span<const LintRule> lint_rules() { return kRules; }
+
+const LintRule* find_lint_rule(std::string_view id) {
+  auto it = std::find_if(kRules.begin(), kRules.end(), [&](const LintRule& r) { return r.id == id; });
+  return it == kRules.end() ? nullptr : &*it;
+}
+
+Finding make_finding(std::string_view rule, std::string file, std::size_t line,
+                     std::string message, std::string why, std::string fix) {
+  const LintRule* r = find_lint_rule(rule);
+  return Finding{std::string(rule), r ? r->severity : Severity::kError, std::move(file), line, 1,
+                 std::move(message), std::move(why), std::move(fix)};
+}
+
+}  // namespace sc

@@ -1,0 +1,127 @@
+// `stickycheck lint` through the real binary: the compiler-style lines, the exit codes, the
+// JSON (lint schema), JUnit (xmllint) and SARIF (the OASIS schema) outputs, includes followed,
+// and every configuration the project ships linted without a parse error.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
+#include "harness.hpp"
+#include "html_browser.hpp"
+
+namespace sc::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string write_temp(const std::string& name, const std::string& text) {
+  const std::string path = temp_path(name);
+  std::ofstream(path) << text;
+  return path;
+}
+
+int validate(const std::string& tool, const std::string& schema, const std::string& file,
+             std::string& out) {
+  return run_shell("/usr/bin/python3 " + source_path("tests/tools/" + tool) + " " +
+                       source_path(schema) + " " + file + " 2>&1",
+                   out);
+}
+
+TEST(LintCommand, ErrorsExitOneWithTheCompilersFormatAndEveryOutputValid) {
+  const std::string json = temp_path("lint.json"), xml = temp_path("lint.xml"),
+                    sarif = temp_path("lint.sarif");
+  auto r = run_cli({"lint", "fixtures/apache/failover-off-typo.conf",
+                    "fixtures/nginx/shipped/hash-connect-sid.conf", "--json", json, "--junit",
+                    xml, "--sarif", sarif});
+  ASSERT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("fixtures/apache/failover-off-typo.conf:5:1: error: failover=Off on "
+                       "balancer://app: unknown Balancer parameter 'failover' (did you mean "
+                       "'nofailover'?) [apache/unknown-balancer-parameter]\n    why: "),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("fixtures/nginx/shipped/hash-connect-sid.conf:5:10: error: hash "
+                       "$cookie_connect.sid in upstream node_app: "),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("\n2 errors, 0 warnings, 0 notes in 2 files\n"), std::string::npos) << r.out;
+  std::string out;
+  EXPECT_EQ(validate("validate_report.py", "reports/lint.schema.json", json, out), 0) << out;
+  EXPECT_EQ(validate("validate_sarif.py", "reports/sarif-2.1.0.schema.json", sarif, out), 0) << out;
+  EXPECT_EQ(run_shell("xmllint --noout --schema " + source_path("reports/junit.xsd") + " " + xml +
+                          " 2>&1",
+                      out),
+            0)
+      << out;
+  EXPECT_NE(read_file(xml).find("<failure type=\"error\" message=\"failover=Off"),
+            std::string::npos);
+}
+
+TEST(LintCommand, WarningsAloneExitZero) {
+  auto r = run_cli({"lint", "fixtures/nginx/shipped/redirect-to-https.conf"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find(": warning: ip_hash in upstream shop_backend [nginx/ip-hash]"),
+            std::string::npos)
+      << r.out;
+}
+
+TEST(LintCommand, UnreadableOrUnrecognisedFilesExitTwoNamingThem) {
+  auto missing = run_cli({"lint", "no/such/file.conf"});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_EQ(missing.err, "stickycheck lint: no/such/file.conf: cannot read the file\n");
+  const std::string prose = write_temp("notes.txt", "hello\nworld\n");
+  auto unknown = run_cli({"lint", prose});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_EQ(unknown.err, "stickycheck lint: " + prose +
+                             ": cannot tell which proxy this configuration is for; name it with "
+                             "--proxy apache|haproxy|nginx|caddy\n");
+  const std::string broken = write_temp("broken.conf", "upstream app {\n  server a:80;\n");
+  auto unparsed = run_cli({"lint", "--proxy", "nginx", broken});
+  EXPECT_EQ(unparsed.exit_code, 2);
+  EXPECT_EQ(unparsed.err.rfind("stickycheck lint: " + broken + ":", 0), 0u) << unparsed.err;
+}
+
+TEST(LintCommand, FindingsInAnIncludedFileNameThatFile) {
+  const std::string dir = temp_path("lint-include");
+  fs::create_directories(dir + "/conf.d");
+  std::ofstream(dir + "/conf.d/members.conf")
+      << "BalancerMember http://10.0.0.1:80 route=www1\nBalancerMember http://10.0.0.2:80\n";
+  std::ofstream(dir + "/site.conf")
+      << "<Proxy \"balancer://app\">\n  Include conf.d/*.conf\n  ProxySet "
+         "stickysession=ROUTEID\n</Proxy>\nIncludeOptional /etc/apache2/missing/*.conf\n"
+         "Header add Set-Cookie \"ROUTEID=.%{BALANCER_WORKER_ROUTE}e; path=/\" "
+         "env=BALANCER_ROUTE_CHANGED\nProxyPass / balancer://app/\n";
+  auto r = run_cli({"lint", dir + "/site.conf"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find(dir + "/conf.d/members.conf:2:1: error: BalancerMember "
+                             "http://10.0.0.2:80 of balancer://app has no route= "
+                             "[apache/member-without-route]"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find(": note: IncludeOptional /etc/apache2/missing/*.conf left out: "),
+            std::string::npos)
+      << r.out;
+}
+
+// Every configuration the project ships (scenario configurations, examples and templates,
+// placeholders filled) is read without a parse error: lint never refuses what its proxy reads.
+TEST(LintCommand, EveryShippedConfigurationIsLinted) {
+  const std::regex placeholder(R"(\{\{(\w+)\}\})");
+  int linted = 0;
+  for (const auto& kind : {"apache", "haproxy", "nginx", "caddy"})
+    for (const auto& e : fs::recursive_directory_iterator(source_path(std::string("fixtures/") + kind))) {
+      if (!e.is_regular_file()) continue;
+      std::string text = read_file(e.path().string());
+      text = std::regex_replace(text, std::regex(R"(\{\{listen\}\})"), "127.0.0.1:8080");
+      text = std::regex_replace(text, std::regex(R"(\{\{address(_\d+)?\}\})"), "127.0.0.1:8001");
+      text = std::regex_replace(text, placeholder, "$1");
+      const std::string copy = write_temp(std::string(kind) + "-" + e.path().filename().string(), text);
+      auto r = run_cli({"lint", "--proxy", kind, copy});
+      EXPECT_NE(r.exit_code, 2) << e.path() << ":\n" << r.out << r.err;
+      ++linted;
+    }
+  EXPECT_GE(linted, 25);
+}
+
+}  // namespace
+}  // namespace sc::test
