@@ -9,7 +9,9 @@
 #include "checks/verdict.hpp"
 #include "cli/commands.hpp"
 #include "cli/init_files.hpp"
+#include "lint/lint_run.hpp"
 #include "proxies/config_includes.hpp"
+#include "render/lint_render.hpp"
 #include "util/text.hpp"
 
 namespace sc::cli {
@@ -92,6 +94,16 @@ Result<std::vector<InitFile>> included_files(const std::string& type, const std:
   return out;
 }
 
+// What lint finds in the user's file, before the first run (a finding never fails init).
+void show_lint(const InitArgs& a) {
+  auto text = read_text_file(a.from);
+  if (!text) return;
+  // The reference balancer reads an Apache configuration.
+  auto result = lint_text(a.from, *text, a.type == "reference" ? "apache" : a.type);
+  if (!result) return;  // the run's own checker will say what is wrong with it
+  fmt::print("lint of {}:\n{}", a.from, render_lint_terminal(*result));
+}
+
 int run_init(const InitArgs& a) {
   InitRequest request{a.type, "", ""};
   if (!a.from.empty()) {
@@ -115,7 +127,9 @@ int run_init(const InitArgs& a) {
   }
   auto files = init_files(request);
   files.insert(files.end(), included.begin(), included.end());
-  return write_files(a, files);
+  const int written = write_files(a, files);
+  if (written == kExitOk && !a.from.empty()) show_lint(a);
+  return written;
 }
 
 }  // namespace

@@ -43,5 +43,21 @@ TEST(InitCommand, InitFromAFileCopiesItAndRuns) {
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
 }
 
+// init --from shows what lint finds in the user's file, and still writes the scenario.
+TEST(InitCommand, InitFromAFileShowsWhatLintFinds) {
+  const std::string dir = temp_path("init-from-lint");
+  auto init = run_cli({"init", "--proxy", "apache", "--from",
+                       source_path("fixtures/apache/failover-off-typo.conf"), dir});
+  ASSERT_EQ(init.exit_code, 0) << init.out << init.err;
+  EXPECT_NE(init.out.find("lint of " + source_path("fixtures/apache/failover-off-typo.conf") +
+                          ":\n" + source_path("fixtures/apache/failover-off-typo.conf") +
+                          ":5:1: error: failover=Off on balancer://app: unknown Balancer "
+                          "parameter 'failover' (did you mean 'nofailover'?) "
+                          "[apache/unknown-balancer-parameter]"),
+            std::string::npos)
+      << init.out;
+  EXPECT_TRUE(std::filesystem::exists(dir + "/scenario.yaml"));
+}
+
 }  // namespace
 }  // namespace sc::test
