@@ -67,6 +67,16 @@ void locate(Finding& f, const Spliced& s) {
   f.line = line;
 }
 
+std::string without_placeholders(std::string text) {
+  for (auto open = text.find("{{"); open != std::string::npos; open = text.find("{{", open)) {
+    const auto close = text.find("}}", open);
+    if (close == std::string::npos || text.find('\n', open) < close) break;
+    text.replace(close, 2, "");
+    text.replace(open, 2, "");
+  }
+  return text;
+}
+
 std::vector<std::string> included_files(const Spliced& s, const std::string& path) {
   std::vector<std::string> out;
   for (const auto& [file, line] : s.origins)
@@ -122,6 +132,20 @@ Result<LintResult> lint_files(const std::vector<std::string>& paths, const std::
                                  }),
                      all.findings.end());
   return all;
+}
+
+std::vector<Finding> lint_scenario_config(const std::string& proxy_type, const std::string& path) {
+  if (path.empty()) return {};
+  // The reference balancer reads an Apache configuration.
+  const std::string kind = proxy_type == "reference" ? "apache" : proxy_type;
+  if (kind != "apache" && kind != "haproxy" && kind != "nginx" && kind != "caddy") return {};
+  auto text = read_text_file(path);
+  if (!text) return {};
+  // A bundled template (NAME.in) is read with its placeholders as plain words ("{{listen}}"
+  // -> "listen"), line for line, as the grammars would choke on the braces.
+  if (path.ends_with(".in")) *text = without_placeholders(*text);
+  auto r = lint_text(path, *text, kind);
+  return r ? std::move(r->findings) : std::vector<Finding>{};
 }
 
 }  // namespace sc

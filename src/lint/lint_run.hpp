@@ -33,4 +33,8 @@ Result<LintResult> lint_files(const std::vector<std::string>& paths, const std::
 Result<LintResult> lint_text(const std::string& path, const std::string& text,
                              const std::string& kind);
 
+// What lint finds in a scenario's own proxy configuration (`run` puts it in the report):
+// nothing when there is no file or lint cannot read it (the run's checker says why).
+std::vector<Finding> lint_scenario_config(const std::string& proxy_type, const std::string& path);
+
 }  // namespace sc

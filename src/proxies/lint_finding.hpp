@@ -45,6 +45,9 @@ const LintRule* find_lint_rule(std::string_view id);
 Finding make_finding(std::string_view rule, std::string file, std::size_t line,
                      std::string message, std::string why, std::string fix);
 
+// "FILE:LINE:COL: error: MESSAGE [rule]", as compilers write theirs ("FILE: ..." without a line).
+std::string finding_line(const Finding& f);
+
 // Where a kind's rules put their findings, all in one file.
 struct FindingSink {
   std::string file;

@@ -1,3 +1,5 @@
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 
@@ -56,6 +58,12 @@ Finding make_finding(std::string_view rule, std::string file, std::size_t line,
   const LintRule* r = find_lint_rule(rule);
   return Finding{std::string(rule), r ? r->severity : Severity::kError, std::move(file), line, 1,
                  std::move(message), std::move(why), std::move(fix)};
+}
+
+std::string finding_line(const Finding& f) {
+  const std::string where =
+      f.line == 0 ? f.file : fmt::format("{}:{}:{}", f.file, f.line, f.column);
+  return fmt::format("{}: {}: {} [{}]", where, to_string(f.severity), f.message, f.rule);
 }
 
 }  // namespace sc

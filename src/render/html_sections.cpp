@@ -199,6 +199,17 @@ std::string cookies_html(const ScenarioReport& r) {
   return out;
 }
 
+// What lint found in the configuration, before the run: each finding with why and the fix.
+std::string lint_html(const std::vector<Finding>& findings) {
+  std::string items;
+  for (const auto& f : findings)
+    items += fmt::format("<li><code>{}</code><br>why: {}<br>fix: {}</li>",
+                         html_escape(finding_line(f)), html_escape(f.why), html_escape(f.fix));
+  return fmt::format("<details open><summary>What lint found in the configuration ({})</summary>"
+                     "<ul>{}</ul></details>",
+                     findings.size(), items);
+}
+
 std::string what_ran_html(const ScenarioReport& r, const Report& report) {
   const auto& s = r.scenario;
   const auto& t = s.traffic;
@@ -219,6 +230,7 @@ std::string what_ran_html(const ScenarioReport& r, const Report& report) {
   facts += fact("run started", report.started_at);
   facts += fact("scenario duration", fmt::format("{:.2f} s", r.duration_s));
   facts += "</dl>";
+  if (!r.lint.empty()) facts += lint_html(r.lint);
   if (!r.proxy_config.empty())
     facts += fmt::format(
         "<details><summary>Proxy configuration as rendered</summary><pre>{}</pre>"

@@ -19,8 +19,9 @@ struct SuiteCounts {
 // A scenario that could not run (or was skipped) has no checks: one testcase stands for it.
 SuiteCounts counts_of(const ScenarioReport& r) {
   SuiteCounts c;
+  if (!r.lint.empty()) ++c.tests;  // the lint testcase, which never fails
   if (r.verdict == ScenarioVerdict::kError || r.verdict == ScenarioVerdict::kSkipped) {
-    c.tests = 1;
+    c.tests += 1;
     (r.verdict == ScenarioVerdict::kError ? c.errors : c.skipped) = 1;
     return c;
   }
@@ -70,6 +71,17 @@ std::string check_case(const ScenarioReport& r, const CheckResult& c) {
                    element, xml_escape(c.explanation), xml_escape(type), xml_escape(body));
 }
 
+// What lint found in the scenario's configuration: shown, never a failure (the traffic judges).
+std::string lint_case(const ScenarioReport& r) {
+  if (r.lint.empty()) return "";
+  std::string text;
+  for (const auto& f : r.lint) text += finding_line(f) + "\n";
+  return fmt::format(
+      "    <testcase classname=\"{}\" name=\"lint\" time=\"0\">\n      <system-out>{}</system-out>\n"
+      "    </testcase>\n",
+      xml_escape(r.scenario.name), xml_escape(text));
+}
+
 std::string run_case(const ScenarioReport& r) {
   std::string out = fmt::format("    <testcase classname=\"{}\" name=\"run\" time=\"{:.3f}\">\n",
                                 xml_escape(r.scenario.name), r.duration_s);
@@ -93,6 +105,7 @@ std::string suite(const ScenarioReport& r, std::size_t index, const Report& repo
       xml_escape(r.scenario.name), index, c.tests, c.failures, c.errors, c.skipped, r.duration_s,
       xml_escape(report.started_at.substr(0, 19)));
   out += properties(r, report);
+  out += lint_case(r);
   if (r.verdict == ScenarioVerdict::kError || r.verdict == ScenarioVerdict::kSkipped)
     out += run_case(r);
   else

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "lint/lint_json.hpp"
 #include "render/text_escape.hpp"
 
 namespace sc {
@@ -18,13 +19,6 @@ std::string location(const Finding& f) {
 
 std::string plural(std::size_t n, std::string_view word) {
   return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
-}
-
-nlohmann::json finding_json(const Finding& f) {
-  return {{"rule", f.rule},       {"severity", to_string(f.severity)},
-          {"file", f.file},       {"line", f.line},
-          {"column", f.column},   {"message", f.message},
-          {"why", f.why},         {"fix", f.fix}};
 }
 
 // A path as a URI reference: unreserved characters and '/' kept, the rest percent-encoded.
@@ -78,7 +72,7 @@ nlohmann::json sarif_result(const Finding& f) {
 std::string render_lint_terminal(const LintResult& r) {
   std::string out;
   for (const auto& f : r.findings) {
-    out += fmt::format("{}: {}: {} [{}]\n", location(f), to_string(f.severity), f.message, f.rule);
+    out += finding_line(f) + "\n";
     if (!f.why.empty()) out += fmt::format("    why: {}\n", f.why);
     if (!f.fix.empty()) out += fmt::format("    fix: {}\n", f.fix);
   }
@@ -92,7 +86,7 @@ std::string render_lint_json(const LintResult& r, const std::string& tool_versio
   nlohmann::json files = nlohmann::json::array(), findings = nlohmann::json::array();
   for (const auto& f : r.files)
     files.push_back({{"path", f.path}, {"kind", f.kind}, {"included", f.included}});
-  for (const auto& f : r.findings) findings.push_back(finding_json(f));
+  for (const auto& f : r.findings) findings.push_back(finding_to_json(f));
   const nlohmann::json doc = {
       {"schema_version", kLintSchemaVersion},
       {"tool", {{"name", "stickycheck lint"}, {"version", tool_version}}},

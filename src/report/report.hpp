@@ -8,6 +8,7 @@
 #include "checks/checks.hpp"
 #include "checks/metrics.hpp"
 #include "checks/timeline.hpp"
+#include "proxies/lint_finding.hpp"
 #include "scenario/scenario.hpp"
 #include "util/result.hpp"
 
@@ -76,6 +77,9 @@ struct ScenarioReport {
   // where its rendered text was saved beside the report (empty: not saved).
   std::vector<std::string> proxy_config_notes;
   std::string proxy_config_rendered;
+  // What `stickycheck lint` finds in the scenario's own proxy configuration, linted before the
+  // run (the verdict is the traffic's; these say what to look at).
+  std::vector<Finding> lint;
   std::optional<ProbeSummary> probe;  // a probe (target:) only
   // The run was interrupted: the checks judged only the requests that completed.
   bool partial = false;

@@ -8,6 +8,8 @@
 
 #include "report/json_parts.hpp"
 #include "report/report.hpp"
+
+#include "lint/lint_json.hpp"
 #include "util/text.hpp"
 
 namespace sc {
@@ -221,6 +223,8 @@ Result<ScenarioReport> scenario_from(const json& s, std::size_t index) {
   r.proxy_config_rendered = value_or<std::string>(proxy, "config_rendered", "");
   r.proxy_config_notes =
       value_or<std::vector<std::string>>(proxy, "config_notes", std::vector<std::string>{});
+  for (const auto& f : value_or<json>(proxy, "lint", json::array()))
+    if (f.is_object()) r.lint.push_back(finding_from_json(f));
   if (const json probe = value_or<json>(s, "probe", json()); probe.is_object()) {
     ProbeSummary p;
     p.url = value_or<std::string>(probe, "url", "");

@@ -120,6 +120,7 @@ void print_scenario_summary(std::FILE* out, const ScenarioReport& r, bool color)
     for (const auto& c : r.evaluation.checks) shown = shown || c.explanation.find(d) != std::string::npos;
     if (!shown) fmt::print(out, "      cause: {}\n", terminal_safe(d));
   }
+  for (const auto& f : r.lint) fmt::print(out, "      lint: {}\n", terminal_safe(finding_line(f)));
   if (r.verdict == ScenarioVerdict::kFail || r.verdict == ScenarioVerdict::kError) {
     for (const auto& l : r.logs) {
       if (l.tail.empty()) continue;

@@ -11,6 +11,7 @@
 
 #include "contract/contract_reader.hpp"
 #include "driver/driver.hpp"
+#include "lint/lint_run.hpp"
 #include "runner/disturbance_actions.hpp"
 #include "runner/launch_plan.hpp"
 #include "runner/ports.hpp"
@@ -95,6 +96,7 @@ ScenarioReport ScenarioRun::run() {
   ScenarioReport report;
   report.scenario = s_;
   report.scenario.traffic.threads = driver_threads(s_.traffic.threads);  // as run
+  report.lint = lint_scenario_config(s_.proxy.type, s_.proxy.config);
   Stopwatch clock;
   auto& t = report.timings;
   std::string failure = prepare();

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
 #include <fstream>
 #include <regex>
 
@@ -121,6 +123,46 @@ TEST(LintCommand, EveryShippedConfigurationIsLinted) {
       ++linted;
     }
   EXPECT_GE(linted, 25);
+}
+
+// `run` lints each scenario's configuration first: the findings are in the terminal, the JSON
+// (schema), JUnit (a testcase that never fails) and the HTML. And every error rule a bundled
+// scenario's configuration triggers loses stickiness under real traffic there (these are the
+// negative controls that document it).
+TEST(LintCommand, RunReportsWhatLintFindsAndErrorsLoseStickinessForReal) {
+  const std::string json = temp_path("lint-run.json"), xml = temp_path("lint-run.xml"),
+                    html = temp_path("lint-run.html");
+  auto r = run_cli({"run", "scenarios/apache-phpsessid-no-route.yaml",
+                    "scenarios/nginx-hash-cookie-consistent.yaml", "--json", json, "--junit", xml,
+                    "--html", html, "-q"},
+                   std::chrono::seconds(90));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("      lint: fixtures/apache/phpsessid-no-route.conf.in:35:1: error: "
+                       "stickysession=PHPSESSID on balancer://app: "),
+            std::string::npos)
+      << r.out;
+  expect_valid_report(json);
+  const auto report = nlohmann::json::parse(read_file(json));
+  const std::map<std::string, std::string> expected = {
+      {"apache-phpsessid-no-route", "apache/session-cookie-without-route"},
+      {"nginx-hash-cookie-consistent", "nginx/hash-cookie-first-request"}};
+  for (const auto& [name, rule] : expected) {
+    const auto& s = find_scenario(report, name);
+    ASSERT_EQ(s["proxy"]["lint"].size(), 1u) << name;
+    EXPECT_EQ(s["proxy"]["lint"][0]["rule"], rule);
+    EXPECT_EQ(s["proxy"]["lint"][0]["severity"], "error");
+    EXPECT_LT(find_check(s, "affinity")["observed"].get<double>(), 0.9) << name;
+  }
+  std::string out;
+  EXPECT_EQ(run_shell("xmllint --noout --schema " + source_path("reports/junit.xsd") + " " + xml +
+                          " 2>&1",
+                      out),
+            0)
+      << out;
+  EXPECT_NE(read_file(xml).find("name=\"lint\" time=\"0\">\n      <system-out>"
+                                "fixtures/apache/phpsessid-no-route.conf.in:35:1: error:"),
+            std::string::npos);
+  EXPECT_NE(read_file(html).find("What lint found in the configuration (1)"), std::string::npos);
 }
 
 }  // namespace
