@@ -165,5 +165,25 @@ TEST(LintCommand, RunReportsWhatLintFindsAndErrorsLoseStickinessForReal) {
   EXPECT_NE(read_file(html).find("What lint found in the configuration (1)"), std::string::npos);
 }
 
+// Each kind's good lint fixture is a configuration its proxy accepts: lint's "no finding" is
+// about files that really run (Apache's with the differential tests' module preamble).
+TEST(LintCommand, GoodFixturesPassTheirProxysOwnChecker) {
+  const std::string dir = temp_path("lint-apache");
+  fs::create_directories(dir);
+  std::string preamble = read_file(source_path("fixtures/apache/differential-preamble.conf"));
+  preamble = std::regex_replace(preamble, std::regex("@RUNTIME_DIR@"), dir);
+  std::ofstream(dir + "/httpd.conf") << preamble << read_file(source_path("fixtures/lint/apache/good.conf"));
+  const std::vector<std::pair<std::string, std::string>> checks = {
+      {"apache", "apache2 -t -f " + dir + "/httpd.conf"},
+      {"haproxy", "haproxy -c -f " + source_path("fixtures/lint/haproxy/good.cfg")},
+      {"nginx", "nginx -t -c " + source_path("fixtures/lint/nginx/good.conf")},
+      {"caddy", "caddy validate --adapter caddyfile --config " +
+                    source_path("fixtures/lint/caddy/good.Caddyfile")}};
+  for (const auto& [kind, command] : checks) {
+    std::string out;
+    EXPECT_EQ(run_shell(command + " 2>&1", out), 0) << kind << ": " << command << "\n" << out;
+  }
+}
+
 }  // namespace
 }  // namespace sc::test

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "causes/causes.hpp"
@@ -218,6 +219,28 @@ TEST(LintDetect, EachKindIsRecognisedFromItsContent) {
   EXPECT_EQ(detect_proxy_kind(nginx_upstream("    ip_hash;\n")), "nginx");
   EXPECT_EQ(detect_proxy_kind("example.com {\n  reverse_proxy 10.0.0.1:80\n}\n"), "caddy");
   EXPECT_EQ(detect_proxy_kind("hello world\n"), "");
+}
+
+// fixtures/lint/<kind>/: for every rule, bad-<name>.<ext> triggers it and nothing else, and
+// good.<ext>, one line away, triggers nothing (the tests also run the real checker on it).
+TEST(LintFixtures, EveryRuleHasABadFixtureAndAGoodTwin) {
+  const std::map<std::string, std::string> ext = {
+      {"apache", "conf"}, {"haproxy", "cfg"}, {"nginx", "conf"}, {"caddy", "Caddyfile"}};
+  const std::string root = std::string(STICKYCHECK_SOURCE_DIR) + "/fixtures/lint/";
+  for (const auto& rule : lint_rules()) {
+    const std::string id(rule.id);
+    std::string kind = id.substr(0, id.find('/'));
+    if (kind == "lint") kind = "apache";
+    const std::string name = id.substr(id.find('/') + 1);
+    auto bad = lint_files({root + kind + "/bad-" + name + "." + ext.at(kind)}, kind);
+    ASSERT_TRUE(bad.ok()) << id << ": " << bad.error().message;
+    EXPECT_EQ(rules_in(bad->findings), Rules{id}) << id;
+  }
+  for (const auto& [kind, e] : ext) {
+    auto good = lint_files({root + kind + "/good." + e}, kind);
+    ASSERT_TRUE(good.ok()) << good.error().message;
+    EXPECT_EQ(rules_in(good->findings), Rules{}) << kind;
+  }
 }
 
 TEST(LintOutput, TerminalLinesAreTheCompilersFormat) {
