@@ -11,7 +11,7 @@ namespace {
 using enum Severity;
 
 // The README's rules table follows this order; ids never change once published.
-constexpr std::array<LintRule, 21> kRules = {{
+constexpr std::array<LintRule, 22> kRules = {{
     {"apache/session-cookie-without-route", kError,
      "stickysession names a session cookie whose values carry no route"},
     {"apache/member-without-route", kError, "a BalancerMember without route= on a sticky balancer"},
@@ -32,6 +32,8 @@ constexpr std::array<LintRule, 21> kRules = {{
     {"haproxy/no-redispatch", kWarning,
      "cookie persistence without option redispatch or health checks"},
     {"haproxy/balance-source", kWarning, "balance source: clients behind one address share a server"},
+    {"haproxy/stick-on-session-id", kWarning,
+     "a stick-table keyed on the session id, which changes at login"},
     {"nginx/hash-cookie-first-request", kError,
      "hash $cookie_NAME: a session's first request is not bound"},
     {"nginx/cookie-variable-name", kError,

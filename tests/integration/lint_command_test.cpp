@@ -173,12 +173,16 @@ TEST(LintCommand, GoodFixturesPassTheirProxysOwnChecker) {
   std::string preamble = read_file(source_path("fixtures/apache/differential-preamble.conf"));
   preamble = std::regex_replace(preamble, std::regex("@RUNTIME_DIR@"), dir);
   std::ofstream(dir + "/httpd.conf") << preamble << read_file(source_path("fixtures/lint/apache/good.conf"));
-  const std::vector<std::pair<std::string, std::string>> checks = {
-      {"apache", "apache2 -t -f " + dir + "/httpd.conf"},
-      {"haproxy", "haproxy -c -f " + source_path("fixtures/lint/haproxy/good.cfg")},
-      {"nginx", "nginx -t -c " + source_path("fixtures/lint/nginx/good.conf")},
-      {"caddy", "caddy validate --adapter caddyfile --config " +
-                    source_path("fixtures/lint/caddy/good.Caddyfile")}};
+  std::vector<std::pair<std::string, std::string>> checks = {
+      {"apache", "apache2 -t -f " + dir + "/httpd.conf"}};
+  const std::vector<std::pair<std::string, std::string>> checkers = {
+      {"haproxy", "haproxy -c -f "},
+      {"nginx", "nginx -t -c "},
+      {"caddy", "caddy validate --adapter caddyfile --config "}};
+  for (const auto& [kind, checker] : checkers)
+    for (const auto& f : fs::directory_iterator(source_path("fixtures/lint/" + kind)))
+      if (f.path().filename().string().starts_with("good"))
+        checks.push_back({kind, checker + f.path().string()});
   for (const auto& [kind, command] : checks) {
     std::string out;
     EXPECT_EQ(run_shell(command + " 2>&1", out), 0) << kind << ": " << command << "\n" << out;

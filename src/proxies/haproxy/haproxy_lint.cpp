@@ -7,6 +7,7 @@
 #include <map>
 
 #include "causes/causes.hpp"
+#include "cookie/session_cookie_names.hpp"
 #include "proxies/haproxy/haproxy_syntax.hpp"
 
 namespace sc::haproxy {
@@ -86,7 +87,42 @@ void cookie_mode_rule(const Section& s, const Line& cookie, Context& c) {
         fmt::format("write `cookie {} insert indirect nocache`", cookie.word(1)));
 }
 
+// The cookie a stick rule reads: `req.cook(NAME)` (or the older `cookie(NAME)`); "" otherwise.
+std::string cookie_of(const std::string& fetch, std::string_view prefix) {
+  if (!fetch.starts_with(prefix) || fetch.back() != ')') return "";
+  return fetch.substr(prefix.size(), fetch.size() - prefix.size() - 1);
+}
+
+// `stick on req.cook(PHPSESSID)` / `stick match req.cook(...)`: keyed on the application's
+// session id, which applications re-issue at login, unless the response's new id is stored.
+void stick_rules(const Section& s, Context& c) {
+  std::vector<std::string> learned;
+  for (const auto& l : s.lines)
+    if (l.word(0) == "stick" && l.word(1) == "store-response")
+      learned.push_back(cookie_of(l.word(2), "res.cook("));
+  for (const auto& l : s.lines) {
+    if (l.word(0) != "stick" || (l.word(1) != "on" && l.word(1) != "match")) continue;
+    std::string cookie = cookie_of(l.word(2), "req.cook(");
+    if (cookie.empty()) cookie = cookie_of(l.word(2), "cookie(");
+    if (cookie.empty() || !is_session_cookie_name(cookie) ||
+        std::find(learned.begin(), learned.end(), cookie) != learned.end())
+      continue;
+    c.add("haproxy/stick-on-session-id", l.line,
+          fmt::format("stick {} {} in {} {}: the table is keyed on the application's session id",
+                      l.word(1), l.word(2), s.kind, s.name),
+          fmt::format("applications give a session a new {} at login (PHP's "
+                      "session_regenerate_id, Spring's session fixation protection); the table "
+                      "knows only the old one, so the request after the login is balanced afresh "
+                      "and lands where the new session is unknown",
+                      cookie),
+          fmt::format("learn the id from the responses too: stick store-response res.cook({}) "
+                      "beside stick match req.cook({}), or stick on a cookie HAProxy inserts",
+                      cookie, cookie));
+  }
+}
+
 void section_rules(const Config& config, const Section& s, Context& c) {
+  stick_rules(s, c);
   for (const auto& l : s.lines)
     if (l.word(0) == "balance" && l.word(1) == "source")
       c.add("haproxy/balance-source", l.line,
