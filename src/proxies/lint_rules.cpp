@@ -11,7 +11,7 @@ namespace {
 using enum Severity;
 
 // The README's rules table follows this order; ids never change once published.
-constexpr std::array<LintRule, 22> kRules = {{
+constexpr std::array<LintRule, 23> kRules = {{
     {"apache/session-cookie-without-route", kError,
      "stickysession names a session cookie whose values carry no route"},
     {"apache/member-without-route", kError, "a BalancerMember without route= on a sticky balancer"},
@@ -22,6 +22,8 @@ constexpr std::array<LintRule, 22> kRules = {{
      "the route cookie's value has no separator before the route"},
     {"apache/route-recipe-without-env", kWarning,
      "the route cookie recipe lacks env=BALANCER_ROUTE_CHANGED"},
+    {"apache/route-cookie-attributes", kError,
+     "the route cookie's Domain, Path or Secure does not fit its virtual host"},
     {"apache/unknown-balancer-parameter", kError,
      "a balancer parameter httpd does not know (failover=Off)"},
     {"apache/nofailover", kWarning, "nofailover=On: a dead member's sessions get 503"},

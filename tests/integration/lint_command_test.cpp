@@ -172,9 +172,13 @@ TEST(LintCommand, GoodFixturesPassTheirProxysOwnChecker) {
   fs::create_directories(dir);
   std::string preamble = read_file(source_path("fixtures/apache/differential-preamble.conf"));
   preamble = std::regex_replace(preamble, std::regex("@RUNTIME_DIR@"), dir);
-  std::ofstream(dir + "/httpd.conf") << preamble << read_file(source_path("fixtures/lint/apache/good.conf"));
-  std::vector<std::pair<std::string, std::string>> checks = {
-      {"apache", "apache2 -t -f " + dir + "/httpd.conf"}};
+  std::vector<std::pair<std::string, std::string>> checks;
+  for (const auto& f : fs::directory_iterator(source_path("fixtures/lint/apache"))) {
+    const std::string name = f.path().filename().string();
+    if (!name.starts_with("good")) continue;
+    std::ofstream(dir + "/" + name) << preamble << read_file(f.path().string());
+    checks.push_back({"apache", "apache2 -t -f " + dir + "/" + name});
+  }
   const std::vector<std::pair<std::string, std::string>> checkers = {
       {"haproxy", "haproxy -c -f "},
       {"nginx", "nginx -t -c "},

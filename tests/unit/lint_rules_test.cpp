@@ -121,6 +121,30 @@ TEST(LintApache, RecipeWithoutSeparatorOrEnvCondition) {
             Rules{"apache/route-recipe-without-env"});
 }
 
+TEST(LintApache, RouteCookiePathOrSecureThatDoNotFitTheVirtualHostAreWarnings) {
+  const std::string vhost =
+      "<VirtualHost *:80>\n  ServerName shop.example.com\n" +
+      apache_balancer(kRoutedMembers, "stickysession=ROUTEID",
+                      "Header add Set-Cookie \"ROUTEID=.%{BALANCER_WORKER_ROUTE}e; ATTRS\" "
+                      "env=BALANCER_ROUTE_CHANGED\n") +
+      "</VirtualHost>\n";
+  auto with = [&](const std::string& attrs) {
+    auto text = vhost;
+    text.replace(text.find("ATTRS"), 5, attrs);
+    auto r = apache::lint(text, "site.conf");
+    EXPECT_TRUE(r.ok());
+    return r.ok() ? *r : std::vector<Finding>{};
+  };
+  const auto path = with("path=/shop");
+  ASSERT_EQ(rules_in(path), Rules{"apache/route-cookie-attributes"});
+  EXPECT_EQ(path[0].severity, Severity::kWarning);
+  EXPECT_EQ(path[0].message, "ROUTEID's Path=/shop does not cover /, which this virtual host proxies");
+  const auto secure = with("path=/; Secure");
+  ASSERT_EQ(rules_in(secure), Rules{"apache/route-cookie-attributes"});
+  EXPECT_EQ(secure[0].message, "ROUTEID is Secure, but this virtual host serves plain http");
+  EXPECT_EQ(rules_in(with("path=/; domain=example.com; HttpOnly")), Rules{});
+}
+
 TEST(LintApache, UnknownParameterInHttpdsWordsAndNofailover) {
   auto f = apache::lint(apache_balancer(kRoutedMembers, "failover=Off"), "site.conf");
   ASSERT_TRUE(f.ok());

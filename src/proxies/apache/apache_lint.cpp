@@ -1,6 +1,7 @@
 #include "proxies/apache/apache_lint.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <map>
 #include <optional>
@@ -42,6 +43,8 @@ struct CookieRecipe {
   std::string name, value;  // value: up to the first ';'
   bool env_condition = false;
   std::size_t line = 0;
+  std::string attributes;            // after the first ';', lower case ("path=/; domain=...")
+  const Directive* vhost = nullptr;  // the <VirtualHost> it is written in, if any
 };
 
 std::optional<Param> key_value(const std::string& word, std::size_t line) {
@@ -118,8 +121,12 @@ std::vector<CookieRecipe> cookie_recipes(const std::vector<Directive>& tree) {
     const std::string& text = d.arg(i + 2);
     const auto eq = text.find('=');
     if (eq == std::string::npos) continue;
-    CookieRecipe r{std::string(trim(text.substr(0, eq))), text.substr(eq + 1, text.find(';') - eq - 1),
-                   false, d.line};
+    const auto semi = text.find(';');
+    CookieRecipe r{std::string(trim(text.substr(0, eq))), text.substr(eq + 1, semi - eq - 1),
+                   false, d.line,
+                   semi == std::string::npos ? "" : to_lower(text.substr(semi + 1)), nullptr};
+    for (const auto* parent : f.parents)
+      if (parent->lower() == "virtualhost") r.vhost = parent;
     for (std::size_t k = i + 3; k < d.args.size(); ++k)
       if (to_lower(d.args[k]).starts_with("env=")) r.env_condition = true;
     out.push_back(r);
@@ -246,6 +253,89 @@ void recipe_rules(const Balancer& b, const std::vector<CookieRecipe>& recipes, C
   }
 }
 
+// One attribute of a Set-Cookie text ("domain" -> ".example.com"); nullopt when absent.
+std::optional<std::string> attribute(const std::string& attributes, std::string_view name) {
+  for (std::size_t at = 0; at <= attributes.size();) {
+    auto end = attributes.find(';', at);
+    if (end == std::string::npos) end = attributes.size();
+    const auto part = trim(std::string_view(attributes).substr(at, end - at));
+    const auto eq = part.find('=');
+    if (trim(part.substr(0, eq)) == name)
+      return eq == std::string_view::npos ? "" : std::string(trim(part.substr(eq + 1)));
+    at = end + 1;
+  }
+  return std::nullopt;
+}
+
+struct VhostFacts {
+  std::vector<std::string> names;  // ServerName and ServerAlias, lower case
+  bool tls = false;                // SSLEngine on, or an address on port 443
+  std::vector<std::string> proxied_paths;
+};
+
+VhostFacts facts_of(const Directive& vhost) {
+  VhostFacts v;
+  for (const auto& a : vhost.args) v.tls = v.tls || a.ends_with(":443");
+  for (const auto& d : vhost.children) {
+    const std::string n = d.lower();
+    if (n == "servername") v.names.push_back(to_lower(d.arg()));
+    if (n == "serveralias")
+      for (const auto& a : d.args) v.names.push_back(to_lower(a));
+    if (n == "sslengine") v.tls = v.tls || iequals(d.arg(), "on");
+    if (n == "proxypass" && d.args.size() >= 2 && !balancer_name(d.args[1]).empty())
+      v.proxied_paths.push_back(d.arg(0));
+  }
+  return v;
+}
+
+bool domain_matches(const std::string& host, std::string domain) {
+  if (domain.starts_with(".")) domain.erase(0, 1);
+  return host == domain || (host.size() > domain.size() && host.ends_with("." + domain));
+}
+
+// A route cookie whose Domain, Path or Secure cannot fit the virtual host it is set in.
+void attribute_rules(const CookieRecipe& r, Context& c) {
+  if (!r.vhost || r.value.find(kRouteVar) == std::string::npos) return;
+  const VhostFacts v = facts_of(*r.vhost);
+  if (auto domain = attribute(r.attributes, "domain"); domain && !domain->empty() && !v.names.empty()) {
+    bool any = false;
+    for (const auto& n : v.names) any = any || domain_matches(n, to_lower(*domain));
+    if (!any)
+      c.add("apache/route-cookie-attributes", r.line,
+            fmt::format("{}'s Domain={} does not cover this virtual host ({})", r.name, *domain,
+                        fmt::join(v.names, ", ")),
+            "a browser drops a cookie whose Domain the host it came from is not in, so the "
+            "route cookie is never sent back and every request is balanced afresh",
+            "remove domain= (the cookie then belongs to the host that set it) or name the "
+            "site's own domain");
+  }
+  if (auto path = attribute(r.attributes, "path"); path && *path != "/")
+    for (const auto& p : v.proxied_paths)
+      if (!p.starts_with(*path)) {
+        Finding f = make_finding(
+            "apache/route-cookie-attributes", c.file, r.line,
+            fmt::format("{}'s Path={} does not cover {}, which this virtual host proxies", r.name,
+                        *path, p),
+            fmt::format("browsers send the cookie only under {}: requests to {} carry no route "
+                        "and are balanced afresh",
+                        *path, p),
+            "write path=/ (or the common prefix of every proxied path)");
+        f.severity = Severity::kWarning;
+        c.out.push_back(std::move(f));
+        break;
+      }
+  if (attribute(r.attributes, "secure") && !v.tls) {
+    Finding f = make_finding(
+        "apache/route-cookie-attributes", c.file, r.line,
+        fmt::format("{} is Secure, but this virtual host serves plain http", r.name),
+        "browsers neither store nor send a Secure cookie over http; it works only when a TLS "
+        "terminator in front of httpd serves the site over https",
+        "drop secure for a site served over http, or set the cookie in the https virtual host");
+    f.severity = Severity::kWarning;
+    c.out.push_back(std::move(f));
+  }
+}
+
 }  // namespace
 
 Result<std::vector<Finding>> lint(std::string_view text, const std::string& file) {
@@ -253,6 +343,7 @@ Result<std::vector<Finding>> lint(std::string_view text, const std::string& file
   if (!config) return config.error();
   Context c{file, {}};
   const auto recipes = cookie_recipes(config->directives);
+  for (const auto& r : recipes) attribute_rules(r, c);
   for (const auto& [name, b] : balancers(config->directives)) {
     parameter_rules(b, c);
     session_cookie_rule(b, recipes, c);
