@@ -11,7 +11,7 @@ namespace {
 using enum Severity;
 
 // The README's rules table follows this order; ids never change once published.
-constexpr std::array<LintRule, 23> kRules = {{
+constexpr std::array<LintRule, 27> kRules = {{
     {"apache/session-cookie-without-route", kError,
      "stickysession names a session cookie whose values carry no route"},
     {"apache/member-without-route", kError, "a BalancerMember without route= on a sticky balancer"},
@@ -27,6 +27,8 @@ constexpr std::array<LintRule, 23> kRules = {{
     {"apache/unknown-balancer-parameter", kError,
      "a balancer parameter httpd does not know (failover=Off)"},
     {"apache/nofailover", kWarning, "nofailover=On: a dead member's sessions get 503"},
+    {"apache/websocket-without-upgrade", kWarning,
+     "a socket.io or WebSocket path proxied to http:// members without upgrade=websocket"},
     {"haproxy/server-without-cookie", kError, "a server without a cookie value in a sticky backend"},
     {"haproxy/duplicate-cookie-value", kError, "two servers with the same cookie value"},
     {"haproxy/insert-without-indirect-nocache", kWarning,
@@ -36,6 +38,8 @@ constexpr std::array<LintRule, 23> kRules = {{
     {"haproxy/balance-source", kWarning, "balance source: clients behind one address share a server"},
     {"haproxy/stick-on-session-id", kWarning,
      "a stick-table keyed on the session id, which changes at login"},
+    {"haproxy/server-timeout-under-ping-interval", kWarning,
+     "timeout server under socket.io's 25 s ping interval in front of socket.io"},
     {"nginx/hash-cookie-first-request", kError,
      "hash $cookie_NAME: a session's first request is not bound"},
     {"nginx/cookie-variable-name", kError,
@@ -43,6 +47,10 @@ constexpr std::array<LintRule, 23> kRules = {{
     {"nginx/hash-without-consistent", kWarning, "hash without consistent"},
     {"nginx/ip-hash", kWarning, "ip_hash: clients of one /24 or NAT share a server"},
     {"nginx/sticky-open-source", kError, "sticky, which open-source nginx does not have"},
+    {"nginx/websocket-without-upgrade", kWarning,
+     "a socket.io or WebSocket location without proxy_http_version 1.1, Upgrade and Connection"},
+    {"nginx/read-timeout-under-ping-interval", kWarning,
+     "proxy_read_timeout under socket.io's 25 s ping interval on a real-time location"},
     {"caddy/ip-hash", kWarning, "lb_policy ip_hash or client_ip_hash behind another proxy"},
     {"caddy/cookie-without-secret", kNote, "lb_policy cookie without a secret"},
     {"lint/include-not-followed", kNote, "an include lint could not follow (linted without it)"},

@@ -232,6 +232,33 @@ TEST(LintNginx, HashWithoutConsistentIpHashAndSticky) {
   EXPECT_EQ(nginx_rules(nginx_upstream("    least_conn;\n")), Rules{});
 }
 
+// nginx applies proxy_set_header of the innermost level that has any: a location setting one
+// header of its own drops the server's Upgrade and Connection.
+TEST(LintNginx, UpgradeHeadersAreJudgedAsNginxInheritsThem) {
+  auto text = [](const std::string& inner) {
+    return "events {}\nhttp {\n  upstream app { server 10.0.0.1:80; }\n  server {\n    listen 80;\n"
+           "    proxy_http_version 1.1;\n    proxy_set_header Upgrade $http_upgrade;\n"
+           "    proxy_set_header Connection \"upgrade\";\n    location /socket.io/ {\n" +
+           inner + "      proxy_pass http://app;\n    }\n  }\n}\n";
+  };
+  EXPECT_EQ(nginx_rules(text("")), Rules{});
+  EXPECT_EQ(nginx_rules(text("      proxy_set_header X-Real-IP $remote_addr;\n")),
+            Rules{"nginx/websocket-without-upgrade"});
+  EXPECT_EQ(nginx_rules(text("      proxy_read_timeout 1m;\n")), Rules{});
+  EXPECT_EQ(nginx_rules(text("      proxy_read_timeout 20000ms;\n")),
+            Rules{"nginx/read-timeout-under-ping-interval"});
+}
+
+TEST(LintHaproxy, ServerTimeoutInMillisecondsInFrontOfSocketIo) {
+  const std::string cfg = "defaults\n  mode http\n  timeout server 5000\nfrontend fe\n  bind :80\n"
+                          "  acl io path_beg /socket.io/\n  default_backend app\nbackend app\n"
+                          "  server a 10.0.0.1:80\n";
+  EXPECT_EQ(haproxy_rules(cfg), Rules{"haproxy/server-timeout-under-ping-interval"});
+  // Without socket.io in the file, a short timeout is nobody's business here.
+  EXPECT_EQ(haproxy_rules(cfg.substr(0, cfg.find("  acl")) + cfg.substr(cfg.find("  default_backend"))),
+            Rules{});
+}
+
 TEST(LintCaddy, IpHashAndCookieWithoutSecret) {
   const std::string site = "example.com {\n  reverse_proxy 10.0.0.1:80 10.0.0.2:80 {\n    lb_policy ";
   EXPECT_EQ(caddy_rules(site + "ip_hash\n  }\n}\n"), Rules{"caddy/ip-hash"});

@@ -24,6 +24,7 @@ struct Param {
 struct Member {
   std::string url, route;
   std::size_t line = 0;
+  bool upgrade = false;  // upgrade=websocket (a worker parameter, so on the member)
 };
 
 struct Balancer {
@@ -70,7 +71,10 @@ Balancer& balancer(std::map<std::string, Balancer>& all, const std::string& name
 void add_member(Balancer& b, const Directive& d, std::size_t first_arg) {
   Member m{d.arg(first_arg), "", d.line};
   for (std::size_t i = first_arg + 1; i < d.args.size(); ++i)
-    if (auto p = key_value(d.args[i], d.line); p && to_lower(p->key) == "route") m.route = p->value;
+    if (auto p = key_value(d.args[i], d.line)) {
+      if (to_lower(p->key) == "route") m.route = p->value;
+      if (to_lower(p->key) == "upgrade") m.upgrade = true;
+    }
   b.members.push_back(m);
 }
 
@@ -336,6 +340,41 @@ void attribute_rules(const CookieRecipe& r, Context& c) {
   }
 }
 
+bool realtime_path(const std::string& path) {
+  for (const char* p : {"socket.io", "sockjs", "signalr", "/ws", "websocket", "/hub"})
+    if (path.find(p) != std::string::npos) return true;
+  return false;
+}
+
+// A ProxyPass of socket.io, SockJS, SignalR or WebSocket paths to a balancer of http://
+// members, with neither upgrade=websocket nor ws:// members nor a RewriteCond on Upgrade.
+void realtime_rules(const std::vector<Directive>& tree,
+                    const std::map<std::string, Balancer>& all, Context& c) {
+  if (!find_all(tree, "rewritecond").empty())
+    for (const auto& f : find_all(tree, "rewritecond"))
+      if (to_lower(f.directive->arg()).find("upgrade") != std::string::npos) return;
+  for (const auto& f : find_all(tree, "proxypass")) {
+    const auto& d = *f.directive;
+    if (d.args.size() < 2 || !realtime_path(d.arg(0))) continue;
+    const auto it = all.find(balancer_name(d.arg(1)));
+    if (it == all.end()) continue;
+    bool upgrade = false;
+    for (const auto& m : it->second.members)
+      upgrade = upgrade || m.upgrade || to_lower(m.url).starts_with("ws");
+    if (upgrade) continue;
+    c.add("apache/websocket-without-upgrade", d.line,
+          fmt::format("ProxyPass {} to balancer://{}, whose http:// members lack "
+                      "upgrade=websocket",
+                      d.arg(0), it->first),
+          "httpd answers a WebSocket upgrade on an http:// worker only when told to, so socket.io "
+          "stays on long-polling, whose every poll must reach the node that issued the session "
+          "id",
+          "add upgrade=websocket to each BalancerMember (httpd 2.4.47 and later; it is a worker "
+          "parameter, which ProxyPass to a balancer refuses), or route Upgrade requests to a "
+          "balancer of ws:// members (RewriteCond %{HTTP:Upgrade} =websocket [NC])");
+  }
+}
+
 }  // namespace
 
 Result<std::vector<Finding>> lint(std::string_view text, const std::string& file) {
@@ -344,7 +383,9 @@ Result<std::vector<Finding>> lint(std::string_view text, const std::string& file
   Context c{file, {}};
   const auto recipes = cookie_recipes(config->directives);
   for (const auto& r : recipes) attribute_rules(r, c);
-  for (const auto& [name, b] : balancers(config->directives)) {
+  const auto all = balancers(config->directives);
+  realtime_rules(config->directives, all, c);
+  for (const auto& [name, b] : all) {
     parameter_rules(b, c);
     session_cookie_rule(b, recipes, c);
     member_rules(b, c);

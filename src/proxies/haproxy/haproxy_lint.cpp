@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <map>
+#include <string>
 
 #include "causes/causes.hpp"
 #include "cookie/session_cookie_names.hpp"
@@ -121,6 +122,40 @@ void stick_rules(const Section& s, Context& c) {
   }
 }
 
+// HAProxy's time syntax: "30s", "5000" (ms), "1m", "500ms"; -1 when unreadable.
+double seconds_of(const std::string& t) {
+  std::size_t digits = 0;
+  while (digits < t.size() && t[digits] >= '0' && t[digits] <= '9') ++digits;
+  if (digits == 0) return -1;
+  const double n = std::stod(t.substr(0, digits));
+  const std::string unit = t.substr(digits);
+  if (unit.empty() || unit == "ms") return n / 1000;
+  if (unit == "us") return n / 1e6;
+  if (unit == "s") return n;
+  if (unit == "m") return n * 60;
+  if (unit == "h") return n * 3600;
+  if (unit == "d") return n * 86400;
+  return -1;
+}
+
+// With socket.io behind it (named in an ACL or a path), a `timeout server` under its 25 s
+// ping interval cuts every idle long-poll.
+void timeout_rules(const Section& s, Context& c) {
+  for (const auto& l : s.lines) {
+    if (l.word(0) != "timeout" || l.word(1) != "server") continue;
+    const double t = seconds_of(l.word(2));
+    if (t < 0 || t >= 25) continue;
+    c.add("haproxy/server-timeout-under-ping-interval", l.line,
+          fmt::format("timeout server {} in {}{}{}, in front of socket.io", l.word(2), s.kind,
+                      s.name.empty() ? "" : " ", s.name),
+          "socket.io's server answers an idle long-poll only at its ping, every 25 s by default "
+          "(pingInterval); HAProxy cuts a poll that waits longer than timeout server with a "
+          "504, and the client reconnects as a new session",
+          "timeout server 60s (and timeout tunnel 1h for WebSocket), or more than the "
+          "application's pingInterval");
+  }
+}
+
 void section_rules(const Config& config, const Section& s, Context& c) {
   stick_rules(s, c);
   for (const auto& l : s.lines)
@@ -153,6 +188,9 @@ void section_rules(const Config& config, const Section& s, Context& c) {
 std::vector<Finding> lint(std::string_view text, const std::string& file) {
   const Config config = parse(text);
   Context c{file, {}};
+  if (text.find("socket.io") != std::string_view::npos)
+    for (const auto& s : config.sections)
+      if (s.kind == "defaults" || serves(s)) timeout_rules(s, c);
   for (const auto& s : config.sections)
     if (serves(s)) section_rules(config, s, c);
   return c.out;
