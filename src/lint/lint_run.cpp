@@ -47,9 +47,10 @@ struct Expanded {
 Expanded expand(const std::string& kind, const std::string& path, const std::string& text) {
   Expanded e;
   e.spliced.text = text;
-  if (kind != "apache" && kind != "nginx") return e;
-  auto spliced = kind == "apache" ? splice_apache_includes(path, text)
-                                  : splice_nginx_includes(path, text);
+  if (kind == "haproxy") return e;  // HAProxy has no include: it takes several -f files
+  auto spliced = kind == "apache"  ? splice_apache_includes(path, text)
+                 : kind == "nginx" ? splice_nginx_includes(path, text)
+                                   : splice_caddy_imports(path, text);
   if (!spliced) {  // the file alone is linted; what failed is said
     e.notes.push_back(include_note(spliced.error().message));
     return e;

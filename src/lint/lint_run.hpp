@@ -1,6 +1,6 @@
 #pragma once
 // `stickycheck lint`'s reading: each file read, its proxy kind recognised (or given), its
-// includes followed (Apache Include/IncludeOptional and nginx include, with globs), and its
+// includes followed (Apache Include/IncludeOptional, nginx include, Caddy import; globs), and its
 // kind's rules run over what the proxy would read; every finding located in the user's own
 // file. An include that cannot be followed is a note, and the rest is linted without it.
 // I/O: reads files.

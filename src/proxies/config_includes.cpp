@@ -53,7 +53,7 @@ struct IncludeSite {
 };
 
 struct Splicer {
-  enum class Kind { apache, nginx } kind;
+  enum class Kind { apache, nginx, caddy } kind;
   Spliced out;
 
   Status file(const std::string& name, std::string_view text, int depth);
@@ -86,8 +86,34 @@ std::vector<std::string> Splicer::candidates(const std::string& name,
   return out;
 }
 
+// Caddy's `import PATTERN` of files, one a line; an import of a snippet ("(name)" defined in
+// this file, or a bare name defined in another) is the grammar's business, not a file.
+std::vector<IncludeSite> caddy_imports(std::string_view text) {
+  std::vector<std::string> snippets;
+  const auto lines = split(text, '\n');
+  for (const auto& l : lines) {
+    const auto t = trim(l);
+    if (t.starts_with("(") && t.find(')') != std::string_view::npos)
+      snippets.emplace_back(t.substr(1, t.find(')') - 1));
+  }
+  std::vector<IncludeSite> out;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    std::vector<std::string_view> words;
+    for (auto w : split(trim(lines[i]), ' '))
+      if (!w.empty()) words.push_back(w);
+    if (words.size() < 2 || words[0] != "import") continue;
+    if (std::find(snippets.begin(), snippets.end(), words[1]) != snippets.end()) continue;
+    // A bare name is a snippet of another file of the same configuration (Caddy looks snippets
+    // up first); a file import has a path, an extension or a wildcard.
+    if (words[1].find_first_of("/.*?[") == std::string_view::npos) continue;
+    out.push_back({i + 1, i + 1, std::string(words[1]), "import", has_wildcard(words[1]), 0, 0});
+  }
+  return out;
+}
+
 std::vector<IncludeSite> Splicer::sites_of(std::string_view text) const {
   std::vector<IncludeSite> out;
+  if (kind == Kind::caddy) return caddy_imports(text);
   if (kind == Kind::apache) {
     for (const auto& s : apache::include_sites(text))
       out.push_back({s.first_line, s.last_line, s.pattern,
@@ -193,6 +219,10 @@ Result<Spliced> splice(Splicer::Kind kind, const std::string& file, std::string_
 }
 
 }  // namespace
+
+Result<Spliced> splice_caddy_imports(const std::string& file, std::string_view text) {
+  return splice(Splicer::Kind::caddy, file, text);
+}
 
 Result<Spliced> splice_apache_includes(const std::string& file, std::string_view text) {
   return splice(Splicer::Kind::apache, file, text);

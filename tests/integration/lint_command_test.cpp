@@ -105,6 +105,22 @@ TEST(LintCommand, FindingsInAnIncludedFileNameThatFile) {
       << r.out;
 }
 
+// Caddy's import of files (a glob) is followed; an import of a snippet is left to the grammar.
+TEST(LintCommand, CaddyImportsOfFilesAreFollowed) {
+  const std::string dir = temp_path("lint-caddy");
+  fs::create_directories(dir + "/sites");
+  std::ofstream(dir + "/Caddyfile") << "(common) {\n  encode gzip\n}\nimport sites/*.caddy\n";
+  std::ofstream(dir + "/sites/shop.caddy")
+      << "shop.example.com {\n  import common\n  reverse_proxy 10.0.0.1:80 10.0.0.2:80 {\n"
+         "    lb_policy ip_hash\n  }\n}\n";
+  auto r = run_cli({"lint", "--proxy", "caddy", dir + "/Caddyfile"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find(dir + "/sites/shop.caddy:4:1: warning: lb_policy ip_hash [caddy/ip-hash]"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("include-not-followed"), std::string::npos) << r.out;
+}
+
 // Every configuration the project ships (scenario configurations, examples and templates,
 // placeholders filled) is read without a parse error: lint never refuses what its proxy reads.
 TEST(LintCommand, EveryShippedConfigurationIsLinted) {
