@@ -259,33 +259,33 @@ TEST(ProbeVerdicts, PodsSpreadBehindAStickyBalancerFailOnThePods) {
 
 // The same pods, naming themselves only in their JSON body: the field splits the services as
 // the header did (before, only headers and cookies were compared, and this PASSed).
-TEST(ProbeVerdicts, PodsNamedOnlyInTheBodyFailOnThePods) {
-  auto site = PhpSite::start(sites::haproxy_services_of_pods(false, false));
+// A probe of pods behind a sticky SERVERID: affinity fails on the pods, named by `finer`, and
+// the cause says how they were spread (`spread`).
+void expect_failed_on_pods(const PhpSiteOptions& options, const std::string& finer,
+                           const std::string& spread) {
+  auto site = PhpSite::start(options);
   ASSERT_TRUE(site.ok()) << site.error().message;
   const auto r = run_probe((*site)->url());
   EXPECT_EQ(r.cli.exit_code, 1) << r.describe();
+  EXPECT_EQ(find_check(r.scenario, "affinity")["verdict"], "fail") << r.describe();
   EXPECT_EQ(r.scenario["probe"]["identified_by"],
-            "json:/backend within cookie:SERVERID (HAProxy server cookie)")
+            finer + " within cookie:SERVERID (HAProxy server cookie)")
       << r.describe();
-  EXPECT_TRUE(said(r, "but the JSON field \"backend\" shows they were spread over www1, www2 "
-                      "(svc1) and www3, www4 (svc2)"))
-      << r.describe();
+  EXPECT_TRUE(said(r, spread)) << r.describe();
+}
+
+TEST(ProbeVerdicts, PodsNamedOnlyInTheBodyFailOnThePods) {
+  expect_failed_on_pods(sites::haproxy_services_of_pods(false, false), "json:/backend",
+                        "but the JSON field \"backend\" shows they were spread over www1, www2 "
+                        "(svc1) and www3, www4 (svc2)");
 }
 
 // svc2 is a single pod: svc1's sessions are still spread over its two pods, and the pods
 // decide. Before, svc2's one pod made X-Backend "not finer throughout" and SERVERID stayed the
 // identity, as if svc1's sessions had kept their backend.
 TEST(ProbeVerdicts, AServiceOfOnePodDoesNotHideTheOtherServicesPods) {
-  auto site = PhpSite::start(sites::haproxy_services_one_of_one_pod());
-  ASSERT_TRUE(site.ok()) << site.error().message;
-  const auto r = run_probe((*site)->url());
-  EXPECT_EQ(r.cli.exit_code, 1) << r.describe();
-  EXPECT_EQ(find_check(r.scenario, "affinity")["verdict"], "fail") << r.describe();
-  EXPECT_EQ(r.scenario["probe"]["identified_by"],
-            "header:X-Backend within cookie:SERVERID (HAProxy server cookie)")
-      << r.describe();
-  EXPECT_TRUE(said(r, "but X-Backend shows they were spread over www1, www2 (svc1)"))
-      << r.describe();
+  expect_failed_on_pods(sites::haproxy_services_one_of_one_pod(), "header:X-Backend",
+                        "but X-Backend shows they were spread over www1, www2 (svc1)");
 }
 
 // Nothing listens: the cause is the refused connection, never a cookie story.
