@@ -5,12 +5,14 @@
 
 #include <filesystem>
 #include <map>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <fstream>
 #include <regex>
 
 #include "harness.hpp"
 #include "html_browser.hpp"
+#include "proxies/lint_finding.hpp"
 
 namespace sc::test {
 namespace {
@@ -207,6 +209,48 @@ TEST(LintCommand, GoodFixturesPassTheirProxysOwnChecker) {
     std::string out;
     EXPECT_EQ(run_shell(command + " 2>&1", out), 0) << kind << ": " << command << "\n" << out;
   }
+}
+
+// Each error rule's bad fixture, run as it is with real traffic through its real proxy (the
+// adapter points its members at two mock backends): stickiness really breaks (a check fails:
+// affinity or losses; distribution when every key hashes alike), or the proxy refuses the file.
+TEST(LintCommand, EveryErrorRulesFixtureFailsUnderRealTraffic) {
+  const std::map<std::string, std::string> ext = {
+      {"apache", "conf"}, {"haproxy", "cfg"}, {"nginx", "conf"}, {"caddy", "Caddyfile"}};
+  const std::set<std::string> refused = {"apache/unknown-balancer-parameter",
+                                         "nginx/sticky-open-source"};
+  int ran = 0;
+  for (const auto& rule : lint_rules()) {
+    if (rule.severity != Severity::kError) continue;
+    const std::string id(rule.id), kind = id.substr(0, id.find('/'));
+    const std::string fixture =
+        source_path("fixtures/lint/" + kind + "/bad-" + id.substr(id.find('/') + 1) + "." + ext.at(kind));
+    const std::string dir = temp_path("lint-traffic-" + id.substr(id.find('/') + 1));
+    fs::create_directories(dir);
+    std::ofstream(dir + "/scenario.yaml")
+        << "name: lint-traffic\nbackend_defaults:\n  session_cookie: PHPSESSID\nbackends:\n"
+           "  - name: www1\n  - name: www2\nproxy:\n  type: " << kind << "\n  config: " << fixture
+        << "\ntraffic:\n  sessions: 40\n  requests_per_session: 5\n  concurrency: 5\n"
+           "expect:\n  affinity: true\n";
+    const std::string json = dir + "/report.json";
+    auto r = run_cli({"run", dir + "/scenario.yaml", "--json", json, "-q"}, std::chrono::seconds(60));
+    ++ran;
+    if (refused.count(id)) {
+      EXPECT_EQ(r.exit_code, 2) << id << ":\n" << r.out << r.err;
+      continue;
+    }
+    ASSERT_EQ(r.exit_code, 1) << id << ":\n" << r.out << r.err;
+    const auto report = nlohmann::json::parse(read_file(json));
+    const auto& s = report["scenarios"][0];
+    bool broke = false;
+    for (const char* check : {"affinity", "session_losses", "distribution"})
+      broke = broke || find_check(s, check)["verdict"] == "fail";
+    EXPECT_TRUE(broke) << id << ":\n" << r.out;
+    bool linted = false;
+    for (const auto& f : s["proxy"]["lint"]) linted = linted || f["rule"] == id;
+    EXPECT_TRUE(linted) << id << ": the run's report does not carry the finding";
+  }
+  EXPECT_GE(ran, 12);
 }
 
 }  // namespace
