@@ -301,6 +301,17 @@ TEST(LintFixtures, EveryRuleHasABadFixtureAndAGoodTwin) {
   EXPECT_GE(goods, 4);
 }
 
+// The seed's own configuration gets both of its mistakes, each at its line.
+TEST(LintFixtures, TheSeedsConfigurationGetsBothFindings) {
+  auto r = lint_files({std::string(STICKYCHECK_SOURCE_DIR) + "/fixtures/lint/apache/seed.conf"}, "");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_EQ(r->files.at(0).kind, "apache");
+  EXPECT_EQ(rules_in(r->findings),
+            (Rules{"apache/unknown-balancer-parameter", "apache/session-cookie-without-route"}));
+  EXPECT_EQ(r->findings.at(0).line, 9u);
+  EXPECT_EQ(r->count(Severity::kError), 2u);
+}
+
 // The lint JSON schema's rule ids are the catalogue's, so a new rule cannot be left out.
 TEST(LintFixtures, SchemaNamesEveryRule) {
   std::ifstream in(std::string(STICKYCHECK_SOURCE_DIR) + "/reports/lint.schema.json");
