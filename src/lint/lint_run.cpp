@@ -78,6 +78,19 @@ std::string without_placeholders(std::string text) {
   return text;
 }
 
+// By file, then line; the same finding reached twice (two balancers sharing one recipe) once.
+void tidy(std::vector<Finding>& findings) {
+  std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
+    return std::tie(a.file, a.line) < std::tie(b.file, b.line);
+  });
+  findings.erase(std::unique(findings.begin(), findings.end(),
+                             [](const Finding& a, const Finding& b) {
+                               return a.rule == b.rule && a.file == b.file && a.line == b.line &&
+                                      a.message == b.message;
+                             }),
+                 findings.end());
+}
+
 std::vector<std::string> included_files(const Spliced& s, const std::string& path) {
   std::vector<std::string> out;
   for (const auto& [file, line] : s.origins)
@@ -109,6 +122,7 @@ Result<LintResult> lint_text(const std::string& path, const std::string& text,
     r.findings.push_back(std::move(f));
   }
   for (auto& n : e.notes) r.findings.push_back(std::move(n));
+  tidy(r.findings);
   return r;
 }
 
@@ -122,16 +136,7 @@ Result<LintResult> lint_files(const std::vector<std::string>& paths, const std::
     for (auto& f : one->files) all.files.push_back(std::move(f));
     for (auto& f : one->findings) all.findings.push_back(std::move(f));
   }
-  std::stable_sort(all.findings.begin(), all.findings.end(), [](const Finding& a, const Finding& b) {
-    return std::tie(a.file, a.line) < std::tie(b.file, b.line);
-  });
-  // The same finding reached twice (two balancers sharing one recipe) is said once.
-  all.findings.erase(std::unique(all.findings.begin(), all.findings.end(),
-                                 [](const Finding& a, const Finding& b) {
-                                   return a.rule == b.rule && a.file == b.file &&
-                                          a.line == b.line && a.message == b.message;
-                                 }),
-                     all.findings.end());
+  tidy(all.findings);
   return all;
 }
 

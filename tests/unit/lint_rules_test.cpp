@@ -157,6 +157,19 @@ TEST(LintApache, UnknownParameterInHttpdsWordsAndNofailover) {
   EXPECT_EQ(apache_rules(apache_balancer(kRoutedMembers, "nofailover=Off")), Rules{});
 }
 
+// socket.io's recipe: one balancer for polling, one for WebSocket, one route cookie recipe. A
+// mistake in the recipe is said once, not once per balancer.
+TEST(LintApache, OneRecipeSharedByTwoBalancersIsFoundOnce) {
+  const std::string text =
+      "<Proxy balancer://poll>\n  BalancerMember http://10.0.0.1:80 route=a\n  ProxySet "
+      "stickysession=SERVERID\n</Proxy>\n<Proxy balancer://ws>\n  BalancerMember ws://10.0.0.1:80 "
+      "route=a\n  ProxySet stickysession=SERVERID\n</Proxy>\nHeader add Set-Cookie "
+      "\"SERVERID=sticky.%{BALANCER_WORKER_ROUTE}e; path=/\"\n";
+  auto r = lint_text("site.conf", text, "apache");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(rules_in(r->findings), Rules{"apache/route-recipe-without-env"});
+}
+
 TEST(LintApache, ProxyPassParametersAndMembersOutsideTheSectionCount) {
   EXPECT_EQ(apache_rules("BalancerMember balancer://app http://10.0.0.1:80 route=a\n"
                          "ProxyPass /shop balancer://app/ stickysession=PHPSESSID\n"),
