@@ -98,6 +98,20 @@ std::vector<std::string> included_files(const Spliced& s, const std::string& pat
   return out;
 }
 
+// A grammar's "PATH:LINE:..." error over the spliced text, pointed at the file and line the
+// user wrote (an included file's, when the mistake is there).
+Error relocated(const Error& error, const std::string& path, const Spliced& s) {
+  const std::string& m = error.message;
+  if (s.origins.empty() || !m.starts_with(path + ":")) return error;
+  const std::size_t at = path.size() + 1;
+  std::size_t end = at;
+  while (end < m.size() && m[end] >= '0' && m[end] <= '9') ++end;
+  const std::size_t line = static_cast<std::size_t>(std::atol(m.substr(at, end - at).c_str()));
+  if (end == at || line == 0 || line > s.origins.size()) return error;
+  const auto& [file, original] = s.origins[line - 1];
+  return Error{fmt::format("{}:{}{}", file, original, m.substr(end))};
+}
+
 }  // namespace
 
 std::size_t LintResult::count(Severity s) const {
@@ -114,7 +128,7 @@ Result<LintResult> lint_text(const std::string& path, const std::string& text,
                              path)};
   Expanded e = expand(kind, path, text);
   auto findings = rules_of(kind, e.spliced.text, path);
-  if (!findings) return findings.error();
+  if (!findings) return relocated(findings.error(), path, e.spliced);
   LintResult r;
   r.files.push_back({path, kind, included_files(e.spliced, path)});
   for (auto& f : *findings) {

@@ -107,6 +107,19 @@ TEST(LintCommand, FindingsInAnIncludedFileNameThatFile) {
       << r.out;
 }
 
+// A file the grammar refuses inside an include: the error names that file and its line, not a
+// line of the text lint assembled.
+TEST(LintCommand, AnUnparsableIncludedFileIsNamedAtItsOwnLine) {
+  const std::string dir = temp_path("lint-include-error");
+  fs::create_directories(dir + "/conf.d");
+  std::ofstream(dir + "/conf.d/upstream.conf") << "upstream app {\n  server 10.0.0.1:80;;\n}\n";
+  std::ofstream(dir + "/nginx.conf")
+      << "events {}\nhttp {\n  # the pools\n  include conf.d/*.conf;\n  server { listen 80; }\n}\n";
+  auto r = run_cli({"lint", "--proxy", "nginx", dir + "/nginx.conf"});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_EQ(r.err.rfind("stickycheck lint: " + dir + "/conf.d/upstream.conf:2:", 0), 0u) << r.err;
+}
+
 // Caddy's import of files (a glob) is followed; an import of a snippet is left to the grammar.
 TEST(LintCommand, CaddyImportsOfFilesAreFollowed) {
   const std::string dir = temp_path("lint-caddy");
