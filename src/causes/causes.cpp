@@ -53,10 +53,9 @@ std::string_view caddy_ip_hash_how() { return "Caddy lb_policy ip_hash"; }
 
 std::string unknown_balancer_parameter(std::string_view key) {
   static const std::vector<std::string> kKnown = {
-      "stickysession", "stickysessionsep", "scolonpathdelim", "nofailover",
-      "forcerecovery", "maxattempts",      "lbmethod",        "nonce",
-      "timeout",       "failonstatus",     "failontimeout",   "growth",
-      "lbset",         "proxy",            "status"};
+      "stickysession", "stickysessionsep", "scolonpathdelim", "nofailover", "forcerecovery",
+      "maxattempts",   "lbmethod",         "nonce",           "timeout",    "failonstatus",
+      "failontimeout", "growth",           "lbset",           "proxy",      "status"};
   const std::string lower = to_lower(key);
   for (const auto& k : kKnown)
     if (lower == k) return "";

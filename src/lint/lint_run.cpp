@@ -115,17 +115,18 @@ Error relocated(const Error& error, const std::string& path, const Spliced& s) {
 }  // namespace
 
 std::size_t LintResult::count(Severity s) const {
-  return static_cast<std::size_t>(
-      std::count_if(findings.begin(), findings.end(), [s](const Finding& f) { return f.severity == s; }));
+  return static_cast<std::size_t>(std::count_if(findings.begin(), findings.end(),
+                                                [s](const Finding& f) { return f.severity == s; }));
 }
 
 Result<LintResult> lint_text(const std::string& path, const std::string& text,
                              const std::string& given_kind) {
   const std::string kind = given_kind.empty() ? detect_proxy_kind(text) : given_kind;
   if (kind.empty())
-    return Error{fmt::format("{}: cannot tell which proxy this configuration is for; name it "
-                             "with --proxy apache|haproxy|nginx|caddy",
-                             path)};
+    return Error{
+        fmt::format("{}: cannot tell which proxy this configuration is for; name it "
+                    "with --proxy apache|haproxy|nginx|caddy",
+                    path)};
   Expanded e = expand(kind, path, text);
   auto findings = rules_of(kind, e.spliced.text, path);
   if (!findings) return relocated(findings.error(), path, e.spliced);

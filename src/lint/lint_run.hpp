@@ -13,8 +13,8 @@
 namespace sc {
 
 struct LintedFile {
-  std::string path;  // as given
-  std::string kind;  // apache | haproxy | nginx | caddy
+  std::string path;                   // as given
+  std::string kind;                   // apache | haproxy | nginx | caddy
   std::vector<std::string> included;  // the files its includes pulled in
 };
 

@@ -30,11 +30,11 @@ struct LintRule {
 struct Finding {
   std::string rule;
   Severity severity = Severity::kError;
-  std::string file;  // as the user named it (or the included file)
+  std::string file;                  // as the user named it (or the included file)
   std::size_t line = 0, column = 1;  // 1-based
-  std::string message;  // what is wrong, here
-  std::string why;      // why it loses sessions
-  std::string fix;      // the change that fixes it
+  std::string message;               // what is wrong, here
+  std::string why;                   // why it loses sessions
+  std::string fix;                   // the change that fixes it
 };
 
 // Every rule of every kind, in the README's order.
@@ -42,8 +42,8 @@ std::span<const LintRule> lint_rules();
 const LintRule* find_lint_rule(std::string_view id);
 
 // A finding of `rule` at `line` (column 1) of `file`, at the rule's severity.
-Finding make_finding(std::string_view rule, std::string file, std::size_t line,
-                     std::string message, std::string why, std::string fix);
+Finding make_finding(std::string_view rule, std::string file, std::size_t line, std::string message,
+                     std::string why, std::string fix);
 
 // "FILE:LINE:COL: error: MESSAGE [rule]", as compilers write theirs ("FILE: ..." without a line).
 std::string finding_line(const Finding& f);
@@ -54,7 +54,8 @@ struct FindingSink {
   std::vector<Finding> out;
   void add(std::string_view rule, std::size_t line, std::string message, std::string why,
            std::string fix, std::size_t column = 1) {
-    out.push_back(make_finding(rule, file, line, std::move(message), std::move(why), std::move(fix)));
+    out.push_back(
+        make_finding(rule, file, line, std::move(message), std::move(why), std::move(fix)));
     out.back().column = column;
   }
 };

@@ -29,13 +29,15 @@ constexpr std::array<LintRule, 27> kRules = {{
     {"apache/nofailover", kWarning, "nofailover=On: a dead member's sessions get 503"},
     {"apache/websocket-without-upgrade", kWarning,
      "a socket.io or WebSocket path proxied to http:// members without upgrade=websocket"},
-    {"haproxy/server-without-cookie", kError, "a server without a cookie value in a sticky backend"},
+    {"haproxy/server-without-cookie", kError,
+     "a server without a cookie value in a sticky backend"},
     {"haproxy/duplicate-cookie-value", kError, "two servers with the same cookie value"},
     {"haproxy/insert-without-indirect-nocache", kWarning,
      "cookie ... insert without indirect or nocache"},
     {"haproxy/no-redispatch", kWarning,
      "cookie persistence without option redispatch or health checks"},
-    {"haproxy/balance-source", kWarning, "balance source: clients behind one address share a server"},
+    {"haproxy/balance-source", kWarning,
+     "balance source: clients behind one address share a server"},
     {"haproxy/stick-on-session-id", kWarning,
      "a stick-table keyed on the session id, which changes at login"},
     {"haproxy/server-timeout-under-ping-interval", kWarning,
@@ -61,15 +63,22 @@ constexpr std::array<LintRule, 27> kRules = {{
 std::span<const LintRule> lint_rules() { return kRules; }
 
 const LintRule* find_lint_rule(std::string_view id) {
-  auto it = std::find_if(kRules.begin(), kRules.end(), [&](const LintRule& r) { return r.id == id; });
+  auto it =
+      std::find_if(kRules.begin(), kRules.end(), [&](const LintRule& r) { return r.id == id; });
   return it == kRules.end() ? nullptr : &*it;
 }
 
-Finding make_finding(std::string_view rule, std::string file, std::size_t line,
-                     std::string message, std::string why, std::string fix) {
+Finding make_finding(std::string_view rule, std::string file, std::size_t line, std::string message,
+                     std::string why, std::string fix) {
   const LintRule* r = find_lint_rule(rule);
-  return Finding{std::string(rule), r ? r->severity : Severity::kError, std::move(file), line, 1,
-                 std::move(message), std::move(why), std::move(fix)};
+  return Finding{std::string(rule),
+                 r ? r->severity : Severity::kError,
+                 std::move(file),
+                 line,
+                 1,
+                 std::move(message),
+                 std::move(why),
+                 std::move(fix)};
 }
 
 std::string finding_line(const Finding& f) {

@@ -36,11 +36,10 @@ int kind_of_line(std::string_view line) {
   if (last == ';' && one_of(first, {"proxy_pass", "listen", "server_name", "ip_hash", "hash",
                                     "proxy_set_header", "keepalive", "root", "include"}))
     return 2;
-  if (last == '{' && one_of(first, {"upstream", "server", "http", "events", "location"}))
-    return 2;
-  if (last != ';' && one_of(first, {"reverse_proxy", "lb_policy", "handle_path", "handle",
-                                    "encode", "file_server", "respond", "redir", "import",
-                                    "header_up", "health_uri"}))
+  if (last == '{' && one_of(first, {"upstream", "server", "http", "events", "location"})) return 2;
+  if (last != ';' &&
+      one_of(first, {"reverse_proxy", "lb_policy", "handle_path", "handle", "encode", "file_server",
+                     "respond", "redir", "import", "header_up", "health_uri"}))
     return 3;
   return -1;
 }
@@ -48,14 +47,14 @@ int kind_of_line(std::string_view line) {
 }  // namespace
 
 std::string detect_proxy_kind(std::string_view text) {
-  static constexpr std::array<std::string_view, 4> kKinds = {"apache", "haproxy", "nginx",
-                                                             "caddy"};
+  static constexpr std::array<std::string_view, 4> kKinds = {"apache", "haproxy", "nginx", "caddy"};
   std::array<std::size_t, 4> counts{};
   std::size_t at = 0;
   while (at < text.size()) {
     auto end = text.find('\n', at);
     if (end == std::string_view::npos) end = text.size();
-    if (int k = kind_of_line(text.substr(at, end - at)); k >= 0) ++counts[static_cast<std::size_t>(k)];
+    if (int k = kind_of_line(text.substr(at, end - at)); k >= 0)
+      ++counts[static_cast<std::size_t>(k)];
     at = end + 1;
   }
   std::size_t best = 0, second = 0, kind = 0;

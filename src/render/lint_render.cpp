@@ -2,10 +2,9 @@
 
 #include <fmt/format.h>
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cctype>
+#include <nlohmann/json.hpp>
 
 #include "lint/lint_json.hpp"
 #include "render/text_escape.hpp"
@@ -87,15 +86,14 @@ std::string render_lint_json(const LintResult& r, const std::string& tool_versio
   for (const auto& f : r.files)
     files.push_back({{"path", f.path}, {"kind", f.kind}, {"included", f.included}});
   for (const auto& f : r.findings) findings.push_back(finding_to_json(f));
-  const nlohmann::json doc = {
-      {"schema_version", kLintSchemaVersion},
-      {"tool", {{"name", "stickycheck lint"}, {"version", tool_version}}},
-      {"files", files},
-      {"findings", findings},
-      {"summary",
-       {{"errors", r.count(Severity::kError)},
-        {"warnings", r.count(Severity::kWarning)},
-        {"notes", r.count(Severity::kNote)}}}};
+  const nlohmann::json doc = {{"schema_version", kLintSchemaVersion},
+                              {"tool", {{"name", "stickycheck lint"}, {"version", tool_version}}},
+                              {"files", files},
+                              {"findings", findings},
+                              {"summary",
+                               {{"errors", r.count(Severity::kError)},
+                                {"warnings", r.count(Severity::kWarning)},
+                                {"notes", r.count(Severity::kNote)}}}};
   return doc.dump(2) + "\n";
 }
 
@@ -105,13 +103,13 @@ std::string render_lint_junit(const LintResult& r) {
   for (const auto& file : r.files) {
     bool any = false;
     for (const auto& f : r.findings) {
-      if (f.file != file.path && std::find(file.included.begin(), file.included.end(), f.file) ==
-                                     file.included.end())
+      if (f.file != file.path &&
+          std::find(file.included.begin(), file.included.end(), f.file) == file.included.end())
         continue;
       any = true;
       ++tests;
-      const std::string text = fmt::format("{}: {}\nwhy: {}\nfix: {}", location(f), f.message,
-                                           f.why, f.fix);
+      const std::string text =
+          fmt::format("{}: {}\nwhy: {}\nfix: {}", location(f), f.message, f.why, f.fix);
       cases += fmt::format("    <testcase classname=\"{}\" name=\"{} at {}\">\n",
                            xml_escape(file.path), xml_escape(f.rule), xml_escape(location(f)));
       if (f.severity == Severity::kError)
@@ -140,15 +138,15 @@ std::string render_lint_sarif(const LintResult& r, const std::string& tool_versi
   for (const auto& f : r.findings) results.push_back(sarif_result(f));
   const nlohmann::json log = {
       {"$schema",
-       "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"},
+       "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/"
+       "sarif-schema-2.1.0.json"},
       {"version", "2.1.0"},
       {"runs",
-       nlohmann::json::array({{{"tool",
-                                {{"driver",
-                                  {{"name", "stickycheck"},
-                                   {"version", tool_version},
-                                   {"rules", sarif_rules()}}}}},
-                               {"results", results}}})}};
+       nlohmann::json::array(
+           {{{"tool",
+              {{"driver",
+                {{"name", "stickycheck"}, {"version", tool_version}, {"rules", sarif_rules()}}}}},
+             {"results", results}}})}};
   return log.dump(2) + "\n";
 }
 

@@ -4,11 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <map>
-#include <set>
-#include <nlohmann/json.hpp>
 #include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
 #include <regex>
+#include <set>
 
 #include "harness.hpp"
 #include "html_browser.hpp"
@@ -36,8 +36,8 @@ TEST(LintCommand, ErrorsExitOneWithTheCompilersFormatAndEveryOutputValid) {
   const std::string json = temp_path("lint.json"), xml = temp_path("lint.xml"),
                     sarif = temp_path("lint.sarif");
   auto r = run_cli({"lint", "fixtures/apache/failover-off-typo.conf",
-                    "fixtures/nginx/shipped/hash-connect-sid.conf", "--json", json, "--junit",
-                    xml, "--sarif", sarif});
+                    "fixtures/nginx/shipped/hash-connect-sid.conf", "--json", json, "--junit", xml,
+                    "--sarif", sarif});
   ASSERT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_NE(r.out.find("fixtures/apache/failover-off-typo.conf:5:1: error: failover=Off on "
                        "balancer://app: unknown Balancer parameter 'failover' (did you mean "
@@ -142,13 +142,15 @@ TEST(LintCommand, EveryShippedConfigurationIsLinted) {
   const std::regex placeholder(R"(\{\{(\w+)\}\})");
   int linted = 0;
   for (const auto& kind : {"apache", "haproxy", "nginx", "caddy"})
-    for (const auto& e : fs::recursive_directory_iterator(source_path(std::string("fixtures/") + kind))) {
+    for (const auto& e :
+         fs::recursive_directory_iterator(source_path(std::string("fixtures/") + kind))) {
       if (!e.is_regular_file()) continue;
       std::string text = read_file(e.path().string());
       text = std::regex_replace(text, std::regex(R"(\{\{listen\}\})"), "127.0.0.1:8080");
       text = std::regex_replace(text, std::regex(R"(\{\{address(_\d+)?\}\})"), "127.0.0.1:8001");
       text = std::regex_replace(text, placeholder, "$1");
-      const std::string copy = write_temp(std::string(kind) + "-" + e.path().filename().string(), text);
+      const std::string copy =
+          write_temp(std::string(kind) + "-" + e.path().filename().string(), text);
       auto r = run_cli({"lint", "--proxy", kind, copy});
       EXPECT_NE(r.exit_code, 2) << e.path() << ":\n" << r.out << r.err;
       ++linted;
@@ -236,17 +238,19 @@ TEST(LintCommand, EveryErrorRulesFixtureFailsUnderRealTraffic) {
   for (const auto& rule : lint_rules()) {
     if (rule.severity != Severity::kError) continue;
     const std::string id(rule.id), kind = id.substr(0, id.find('/'));
-    const std::string fixture =
-        source_path("fixtures/lint/" + kind + "/bad-" + id.substr(id.find('/') + 1) + "." + ext.at(kind));
+    const std::string fixture = source_path("fixtures/lint/" + kind + "/bad-" +
+                                            id.substr(id.find('/') + 1) + "." + ext.at(kind));
     const std::string dir = temp_path("lint-traffic-" + id.substr(id.find('/') + 1));
     fs::create_directories(dir);
     std::ofstream(dir + "/scenario.yaml")
         << "name: lint-traffic\nbackend_defaults:\n  session_cookie: PHPSESSID\nbackends:\n"
-           "  - name: www1\n  - name: www2\nproxy:\n  type: " << kind << "\n  config: " << fixture
+           "  - name: www1\n  - name: www2\nproxy:\n  type: "
+        << kind << "\n  config: " << fixture
         << "\ntraffic:\n  sessions: 40\n  requests_per_session: 5\n  concurrency: 5\n"
            "expect:\n  affinity: true\n";
     const std::string json = dir + "/report.json";
-    auto r = run_cli({"run", dir + "/scenario.yaml", "--json", json, "-q"}, std::chrono::seconds(60));
+    auto r =
+        run_cli({"run", dir + "/scenario.yaml", "--json", json, "-q"}, std::chrono::seconds(60));
     ++ran;
     if (refused.count(id)) {
       EXPECT_EQ(r.exit_code, 2) << id << ":\n" << r.out << r.err;

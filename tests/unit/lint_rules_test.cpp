@@ -53,7 +53,8 @@ std::string apache_balancer(const std::string& members, const std::string& param
          header + "ProxyPass / balancer://app/\n";
 }
 const std::string kRoutedMembers =
-    "  BalancerMember http://10.0.0.1:80 route=www1\n  BalancerMember http://10.0.0.2:80 route=www2\n";
+    "  BalancerMember http://10.0.0.1:80 route=www1\n  BalancerMember http://10.0.0.2:80 "
+    "route=www2\n";
 const std::string kRecipe =
     "Header add Set-Cookie \"ROUTEID=.%{BALANCER_WORKER_ROUTE}e; path=/\" "
     "env=BALANCER_ROUTE_CHANGED\n";
@@ -82,13 +83,14 @@ TEST(LintApache, JsessionidWithoutRouteIsAWarningAboutJvmRoute) {
 }
 
 TEST(LintApache, MemberWithoutRouteAndDuplicateRoutes) {
-  EXPECT_EQ(apache_rules(apache_balancer(
-                "  BalancerMember http://10.0.0.1:80 route=www1\n  BalancerMember http://10.0.0.2:80\n",
-                "stickysession=ROUTEID", kRecipe)),
-            Rules{"apache/member-without-route"});
-  EXPECT_EQ(apache_rules(apache_balancer(
-                "  BalancerMember http://10.0.0.1:80 route=www1\n  BalancerMember http://10.0.0.2:80 route=www1\n",
-                "stickysession=ROUTEID", kRecipe)),
+  EXPECT_EQ(
+      apache_rules(apache_balancer(
+          "  BalancerMember http://10.0.0.1:80 route=www1\n  BalancerMember http://10.0.0.2:80\n",
+          "stickysession=ROUTEID", kRecipe)),
+      Rules{"apache/member-without-route"});
+  EXPECT_EQ(apache_rules(apache_balancer("  BalancerMember http://10.0.0.1:80 route=www1\n  "
+                                         "BalancerMember http://10.0.0.2:80 route=www1\n",
+                                         "stickysession=ROUTEID", kRecipe)),
             Rules{"apache/duplicate-route"});
   // Without stickiness, routes do not matter.
   EXPECT_EQ(apache_rules(apache_balancer(
@@ -98,8 +100,9 @@ TEST(LintApache, MemberWithoutRouteAndDuplicateRoutes) {
 }
 
 TEST(LintApache, RecipeThatSetsAnotherCookieThanTheBalancerReads) {
-  const std::string typo = "Header add Set-Cookie \"ROUTE_ID=.%{BALANCER_WORKER_ROUTE}e; path=/\" "
-                           "env=BALANCER_ROUTE_CHANGED\n";
+  const std::string typo =
+      "Header add Set-Cookie \"ROUTE_ID=.%{BALANCER_WORKER_ROUTE}e; path=/\" "
+      "env=BALANCER_ROUTE_CHANGED\n";
   EXPECT_EQ(apache_rules(apache_balancer(kRoutedMembers, "stickysession=ROUTEID", typo)),
             Rules{"apache/route-cookie-not-read"});
 }
@@ -138,7 +141,8 @@ TEST(LintApache, RouteCookiePathOrSecureThatDoNotFitTheVirtualHostAreWarnings) {
   const auto path = with("path=/shop");
   ASSERT_EQ(rules_in(path), Rules{"apache/route-cookie-attributes"});
   EXPECT_EQ(path[0].severity, Severity::kWarning);
-  EXPECT_EQ(path[0].message, "ROUTEID's Path=/shop does not cover /, which this virtual host proxies");
+  EXPECT_EQ(path[0].message,
+            "ROUTEID's Path=/shop does not cover /, which this virtual host proxies");
   const auto secure = with("path=/; Secure");
   ASSERT_EQ(rules_in(secure), Rules{"apache/route-cookie-attributes"});
   EXPECT_EQ(secure[0].message, "ROUTEID is Secure, but this virtual host serves plain http");
@@ -183,17 +187,20 @@ TEST(LintHaproxy, ServersWithoutOrWithDuplicateCookieValues) {
   EXPECT_EQ(haproxy_rules(kHaproxy + "  option redispatch\n  cookie SRV insert indirect nocache\n"
                                      "  server a 10.0.0.1:80 cookie a\n  server b 10.0.0.2:80\n"),
             Rules{"haproxy/server-without-cookie"});
-  EXPECT_EQ(haproxy_rules(kHaproxy + "  option redispatch\n  cookie SRV insert indirect nocache\n"
-                                     "  server a 10.0.0.1:80 cookie a\n  server b 10.0.0.2:80 cookie a\n"),
+  EXPECT_EQ(haproxy_rules(kHaproxy +
+                          "  option redispatch\n  cookie SRV insert indirect nocache\n"
+                          "  server a 10.0.0.1:80 cookie a\n  server b 10.0.0.2:80 cookie a\n"),
             Rules{"haproxy/duplicate-cookie-value"});
-  EXPECT_EQ(haproxy_rules(kHaproxy + "  option redispatch\n  cookie SRV insert indirect nocache\n"
-                                     "  server a 10.0.0.1:80 cookie a\n  server b 10.0.0.2:80 cookie b\n"),
+  EXPECT_EQ(haproxy_rules(kHaproxy +
+                          "  option redispatch\n  cookie SRV insert indirect nocache\n"
+                          "  server a 10.0.0.1:80 cookie a\n  server b 10.0.0.2:80 cookie b\n"),
             Rules{});
 }
 
 TEST(LintHaproxy, InsertWithoutIndirectNocacheNamesWhatIsMissing) {
-  auto f = haproxy::lint(kHaproxy + "  option redispatch\n  cookie SRV insert indirect\n"
-                                    "  server a 10.0.0.1:80 cookie a\n",
+  auto f = haproxy::lint(kHaproxy +
+                             "  option redispatch\n  cookie SRV insert indirect\n"
+                             "  server a 10.0.0.1:80 cookie a\n",
                          "haproxy.cfg");
   ASSERT_EQ(rules_in(f), Rules{"haproxy/insert-without-indirect-nocache"});
   EXPECT_EQ(f[0].message, "cookie SRV insert in backend app without nocache");
@@ -263,17 +270,20 @@ TEST(LintNginx, UpgradeHeadersAreJudgedAsNginxInheritsThem) {
 }
 
 TEST(LintHaproxy, ServerTimeoutInMillisecondsInFrontOfSocketIo) {
-  const std::string cfg = "defaults\n  mode http\n  timeout server 5000\nfrontend fe\n  bind :80\n"
-                          "  acl io path_beg /socket.io/\n  default_backend app\nbackend app\n"
-                          "  server a 10.0.0.1:80\n";
+  const std::string cfg =
+      "defaults\n  mode http\n  timeout server 5000\nfrontend fe\n  bind :80\n"
+      "  acl io path_beg /socket.io/\n  default_backend app\nbackend app\n"
+      "  server a 10.0.0.1:80\n";
   EXPECT_EQ(haproxy_rules(cfg), Rules{"haproxy/server-timeout-under-ping-interval"});
   // Without socket.io in the file, a short timeout is nobody's business here.
-  EXPECT_EQ(haproxy_rules(cfg.substr(0, cfg.find("  acl")) + cfg.substr(cfg.find("  default_backend"))),
-            Rules{});
+  EXPECT_EQ(
+      haproxy_rules(cfg.substr(0, cfg.find("  acl")) + cfg.substr(cfg.find("  default_backend"))),
+      Rules{});
 }
 
 TEST(LintCaddy, IpHashAndCookieWithoutSecret) {
-  const std::string site = "example.com {\n  reverse_proxy 10.0.0.1:80 10.0.0.2:80 {\n    lb_policy ";
+  const std::string site =
+      "example.com {\n  reverse_proxy 10.0.0.1:80 10.0.0.2:80 {\n    lb_policy ";
   EXPECT_EQ(caddy_rules(site + "ip_hash\n  }\n}\n"), Rules{"caddy/ip-hash"});
   EXPECT_EQ(caddy_rules(site + "cookie lb\n  }\n}\n"), Rules{"caddy/cookie-without-secret"});
   EXPECT_EQ(caddy_rules(site + "cookie lb s3cret\n  }\n}\n"), Rules{});
@@ -316,7 +326,8 @@ TEST(LintFixtures, EveryRuleHasABadFixtureAndAGoodTwin) {
 
 // The seed's own configuration gets both of its mistakes, each at its line.
 TEST(LintFixtures, TheSeedsConfigurationGetsBothFindings) {
-  auto r = lint_files({std::string(STICKYCHECK_SOURCE_DIR) + "/fixtures/lint/apache/seed.conf"}, "");
+  auto r =
+      lint_files({std::string(STICKYCHECK_SOURCE_DIR) + "/fixtures/lint/apache/seed.conf"}, "");
   ASSERT_TRUE(r.ok()) << r.error().message;
   ASSERT_EQ(r->files.at(0).kind, "apache");
   EXPECT_EQ(rules_in(r->findings),
@@ -339,7 +350,8 @@ TEST(LintFixtures, SchemaNamesEveryRule) {
 TEST(LintOutput, TerminalLinesAreTheCompilersFormat) {
   LintResult r;
   r.files.push_back({"haproxy.cfg", "haproxy", {}});
-  r.findings = haproxy::lint(kHaproxy + "  balance source\n  server a 10.0.0.1:80\n", "haproxy.cfg");
+  r.findings =
+      haproxy::lint(kHaproxy + "  balance source\n  server a 10.0.0.1:80\n", "haproxy.cfg");
   const std::string out = render_lint_terminal(r);
   EXPECT_EQ(out.substr(0, out.find('\n')),
             "haproxy.cfg:7:1: warning: balance source in backend app [haproxy/balance-source]");
@@ -349,8 +361,8 @@ TEST(LintOutput, TerminalLinesAreTheCompilersFormat) {
 TEST(LintOutput, SarifListsEveryRuleAndPointsResultsAtThem) {
   LintResult r;
   r.files.push_back({"/etc/haproxy/haproxy cfg", "haproxy", {}});
-  r.findings =
-      haproxy::lint(kHaproxy + "  balance source\n  server a 10.0.0.1:80\n", "/etc/haproxy/haproxy cfg");
+  r.findings = haproxy::lint(kHaproxy + "  balance source\n  server a 10.0.0.1:80\n",
+                             "/etc/haproxy/haproxy cfg");
   const auto log = nlohmann::json::parse(render_lint_sarif(r, "1.0"));
   const auto& run = log["runs"][0];
   EXPECT_EQ(run["tool"]["driver"]["rules"].size(), lint_rules().size());

@@ -99,7 +99,8 @@ std::map<std::string, Balancer> balancers(const std::vector<Directive>& tree) {
   for (const auto& f : find_all(tree, "proxy")) read_proxy_section(*f.directive, all);
   for (const auto& f : find_all(tree, "balancermember")) {
     const auto& d = *f.directive;
-    if (auto name = balancer_name(d.arg()); !name.empty()) add_member(balancer(all, name, d.line), d, 1);
+    if (auto name = balancer_name(d.arg()); !name.empty())
+      add_member(balancer(all, name, d.line), d, 1);
   }
   for (const auto& name : {"proxyset", "proxypass", "proxypassmatch"})
     for (const auto& f : find_all(tree, name)) {
@@ -126,9 +127,12 @@ std::vector<CookieRecipe> cookie_recipes(const std::vector<Directive>& tree) {
     const auto eq = text.find('=');
     if (eq == std::string::npos) continue;
     const auto semi = text.find(';');
-    CookieRecipe r{std::string(trim(text.substr(0, eq))), text.substr(eq + 1, semi - eq - 1),
-                   false, d.line,
-                   semi == std::string::npos ? "" : to_lower(text.substr(semi + 1)), nullptr};
+    CookieRecipe r{std::string(trim(text.substr(0, eq))),
+                   text.substr(eq + 1, semi - eq - 1),
+                   false,
+                   d.line,
+                   semi == std::string::npos ? "" : to_lower(text.substr(semi + 1)),
+                   nullptr};
     for (const auto* parent : f.parents)
       if (parent->lower() == "virtualhost") r.vhost = parent;
     for (std::size_t k = i + 3; k < d.args.size(); ++k)
@@ -158,8 +162,7 @@ void parameter_rules(const Balancer& b, Context& c) {
                   "sessions of a dead member with an error instead"
                 : "use one of mod_proxy_balancer's parameters, as spelt in its manual");
     if (to_lower(p.key) == "nofailover" && iequals(p.value, "on"))
-      c.add("apache/nofailover", p.line,
-            fmt::format("nofailover=On on balancer://{}", b.name),
+      c.add("apache/nofailover", p.line, fmt::format("nofailover=On on balancer://{}", b.name),
             "the sessions of a member that goes down get 503 until they lose their cookie; "
             "this is right only for applications that cannot resume a session elsewhere",
             "remove nofailover=On to let the balancer send them to another member");
@@ -172,8 +175,7 @@ std::string sticky_cookie(const Balancer& b) {
   return p ? p->value.substr(0, p->value.find('|')) : "";
 }
 
-void session_cookie_rule(const Balancer& b, const std::vector<CookieRecipe>& recipes,
-                         Context& c) {
+void session_cookie_rule(const Balancer& b, const std::vector<CookieRecipe>& recipes, Context& c) {
   const std::string cookie = sticky_cookie(b);
   if (cookie.empty() || !is_session_cookie_name(cookie) || recipe_for(recipes, cookie)) return;
   const Param* p = b.param("stickysession");
@@ -187,8 +189,10 @@ void session_cookie_rule(const Balancer& b, const std::vector<CookieRecipe>& rec
   if (iequals(cookie, "jsessionid")) {
     f.severity = Severity::kWarning;  // Tomcat appends ".jvmRoute" when it is configured
     f.message += " (Tomcat adds one when each server's jvmRoute is set)";
-    f.why = "stickiness works only if every Tomcat's jvmRoute equals its member's route=; "
-            "otherwise " + std::string(no_route_means_afresh());
+    f.why =
+        "stickiness works only if every Tomcat's jvmRoute equals its member's route=; "
+        "otherwise " +
+        std::string(no_route_means_afresh());
   }
   c.out.push_back(std::move(f));
 }
@@ -240,8 +244,8 @@ void recipe_rules(const Balancer& b, const std::vector<CookieRecipe>& recipes, C
     const char sep = separator(b);
     if (at == 0 || r.value[at - 1] != sep)
       c.add("apache/route-without-separator", r.line,
-            fmt::format("{}={}: the route is not preceded by the separator '{}'", r.name,
-                        r.value, sep),
+            fmt::format("{}={}: the route is not preceded by the separator '{}'", r.name, r.value,
+                        sep),
             "mod_proxy_balancer takes the route from after the first separator of the cookie's "
             "value; without one before the route it finds none",
             fmt::format("write the separator before the route: {}={}{}", r.name,
@@ -301,7 +305,8 @@ bool domain_matches(const std::string& host, std::string domain) {
 void attribute_rules(const CookieRecipe& r, Context& c) {
   if (!r.vhost || r.value.find(kRouteVar) == std::string::npos) return;
   const VhostFacts v = facts_of(*r.vhost);
-  if (auto domain = attribute(r.attributes, "domain"); domain && !domain->empty() && !v.names.empty()) {
+  if (auto domain = attribute(r.attributes, "domain");
+      domain && !domain->empty() && !v.names.empty()) {
     bool any = false;
     for (const auto& n : v.names) any = any || domain_matches(n, to_lower(*domain));
     if (!any)
@@ -348,8 +353,8 @@ bool realtime_path(const std::string& path) {
 
 // A ProxyPass of socket.io, SockJS, SignalR or WebSocket paths to a balancer of http://
 // members, with neither upgrade=websocket nor ws:// members nor a RewriteCond on Upgrade.
-void realtime_rules(const std::vector<Directive>& tree,
-                    const std::map<std::string, Balancer>& all, Context& c) {
+void realtime_rules(const std::vector<Directive>& tree, const std::map<std::string, Balancer>& all,
+                    Context& c) {
   if (!find_all(tree, "rewritecond").empty())
     for (const auto& f : find_all(tree, "rewritecond"))
       if (to_lower(f.directive->arg()).find("upgrade") != std::string::npos) return;

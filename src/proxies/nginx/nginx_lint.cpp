@@ -24,7 +24,8 @@ void hash_rules(const std::string& pool, const Directive& d, Context& c) {
           fmt::format("hash by a cookie whose name nginx can spell, or map it first: map "
                       "$http_cookie $sticky {{ \"~{}=(?<v>[^;]+)\" $v; }} and hash $sticky "
                       "consistent",
-                      key.meant), d.args.front().column);
+                      key.meant),
+          d.args.front().column);
   else if (!key.cookies.empty())
     c.add("nginx/hash-cookie-first-request", d.name.line,
           fmt::format("hash {} in upstream {}: a session's first request carries no {} yet",
@@ -45,19 +46,20 @@ void upstream_rules(const Directive& upstream, Context& c) {
     const std::string& name = d.name.text;
     if (name == "hash" && !d.args.empty()) hash_rules(pool, d, c);
     if (name == "ip_hash")
-      c.add("nginx/ip-hash", d.name.line,
-            fmt::format("ip_hash in upstream {}", pool),
+      c.add("nginx/ip-hash", d.name.line, fmt::format("ip_hash in upstream {}", pool),
             address_hash_why(nginx_ip_hash_how()) +
                 "; it works only while clients reach nginx from addresses of their own",
             "behind a proxy or a NAT, hash a cookie the application sets on its first answer "
             "(hash $cookie_NAME consistent), knowing its first request is unbound, or use a "
-            "balancer that inserts its own cookie", d.name.column);
+            "balancer that inserts its own cookie",
+            d.name.column);
     if (name == "sticky")
       c.add("nginx/sticky-open-source", d.name.line,
             fmt::format("sticky in upstream {}: open-source nginx has no such directive", pool),
             "`sticky` is nginx Plus (or a third-party module); nginx as Debian ships it refuses "
             "the file with \"unknown directive\" and does not start",
-            "use `hash $cookie_NAME consistent;` (open source), or run nginx Plus or Angie", d.name.column);
+            "use `hash $cookie_NAME consistent;` (open source), or run nginx Plus or Angie",
+            d.name.column);
   }
 }
 
