@@ -52,10 +52,12 @@ std::string_view haproxy_source_how() { return "HAProxy balance source"; }
 std::string_view caddy_ip_hash_how() { return "Caddy lb_policy ip_hash"; }
 
 std::string unknown_balancer_parameter(std::string_view key) {
+  // httpd's set_balancer_param; a member's (worker's) own ones, lbset or status, are refused
+  // here, as `apache2 -t` refuses `ProxySet balancer://app lbset=1`.
   static const std::vector<std::string> kKnown = {
-      "stickysession", "stickysessionsep", "scolonpathdelim", "nofailover", "forcerecovery",
-      "maxattempts",   "lbmethod",         "nonce",           "timeout",    "failonstatus",
-      "failontimeout", "growth",           "lbset",           "proxy",      "status"};
+      "stickysession", "stickysessionsep", "scolonpathdelim", "nofailover",
+      "forcerecovery", "maxattempts",      "lbmethod",        "nonce",
+      "timeout",       "failonstatus",     "failontimeout",   "growth"};
   const std::string lower = to_lower(key);
   for (const auto& k : kKnown)
     if (lower == k) return "";

@@ -71,7 +71,8 @@ CheckResult check_affinity(const Scenario& s, const Metrics& m,
     c.explanation += fmt::format(
         "; this scenario is a negative control: affinity must not hold, and it is judged on the "
         "{} sessions ({}) answered by two or more backends",
-        m.sessions_over_backends, percent(m.sessions ? double(m.sessions_over_backends) / m.sessions : 0));
+        m.sessions_over_backends,
+        percent(m.sessions ? double(m.sessions_over_backends) / m.sessions : 0));
   if (!holds && !diagnosis.empty()) c.explanation += ". Cause: " + diagnosis.front();
   return c;
 }

@@ -47,7 +47,6 @@ struct RunEvidence {
   std::string redirect_example;        // "301 to https://shop.example.com/", the first seen
 };
 
-
 // Causes that the figures and the evidence reveal, most telling first (empty when none is
 // recognised): most requests failed, no answer named a backend or answers named undeclared
 // ones (always); then, when affinity was lost, failed requests that broke sessions and the

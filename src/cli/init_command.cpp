@@ -68,8 +68,7 @@ Result<std::vector<InitFile>> included_files(const std::string& type, const std:
   if (type != "apache" && type != "nginx" && type != "reference") return std::vector<InitFile>{};
   std::error_code ec;
   const std::string from = fs::absolute(given, ec).lexically_normal().string();
-  auto spliced = type == "nginx" ? splice_nginx_includes(from, text)
-                                 : splice_apache_includes(from, text);
+  auto spliced = splice_includes(type, from, text);
   if (!spliced) return spliced.error();
   if (!spliced->origins.empty()) request.site_text = spliced->text;
   std::vector<InitFile> out;

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include "util/text.hpp"
 
 namespace sc::identify {
@@ -43,11 +45,20 @@ void keep_headers(const ResponseView& view, const std::vector<std::string>& name
       out.headers.push_back({name, std::string(*v)});
 }
 
-// Only a body that opens as an object is parsed, without exceptions: most pages are HTML.
+// Only a body that opens as an object is parsed, without exceptions: most pages are HTML. The
+// parse keeps only the top-level members named in backend_json_field_names(): the rest of the
+// document is read, never stored.
 void keep_json_fields(const ResponseView& view, ExchangeObservation& out) {
   const std::string_view body = trim(view.bounded_body());
   if (body.empty() || body.front() != '{') return;
-  const auto j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  const auto wanted = [](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+    if (event != nlohmann::json::parse_event_t::key) return true;
+    const auto& names = backend_json_field_names();
+    return depth == 1 && parsed.is_string() &&
+           std::find(names.begin(), names.end(), parsed.get_ref<const std::string&>()) !=
+               names.end();
+  };
+  const auto j = nlohmann::json::parse(body, wanted, /*allow_exceptions=*/false);
   if (!j.is_object()) return;
   for (const auto& name : backend_json_field_names()) {
     const auto it = j.find(name);

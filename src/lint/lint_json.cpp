@@ -9,6 +9,12 @@ nlohmann::json finding_to_json(const Finding& f) {
           {"why", f.why},       {"fix", f.fix}};
 }
 
+nlohmann::json findings_to_json(const std::vector<Finding>& findings) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& f : findings) out.push_back(finding_to_json(f));
+  return out;
+}
+
 Finding finding_from_json(const nlohmann::json& j) {
   Finding f;
   auto text = [&](const char* key) {

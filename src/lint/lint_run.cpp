@@ -38,7 +38,7 @@ Finding include_note(const std::string& note) {
   return f;
 }
 
-// Apache and nginx includes spliced in; a spliced line remembers its file and line.
+// Apache's, nginx's and Caddy's includes spliced in; a spliced line remembers its file and line.
 struct Expanded {
   Spliced spliced;
   std::vector<Finding> notes;
@@ -47,10 +47,8 @@ struct Expanded {
 Expanded expand(const std::string& kind, const std::string& path, const std::string& text) {
   Expanded e;
   e.spliced.text = text;
-  if (kind == "haproxy") return e;  // HAProxy has no include: it takes several -f files
-  auto spliced = kind == "apache"  ? splice_apache_includes(path, text)
-                 : kind == "nginx" ? splice_nginx_includes(path, text)
-                                   : splice_caddy_imports(path, text);
+  // HAProxy has no include (it takes several -f files): its text comes back as it is.
+  auto spliced = splice_includes(kind, path, text);
   if (!spliced) {  // the file alone is linted; what failed is said
     e.notes.push_back(include_note(spliced.error().message));
     return e;

@@ -220,6 +220,16 @@ Result<Spliced> splice(Splicer::Kind kind, const std::string& file, std::string_
 
 }  // namespace
 
+Result<Spliced> splice_includes(std::string_view kind, const std::string& file,
+                                std::string_view text) {
+  if (kind == "apache" || kind == "reference") return splice_apache_includes(file, text);
+  if (kind == "nginx") return splice_nginx_includes(file, text);
+  if (kind == "caddy") return splice_caddy_imports(file, text);
+  Spliced same;
+  same.text = std::string(text);
+  return same;
+}
+
 Result<Spliced> splice_caddy_imports(const std::string& file, std::string_view text) {
   return splice(Splicer::Kind::caddy, file, text);
 }

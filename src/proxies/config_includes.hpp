@@ -29,6 +29,10 @@ Result<Spliced> splice_apache_includes(const std::string& file, std::string_view
 // nginx's `include` (globs; relative paths also in /etc/nginx, its prefix on Debian): the
 // directive's bytes become a comment on a line of their own and the files follow.
 Result<Spliced> splice_nginx_includes(const std::string& file, std::string_view text);
+// The splicer of `kind`'s language: Apache's (also the reference balancer's, which reads an
+// Apache configuration), nginx's or Caddy's; any other kind's text comes back as it is.
+Result<Spliced> splice_includes(std::string_view kind, const std::string& file,
+                                std::string_view text);
 // Caddy's `import` of files (globs; a snippet's import stays as written): the import line
 // becomes a comment and the files follow. For lint.
 Result<Spliced> splice_caddy_imports(const std::string& file, std::string_view text);

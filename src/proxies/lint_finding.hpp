@@ -45,6 +45,13 @@ const LintRule* find_lint_rule(std::string_view id);
 Finding make_finding(std::string_view rule, std::string file, std::size_t line, std::string message,
                      std::string why, std::string fix);
 
+// A path that serves real-time traffic (socket.io, SockJS, SignalR, a WebSocket path): the
+// real-time rules of every kind look at these.
+bool is_realtime_path(std::string_view path);
+
+// "FILE:LINE:COL", or "FILE" for a finding without a line.
+std::string finding_location(const Finding& f);
+
 // "FILE:LINE:COL: error: MESSAGE [rule]", as compilers write theirs ("FILE: ..." without a line).
 std::string finding_line(const Finding& f);
 

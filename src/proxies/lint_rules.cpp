@@ -81,10 +81,19 @@ Finding make_finding(std::string_view rule, std::string file, std::size_t line, 
                  std::move(fix)};
 }
 
+bool is_realtime_path(std::string_view path) {
+  for (const char* p : {"socket.io", "sockjs", "signalr", "/ws", "websocket", "/hub"})
+    if (path.find(p) != std::string_view::npos) return true;
+  return false;
+}
+
+std::string finding_location(const Finding& f) {
+  return f.line == 0 ? f.file : fmt::format("{}:{}:{}", f.file, f.line, f.column);
+}
+
 std::string finding_line(const Finding& f) {
-  const std::string where =
-      f.line == 0 ? f.file : fmt::format("{}:{}:{}", f.file, f.line, f.column);
-  return fmt::format("{}: {}: {} [{}]", where, to_string(f.severity), f.message, f.rule);
+  return fmt::format("{}: {}: {} [{}]", finding_location(f), to_string(f.severity), f.message,
+                     f.rule);
 }
 
 }  // namespace sc

@@ -12,10 +12,6 @@
 namespace sc {
 namespace {
 
-std::string location(const Finding& f) {
-  return f.line == 0 ? f.file : fmt::format("{}:{}:{}", f.file, f.line, f.column);
-}
-
 std::string plural(std::size_t n, std::string_view word) {
   return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
 }
@@ -82,14 +78,13 @@ std::string render_lint_terminal(const LintResult& r) {
 }
 
 std::string render_lint_json(const LintResult& r, const std::string& tool_version) {
-  nlohmann::json files = nlohmann::json::array(), findings = nlohmann::json::array();
+  nlohmann::json files = nlohmann::json::array();
   for (const auto& f : r.files)
     files.push_back({{"path", f.path}, {"kind", f.kind}, {"included", f.included}});
-  for (const auto& f : r.findings) findings.push_back(finding_to_json(f));
   const nlohmann::json doc = {{"schema_version", kLintSchemaVersion},
                               {"tool", {{"name", "stickycheck lint"}, {"version", tool_version}}},
                               {"files", files},
-                              {"findings", findings},
+                              {"findings", findings_to_json(r.findings)},
                               {"summary",
                                {{"errors", r.count(Severity::kError)},
                                 {"warnings", r.count(Severity::kWarning)},
@@ -109,9 +104,10 @@ std::string render_lint_junit(const LintResult& r) {
       any = true;
       ++tests;
       const std::string text =
-          fmt::format("{}: {}\nwhy: {}\nfix: {}", location(f), f.message, f.why, f.fix);
-      cases += fmt::format("    <testcase classname=\"{}\" name=\"{} at {}\">\n",
-                           xml_escape(file.path), xml_escape(f.rule), xml_escape(location(f)));
+          fmt::format("{}: {}\nwhy: {}\nfix: {}", finding_location(f), f.message, f.why, f.fix);
+      cases +=
+          fmt::format("    <testcase classname=\"{}\" name=\"{} at {}\">\n", xml_escape(file.path),
+                      xml_escape(f.rule), xml_escape(finding_location(f)));
       if (f.severity == Severity::kError)
         cases += fmt::format("      <failure type=\"error\" message=\"{}\">{}</failure>\n",
                              xml_escape(f.message), xml_escape(text));

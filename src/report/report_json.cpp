@@ -24,12 +24,6 @@ const char* to_string(ScenarioVerdict v) {
 
 namespace {
 
-nlohmann::json lint_json(const std::vector<Finding>& findings) {
-  nlohmann::json out = nlohmann::json::array();
-  for (const auto& f : findings) out.push_back(finding_to_json(f));
-  return out;
-}
-
 // {"200": 1990, "302": 10}: answers by HTTP status.
 nlohmann::json statuses_json(const std::vector<std::pair<int, long long>>& statuses) {
   nlohmann::json out = nlohmann::json::object();
@@ -146,7 +140,7 @@ nlohmann::json scenario_json(const ScenarioReport& r) {
         {"config_template", r.proxy_config_path},
         {"config_rendered", r.proxy_config_rendered},
         {"config_notes", r.proxy_config_notes},
-        {"lint", lint_json(r.lint)},
+        {"lint", findings_to_json(r.lint)},
         {"config", r.proxy_config}}},
       {"traffic",
        {{"sessions", s.traffic.sessions},

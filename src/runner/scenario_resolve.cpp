@@ -132,8 +132,7 @@ void resolve_config_template(Errors& err, Scenario& s) {
   }
   p.config_text = std::move(*text);
   if (p.type == "apache" || p.type == "reference" || p.type == "nginx") {
-    auto spliced = p.type == "nginx" ? splice_nginx_includes(p.config, p.config_text)
-                                     : splice_apache_includes(p.config, p.config_text);
+    auto spliced = splice_includes(p.type, p.config, p.config_text);
     if (!spliced) {
       err.add(p.config_mark, "proxy.config", spliced.error().message);
       return;

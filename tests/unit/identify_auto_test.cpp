@@ -149,7 +149,8 @@ TEST(AutoIdentify, ObserveExchangeKeepsCacheHeadersApartFromBackendOnes) {
 
 TEST(AutoIdentify, ObserveExchangeKeepsTheBackendFieldsOfAJsonObjectBody) {
   ResponseView v;
-  const std::string body = R"( {"hits": 3, "node": 7, "backend": "pod-1", "host": ""} )";
+  const std::string body =
+      R"( {"hits": 3, "user": {"backend": "nested"}, "node": 7, "backend": "pod-1", "host": ""} )";
   v.body = body;
   auto e = observe_exchange(v);
   ASSERT_EQ(e.json_fields.size(), 2u);

@@ -161,6 +161,19 @@ TEST(LintApache, UnknownParameterInHttpdsWordsAndNofailover) {
   EXPECT_EQ(apache_rules(apache_balancer(kRoutedMembers, "nofailover=Off")), Rules{});
 }
 
+// A member's own parameters are no balancer's: httpd refuses `ProxySet ... lbset=1` and
+// `status=+H` on a balancer (apache2 -t), and so do lint and the reference balancer.
+TEST(LintApache, MemberParametersOnABalancerAreUnknown) {
+  for (const char* p : {"lbset=1", "status=+H"})
+    EXPECT_EQ(apache_rules(apache_balancer(kRoutedMembers,
+                                           std::string("stickysession=ROUTEID ") + p, kRecipe)),
+              Rules{"apache/unknown-balancer-parameter"})
+        << p;
+  EXPECT_EQ(apache_rules(apache_balancer(kRoutedMembers, "stickysession=ROUTEID growth=2 timeout=5",
+                                         kRecipe)),
+            Rules{});
+}
+
 // socket.io's recipe: one balancer for polling, one for WebSocket, one route cookie recipe. A
 // mistake in the recipe is said once, not once per balancer.
 TEST(LintApache, OneRecipeSharedByTwoBalancersIsFoundOnce) {

@@ -345,22 +345,15 @@ void attribute_rules(const CookieRecipe& r, Context& c) {
   }
 }
 
-bool realtime_path(const std::string& path) {
-  for (const char* p : {"socket.io", "sockjs", "signalr", "/ws", "websocket", "/hub"})
-    if (path.find(p) != std::string::npos) return true;
-  return false;
-}
-
 // A ProxyPass of socket.io, SockJS, SignalR or WebSocket paths to a balancer of http://
 // members, with neither upgrade=websocket nor ws:// members nor a RewriteCond on Upgrade.
 void realtime_rules(const std::vector<Directive>& tree, const std::map<std::string, Balancer>& all,
                     Context& c) {
-  if (!find_all(tree, "rewritecond").empty())
-    for (const auto& f : find_all(tree, "rewritecond"))
-      if (to_lower(f.directive->arg()).find("upgrade") != std::string::npos) return;
+  for (const auto& f : find_all(tree, "rewritecond"))
+    if (to_lower(f.directive->arg()).find("upgrade") != std::string::npos) return;
   for (const auto& f : find_all(tree, "proxypass")) {
     const auto& d = *f.directive;
-    if (d.args.size() < 2 || !realtime_path(d.arg(0))) continue;
+    if (d.args.size() < 2 || !is_realtime_path(d.arg(0))) continue;
     const auto it = all.find(balancer_name(d.arg(1)));
     if (it == all.end()) continue;
     bool upgrade = false;

@@ -63,13 +63,6 @@ void upstream_rules(const Directive& upstream, Context& c) {
   }
 }
 
-// A location that serves real-time traffic: socket.io, SockJS, SignalR or a WebSocket path.
-bool realtime_path(const std::string& path) {
-  for (const char* p : {"socket.io", "sockjs", "signalr", "/ws", "websocket", "/hub"})
-    if (path.find(p) != std::string::npos) return true;
-  return false;
-}
-
 // The directives named `name` as nginx applies them in `location`: those of the innermost
 // level that has any (an inner proxy_set_header replaces every outer one).
 std::vector<const Directive*> in_effect(const Found& location, std::string_view name) {
@@ -117,7 +110,7 @@ void realtime_rules(const Found& location, Context& c) {
   const std::string path = loc.args.empty() ? "" : loc.args.back().text;
   bool proxies = false;
   for (const auto& d : loc.children) proxies = proxies || d.name.text == "proxy_pass";
-  if (!proxies || !realtime_path(path)) return;
+  if (!proxies || !is_realtime_path(path)) return;
   const auto headers = in_effect(location, "proxy_set_header");
   const auto version = in_effect(location, "proxy_http_version");
   const bool http11 = !version.empty() && version.back()->arg() == "1.1";
