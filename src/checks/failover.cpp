@@ -109,6 +109,18 @@ void add_session(const Session& s, const FiredDisturbance& d, std::uint32_t targ
   add_bound_session(s, d, target, f, recovery);
 }
 
+// The end of the disturbed backend's last answer that ended by the binding time; -1 if none.
+std::int64_t last_answer_before(const RecordSet& set, std::uint32_t target,
+                                const FiredDisturbance& d) {
+  std::int64_t last = -1;
+  if (target == StringTable::kNone) return last;
+  for (const auto& r : set.records) {
+    const std::int64_t end = r.start_us + r.latency_us;
+    if (r.backend == target && answered(r) && end <= binding_time(d)) last = std::max(last, end);
+  }
+  return last;
+}
+
 }  // namespace
 
 bool is_disruptive(DisturbanceAction a) {
@@ -134,6 +146,7 @@ std::vector<FailoverFigures> compute_failover(const RecordSet& set, const Sessio
     f.backend = d.spec.backend;
     // Backend ids are interned names; a backend that never answered has none.
     const std::uint32_t target = set.strings.find(d.spec.backend);
+    f.last_answer_before_us = last_answer_before(set, target, d);
     std::vector<long long> recovery;
     for (std::size_t k = 0; k < sessions.size(); ++k)
       add_session(sessions[k], d, target, f, recovery);

@@ -47,6 +47,10 @@ struct FailoverFigures {
   long long collateral_sessions = 0;
   // Sessions whose first request started after it fired and was answered by the disturbed backend.
   long long new_sessions_on_disturbed = 0;
+  // When the disturbed backend last finished an answer before the disturbance began
+  // (microseconds since the traffic began; -1: none). With no bound session it says why:
+  // the backend's sessions had all ended, e.g. while the balancer was evening out its counts.
+  std::int64_t last_answer_before_us = -1;
 };
 
 // True for the actions that take a backend (partly) out of service.
