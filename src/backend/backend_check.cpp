@@ -40,6 +40,33 @@ std::string check_route_cookie(std::string_view templ) {
   return "";
 }
 
+// A path the backend serves: it goes into proxy configurations too, so it keeps to the
+// characters a URL path may hold unescaped, without ';', quotes, '#' or '?'.
+bool is_plain_path(std::string_view p) {
+  if (p.empty() || p.front() != '/' || p.size() > 256) return false;
+  for (char c : p)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && std::string_view("/-._~").find(c) == std::string_view::npos)
+      return false;
+  return true;
+}
+
+void check_realtime_options(const EngineIoOptions& o, std::vector<OptionProblem>& out) {
+  if (!is_plain_path(o.path))
+    out.push_back({"socketio_path", fmt::format("expected a path such as /socket.io/ (letters, "
+                                                "digits, '/', '-', '.', '_', '~'), got '{}'",
+                                                printable(o.path))});
+  if (!o.websocket_path.empty() && !is_plain_path(o.websocket_path))
+    out.push_back({"websocket_path", fmt::format("expected a path such as /ws (letters, digits, "
+                                                 "'/', '-', '.', '_', '~'), got '{}'",
+                                                 printable(o.websocket_path))});
+  const auto hour = std::chrono::milliseconds(3'600'000);
+  for (auto [key, value] : {std::pair{"ping_interval", o.ping_interval},
+                            std::pair{"ping_timeout", o.ping_timeout}})
+    if (value.count() < 1 || value > hour)
+      out.push_back({key, fmt::format("expected a duration from 1ms to 1h, got {} ms",
+                                      value.count())});
+}
+
 }  // namespace
 
 bool is_route(std::string_view route) {
@@ -94,6 +121,7 @@ std::vector<OptionProblem> check_backend_options(const BackendOptions& o) {
   if (!o.route_cookie.empty())
     if (auto why = check_route_cookie(o.route_cookie); !why.empty())
       out.push_back({"route_cookie", why});
+  check_realtime_options(o.realtime, out);
   if (o.session_max < 1 || o.session_max > kMaxSessionMax)
     out.push_back({"session_max", fmt::format("expected a whole number from 1 to {}, got '{}'",
                                               kMaxSessionMax, o.session_max)});

@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <random>
+#include <tuple>
 
 #include "backend/backend_app.hpp"
 #include "backend/backend_check.hpp"
+#include "backend/engineio_transport.hpp"
 #include "checks/verdict.hpp"
 #include "cli/commands.hpp"
 #include "net/endpoint.hpp"
@@ -23,7 +25,25 @@ struct BackendArgs {
   std::string separator = ".";
   std::string route_cookie_when = "always";
   std::string session_lifetime = "1440s";
+  std::string ping_interval = "25s";
+  std::string ping_timeout = "20s";
 };
+
+// --ping-interval and --ping-timeout; false after saying what was wrong.
+bool settle_durations(BackendArgs& a) {
+  for (auto [flag, text, out] :
+       {std::tuple{"--ping-interval", &a.ping_interval, &a.options.realtime.ping_interval},
+        std::tuple{"--ping-timeout", &a.ping_timeout, &a.options.realtime.ping_timeout}}) {
+    auto d = parse_session_lifetime(*text);
+    if (!d) {
+      fmt::print(stderr, "stickycheck backend: {}: expected a duration such as 25s or 500ms, got '{}'\n",
+                 flag, printable(*text));
+      return false;
+    }
+    *out = *d;
+  }
+  return true;
+}
 
 // The options as the scenario's backends: section checks them; false after saying why not.
 bool settle_options(BackendArgs& a) {
@@ -46,6 +66,7 @@ bool settle_options(BackendArgs& a) {
     return false;
   }
   a.options.session_lifetime = *lifetime;
+  if (!settle_durations(a)) return false;
   auto problems = check_backend_options(a.options);
   for (const auto& p : problems) {
     std::string flag = p.key;
@@ -80,9 +101,19 @@ int run_backend(BackendArgs& a) {
   server_options.log = [name = a.options.name](const std::string& line) {
     fmt::print(stderr, "stickycheck backend {}: {}\n", name, line);
   };
+  EngineIoServer realtime(
+      a.options.realtime, a.options.name, [&rng] { return static_cast<unsigned>(rng()); });
   net::HttpServer server(
       ioc,
-      [&app](net::Request& req, net::Connection&) -> boost::asio::awaitable<net::Response> {
+      [&app, &realtime](net::Request& req,
+                        net::Connection& conn) -> boost::asio::awaitable<net::Response> {
+        const std::string_view target = req.target();
+        const auto path = target.substr(0, target.find('?'));
+        const auto& o = app.options();
+        if (is_engineio_path(o.realtime, path))
+          co_return co_await serve_engineio(realtime, o, req, conn);
+        if (is_websocket_echo_path(o.realtime, path))
+          co_return co_await serve_websocket_echo(o.realtime, o, req, conn);
         co_return app.handle(req);
       },
       server_options);
@@ -129,6 +160,18 @@ Runner add_backend_command(CLI::App& app) {
   cmd->add_option("--session-lifetime", args->session_lifetime,
                   "A session idle this long expires (like PHP's session.gc_maxlifetime), e.g. "
                   "1440s, 30m, 8h, 2d")
+      ->capture_default_str();
+  cmd->add_option("--socketio-path", args->options.realtime.path,
+                  "Path of the engine.io / socket.io server")
+      ->capture_default_str();
+  cmd->add_option("--ping-interval", args->ping_interval,
+                  "engine.io pingInterval: how often the server pings each session")
+      ->capture_default_str();
+  cmd->add_option("--ping-timeout", args->ping_timeout,
+                  "engine.io pingTimeout: how long a ping may wait for its pong")
+      ->capture_default_str();
+  cmd->add_option("--websocket-path", args->options.realtime.websocket_path,
+                  "Path of the plain WebSocket echo (empty: none)")
       ->capture_default_str();
   return [args] { return run_backend(*args); };
 }

@@ -42,7 +42,11 @@ PlannedChild plan_backend(const BackendSpec& spec, std::uint16_t port, const std
                  "--id-style", b.id_style == IdStyle::kSuffix ? "suffix" : "php",
                  "--id-separator", std::string(1, b.id_separator),
                  "--session-max", std::to_string(b.session_max),
-                 "--session-lifetime", fmt::format("{}ms", b.session_lifetime.count())};
+                 "--session-lifetime", fmt::format("{}ms", b.session_lifetime.count()),
+                 "--socketio-path", b.realtime.path,
+                 "--ping-interval", fmt::format("{}ms", b.realtime.ping_interval.count()),
+                 "--ping-timeout", fmt::format("{}ms", b.realtime.ping_timeout.count()),
+                 "--websocket-path=" + b.realtime.websocket_path};
   if (!b.route_cookie.empty()) {
     c.spec.args.insert(c.spec.args.end(),
                        {"--route-cookie", b.route_cookie, "--route-cookie-when",

@@ -19,7 +19,8 @@ const std::vector<std::string> kTopKeys = {
     "traffic", "expect",      "disturbances", "startup_timeout",  "target"};
 const std::vector<std::string> kBackendOptionKeys = {
     "session_cookie",    "id_style", "id_separator", "route_cookie",
-    "route_cookie_when", "strict",   "session_max",  "session_lifetime"};
+    "route_cookie_when", "strict",   "session_max",  "session_lifetime",
+    "socketio_path",     "websocket_path", "ping_interval", "ping_timeout"};
 const std::vector<std::string> kTrafficKeys = {"sessions",         "requests_per_session",
                                                "concurrency",      "path",
                                                "request_timeout",  "pause",
@@ -76,6 +77,27 @@ void read_session_limits(NodeReader& r, const YAML::Node& n, const std::string& 
                         lifetime));
 }
 
+void read_duration(NodeReader& r, const YAML::Node& n, const std::string& path, const char* key,
+                   std::chrono::milliseconds& out) {
+  std::string text;
+  r.read_string(n, key, path, text);
+  if (!n[key] || text.empty()) return;
+  if (auto t = parse_session_lifetime(text))
+    out = *t;
+  else
+    r.error(n[key].Mark(), path + "." + key,
+            fmt::format("expected a duration such as 25s or 500ms, got '{}'", printable(text)));
+}
+
+// engine.io / socket.io and the WebSocket echo.
+void read_realtime_options(NodeReader& r, const YAML::Node& n, const std::string& path,
+                           EngineIoOptions& o) {
+  r.read_string(n, "socketio_path", path, o.path);
+  r.read_string(n, "websocket_path", path, o.websocket_path);
+  read_duration(r, n, path, "ping_interval", o.ping_interval);
+  read_duration(r, n, path, "ping_timeout", o.ping_timeout);
+}
+
 // Reads the keys a backend shares with backend_defaults into `o`.
 void read_backend_options(NodeReader& r, const YAML::Node& n, const std::string& path,
                           BackendOptions& o) {
@@ -98,6 +120,7 @@ void read_backend_options(NodeReader& r, const YAML::Node& n, const std::string&
       when == "session_start" ? RouteCookieWhen::kSessionStart : RouteCookieWhen::kAlways;
   r.read_bool(n, "strict", path, o.strict);
   read_session_limits(r, n, path, o);
+  read_realtime_options(r, n, path, o.realtime);
 }
 
 // A backend whose scenario does not bound its store holds at least every session of the

@@ -25,7 +25,9 @@ TEST(LaunchPlan, BackendsAndReferenceBalancerCommandLines) {
                                       "--route", "www1", "--session-cookie", "PHPSESSID",
                                       "--id-style", "php", "--id-separator", ".",
                                       "--session-max", "100000", "--session-lifetime",
-                                      "1440000ms", "--route-cookie",
+                                      "1440000ms", "--socketio-path", "/socket.io/",
+                                      "--ping-interval", "25000ms", "--ping-timeout", "20000ms",
+                                      "--websocket-path=/ws", "--route-cookie",
                                       "BALANCEID=balancer.{name}; path=/", "--route-cookie-when",
                                       "always"}));
   EXPECT_EQ(plan.backends[1].spec.args.back(), "--strict");

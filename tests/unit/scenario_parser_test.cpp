@@ -122,6 +122,25 @@ TEST(ScenarioParser, UnknownKeyWithoutCloseMatchListsTheKeys) {
             "lbmethod, maxattempts, debug_log or members");
 }
 
+TEST(ScenarioParser, BackendsRealtimeOptions) {
+  auto r = load_scenario_text(std::string(kMinimal) +
+                                     "backend_defaults:\n  ping_interval: 300ms\n  ping_timeout: 2s\n"
+                                     "  socketio_path: /rt/\n  websocket_path: /echo\n",
+                              "s.yaml");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  const auto& o = r->backends[1].options.realtime;
+  EXPECT_EQ(o.ping_interval, std::chrono::milliseconds(300));
+  EXPECT_EQ(o.ping_timeout, std::chrono::milliseconds(2000));
+  EXPECT_EQ(o.path, "/rt/");
+  EXPECT_EQ(o.websocket_path, "/echo");
+  EXPECT_EQ(scenario_error_of(std::string(kMinimal) + "backend_defaults:\n  ping_interval: soon\n"),
+            "s.yaml:6:18: backend_defaults.ping_interval: expected a duration such as 25s or "
+            "500ms, got 'soon'");
+  EXPECT_EQ(scenario_error_of(std::string(kMinimal) + "backend_defaults:\n  socketio_path: \"io\"\n"),
+            "s.yaml:6:18: backend_defaults.socketio_path: expected a path such as /socket.io/ "
+            "(letters, digits, '/', '-', '.', '_', '~'), got 'io'");
+}
+
 TEST(ScenarioParser, WrongTypeNamesWhatWasExpected) {
   EXPECT_EQ(scenario_error_of(std::string(kMinimal) + "traffic:\n  sessions: many\n"),
             "s.yaml:6:13: traffic.sessions: expected a whole number from 1 to 10000000, got 'many'");
