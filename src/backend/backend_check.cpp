@@ -40,16 +40,6 @@ std::string check_route_cookie(std::string_view templ) {
   return "";
 }
 
-// A path the backend serves: it goes into proxy configurations too, so it keeps to the
-// characters a URL path may hold unescaped, without ';', quotes, '#' or '?'.
-bool is_plain_path(std::string_view p) {
-  if (p.empty() || p.front() != '/' || p.size() > 256) return false;
-  for (char c : p)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && std::string_view("/-._~").find(c) == std::string_view::npos)
-      return false;
-  return true;
-}
-
 void check_realtime_options(const EngineIoOptions& o, std::vector<OptionProblem>& out) {
   if (!is_plain_path(o.path))
     out.push_back({"socketio_path", fmt::format("expected a path such as /socket.io/ (letters, "
@@ -68,6 +58,15 @@ void check_realtime_options(const EngineIoOptions& o, std::vector<OptionProblem>
 }
 
 }  // namespace
+
+bool is_plain_path(std::string_view p) {
+  if (p.empty() || p.front() != '/' || p.size() > 256) return false;
+  for (char c : p)
+    if (!std::isalnum(static_cast<unsigned char>(c)) &&
+        std::string_view("/-._~").find(c) == std::string_view::npos)
+      return false;
+  return true;
+}
 
 bool is_route(std::string_view route) {
   if (route.empty() || route.size() > kMaxRouteLength) return false;

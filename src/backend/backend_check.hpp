@@ -26,6 +26,10 @@ struct OptionProblem {
 // (no '#', '$', quotes...): letters, digits, '-', '_', '.', '~'; at most kMaxRouteLength.
 bool is_route(std::string_view route);
 
+// A path the backend serves (socket.io's, the WebSocket echo's): it goes into proxy
+// configurations too, so it keeps to letters, digits and '/', '-', '.', '_', '~', at most 256.
+bool is_plain_path(std::string_view path);
+
 // RFC 6265 cookie-octet: what a cookie value may hold unquoted.
 bool is_cookie_octet(char c);
 

@@ -79,16 +79,34 @@ bool EngineIoServer::expired(const Session& s, Clock::time_point now) const {
   return now > deadline;
 }
 
+// Forgets a session; a poll or WebSocket writer still waiting for it is woken at once, so that
+// it ends now (a poll with a close packet) rather than at its next ping, holding a proxy's
+// worker meanwhile.
+EngineIoServer::Sessions::iterator EngineIoServer::end(Sessions::iterator it) {
+  auto wake = std::move(it->second.wake);
+  auto next = sessions_.erase(it);
+  if (wake) wake();
+  return next;
+}
+
+void EngineIoServer::close(const std::string& sid) {
+  if (auto it = sessions_.find(sid); it != sessions_.end()) end(it);
+}
+
 bool EngineIoServer::holds(const std::string& sid, Clock::time_point now) {
   auto it = sessions_.find(sid);
   if (it == sessions_.end()) return false;
   if (!expired(it->second, now)) return true;
-  sessions_.erase(it);
+  end(it);
   return false;
 }
 
 void EngineIoServer::sweep(Clock::time_point now) {
-  std::erase_if(sessions_, [&](const auto& kv) { return expired(kv.second, now); });
+  for (auto it = sessions_.begin(); it != sessions_.end();)
+    if (expired(it->second, now))
+      it = end(it);
+    else
+      ++it;
 }
 
 std::optional<std::string> EngineIoServer::open(EioTransport transport, Clock::time_point now) {
@@ -176,20 +194,20 @@ void EngineIoServer::switch_to_websocket(const std::string& sid) {
 Status EngineIoServer::receive_payload(const std::string& sid, std::string_view body,
                                        Clock::time_point now) {
   if (body.size() > options_.max_payload) {
-    sessions_.erase(sid);
+    close(sid);
     return Error{
         fmt::format("a body of {} bytes (maxPayload {})", body.size(), options_.max_payload)};
   }
   auto packets = eio::decode_payload(body, kMaxPayloadPackets);
   if (!packets) {
-    sessions_.erase(sid);
+    close(sid);
     return packets.error();
   }
   for (const auto& p : *packets) {
     auto it = sessions_.find(sid);
     if (it == sessions_.end()) break;  // a close packet ended it
     if (auto st = handle(it->second, sid, p, now); !st) {
-      sessions_.erase(sid);
+      close(sid);
       return st;
     }
   }
@@ -202,11 +220,11 @@ Status EngineIoServer::receive_message(const std::string& sid, std::string_view 
   auto it = sessions_.find(sid);
   if (it == sessions_.end()) return Error{"the session is gone"};
   if (!p) {
-    sessions_.erase(it);
+    end(it);
     return p.error();
   }
   if (auto st = handle(it->second, sid, *p, now); !st) {
-    sessions_.erase(sid);
+    close(sid);
     return st;
   }
   return ok_status();
@@ -225,7 +243,7 @@ Status EngineIoServer::handle(Session& s, const std::string& sid, const eio::Pac
     case eio::PacketType::kUpgrade:
       return Error{"an upgrade packet outside an upgrade"};
     case eio::PacketType::kClose:
-      sessions_.erase(sid);
+      close(sid);
       return ok_status();
     case eio::PacketType::kMessage:
       if (s.outbox.size() >= kMaxOutbox)

@@ -44,7 +44,8 @@ class EngineIoServer {
 
   // A new session; its open packet ("0{...}"), or none when the store is full.
   std::optional<std::string> open(EioTransport transport, Clock::time_point now);
-  void close(const std::string& sid) { sessions_.erase(sid); }
+  // Forgets the session (its waiting poll is answered with a close packet).
+  void close(const std::string& sid);
 
   // The packets due for the client now (those queued, a ping when due), as a polling payload;
   // none when there is nothing yet (the poll waits until wake_at or a wake).
@@ -80,6 +81,7 @@ class EngineIoServer {
     std::function<void()> wake;
   };
 
+  using Sessions = std::unordered_map<std::string, Session>;
   std::string new_sid();
   bool expired(const Session& s, Clock::time_point now) const;
   void queue(Session& s, eio::Packet p);
@@ -90,7 +92,9 @@ class EngineIoServer {
   EngineIoOptions options_;
   std::string backend_name_;
   std::function<unsigned()> random_;
-  std::unordered_map<std::string, Session> sessions_;
+  Sessions::iterator end(Sessions::iterator it);
+
+  Sessions sessions_;
 };
 
 }  // namespace sc

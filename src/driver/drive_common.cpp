@@ -7,22 +7,20 @@
 
 namespace sc::detail {
 
-void append_record(DriveShared& shared, ResponseReader& reader, RequestRecord& rec,
-                   const ResponseView* view, ResponseFacts& facts, const std::string& error,
-                   std::uint32_t& last_backend) {
-  std::lock_guard hold(shared.lock);
+namespace {
+
+// Under shared.lock: the facts into the record, the record into the set.
+void push(DriveShared& shared, RequestRecord& rec, const ResponseFacts* facts,
+          const std::string& error, std::uint32_t& last_backend) {
   auto& strings = shared.records.strings;
-  if (view) {
-    facts.clear();
-    reader.read(*view, facts);
-    rec.backend = strings.intern(facts.backend);
-    rec.sticky_value = strings.intern(facts.sticky_value);
-    rec.session_new = facts.session_new;
-    rec.session_lost = facts.session_lost;
-    rec.session_expired = facts.session_expired;
-  } else {
-    rec.error = strings.intern(error);
+  if (facts) {
+    rec.backend = strings.intern(facts->backend);
+    rec.sticky_value = strings.intern(facts->sticky_value);
+    rec.session_new = facts->session_new;
+    rec.session_lost = facts->session_lost;
+    rec.session_expired = facts->session_expired;
   }
+  if (!error.empty()) rec.error = strings.intern(error);
   auto& progress = shared.progress;
   progress.errors += rec.status == 0 || rec.status >= 500;
   progress.moves += rec.backend != StringTable::kNone && last_backend != StringTable::kNone &&
@@ -30,6 +28,25 @@ void append_record(DriveShared& shared, ResponseReader& reader, RequestRecord& r
   if (rec.backend != StringTable::kNone) last_backend = rec.backend;
   shared.records.records.push_back(rec);
   ++progress.done;
+}
+
+}  // namespace
+
+void append_record(DriveShared& shared, ResponseReader& reader, RequestRecord& rec,
+                   const ResponseView* view, ResponseFacts& facts, const std::string& error,
+                   std::uint32_t& last_backend) {
+  std::lock_guard hold(shared.lock);
+  if (view) {
+    facts.clear();
+    reader.read(*view, facts);
+  }
+  push(shared, rec, view ? &facts : nullptr, view ? std::string() : error, last_backend);
+}
+
+void append_facts(DriveShared& shared, RequestRecord& rec, const ResponseFacts* facts,
+                  const std::string& error, std::uint32_t& last_backend) {
+  std::lock_guard hold(shared.lock);
+  push(shared, rec, facts, error, last_backend);
 }
 
 void RetryHold::note(int status, std::optional<std::chrono::milliseconds> wait) {

@@ -17,6 +17,11 @@ void append_record(DriveShared& shared, ResponseReader& reader, RequestRecord& r
                    const ResponseView* view, ResponseFacts& facts, const std::string& error,
                    std::uint32_t& last_backend);
 
+// The same for a record whose facts the driver read itself (a socket.io event's
+// acknowledgement), without a reader; `facts` null after a transport error.
+void append_facts(DriveShared& shared, RequestRecord& rec, const ResponseFacts* facts,
+                  const std::string& error, std::uint32_t& last_backend);
+
 // A 429/503 with Retry-After, or a bare 429, holds every session's next request.
 class RetryHold {
  public:

@@ -390,6 +390,13 @@ LoopResult DriveLoop::run() {
 LoopResult run_drive_loop(const DriverConfig& cfg, ResponseReader& reader, const DriverHooks& hooks,
                           const LoopPart& part, DriveShared& shared) {
   if (lean_client_fits(cfg)) return run_lean_loop(cfg, reader, hooks, part, shared);
+  if (cfg.protocol == SessionProtocol::kSocketIo) {
+    LoopResult out;
+    out.setup_error =
+        "socket.io sessions are driven over plain http:// only, with no custom headers or "
+        "--resolve (https is not supported yet)";
+    return out;
+  }
   DriveLoop loop(cfg, reader, hooks, part, shared);
   return loop.run();
 }

@@ -12,6 +12,7 @@
 #include "contract/response_reader.hpp"
 #include "driver/http_client.hpp"
 #include "driver/records.hpp"
+#include "realtime/session_protocol.hpp"
 
 namespace sc {
 
@@ -21,7 +22,16 @@ namespace sc {
 // --resolve, an environment proxy).
 enum class ClientEngine { automatic, libcurl };
 
+// A socket.io session's settings. Its transport is HTTP long-polling, the client's default
+// and the one that needs stickiness.
+struct RealtimeConfig {
+  std::string path = "/socket.io/";
+  std::string event = "whoami";  // emitted with an acknowledgement id; the ack names the backend
+};
+
 struct DriverConfig {
+  SessionProtocol protocol = SessionProtocol::kHttp;
+  RealtimeConfig realtime;
   std::string base_url;  // scheme://host:port, no trailing slash
   // Request i of a session asks for paths[i % paths.size()] (a visit of several pages).
   std::vector<std::string> paths{"/"};

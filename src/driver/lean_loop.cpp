@@ -10,10 +10,12 @@
 #include <cmath>
 #include <deque>
 #include <random>
+#include <variant>
 
 #include "cookie/cookie_pairs.hpp"
 #include "driver/drive_common.hpp"
 #include "driver/lean_connection.hpp"
+#include "driver/socketio_client.hpp"
 
 namespace sc::detail {
 
@@ -58,6 +60,10 @@ class LeanLoop {
   void start_session(Slot& slot);
   asio::awaitable<void> wait_turn(Slot& slot, Clock::time_point earliest);
   asio::awaitable<void> request(Slot& slot, std::uint32_t seq);
+  asio::awaitable<void> realtime_session(Slot& slot);
+  asio::awaitable<int> realtime_events(Slot& slot, SocketIoConnection& io, int seq);
+  void record_event(Slot& slot, std::uint32_t seq, Clock::time_point started,
+                    const std::variant<std::string, EioFailure>& outcome, bool first);
   void build_request(Slot& slot, std::uint32_t seq, const CookieOrigin& origin);
   void record(Slot& slot, RequestRecord& rec, const Exchange& answer);
   asio::awaitable<void> control();
@@ -181,9 +187,79 @@ void LeanLoop::record(Slot& slot, RequestRecord& rec, const Exchange& answer) {
   append_record(shared_, reader_, rec, &view, slot.facts, last_error_, slot.last_backend);
 }
 
+// A socket.io session's record for one event: the backend its acknowledgement named, or why
+// none came (a "Session ID unknown" answer is a loss, named by the backend that gave it).
+void LeanLoop::record_event(Slot& slot, std::uint32_t seq, Clock::time_point started,
+                            const std::variant<std::string, EioFailure>& outcome, bool first) {
+  RequestRecord rec;
+  rec.session = slot.session;
+  rec.seq = seq;
+  rec.cookieless = slot.cookieless;
+  rec.start_us = std::chrono::duration_cast<std::chrono::microseconds>(started - shared_.t0).count();
+  rec.latency_us = static_cast<std::int32_t>(
+      std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started).count());
+  slot.facts.clear();
+  std::string error;
+  if (const auto* name = std::get_if<std::string>(&outcome)) {
+    rec.status = 200;
+    slot.facts.backend = *name;
+    slot.facts.session_new = first;  // the first event of a new engine.io session
+  } else {
+    const auto& f = std::get<EioFailure>(outcome);
+    rec.status = static_cast<std::int16_t>(f.status);
+    slot.facts.backend = f.backend;
+    slot.facts.session_lost = f.lost;
+    error = f.error;
+  }
+  append_facts(shared_, rec, rec.status == 0 ? nullptr : &slot.facts, error, slot.last_backend);
+}
+
+// Events from `seq` on over one open connection, until the session's last or a failure;
+// returns the next event's number.
+asio::awaitable<int> LeanLoop::realtime_events(Slot& slot, SocketIoConnection& io, int seq) {
+  auto earliest = Clock::now();
+  for (bool first = true; seq < cfg_.requests_per_session && !stopping_; first = false) {
+    co_await wait_turn(slot, earliest);
+    if (stopping_) break;
+    const auto started = Clock::now();
+    const auto outcome = co_await io.emit(static_cast<std::uint64_t>(seq) + 1);
+    if (stopping_) break;
+    record_event(slot, static_cast<std::uint32_t>(seq++), started, outcome, first);
+    if (std::holds_alternative<EioFailure>(outcome)) break;
+    earliest = Clock::now() + draw_pause(cfg_.pause, pause_rng_);
+  }
+  co_return seq;
+}
+
+// A socket.io client: connects, emits its events, and after a failure connects again (a new
+// engine.io session) for the next, as the client's reconnection does.
+asio::awaitable<void> LeanLoop::realtime_session(Slot& slot) {
+  int seq = 0;
+  while (seq < cfg_.requests_per_session && !stopping_) {
+    SocketIoConnection io(ioc_, target_, cfg_.realtime, cfg_.client.timeout,
+                          slot.cookieless ? nullptr : &slot.jar, reader_,
+                          [this, &slot](const ResponseView& view) {
+                            // The reader keeps its tallies (the cookies set) under the lock.
+                            std::lock_guard hold(shared_.lock);
+                            reader_.read(view, slot.facts);
+                          });
+    const auto started = Clock::now();
+    if (auto failed = co_await io.open()) {
+      if (!stopping_) record_event(slot, static_cast<std::uint32_t>(seq++), started, *failed, true);
+    } else {
+      seq = co_await realtime_events(slot, io, seq);
+    }
+    co_await io.close();
+  }
+}
+
 asio::awaitable<void> LeanLoop::run_slot(Slot& slot) {
   while (!stopping_ && next_session_ < sessions_) {
     start_session(slot);
+    if (cfg_.protocol == SessionProtocol::kSocketIo) {
+      co_await realtime_session(slot);
+      continue;
+    }
     auto earliest = Clock::now();
     for (int seq = 0; seq < cfg_.requests_per_session && !stopping_; ++seq) {
       co_await wait_turn(slot, earliest);

@@ -152,7 +152,10 @@ nlohmann::json scenario_json(const ScenarioReport& r) {
         {"source_addresses", s.traffic.source_per_session ? "per_session" : "loopback"},
         {"seed", s.traffic.seed},
         {"path", s.traffic.path},
-        {"host", s.traffic.host}}},
+        {"host", s.traffic.host},
+        // What one request (record) is: a page request, or a socket.io acknowledged event.
+        {"protocol", to_string(s.traffic.protocol)},
+        {"socketio_path", s.traffic.socketio_path}}},
       {"metrics", metrics_json(r.metrics)},
       {"statistics",
        {{"distribution",

@@ -93,11 +93,14 @@ std::string statuses_text(const Metrics& m) {
 // logs) goes through terminal_safe.
 void print_scenario_summary(std::FILE* out, const ScenarioReport& r, bool color) {
   const auto& m = r.metrics;
-  fmt::print(out, "{} {}  ({}; {} sessions, {} requests, {:.1f}s)\n",
+  // A socket.io session's "request" is an acknowledged event.
+  const bool sio = r.scenario.traffic.protocol == SessionProtocol::kSocketIo;
+  fmt::print(out, "{} {}  ({}; {} {}sessions, {} {}, {:.1f}s)\n",
              verdict_label(r.verdict, color), terminal_safe(r.scenario.name),
              terminal_safe(r.scenario.file),
-             m.sessions + m.left_out_sessions + m.cookieless_sessions,
-             m.requests + m.left_out_requests, r.duration_s);
+             m.sessions + m.left_out_sessions + m.cookieless_sessions, sio ? "socket.io " : "",
+             m.requests + m.left_out_requests, sio ? "acknowledged events" : "requests",
+             r.duration_s);
   if (r.verdict == ScenarioVerdict::kError || r.verdict == ScenarioVerdict::kSkipped) {
     print_lines(out, "      ", r.error);
   } else if (r.partial) {

@@ -208,9 +208,12 @@ std::string ScenarioRun::wait_accepting(std::vector<const PlannedChild*> pending
 // The traffic, with the disturbances fired from the driver's tick.
 std::string ScenarioRun::drive_traffic() {
   if (ctx_.status)
-    ctx_.status(fmt::format("{}: {} sessions x {} requests through {} ({})", s_.name,
-                            s_.traffic.sessions, s_.traffic.requests_per_session, plan_.proxy_url,
-                            s_.proxy.type));
+    ctx_.status(fmt::format(
+        "{}: {} sessions x {} {} through {} ({})", s_.name, s_.traffic.sessions,
+        s_.traffic.requests_per_session,
+        s_.traffic.protocol == SessionProtocol::kSocketIo ? "socket.io events (long-polling)"
+                                                          : "requests",
+        plan_.proxy_url, s_.proxy.type));
   const std::size_t total_requests = static_cast<std::size_t>(s_.traffic.sessions) *
                                      static_cast<std::size_t>(s_.traffic.requests_per_session);
   DisturbanceSchedule schedule(s_.disturbances, total_requests);

@@ -29,6 +29,8 @@ DriverConfig driver_config_for(const Scenario& s, const std::string& url, int wa
   dc.source_per_session = s.traffic.source_per_session;
   dc.seed = s.traffic.seed;
   dc.wake_fd = wake_fd;
+  dc.protocol = s.traffic.protocol;
+  dc.realtime.path = s.traffic.socketio_path;
   return dc;
 }
 

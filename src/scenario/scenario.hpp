@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "backend/backend_options.hpp"
+#include "realtime/session_protocol.hpp"
 
 namespace sc {
 
@@ -113,6 +114,10 @@ struct TrafficSpec {
   // clients' cookie rules (Domain, Path, Secure) as a browser would, while the connections
   // still go to the proxy's own address. Empty: the proxy's address is the host.
   std::string host;
+  // What a session is: page requests, or a socket.io client (engine.io long-polling) that
+  // emits requests_per_session acknowledged events at socketio_path.
+  SessionProtocol protocol = SessionProtocol::kHttp;
+  std::string socketio_path = "/socket.io/";
 };
 
 // What the distribution check expects of the first requests' spread over the backends.

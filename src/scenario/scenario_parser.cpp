@@ -26,7 +26,8 @@ const std::vector<std::string> kTrafficKeys = {"sessions",         "requests_per
                                                "request_timeout",  "pause",
                                                "cookieless_share", "connection",
                                                "source_addresses", "seed",
-                                               "threads",          "host"};
+                                               "threads",          "host",
+                                               "protocol",         "socketio_path"};
 const std::vector<std::string> kExpectKeys = {"affinity",
                                               "min_sticky_share",
                                               "max_sticky_share",
@@ -219,6 +220,15 @@ void read_traffic(NodeReader& r, const YAML::Node& root, Scenario& s) {
             fmt::format("expected a host name such as www.example.com (no scheme, port or "
                         "path), got '{}'",
                         t.host));
+  std::string protocol(to_string(t.protocol));
+  r.read_choice(n, "protocol", "traffic", {"http", "socket.io"}, protocol);
+  t.protocol = protocol == "socket.io" ? SessionProtocol::kSocketIo : SessionProtocol::kHttp;
+  r.read_string(n, "socketio_path", "traffic", t.socketio_path);
+  if (n["socketio_path"] && !is_plain_path(t.socketio_path))
+    r.error(n["socketio_path"].Mark(), "traffic.socketio_path",
+            fmt::format("expected a path such as /socket.io/ (letters, digits, '/', '-', '.', "
+                        "'_', '~'), got '{}'",
+                        printable(t.socketio_path)));
   long long seed = t.seed;
   r.read_int(n, "seed", "traffic", 0, 4294967295LL, seed);
   t.seed = static_cast<unsigned>(seed);

@@ -128,6 +128,19 @@ TEST(EngineIoServer, AClientThatStopsPollingIsForgottenTooWhenTheSweepRuns) {
   EXPECT_EQ(f.server.size(), 0u);
 }
 
+// A client's close packet ends the session and wakes the poll it still holds, which answers
+// at once: Apache kept a worker per abandoned poll until the next ping (25 s), and its later
+// handshakes timed out.
+TEST(EngineIoServer, ACloseWakesTheWaitingPoll) {
+  Fixture f;
+  const auto sid = f.open(f.t0);
+  int wakes = 0;
+  f.server.set_waker(sid, [&] { ++wakes; });
+  ASSERT_TRUE(f.server.receive_payload(sid, "1", f.t0));
+  EXPECT_EQ(wakes, 1);
+  EXPECT_EQ(f.server.take_payload(sid, f.t0), "1");
+}
+
 TEST(EngineIoServer, ACloseOrAMalformedPacketEndsTheSession) {
   Fixture f;
   const auto a = f.open(f.t0), b = f.open(f.t0);

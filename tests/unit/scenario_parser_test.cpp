@@ -141,6 +141,17 @@ TEST(ScenarioParser, BackendsRealtimeOptions) {
             "(letters, digits, '/', '-', '.', '_', '~'), got 'io'");
 }
 
+TEST(ScenarioParser, TrafficProtocolSocketIo) {
+  auto r = load_scenario_text(std::string(kMinimal) +
+                                  "traffic:\n  protocol: socket.io\n  socketio_path: /rt/\n",
+                              "s.yaml");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->traffic.protocol, SessionProtocol::kSocketIo);
+  EXPECT_EQ(r->traffic.socketio_path, "/rt/");
+  EXPECT_EQ(scenario_error_of(std::string(kMinimal) + "traffic:\n  protocol: signalr\n"),
+            "s.yaml:6:13: traffic.protocol: expected http or socket.io, got 'signalr'");
+}
+
 TEST(ScenarioParser, WrongTypeNamesWhatWasExpected) {
   EXPECT_EQ(scenario_error_of(std::string(kMinimal) + "traffic:\n  sessions: many\n"),
             "s.yaml:6:13: traffic.sessions: expected a whole number from 1 to 10000000, got 'many'");

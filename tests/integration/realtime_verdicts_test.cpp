@@ -1,0 +1,87 @@
+// Our socket.io verdict against the real socket.io client's own: the same setup (two mock
+// nodes behind the reference balancer, sticky by a route cookie or not sticky at all) judged
+// by `stickycheck run` on the shipped scenario and by npm's socket.io-client over long-polling.
+// Where the real client keeps every session on one node, our affinity must hold; where it
+// cannot keep one ("Session ID unknown"), ours must not.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "harness.hpp"
+#include "runner/ports.hpp"
+
+namespace sc::test {
+namespace {
+
+using namespace std::chrono_literals;
+using json = nlohmann::json;
+
+// The real client's judgement: every session connected, got all its acknowledgements from one
+// node and met no error.
+struct ClientVerdict {
+  int sessions = 0, kept = 0;
+};
+
+ClientVerdict real_client_over(bool sticky) {
+  auto ports = *allocate_loopback_ports(3);
+  std::vector<std::unique_ptr<CliProcess>> nodes;
+  for (int i = 0; i < 2; ++i) {
+    std::vector<std::string> args = {"backend", "--name", "www" + std::to_string(i + 1), "--listen",
+                                     "127.0.0.1:" + std::to_string(ports[i])};
+    if (sticky) args.insert(args.end(), {"--route-cookie", "BALANCEID=balancer.{route}; path=/"});
+    nodes.push_back(std::make_unique<CliProcess>(args));
+  }
+  std::vector<std::string> lb = {"balancer", "--listen", "127.0.0.1:" + std::to_string(ports[2])};
+  for (int i = 0; i < 2; ++i)
+    lb.insert(lb.end(), {"--member", "http://127.0.0.1:" + std::to_string(ports[i]) + " route=www" +
+                                         std::to_string(i + 1)});
+  if (sticky) lb.insert(lb.end(), {"--set", "stickysession=BALANCEID"});
+  CliProcess balancer(lb);
+  for (auto p : ports) EXPECT_TRUE(wait_until([&] { return port_accepts(p); }, 10s)) << p;
+  TestProcess node("/usr/bin/node",
+                   {source_path("tests/socketio/client.js"),
+                    "http://127.0.0.1:" + std::to_string(ports[2]), "polling", "10", "5"});
+  auto r = node.wait(60s);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  ClientVerdict v;
+  const auto j = json::parse(r.out, nullptr, false);
+  if (!j.is_object()) {
+    ADD_FAILURE() << r.out;
+    return v;
+  }
+  for (const auto& s : j["sessions"]) {
+    ++v.sessions;
+    const auto& acks = s["acks"];
+    const bool one_node = acks.size() == 5 && std::all_of(acks.begin(), acks.end(),
+                                                          [&](auto& a) { return a == acks[0]; });
+    v.kept += s["connected"].get<bool>() && one_node && s["errors"].empty();
+  }
+  return v;
+}
+
+// Ours: every session kept all its events on one node, and none was lost.
+bool our_affinity_held(const std::string& scenario) {
+  const std::string path = temp_path(scenario + ".json");
+  run_cli({"run", "scenarios/" + scenario + ".yaml", "--json", path, "-q"});
+  expect_valid_report(path);
+  const auto report = json::parse(read_file(path));
+  const auto& m = find_scenario(report, scenario)["metrics"];
+  return m["sticky_sessions"] == m["sessions"] && m["session_losses"] == 0;
+}
+
+TEST(RealtimeVerdicts, RealClientAndStickycheckAgreeOnARouteCookie) {
+  const auto client = real_client_over(true);
+  EXPECT_EQ(client.sessions, 10);
+  EXPECT_EQ(client.kept, 10);  // the real client's verdict: sticky
+  EXPECT_TRUE(our_affinity_held("reference-socketio-polling-route-cookie"));
+}
+
+TEST(RealtimeVerdicts, RealClientAndStickycheckAgreeOnRoundRobin) {
+  const auto client = real_client_over(false);
+  EXPECT_EQ(client.sessions, 10);
+  EXPECT_EQ(client.kept, 0);  // the real client's verdict: "Session ID unknown", not sticky
+  EXPECT_FALSE(our_affinity_held("reference-socketio-polling-round-robin"));
+}
+
+}  // namespace
+}  // namespace sc::test
