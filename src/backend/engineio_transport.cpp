@@ -211,6 +211,8 @@ asio::awaitable<net::Response> websocket_session(EngineIoServer& server,
     ec = asio::error::operation_aborted;
   }
   if (!ec) co_await (read_packets(ws, server, sid) || write_packets(ws, server, sid));
+  // The writer's waker points at its timer, gone with it: the session must not call it.
+  server.set_waker(sid, {});
   server.close(sid);
   co_return net::Response{};
 }

@@ -16,6 +16,21 @@ std::string route_cookie_remedy() {
          "give the session ids a route suffix (id.<route>)";
 }
 
+std::string_view socketio_session_unknown_why() {
+  return "with HTTP long-polling every poll and POST of a socket.io session must reach the node "
+         "that issued its sid; any other node answers HTTP 400 {\"code\":1,\"message\":"
+         "\"Session ID unknown\"} and the client reconnects, again and again";
+}
+
+std::string socketio_session_unknown_remedy() {
+  return "make the balancer stick: a cookie it sets (Apache: Header add Set-Cookie "
+         "\"SERVERID=sticky.%{BALANCER_WORKER_ROUTE}e; path=/\" env=BALANCER_ROUTE_CHANGED with "
+         "ProxySet stickysession=SERVERID; HAProxy: cookie SERVERID insert indirect nocache; "
+         "Caddy: lb_policy cookie), or the client's address (nginx ip_hash, HAProxy balance "
+         "source); or have the clients use transports: [\"websocket\"] (one connection per "
+         "session needs no stickiness, but there is no fallback where WebSocket is blocked)";
+}
+
 std::string_view no_route_means_afresh() {
   return "mod_proxy_balancer takes the route from after the first separator, so it never finds "
          "one and balances every request afresh";

@@ -34,6 +34,11 @@ std::string_view caddy_ip_hash_how();   // "Caddy lb_policy ip_hash"
 // 'failover' (did you mean 'nofailover'?)"); "" for a known one. `key` as written.
 std::string unknown_balancer_parameter(std::string_view key);
 
+// Why socket.io's long-polling meets "Session ID unknown" behind a balancer that does not
+// stick, and the three fixes (socket.io's documentation, "Using multiple nodes").
+std::string_view socketio_session_unknown_why();
+std::string socketio_session_unknown_remedy();
+
 // Why HAProxy's inserted cookie needs `indirect` and `nocache`, and the fix.
 std::string_view haproxy_insert_options_why();
 

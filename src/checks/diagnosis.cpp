@@ -235,6 +235,11 @@ std::vector<std::string> diagnose(const Scenario& s, const Metrics& m, const Run
     causes.push_back(why);
     return causes;
   }
+  if (s.traffic.protocol == SessionProtocol::kSocketIo && m.session_losses > 0)
+    causes.push_back(fmt::format("{} of {} socket.io events met engine.io's \"Session ID "
+                                 "unknown\": {}; {}",
+                                 m.session_losses, m.requests, socketio_session_unknown_why(),
+                                 socketio_session_unknown_remedy()));
   std::vector<std::string> own;
   const std::string& type = s.proxy.type;
   if (type == "reference" || type == "apache")

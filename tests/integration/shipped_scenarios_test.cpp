@@ -166,6 +166,8 @@ void socketio_polling_round_robin(const json& s) {
   EXPECT_GT(m["session_losses"].get<int>(), 1000);
   EXPECT_GT(m["backend_switches"].get<int>(), 200);
   EXPECT_NE(explanation(s, "affinity").find("no stickysession is configured"), std::string::npos);
+  EXPECT_NE(explanation(s, "affinity").find("socket.io events met engine.io's \"Session ID unknown\""),
+            std::string::npos);
 }
 
 void nginx_ip_hash_many_clients(const json& s) {

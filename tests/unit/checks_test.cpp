@@ -152,6 +152,22 @@ TEST(Diagnosis, NoStickysessionConfigured) {
   EXPECT_EQ(causes[0], "no stickysession is configured, so the balancer balances every request afresh");
 }
 
+// socket.io over long-polling without stickiness: the losses are engine.io's "Session ID
+// unknown", said first with the three fixes, then what the balancer lacks.
+TEST(Diagnosis, SocketIoSessionIdUnknownComesWithItsFixes) {
+  auto s = two_backends("");
+  s.traffic.protocol = SessionProtocol::kSocketIo;
+  auto causes = diagnose(s, bouncing_php_sessions(2));
+  ASSERT_EQ(causes.size(), 2u);
+  EXPECT_TRUE(causes[0].starts_with(
+      "2 of 4 socket.io events met engine.io's \"Session ID unknown\": with HTTP long-polling "
+      "every poll and POST of a socket.io session must reach the node that issued its sid"))
+      << causes[0];
+  EXPECT_NE(causes[0].find("HAProxy: cookie SERVERID insert indirect nocache"), std::string::npos);
+  EXPECT_NE(causes[0].find("transports: [\"websocket\"]"), std::string::npos);
+  EXPECT_EQ(causes[1], "no stickysession is configured, so the balancer balances every request afresh");
+}
+
 TEST(Evaluate, AffinityExpectedButLostFailsWithTheCause) {
   auto s = two_backends("PHPSESSID");
   auto e = evaluate(s, bouncing_php_sessions(20));
