@@ -1,15 +1,20 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 #include <regex>
 #include <set>
 
 #include "checks/checks.hpp"
+#include "proxies/caddy/caddy_syntax.hpp"
+#include "proxies/haproxy/haproxy_syntax.hpp"
 #include "proxies/nginx/nginx_site.hpp"
 
 namespace sc {
 
 namespace {
+
+std::string nothing_sticks(const Scenario& s);  // below, with the configurations' readers
 
 std::string separator_name(char sep) { return fmt::format("'{}'", sep); }
 
@@ -118,6 +123,8 @@ void route_causes(const Scenario& s, const Metrics& m, const RunEvidence& ev,
 // keep it or nothing set it.
 void haproxy_causes(const Scenario& s, const Metrics& m, const RunEvidence& ev,
                     std::vector<std::string>& causes) {
+  push(causes, nothing_sticks(s));
+  if (!causes.empty()) return;
   const std::string cookie = s.proxy.sticky_cookie();
   if (!cookie.empty() && m.requests_with_sticky_cookie == 0) {
     push(causes, cookie_not_returned(cookie, ev));
@@ -132,12 +139,16 @@ void haproxy_causes(const Scenario& s, const Metrics& m, const RunEvidence& ev,
 }
 
 // The hash keys of the nginx configuration under test, read from its text.
+// The configuration under test, its template's placeholders ({{address}}) standing for one
+// word each so that lines stay where they are.
+std::string config_text(const Scenario& s) {
+  return std::regex_replace(s.proxy.config_text, std::regex(R"(\{\{[a-z_]+\}\})"),
+                            "127.0.0.1:9");
+}
+
 std::vector<nginx::HashKey> nginx_hash_keys(const Scenario& s) {
   if (s.proxy.type != "nginx" || s.proxy.config_text.empty()) return {};
-  // A template's placeholders ({{address}}) stand for one word each; lines stay where they are.
-  const auto text = std::regex_replace(s.proxy.config_text, std::regex(R"(\{\{[a-z_]+\}\})"),
-                                       "127.0.0.1:9");
-  auto config = nginx::parse(text, s.proxy.config);
+  auto config = nginx::parse(config_text(s), s.proxy.config);
   if (!config) return {};
   return nginx::hash_keys(nginx::read_site(*config));
 }
@@ -177,6 +188,53 @@ std::string misspelt_cookie_key(const Scenario& s) {
   return "";
 }
 
+// What the pool the run reaches sticks by, as nginx, HAProxy or Caddy reads the configuration;
+// "" when nothing does, nullopt when that cannot be said (no configuration, or no pool).
+std::optional<std::string> sticks_by(const Scenario& s) {
+  if (s.proxy.config_text.empty()) return std::nullopt;
+  const auto text = config_text(s);
+  const std::string& path = s.traffic.path;
+  if (s.proxy.type == "nginx") {
+    auto config = nginx::parse(text, s.proxy.config);
+    if (!config) return std::nullopt;
+    const auto how = nginx::stickiness(nginx::read_site(*config));
+    return how == "no upstream" ? std::nullopt : std::optional(how);
+  }
+  if (s.proxy.type == "haproxy") {
+    const auto config = haproxy::parse(text);
+    const auto choice = haproxy::choose_pool(config, path);
+    if (!choice.pool) return std::nullopt;
+    return haproxy::stickiness(config, *choice.pool);
+  }
+  if (s.proxy.type == "caddy") {
+    auto config = caddy::parse(text, s.proxy.config);
+    if (!config) return std::nullopt;
+    const auto choice = caddy::choose_proxy(*config, path);
+    if (!choice.proxy) return std::nullopt;
+    return caddy::stickiness(*choice.proxy);
+  }
+  return std::nullopt;
+}
+
+// Nothing in the configuration makes the pool stick: the whole story, with the fix for that proxy.
+std::string nothing_sticks(const Scenario& s) {
+  const auto how = sticks_by(s);
+  if (!how || !how->empty()) return "";
+  const std::string_view fix =
+      s.proxy.type == "nginx"
+          ? "stick by the client's address (ip_hash) or hash a cookie (`hash $cookie_NAME "
+            "consistent`, whose first request still goes round robin)"
+      : s.proxy.type == "haproxy"
+          ? "have HAProxy insert its own cookie: `cookie SRV insert indirect nocache` in the "
+            "backend and `cookie NAME` on each server"
+          : "stick on a cookie Caddy sets itself: lb_policy cookie";
+  return fmt::format(
+      "nothing in {} sticks: the pool the requests reach has no stickiness directive, so {} "
+      "balances every request afresh and each session's requests spread over the backends; {}",
+      s.proxy.config.empty() ? std::string("the configuration") : s.proxy.config,
+      s.proxy.type, fix);
+}
+
 // `hash $cookie_sid` where no response ever set sid: every request hashes an empty key.
 std::string hashed_cookie_never_set(const Scenario& s, const RunEvidence& ev) {
   for (const auto& k : nginx_hash_keys(s))
@@ -199,7 +257,8 @@ std::string hashed_cookie_never_set(const Scenario& s, const RunEvidence& ev) {
 // nginx: `hash $cookie_NAME` (consistent or not) and ip_hash; never a route.
 void nginx_causes(const Scenario& s, const Metrics& m, const RunEvidence& ev,
                   std::vector<std::string>& causes) {
-  push(causes, misspelt_cookie_key(s));
+  push(causes, nothing_sticks(s));
+  if (causes.empty()) push(causes, misspelt_cookie_key(s));
   if (causes.empty()) push(causes, hashed_cookie_never_set(s, ev));
   if (!causes.empty()) return;
   push(causes, moved_after_first(s, m));
@@ -216,6 +275,8 @@ void nginx_causes(const Scenario& s, const Metrics& m, const RunEvidence& ev,
 // Caddy, a command or an external proxy: what holds whatever the proxy sticks by.
 void other_causes(const Scenario& s, const Metrics& m, const RunEvidence& ev,
                   std::vector<std::string>& causes) {
+  push(causes, nothing_sticks(s));
+  if (!causes.empty()) return;
   const std::string cookie = s.proxy.sticky_cookie();
   if (!cookie.empty() && m.requests_with_sticky_cookie == 0)
     push(causes, cookie_not_returned(cookie, ev));

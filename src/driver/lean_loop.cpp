@@ -9,6 +9,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <cmath>
 #include <deque>
+#include <optional>
 #include <random>
 #include <variant>
 
@@ -32,6 +33,7 @@ struct Slot {
   LeanConnection connection;
   asio::steady_timer timer;  // pauses, the rate, Retry-After holds
   std::uint32_t session = 0;
+  std::optional<asio::ip::address> source;  // the session's own address (source_per_session)
   bool cookieless = false;
   std::uint32_t last_backend = StringTable::kNone;
   CookieJar jar;
@@ -112,8 +114,9 @@ void LeanLoop::start_session(Slot& slot) {
     // Drawn for every session, so the addresses do not depend on the run's timing.
     std::uniform_int_distribution<int> octet(0, 255), host(1, 254);
     const int a = octet(source_rng_), b = octet(source_rng_), c = host(source_rng_);
-    slot.connection.set_source(asio::ip::make_address_v4(
-        static_cast<asio::ip::address_v4::uint_type>((127 << 24) | (a << 16) | (b << 8) | c)));
+    slot.source = asio::ip::make_address_v4(
+        static_cast<asio::ip::address_v4::uint_type>((127 << 24) | (a << 16) | (b << 8) | c));
+    slot.connection.set_source(slot.source);
   }
 }
 
@@ -237,7 +240,7 @@ asio::awaitable<void> LeanLoop::realtime_session(Slot& slot) {
   int seq = 0;
   while (seq < cfg_.requests_per_session && !stopping_) {
     SocketIoConnection io(ioc_, target_, cfg_.realtime, cfg_.client.timeout,
-                          slot.cookieless ? nullptr : &slot.jar, reader_,
+                          slot.cookieless ? nullptr : &slot.jar, slot.source, reader_,
                           [this, &slot](const ResponseView& view) {
                             // The reader keeps its tallies (the cookies set) under the lock.
                             std::lock_guard hold(shared_.lock);

@@ -38,6 +38,7 @@ std::size_t SocketIoConnection::Wishes::body_limit() const {
 SocketIoConnection::SocketIoConnection(asio::io_context& ioc, const LeanTarget& target,
                                        const RealtimeConfig& realtime,
                                        std::chrono::milliseconds timeout, CookieJar* jar,
+                                       std::optional<asio::ip::address> source,
                                        const ResponseReader& observer,
                                        std::function<void(const ResponseView&)> observe)
     : ioc_(ioc),
@@ -47,6 +48,7 @@ SocketIoConnection::SocketIoConnection(asio::io_context& ioc, const LeanTarget& 
       realtime_(realtime),
       timeout_(timeout),
       jar_(jar),
+      source_(source),
       path_(target.path_prefix + realtime.path),
       event_(ioc),
       sender_(ioc) {
@@ -203,6 +205,7 @@ asio::awaitable<bool> SocketIoConnection::wait_for(Clock::time_point deadline) {
 
 asio::awaitable<std::optional<EioFailure>> SocketIoConnection::open() {
   send_.emplace(ioc_, target_, timeout_);
+  send_->set_source(source_);
   ++running_;
   asio::co_spawn(ioc_, watch(*send_), asio::detached);
   send_capture_.reset();
@@ -219,6 +222,7 @@ asio::awaitable<std::optional<EioFailure>> SocketIoConnection::open() {
   // A poll is held up to the ping interval: its exchange may take that long, and more.
   poll_.emplace(ioc_, target_,
                 timeout_ + std::chrono::milliseconds(h->ping_interval_ms + h->ping_timeout_ms));
+  poll_->set_source(source_);
   running_ += 3;
   asio::co_spawn(ioc_, watch(*poll_), asio::detached);
   asio::co_spawn(ioc_, poll_loop(), asio::detached);

@@ -39,7 +39,8 @@ class SocketIoConnection {
   // called with each; its header and body wishes are kept beside the connection's own.
   SocketIoConnection(boost::asio::io_context& ioc, const LeanTarget& target,
                      const RealtimeConfig& realtime, std::chrono::milliseconds timeout,
-                     CookieJar* jar, const ResponseReader& observer,
+                     CookieJar* jar, std::optional<boost::asio::ip::address> source,
+                     const ResponseReader& observer,
                      std::function<void(const ResponseView&)> observe);
   SocketIoConnection(const SocketIoConnection&) = delete;
   SocketIoConnection& operator=(const SocketIoConnection&) = delete;
@@ -86,7 +87,8 @@ class SocketIoConnection {
   const RealtimeConfig& realtime_;
   const std::chrono::milliseconds timeout_;
   CookieJar* jar_;
-  std::string path_;  // target prefix + engine.io path
+  std::optional<boost::asio::ip::address> source_;  // where its connections leave from
+  std::string path_;                                // target prefix + engine.io path
   std::string sid_;
   std::optional<LeanConnection> poll_, send_;
   ResponseCapture poll_capture_, send_capture_;

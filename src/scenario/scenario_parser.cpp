@@ -223,6 +223,10 @@ void read_traffic(NodeReader& r, const YAML::Node& root, Scenario& s) {
   std::string protocol(to_string(t.protocol));
   r.read_choice(n, "protocol", "traffic", {"http", "socket.io"}, protocol);
   t.protocol = protocol == "socket.io" ? SessionProtocol::kSocketIo : SessionProtocol::kHttp;
+  if (t.protocol == SessionProtocol::kSocketIo && t.connection_per_request)
+    r.error(n["connection"].Mark(), "traffic.connection",
+            "expected keep_alive with protocol: socket.io (a socket.io client keeps its "
+            "connections: one holds the long-poll, one sends), got 'per_request'");
   r.read_string(n, "socketio_path", "traffic", t.socketio_path);
   if (n["socketio_path"] && !is_plain_path(t.socketio_path))
     r.error(n["socketio_path"].Mark(), "traffic.socketio_path",

@@ -168,6 +168,60 @@ TEST(Diagnosis, SocketIoSessionIdUnknownComesWithItsFixes) {
   EXPECT_EQ(causes[1], "no stickysession is configured, so the balancer balances every request afresh");
 }
 
+// A pool with no stickiness directive at all: said first, with the fix for that proxy; the
+// same configuration with one that sticks gets no such cause (each case below is a pair).
+std::vector<std::string> causes_for(const std::string& type, const std::string& config) {
+  auto s = two_backends("");
+  s.proxy.type = type;
+  s.proxy.config = "site.conf";
+  s.proxy.config_text = config;
+  return diagnose(s, bouncing_php_sessions(2));
+}
+
+bool says_nothing_sticks(const std::vector<std::string>& causes) {
+  return !causes.empty() && causes[0].starts_with("nothing in site.conf sticks");
+}
+
+TEST(Diagnosis, NginxRoundRobinPoolIsNamedAsStickingByNothing) {
+  const std::string rr =
+      "upstream app {\n  server 10.0.0.1:80;\n  server 10.0.0.2:80;\n}\n"
+      "server {\n  listen 80;\n  location / { proxy_pass http://app; }\n}\n";
+  const auto causes = causes_for("nginx", rr);
+  ASSERT_TRUE(says_nothing_sticks(causes)) << (causes.empty() ? "" : causes[0]);
+  EXPECT_NE(causes[0].find("so nginx balances every request afresh"), std::string::npos);
+  EXPECT_NE(causes[0].find("ip_hash"), std::string::npos);
+  std::string sticky = rr;
+  sticky.insert(sticky.find("  server 10.0.0.1"), "  ip_hash;\n");
+  EXPECT_FALSE(says_nothing_sticks(causes_for("nginx", sticky)));
+}
+
+TEST(Diagnosis, HaproxyBackendWithoutCookieOrStickIsNamedAsStickingByNothing) {
+  const std::string rr =
+      "defaults\n  mode http\nfrontend fe\n  bind :80\n  default_backend app\n"
+      "backend app\n  balance roundrobin\n  server www1 10.0.0.1:80\n  server www2 10.0.0.2:80\n";
+  const auto causes = causes_for("haproxy", rr);
+  ASSERT_TRUE(says_nothing_sticks(causes)) << (causes.empty() ? "" : causes[0]);
+  EXPECT_NE(causes[0].find("cookie SRV insert indirect nocache"), std::string::npos);
+  std::string sticky = rr;
+  sticky.insert(sticky.find("  server www1"), "  cookie SRV insert indirect nocache\n");
+  EXPECT_FALSE(says_nothing_sticks(causes_for("haproxy", sticky)));
+  // `balance source` in the defaults sticks by the client's address.
+  std::string by_source = rr;
+  by_source.replace(by_source.find("  balance roundrobin\n"), 21, "");
+  by_source.insert(by_source.find("  mode http"), "  balance source\n");
+  EXPECT_FALSE(says_nothing_sticks(causes_for("haproxy", by_source)));
+}
+
+TEST(Diagnosis, CaddyWithoutAStickyLbPolicyIsNamedAsStickingByNothing) {
+  const std::string rr = ":80 {\n  reverse_proxy 10.0.0.1:80 10.0.0.2:80 {\n    lb_policy round_robin\n  }\n}\n";
+  const auto causes = causes_for("caddy", rr);
+  ASSERT_TRUE(says_nothing_sticks(causes)) << (causes.empty() ? "" : causes[0]);
+  EXPECT_NE(causes[0].find("lb_policy cookie"), std::string::npos);
+  std::string sticky = rr;
+  sticky.replace(sticky.find("round_robin"), 11, "cookie");
+  EXPECT_FALSE(says_nothing_sticks(causes_for("caddy", sticky)));
+}
+
 TEST(Evaluate, AffinityExpectedButLostFailsWithTheCause) {
   auto s = two_backends("PHPSESSID");
   auto e = evaluate(s, bouncing_php_sessions(20));

@@ -148,6 +148,11 @@ TEST(ScenarioParser, TrafficProtocolSocketIo) {
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r->traffic.protocol, SessionProtocol::kSocketIo);
   EXPECT_EQ(r->traffic.socketio_path, "/rt/");
+  EXPECT_EQ(scenario_error_of(std::string(kMinimal) +
+                              "traffic:\n  protocol: socket.io\n  connection: per_request\n"),
+            "s.yaml:7:15: traffic.connection: expected keep_alive with protocol: socket.io (a "
+            "socket.io client keeps its connections: one holds the long-poll, one sends), got "
+            "'per_request'");
   EXPECT_EQ(scenario_error_of(std::string(kMinimal) + "traffic:\n  protocol: signalr\n"),
             "s.yaml:6:13: traffic.protocol: expected http or socket.io, got 'signalr'");
 }

@@ -246,4 +246,18 @@ std::vector<Upstream> upstreams_of(const Directive& proxy) {
   return out;
 }
 
+std::string stickiness(const Directive& proxy) {
+  static constexpr std::string_view kSticky[] = {"cookie", "ip_hash", "client_ip_hash",
+                                                 "uri_hash", "query", "header"};
+  for (const auto& d : proxy.children) {
+    if (d.name() != "lb_policy") continue;
+    if (std::find(std::begin(kSticky), std::end(kSticky), d.arg(0)) == std::end(kSticky))
+      return "";
+    std::string out;
+    for (const auto& t : d.tokens) out += (out.empty() ? "" : " ") + t;
+    return fmt::format("{} (line {})", out, d.line);
+  }
+  return "";
+}
+
 }  // namespace sc::caddy

@@ -52,4 +52,9 @@ struct Upstream {
 };
 std::vector<Upstream> upstreams_of(const Directive& proxy);
 
+// What a reverse_proxy sticks by: its `lb_policy` when that keeps a client on one upstream
+// (cookie, ip_hash, client_ip_hash, uri_hash, query, header), as written with its line; ""
+// when nothing does (no lb_policy: random; round_robin, least_conn, first, random...).
+std::string stickiness(const Directive& proxy);
+
 }  // namespace sc::caddy

@@ -207,4 +207,46 @@ PoolChoice choose_pool(const Config& config, std::string_view path) {
   return out;
 }
 
+namespace {
+
+bool hashes_the_client(std::string_view algorithm) {
+  return algorithm == "source" || algorithm == "uri" || algorithm == "url_param" ||
+         algorithm.starts_with("hdr") || algorithm.starts_with("rdp-cookie");
+}
+
+std::string written(const Line& l) {
+  std::string out;
+  for (const auto& w : l.words) out += (out.empty() ? "" : " ") + w;
+  return fmt::format("{} (line {})", out, l.line);
+}
+
+// The section's own directive that makes it stick, or "" (and `balance` as it stands in `bal`).
+std::string own_stickiness(const Section& s, const Line*& bal) {
+  for (const auto& l : s.lines) {
+    const auto& w = l.word(0);
+    if (w == "cookie" || (w == "stick" && (l.word(1) == "on" || l.word(1) == "match")))
+      return written(l);
+    if (w == "balance") bal = &l;
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string stickiness(const Config& config, const Section& pool) {
+  const Section* defaults = nullptr;
+  for (const auto& s : config.sections) {
+    if (&s == &pool) break;
+    if (s.kind == "defaults") defaults = &s;
+  }
+  const Line* bal = nullptr;
+  if (auto own = own_stickiness(pool, bal); !own.empty()) return own;
+  const Line* inherited = nullptr;
+  if (defaults)
+    if (auto d = own_stickiness(*defaults, inherited); !d.empty()) return d;
+  if (!bal) bal = inherited;
+  if (bal && hashes_the_client(bal->word(1))) return written(*bal);
+  return "";
+}
+
 }  // namespace sc::haproxy

@@ -45,4 +45,10 @@ struct PoolChoice {
 };
 PoolChoice choose_pool(const Config& config, std::string_view path);
 
+// What `pool` sticks by, as written: its `cookie` line, a `stick on`/`stick match`, or a
+// `balance` that hashes the client (source, uri, url_param, hdr, rdp-cookie), its own or the
+// last `defaults` section's before it ("cookie SRV insert indirect nocache (line 12)"); ""
+// when nothing does: every request is balanced afresh.
+std::string stickiness(const Config& config, const Section& pool);
+
 }  // namespace sc::haproxy

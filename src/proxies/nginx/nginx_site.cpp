@@ -214,4 +214,20 @@ std::vector<HashKey> hash_keys(const Site& site) {
   return out;
 }
 
+std::string stickiness(const Site& site) {
+  bool any_pool = false;
+  for (const auto* u : site.upstreams) {
+    if (std::find(site.unused.begin(), site.unused.end(), u) != site.unused.end()) continue;
+    any_pool = true;
+    for (const auto& d : u->children) {
+      const auto& name = d.name.text;
+      if (name != "ip_hash" && name != "hash" && name != "sticky") continue;
+      std::string written = name;
+      for (const auto& a : d.args) written += " " + a.text;
+      return fmt::format("{} (line {})", written, d.name.line);
+    }
+  }
+  return any_pool ? "" : "no upstream";
+}
+
 }  // namespace sc::nginx

@@ -61,4 +61,10 @@ std::vector<HashKey> hash_keys(const Site& site);
 // One `hash` directive's key.
 HashKey read_hash_key(const Directive& hash);
 
+// What the pools the site uses stick by, as written ("ip_hash (line 3)", "hash $cookie_sid
+// consistent (line 4)", "sticky cookie srv_id (line 5)"); "" when nothing does: every request
+// is balanced afresh (round robin, least_conn, random); "no upstream" when the site names
+// none (nothing is balanced).
+std::string stickiness(const Site& site);
+
 }  // namespace sc::nginx
