@@ -9,6 +9,8 @@ namespace sc::contract {
 
 // Response header naming the backend that answered (also in the JSON body as `backend`).
 inline constexpr std::string_view kBackendHeader = "X-Stickycheck-Backend";
+// The same as the clients' captures keep header names: lower case.
+inline constexpr std::string_view kBackendHeaderLower = "x-stickycheck-backend";
 // A request field listing field names ("Host, X-Forwarded-For"): the answer's `echo` then
 // holds the values the backend received for them, so that a test can see what a proxy
 // forwarded (the differential tests compare it with Apache's).

@@ -111,8 +111,7 @@ class BodySax final : public nlohmann::json_sax<nlohmann::json> {
 }  // namespace
 
 bool ContractReader::wants_header(std::string_view lower_name) const {
-  static const std::string kLowerBackendHeader = to_lower(contract::kBackendHeader);
-  return lower_name == kLowerBackendHeader || lower_name == "set-cookie" ||
+  return lower_name == contract::kBackendHeaderLower || lower_name == "set-cookie" ||
          lower_name == "location";
 }
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <cctype>
 
 #include "contract/backend_contract.hpp"
 #include "realtime/engineio_codec.hpp"
@@ -20,7 +21,8 @@ using Clock = std::chrono::steady_clock;
 constexpr std::size_t kMaxBody = 1'000'000;  // engine.io's default maxPayload
 constexpr std::size_t kMaxPackets = 1000;    // in one polling answer
 
-// A failure with no answer to blame (status 0) or of an answer that was 200 but wrong.
+// A failure that no HTTP status tells (status 0: for the record, the event got no answer):
+// a timeout, or a protocol the client cannot follow.
 EioFailure failure(int status, std::string error) { return {status, std::move(error), "", false}; }
 
 }  // namespace
@@ -28,7 +30,7 @@ EioFailure failure(int status, std::string error) { return {status, std::move(er
 // The body (a payload, or engine.io's error) and the backend's identity header, for the record
 // of an answer that failed; and what the observer wants.
 bool SocketIoConnection::Wishes::wants_header(std::string_view lower_name) const {
-  return lower_name == "x-stickycheck-backend" || observer_.wants_header(lower_name);
+  return lower_name == contract::kBackendHeaderLower || observer_.wants_header(lower_name);
 }
 
 std::size_t SocketIoConnection::Wishes::body_limit() const {
@@ -84,36 +86,39 @@ void SocketIoConnection::fail(EioFailure f) {
 }
 
 // An answer other than 200, or none: engine.io's 400 "Session ID unknown" is the session's loss.
+// `what`: "the handshake", "the long-poll" (cut when it ends without an answer), "sending".
 EioFailure SocketIoConnection::failure_of(const Exchange& x, const ResponseCapture& capture,
                                           std::string_view what) const {
   EioFailure f;
   f.status = x.status;
   if (x.status == 0) {
-    f.error = fmt::format("{}: {}", what, x.error);
+    f.error =
+        fmt::format("{} {}: {}", what, what == "the long-poll" ? "was cut" : "failed", x.error);
     return f;
   }
   const auto view = capture.view(0, 0, x.status);
   for (const auto& h : view.headers)
-    if (h.name == "x-stickycheck-backend") f.backend = h.value;
+    if (h.name == contract::kBackendHeaderLower) f.backend = h.value;
   const auto code = eio::parse_error_body(view.body);
   f.lost = x.status == 400 && code == eio::ErrorCode::kUnknownSid;
   f.error = code ? std::string(eio::error_message(*code))
-                 : fmt::format("{} answered HTTP {}", what, x.status);
+                 : fmt::format("{} was answered HTTP {}", what, x.status);
   return f;
 }
 
 void SocketIoConnection::take_socketio(std::string_view text) {
   auto p = sio::decode(text);
   if (!p)
-    return fail(failure(200, "a socket.io packet the client cannot read: " + p.error().message));
+    return fail(failure(0, "a socket.io packet the client cannot read: " + p.error().message));
   if (p->type == sio::PacketType::kConnect) {
     connected_ = true;
   } else if (p->type == sio::PacketType::kConnectError) {
-    return fail(failure(200, "the server refused the socket.io connect: " + printable(p->data)));
-  } else if (p->type == sio::PacketType::kAck && p->ack_id) {
-    acks_[*p->ack_id] = sio::ack_text(*p).value_or("");
+    return fail(failure(0, "the server refused the socket.io connect: " + printable(p->data)));
+  } else if (p->type == sio::PacketType::kAck && p->ack_id && p->ack_id == awaiting_) {
+    // Only the acknowledgement awaited is kept: a server's others cost no memory.
+    ack_ = sio::ack_text(*p).value_or("");
   } else if (p->type == sio::PacketType::kDisconnect) {
-    return fail(failure(200, "the server disconnected the socket"));
+    return fail(failure(0, "the server disconnected the socket"));
   }
   notify();
 }
@@ -121,8 +126,7 @@ void SocketIoConnection::take_socketio(std::string_view text) {
 void SocketIoConnection::take_payload(std::string_view body) {
   auto packets = eio::decode_payload(body, kMaxPackets);
   if (!packets)
-    return fail(
-        failure(200, "a polling answer the client cannot read: " + packets.error().message));
+    return fail(failure(0, "a polling answer the client cannot read: " + packets.error().message));
   for (const auto& p : *packets) {
     switch (p.type) {
       case eio::PacketType::kPing:
@@ -132,7 +136,7 @@ void SocketIoConnection::take_payload(std::string_view body) {
         take_socketio(p.data);
         break;
       case eio::PacketType::kClose:
-        return fail(failure(200, "the server closed the session"));
+        return fail(failure(0, "the server closed the session"));
       default:
         break;  // noop, and what the client ignores
     }
@@ -152,7 +156,7 @@ asio::awaitable<void> SocketIoConnection::poll_loop() {
     if (closing_) break;
     if (x.status != 0) observe_(poll_capture_.view(0, 0, x.status));
     if (x.status != 200) {
-      fail(failure_of(x, poll_capture_, "the long-poll was cut"));
+      fail(failure_of(x, poll_capture_, "the long-poll"));
       break;
     }
     const auto view = poll_capture_.view(0, 0, x.status);
@@ -217,7 +221,14 @@ asio::awaitable<std::optional<EioFailure>> SocketIoConnection::open() {
   auto h = packet && packet->type == eio::PacketType::kOpen
                ? eio::decode_handshake(packet->data)
                : Result<eio::Handshake>(Error{"not an open packet"});
-  if (!h) co_return failure(200, "the handshake's answer is not engine.io's: " + h.error().message);
+  if (!h) co_return failure(0, "the handshake's answer is not engine.io's: " + h.error().message);
+  // The sid goes into every request line: only what engine.io's ids are made of.
+  const bool plain = h->sid.size() <= 64 && std::all_of(h->sid.begin(), h->sid.end(), [](char c) {
+                       return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ||
+                              c == '=' || c == '.' || c == '~';
+                     });
+  if (!plain)
+    co_return failure(0, "the handshake's sid is not an engine.io id: " + printable(h->sid));
   sid_ = h->sid;
   // A poll is held up to the ping interval: its exchange may take that long, and more.
   poll_.emplace(ioc_, target_,
@@ -242,13 +253,14 @@ asio::awaitable<std::variant<std::string, EioFailure>> SocketIoConnection::emit(
   event.type = sio::PacketType::kEvent;
   event.ack_id = id;
   event.data = "[\"" + realtime_.event + "\"]";
+  awaiting_ = id;
+  ack_.reset();
   send_packet("4" + sio::encode(event));
   const auto deadline = Clock::now() + timeout_;
   while (true) {
-    if (auto it = acks_.find(id); it != acks_.end()) {
-      std::string name = std::move(it->second);
-      acks_.erase(it);
-      co_return name;
+    if (ack_) {
+      awaiting_.reset();
+      co_return std::move(*ack_);
     }
     if (failure_) co_return *failure_;
     if (!(co_await wait_for(deadline)))

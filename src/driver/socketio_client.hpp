@@ -12,7 +12,6 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
-#include <map>
 #include <optional>
 #include <string>
 #include <variant>
@@ -93,7 +92,8 @@ class SocketIoConnection {
   std::optional<LeanConnection> poll_, send_;
   ResponseCapture poll_capture_, send_capture_;
   std::deque<std::string> outbox_;
-  std::map<std::uint64_t, std::string> acks_;
+  std::optional<std::uint64_t> awaiting_;  // the acknowledgement id emit() waits for
+  std::optional<std::string> ack_;         // ...and what it named, once it came
   std::optional<EioFailure> failure_;
   boost::asio::steady_timer event_;   // wakes the session's own wait (ack, connect, close)
   boost::asio::steady_timer sender_;  // wakes the send loop

@@ -5,10 +5,12 @@
 // cannot keep one ("Session ID unknown"), ours must not.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "harness.hpp"
 #include "runner/ports.hpp"
+#include "scripted_upstream.hpp"
 
 namespace sc::test {
 namespace {
@@ -81,6 +83,41 @@ TEST(RealtimeVerdicts, RealClientAndStickycheckAgreeOnRoundRobin) {
   EXPECT_EQ(client.sessions, 10);
   EXPECT_EQ(client.kept, 0);  // the real client's verdict: "Session ID unknown", not sticky
   EXPECT_FALSE(our_affinity_held("reference-socketio-polling-round-robin"));
+}
+
+// A server whose handshake hands out a sid with a line break in it: the client never puts it
+// into a request line (no header of the server's making reaches a request), and the event's
+// record says why it failed.
+TEST(RealtimeVerdicts, HostileSidNeverReachesARequestLine) {
+  ScriptedUpstream server([](const SeenRequest&, int, const ScriptedUpstream::Write& write) {
+    const std::string body = R"(0{"sid":"abc\r\nX-Injected: 1","upgrades":[],"pingInterval":25000,)"
+                             R"("pingTimeout":20000,"maxPayload":1000000})";
+    write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " +
+          std::to_string(body.size()) + "\r\n\r\n" + body);
+  });
+  const std::string scenario = temp_path("hostile-sid.yaml");
+  std::ofstream(scenario) << "name: hostile-sid\nbackends:\n  - name: www1\n"
+                             "proxy:\n  type: external\n  url: http://127.0.0.1:"
+                          << server.port()
+                          << "\ntraffic:\n  protocol: socket.io\n  sessions: 1\n"
+                             "  requests_per_session: 2\n  concurrency: 1\n";
+  const std::string json = temp_path("hostile-sid.json");
+  auto r = run_cli({"run", scenario, "--json", json});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  expect_valid_report(json);
+  const auto report = json::parse(read_file(json));
+  const auto& m = find_scenario(report, "hostile-sid")["metrics"];
+  EXPECT_EQ(m["transport_errors"], 2);
+  EXPECT_EQ(m["top_transport_error"]["text"],
+            "the handshake's sid is not an engine.io id: abc\\r\\nX-Injected: 1");
+  // Two handshakes, and nothing ever sent with that sid.
+  int handshakes = 0;
+  for (const auto& seen : server.requests()) {
+    EXPECT_EQ(seen.head.find("X-Injected"), std::string::npos) << seen.head;
+    EXPECT_EQ(seen.head.find("sid="), std::string::npos) << seen.head;
+    handshakes += seen.head.starts_with("GET /socket.io/?EIO=4&transport=polling&t=");
+  }
+  EXPECT_EQ(handshakes, 2);
 }
 
 }  // namespace

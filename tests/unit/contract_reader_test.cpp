@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include "contract/backend_contract.hpp"
+#include "util/text.hpp"
+
 namespace sc {
 namespace {
 
@@ -14,6 +17,13 @@ ResponseFacts read_body(const std::string& body, std::string watch_cookie = {}) 
   ResponseFacts facts;
   reader.read(view, facts);
   return facts;
+}
+
+// The identity header as clients keep header names (lower case) is the same header.
+TEST(ContractReader, BackendHeaderInLowerCaseIsTheSameHeader) {
+  EXPECT_EQ(to_lower(contract::kBackendHeader), contract::kBackendHeaderLower);
+  ContractReader reader;
+  EXPECT_TRUE(reader.wants_header(contract::kBackendHeaderLower));
 }
 
 TEST(ContractReader, ExpiredSessionIsReadApartFromALoss) {
