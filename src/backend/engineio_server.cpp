@@ -193,6 +193,8 @@ void EngineIoServer::switch_to_websocket(const std::string& sid) {
 
 Status EngineIoServer::receive_payload(const std::string& sid, std::string_view body,
                                        Clock::time_point now) {
+  // Past its ping's deadline the session is gone, whatever the client sends now.
+  if (!holds(sid, now)) return Error{"the session is gone"};
   if (body.size() > options_.max_payload) {
     close(sid);
     return Error{
@@ -206,7 +208,7 @@ Status EngineIoServer::receive_payload(const std::string& sid, std::string_view 
   for (const auto& p : *packets) {
     auto it = sessions_.find(sid);
     if (it == sessions_.end()) break;  // a close packet ended it
-    if (auto st = handle(it->second, sid, p, now); !st) {
+    if (auto st = handle(it->second, sid, p); !st) {
       close(sid);
       return st;
     }
@@ -216,23 +218,21 @@ Status EngineIoServer::receive_payload(const std::string& sid, std::string_view 
 
 Status EngineIoServer::receive_message(const std::string& sid, std::string_view text,
                                        Clock::time_point now) {
+  if (!holds(sid, now)) return Error{"the session is gone"};
   auto p = eio::decode(text);
   auto it = sessions_.find(sid);
-  if (it == sessions_.end()) return Error{"the session is gone"};
   if (!p) {
     end(it);
     return p.error();
   }
-  if (auto st = handle(it->second, sid, *p, now); !st) {
+  if (auto st = handle(it->second, sid, *p); !st) {
     close(sid);
     return st;
   }
   return ok_status();
 }
 
-Status EngineIoServer::handle(Session& s, const std::string& sid, const eio::Packet& p,
-                              Clock::time_point now) {
-  (void)now;
+Status EngineIoServer::handle(Session& s, const std::string& sid, const eio::Packet& p) {
   switch (p.type) {
     case eio::PacketType::kPong:
       s.pong_due.reset();

@@ -86,7 +86,7 @@ class EngineIoServer {
   bool expired(const Session& s, Clock::time_point now) const;
   void queue(Session& s, eio::Packet p);
   void ping_if_due(Session& s, Clock::time_point now);
-  Status handle(Session& s, const std::string& sid, const eio::Packet& p, Clock::time_point now);
+  Status handle(Session& s, const std::string& sid, const eio::Packet& p);
   Status handle_socketio(Session& s, std::string_view text);
 
   EngineIoOptions options_;

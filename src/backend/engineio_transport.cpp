@@ -254,10 +254,8 @@ asio::awaitable<net::Response> serve_engineio(EngineIoServer& server, const Back
   co_return refusal(eio::ErrorCode::kBadRequest, req.version(), backend);
 }
 
-asio::awaitable<net::Response> serve_websocket_echo(const EngineIoOptions& options,
-                                                    const BackendOptions& backend,
+asio::awaitable<net::Response> serve_websocket_echo(const BackendOptions& backend,
                                                     net::Request& req, net::Connection& conn) {
-  (void)options;
   if (!websocket::is_upgrade(req))
     co_return answer(status::bad_request, req.version(), backend,
                      "a WebSocket upgrade is expected here\n", "text/plain");

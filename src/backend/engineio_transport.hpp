@@ -23,8 +23,7 @@ boost::asio::awaitable<net::Response> serve_engineio(EngineIoServer& server,
 
 // The plain WebSocket echo: every text message comes back as
 // {"backend":NAME,"echo":MESSAGE}; anything but a WebSocket upgrade is answered 400.
-boost::asio::awaitable<net::Response> serve_websocket_echo(const EngineIoOptions& options,
-                                                           const BackendOptions& backend,
+boost::asio::awaitable<net::Response> serve_websocket_echo(const BackendOptions& backend,
                                                            net::Request& req,
                                                            net::Connection& conn);
 

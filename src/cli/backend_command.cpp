@@ -113,7 +113,7 @@ int run_backend(BackendArgs& a) {
         if (is_engineio_path(o.realtime, path))
           co_return co_await serve_engineio(realtime, o, req, conn);
         if (is_websocket_echo_path(o.realtime, path))
-          co_return co_await serve_websocket_echo(o.realtime, o, req, conn);
+          co_return co_await serve_websocket_echo(o, req, conn);
         co_return app.handle(req);
       },
       server_options);

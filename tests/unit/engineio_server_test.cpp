@@ -110,6 +110,15 @@ TEST(EngineIoServer, APollPastThePingDeadlineEndsWithAClosePacket) {
   EXPECT_EQ(f.server.size(), 0u);
 }
 
+// A packet that comes after the session's ping deadline finds no session.
+TEST(EngineIoServer, PacketsAfterThePingDeadlineFindNoSession) {
+  Fixture f;
+  const auto sid = f.open(f.t0);
+  EXPECT_EQ(f.server.receive_payload(sid, "3", f.t0 + 501ms).error().message,
+            "the session is gone");
+  EXPECT_EQ(f.server.size(), 0u);
+}
+
 TEST(EngineIoServer, APongKeepsTheSessionAndTheNextPingFollowsTheInterval) {
   Fixture f;
   const auto sid = f.open(f.t0);
