@@ -145,6 +145,9 @@ std::optional<std::string> EngineIoServer::take_payload(const std::string& sid,
   if (!holds(sid, now)) return eio::encode({eio::PacketType::kClose, ""});
   auto& s = sessions_.find(sid)->second;
   ping_if_due(s, now);
+  // During an upgrade every poll is released at once, as engine.io's 100 ms check does: the
+  // client may have sent its next poll before it read `3probe`, and must not wait for a ping.
+  if (s.outbox.empty() && s.upgrading) return eio::encode_payload({{eio::PacketType::kNoop, ""}});
   if (s.outbox.empty()) return std::nullopt;
   std::vector<eio::Packet> packets(std::make_move_iterator(s.outbox.begin()),
                                    std::make_move_iterator(s.outbox.end()));
@@ -181,14 +184,17 @@ EioTransport EngineIoServer::transport(const std::string& sid) const {
 }
 
 void EngineIoServer::release_poll(const std::string& sid) {
-  if (auto it = sessions_.find(sid); it != sessions_.end())
+  if (auto it = sessions_.find(sid); it != sessions_.end()) {
+    it->second.upgrading = true;
     queue(it->second, {eio::PacketType::kNoop, ""});
+  }
 }
 
 void EngineIoServer::switch_to_websocket(const std::string& sid) {
   auto it = sessions_.find(sid);
   if (it == sessions_.end()) return;
   it->second.transport = EioTransport::kWebSocket;
+  it->second.upgrading = false;
 }
 
 Status EngineIoServer::receive_payload(const std::string& sid, std::string_view body,

@@ -62,8 +62,8 @@ class EngineIoServer {
   Status receive_payload(const std::string& sid, std::string_view body, Clock::time_point now);
   Status receive_message(const std::string& sid, std::string_view text, Clock::time_point now);
   // The upgrade: after the probe (`2probe`, answered `3probe` on the WebSocket) the poll still
-  // waiting is released with a noop, so that the client can pause polling and send `5`; then
-  // the session switches.
+  // waiting, and every poll until `5`, is released with a noop, so that the client can pause
+  // polling and send `5`; then the session switches.
   void release_poll(const std::string& sid);
   void switch_to_websocket(const std::string& sid);
   EioTransport transport(const std::string& sid) const;
@@ -78,6 +78,7 @@ class EngineIoServer {
     Clock::time_point next_ping;
     std::optional<Clock::time_point> pong_due;  // a ping is unanswered until then
     bool connected = false;                     // socket.io's namespace "/"
+    bool upgrading = false;                     // probed, `5` not yet received
     std::function<void()> wake;
   };
 

@@ -31,6 +31,25 @@ std::string socketio_session_unknown_remedy() {
          "session needs no stickiness, but there is no fallback where WebSocket is blocked)";
 }
 
+std::string socketio_upgrade_remedy(std::string_view type, bool reached_other_node) {
+  if (reached_other_node)
+    return "the upgrade request reached another node than the session's polls: the balancer "
+           "must route it with the same stickiness (Apache: the ws:// balancer of the socket.io "
+           "recipe needs the same stickysession=SERVERID and routes as the http:// one)";
+  if (type == "nginx")
+    return "nginx passes an upgrade only when told to: proxy_http_version 1.1; proxy_set_header "
+           "Upgrade $http_upgrade; proxy_set_header Connection \"upgrade\"; in the location that "
+           "serves the socket.io path";
+  if (type == "apache" || type == "reference")
+    return "Apache carries an upgrade only with upgrade=websocket on the ProxyPass (httpd "
+           "2.4.47+) or ws:// members through mod_proxy_wstunnel (socket.io's recipe: RewriteCond "
+           "%{HTTP:Upgrade} =websocket [NC] and RewriteRule /(.*) balancer://nodes_ws/$1 [P,L])";
+  if (type == "haproxy")
+    return "HAProxy passes upgrades by itself in mode http: look for a rule that answers or "
+           "rewrites the request, and set timeout tunnel for the connection that follows";
+  return "the proxy did not carry the upgrade to the node (its answer is above)";
+}
+
 std::string_view no_route_means_afresh() {
   return "mod_proxy_balancer takes the route from after the first separator, so it never finds "
          "one and balances every request afresh";

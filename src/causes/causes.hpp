@@ -38,6 +38,10 @@ std::string unknown_balancer_parameter(std::string_view key);
 // stick, and the three fixes (socket.io's documentation, "Using multiple nodes").
 std::string_view socketio_session_unknown_why();
 std::string socketio_session_unknown_remedy();
+// Why a socket.io client's upgrade to WebSocket fails behind a proxy of `type` (apache,
+// reference, nginx, haproxy, caddy...), and what carries it; `reached_other_node`: the
+// upgrade met "Session ID unknown" (it went to another node than the polls).
+std::string socketio_upgrade_remedy(std::string_view type, bool reached_other_node);
 
 // Why HAProxy's inserted cookie needs `indirect` and `nocache`, and the fix.
 std::string_view haproxy_insert_options_why();

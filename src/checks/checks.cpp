@@ -73,6 +73,13 @@ CheckResult check_affinity(const Scenario& s, const Metrics& m,
         "{} sessions ({}) answered by two or more backends",
         m.sessions_over_backends,
         percent(m.sessions ? double(m.sessions_over_backends) / m.sessions : 0));
+  const auto& t = s.traffic;
+  if (t.protocol == SessionProtocol::kWebSocket ||
+      (t.protocol == SessionProtocol::kSocketIo && !t.transports.polling))
+    c.explanation +=
+        "; each session is one WebSocket connection, which stays on the backend that took its "
+        "upgrade whatever the balancer does: no stickiness is needed for it, and none is tested "
+        "(a session moves only when its connection fails and the client reconnects)";
   if (!holds && !diagnosis.empty()) c.explanation += ". Cause: " + diagnosis.front();
   return c;
 }

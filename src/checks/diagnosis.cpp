@@ -283,10 +283,26 @@ void other_causes(const Scenario& s, const Metrics& m, const RunEvidence& ev,
   if (causes.empty()) push(causes, moved_after_first(s, m));
 }
 
+// socket.io sessions whose upgrade to WebSocket failed (they went on polling): why, for the
+// proxy under test.
+std::string upgrade_failures(const Scenario& s, const Metrics& m) {
+  if (m.upgrade_failures == 0) return "";
+  const bool other_node = m.top_upgrade_failure.find("Session ID unknown") != std::string::npos;
+  return fmt::format("{} of {} socket.io upgrades to WebSocket failed (the most common: {}): {}",
+                     m.upgrade_failures, m.sessions + m.cookieless_sessions,
+                     m.top_upgrade_failure, socketio_upgrade_remedy(s.proxy.type, other_node));
+}
+
 }  // namespace
 
 std::vector<std::string> diagnose(const Scenario& s, const Metrics& m, const RunEvidence& ev) {
-  std::vector<std::string> causes = diagnose_answers(s, m, ev);
+  std::vector<std::string> causes;
+  // A failed upgrade is a failed request that no cookie or route explains.
+  if (auto why = upgrade_failures(s, m); !why.empty()) {
+    causes.push_back(why);
+    if (m.upgrade_failures * 2 >= m.errors) return causes;
+  }
+  for (auto& why : diagnose_answers(s, m, ev)) causes.push_back(std::move(why));
   // Cookies and routes mean nothing while most requests fail or no answer names a backend.
   long long named = 0;
   for (const auto& [name, f] : m.backends) named += f.requests;

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "checks/statistics.hpp"
+#include "realtime/session_protocol.hpp"
 
 namespace sc {
 
@@ -137,12 +138,21 @@ void add_session(const SessionRecords& s, Metrics& m, BackendTally& backends, Ru
 }
 
 void add_top_transport_error(const RecordSet& set, const RunTally& run, Metrics& m) {
-  for (const auto& [text, count] : run.error_counts)
+  long long top_upgrade = 0;
+  for (const auto& [text, count] : run.error_counts) {
+    const auto& words = set.strings.get(text);
     if (count > m.top_transport_error_count ||
-        (count == m.top_transport_error_count && set.strings.get(text) < m.top_transport_error)) {
-      m.top_transport_error = set.strings.get(text);
+        (count == m.top_transport_error_count && words < m.top_transport_error)) {
+      m.top_transport_error = words;
       m.top_transport_error_count = count;
     }
+    if (!words.starts_with(kUpgradeRefused)) continue;
+    m.upgrade_failures += count;
+    if (count > top_upgrade || (count == top_upgrade && words < m.top_upgrade_failure)) {
+      m.top_upgrade_failure = words;
+      top_upgrade = count;
+    }
+  }
 }
 
 // Over the requests of the sessions not left out, without a copy of their latencies.

@@ -35,6 +35,10 @@ struct Metrics {
   // The most common reason among the transport errors (libcurl's words) and how many had it.
   std::string top_transport_error;
   long long top_transport_error_count = 0;
+  // socket.io upgrades to WebSocket that failed (transport errors whose text begins with
+  // kUpgradeRefused: the session went on polling), and the most common such text.
+  long long upgrade_failures = 0;
+  std::string top_upgrade_failure;
   long long server_errors = 0;    // HTTP 5xx answers
   long long sticky_sessions = 0;  // sessions whose every request was answered by one backend
   long long requests_on_first_backend = 0;  // requests answered by their session's first backend

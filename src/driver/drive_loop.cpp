@@ -390,11 +390,12 @@ LoopResult DriveLoop::run() {
 LoopResult run_drive_loop(const DriverConfig& cfg, ResponseReader& reader, const DriverHooks& hooks,
                           const LoopPart& part, DriveShared& shared) {
   if (lean_client_fits(cfg)) return run_lean_loop(cfg, reader, hooks, part, shared);
-  if (cfg.protocol == SessionProtocol::kSocketIo) {
+  if (cfg.protocol != SessionProtocol::kHttp) {
     LoopResult out;
-    out.setup_error =
-        "socket.io sessions are driven over plain http:// only, with no custom headers or "
-        "--resolve (https is not supported yet)";
+    out.setup_error = fmt::format(
+        "{} sessions are driven over plain http:// only, with no custom headers or "
+        "--resolve (https is not supported yet)",
+        to_string(cfg.protocol));
     return out;
   }
   DriveLoop loop(cfg, reader, hooks, part, shared);

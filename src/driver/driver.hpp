@@ -27,6 +27,8 @@ enum class ClientEngine { automatic, libcurl };
 struct RealtimeConfig {
   std::string path = "/socket.io/";
   std::string event = "whoami";  // emitted with an acknowledgement id; the ack names the backend
+  SocketIoTransports transports;  // the socket.io client's option
+  std::string websocket_path = "/ws";  // protocol websocket: the echo's path
 };
 
 struct DriverConfig {

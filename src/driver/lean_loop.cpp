@@ -17,6 +17,7 @@
 #include "driver/drive_common.hpp"
 #include "driver/lean_connection.hpp"
 #include "driver/socketio_client.hpp"
+#include "driver/websocket_echo_client.hpp"
 
 namespace sc::detail {
 
@@ -63,9 +64,11 @@ class LeanLoop {
   asio::awaitable<void> wait_turn(Slot& slot, Clock::time_point earliest);
   asio::awaitable<void> request(Slot& slot, std::uint32_t seq);
   asio::awaitable<void> realtime_session(Slot& slot);
-  asio::awaitable<int> realtime_events(Slot& slot, SocketIoConnection& io, int seq);
+  asio::awaitable<int> realtime_events(Slot& slot, RealtimeConnection& io, int seq,
+                                       std::optional<RealtimeFailure> upgrade);
+  std::unique_ptr<RealtimeConnection> realtime_connection(Slot& slot);
   void record_event(Slot& slot, std::uint32_t seq, Clock::time_point started,
-                    const std::variant<std::string, EioFailure>& outcome, bool first);
+                    const std::variant<std::string, RealtimeFailure>& outcome, bool first);
   void build_request(Slot& slot, std::uint32_t seq, const CookieOrigin& origin);
   void record(Slot& slot, RequestRecord& rec, const Exchange& answer);
   asio::awaitable<void> control();
@@ -193,7 +196,7 @@ void LeanLoop::record(Slot& slot, RequestRecord& rec, const Exchange& answer) {
 // A socket.io session's record for one event: the backend its acknowledgement named, or why
 // none came (a "Session ID unknown" answer is a loss, named by the backend that gave it).
 void LeanLoop::record_event(Slot& slot, std::uint32_t seq, Clock::time_point started,
-                            const std::variant<std::string, EioFailure>& outcome, bool first) {
+                            const std::variant<std::string, RealtimeFailure>& outcome, bool first) {
   RequestRecord rec;
   rec.session = slot.session;
   rec.seq = seq;
@@ -208,7 +211,7 @@ void LeanLoop::record_event(Slot& slot, std::uint32_t seq, Clock::time_point sta
     slot.facts.backend = *name;
     slot.facts.session_new = first;  // the first event of a new engine.io session
   } else {
-    const auto& f = std::get<EioFailure>(outcome);
+    const auto& f = std::get<RealtimeFailure>(outcome);
     rec.status = static_cast<std::int16_t>(f.status);
     slot.facts.backend = f.backend;
     slot.facts.session_lost = f.lost;
@@ -218,48 +221,67 @@ void LeanLoop::record_event(Slot& slot, std::uint32_t seq, Clock::time_point sta
 }
 
 // Events from `seq` on over one open connection, until the session's last or a failure;
-// returns the next event's number.
-asio::awaitable<int> LeanLoop::realtime_events(Slot& slot, SocketIoConnection& io, int seq) {
+// returns the next event's number. A refused upgrade (`upgrade`) is recorded after the first
+// event, where it happened for the client: the session's first record stays its first answer.
+asio::awaitable<int> LeanLoop::realtime_events(Slot& slot, RealtimeConnection& io, int seq,
+                                               std::optional<RealtimeFailure> upgrade) {
   auto earliest = Clock::now();
   for (bool first = true; seq < cfg_.requests_per_session && !stopping_; first = false) {
     co_await wait_turn(slot, earliest);
     if (stopping_) break;
     const auto started = Clock::now();
-    const auto outcome = co_await io.emit(static_cast<std::uint64_t>(seq) + 1);
+    const auto outcome = co_await io.ask(static_cast<std::uint64_t>(seq) + 1);
     if (stopping_) break;
     record_event(slot, static_cast<std::uint32_t>(seq++), started, outcome, first);
-    if (std::holds_alternative<EioFailure>(outcome)) break;
+    if (upgrade && seq < cfg_.requests_per_session) {
+      record_event(slot, static_cast<std::uint32_t>(seq++), started, *upgrade, false);
+      upgrade.reset();
+    }
+    if (std::holds_alternative<RealtimeFailure>(outcome)) break;
     earliest = Clock::now() + draw_pause(cfg_.pause, pause_rng_);
   }
   co_return seq;
 }
 
-// A socket.io client: connects, emits its events, and after a failure connects again (a new
-// engine.io session) for the next, as the client's reconnection does.
+// The session's connection for its protocol: a socket.io client, or a plain WebSocket.
+std::unique_ptr<RealtimeConnection> LeanLoop::realtime_connection(Slot& slot) {
+  CookieJar* jar = slot.cookieless ? nullptr : &slot.jar;
+  auto observe = [this, &slot](const ResponseView& view) {
+    // The reader keeps its tallies (the cookies set) under the lock.
+    std::lock_guard hold(shared_.lock);
+    reader_.read(view, slot.facts);
+  };
+  if (cfg_.protocol == SessionProtocol::kWebSocket)
+    return std::make_unique<WebSocketEchoConnection>(ioc_, target_, cfg_.realtime.websocket_path,
+                                                     slot.session, cfg_.client.timeout, jar,
+                                                     slot.source, reader_, std::move(observe));
+  return std::make_unique<SocketIoConnection>(ioc_, target_, cfg_.realtime, cfg_.client.timeout,
+                                              jar, slot.source, reader_, std::move(observe));
+}
+
+// A real-time client: connects, asks its questions (events, echoes), and after a failure
+// connects again (for socket.io a new engine.io session) for the next, as clients reconnect.
 asio::awaitable<void> LeanLoop::realtime_session(Slot& slot) {
   int seq = 0;
   while (seq < cfg_.requests_per_session && !stopping_) {
-    SocketIoConnection io(ioc_, target_, cfg_.realtime, cfg_.client.timeout,
-                          slot.cookieless ? nullptr : &slot.jar, slot.source, reader_,
-                          [this, &slot](const ResponseView& view) {
-                            // The reader keeps its tallies (the cookies set) under the lock.
-                            std::lock_guard hold(shared_.lock);
-                            reader_.read(view, slot.facts);
-                          });
+    auto io = realtime_connection(slot);
     const auto started = Clock::now();
-    if (auto failed = co_await io.open()) {
+    auto failed = co_await io->open();
+    // A refused upgrade is a request of its own that failed; the session goes on polling.
+    auto upgrade = io->take_upgrade_failure();
+    if (failed) {
       if (!stopping_) record_event(slot, static_cast<std::uint32_t>(seq++), started, *failed, true);
     } else {
-      seq = co_await realtime_events(slot, io, seq);
+      seq = co_await realtime_events(slot, *io, seq, std::move(upgrade));
     }
-    co_await io.close();
+    co_await io->close();
   }
 }
 
 asio::awaitable<void> LeanLoop::run_slot(Slot& slot) {
   while (!stopping_ && next_session_ < sessions_) {
     start_session(slot);
-    if (cfg_.protocol == SessionProtocol::kSocketIo) {
+    if (cfg_.protocol != SessionProtocol::kHttp) {
       co_await realtime_session(slot);
       continue;
     }

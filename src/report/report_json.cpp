@@ -31,6 +31,13 @@ nlohmann::json statuses_json(const std::vector<std::pair<int, long long>>& statu
   return out;
 }
 
+nlohmann::json transports_json(SocketIoTransports t) {
+  auto out = nlohmann::json::array();
+  if (t.polling) out.push_back("polling");
+  if (t.websocket) out.push_back("websocket");
+  return out;
+}
+
 nlohmann::json metrics_json(const Metrics& m) {
   nlohmann::json backends = nlohmann::json::object();
   for (const auto& [name, f] : m.backends)
@@ -153,9 +160,12 @@ nlohmann::json scenario_json(const ScenarioReport& r) {
         {"seed", s.traffic.seed},
         {"path", s.traffic.path},
         {"host", s.traffic.host},
-        // What one request (record) is: a page request, or a socket.io acknowledged event.
+        // What one request (record) is: a page request, a socket.io acknowledged event (or
+        // a refused upgrade), or a WebSocket message echoed.
         {"protocol", to_string(s.traffic.protocol)},
-        {"socketio_path", s.traffic.socketio_path}}},
+        {"socketio_path", s.traffic.socketio_path},
+        {"transports", transports_json(s.traffic.transports)},
+        {"websocket_path", s.traffic.websocket_path}}},
       {"metrics", metrics_json(r.metrics)},
       {"statistics",
        {{"distribution",

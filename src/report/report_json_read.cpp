@@ -189,10 +189,17 @@ void scenario_fields_from(const json& s, Scenario& sc) {
   sc.traffic.host = value_or<std::string>(t, "host", "");
   sc.traffic.path = value_or<std::string>(t, "path", sc.traffic.path);
   sc.traffic.seed = value_or<unsigned>(t, "seed", 0);
-  sc.traffic.protocol = value_or<std::string>(t, "protocol", "http") == "socket.io"
-                            ? SessionProtocol::kSocketIo
-                            : SessionProtocol::kHttp;
+  sc.traffic.protocol = session_protocol_from(value_or<std::string>(t, "protocol", "http"));
   sc.traffic.socketio_path = value_or<std::string>(t, "socketio_path", sc.traffic.socketio_path);
+  sc.traffic.websocket_path =
+      value_or<std::string>(t, "websocket_path", sc.traffic.websocket_path);
+  if (const auto tr = value_or<json>(t, "transports", {}); tr.is_array()) {
+    sc.traffic.transports = {false, false};
+    for (const auto& v : tr) {
+      if (v == "polling") sc.traffic.transports.polling = true;
+      if (v == "websocket") sc.traffic.transports.websocket = true;
+    }
+  }
   const json d = value_or<json>(value_or<json>(s, "statistics", {}), "distribution", {});
   sc.expect.alpha = value_or<double>(d, "alpha", sc.expect.alpha);
 }

@@ -93,13 +93,17 @@ std::string statuses_text(const Metrics& m) {
 // logs) goes through terminal_safe.
 void print_scenario_summary(std::FILE* out, const ScenarioReport& r, bool color) {
   const auto& m = r.metrics;
-  // A socket.io session's "request" is an acknowledged event.
-  const bool sio = r.scenario.traffic.protocol == SessionProtocol::kSocketIo;
-  fmt::print(out, "{} {}  ({}; {} {}sessions, {} {}, {:.1f}s)\n",
+  // A real-time session's "request" is an acknowledged event, or a message echoed.
+  const auto protocol = r.scenario.traffic.protocol;
+  const bool http = protocol == SessionProtocol::kHttp;
+  fmt::print(out, "{} {}  ({}; {} {}{}sessions, {} {}, {:.1f}s)\n",
              verdict_label(r.verdict, color), terminal_safe(r.scenario.name),
              terminal_safe(r.scenario.file),
-             m.sessions + m.left_out_sessions + m.cookieless_sessions, sio ? "socket.io " : "",
-             m.requests + m.left_out_requests, sio ? "acknowledged events" : "requests",
+             m.sessions + m.left_out_sessions + m.cookieless_sessions,
+             http ? "" : to_string(protocol), http ? "" : " ", m.requests + m.left_out_requests,
+             protocol == SessionProtocol::kSocketIo    ? "acknowledged events"
+             : protocol == SessionProtocol::kWebSocket ? "echoed messages"
+                                                       : "requests",
              r.duration_s);
   if (r.verdict == ScenarioVerdict::kError || r.verdict == ScenarioVerdict::kSkipped) {
     print_lines(out, "      ", r.error);

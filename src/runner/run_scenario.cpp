@@ -211,8 +211,10 @@ std::string ScenarioRun::drive_traffic() {
     ctx_.status(fmt::format(
         "{}: {} sessions x {} {} through {} ({})", s_.name, s_.traffic.sessions,
         s_.traffic.requests_per_session,
-        s_.traffic.protocol == SessionProtocol::kSocketIo ? "socket.io events (long-polling)"
-                                                          : "requests",
+        s_.traffic.protocol == SessionProtocol::kSocketIo
+            ? fmt::format("socket.io events ({})", to_string(s_.traffic.transports))
+        : s_.traffic.protocol == SessionProtocol::kWebSocket ? std::string("WebSocket messages")
+                                                             : std::string("requests"),
         plan_.proxy_url, s_.proxy.type));
   const std::size_t total_requests = static_cast<std::size_t>(s_.traffic.sessions) *
                                      static_cast<std::size_t>(s_.traffic.requests_per_session);

@@ -31,6 +31,8 @@ DriverConfig driver_config_for(const Scenario& s, const std::string& url, int wa
   dc.wake_fd = wake_fd;
   dc.protocol = s.traffic.protocol;
   dc.realtime.path = s.traffic.socketio_path;
+  dc.realtime.transports = s.traffic.transports;
+  dc.realtime.websocket_path = s.traffic.websocket_path;
   return dc;
 }
 

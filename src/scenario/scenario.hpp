@@ -114,10 +114,13 @@ struct TrafficSpec {
   // clients' cookie rules (Domain, Path, Secure) as a browser would, while the connections
   // still go to the proxy's own address. Empty: the proxy's address is the host.
   std::string host;
-  // What a session is: page requests, or a socket.io client (engine.io long-polling) that
-  // emits requests_per_session acknowledged events at socketio_path.
+  // What a session is: page requests; a socket.io client that emits requests_per_session
+  // acknowledged events at socketio_path over its transports; or a plain WebSocket at
+  // websocket_path whose requests_per_session messages are echoed.
   SessionProtocol protocol = SessionProtocol::kHttp;
   std::string socketio_path = "/socket.io/";
+  SocketIoTransports transports;
+  std::string websocket_path = "/ws";
 };
 
 // What the distribution check expects of the first requests' spread over the backends.

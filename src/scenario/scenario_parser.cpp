@@ -27,7 +27,8 @@ const std::vector<std::string> kTrafficKeys = {"sessions",         "requests_per
                                                "cookieless_share", "connection",
                                                "source_addresses", "seed",
                                                "threads",          "host",
-                                               "protocol",         "socketio_path"};
+                                               "protocol",         "socketio_path",
+                                               "transports",       "websocket_path"};
 const std::vector<std::string> kExpectKeys = {"affinity",
                                               "min_sticky_share",
                                               "max_sticky_share",
@@ -183,6 +184,57 @@ void read_backends(NodeReader& r, const YAML::Node& root, Scenario& s) {
   }
 }
 
+// traffic.transports: the socket.io client's option, a list of polling and websocket.
+void read_transports(NodeReader& r, const YAML::Node& n, TrafficSpec& t) {
+  const auto list = n["transports"];
+  if (!list) return;
+  const char* expected = "expected a list of polling and websocket, such as [polling, websocket]";
+  if (!list.IsSequence() || list.size() == 0 || list.size() > 2) {
+    r.error(list.Mark(), "traffic.transports", expected);
+    return;
+  }
+  SocketIoTransports out{false, false};
+  for (const auto& item : list) {
+    const std::string v = item.IsScalar() ? item.Scalar() : std::string();
+    bool& slot = v == "polling" ? out.polling : out.websocket;
+    if ((v != "polling" && v != "websocket") || slot) {
+      r.error(item.Mark(), "traffic.transports",
+              fmt::format("{}, got '{}'", expected, printable(v)));
+      return;
+    }
+    slot = true;
+  }
+  t.transports = out;
+  if (t.protocol != SessionProtocol::kSocketIo)
+    r.error(list.Mark(), "traffic.transports",
+            fmt::format("expected protocol: socket.io with transports (they are the socket.io "
+                        "client's), got protocol: {}",
+                        to_string(t.protocol)));
+}
+
+// What a session is (protocol) and, for real-time ones, where it connects and how.
+void read_realtime(NodeReader& r, const YAML::Node& n, TrafficSpec& t) {
+  std::string protocol(to_string(t.protocol));
+  r.read_choice(n, "protocol", "traffic", {"http", "socket.io", "websocket"}, protocol);
+  t.protocol = session_protocol_from(protocol);
+  if (t.protocol != SessionProtocol::kHttp && t.connection_per_request)
+    r.error(n["connection"].Mark(), "traffic.connection",
+            fmt::format("expected keep_alive with protocol: {} (a real-time client keeps its "
+                        "connections open), got 'per_request'",
+                        protocol));
+  for (const char* key : {"socketio_path", "websocket_path"}) {
+    auto& out = std::string_view(key) == "socketio_path" ? t.socketio_path : t.websocket_path;
+    r.read_string(n, key, "traffic", out);
+    if (n[key] && !is_plain_path(out))
+      r.error(n[key].Mark(), std::string("traffic.") + key,
+              fmt::format("expected a path such as {} (letters, digits, '/', '-', '.', "
+                          "'_', '~'), got '{}'",
+                          key == std::string_view("socketio_path") ? "/socket.io/" : "/ws",
+                          printable(out)));
+  }
+  read_transports(r, n, t);
+}
+
 void read_traffic(NodeReader& r, const YAML::Node& root, Scenario& s) {
   auto n = root["traffic"];
   if (!n || !r.expect_map(n, "traffic")) return;
@@ -220,19 +272,7 @@ void read_traffic(NodeReader& r, const YAML::Node& root, Scenario& s) {
             fmt::format("expected a host name such as www.example.com (no scheme, port or "
                         "path), got '{}'",
                         t.host));
-  std::string protocol(to_string(t.protocol));
-  r.read_choice(n, "protocol", "traffic", {"http", "socket.io"}, protocol);
-  t.protocol = protocol == "socket.io" ? SessionProtocol::kSocketIo : SessionProtocol::kHttp;
-  if (t.protocol == SessionProtocol::kSocketIo && t.connection_per_request)
-    r.error(n["connection"].Mark(), "traffic.connection",
-            "expected keep_alive with protocol: socket.io (a socket.io client keeps its "
-            "connections: one holds the long-poll, one sends), got 'per_request'");
-  r.read_string(n, "socketio_path", "traffic", t.socketio_path);
-  if (n["socketio_path"] && !is_plain_path(t.socketio_path))
-    r.error(n["socketio_path"].Mark(), "traffic.socketio_path",
-            fmt::format("expected a path such as /socket.io/ (letters, digits, '/', '-', '.', "
-                        "'_', '~'), got '{}'",
-                        printable(t.socketio_path)));
+  read_realtime(r, n, t);
   long long seed = t.seed;
   r.read_int(n, "seed", "traffic", 0, 4294967295LL, seed);
   t.seed = static_cast<unsigned>(seed);

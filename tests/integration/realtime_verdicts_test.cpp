@@ -99,7 +99,7 @@ TEST(RealtimeVerdicts, HostileSidNeverReachesARequestLine) {
   std::ofstream(scenario) << "name: hostile-sid\nbackends:\n  - name: www1\n"
                              "proxy:\n  type: external\n  url: http://127.0.0.1:"
                           << server.port()
-                          << "\ntraffic:\n  protocol: socket.io\n  sessions: 1\n"
+                          << "\ntraffic:\n  protocol: socket.io\n  transports: [polling]\n  sessions: 1\n"
                              "  requests_per_session: 2\n  concurrency: 1\n";
   const std::string json = temp_path("hostile-sid.json");
   auto r = run_cli({"run", scenario, "--json", json});

@@ -172,6 +172,22 @@ void socketio_polling_round_robin(const json& s) {
   EXPECT_EQ(s["diagnosis"][1], "no stickysession is configured, so the balancer balances every request afresh");
 }
 
+// The polls, the upgrade and the WebSocket after it all reached the node that issued the sid.
+void socketio_upgrade_sticks(const json& s) {
+  socketio_route_cookie_sticks(s);
+  EXPECT_EQ(s["traffic"]["transports"], json({"polling", "websocket"}));
+  EXPECT_EQ(s["metrics"]["errors"], 0);  // a refused upgrade would be one
+}
+
+// One WebSocket per session: it sticks through a round robin, and the report says why.
+void websocket_needs_no_stickiness(const json& s) {
+  EXPECT_EQ(s["metrics"]["sticky_sessions"], 200);
+  EXPECT_EQ(s["metrics"]["errors"], 0);
+  EXPECT_EQ(s["metrics"]["backends"].size(), 2u);  // the round robin spread the connections
+  EXPECT_NE(explanation(s, "affinity").find("each session is one WebSocket connection"),
+            std::string::npos);
+}
+
 void nginx_ip_hash_many_clients(const json& s) {
   EXPECT_EQ(find_check(s, "distribution")["verdict"], "pass");
 }
@@ -206,6 +222,11 @@ const std::map<std::string, std::function<void(const json&)>>& what_they_show() 
       {"haproxy-socketio-polling-cookie-insert", socketio_route_cookie_sticks},
       {"reference-socketio-polling-round-robin", socketio_polling_round_robin},
       {"nginx-socketio-polling-ip-hash", every_session_sticks},
+      {"haproxy-socketio-websocket-cookie-insert", socketio_upgrade_sticks},
+      {"apache-socketio-serverid-recipe", socketio_upgrade_sticks},
+      {"nginx-socketio-websocket-ip-hash", every_session_sticks},
+      {"haproxy-socketio-websocket-only-round-robin", websocket_needs_no_stickiness},
+      {"haproxy-websocket-echo-round-robin", websocket_needs_no_stickiness},
   };
   return table;
 }

@@ -168,6 +168,60 @@ TEST(Diagnosis, SocketIoSessionIdUnknownComesWithItsFixes) {
   EXPECT_EQ(causes[1], "no stickysession is configured, so the balancer balances every request afresh");
 }
 
+// A socket.io session whose upgrade was refused: counted as such, and the cause says what
+// carries an upgrade through that proxy; a run without refused upgrades has no such cause.
+RecordSet refused_upgrades(bool refused) {
+  Builder b;
+  for (std::uint32_t session = 0; session < 2; ++session) {
+    b.add(session, 0, "www1");
+    if (refused) {
+      RequestRecord r;
+      r.session = session;
+      r.seq = 1;
+      r.status = 0;
+      r.error = b.set.strings.intern(std::string(kUpgradeRefused) +
+                                     ": answered HTTP 400 \"Bad request\" by www1");
+      b.set.records.push_back(r);
+    }
+    b.add(session, 2, "www1");
+  }
+  return b.set;
+}
+
+TEST(Diagnosis, RefusedUpgradesNameWhatCarriesAnUpgradeThroughNginx) {
+  auto s = two_backends("");
+  s.proxy.type = "nginx";
+  s.traffic.protocol = SessionProtocol::kSocketIo;
+  const auto m = compute_metrics(refused_upgrades(true), {"www1", "www2"}, '.');
+  EXPECT_EQ(m.upgrade_failures, 2);
+  auto causes = diagnose(s, m);
+  ASSERT_FALSE(causes.empty());
+  EXPECT_TRUE(causes[0].starts_with("2 of 2 socket.io upgrades to WebSocket failed (the most "
+                                    "common: the upgrade to WebSocket failed: answered HTTP 400"))
+      << causes[0];
+  EXPECT_NE(causes[0].find("proxy_set_header Upgrade $http_upgrade"), std::string::npos);
+  const auto clean = compute_metrics(refused_upgrades(false), {"www1", "www2"}, '.');
+  EXPECT_EQ(clean.upgrade_failures, 0);
+  for (const auto& c : diagnose(s, clean)) EXPECT_EQ(c.find("upgrades to WebSocket"), std::string::npos);
+}
+
+TEST(Diagnosis, AnUpgradeThatMetSessionIdUnknownReachedAnotherNode) {
+  Builder b;
+  RequestRecord r;
+  r.status = 0;
+  r.error = b.set.strings.intern(std::string(kUpgradeRefused) +
+                                 ": answered HTTP 400 \"Session ID unknown\" by www2");
+  b.set.records.push_back(r);
+  auto s = two_backends("");
+  s.proxy.type = "apache";
+  s.traffic.protocol = SessionProtocol::kSocketIo;
+  auto causes = diagnose(s, compute_metrics(b.set, {"www1", "www2"}, '.'));
+  ASSERT_FALSE(causes.empty());
+  EXPECT_NE(causes[0].find("the upgrade request reached another node than the session's polls"),
+            std::string::npos)
+      << causes[0];
+}
+
 // A pool with no stickiness directive at all: said first, with the fix for that proxy; the
 // same configuration with one that sticks gets no such cause (each case below is a pair).
 std::vector<std::string> causes_for(const std::string& type, const std::string& config) {

@@ -196,5 +196,17 @@ TEST(EngineIoServer, TheUpgradeReleasesTheWaitingPollWithANoop) {
   EXPECT_EQ(f.server.take_messages(sid, f.t0).size(), 1u);
 }
 
+// The client may send its next poll before it reads `3probe`: that poll must not wait for the
+// next ping (the client's upgrade would time out waiting for it).
+TEST(EngineIoServer, EveryPollDuringTheUpgradeIsReleasedAtOnce) {
+  Fixture f;
+  const auto sid = f.open(f.t0);
+  f.server.release_poll(sid);
+  EXPECT_EQ(f.server.take_payload(sid, f.t0), "6");
+  EXPECT_EQ(f.server.take_payload(sid, f.t0), "6");  // the poll sent after the released one
+  f.server.switch_to_websocket(sid);
+  EXPECT_EQ(f.server.take_payload(sid, f.t0), std::nullopt);
+}
+
 }  // namespace
 }  // namespace sc

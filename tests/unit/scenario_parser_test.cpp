@@ -151,10 +151,47 @@ TEST(ScenarioParser, TrafficProtocolSocketIo) {
   EXPECT_EQ(scenario_error_of(std::string(kMinimal) +
                               "traffic:\n  protocol: socket.io\n  connection: per_request\n"),
             "s.yaml:7:15: traffic.connection: expected keep_alive with protocol: socket.io (a "
-            "socket.io client keeps its connections: one holds the long-poll, one sends), got "
-            "'per_request'");
+            "real-time client keeps its connections open), got 'per_request'");
   EXPECT_EQ(scenario_error_of(std::string(kMinimal) + "traffic:\n  protocol: signalr\n"),
-            "s.yaml:6:13: traffic.protocol: expected http or socket.io, got 'signalr'");
+            "s.yaml:6:13: traffic.protocol: expected http, socket.io or websocket, got 'signalr'");
+}
+
+TEST(ScenarioParser, TrafficTransportsAreTheSocketIoClientsOption) {
+  auto r = load_scenario_text(std::string(kMinimal) + "traffic:\n  protocol: socket.io\n",
+                              "s.yaml");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_TRUE(r->traffic.transports.polling);  // the client's default: polling, then upgrade
+  EXPECT_TRUE(r->traffic.transports.websocket);
+  r = load_scenario_text(
+      std::string(kMinimal) + "traffic:\n  protocol: socket.io\n  transports: [websocket]\n",
+      "s.yaml");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_FALSE(r->traffic.transports.polling);
+  EXPECT_TRUE(r->traffic.transports.websocket);
+  EXPECT_EQ(scenario_error_of(std::string(kMinimal) +
+                              "traffic:\n  protocol: socket.io\n  transports: [polling, sse]\n"),
+            "s.yaml:7:25: traffic.transports: expected a list of polling and websocket, such as "
+            "[polling, websocket], got 'sse'");
+  EXPECT_EQ(scenario_error_of(std::string(kMinimal) +
+                              "traffic:\n  protocol: socket.io\n  transports: polling\n"),
+            "s.yaml:7:15: traffic.transports: expected a list of polling and websocket, such as "
+            "[polling, websocket]");
+  EXPECT_EQ(scenario_error_of(std::string(kMinimal) + "traffic:\n  transports: [polling]\n"),
+            "s.yaml:6:15: traffic.transports: expected protocol: socket.io with transports (they "
+            "are the socket.io client's), got protocol: http");
+}
+
+TEST(ScenarioParser, TrafficProtocolWebSocket) {
+  auto r = load_scenario_text(
+      std::string(kMinimal) + "traffic:\n  protocol: websocket\n  websocket_path: /echo\n",
+      "s.yaml");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->traffic.protocol, SessionProtocol::kWebSocket);
+  EXPECT_EQ(r->traffic.websocket_path, "/echo");
+  EXPECT_EQ(scenario_error_of(std::string(kMinimal) +
+                              "traffic:\n  protocol: websocket\n  websocket_path: echo\n"),
+            "s.yaml:7:19: traffic.websocket_path: expected a path such as /ws (letters, digits, "
+            "'/', '-', '.', '_', '~'), got 'echo'");
 }
 
 TEST(ScenarioParser, WrongTypeNamesWhatWasExpected) {

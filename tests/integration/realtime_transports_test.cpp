@@ -1,0 +1,44 @@
+// socket.io's transports through real proxies, beyond the bundled scenarios (which must pass):
+// what a proxy that does not carry the upgrade looks like in a run, and what the cause says.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "harness.hpp"
+
+namespace sc::test {
+namespace {
+
+using json = nlohmann::json;
+
+// nginx with ip_hash but no Upgrade/Connection headers: the node gets the upgrade request as
+// a plain GET and refuses it (engine.io's 400 "Bad request"); each session goes on polling,
+// the refused upgrade is its failed request, and the cause names nginx's three directives.
+TEST(RealtimeTransports, NginxWithoutUpgradeHeadersRefusesEveryUpgradeAndNamesTheDirectives) {
+  const std::string json_path = temp_path("nginx-no-upgrade.json");
+  auto r = run_cli({"run", "fixtures/scenarios/nginx-socketio-without-upgrade-headers.yaml",
+                    "--json", json_path, "--no-color"});
+  expect_valid_report(json_path);
+  const auto report = json::parse(read_file(json_path));
+  const auto& s = find_scenario(report, "nginx-socketio-without-upgrade-headers");
+  if (s["verdict"] == "skipped") GTEST_SKIP() << s["error"].get<std::string>();
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  const auto& m = s["metrics"];
+  EXPECT_EQ(m["requests"], 200);
+  EXPECT_EQ(m["transport_errors"], 40);  // one refused upgrade per session
+  EXPECT_EQ(m["session_losses"], 0);     // the sessions lived on over polling
+  EXPECT_TRUE(m["top_transport_error"]["text"].get<std::string>().starts_with(
+      "the upgrade to WebSocket failed: answered HTTP 400 \"Bad request\" by www"))
+      << m["top_transport_error"];
+  ASSERT_FALSE(s["diagnosis"].empty());
+  const std::string cause = s["diagnosis"][0];
+  EXPECT_TRUE(cause.starts_with("40 of 40 socket.io upgrades to WebSocket failed")) << cause;
+  EXPECT_NE(cause.find("proxy_http_version 1.1; proxy_set_header Upgrade $http_upgrade; "
+                       "proxy_set_header Connection \"upgrade\";"),
+            std::string::npos)
+      << cause;
+  EXPECT_EQ(find_check(s, "errors")["verdict"], "fail");
+}
+
+}  // namespace
+}  // namespace sc::test
