@@ -14,6 +14,7 @@
 #include <random>
 
 #include "driver/drive_common.hpp"
+#include "driver/rate_gate.hpp"
 #include "driver/lean_loop.hpp"
 #include "driver/lean_target.hpp"
 #include "driver/loopback.hpp"
@@ -94,8 +95,9 @@ class DriveLoop {
   std::mt19937 source_rng_, pause_rng_;
   // Sessions waiting for their next request's time, soonest first.
   std::vector<std::pair<Clock::time_point, Session*>> waiting_;
-  Clock::time_point next_slot_{};  // the rate's next free start time
-  RetryHold hold_;                 // Retry-After: no request starts before hold_.until()
+  // The rate's slots and whose turn each is (none without a rate).
+  std::optional<RateGate<Session*>> gate_;
+  RetryHold hold_;  // Retry-After: no request starts before hold_.until()
   int consecutive_transport_errors_ = 0;
   std::string last_error_;  // the last transport error's text
   bool woken_ = false;      // wake_fd was readable
@@ -225,16 +227,17 @@ bool DriveLoop::start_session() {
   return true;
 }
 
+// The session's next request waits for `earliest` and any hold, then for its turn at the gate.
 void DriveLoop::submit(Session& s, Clock::time_point earliest) {
-  Clock::time_point at = std::max(earliest, hold_.until());
-  if (part_.rate > 0) {
-    at = std::max(at, next_slot_);
-    next_slot_ = at + std::chrono::duration_cast<Clock::duration>(
-                          std::chrono::duration<double>(1.0 / part_.rate));
+  const Clock::time_point at = std::max(earliest, hold_.until());
+  if (at > Clock::now()) {
+    waiting_.emplace_back(at, &s);
+    std::push_heap(waiting_.begin(), waiting_.end(), later);
+  } else if (gate_) {
+    gate_->ready(&s);
+  } else {
+    launch(s);
   }
-  if (at <= Clock::now()) return launch(s);
-  waiting_.emplace_back(at, &s);
-  std::push_heap(waiting_.begin(), waiting_.end(), later);
 }
 
 void DriveLoop::launch(Session& s) {
@@ -251,11 +254,14 @@ void DriveLoop::release_due() {
     std::pop_heap(waiting_.begin(), waiting_.end(), later);
     Session* s = waiting_.back().second;
     waiting_.pop_back();
-    // A hold that began while it waited moves it (and its rate slot) past the hold.
+    submit(*s, now);  // a hold that began while it waited moves it past the hold
+  }
+  if (!gate_) return;
+  while (auto s = gate_->release(now)) {
     if (hold_.until() > now)
-      submit(*s, hold_.until());
+      submit(**s, hold_.until());
     else
-      launch(*s);
+      launch(**s);
   }
 }
 
@@ -314,6 +320,7 @@ void DriveLoop::wait_for_activity() {
   const auto now = Clock::now();
   auto until = now + part_hooks_.period();
   if (!waiting_.empty()) until = std::min(until, waiting_.front().first);
+  if (gate_ && !gate_->empty()) until = std::min(until, gate_->next_slot());
   if (curl_due_) until = std::min(until, *curl_due_);
   const auto wait_ms = std::chrono::ceil<std::chrono::milliseconds>(until - now).count();
   std::array<epoll_event, 64> events;
@@ -362,6 +369,8 @@ LoopResult DriveLoop::run() {
   source_rng_.seed((cfg_.seed ^ 0x5eed5eedu) + static_cast<unsigned>(part_.first_session));
   pause_rng_.seed(cfg_.seed + static_cast<unsigned>(part_.first_session));
   const int sessions = (cfg_.sessions - part_.first_session + part_.stride - 1) / part_.stride;
+  if (part_.rate > 0)
+    gate_.emplace(part_.rate, cfg_.seed + static_cast<unsigned>(part_.first_session));
   auto start_more = [&] {
     while (next_session_ < sessions && static_cast<int>(active_.size()) < part_.concurrency)
       if (!start_session()) break;

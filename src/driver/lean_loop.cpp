@@ -16,6 +16,7 @@
 #include "cookie/cookie_pairs.hpp"
 #include "driver/drive_common.hpp"
 #include "driver/lean_connection.hpp"
+#include "driver/rate_gate.hpp"
 #include "driver/socketio_client.hpp"
 #include "driver/websocket_echo_client.hpp"
 
@@ -36,6 +37,7 @@ struct Slot {
   std::uint32_t session = 0;
   std::optional<asio::ip::address> source;  // the session's own address (source_per_session)
   bool cookieless = false;
+  bool released = false;  // the rate gate gave it its turn
   std::uint32_t last_backend = StringTable::kNone;
   CookieJar jar;
   ResponseCapture capture;
@@ -54,7 +56,8 @@ class LeanLoop {
         target_(target),
         hooks_(hooks, part_, shared),
         control_timer_(ioc_),
-        wake_(ioc_) {}
+        wake_(ioc_),
+        gate_timer_(ioc_) {}
   ~LeanLoop();
   LoopResult run();
 
@@ -62,6 +65,7 @@ class LeanLoop {
   asio::awaitable<void> run_slot(Slot& slot);
   void start_session(Slot& slot);
   asio::awaitable<void> wait_turn(Slot& slot, Clock::time_point earliest);
+  asio::awaitable<void> gate_loop();
   asio::awaitable<void> request(Slot& slot, std::uint32_t seq);
   asio::awaitable<void> realtime_session(Slot& slot);
   asio::awaitable<int> realtime_events(Slot& slot, RealtimeConnection& io, int seq,
@@ -89,7 +93,9 @@ class LeanLoop {
   std::vector<std::string> paths_;  // per path: the cookie path (no query)
   int sessions_ = 0, next_session_ = 0, running_ = 0;
   std::mt19937 source_rng_, pause_rng_;
-  Clock::time_point next_slot_{};  // the rate's next free start time
+  // The rate's slots and whose turn each is (none without a rate), and what wakes its loop.
+  std::optional<RateGate<Slot*>> gate_;
+  asio::steady_timer gate_timer_;
   RetryHold hold_;
   int consecutive_transport_errors_ = 0;
   std::string last_error_;
@@ -123,22 +129,41 @@ void LeanLoop::start_session(Slot& slot) {
   }
 }
 
-// Waits until the session's next request may start: after `earliest`, any Retry-After hold
-// and the rate's next slot. A hold that began while it waited moves it (and its slot) past it.
+// Waits until the session's next request may start: after `earliest` and any Retry-After
+// hold, then its turn at the rate's gate. A hold that began while it waited moves it past it.
 asio::awaitable<void> LeanLoop::wait_turn(Slot& slot, Clock::time_point earliest) {
   for (;;) {
-    Clock::time_point at = std::max(earliest, hold_.until());
-    if (part_.rate > 0) {
-      at = std::max(at, next_slot_);
-      next_slot_ = at + std::chrono::duration_cast<Clock::duration>(
-                            std::chrono::duration<double>(1.0 / part_.rate));
+    const Clock::time_point at = std::max(earliest, hold_.until());
+    if (at > Clock::now()) {
+      slot.connection.note_idle();
+      slot.timer.expires_at(at);
+      co_await slot.timer.async_wait(kTuple);
+      if (stopping_) co_return;
+      earliest = hold_.until();
+      continue;
     }
-    if (at <= Clock::now()) co_return;
+    if (!gate_) co_return;
+    slot.released = false;
+    gate_->ready(&slot);
+    gate_timer_.cancel();  // the gate's loop looks again
     slot.connection.note_idle();
-    slot.timer.expires_at(at);
-    co_await slot.timer.async_wait(kTuple);
-    if (stopping_ || hold_.until() <= Clock::now()) co_return;
+    slot.timer.expires_at(Clock::time_point::max());
+    co_await slot.timer.async_wait(kTuple);  // until the gate gives it its turn
+    if (stopping_ || !slot.released || hold_.until() <= Clock::now()) co_return;
     earliest = hold_.until();
+  }
+}
+
+// Hands the rate's slots to the sessions waiting at the gate, one per slot, in a random order.
+asio::awaitable<void> LeanLoop::gate_loop() {
+  while (running_ > 0 && !stopping_) {
+    if (auto slot = gate_->release(Clock::now())) {
+      (*slot)->released = true;
+      (*slot)->timer.cancel();
+      continue;
+    }
+    gate_timer_.expires_at(gate_->empty() ? Clock::time_point::max() : gate_->next_slot());
+    co_await gate_timer_.async_wait(kTuple);
   }
 }
 
@@ -296,7 +321,10 @@ asio::awaitable<void> LeanLoop::run_slot(Slot& slot) {
     }
   }
   slot.connection.finish();
-  if (--running_ == 0) control_timer_.cancel();
+  if (--running_ == 0) {
+    control_timer_.cancel();
+    gate_timer_.cancel();
+  }
 }
 
 void LeanLoop::stop(std::string reason) {
@@ -351,6 +379,10 @@ LoopResult LeanLoop::run() {
     asio::co_spawn(ioc_, run_slot(slot), asio::detached);
   }
   asio::co_spawn(ioc_, control(), asio::detached);
+  if (part_.rate > 0) {
+    gate_.emplace(part_.rate, cfg_.seed + static_cast<unsigned>(part_.first_session));
+    asio::co_spawn(ioc_, gate_loop(), asio::detached);
+  }
   boost::system::error_code ec;
   if (cfg_.wake_fd >= 0 && part_.calls_hooks) wake_.assign(cfg_.wake_fd, ec);
   if (wake_.is_open()) asio::co_spawn(ioc_, watch_wake_fd(), asio::detached);

@@ -156,10 +156,8 @@ PhpSiteOptions nginx_hash_tls(const TlsFiles& tls);
 struct ProbeOptions {
   int sessions = 12;
   int requests_per_session = 5;
-  // Odd (unless `extra` gives --concurrency): under strict round robin over two members, an
-  // even number of sessions taking turns in step land on the same member every time and look
-  // sticky by accident (with the probe's default of 4, Apache with stickysession=PHPSESSID lost
-  // no session in 1 run of 6).
+  // Sessions at once (the rate's slots go to them in a random order, so even numbers no longer
+  // land in step on one member of a round robin: RoundRobinWithSessionsInLockstepIsNeverAPass).
   int concurrency = 3;
   double rate = 1000;  // requests per second
   std::vector<std::string> extra;

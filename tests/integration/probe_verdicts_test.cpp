@@ -97,6 +97,23 @@ TEST(ProbeVerdicts, LossesBehindHaproxyFailWithoutTheApacheStory) {
   EXPECT_FALSE(said(r, "Apache")) << r.describe();
 }
 
+// Round robin, no stickiness, the backends named in X-Backend, and an even number of
+// sessions (4, the probe's default): sessions that took the rate's slots in the order they
+// asked went out in a fixed rotation, each landing on one server every time, and the probe
+// said PASS affinity 1.0000. Their turns now come in a random order: FAIL.
+TEST(ProbeVerdicts, RoundRobinWithSessionsInLockstepIsNeverAPass) {
+  auto options = sites::haproxy_roundrobin_strict();
+  options.backend_env = {"BACKEND_HEADER=1"};
+  options.strict_sessions = false;  // no losses: affinity alone must tell
+  auto site = PhpSite::start(options);
+  ASSERT_TRUE(site.ok()) << site.error().message;
+  const auto r = run_probe((*site)->url(), {.concurrency = 4,
+                                            .extra = {"--identify", "header:X-Backend"}});
+  EXPECT_EQ(r.cli.exit_code, 1) << r.describe();
+  EXPECT_EQ(find_check(r.scenario, "affinity")["verdict"], "fail") << r.describe();
+  EXPECT_GT(r.scenario["metrics"]["backend_switches"].get<int>(), 0) << r.describe();
+}
+
 // A sticky HAProxy, but the path answers 404 on every backend: the SRV cookie names the
 // servers and every session stays, yet nothing of the application was seen. Not a PASS.
 TEST(ProbeVerdicts, PageThatIsNotFoundEverywhereIsNeverAPass) {
