@@ -7,6 +7,7 @@
 #include <set>
 
 #include "proxies/apache/apache_syntax.hpp"
+#include "proxies/config_includes.hpp"
 #include "util/text.hpp"
 
 namespace sc {
@@ -114,7 +115,7 @@ struct Reader {
     }
     const std::string& path = loc.arg();
     if (!manager) {
-      note(fmt::format("<Location {}> section skipped", path));
+      note(fmt::format("<Location {}> read for its ProxyPass only", path));
       return ok_status();
     }
     if (nested)
@@ -300,6 +301,22 @@ Status directive(Reader& r, const apache::Directive& entry) {
 
 Status read_all(Reader& r, const std::vector<apache::Directive>& directives);
 
+// `ProxyPass URL` (and ProxyPassReverse) inside <Location PATH>: httpd maps the section's path,
+// as `ProxyPass PATH URL` outside it would.
+Status location_proxy_pass(Reader& r, const apache::Directive& loc) {
+  for (const auto& c : loc.children) {
+    const std::string d = c.lower();
+    if (c.section || (d != "proxypass" && d != "proxypassreverse")) continue;
+    r.line = static_cast<int>(c.line);
+    if (c.args.empty()) return r.error(c.name, "expected a URL inside <Location>");
+    std::vector<std::string> w{c.name, loc.arg()};
+    w.insert(w.end(), c.args.begin(), c.args.end());
+    if (auto st = proxy_pass(r, d, w); !st) return st;
+  }
+  r.line = static_cast<int>(loc.line);
+  return ok_status();
+}
+
 // <Proxy balancer://NAME>: the BalancerMember and ProxySet in it belong to that balancer.
 Status proxy_section(Reader& r, const apache::Directive& s) {
   if (r.proxy_balancer >= 0) return r.error("<Proxy>", "sections cannot be nested");
@@ -318,7 +335,10 @@ Status section(Reader& r, const apache::Directive& s) {
     return ok_status();
   }
   if (name == "proxy" && Reader::is_balancer_url(s.arg())) return proxy_section(r, s);
-  if (name == "location" && s.args.size() == 1 && s.arg() != "~") return r.location(s);
+  if (name == "location" && s.args.size() == 1 && s.arg() != "~") {
+    if (auto st = location_proxy_pass(r, s); !st) return st;
+    return r.location(s);
+  }
   if (name == "virtualhost") {
     r.note(fmt::format("<{}> read through: its address is not evaluated", s.name));
   } else if (name == "ifmodule") {
@@ -366,7 +386,13 @@ Result<SiteConfig> parse_apache_conf(std::string_view text, const std::string& f
 Result<SiteConfig> load_apache_conf(const std::string& path) {
   auto text = read_text_file(path);
   if (!text) return Error{fmt::format("{}: cannot read the Apache configuration", path)};
-  return parse_apache_conf(*text, path);
+  // Include and IncludeOptional, as httpd reads them; errors at the included file's line.
+  auto spliced = splice_apache_includes(path, *text);
+  if (!spliced) return spliced.error();
+  const bool included = !spliced->origins.empty();
+  auto site = parse_apache_conf(included ? spliced->text : *text, path);
+  if (!site) return Error{relocate_lines(site.error().message, path, spliced->origins)};
+  return site;
 }
 
 }  // namespace sc

@@ -81,6 +81,7 @@ std::vector<FoundMember> nginx_members(std::string_view text);
 std::vector<FoundMember> caddy_members(std::string_view text, std::string_view path);
 
 Result<Adapted> adapt_apache(std::string_view text, const AdaptInput& in);
+Result<Adapted> adapt_reference(std::string_view text, const AdaptInput& in);
 Result<Adapted> adapt_haproxy(std::string_view text, const AdaptInput& in);
 Result<Adapted> adapt_nginx(std::string_view text, const AdaptInput& in);
 Result<Adapted> adapt_caddy(std::string_view text, const AdaptInput& in);

@@ -8,6 +8,7 @@
 
 #include "proxies/adapt_parts.hpp"
 #include "proxies/caddy/caddy_syntax.hpp"
+#include "proxies/config_includes.hpp"
 #include "proxies/haproxy/haproxy_syntax.hpp"
 #include "proxies/nginx/nginx_site.hpp"
 #include "util/text.hpp"
@@ -259,8 +260,22 @@ Adapted unchanged(std::string_view text) {
 }
 }  // namespace
 
+namespace {
+Result<Adapted> adapt_text(std::string_view type, std::string_view text, const AdaptInput& in);
+}  // namespace
+
+// The adapter of `type`; an error inside an included file names that file and line.
 Result<Adapted> adapt_config(std::string_view type, std::string_view text, const AdaptInput& in) {
-  // The reference balancer reads its --listen and --member addresses from its command line.
+  auto adapted = adapt_text(type, text, in);
+  if (!adapted) return Error{relocate_lines(adapted.error().message, in.file, in.origins)};
+  return adapted;
+}
+
+namespace {
+Result<Adapted> adapt_text(std::string_view type, std::string_view text, const AdaptInput& in) {
+  // The reference balancer listens where its command line says; its members still go to
+  // the backends (a file from a production host names production servers).
+  if (type == "reference") return adapt::adapt_reference(text, in);
   if (type != "apache" && type != "haproxy" && type != "nginx" && type != "caddy")
     return unchanged(text);
   if (auto bad = std::find_if(in.runtime_dir.begin(), in.runtime_dir.end(), adapt::unquotable);
@@ -275,6 +290,7 @@ Result<Adapted> adapt_config(std::string_view type, std::string_view text, const
   if (type == "caddy") return adapt::adapt_caddy(text, in);
   return unchanged(text);
 }
+}  // namespace
 
 }  // namespace sc
 

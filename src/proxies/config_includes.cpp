@@ -5,6 +5,7 @@
 #include <glob.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 
 #include "proxies/apache/apache_includes.hpp"
@@ -240,6 +241,31 @@ Result<Spliced> splice_apache_includes(const std::string& file, std::string_view
 
 Result<Spliced> splice_nginx_includes(const std::string& file, std::string_view text) {
   return splice(Splicer::Kind::nginx, file, text);
+}
+
+std::string relocate_lines(std::string_view message, const std::string& file,
+                           const std::vector<std::pair<std::string, std::size_t>>& origins) {
+  if (origins.empty() || file.empty()) return std::string(message);
+  std::string out;
+  const std::string needle = file + ":";
+  std::size_t i = 0;
+  while (i < message.size()) {
+    const auto at = message.find(needle, i);
+    if (at == std::string_view::npos) break;
+    std::size_t end = at + needle.size();
+    std::size_t line = 0;
+    while (end < message.size() && std::isdigit(static_cast<unsigned char>(message[end])) &&
+           line < 100'000'000)
+      line = line * 10 + static_cast<std::size_t>(message[end++] - '0');
+    out.append(message.substr(i, at - i));
+    if (end > at + needle.size() && line >= 1 && line <= origins.size())
+      out += fmt::format("{}:{}", origins[line - 1].first, origins[line - 1].second);
+    else
+      out.append(message.substr(at, end - at));
+    i = end;
+  }
+  out.append(message.substr(i));
+  return out;
 }
 
 }  // namespace sc

@@ -37,4 +37,10 @@ Result<Spliced> splice_includes(std::string_view kind, const std::string& file,
 // becomes a comment and the files follow. For lint.
 Result<Spliced> splice_caddy_imports(const std::string& file, std::string_view text);
 
+// `message` with each "FILE:LINE" of the spliced text (`file` being the name it was parsed
+// under) naming the file and line the line came from (`origins`, as Spliced's); unchanged
+// when there are no origins. Pure.
+std::string relocate_lines(std::string_view message, const std::string& file,
+                           const std::vector<std::pair<std::string, std::size_t>>& origins);
+
 }  // namespace sc

@@ -85,8 +85,11 @@ void check_adaptable(Errors& err, const Scenario& s, const std::string& rendered
 // A parsed Apache configuration (the reference balancer's apache_conf or config, or an Apache
 // template): it must pair one BalancerMember with each backend and map the traffic's path;
 // the backends take the members' routes and the diagnosis watches the first balancer's cookie.
+// `path_from_file`: without traffic.path the run asks for the path the file maps (a `config:`,
+// adapted before the run); an `apache_conf:` is served as it is, at traffic.path.
 void apply_apache_site(Errors& err, SourceMark at, const std::string& key, const std::string& file,
-                       std::string_view text, const SiteConfig& site, Scenario& s) {
+                       std::string_view text, const SiteConfig& site, Scenario& s,
+                       bool path_from_file) {
   auto& p = s.proxy;
   std::vector<const MemberConfig*> members;
   for (const auto& b : site.balancers)
@@ -111,10 +114,14 @@ void apply_apache_site(Errors& err, SourceMark at, const std::string& key, const
   const auto& first = site.balancers.front();
   p.stickysession = first.sticky.cookie_name;
   p.stickysessionsep = first.sticky.separator ? std::string(1, first.sticky.separator) : "Off";
-  bool mapped = false;
-  for (const auto& route : site.routes)
+  bool mapped = false, any = false;
+  for (const auto& route : site.routes) {
     mapped = mapped || (route.balancer >= 0 && s.traffic.path.rfind(route.prefix, 0) == 0);
-  if (!mapped)
+    any = any || route.balancer >= 0;
+  }
+  // Without traffic.path the run asks for the path the file sends to its balancer (a
+  // <Location /shop> or ProxyPass /shop), as for Apache itself.
+  if (!mapped && !(path_from_file && any && !s.traffic.path_given))
     err.add(at, key,
             fmt::format("no ProxyPass in {} maps traffic.path '{}' to a balancer", file,
                         s.traffic.path));
@@ -156,7 +163,9 @@ void resolve_config_template(Errors& err, Scenario& s) {
   // when the balancer part reads, it names the sticky cookie for the diagnosis.
   auto site = parse_apache_conf(*rendered, p.config);
   if (!site) {
-    if (p.type == "reference") err.add(p.config_mark, "proxy.config", site.error().message);
+    if (p.type == "reference")
+      err.add(p.config_mark, "proxy.config",
+              relocate_lines(site.error().message, p.config, p.config_origins));
     return;
   }
   if (site->balancers.empty()) {
@@ -166,7 +175,7 @@ void resolve_config_template(Errors& err, Scenario& s) {
     return;
   }
   if (p.type == "reference" || p.stickysession.empty())
-    apply_apache_site(err, p.config_mark, "proxy.config", p.config, *rendered, *site, s);
+    apply_apache_site(err, p.config_mark, "proxy.config", p.config, *rendered, *site, s, true);
 }
 
 void check_command(Errors& err, const Scenario& s) {
@@ -200,7 +209,7 @@ Status resolve_scenario(Scenario& s) {
       err.add(p.apache_conf_mark, "proxy.apache_conf", site.error().message);
     else
       apply_apache_site(err, p.apache_conf_mark, "proxy.apache_conf", p.apache_conf, *text, *site,
-                        s);
+                        s, false);
   }
   if (!p.config.empty()) resolve_config_template(err, s);
   if (!p.command.empty()) check_command(err, s);

@@ -178,6 +178,33 @@ TEST(ShippedApache, BalancerUnderALocationIsDrivenAtItsPath) {
   EXPECT_EQ(s["traffic"]["path"], "/shop");
 }
 
+// The reference balancer reading a production file: its members go to the backends, never to
+// the servers the file names (the run sent its 2,000 requests to 10.0.0.31 and .32).
+TEST(ShippedReference, OwnConfigurationsMembersArePointedAtTheBackends) {
+  const std::string dir = temp_path("shipped-reference-vhost");
+  CliResult r;
+  const auto s = init_and_run(shipped("debian-vhost.conf", "apache"), dir, r, "reference");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(s["verdict"], "pass");
+  EXPECT_TRUE(has_note(s, "debian-vhost.conf:13: member 10.0.0.31:8080 -> backend www1"));
+  EXPECT_TRUE(has_note(s, "debian-vhost.conf:14: member 10.0.0.32:8080 -> backend www2"));
+  EXPECT_EQ(s["metrics"]["backends"]["www1"]["requests"].get<int>() +
+                s["metrics"]["backends"]["www2"]["requests"].get<int>(),
+            2000);
+}
+
+// The reference balancer maps `ProxyPass URL` inside <Location /shop> as httpd does, and the
+// sessions ask for /shop (it refused the file: "no ProxyPass maps a path").
+TEST(ShippedReference, BalancerUnderALocationIsDrivenAtItsPath) {
+  const std::string dir = temp_path("shipped-reference-location");
+  CliResult r;
+  const auto s = init_and_run(shipped("location-shop.conf", "apache"), dir, r, "reference");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(s["verdict"], "pass");
+  EXPECT_EQ(s["traffic"]["path"], "/shop");
+  EXPECT_EQ(s["metrics"]["sticky_sessions"], 200);
+}
+
 TEST(ShippedApache, SslVhostInIfModuleRunsOverTlsAndTheRedirectVhostIsLeftOut) {
   const std::string dir = temp_path("shipped-apache-https");
   CliResult r;

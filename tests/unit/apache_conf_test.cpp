@@ -182,5 +182,30 @@ TEST(HeaderRules, ExpansionOfUnsetVariablesAndPercent) {
   EXPECT_EQ(expand_header_value("%{NOPE}e 100%% %{A}e", {{"A", "x"}}), "(null) 100% x");
 }
 
+// `stickycheck balancer --apache-conf`: the members an Include brings in are the balancer's
+// (it started with none, "Include skipped").
+TEST(ApacheConf, LoadFollowsIncludesAsHttpdDoes) {
+  auto site = load_apache_conf(std::string(STICKYCHECK_SOURCE_DIR) +
+                               "/fixtures/apache/shipped/include-members/site.conf");
+  ASSERT_TRUE(site.ok()) << site.error().message;
+  ASSERT_EQ(site->balancers.size(), 1u);
+  ASSERT_EQ(site->balancers[0].members.size(), 2u);
+  EXPECT_EQ(site->balancers[0].members[1].host, "10.0.0.62");
+}
+
+// `ProxyPass URL` inside <Location /shop> maps /shop, as httpd reads it.
+TEST(ApacheConf, ProxyPassInsideALocationMapsItsPath) {
+  auto site = parse_apache_conf(
+      "<Proxy balancer://shop>\n  BalancerMember http://10.0.0.41:8080 route=1\n</Proxy>\n"
+      "<Location /shop>\n  ProxyPass balancer://shop\n  ProxyPassReverse balancer://shop\n"
+      "</Location>\nListen 127.0.0.1:8080\n",
+      "s.conf");
+  ASSERT_TRUE(site.ok()) << site.error().message;
+  ASSERT_EQ(site->routes.size(), 1u);
+  EXPECT_EQ(site->routes[0].prefix, "/shop");
+  EXPECT_EQ(site->routes[0].balancer, 0);
+  EXPECT_EQ(site->reverse_routes.size(), 1u);
+}
+
 }  // namespace
 }  // namespace sc

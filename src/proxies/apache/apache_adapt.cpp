@@ -372,6 +372,25 @@ std::vector<FoundMember> apache_members(std::string_view text) {
   return config ? read_as_httpd(*config, {}).members : std::vector<FoundMember>{};
 }
 
+// The reference balancer reads the file as httpd would, but listens where its command line
+// says and writes nothing: only its members are pointed at the backends (never at the
+// production servers the file names), every other line kept.
+Result<Adapted> adapt_reference(std::string_view text, const AdaptInput& in) {
+  using namespace apache_conf;
+  auto config = apache::parse(text, in.file);
+  if (!config) return config.error();
+  Lines l = split_lines(text);
+  const ApacheScan s = read_as_httpd(*config, in);
+  Adapted out;
+  if (auto st = remap_members(l, s.members, in, "BalancerMembers", out.notes); !st)
+    return st.error();
+  out.text = join_lines(l);
+  out.keeps_lines = true;
+  out.paths = s.paths;
+  if (!s.vhosts.empty()) out.server_names = s.vhosts[s.target].names;
+  return out;
+}
+
 Result<Adapted> adapt_apache(std::string_view text, const AdaptInput& in) {
   using namespace apache_conf;
   auto config = apache::parse(text, in.file);
