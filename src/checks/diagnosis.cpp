@@ -150,7 +150,7 @@ std::vector<nginx::HashKey> nginx_hash_keys(const Scenario& s) {
   if (s.proxy.type != "nginx" || s.proxy.config_text.empty()) return {};
   auto config = nginx::parse(config_text(s), s.proxy.config);
   if (!config) return {};
-  return nginx::hash_keys(nginx::read_site(*config));
+  return nginx::hash_keys(nginx::read_site(*config, s.traffic.path));
 }
 
 // "FILE:LINE" of a line of the configuration's text (included files spliced in: their own).
@@ -197,7 +197,7 @@ std::optional<std::string> sticks_by(const Scenario& s) {
   if (s.proxy.type == "nginx") {
     auto config = nginx::parse(text, s.proxy.config);
     if (!config) return std::nullopt;
-    const auto how = nginx::stickiness(nginx::read_site(*config));
+    const auto how = nginx::stickiness(nginx::read_site(*config, path));
     return how == "no upstream" ? std::nullopt : std::optional(how);
   }
   if (s.proxy.type == "haproxy") {

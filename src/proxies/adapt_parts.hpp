@@ -75,9 +75,11 @@ bool outside_runtime(std::string_view path, const AdaptInput& in);
 
 std::string located(const AdaptInput& in, std::size_t line_index, std::string_view message);
 
-std::vector<FoundMember> apache_members(std::string_view text);
+std::vector<FoundMember> apache_members(std::string_view text, std::string_view path);
+// For init: the balancer the traffic to `path` reaches, when the file has several; else "".
+std::string apache_pool_choice(std::string_view text, std::string_view path);
 std::vector<FoundMember> haproxy_members(std::string_view text, std::string_view path);
-std::vector<FoundMember> nginx_members(std::string_view text);
+std::vector<FoundMember> nginx_members(std::string_view text, std::string_view path);
 std::vector<FoundMember> caddy_members(std::string_view text, std::string_view path);
 
 Result<Adapted> adapt_apache(std::string_view text, const AdaptInput& in);

@@ -299,9 +299,9 @@ namespace sc {
 std::vector<std::string> config_member_addresses(std::string_view type, std::string_view text,
                                                  std::string_view path) {
   std::vector<adapt::FoundMember> found;
-  if (type == "apache" || type == "reference") found = adapt::apache_members(text);
+  if (type == "apache" || type == "reference") found = adapt::apache_members(text, path);
   if (type == "haproxy") found = adapt::haproxy_members(text, path);
-  if (type == "nginx") found = adapt::nginx_members(text);
+  if (type == "nginx") found = adapt::nginx_members(text, path);
   if (type == "caddy") found = adapt::caddy_members(text, path);
   std::vector<std::string> out, seen;
   for (const auto& f : found) {
@@ -334,16 +334,25 @@ std::string config_pool_choice(std::string_view type, std::string_view text,
                        p.matcher.empty() ? std::string() : fmt::format(" (matcher {})", p.matcher),
                        fmt::join(others, ", "));
   }
+  if (type == "apache" || type == "reference") return adapt::apache_pool_choice(text, path);
   if (type == "nginx") {
     auto c = nginx::parse(text, "");
     if (!c) return "";
-    const auto site = nginx::read_site(*c);
-    if (site.unused.empty()) return "";
+    const auto site = nginx::read_site(*c, path);
+    std::vector<std::string> parts;
+    if (site.location && !site.others.empty())
+      parts.push_back(fmt::format("the traffic to {} reaches location {} (line {}), upstream {}; "
+                                  "the other upstreams ({}) stay as written",
+                                  site.pool_path.empty() ? std::string(path) : site.pool_path,
+                                  site.location->match, site.location->line,
+                                  fmt::join(site.chosen, ", "), fmt::join(site.others, ", ")));
     std::vector<std::string> unused;
     for (const auto* u : site.unused) unused.push_back(fmt::format("{} (line {})", u->arg(), u->name.line));
-    return fmt::format("the traffic reaches the server at line {}; the upstreams no kept server "
-                       "uses ({}) are left out",
-                       site.target_line(), fmt::join(unused, ", "));
+    if (!unused.empty())
+      parts.push_back(fmt::format("the traffic reaches the server at line {}; the upstreams no "
+                                  "kept server uses ({}) are left out",
+                                  site.target_line(), fmt::join(unused, ", ")));
+    return fmt::format("{}", fmt::join(parts, "; "));
   }
   return "";
 }

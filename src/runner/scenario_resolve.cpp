@@ -91,9 +91,26 @@ void apply_apache_site(Errors& err, SourceMark at, const std::string& key, const
                        std::string_view text, const SiteConfig& site, Scenario& s,
                        bool path_from_file) {
   auto& p = s.proxy;
+  // With several balancers, the one the traffic's path reaches (httpd's first matching
+  // ProxyPass; without traffic.path, the first) is the one paired with the backends.
+  int chosen = -1;
+  if (site.balancers.size() > 1 && path_from_file) {
+    for (const auto& route : site.routes)
+      if (route.balancer >= 0 && s.traffic.path.rfind(route.prefix, 0) == 0) {
+        chosen = route.balancer;
+        break;
+      }
+    if (chosen < 0 && !s.traffic.path_given)
+      for (const auto& route : site.routes)
+        if (route.balancer >= 0) {
+          chosen = route.balancer;
+          break;
+        }
+  }
   std::vector<const MemberConfig*> members;
-  for (const auto& b : site.balancers)
-    for (const auto& m : b.members) members.push_back(&m);
+  for (std::size_t i = 0; i < site.balancers.size(); ++i)
+    if (chosen < 0 || static_cast<int>(i) == chosen)
+      for (const auto& m : site.balancers[i].members) members.push_back(&m);
   if (members.size() != s.backends.size()) {
     err.add(at, key,
             fmt::format("{} declares {} BalancerMembers, but the scenario has {} backends; they "
@@ -101,17 +118,24 @@ void apply_apache_site(Errors& err, SourceMark at, const std::string& key, const
                         file, members.size(), s.backends.size()));
     return;
   }
+  // Per member of every balancer, in order (the other balancers' take none).
   std::vector<bool> takes_route;
-  for (std::size_t i = 0; i < members.size(); ++i) {
-    auto& b = s.backends[i];
-    takes_route.push_back(!b.route_given && !members[i]->route.empty());
-    if (takes_route.back()) b.options.route = members[i]->route;
-  }
+  std::size_t paired = 0;
+  for (std::size_t i = 0; i < site.balancers.size(); ++i)
+    for (const auto& m : site.balancers[i].members) {
+      if (chosen >= 0 && static_cast<int>(i) != chosen) {
+        takes_route.push_back(false);
+        continue;
+      }
+      auto& b = s.backends[paired++];
+      takes_route.push_back(!b.route_given && !m.route.empty());
+      if (takes_route.back()) b.options.route = m.route;
+    }
   // What the file hands to the backends and the checks must pass their checks now, not when
   // a backend refuses it half-way through starting.
   for (const auto& problem : apache_site_value_problems(site, text, file, takes_route))
     err.add(at, key, problem);
-  const auto& first = site.balancers.front();
+  const auto& first = site.balancers[chosen < 0 ? 0 : static_cast<std::size_t>(chosen)];
   p.stickysession = first.sticky.cookie_name;
   p.stickysessionsep = first.sticky.separator ? std::string(1, first.sticky.separator) : "Off";
   bool mapped = false, any = false;

@@ -106,6 +106,22 @@ TEST(ShippedNginx, HashOfACookieNeverSetFailsNamingTheCookiesGiven) {
       << r.out;
 }
 
+// An API pool beside the shop's: init makes backends of the shop's members only, and the run
+// sticks (before, the API's members became www3 and www4, got no session, and the spread
+// FAILed a correct configuration with no cause).
+TEST(ShippedNginx, OnlyThePoolTheLocationOfThePathReachesBecomesTheBackends) {
+  const std::string dir = temp_path("shipped-nginx-locations");
+  CliResult r;
+  const auto s = init_and_run(shipped("api-and-shop-locations.conf"), dir, r);
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(s["verdict"], "pass");
+  EXPECT_EQ(s["metrics"]["backends"].size(), 2u) << s["metrics"]["backends"];
+  EXPECT_TRUE(has_note(s, "api-and-shop-locations.conf:19: the traffic to / reaches location /, "
+                          "upstream shop; the other upstreams (api) stay as written"));
+  const std::string config = s["proxy"]["config"];
+  EXPECT_NE(config.find("server 10.0.0.31:9000;"), std::string::npos) << config;
+}
+
 TEST(ShippedNginx, IncludedSnippetsAreFollowedAndNamedAtTheirOwnLines) {
   const std::string dir = temp_path("shipped-nginx-include");
   fs::copy(shipped("include-snippets"), dir, fs::copy_options::recursive);
@@ -203,6 +219,24 @@ TEST(ShippedReference, BalancerUnderALocationIsDrivenAtItsPath) {
   EXPECT_EQ(s["verdict"], "pass");
   EXPECT_EQ(s["traffic"]["path"], "/shop");
   EXPECT_EQ(s["metrics"]["sticky_sessions"], 200);
+}
+
+// An API balancer beside the shop's: only the shop's members (the balancer the traffic's path
+// reaches) become backends, for Apache and for the reference balancer reading the same file
+// (before: four backends, two of them never reached, and a spread that FAILed with no cause).
+TEST(ShippedApache, OnlyTheBalancerThePathReachesBecomesTheBackends) {
+  for (const std::string kind : {"apache", "reference"}) {
+    const std::string dir = temp_path("shipped-two-balancers-" + kind);
+    CliResult r;
+    const auto s = init_and_run(shipped("api-and-shop-balancers.conf", "apache"), dir, r, kind);
+    ASSERT_EQ(r.exit_code, 0) << kind << r.out << r.err;
+    EXPECT_EQ(s["verdict"], "pass") << kind;
+    EXPECT_EQ(s["metrics"]["backends"].size(), 2u) << kind << s["metrics"]["backends"];
+    EXPECT_TRUE(has_note(s, "api-and-shop-balancers.conf:11: the traffic to / reaches "
+                            "balancer://shop; the other balancers (balancer://api) stay as "
+                            "written"))
+        << kind;
+  }
 }
 
 TEST(ShippedApache, SslVhostInIfModuleRunsOverTlsAndTheRedirectVhostIsLeftOut) {

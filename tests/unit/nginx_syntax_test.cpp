@@ -110,18 +110,60 @@ TEST(NginxSite, UpstreamNoKeptServerUsesIsUnused) {
   EXPECT_EQ(site.members[0]->arg(), "10.0.0.1:80");
 }
 
+// Two pools in one server: only the one the path's location passes to becomes the backends
+// (every pool's servers did, and the run FAILed the spread of a correct configuration).
+const char* const kTwoPools =
+    "upstream shop { server 10.0.0.1:80; server 10.0.0.2:80; }\n"
+    "upstream api { server 10.0.0.3:80; server 10.0.0.4:80; }\n"
+    "server { listen 80;\n"
+    "  location /api/ { proxy_pass http://api; }\n"
+    "  location = /health { return 200; }\n"
+    "  location ~ \\.php$ { proxy_pass http://api; }\n"
+    "  location / { proxy_pass http://shop; } }\n";
+
+std::vector<std::string> member_args(const Site& site) {
+  std::vector<std::string> out;
+  for (const auto* m : site.members) out.push_back(m->arg());
+  return out;
+}
+
+TEST(NginxSite, OnlyThePoolThePathsLocationReachesHasMembers) {
+  const auto c = parsed(kTwoPools);
+  const auto shop = read_site(c, "/cart");
+  EXPECT_EQ(member_args(shop), (std::vector<std::string>{"10.0.0.1:80", "10.0.0.2:80"}));
+  EXPECT_EQ(shop.chosen, std::vector<std::string>{"shop"});
+  EXPECT_EQ(shop.others, std::vector<std::string>{"api"});
+  EXPECT_EQ(member_args(read_site(c, "/api/orders")),
+            (std::vector<std::string>{"10.0.0.3:80", "10.0.0.4:80"}));
+  // A regular expression beats a plain prefix, as in nginx.
+  EXPECT_EQ(read_site(c, "/index.php").chosen, std::vector<std::string>{"api"});
+}
+
+TEST(NginxSite, APathThatReachesNoPoolGoesToTheFirstLocationThatDoes) {
+  const auto c = parsed(
+      "upstream app { server 10.0.0.1:80; }\n"
+      "server { listen 80; location / { root /srv/www; } location /app/ { proxy_pass http://app; } }\n");
+  const auto site = read_site(c, "/");
+  EXPECT_EQ(site.pool_path, "/app/");
+  EXPECT_EQ(site.chosen, std::vector<std::string>{"app"});
+  EXPECT_EQ(member_args(site), std::vector<std::string>{"10.0.0.1:80"});
+}
+
 TEST(NginxSite, HashKeyVariableEndsWhereNginxEndsIt) {
   const auto c = parsed(
       "upstream a { hash $cookie_connect.sid consistent; server 10.0.0.1:80; }\n"
       "upstream b { hash $cookie_PHPSESSID$remote_addr; server 10.0.0.2:80; }\n"
       "server { location / { proxy_pass http://a; } location /b { proxy_pass http://b; } }\n");
-  const auto keys = hash_keys(read_site(c));
-  ASSERT_EQ(keys.size(), 2u);
+  // The key of the pool the path reaches (each location's own).
+  auto keys = hash_keys(read_site(c, "/"));
+  ASSERT_EQ(keys.size(), 1u);
   EXPECT_EQ(keys[0].cookies, std::vector<std::string>{"connect"});
   EXPECT_EQ(keys[0].meant, "connect.sid");
   EXPECT_EQ(keys[0].literal_after, ".sid");
-  EXPECT_EQ(keys[1].cookies, std::vector<std::string>{"PHPSESSID"});
-  EXPECT_EQ(keys[1].meant, "");
+  keys = hash_keys(read_site(c, "/b"));
+  ASSERT_EQ(keys.size(), 1u);
+  EXPECT_EQ(keys[0].cookies, std::vector<std::string>{"PHPSESSID"});
+  EXPECT_EQ(keys[0].meant, "");
 }
 
 TEST(NginxSyntax, UnquotedBackslashStaysUnlessItEscapes) {

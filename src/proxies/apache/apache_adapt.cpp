@@ -33,13 +33,25 @@ struct ApacheScan {
   std::vector<Vhost> vhosts;
   std::size_t target = 0;  // the vhost the run goes to (when there are vhosts)
   std::vector<FoundMember> members;
+  std::vector<std::string> member_pools;  // per member: its balancer ("balancer://shop")
   std::vector<std::string> paths;  // the paths ProxyPass maps to a balancer, in file order
+  std::vector<std::string> path_pools;  // per path: the balancer it maps to
+  std::string chosen_pool;              // the balancer the traffic's path reaches ("": all)
+  std::string chosen_path;              // that path (the first mapped one when it maps none)
+  std::vector<std::string> other_pools;
   bool require_host = false;
   bool server_errorlog = false;  // an ErrorLog outside every <VirtualHost>
   bool tls = false;              // the vhost under test has SSLEngine on
   std::vector<std::string> modules_to_load;  // by the run, before the file (missing_modules)
   std::shared_ptr<const std::vector<apache::Directive>> tree;  // what the pointers point into
 };
+
+// "balancer://Shop/x" -> "balancer://shop": a balancer's name, as httpd compares them.
+std::string pool_name(std::string_view url) {
+  std::string out = to_lower(url);
+  const auto slash = out.find('/', std::string_view("balancer://").size());
+  return slash == std::string::npos ? out : out.substr(0, slash);
+}
 
 bool inside_vhost(const apache::Found& f) {
   return std::any_of(f.parents.begin(), f.parents.end(),
@@ -63,14 +75,49 @@ void scan_directive(ApacheScan& s, const apache::Found& f) {
     const bool in_location = !f.parents.empty() && f.parents.back()->lower() == "location";
     const std::string path = in_location ? f.parents.back()->arg() : d.arg();
     const std::string url = in_location ? d.arg() : d.arg(1);
-    if (to_lower(url).starts_with("balancer://") && path.starts_with('/'))
+    if (to_lower(url).starts_with("balancer://") && path.starts_with('/')) {
       s.paths.push_back(path);
+      s.path_pools.push_back(pool_name(url));
+    }
   }
   if (name != "balancermember") return;
   std::size_t k = 0;
-  if (k < d.args.size() && to_lower(d.args[k]).starts_with("balancer://")) ++k;
+  std::string pool = !f.parents.empty() && f.parents.back()->lower() == "proxy"
+                         ? pool_name(f.parents.back()->arg())
+                         : std::string();
+  if (k < d.args.size() && to_lower(d.args[k]).starts_with("balancer://")) pool = pool_name(d.args[k++]);
   if (k < d.args.size())
-    if (auto a = member_address(d.args[k]); !a.written.empty()) s.members.push_back({i, a});
+    if (auto a = member_address(d.args[k]); !a.written.empty()) {
+      s.members.push_back({i, a});
+      s.member_pools.push_back(pool);
+    }
+}
+
+// Only the balancer the traffic's path reaches (httpd takes the first ProxyPass whose path
+// is a prefix of the request's; without one, where a run that set no traffic.path goes: the
+// first) has its members become the backends; the others stay as written.
+void choose_pool(ApacheScan& s, std::string_view path) {
+  std::set<std::string> pools(s.member_pools.begin(), s.member_pools.end());
+  if (pools.size() < 2 || s.paths.empty()) return;
+  std::size_t k = 0;
+  while (k < s.paths.size() && !path.starts_with(s.paths[k])) ++k;
+  s.chosen_pool = s.path_pools[k < s.paths.size() ? k : 0];
+  s.chosen_path = k < s.paths.size() ? std::string(path) : s.paths.front();
+  if (!pools.contains(s.chosen_pool)) {
+    s.chosen_pool.clear();
+    return;
+  }
+  pools.erase(s.chosen_pool);
+  s.other_pools.assign(pools.begin(), pools.end());
+  std::vector<FoundMember> kept;
+  std::vector<std::string> kept_pools;
+  for (std::size_t m = 0; m < s.members.size(); ++m)
+    if (s.member_pools[m] == s.chosen_pool) {
+      kept.push_back(s.members[m]);
+      kept_pools.push_back(s.member_pools[m]);
+    }
+  s.members = std::move(kept);
+  s.member_pools = std::move(kept_pools);
 }
 
 // "https://shop.example.com:443" -> "shop.example.com" (ServerName may carry both).
@@ -147,13 +194,19 @@ ApacheScan scan(const std::vector<apache::Directive>& directives) {
   if (s.target == s.vhosts.size()) s.target = 0;
   s.tls = !s.vhosts.empty() && s.vhosts[s.target].tls && s.vhosts[s.target].proxies;
   // Members of a vhost the run leaves out stand for none of the scenario's backends.
-  std::erase_if(s.members, [&](const FoundMember& m) {
+  std::vector<FoundMember> kept;
+  std::vector<std::string> kept_pools;
+  for (std::size_t m = 0; m < s.members.size(); ++m) {
+    bool out = false;
     for (std::size_t k = 0; k < s.vhosts.size(); ++k)
-      if (left_out(s, k) && m.line + 1 >= s.vhosts[k].section->line &&
-          m.line + 1 <= s.vhosts[k].section->close_line)
-        return true;
-    return false;
-  });
+      out = out || (left_out(s, k) && s.members[m].line + 1 >= s.vhosts[k].section->line &&
+                    s.members[m].line + 1 <= s.vhosts[k].section->close_line);
+    if (out) continue;
+    kept.push_back(s.members[m]);
+    kept_pools.push_back(s.member_pools[m]);
+  }
+  s.members = std::move(kept);
+  s.member_pools = std::move(kept_pools);
   return s;
 }
 
@@ -360,16 +413,42 @@ ApacheScan read_as_httpd(const apache::Config& config, const AdaptInput& in) {
   ApacheScan s = scan(*tree);
   s.tree = std::move(tree);
   s.modules_to_load = std::move(to_load);
+  choose_pool(s, in.path);
   return s;
+}
+
+std::string pool_choice_text(const ApacheScan& s) {
+  std::string others;
+  for (const auto& o : s.other_pools) others += (others.empty() ? "" : ", ") + o;
+  return fmt::format("the traffic to {} reaches {}; the other balancers ({}) stay as written",
+                     s.chosen_path, s.chosen_pool, others);
+}
+
+// The balancer chosen for the traffic's path, said at its first member.
+void note_pool_choice(const ApacheScan& s, const AdaptInput& in, std::vector<std::string>& notes) {
+  if (s.chosen_pool.empty() || s.members.empty()) return;
+  notes.push_back(located(in, s.members.front().line, pool_choice_text(s)));
 }
 
 }  // namespace apache_conf
 }  // namespace
 
-std::vector<FoundMember> apache_members(std::string_view text) {
+std::vector<FoundMember> apache_members(std::string_view text, std::string_view path) {
   using namespace apache_conf;
   auto config = apache::parse(text, "httpd.conf");
-  return config ? read_as_httpd(*config, {}).members : std::vector<FoundMember>{};
+  AdaptInput in;
+  in.path = std::string(path);
+  return config ? read_as_httpd(*config, in).members : std::vector<FoundMember>{};
+}
+
+std::string apache_pool_choice(std::string_view text, std::string_view path) {
+  using namespace apache_conf;
+  auto config = apache::parse(text, "httpd.conf");
+  if (!config) return "";
+  AdaptInput in;
+  in.path = std::string(path);
+  const auto s = read_as_httpd(*config, in);
+  return s.chosen_pool.empty() ? "" : pool_choice_text(s);
 }
 
 // The reference balancer reads the file as httpd would, but listens where its command line
@@ -384,6 +463,7 @@ Result<Adapted> adapt_reference(std::string_view text, const AdaptInput& in) {
   Adapted out;
   if (auto st = remap_members(l, s.members, in, "BalancerMembers", out.notes); !st)
     return st.error();
+  note_pool_choice(s, in, out.notes);
   out.text = join_lines(l);
   out.keeps_lines = true;
   out.paths = s.paths;
@@ -401,6 +481,7 @@ Result<Adapted> adapt_apache(std::string_view text, const AdaptInput& in) {
   leave_out_vhosts(l, s, in, out.notes);
   if (auto st = remap_members(l, s.members, in, "BalancerMembers", out.notes); !st)
     return st.error();
+  note_pool_choice(s, in, out.notes);
   if (auto placed = place_files(l, in, out.notes); !placed) return placed.error();
   replace_tls_files(l, in, out.notes);
   bind_listen(l, s, in, out.notes);

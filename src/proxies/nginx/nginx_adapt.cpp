@@ -3,6 +3,7 @@
 // Read with nginx's own token grammar (nginx_syntax.hpp) and edited in place, span by span:
 // the user's lines keep their numbers, and a one-line block is edited as well as a long one.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <set>
@@ -142,6 +143,18 @@ void bind_listens(Work& w, const nginx::Site& site) {
   }
 }
 
+// A site with several pools: the one the traffic's path reaches is the backends; the others
+// stay as written (nginx needs them to start, and no request of the run reaches them).
+void note_pool_choice(Work& w, const nginx::Site& site) {
+  if (!site.location || site.others.empty()) return;
+  w.notes.push_back(located(
+      w.in, site.location->line - 1,
+      fmt::format("the traffic to {} reaches location {}, upstream {}; the other upstreams ({}) "
+                  "stay as written",
+                  site.pool_path.empty() ? w.in.path : site.pool_path, site.location->match,
+                  fmt::join(site.chosen, ", "), fmt::join(site.others, ", "))));
+}
+
 // Servers that serve none of the pools (an 80 -> 443 redirect, a default server answering
 // 444) are left out: they would share the run's one address with the site under test.
 void leave_out_servers(Work& w, const nginx::Site& site) {
@@ -266,25 +279,26 @@ std::string apply(std::string_view text, std::vector<Edit> edits, const Head& he
 }  // namespace nginx_conf
 }  // namespace
 
-std::vector<FoundMember> nginx_members(std::string_view text) {
+std::vector<FoundMember> nginx_members(std::string_view text, std::string_view path) {
   using namespace nginx_conf;
   auto config = nginx::parse(text, "nginx.conf");
   if (!config) return {};
   std::vector<const nginx::Token*> tokens;
-  return found_members(nginx::read_site(*config), tokens);
+  return found_members(nginx::read_site(*config, path), tokens);
 }
 
 Result<Adapted> adapt_nginx(std::string_view text, const AdaptInput& in) {
   using namespace nginx_conf;
   auto config = nginx::parse(text, in.file);
   if (!config) return config.error();
-  const nginx::Site site = nginx::read_site(*config);
+  const nginx::Site site = nginx::read_site(*config, in.path);
   if (auto bad = site.problem(in.file); !bad.empty()) return Error{bad};
   Work w{text, in, {}, {}};
   if (auto st = remap(w, site); !st) return st.error();
   place_files(w, site, config->directives);
   bind_listens(w, site);
   leave_out_servers(w, site);
+  note_pool_choice(w, site);
   if (site.tls) replace_certificates(w, site);
   const Head head = add_missing(w, site);
   Adapted out;
@@ -294,6 +308,7 @@ Result<Adapted> adapt_nginx(std::string_view text, const AdaptInput& in) {
   out.keeps_lines = true;
   out.tls = site.tls;
   out.server_names = site.target_names();
+  if (!site.pool_path.empty()) out.paths = {site.pool_path};
   return out;
 }
 

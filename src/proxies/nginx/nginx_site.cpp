@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <regex>
 
 namespace sc::nginx {
 
@@ -36,6 +37,85 @@ const Directive* upstream_named(const Site& site, std::string_view name) {
   return nullptr;
 }
 
+// The pools the directives of `within` pass to (nested locations included).
+std::vector<std::string> pools_in(const Site& site, const std::vector<Directive>& within) {
+  std::vector<std::string> out;
+  for (auto pass : kPasses)
+    for (const auto& f : find_all(within, pass)) {
+      const auto pool = pool_of(f.directive->arg());
+      if (upstream_named(site, pool) && std::find(out.begin(), out.end(), pool) == out.end())
+        out.push_back(pool);
+    }
+  return out;
+}
+
+// The server's own locations; a pass outside any of them serves every path ("/").
+void read_locations(const Site& site, const Directive& block, Server& s) {
+  std::vector<Directive> outside;
+  for (const auto& d : block.children) {
+    if (d.name.text != "location" || !d.block || d.args.empty()) {
+      if (!d.block) outside.push_back(d);
+      continue;
+    }
+    Location l;
+    l.line = d.name.line;
+    const bool modified = d.args.size() > 1;
+    l.modifier = modified ? d.arg() : "";
+    l.match = modified ? d.arg(1) : d.arg();
+    l.pools = pools_in(site, d.children);
+    s.locations.push_back(std::move(l));
+  }
+  if (auto pools = pools_in(site, outside); !pools.empty())
+    s.locations.push_back({"", "/", std::move(pools), block.name.line});
+}
+
+// The location nginx picks for `path`: an exact match, else the longest prefix, unless a
+// regular expression matches first (in file order) and the prefix is not `^~`.
+const Location* location_for(const Server& s, std::string_view path) {
+  const Location* best = nullptr;
+  for (const auto& l : s.locations) {
+    if (l.modifier == "=" && l.match == path) return &l;
+    if ((l.modifier.empty() || l.modifier == "^~") && path.starts_with(l.match) &&
+        (!best || l.match.size() > best->match.size()))
+      best = &l;
+  }
+  if (best && best->modifier == "^~") return best;
+  for (const auto& l : s.locations) {
+    if (l.modifier != "~" && l.modifier != "~*") continue;
+    try {
+      const auto flags = l.modifier == "~*" ? std::regex::icase : std::regex::ECMAScript;
+      if (std::regex_search(std::string(path), std::regex(l.match, flags))) return &l;
+    } catch (const std::regex_error&) {
+      // PCRE that std::regex cannot read: judged by the prefixes alone.
+    }
+  }
+  return best;
+}
+
+// The pools the path reaches in the site under test; when it reaches none, the first plain
+// location that does (its prefix is where a run without traffic.path goes).
+void choose_pools(Site& site, std::string_view path) {
+  const Server& target = site.servers[site.target];
+  site.location = location_for(target, path.empty() ? "/" : path);
+  if (!site.location || site.location->pools.empty()) {
+    site.location = nullptr;
+    for (const auto& l : target.locations)
+      if (!l.pools.empty() && (l.modifier.empty() || l.modifier == "^~" || l.modifier == "=") &&
+          l.match.starts_with('/')) {
+        site.location = &l;
+        site.pool_path = l.match;
+        break;
+      }
+  }
+  if (!site.location) return;
+  site.chosen = site.location->pools;
+  for (const auto& l : target.locations)
+    for (const auto& p : l.pools)
+      if (std::find(site.chosen.begin(), site.chosen.end(), p) == site.chosen.end() &&
+          std::find(site.others.begin(), site.others.end(), p) == site.others.end())
+        site.others.push_back(p);
+}
+
 Server read_server(const Site& site, const Directive& block) {
   Server s;
   s.block = &block;
@@ -56,6 +136,7 @@ Server read_server(const Site& site, const Directive& block) {
           std::find(s.pools.begin(), s.pools.end(), pool) == s.pools.end())
         s.pools.push_back(pool);
     }
+  read_locations(site, block, s);
   for (const auto& f : find_all(block.children, "return"))
     if (s.redirect.empty() && is_redirect_code(f.directive->arg()) &&
         f.directive->args.size() > 1)
@@ -106,6 +187,11 @@ void collect_members(Site& site) {
       site.unused.push_back(u);
       continue;
     }
+    // The path's pools become the backends; the others stay as written (no traffic of the
+    // run reaches them, and nginx needs them to start).
+    if (!site.chosen.empty() &&
+        std::find(site.chosen.begin(), site.chosen.end(), u->arg()) == site.chosen.end())
+      continue;
     for (const auto& d : u->children)
       if (d.name.text == "server") site.members.push_back(&d);
   }
@@ -124,7 +210,7 @@ void collect_tls_files(Site& site, const std::vector<Directive>& within) {
 
 }  // namespace
 
-Site read_site(const Config& config) {
+Site read_site(const Config& config, std::string_view path) {
   Site site;
   site.config = &config;
   const std::vector<Directive>* scope = &config.directives;
@@ -139,6 +225,7 @@ Site read_site(const Config& config) {
     if (d.name.text == "server" && d.block) site.servers.push_back(read_server(site, d));
   if (site.servers.empty()) return site;
   choose(site);
+  choose_pools(site, path);
   collect_members(site);
   site.tls = site.servers[site.target].tls;
   collect_tls_files(site, config.directives);
@@ -157,6 +244,11 @@ std::vector<std::string> Site::target_names() const {
         !n.starts_with('~') && !n.starts_with('.'))
       out.push_back(n);
   return out;
+}
+
+bool Site::serves(const Directive& upstream) const {
+  if (std::find(unused.begin(), unused.end(), &upstream) != unused.end()) return false;
+  return chosen.empty() || std::find(chosen.begin(), chosen.end(), upstream.arg()) != chosen.end();
 }
 
 bool Site::left_out(const Directive& d) const {
@@ -207,7 +299,7 @@ HashKey read_hash_key(const Directive& d) {
 std::vector<HashKey> hash_keys(const Site& site) {
   std::vector<HashKey> out;
   for (const auto* u : site.upstreams) {
-    if (std::find(site.unused.begin(), site.unused.end(), u) != site.unused.end()) continue;
+    if (!site.serves(*u)) continue;
     for (const auto& d : u->children)
       if (d.name.text == "hash" && !d.args.empty()) out.push_back(read_hash_key(d));
   }
@@ -217,7 +309,7 @@ std::vector<HashKey> hash_keys(const Site& site) {
 std::string stickiness(const Site& site) {
   bool any_pool = false;
   for (const auto* u : site.upstreams) {
-    if (std::find(site.unused.begin(), site.unused.end(), u) != site.unused.end()) continue;
+    if (!site.serves(*u)) continue;
     any_pool = true;
     for (const auto& d : u->children) {
       const auto& name = d.name.text;

@@ -12,8 +12,17 @@
 
 namespace sc::nginx {
 
+// A `location` of a server block (or the block itself, for a pass outside any location).
+struct Location {
+  std::string modifier;            // "", "=", "^~", "~", "~*"
+  std::string match;               // its prefix, or its regular expression
+  std::vector<std::string> pools;  // the upstreams it passes to
+  std::size_t line = 0;
+};
+
 struct Server {
   const Directive* block = nullptr;
+  std::vector<Location> locations;
   std::vector<const Directive*> listens;
   std::vector<std::string> names;  // server_name's arguments
   std::vector<std::string> pools;  // the upstreams its proxy_pass directives name
@@ -33,17 +42,27 @@ struct Site {
   std::size_t target = 0;                    // index in servers: the site under test
   std::vector<const Directive*> members;     // `server` lines of the pools the site uses
   std::vector<const Directive*> unused;      // upstream blocks no kept server names
+  // The pools the traffic's path reaches in the site under test (empty: every pool it names),
+  // the location that serves it, and the others, which stay as written.
+  std::vector<std::string> chosen;
+  const Location* location = nullptr;
+  std::vector<std::string> others;
+  // When the path asked for reaches no pool: the prefix of the first location that does
+  // (where a run that did not set traffic.path goes instead); "" otherwise.
+  std::string pool_path;
   std::vector<const Directive*> tls_files;   // ssl_certificate, ssl_certificate_key, ...
   bool tls = false;                          // the site under test listens with ssl
 
   std::size_t target_line() const;
   std::vector<std::string> target_names() const;  // server_name of the site, '_' and '*' out
   bool left_out(const Directive& d) const;        // a server block the run leaves out
+  bool serves(const Directive& upstream) const;   // an upstream the traffic's path reaches
   // Why a run cannot use this file at all ("FILE: no server block..."), or "".
   std::string problem(std::string_view file) const;
 };
 
-Site read_site(const Config& config);
+// `path`: the traffic's path, which picks the location, and so the pools, it reaches.
+Site read_site(const Config& config, std::string_view path = "/");
 
 // A `hash KEY [consistent]` of a pool the site uses, read as nginx reads its variables: a
 // name runs over letters, digits and '_' only, so `$cookie_connect.sid` is the cookie
