@@ -377,7 +377,7 @@ Result<SiteConfig> parse_apache_conf(std::string_view text, const std::string& f
   // The reference balancer has every module httpd could load: only <IfModule !...> fails.
   apache::Conditions conditions{{}, [](std::string_view) { return true; }};
   collect_sections(apache::evaluated(config->directives, conditions), r.kept);
-  if (auto st = read_all(r, config->directives); !st) return st.error();
+  if (auto st = read_all(r, apache::with_defines(config->directives)); !st) return st.error();
   if (r.site.routes.empty())
     return Error{fmt::format("{}: no ProxyPass maps a path to a balancer:// URL", file)};
   return r.site;

@@ -239,6 +239,22 @@ TEST(ShippedApache, OnlyTheBalancerThePathReachesBecomesTheBackends) {
   }
 }
 
+// Members and the shop's path given by Defines: read as httpd reads them (before, init found
+// one member "${SHOP_APP1}", the run asked for / and FAILed a valid file with 404s).
+TEST(ShippedApache, DefinedAddressesAndPathAreReadAsHttpdReadsThem) {
+  for (const std::string kind : {"apache", "reference"}) {
+    const std::string dir = temp_path("shipped-define-" + kind);
+    CliResult r;
+    const auto s = init_and_run(shipped("define-members.conf", "apache"), dir, r, kind);
+    ASSERT_EQ(r.exit_code, 0) << kind << r.out << r.err;
+    EXPECT_EQ(s["verdict"], "pass") << kind;
+    EXPECT_EQ(s["traffic"]["path"], "/shop") << kind;
+    EXPECT_EQ(s["metrics"]["backends"].size(), 2u) << kind;
+    EXPECT_TRUE(has_note(s, "define-members.conf:11: ${SHOP_APP1} -> 10.0.0.91:8080 (its Define)"));
+    EXPECT_TRUE(has_note(s, "define-members.conf:12: member 10.0.0.92:8080 -> backend www2"));
+  }
+}
+
 TEST(ShippedApache, SslVhostInIfModuleRunsOverTlsAndTheRedirectVhostIsLeftOut) {
   const std::string dir = temp_path("shipped-apache-https");
   CliResult r;

@@ -27,6 +27,32 @@ TEST(ApacheSyntax, IfDefineReadsTheDefinesInFileOrder) {
   EXPECT_EQ(names_read(text, {}), (std::vector<std::string>{"staging@6", "after@13"}));
 }
 
+// ${NAME} reads the value a Define gave it before, in file order; one never defined (an
+// environment variable such as ${APACHE_LOG_DIR}) stays as written, for httpd to expand.
+TEST(ApacheSyntax, DefinedValuesAreReadWhereTheirNamesAppearLater) {
+  auto parsed = parse(
+      "BalancerMember http://${APP}\nDefine APP 10.0.0.1:80\nBalancerMember http://${APP}/x\n"
+      "<Location ${P}>\nErrorLog ${APACHE_LOG_DIR}/e.log\n</Location>\nDefine P /shop\n"
+      "<Location ${P}>\n</Location>\nUnDefine APP\nBalancerMember ${APP}\n",
+      "site.conf");
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  Conditions c;
+  c.has_module = [](std::string_view) { return true; };
+  std::vector<Substitution> subs;
+  const auto tree = evaluated(parsed->directives, c, &subs);
+  ASSERT_EQ(tree.size(), 8u);
+  EXPECT_EQ(tree[0].arg(), "http://${APP}");  // not yet defined
+  EXPECT_EQ(tree[2].arg(), "http://10.0.0.1:80/x");
+  EXPECT_EQ(tree[3].arg(), "${P}");
+  EXPECT_EQ(tree[3].children[0].arg(), "${APACHE_LOG_DIR}/e.log");
+  EXPECT_EQ(tree[5].arg(), "/shop");
+  EXPECT_EQ(tree[7].arg(), "${APP}");  // undefined again
+  ASSERT_EQ(subs.size(), 2u);
+  EXPECT_EQ(subs[0].line, 3u);
+  EXPECT_EQ(subs[0].name, "APP");
+  EXPECT_EQ(subs[1].value, "/shop");
+}
+
 TEST(ApacheSyntax, IfModuleAsksByTheModulesStem) {
   Conditions c;
   c.has_module = [](std::string_view stem) { return stem == "ssl" || stem == "proxy"; };

@@ -38,6 +38,7 @@ struct ApacheScan {
   std::vector<std::string> path_pools;  // per path: the balancer it maps to
   std::string chosen_pool;              // the balancer the traffic's path reaches ("": all)
   std::string chosen_path;              // that path (the first mapped one when it maps none)
+  std::vector<apache::Substitution> substitutions;  // ${NAME}s a Define gave values
   std::vector<std::string> other_pools;
   bool require_host = false;
   bool server_errorlog = false;  // an ErrorLog outside every <VirtualHost>
@@ -408,13 +409,35 @@ ApacheScan read_as_httpd(const apache::Config& config, const AdaptInput& in) {
            std::find(in.compiled_modules.begin(), in.compiled_modules.end(),
                      "mod_" + m + ".c") != in.compiled_modules.end();
   };
+  std::vector<apache::Substitution> substitutions;
   auto tree = std::make_shared<const std::vector<apache::Directive>>(
-      apache::evaluated(config.directives, c));
+      apache::evaluated(config.directives, c, &substitutions));
   ApacheScan s = scan(*tree);
+  s.substitutions = std::move(substitutions);
   s.tree = std::move(tree);
   s.modules_to_load = std::move(to_load);
   choose_pool(s, in.path);
   return s;
+}
+
+// The file's own lines read as the tree does: each ${NAME} a Define gave a value written out
+// (httpd reads the same), so that members and paths found in the tree are found in the text.
+void write_out_defines(Lines& l, const ApacheScan& s, const AdaptInput& in,
+                       std::vector<std::string>& notes) {
+  for (const auto& sub : s.substitutions) {
+    const std::string var = "${" + sub.name + "}";
+    for (std::size_t k = sub.line; k <= sub.last_line && k <= l.lines.size(); ++k) {
+      auto& line = l.lines[k - 1];
+      bool changed = false;
+      for (auto at = line.find(var); at != std::string::npos; at = line.find(var, at)) {
+        line.replace(at, var.size(), sub.value);
+        at += sub.value.size();
+        changed = true;
+      }
+      if (changed)
+        notes.push_back(located(in, k - 1, fmt::format("{} -> {} (its Define)", var, sub.value)));
+    }
+  }
 }
 
 std::string pool_choice_text(const ApacheScan& s) {
@@ -461,6 +484,7 @@ Result<Adapted> adapt_reference(std::string_view text, const AdaptInput& in) {
   Lines l = split_lines(text);
   const ApacheScan s = read_as_httpd(*config, in);
   Adapted out;
+  write_out_defines(l, s, in, out.notes);
   if (auto st = remap_members(l, s.members, in, "BalancerMembers", out.notes); !st)
     return st.error();
   note_pool_choice(s, in, out.notes);
@@ -478,6 +502,7 @@ Result<Adapted> adapt_apache(std::string_view text, const AdaptInput& in) {
   Lines l = split_lines(text);
   const ApacheScan s = read_as_httpd(*config, in);
   Adapted out;
+  write_out_defines(l, s, in, out.notes);
   leave_out_vhosts(l, s, in, out.notes);
   if (auto st = remap_members(l, s.members, in, "BalancerMembers", out.notes); !st)
     return st.error();

@@ -163,22 +163,68 @@ bool applies(const Directive& d, const Conditions& c) {
 
 }  // namespace
 
-std::vector<Directive> evaluated(const std::vector<Directive>& within, Conditions& conditions) {
-  std::vector<Directive> out;
-  for (const auto& d : within) {
-    const auto name = d.lower();
-    if (name == "define" && !d.args.empty()) conditions.defines.insert(d.arg());
-    if (name == "undefine" && !d.args.empty()) conditions.defines.erase(d.arg());
-    if (!d.section) {
-      out.push_back(d);
-      continue;
+namespace {
+
+// The directive's ${NAME}s that a Define gave a value, replaced.
+Directive substituted(const Directive& d, const Conditions& c, std::vector<Substitution>* out) {
+  Directive copy = d;
+  copy.children.clear();
+  if (c.values.empty()) return copy;
+  for (auto& a : copy.args) {
+    for (std::size_t at = a.find("${"); at != std::string::npos; at = a.find("${", at)) {
+      const auto end = a.find('}', at + 2);
+      if (end == std::string::npos) break;
+      const auto name = a.substr(at + 2, end - at - 2);
+      const auto v = c.values.find(name);
+      if (v == c.values.end()) {
+        at = end + 1;
+        continue;
+      }
+      if (out) out->push_back({d.line, std::max(d.line, d.last_line), name, v->second});
+      a.replace(at, end + 1 - at, v->second);
+      at += v->second.size();
     }
-    if (!applies(d, conditions)) continue;
-    Directive kept = d;
-    kept.children = evaluated(d.children, conditions);
-    out.push_back(std::move(kept));
   }
-  return out;
+  return copy;
+}
+
+void note_define(const Directive& d, Conditions& c) {
+  const auto name = d.lower();
+  if (name == "define" && !d.args.empty()) {
+    c.defines.insert(d.arg());
+    if (d.args.size() > 1) c.values[d.arg()] = d.args[1];
+  }
+  if (name == "undefine" && !d.args.empty()) {
+    c.defines.erase(d.arg());
+    c.values.erase(d.arg());
+  }
+}
+
+std::vector<Directive> walk(const std::vector<Directive>& within, Conditions& c, bool evaluate,
+                            std::vector<Substitution>* out) {
+  std::vector<Directive> result;
+  for (const auto& d : within) {
+    Directive kept = substituted(d, c, out);
+    note_define(kept, c);
+    if (d.section) {
+      if (evaluate && !applies(kept, c)) continue;
+      kept.children = walk(d.children, c, evaluate, out);
+    }
+    result.push_back(std::move(kept));
+  }
+  return result;
+}
+
+}  // namespace
+
+std::vector<Directive> evaluated(const std::vector<Directive>& within, Conditions& conditions,
+                                 std::vector<Substitution>* substituted_out) {
+  return walk(within, conditions, true, substituted_out);
+}
+
+std::vector<Directive> with_defines(const std::vector<Directive>& within) {
+  Conditions c;
+  return walk(within, c, false, nullptr);
 }
 
 }  // namespace sc::apache

@@ -6,6 +6,7 @@
 // `Include` is a directive like any other (the resolve step follows it).
 #include <cstddef>
 #include <functional>
+#include <map>
 #include <set>
 #include <string>
 #include <string_view>
@@ -63,6 +64,16 @@ std::vector<Found> find_all(const std::vector<Directive>& within, std::string_vi
 struct Conditions {
   std::set<std::string, std::less<>> defines;
   std::function<bool(std::string_view stem)> has_module;
+  // `Define NAME VALUE`'s values so far, which ${NAME} in later directives reads.
+  std::map<std::string, std::string, std::less<>> values;
+};
+
+// A ${NAME} replaced by a Define's value, on the physical lines [line, last_line] of a
+// directive: what an adapter writes into the file's own lines too, so that what it finds in
+// the tree (a member's address) is found in the text.
+struct Substitution {
+  std::size_t line = 0, last_line = 0;
+  std::string name, value;
 };
 
 // The module a <IfModule> names, by its stem: "mod_ssl.c" and "ssl_module" -> "ssl".
@@ -71,6 +82,13 @@ std::string module_stem(std::string_view written);
 // The tree httpd reads: <IfDefine [!]NAME> and <IfModule [!]MODULE> sections whose test fails
 // are taken out (with all they hold), and those that pass are kept; Define and UnDefine change
 // `conditions` in file order, as httpd reads them. Line numbers are kept.
-std::vector<Directive> evaluated(const std::vector<Directive>& within, Conditions& conditions);
+// ${NAME} in arguments is replaced by the value a `Define NAME VALUE` before it gave (httpd
+// leaves an undefined one as written, and so does this: an environment variable such as
+// Debian's ${APACHE_LOG_DIR} is httpd's to expand); each replacement goes to `substituted`.
+std::vector<Directive> evaluated(const std::vector<Directive>& within, Conditions& conditions,
+                                 std::vector<Substitution>* substituted = nullptr);
+// Only the ${NAME} replacement, every section read (for a reader that evaluates sections
+// itself); Defines apply in file order.
+std::vector<Directive> with_defines(const std::vector<Directive>& within);
 
 }  // namespace sc::apache
