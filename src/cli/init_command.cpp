@@ -65,7 +65,8 @@ Result<std::vector<InitFile>> included_files(const std::string& type, const std:
                                              InitRequest& request) {
   const std::string& text = request.from_text;
   namespace fs = std::filesystem;
-  if (type != "apache" && type != "nginx" && type != "reference") return std::vector<InitFile>{};
+  if (type != "apache" && type != "nginx" && type != "reference" && type != "caddy")
+    return std::vector<InitFile>{};
   std::error_code ec;
   const std::string from = fs::absolute(given, ec).lexically_normal().string();
   auto spliced = splice_includes(type, from, text);

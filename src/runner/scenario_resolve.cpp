@@ -162,7 +162,7 @@ void resolve_config_template(Errors& err, Scenario& s) {
     return;
   }
   p.config_text = std::move(*text);
-  if (p.type == "apache" || p.type == "reference" || p.type == "nginx") {
+  if (p.type == "apache" || p.type == "reference" || p.type == "nginx" || p.type == "caddy") {
     auto spliced = splice_includes(p.type, p.config, p.config_text);
     if (!spliced) {
       err.add(p.config_mark, "proxy.config", spliced.error().message);

@@ -364,6 +364,19 @@ TEST(ShippedCaddy, OnlyTheReverseProxyTheTrafficReachesBecomesTheBackends) {
       << config;
 }
 
+// Sites in files of their own, pulled in by `import sites/*.caddy`: init copies them and
+// pairs their members, the run reads them (before: "no site block", exit 2).
+TEST(ShippedCaddy, ImportedSiteFilesAreFollowed) {
+  const std::string dir = temp_path("shipped-caddy-import");
+  CliResult r;
+  const auto s = init_and_run(shipped("import-sites/Caddyfile", "caddy"), dir, r, "caddy");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(s["verdict"], "pass");
+  EXPECT_TRUE(fs::exists(dir + "/sites/shop.caddy"));
+  EXPECT_TRUE(has_note(s, "sites/shop.caddy:2: member 10.0.0.51:8080 -> backend www1"));
+  EXPECT_EQ(s["metrics"]["backends"].size(), 2u);
+}
+
 TEST(ShippedHaproxy, TlsBindRunsOverTlsWithTheRunsCertificate) {
   const std::string dir = temp_path("shipped-haproxy-https");
   CliResult r;

@@ -348,6 +348,16 @@ namespace sc {
 namespace {
 
 // Configurations as they ship (fixtures/nginx/shipped/): nginx's grammar, not lines.
+// A grammar error in a spliced-in file names that file and line (it named a line of the
+// assembled text, past the end of the user's own file).
+TEST(ConfigAdaptNginx, ErrorInAnIncludedFileNamesThatFileAndLine) {
+  AdaptInput in = input();
+  in.origins = {{in.file, 1}, {"snippets/upstream.conf", 6}, {"snippets/upstream.conf", 7}};
+  auto r = adapt_config("nginx", "server {\n  listen 80;\n  location / {\n", in);
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(r.error().message.starts_with("snippets/upstream.conf:7:")) << r.error().message;
+}
+
 TEST(ConfigAdaptNginx, CompactOneLinersAreEditedInPlace) {
   const auto text = test::fixture_text("fixtures/nginx/shipped/compact-one-liners.conf");
   auto r = adapt_config("nginx", text, input());

@@ -8,6 +8,7 @@
 
 #include "proxies/apache/apache_syntax.hpp"
 #include "proxies/caddy/caddy_syntax.hpp"
+#include "proxies/config_includes.hpp"
 #include "proxies/haproxy/haproxy_syntax.hpp"
 #include "proxies/nginx/nginx_site.hpp"
 #include "proxies/nginx/nginx_syntax.hpp"
@@ -73,7 +74,10 @@ TEST(FixtureConfigs, EveryCaddyfileReadsAndProxies) {
   const auto files = configs_of("caddy");
   ASSERT_GE(files.size(), 3u);
   for (const auto& f : files) {
-    auto c = caddy::parse(text_of(f), f.string());
+    // As a run reads it: its imports of files spliced in.
+    auto spliced = splice_includes("caddy", f.string(), text_of(f));
+    ASSERT_TRUE(spliced.ok()) << spliced.error().message;
+    auto c = caddy::parse(spliced->text, f.string());
     ASSERT_TRUE(c.ok()) << c.error().message;
     EXPECT_NE(caddy::choose_proxy(*c, "/").proxy, nullptr) << f;
   }

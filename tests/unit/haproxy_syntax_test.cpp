@@ -27,6 +27,18 @@ TEST(HaproxySyntax, SectionsKeepTheirLines) {
   EXPECT_EQ(c.sections[2].lines[0].line, 10u);
 }
 
+// `haproxy -c` accepts a default_backend in `defaults`: the frontends after it use it (the run
+// refused such a file: "no servers to point at").
+TEST(HaproxySyntax, DefaultBackendWrittenInDefaultsIsTheFrontends) {
+  const auto c = parse(
+      "defaults\n  mode http\n  default_backend app\nfrontend fe\n  bind :80\n"
+      "backend app\n  server a 10.0.0.1:80\n");
+  const auto p = choose_pool(c, "/");
+  ASSERT_NE(p.pool, nullptr);
+  EXPECT_EQ(p.pool->name, "app");
+  EXPECT_EQ(p.why, "default_backend app (line 3, in defaults)");
+}
+
 TEST(HaproxySyntax, DefaultBackendServesAPathNoRuleMeets) {
   const auto c = parse(kSite);
   const auto p = choose_pool(c, "/");

@@ -200,6 +200,18 @@ PoolChoice choose_pool(const Config& config, std::string_view path) {
       out.others.push_back(fmt::format("{} (line {})", l.word(1), l.line));
     }
   }
+  // A default_backend written in the `defaults` section before the frontend is its own too.
+  const Section* defaults = nullptr;
+  for (const auto& sec : config.sections) {
+    if (&sec == out.frontend) break;
+    if (sec.kind == "defaults") defaults = &sec;
+  }
+  for (const auto* l = defaults ? defaults->lines.data() : nullptr;
+       !out.pool && l && l != defaults->lines.data() + defaults->lines.size(); ++l)
+    if (l->word(0) == "default_backend") {
+      out.pool = section_named(config, l->word(1));
+      out.why = fmt::format("default_backend {} (line {}, in defaults)", l->word(1), l->line);
+    }
   if (!out.pool && out.frontend->kind == "listen") {
     out.pool = out.frontend;
     out.why = fmt::format("listen {} (line {})", out.frontend->name, out.frontend->line);
