@@ -188,6 +188,19 @@ void websocket_needs_no_stickiness(const json& s) {
             std::string::npos);
 }
 
+// The killed node's socket.io sessions each lose their connection, then reconnect to the other
+// node (a new sid), all of them, and no other session moves.
+void socketio_clients_reconnect_elsewhere(const json& s) {
+  const auto& d = s["disturbances"][0]["sessions"];
+  EXPECT_GT(d["bound"].get<int>(), 0);
+  EXPECT_EQ(d["moved"], d["bound"]);
+  EXPECT_EQ(d["recovered"], d["bound"]);
+  EXPECT_GT(d["errors"].get<int>() + d["in_flight_failed"].get<int>(), 0);
+  EXPECT_EQ(d["served_by_disturbed"], 0);
+  EXPECT_EQ(d["collateral"], 0);
+  EXPECT_EQ(find_check(s, "disturbances[0].recovery")["verdict"], "pass");
+}
+
 void nginx_ip_hash_many_clients(const json& s) {
   EXPECT_EQ(find_check(s, "distribution")["verdict"], "pass");
 }
@@ -227,6 +240,7 @@ const std::map<std::string, std::function<void(const json&)>>& what_they_show() 
       {"nginx-socketio-websocket-ip-hash", every_session_sticks},
       {"haproxy-socketio-websocket-only-round-robin", websocket_needs_no_stickiness},
       {"haproxy-websocket-echo-round-robin", websocket_needs_no_stickiness},
+      {"haproxy-socketio-kill-node-reconnects", socketio_clients_reconnect_elsewhere},
   };
   return table;
 }
