@@ -109,6 +109,34 @@ std::string route_not_followed_cause(const ProbeEvidence& e) {
                "routes are these values");
 }
 
+// The application's session cookies the probe saw set ("PHPSESSID", "PHPSESSID or
+// JSESSIONID").
+std::string session_cookie_names(const ProbeEvidence& e) {
+  std::string out;
+  for (const auto& [name, seen] : e.reader.cookies())
+    if (e.reader.is_session_cookie(name)) out += (out.empty() ? "" : " or ") + name;
+  return out.empty() ? "session cookie" : out;
+}
+
+// Losses beyond those allowed, said as what they are, whether or not anything told the
+// backends apart: without it a losses FAIL beside a candidate cookie (which silences the
+// "no affinity cookie" fact) had no cause at all.
+std::string losses_cause(const ProbeEvidence& e) {
+  if (e.session_losses <= e.losses_allowed) return "";
+  const std::string seen =
+      e.lost_when.empty()
+          ? fmt::format("the server set a new {} on requests that sent one",
+                        session_cookie_names(e))
+          : fmt::format("their answers showed the application's sign of a new session "
+                        "(--lost-when {})",
+                        e.lost_when);
+  return fmt::format(
+      "{} requests found their session gone: {}, so they reached a backend that did not know "
+      "the session; the balancer does not keep each session on the backend that holds it (or "
+      "the backends do not share their sessions)",
+      e.session_losses, seen);
+}
+
 // A fact of automatic recognition said as a cause. A session cookie without a route is the
 // Apache stickysession story, told by apache_route_cause when the answers say Apache, never
 // otherwise.
@@ -320,6 +348,10 @@ std::vector<std::string> diagnose_probe(const ProbeEvidence& e) {
   if (e.most_failed) return causes;
   if (auto why = apache_route_cause(e); !why.empty()) causes.push_back(why);
   if (auto why = route_not_followed_cause(e); !why.empty()) causes.push_back(why);
+  // A cause above (a member gone, the Apache story, a route not followed) or a finer source's
+  // fact says more about the losses than they say of themselves.
+  if (causes.empty() && !(e.auto_chose && e.automatic && e.automatic->within))
+    if (auto why = losses_cause(e); !why.empty()) causes.push_back(why);
   if (e.automatic) {
     // A cookie without a route says what to change; the other facts say what is missing.
     auto route_fact = [](AutoFactKind k) {

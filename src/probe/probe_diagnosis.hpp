@@ -23,10 +23,13 @@ struct ProbeEvidence {
   long long session_losses = 0;
   std::string unreachable;  // the first request's transport error: the site was never reached
   bool most_failed = false;  // most requests got no answer: cookies show nothing
+  long long losses_allowed = 0;  // losses beyond this many are a finding with their cause
+  std::string lost_when;         // the --lost-when specs, ", "-joined; "" when none
 };
 
-// In order of weight: the member that went away, the Apache route story, what auto
-// identification found about the cookies, then the cookies' attributes.
+// In order of weight: the member that went away, the Apache route story, the session losses
+// (whatever told the backends apart), what auto identification found about the cookies, then
+// the cookies' attributes.
 std::vector<std::string> diagnose_probe(const ProbeEvidence& e);
 
 // A transport failure (refused, DNS, TLS, timeout) said as a cause, with what to try:

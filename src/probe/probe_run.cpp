@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <map>
 
 #include "checks/checks.hpp"
@@ -237,13 +238,19 @@ ScenarioReport run_probe(const Scenario& s, const RunContext& ctx) {
   if (seen.backends.empty() && probe.identified_by.empty()) probe.identified_by = "none";
   compute_figures(seen, records, {}, report);
   ProbeEvidence evidence{
-      records, reader, automatic ? &*automatic : nullptr, auto_chose, {}, true, 0, {}, false};
+      records, reader, automatic ? &*automatic : nullptr, auto_chose, {}, true, 0, {}, false,
+      0,       {}};
   evidence.url = {t.url.substr(0, t.url.find(':')), url_host(t.url), t.paths};
   evidence.sticky = report.metrics.sticky_sessions == report.metrics.sessions;
   evidence.session_losses = report.metrics.session_losses;
   evidence.unreachable = unreachable;
   evidence.most_failed = report.metrics.requests > 0 &&
                          report.metrics.errors * 2 > report.metrics.requests;
+  // As check_losses judges them: unchecked (no limit) for a negative control not told one.
+  evidence.losses_allowed = s.expect.max_session_losses >= 0 ? s.expect.max_session_losses
+                            : s.expect.affinity ? 0
+                                                : std::numeric_limits<long long>::max();
+  evidence.lost_when = fmt::format("{}", fmt::join(t.lost_when, ", "));
   const ProbeJudgement judgement =
       judgement_of(s, reader, automatic, auto_chose, !seen.backends.empty(), probe.identified_by,
                    report);

@@ -97,6 +97,27 @@ TEST(ProbeVerdicts, LossesBehindHaproxyFailWithoutTheApacheStory) {
   EXPECT_FALSE(said(r, "Apache")) << r.describe();
 }
 
+// The same strict sessions with an A/B cookie set once: auto finds ab_variant by its behaviour
+// (a candidate, which silences "no cookie looks like an affinity cookie"). The losses still
+// fail the probe, and with their cause: before, the diagnosis was empty.
+TEST(ProbeVerdicts, LossesBesideACandidateCookieFailWithTheirCause) {
+  auto options = sites::haproxy_roundrobin_ab_cookie();
+  options.strict_sessions = true;
+  auto site = PhpSite::start(options);
+  ASSERT_TRUE(site.ok()) << site.error().message;
+  const auto r = run_probe((*site)->url(), {.extra = {"--identify", "auto"}});
+  EXPECT_EQ(r.cli.exit_code, 1) << r.describe();
+  EXPECT_EQ(r.scenario["probe"]["identified_by"].get<std::string>().rfind("cookie:ab_variant", 0),
+            0u)
+      << r.describe();
+  EXPECT_EQ(find_check(r.scenario, "session_losses")["verdict"], "fail") << r.describe();
+  EXPECT_TRUE(said(r, "requests found their session gone: the server set a new PHPSESSID"))
+      << r.describe();
+  EXPECT_TRUE(said(r, "the balancer does not keep each session on the backend that holds it"))
+      << r.describe();
+  EXPECT_FALSE(said(r, "Apache")) << r.describe();
+}
+
 // Round robin, no stickiness, the backends named in X-Backend, and an even number of
 // sessions (4, the probe's default): sessions that took the rate's slots in the order they
 // asked went out in a fixed rotation, each landing on one server every time, and the probe
