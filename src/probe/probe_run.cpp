@@ -238,8 +238,8 @@ ScenarioReport run_probe(const Scenario& s, const RunContext& ctx) {
   if (seen.backends.empty() && probe.identified_by.empty()) probe.identified_by = "none";
   compute_figures(seen, records, {}, report);
   ProbeEvidence evidence{
-      records, reader, automatic ? &*automatic : nullptr, auto_chose, {}, true, 0, {}, false,
-      0,       {}};
+      records, reader, automatic ? &*automatic : nullptr, auto_chose, {}, true, 0, {}, false, 0,
+      {},      0};
   evidence.url = {t.url.substr(0, t.url.find(':')), url_host(t.url), t.paths};
   evidence.sticky = report.metrics.sticky_sessions == report.metrics.sessions;
   evidence.session_losses = report.metrics.session_losses;
@@ -251,6 +251,7 @@ ScenarioReport run_probe(const Scenario& s, const RunContext& ctx) {
                             : s.expect.affinity ? 0
                                                 : std::numeric_limits<long long>::max();
   evidence.lost_when = fmt::format("{}", fmt::join(t.lost_when, ", "));
+  evidence.max_consecutive_errors = t.max_consecutive_errors;
   const ProbeJudgement judgement =
       judgement_of(s, reader, automatic, auto_chose, !seen.backends.empty(), probe.identified_by,
                    report);

@@ -41,6 +41,31 @@ class RefusingPort {
   int port_ = 0;
 };
 
+// A loopback port listening but never accepting: the kernel completes connections into the
+// backlog, and nothing ever reads or answers them (a hung server).
+class SilentPort {
+ public:
+  SilentPort() : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    if (fd_ >= 0 && ::bind(fd_, reinterpret_cast<sockaddr*>(&a), len) == 0 &&
+        ::listen(fd_, 64) == 0 && ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) == 0)
+      port_ = ntohs(a.sin_port);
+  }
+  ~SilentPort() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  SilentPort(const SilentPort&) = delete;
+  SilentPort& operator=(const SilentPort&) = delete;
+  int port() const { return port_; }
+
+ private:
+  int fd_;
+  int port_ = 0;
+};
+
 bool said(const ProbeResult& r, const std::string& part) {
   return joined_lines(r.scenario["diagnosis"]).find(part) != std::string::npos;
 }
@@ -334,6 +359,24 @@ TEST(ProbeVerdicts, RefusedConnectionHasItsOwnCauseAndNoCookieCause) {
   EXPECT_EQ(r.cli.exit_code, 3) << r.describe();
   ASSERT_EQ(r.scenario["diagnosis"].size(), 1u) << r.describe();
   EXPECT_TRUE(said(r, "nothing accepts connections there")) << r.describe();
+  EXPECT_FALSE(said(r, "cookie")) << r.describe();
+}
+
+// Something accepts the connections but never answers: the connect succeeds, then every
+// request times out and the probe stops. The cause quotes the error and says the connection
+// was accepted; before, the ERROR came with no cause at all.
+TEST(ProbeVerdicts, SiteThatAcceptsButNeverAnswersHasItsOwnCause) {
+  SilentPort silent;
+  ASSERT_NE(silent.port(), 0);
+  const auto r = run_probe("http://127.0.0.1:" + std::to_string(silent.port()) + "/",
+                           {.extra = {"--max-consecutive-errors", "3"}});
+  EXPECT_EQ(r.cli.exit_code, 3) << r.describe();
+  EXPECT_EQ(r.scenario["verdict"], "error") << r.describe();
+  ASSERT_EQ(r.scenario["diagnosis"].size(), 1u) << r.describe();
+  EXPECT_TRUE(said(r, "the connections were accepted but no answer came in time (Operation "
+                      "timed out"))
+      << r.describe();
+  EXPECT_TRUE(said(r, "no answer was seen")) << r.describe();
   EXPECT_FALSE(said(r, "cookie")) << r.describe();
 }
 
