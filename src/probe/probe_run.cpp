@@ -11,6 +11,7 @@
 #include "checks/checks.hpp"
 #include "checks/metrics.hpp"
 #include "driver/driver.hpp"
+#include "identify/auto_facts.hpp"
 #include "identify/auto_identify.hpp"
 #include "probe/probe_diagnosis.hpp"
 #include "probe/probe_reader.hpp"
@@ -64,6 +65,15 @@ std::string confidence_name(identify::Confidence c) {
   return "none";
 }
 
+// The headers the user named as the backend's identity (--identify header:NAME).
+std::vector<std::string> told_headers(const TargetSpec& t) {
+  std::vector<std::string> out;
+  if (auto specs = identify::parse_identify_specs(t.identify))
+    for (const auto& spec : *specs)
+      if (spec.kind == identify::IdentifyKind::header) out.push_back(spec.name);
+  return out;
+}
+
 // The explicit specs' identities are in the records already; auto fills the rest.
 // `auto_chose`: automatic recognition's source named the backends.
 ProbeSummary identify_backends(const Scenario& s, const ProbeReader& reader, RecordSet& set,
@@ -84,6 +94,7 @@ ProbeSummary identify_backends(const Scenario& s, const ProbeReader& reader, Rec
   }
   // What the cookies show is worth saying even when the user named the source.
   automatic = identify::auto_identify(reader.observations(), {}, reader.session_rule());
+  identify::forget_told_cache_headers(*automatic, told_headers(*s.target));
   const bool auto_chooses = reader.auto_wanted() && explicit_hits == 0;
   for (const auto& f : automatic->facts)
     if (auto_chooses || is_response_fact(f.kind)) p.facts.push_back(f.text);

@@ -380,6 +380,24 @@ TEST(ProbeVerdicts, SiteThatAcceptsButNeverAnswersHasItsOwnCause) {
   EXPECT_FALSE(said(r, "cookie")) << r.describe();
 }
 
+// HAProxy names each server in X-Served-By, as Fastly names its cache node. Told that this
+// header names the backend, the probe takes the user's word and never says the header is
+// "never taken as the backend's identity" (before, it did, beside a PASS on that header);
+// left to auto, it still says so.
+TEST(ProbeVerdicts, HeaderTheUserNamedIsNeverCalledACacheHeader) {
+  auto site = PhpSite::start(sites::haproxy_cookie_insert_served_by());
+  ASSERT_TRUE(site.ok()) << site.error().message;
+  const auto r = run_probe((*site)->url(), {.extra = {"--identify", "header:X-Served-By"}});
+  EXPECT_EQ(r.cli.exit_code, 0) << r.describe();
+  EXPECT_EQ(r.scenario["probe"]["identified_by"], "header:X-Served-By (as told)") << r.describe();
+  EXPECT_FALSE(said(r, "X-Served-By names the cache node")) << r.describe();
+  EXPECT_EQ(r.cli.out.find("never taken as the backend's identity"), std::string::npos)
+      << r.describe();
+
+  const auto twin = run_probe((*site)->url());
+  EXPECT_TRUE(said(twin, "X-Served-By names the cache node")) << twin.describe();
+}
+
 // www2 goes away for 1.5 s in the middle of the probe (killed, then started again on its
 // port with its session files, as a restarted member is). HAProxy redispatches the requests
 // of its sessions to www1, where their PHP session is unknown, and www1's cookie then keeps
