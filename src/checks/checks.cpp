@@ -93,10 +93,12 @@ CheckResult check_losses(const Scenario& s, const Metrics& m) {
   if (max < 0 && !s.expect.affinity) {
     c.verdict = Verdict::kNotApplicable;
     c.expected = "not checked";
+    // A probe's options are its words: it has no scenario keys to name.
     c.explanation = fmt::format(
-        "{} requests reached a backend that did not know their session id (not checked: "
-        "affinity is not expected and expect.max_session_losses is not set)",
-        m.session_losses);
+        "{} requests reached a backend that did not know their session id (not checked: {})",
+        m.session_losses,
+        s.target ? "--expect no-affinity and no --max-session-losses given"
+                 : "affinity is not expected and expect.max_session_losses is not set");
     return c;
   }
   c = count_at_most(c.id, m.session_losses, max < 0 ? 0 : max);

@@ -179,7 +179,10 @@ std::string as_option_error(const ProbeArgs& a, const std::string& line) {
   if (key == "target.url") return fmt::format("URL: {}", rest.substr(colon + 2));
   auto it = a.given.find(key);
   const std::string option = it != a.given.end() ? it->second->get_name() : key;
-  return fmt::format("{}: {}", option, rest.substr(colon + 2));
+  // A spec's own message quotes its option already ("--identify 'x': expected ...").
+  const std::string_view message = rest.substr(colon + 2);
+  if (message.starts_with(option + " ")) return std::string(message);
+  return fmt::format("{}: {}", option, message);
 }
 
 }  // namespace sc::cli

@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <set>
 
 #include "identify/session_cookies.hpp"
+#include "util/text.hpp"
 
 namespace sc::identify {
 namespace {
@@ -39,6 +41,19 @@ bool add_catalogue_fact(AutoIdentification& out, const CookieStats& s,
                     "answered.",
                     s.name, c->product, c->note));
   return true;
+}
+
+// "X-Served-By names the cache node ...: ... never taken as the backend's identity", for the
+// cache headers `names` that varied; none added when there are none.
+void add_cache_header_fact(AutoIdentification& out, const std::vector<std::string>& names) {
+  if (names.empty()) return;
+  std::vector<std::string> whats;
+  for (const auto& name : names)
+    for (const auto& h : cache_headers())
+      if (h.name == name) whats.push_back(fmt::format("{} {}", name, h.what));
+  add(out, AutoFactKind::cache_headers_only, fmt::format("{}", fmt::join(names, ", ")),
+      fmt::format("{}: a cache's or CDN's headers are never taken as the backend's identity.",
+                  fmt::join(whats, "; ")));
 }
 
 }  // namespace
@@ -79,17 +94,29 @@ void add_cache_header_facts(AutoIdentification& out,
   if (out.kind == AutoSourceKind::header) return;
   for (const auto& h : header_stats(sessions))
     if (h.values.size() >= 2) return;  // a header that may name the backend varied
-  std::vector<std::string> names, whats;
+  std::vector<std::string> names;
   const auto stats = header_stats(sessions, cache_header_names());
   for (std::size_t i = 0; i < stats.size(); ++i)
-    if (stats[i].values.size() >= 2) {
-      names.push_back(stats[i].name);
-      whats.push_back(fmt::format("{} {}", stats[i].name, cache_headers()[i].what));
-    }
-  if (names.empty()) return;
-  add(out, AutoFactKind::cache_headers_only, fmt::format("{}", fmt::join(names, ", ")),
-      fmt::format("{}: a cache's or CDN's headers are never taken as the backend's identity.",
-                  fmt::join(whats, "; ")));
+    if (stats[i].values.size() >= 2) names.push_back(stats[i].name);
+  add_cache_header_fact(out, names);
+}
+
+void forget_told_cache_headers(AutoIdentification& out, const std::vector<std::string>& told) {
+  for (auto it = out.facts.begin(); it != out.facts.end(); ++it) {
+    if (it->kind != AutoFactKind::cache_headers_only) continue;
+    std::vector<std::string> kept;
+    for (auto name : split(it->subject, ','))
+      if (std::none_of(told.begin(), told.end(),
+                       [&](const std::string& t) { return iequals(t, trim(name)); }))
+        kept.emplace_back(trim(name));
+    AutoIdentification remade;  // the fact in its place, or none
+    add_cache_header_fact(remade, kept);
+    if (remade.facts.empty())
+      out.facts.erase(it);
+    else
+      *it = std::move(remade.facts.front());
+    return;
+  }
 }
 
 void add_outcome_facts(AutoIdentification& out, std::size_t sessions) {

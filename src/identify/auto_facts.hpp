@@ -29,6 +29,11 @@ void add_cookie_facts(AutoIdentification& out, const std::map<std::string, Cooki
 void add_cache_header_facts(AutoIdentification& out,
                             const std::vector<SessionObservation>& sessions);
 
+// The cache-header fact without the headers the user named as the backend's identity
+// (--identify header:NAME, `told`): their word stands against "never taken as the backend's
+// identity". Dropped when it named no other header.
+void forget_told_cache_headers(AutoIdentification& out, const std::vector<std::string>& told);
+
 // Facts about the outcome: nothing identifies (with the options that would), a behaviour
 // decision on few sessions, a source that only ever named one backend.
 void add_outcome_facts(AutoIdentification& out, std::size_t sessions);

@@ -109,6 +109,34 @@ std::string route_not_followed_cause(const ProbeEvidence& e) {
                "routes are these values");
 }
 
+// The application's session cookies the probe saw set ("PHPSESSID", "PHPSESSID or
+// JSESSIONID").
+std::string session_cookie_names(const ProbeEvidence& e) {
+  std::string out;
+  for (const auto& [name, seen] : e.reader.cookies())
+    if (e.reader.is_session_cookie(name)) out += (out.empty() ? "" : " or ") + name;
+  return out.empty() ? "session cookie" : out;
+}
+
+// Losses beyond those allowed, said as what they are, whether or not anything told the
+// backends apart: without it a losses FAIL beside a candidate cookie (which silences the
+// "no affinity cookie" fact) had no cause at all.
+std::string losses_cause(const ProbeEvidence& e) {
+  if (e.session_losses <= e.losses_allowed) return "";
+  const std::string seen =
+      e.lost_when.empty()
+          ? fmt::format("the server set a new {} on requests that sent one",
+                        session_cookie_names(e))
+          : fmt::format("their answers showed the application's sign of a new session "
+                        "(--lost-when {})",
+                        e.lost_when);
+  return fmt::format(
+      "{} requests found their session gone: {}, so they reached a backend that did not know "
+      "the session; the balancer does not keep each session on the backend that holds it (or "
+      "the backends do not share their sessions)",
+      e.session_losses, seen);
+}
+
 // A fact of automatic recognition said as a cause. A session cookie without a route is the
 // Apache stickysession story, told by apache_route_cause when the answers say Apache, never
 // otherwise.
@@ -169,34 +197,70 @@ std::vector<std::string> without_repeats(std::vector<std::string> causes) {
   return out;
 }
 
-}  // namespace
+constexpr const char* kNoAnswerSeen = "no answer was seen, so nothing about stickiness can be said";
 
-std::string transport_cause(const std::string& error) {
+// What a transport error says went wrong, and what to try. `connected`: the site accepted
+// connections when the probe began, so a timeout or a closed connection is the server's.
+std::string transport_what(const std::string& error, bool connected) {
   const std::string e = to_lower(error);
-  std::string what;
   if (mentions(e, {"certificate", "ssl", "tls", "handshake"}))
-    what = fmt::format(
+    return fmt::format(
         "the TLS handshake failed ({}): the site's certificate was not accepted; if a private "
         "CA signed it, give that CA with --cacert FILE (--insecure skips the check, for a test "
         "site only)",
         error);
-  else if (mentions(e, {"resolve", "name or service"}))
-    what = fmt::format(
+  if (mentions(e, {"resolve", "name or service"}))
+    return fmt::format(
         "the host name does not resolve ({}): check the URL, or send the host's requests to an "
         "address with --resolve HOST:PORT:ADDRESS",
         error);
-  else if (mentions(e, {"refused", "couldn't connect", "failed to connect"}))
-    what = fmt::format(
-        "nothing accepts connections there ({}): the site is down, or listens on another port",
-        error);
-  else if (mentions(e, {"timed out", "timeout"}))
-    what = fmt::format(
-        "no answer in time ({}): a firewall dropping the packets, or a site slower than the "
-        "request timeout",
-        error);
-  else
-    what = fmt::format("the site could not be reached ({})", error);
-  return what + "; no answer was seen, so nothing about stickiness can be said";
+  if (mentions(e, {"refused", "couldn't connect", "failed to connect"}))
+    return connected ? fmt::format("the site stopped accepting connections ({}): it went down "
+                                   "during the probe, or stopped listening on this port",
+                                   error)
+                     : fmt::format("nothing accepts connections there ({}): the site is down, "
+                                   "or listens on another port",
+                                   error);
+  if (mentions(e, {"timed out", "timeout"}))
+    return connected && !mentions(e, {"connect"})
+               ? fmt::format("the connections were accepted but no answer came in time ({}): "
+                             "the server, or a proxy in front of it, hangs or is overloaded, or "
+                             "answers more slowly than the request timeout",
+                             error)
+               : fmt::format("no answer in time ({}): a firewall dropping the packets, or a "
+                             "site slower than the request timeout",
+                             error);
+  if (connected && mentions(e, {"empty reply", "recv failure", "reset", "closed", "weird"}))
+    return fmt::format("the connections were closed without an answer ({}): the server, or a "
+                       "proxy in front of it, crashed, restarted or dropped the requests",
+                       error);
+  return connected ? fmt::format("the requests failed ({})", error)
+                   : fmt::format("the site could not be reached ({})", error);
+}
+
+}  // namespace
+
+std::string transport_cause(const std::string& error) {
+  return transport_what(error, false) + "; " + kNoAnswerSeen;
+}
+
+std::string transport_stop_cause(const RecordSet& set, int limit) {
+  // The failures that ended the records, the last one's words first.
+  long long in_a_row = 0;
+  std::uint32_t last = StringTable::kNone;
+  for (auto it = set.records.rbegin(); it != set.records.rend() && it->status == 0; ++it) {
+    ++in_a_row;
+    if (last == StringTable::kNone) last = it->error;
+  }
+  if (limit <= 0 || in_a_row < limit || last == StringTable::kNone) return "";
+  long long answered = 0;
+  for (const auto& r : set.records) answered += r.status > 0;
+  const std::string& error = set.strings.get(last);
+  return transport_what(error, true) + "; " +
+         (answered == 0 ? std::string(kNoAnswerSeen)
+                        : fmt::format("{} answers came before {} requests in a row failed and the "
+                                      "probe stopped, so they show only the start of the probe",
+                                      answered, in_a_row));
 }
 
 bool is_response_fact(identify::AutoFactKind kind) {
@@ -312,7 +376,11 @@ std::string member_flapped_cause(const RecordSet& set) {
 std::vector<std::string> diagnose_probe(const ProbeEvidence& e) {
   if (!e.unreachable.empty()) return {transport_cause(e.unreachable)};
   std::vector<std::string> causes;
-  if (auto why = member_gone_cause(e.records); !why.empty()) causes.push_back(why);
+  // The site itself stopped answering: not a member's story (a balancer answers 503 for a
+  // member that went away).
+  if (auto why = transport_stop_cause(e.records, e.max_consecutive_errors); !why.empty())
+    causes.push_back(why);
+  else if (auto gone = member_gone_cause(e.records); !gone.empty()) causes.push_back(gone);
   else if (auto flapped = member_flapped_cause(e.records); !flapped.empty())
     causes.push_back(flapped);
   // Most requests got no answer: what the few cookies show is no cause (the checks' own
@@ -320,6 +388,10 @@ std::vector<std::string> diagnose_probe(const ProbeEvidence& e) {
   if (e.most_failed) return causes;
   if (auto why = apache_route_cause(e); !why.empty()) causes.push_back(why);
   if (auto why = route_not_followed_cause(e); !why.empty()) causes.push_back(why);
+  // A cause above (a member gone, the Apache story, a route not followed) or a finer source's
+  // fact says more about the losses than they say of themselves.
+  if (causes.empty() && !(e.auto_chose && e.automatic && e.automatic->within))
+    if (auto why = losses_cause(e); !why.empty()) causes.push_back(why);
   if (e.automatic) {
     // A cookie without a route says what to change; the other facts say what is missing.
     auto route_fact = [](AutoFactKind k) {

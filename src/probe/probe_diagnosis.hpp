@@ -23,15 +23,24 @@ struct ProbeEvidence {
   long long session_losses = 0;
   std::string unreachable;  // the first request's transport error: the site was never reached
   bool most_failed = false;  // most requests got no answer: cookies show nothing
+  long long losses_allowed = 0;  // losses beyond this many are a finding with their cause
+  std::string lost_when;         // the --lost-when specs, ", "-joined; "" when none
+  int max_consecutive_errors = 0;  // the traffic stops after this many transport errors in a row
 };
 
-// In order of weight: the member that went away, the Apache route story, what auto
-// identification found about the cookies, then the cookies' attributes.
+// In order of weight: the member that went away, the Apache route story, the session losses
+// (whatever told the backends apart), what auto identification found about the cookies, then
+// the cookies' attributes.
 std::vector<std::string> diagnose_probe(const ProbeEvidence& e);
 
 // A transport failure (refused, DNS, TLS, timeout) said as a cause, with what to try:
 // --cacert/--insecure for a certificate, --resolve for a name.
 std::string transport_cause(const std::string& error);
+
+// The transport error that stopped the traffic after a successful connect (`limit` failures
+// in a row end the records: a hung server's timeouts, a site that went down) said as a cause,
+// with the answers that came before; "" when the records did not end that way.
+std::string transport_stop_cause(const RecordSet& records, int limit);
 
 // Facts about the cookies and headers themselves (not about automatic recognition's own
 // outcome).

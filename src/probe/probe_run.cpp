@@ -5,11 +5,13 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <map>
 
 #include "checks/checks.hpp"
 #include "checks/metrics.hpp"
 #include "driver/driver.hpp"
+#include "identify/auto_facts.hpp"
 #include "identify/auto_identify.hpp"
 #include "probe/probe_diagnosis.hpp"
 #include "probe/probe_reader.hpp"
@@ -63,6 +65,15 @@ std::string confidence_name(identify::Confidence c) {
   return "none";
 }
 
+// The headers the user named as the backend's identity (--identify header:NAME).
+std::vector<std::string> told_headers(const TargetSpec& t) {
+  std::vector<std::string> out;
+  if (auto specs = identify::parse_identify_specs(t.identify))
+    for (const auto& spec : *specs)
+      if (spec.kind == identify::IdentifyKind::header) out.push_back(spec.name);
+  return out;
+}
+
 // The explicit specs' identities are in the records already; auto fills the rest.
 // `auto_chose`: automatic recognition's source named the backends.
 ProbeSummary identify_backends(const Scenario& s, const ProbeReader& reader, RecordSet& set,
@@ -83,6 +94,7 @@ ProbeSummary identify_backends(const Scenario& s, const ProbeReader& reader, Rec
   }
   // What the cookies show is worth saying even when the user named the source.
   automatic = identify::auto_identify(reader.observations(), {}, reader.session_rule());
+  identify::forget_told_cache_headers(*automatic, told_headers(*s.target));
   const bool auto_chooses = reader.auto_wanted() && explicit_hits == 0;
   for (const auto& f : automatic->facts)
     if (auto_chooses || is_response_fact(f.kind)) p.facts.push_back(f.text);
@@ -237,13 +249,20 @@ ScenarioReport run_probe(const Scenario& s, const RunContext& ctx) {
   if (seen.backends.empty() && probe.identified_by.empty()) probe.identified_by = "none";
   compute_figures(seen, records, {}, report);
   ProbeEvidence evidence{
-      records, reader, automatic ? &*automatic : nullptr, auto_chose, {}, true, 0, {}, false};
+      records, reader, automatic ? &*automatic : nullptr, auto_chose, {}, true, 0, {}, false, 0,
+      {},      0};
   evidence.url = {t.url.substr(0, t.url.find(':')), url_host(t.url), t.paths};
   evidence.sticky = report.metrics.sticky_sessions == report.metrics.sessions;
   evidence.session_losses = report.metrics.session_losses;
   evidence.unreachable = unreachable;
   evidence.most_failed = report.metrics.requests > 0 &&
                          report.metrics.errors * 2 > report.metrics.requests;
+  // As check_losses judges them: unchecked (no limit) for a negative control not told one.
+  evidence.losses_allowed = s.expect.max_session_losses >= 0 ? s.expect.max_session_losses
+                            : s.expect.affinity ? 0
+                                                : std::numeric_limits<long long>::max();
+  evidence.lost_when = fmt::format("{}", fmt::join(t.lost_when, ", "));
+  evidence.max_consecutive_errors = t.max_consecutive_errors;
   const ProbeJudgement judgement =
       judgement_of(s, reader, automatic, auto_chose, !seen.backends.empty(), probe.identified_by,
                    report);

@@ -368,6 +368,10 @@ PhpSiteOptions haproxy_cookie_insert_login_redirect() {
   return {"haproxy", "fixtures/haproxy/cookie-insert.cfg.in", 2, {"LOGIN_REDIRECT=/login"}};
 }
 
+PhpSiteOptions haproxy_cookie_insert_served_by() {
+  return {"haproxy", "fixtures/probe/haproxy-served-by.cfg.in", 2, {}};
+}
+
 PhpSiteOptions haproxy_cookie_insert_redispatch() {
   return {"haproxy", "fixtures/probe/haproxy-flapping-member.cfg.in", 2, {}};
 }

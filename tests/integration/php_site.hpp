@@ -144,6 +144,9 @@ PhpSiteOptions haproxy_services_of_pods(bool sticky_pods = false, bool pods_in_h
 PhpSiteOptions haproxy_services_one_of_one_pod();
 // HAProxy's inserted cookie in front of pages that all redirect to /login.
 PhpSiteOptions haproxy_cookie_insert_login_redirect();
+// HAProxy's inserted cookie, each answer naming its server (www1, www2) in X-Served-By, a
+// cache node's header.
+PhpSiteOptions haproxy_cookie_insert_served_by();
 // HAProxy's inserted cookie with option redispatch and health checks every 100 ms: a member
 // that stops answering is marked down at once and its sessions go to the other.
 PhpSiteOptions haproxy_cookie_insert_redispatch();

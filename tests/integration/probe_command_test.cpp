@@ -148,12 +148,49 @@ TEST(Probe, BadOptionValuesNameTheOption) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("stickycheck probe: --header: expected 'Name: value'"), std::string::npos)
       << r.err;
-  EXPECT_NE(r.err.find("stickycheck probe: --identify: "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("stickycheck probe: --identify 'json:backend': expected an RFC 6901 "
+                       "pointer"),
+            std::string::npos)
+      << r.err;
   auto url = run_cli({"probe", "ftp://example.com/", "--json", ""});
   EXPECT_EQ(url.exit_code, 2);
   EXPECT_NE(url.err.find("stickycheck probe: URL: expected an http:// or https:// URL"),
             std::string::npos)
       << url.err;
+}
+
+// The spec's own message already quotes its option: it is named once, not as
+// "--identify: --identify 'bogus': ...".
+TEST(Probe, BadIdentifyAndLostWhenSpecsNameTheirOptionOnce) {
+  auto identify = run_cli({"probe", "http://127.0.0.1:1/", "--identify", "bogus", "--json", ""});
+  EXPECT_EQ(identify.exit_code, 2);
+  EXPECT_EQ(identify.err.rfind("stickycheck probe: --identify 'bogus': expected header:NAME", 0),
+            0u)
+      << identify.err;
+  auto lost = run_cli({"probe", "http://127.0.0.1:1/", "--lost-when", "bogus", "--json", ""});
+  EXPECT_EQ(lost.exit_code, 2);
+  EXPECT_EQ(lost.err.rfind("stickycheck probe: --lost-when 'bogus': expected ", 0), 0u)
+      << lost.err;
+  EXPECT_EQ(identify.err.find("--identify: "), std::string::npos) << identify.err;
+  EXPECT_EQ(lost.err.find("--lost-when: "), std::string::npos) << lost.err;
+}
+
+// A negative control leaves the losses unchecked unless told: the probe names the option
+// that checks them, not the scenario key "expect.max_session_losses".
+TEST(Probe, UncheckedLossesNameTheOptionThatWouldCheckThem) {
+  Deployment site("PHPSESSID", false);
+  const std::string json = temp_path("probe-no-affinity.json");
+  auto r = run_cli({"probe", site.url(), "--sessions", "10", "--rate", "1000", "--expect",
+                    "no-affinity", "--json", json});
+  const auto s = read_report(json)["scenarios"][0];
+  const auto& losses = find_check(s, "session_losses");
+  EXPECT_EQ(losses["verdict"], "not_applicable") << r.out;
+  const auto explanation = losses["explanation"].get<std::string>();
+  EXPECT_NE(explanation.find("not checked: --expect no-affinity and no --max-session-losses"),
+            std::string::npos)
+      << explanation;
+  EXPECT_EQ(explanation.find("expect."), std::string::npos) << explanation;
+  EXPECT_EQ(r.out.find("expect.max_session_losses"), std::string::npos) << r.out;
 }
 
 TEST(Probe, BadPauseIsExitTwoNamingTheOption) {

@@ -41,6 +41,31 @@ class RefusingPort {
   int port_ = 0;
 };
 
+// A loopback port listening but never accepting: the kernel completes connections into the
+// backlog, and nothing ever reads or answers them (a hung server).
+class SilentPort {
+ public:
+  SilentPort() : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    if (fd_ >= 0 && ::bind(fd_, reinterpret_cast<sockaddr*>(&a), len) == 0 &&
+        ::listen(fd_, 64) == 0 && ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) == 0)
+      port_ = ntohs(a.sin_port);
+  }
+  ~SilentPort() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  SilentPort(const SilentPort&) = delete;
+  SilentPort& operator=(const SilentPort&) = delete;
+  int port() const { return port_; }
+
+ private:
+  int fd_;
+  int port_ = 0;
+};
+
 bool said(const ProbeResult& r, const std::string& part) {
   return joined_lines(r.scenario["diagnosis"]).find(part) != std::string::npos;
 }
@@ -94,6 +119,27 @@ TEST(ProbeVerdicts, LossesBehindHaproxyFailWithoutTheApacheStory) {
   EXPECT_EQ(find_check(r.scenario, "session_losses")["verdict"], "fail") << r.describe();
   EXPECT_EQ(find_check(r.scenario, "affinity")["verdict"], "inconclusive") << r.describe();
   EXPECT_FALSE(said(r, "stickysession")) << r.describe();
+  EXPECT_FALSE(said(r, "Apache")) << r.describe();
+}
+
+// The same strict sessions with an A/B cookie set once: auto finds ab_variant by its behaviour
+// (a candidate, which silences "no cookie looks like an affinity cookie"). The losses still
+// fail the probe, and with their cause: before, the diagnosis was empty.
+TEST(ProbeVerdicts, LossesBesideACandidateCookieFailWithTheirCause) {
+  auto options = sites::haproxy_roundrobin_ab_cookie();
+  options.strict_sessions = true;
+  auto site = PhpSite::start(options);
+  ASSERT_TRUE(site.ok()) << site.error().message;
+  const auto r = run_probe((*site)->url(), {.extra = {"--identify", "auto"}});
+  EXPECT_EQ(r.cli.exit_code, 1) << r.describe();
+  EXPECT_EQ(r.scenario["probe"]["identified_by"].get<std::string>().rfind("cookie:ab_variant", 0),
+            0u)
+      << r.describe();
+  EXPECT_EQ(find_check(r.scenario, "session_losses")["verdict"], "fail") << r.describe();
+  EXPECT_TRUE(said(r, "requests found their session gone: the server set a new PHPSESSID"))
+      << r.describe();
+  EXPECT_TRUE(said(r, "the balancer does not keep each session on the backend that holds it"))
+      << r.describe();
   EXPECT_FALSE(said(r, "Apache")) << r.describe();
 }
 
@@ -314,6 +360,42 @@ TEST(ProbeVerdicts, RefusedConnectionHasItsOwnCauseAndNoCookieCause) {
   ASSERT_EQ(r.scenario["diagnosis"].size(), 1u) << r.describe();
   EXPECT_TRUE(said(r, "nothing accepts connections there")) << r.describe();
   EXPECT_FALSE(said(r, "cookie")) << r.describe();
+}
+
+// Something accepts the connections but never answers: the connect succeeds, then every
+// request times out and the probe stops. The cause quotes the error and says the connection
+// was accepted; before, the ERROR came with no cause at all.
+TEST(ProbeVerdicts, SiteThatAcceptsButNeverAnswersHasItsOwnCause) {
+  SilentPort silent;
+  ASSERT_NE(silent.port(), 0);
+  const auto r = run_probe("http://127.0.0.1:" + std::to_string(silent.port()) + "/",
+                           {.extra = {"--max-consecutive-errors", "3"}});
+  EXPECT_EQ(r.cli.exit_code, 3) << r.describe();
+  EXPECT_EQ(r.scenario["verdict"], "error") << r.describe();
+  ASSERT_EQ(r.scenario["diagnosis"].size(), 1u) << r.describe();
+  EXPECT_TRUE(said(r, "the connections were accepted but no answer came in time (Operation "
+                      "timed out"))
+      << r.describe();
+  EXPECT_TRUE(said(r, "no answer was seen")) << r.describe();
+  EXPECT_FALSE(said(r, "cookie")) << r.describe();
+}
+
+// HAProxy names each server in X-Served-By, as Fastly names its cache node. Told that this
+// header names the backend, the probe takes the user's word and never says the header is
+// "never taken as the backend's identity" (before, it did, beside a PASS on that header);
+// left to auto, it still says so.
+TEST(ProbeVerdicts, HeaderTheUserNamedIsNeverCalledACacheHeader) {
+  auto site = PhpSite::start(sites::haproxy_cookie_insert_served_by());
+  ASSERT_TRUE(site.ok()) << site.error().message;
+  const auto r = run_probe((*site)->url(), {.extra = {"--identify", "header:X-Served-By"}});
+  EXPECT_EQ(r.cli.exit_code, 0) << r.describe();
+  EXPECT_EQ(r.scenario["probe"]["identified_by"], "header:X-Served-By (as told)") << r.describe();
+  EXPECT_FALSE(said(r, "X-Served-By names the cache node")) << r.describe();
+  EXPECT_EQ(r.cli.out.find("never taken as the backend's identity"), std::string::npos)
+      << r.describe();
+
+  const auto twin = run_probe((*site)->url());
+  EXPECT_TRUE(said(twin, "X-Served-By names the cache node")) << twin.describe();
 }
 
 // www2 goes away for 1.5 s in the middle of the probe (killed, then started again on its

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "identify/auto_facts.hpp"
 #include "identify/auto_identify.hpp"
 
 namespace sc::identify {
@@ -115,6 +116,33 @@ TEST(AutoIdentify, CacheNodeHeaderIsNeverChosenAndAFactSaysWhy) {
   EXPECT_EQ(f.text,
             "X-Served-By names the cache node that answered, not the backend: a cache's or "
             "CDN's headers are never taken as the backend's identity.");
+}
+
+// X-Served-By and Via both varied; the user named x-served-by (any case) as the identity: the
+// fact keeps only Via, and goes when the user named both.
+TEST(AutoIdentify, CacheHeaderTheUserNamedIsNoLongerCalledACachesHeader) {
+  auto sessions = with_header("X-Served-By", {"www1", "www2"}, 12);
+  const auto via = with_header("Via", {"1.1 edge-a", "1.1 edge-b"}, 12);
+  for (std::size_t i = 0; i < sessions.size(); ++i)
+    for (std::size_t r = 0; r < sessions[i].size(); ++r)
+      sessions[i][r].headers.push_back(via[i][r].headers[0]);
+  auto a = auto_identify(sessions);
+  const auto cache_fact = [](const AutoIdentification& a) {
+    auto f = std::find_if(a.facts.begin(), a.facts.end(), [](const AutoFact& f) {
+      return f.kind == AutoFactKind::cache_headers_only;
+    });
+    return f == a.facts.end() ? AutoFact{AutoFactKind::cache_headers_only, "", ""} : *f;
+  };
+  ASSERT_EQ(cache_fact(a).subject, "X-Served-By, Via");
+  auto told = a;
+  forget_told_cache_headers(told, {"x-served-by"});
+  EXPECT_EQ(cache_fact(told).subject, "Via");
+  EXPECT_EQ(cache_fact(told).text,
+            "Via names the proxies and cache nodes the response passed, not the backend: a "
+            "cache's or CDN's headers are never taken as the backend's identity.");
+  EXPECT_EQ(told.facts.size(), a.facts.size());
+  forget_told_cache_headers(a, {"Via", "X-Served-By"});
+  EXPECT_FALSE(has_fact(a, AutoFactKind::cache_headers_only));
 }
 
 TEST(AutoIdentify, NoCacheOrCdnHeaderIsEverChosen) {

@@ -119,6 +119,31 @@ TEST(ProbeDiagnosis, MemberThatGoesAwayAndComesBackIsNamedWithItsWindow) {
   EXPECT_EQ(member_flapped_cause(set), "");
 }
 
+// The site went down in the middle of the probe: 4 answers, then 3 refused connections in a
+// row, the limit that stopped the traffic. The cause quotes the last error and says what came
+// before; one failure fewer did not stop it, and says nothing.
+TEST(ProbeDiagnosis, SiteThatWentDownDuringTheProbeIsNamedWithTheLastError) {
+  RecordSet set;
+  const auto a = set.strings.intern("www1");
+  for (std::int64_t t = 0; t < 4; ++t) set.records.push_back(rec(a, t * 100'000, 200));
+  for (std::int64_t t = 4; t < 7; ++t) {
+    set.records.push_back(rec(StringTable::kNone, t * 100'000, 0));
+    set.records.back().error =
+        set.strings.intern("Failed to connect to 127.0.0.1 port 8080: Connection refused");
+  }
+  ProbeReader reader({}, {}, {}, {"/"});
+  ProbeEvidence e{set, reader, nullptr, false, {}, true, 0};
+  e.max_consecutive_errors = 3;
+  EXPECT_EQ(diagnose_probe(e),
+            (std::vector<std::string>{
+                "the site stopped accepting connections (Failed to connect to 127.0.0.1 port "
+                "8080: Connection refused): it went down during the probe, or stopped listening "
+                "on this port; 4 answers came before 3 requests in a row failed and the probe "
+                "stopped, so they show only the start of the probe"}));
+  e.max_consecutive_errors = 4;
+  EXPECT_EQ(transport_stop_cause(set, 4), "");
+}
+
 TEST(ProbeDiagnosis, CacheHeadersThatAloneVariedAreSaidEvenWhenNothingIdentifies) {
   RecordSet set;
   ProbeReader reader({}, {}, {}, {"/"});
