@@ -51,6 +51,7 @@ struct IncludeSite {
   std::string keyword;        // "Include", "IncludeOptional", "include"
   bool optional = false;      // no match is not an error
   std::size_t begin = 0, end = 0;  // nginx: the directive's bytes
+  bool not_read = false;           // Apache: under a false <IfDefine>, kept as written
 };
 
 struct Splicer {
@@ -118,7 +119,7 @@ std::vector<IncludeSite> Splicer::sites_of(std::string_view text) const {
   if (kind == Kind::apache) {
     for (const auto& s : apache::include_sites(text))
       out.push_back({s.first_line, s.last_line, s.pattern,
-                     s.optional ? "IncludeOptional" : "Include", s.optional, 0, 0});
+                     s.optional ? "IncludeOptional" : "Include", s.optional, 0, 0, s.not_read});
     return out;
   }
   auto config = nginx::parse(text, "");
@@ -194,6 +195,17 @@ Status Splicer::file(const std::string& name, std::string_view text, int depth) 
   const std::size_t count = lines.size() - (text.ends_with('\n') ? 1 : 0);
   for (std::size_t i = 0; i < count; ++i) {
     const std::size_t number = i + 1;
+    if (next < sites.size() && sites[next].line == number && sites[next].not_read) {
+      // httpd never reads it: kept as written, and no file is needed.
+      const auto& site = sites[next++];
+      out.notes.push_back(fmt::format("{}:{}: {} {} not read: it stands inside an <IfDefine> "
+                                      "that is false there",
+                                      name, site.line, site.keyword, site.pattern));
+      for (std::size_t k = site.line; k <= site.last_line && k <= count; ++k)
+        append(std::string(lines[k - 1]) + "\n", name, k);
+      i = site.last_line - 1;
+      continue;
+    }
     if (next < sites.size() && sites[next].line == number) {
       const auto& site = sites[next++];
       for (std::size_t k = site.line; k <= site.last_line && k <= count; ++k)
