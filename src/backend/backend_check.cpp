@@ -42,13 +42,9 @@ std::string check_route_cookie(std::string_view templ) {
 
 void check_realtime_options(const EngineIoOptions& o, std::vector<OptionProblem>& out) {
   if (!is_plain_path(o.path))
-    out.push_back({"socketio_path", fmt::format("expected a path such as /socket.io/ (letters, "
-                                                "digits, '/', '-', '.', '_', '~'), got '{}'",
-                                                printable(o.path))});
+    out.push_back({"socketio_path", plain_path_error("/socket.io/", o.path)});
   if (!o.websocket_path.empty() && !is_plain_path(o.websocket_path))
-    out.push_back({"websocket_path", fmt::format("expected a path such as /ws (letters, digits, "
-                                                 "'/', '-', '.', '_', '~'), got '{}'",
-                                                 printable(o.websocket_path))});
+    out.push_back({"websocket_path", plain_path_error("/ws", o.websocket_path)});
   const auto hour = std::chrono::milliseconds(3'600'000);
   for (auto [key, value] : {std::pair{"ping_interval", o.ping_interval},
                             std::pair{"ping_timeout", o.ping_timeout}})
@@ -58,6 +54,12 @@ void check_realtime_options(const EngineIoOptions& o, std::vector<OptionProblem>
 }
 
 }  // namespace
+
+std::string plain_path_error(std::string_view example, std::string_view got) {
+  return fmt::format("expected a path such as {} (letters, digits, '/', '-', '.', '_', '~'), "
+                     "got '{}'",
+                     example, printable(got));
+}
 
 bool is_plain_path(std::string_view p) {
   if (p.empty() || p.front() != '/' || p.size() > 256) return false;

@@ -29,6 +29,8 @@ bool is_route(std::string_view route);
 // A path the backend serves (socket.io's, the WebSocket echo's): it goes into proxy
 // configurations too, so it keeps to letters, digits and '/', '-', '.', '_', '~', at most 256.
 bool is_plain_path(std::string_view path);
+// What a path that is not plain gets told: "expected a path such as EXAMPLE (...), got '...'".
+std::string plain_path_error(std::string_view example, std::string_view got);
 
 // RFC 6265 cookie-octet: what a cookie value may hold unquoted.
 bool is_cookie_octet(char c);

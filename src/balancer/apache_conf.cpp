@@ -26,7 +26,7 @@ bool unmodelled_worker_param(const std::string& key) {
                                 "disablereuse", "enablereuse", "iobuffersize",
                                 "receivebuffersize", "hcmethod", "hcinterval", "hcpasses",
                                 "hcfails", "hcuri", "hcexpr", "hctemplate", "secret",
-                                "upgrade", "mapping", "responsefieldsize", "addressttl"};
+                                "mapping", "responsefieldsize", "addressttl"};
   for (const char* k : kKeys)
     if (key == k) return true;
   return false;

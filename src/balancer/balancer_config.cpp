@@ -55,6 +55,12 @@ Status apply_member_param(MemberConfig& m, std::string_view key, std::string_vie
     m.route = std::string(value);
   } else if (k == "redirect") {
     m.redirect = std::string(value);
+  } else if (k == "upgrade") {
+    // httpd takes a protocol name (or ANY); the tunnel here carries WebSocket only.
+    const std::string protocol = to_lower(value);
+    if (protocol != "websocket" && protocol != "any")
+      return Error{fmt::format("upgrade={} is not modelled (upgrade=websocket is)", value)};
+    m.websocket = true;
   } else if (k == "loadfactor") {
     double f = 0;
     if (!parse_double(value, f) || !(f >= 1 && f <= 100))  // refuses nan as well
@@ -95,8 +101,10 @@ Result<MemberConfig> parse_member(std::string_view line) {
   MemberConfig m;
   m.url = std::string(parts[0]);
   auto url = boost::urls::parse_uri(m.url);
-  if (!url || url->scheme() != "http" || url->host().empty())
-    return Error{fmt::format("BalancerMember: '{}' is not an http://host:port URL", m.url)};
+  if (!url || (url->scheme() != "http" && url->scheme() != "ws") || url->host().empty())
+    return Error{fmt::format("BalancerMember: '{}' is not an http://host:port (or ws://) URL",
+                             m.url)};
+  m.websocket = url->scheme() == "ws";
   m.host = url->host();
   m.port = url->has_port() ? url->port_number() : 80;
   m.path = url->encoded_path();

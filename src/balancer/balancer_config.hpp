@@ -32,6 +32,9 @@ struct MemberConfig {
   std::uint16_t port = 0;
   std::string path;  // the URL's path, prefixed to forwarded paths ("" for none)
   std::string route;
+  // Carries WebSocket upgrades: a ws:// member (mod_proxy_wstunnel), or upgrade=websocket
+  // (httpd 2.4.47's mod_proxy_http; a worker parameter, on the BalancerMember line).
+  bool websocket = false;
   std::string redirect;  // route to use while this member is unusable
   double loadfactor = 1;  // 1..100; lbfactor = loadfactor * 100
   int lbset = 0;          // 0..99; lower sets are used first

@@ -8,12 +8,14 @@
 #include <boost/beast/http.hpp>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 
 #include "balancer/forward_headers.hpp"
 #include "balancer/manager.hpp"
 #include "balancer/request_path.hpp"
 #include "balancer/request_view.hpp"
+#include "balancer/websocket_tunnel.hpp"
 #include "net/body_stream.hpp"
 #include "net/wire.hpp"
 #include "util/text.hpp"
@@ -113,12 +115,13 @@ asio::awaitable<std::unique_ptr<Upstream>> Proxy::connect(int balancer, int memb
 
 asio::awaitable<std::unique_ptr<Upstream>> Proxy::connect_and_send(
     int balancer, int member, const net::Request& req, net::BodyStream* body, BodyRelay& relayed,
-    std::optional<HeadParser>& parser, boost::system::error_code& ec) {
+    std::optional<HeadParser>& parser, bool upgrade, boost::system::error_code& ec) {
   // A pooled connection without a coroutine of its own: this runs for every request.
   auto up = take_idle(balancer, member);
   if (!up) up = co_await connect(balancer, member, ec);
   if (!up) co_return nullptr;
-  co_await send_and_read_head(*up, req, body, relayed, parser, options_.response_timeout, ec);
+  co_await send_and_read_head(*up, req, body, relayed, parser, options_.response_timeout, upgrade,
+                              ec);
   // A pooled connection that failed at once went stale while idle, and the member's other
   // idle ones most likely with it (a restarted or killed backend): drop them, try one fresh
   // connection. Not after a timeout or a broken answer: the member may have acted on it; and
@@ -128,7 +131,8 @@ asio::awaitable<std::unique_ptr<Upstream>> Proxy::connect_and_send(
     idle_[balancer][member].clear();
     up = co_await connect(balancer, member, ec);
     if (up)
-      co_await send_and_read_head(*up, req, body, relayed, parser, options_.response_timeout, ec);
+      co_await send_and_read_head(*up, req, body, relayed, parser, options_.response_timeout, upgrade,
+                              ec);
   }
   co_return up;
 }
@@ -175,6 +179,7 @@ struct Proxy::Forwarding {
   std::string cookies;
   unsigned version = 11;  // the client's
   bool head = false;
+  bool upgrade = false;  // a WebSocket upgrade this route carries (upgrade=websocket, ws://)
   long long held_body = 0;          // a body held whole, or the start of a streamed one
   net::BodyStream* body = nullptr;  // the rest, streamed to the member
   long long body_bytes() const {
@@ -249,6 +254,11 @@ bool Proxy::plan_forwarding(const net::Request& req, const std::string& decoded_
   f.url = balancers_->config(f.balancer).name + rewritten_decoded + f.query;
   f.cookies = merged_cookie_header(req);
   f.version = req.version();
+  if (asks_websocket_upgrade(req[http::field::upgrade], req[http::field::connection])) {
+    const auto& members = balancers_->config(f.balancer).members;
+    f.upgrade = std::any_of(members.begin(), members.end(),
+                            [](const MemberConfig& m) { return m.websocket; });
+  }
   f.head = req.method() == http::verb::head;
   f.held_body = static_cast<long long>(req.body().size());
   return true;
@@ -277,6 +287,10 @@ asio::awaitable<net::Response> Proxy::handle(net::Request& req, net::Connection&
   net::Request upstream_req = std::move(req);
   rewrite_forwarded_request(upstream_req, ForwardContext{conn.remote_ip, server_name_});
   upstream_req.version(11);  // with Connection stripped: keep-alive, as the pool needs
+  if (f.upgrade) {  // the hop-by-hop fields the upgrade needs, put back for the member
+    upstream_req.set(http::field::upgrade, "websocket");
+    upstream_req.set(http::field::connection, "Upgrade");
+  }
   if (conn.body) {
     boost::system::error_code ec;
     upstream_req.body() = co_await prefetch_body(*conn.body, ec);
@@ -317,8 +331,8 @@ asio::awaitable<net::Response> Proxy::forward(net::Request& upstream_req, const 
     boost::system::error_code ec;
     std::optional<HeadParser> parser;
     BodyRelay relayed;
-    auto up =
-        co_await connect_and_send(f.balancer, d.member, upstream_req, f.body, relayed, parser, ec);
+    auto up = co_await connect_and_send(f.balancer, d.member, upstream_req, f.body, relayed,
+                                        parser, f.upgrade, ec);
     if (up && relayed.client_ec) co_return client_body_failed(f, d.member, relayed.client_ec);
     if (up && ec) co_return upstream_failed(f, d.member, ec);
     if (up) co_return co_await answer(std::move(up), *parser, f, d, conn);
@@ -370,10 +384,39 @@ void Proxy::finish_head(net::Response& res, const Forwarding& f, const Decision&
     apply_header_rules(site_->headers, balancer_env(*balancers_, f.balancer, d), res);
 }
 
+// The member accepted the upgrade: its 101 goes to the client (with the balancer's header
+// rules, so a route cookie set at the upgrade reaches it), then the tunnel carries both ways
+// until either side ends. The connection is the tunnel's: it never returns to the pool.
+asio::awaitable<net::Response> Proxy::carry_upgrade(std::unique_ptr<Upstream> up,
+                                                    HeadParser& parser, const Forwarding& f,
+                                                    const Decision& d, net::Connection& conn) {
+  net::Response head{std::move(parser.get().base())};
+  finish_head(head, f, d);
+  head.set(http::field::upgrade, "websocket");
+  head.set(http::field::connection, "Upgrade");
+  conn.answered = conn.close = true;
+  boost::system::error_code ec;
+  conn.stream->expires_after(conn.write_timeout);
+  co_await http::async_write(*conn.stream, head, asio::redirect_error(asio::use_awaitable, ec));
+  TunnelBytes moved;
+  if (!ec) {
+    const auto early = up->buffer.data();
+    moved = co_await tunnel(*conn.stream, up->stream,
+                            std::string_view(static_cast<const char*>(early.data()), early.size()),
+                            TunnelLimits{16 * 1024, options_.response_timeout});
+  }
+  balancers_->with(f.balancer, [&](BalancerCore& core) {
+    core.finished(d.member, f.body_bytes() + moved.to_member, moved.to_client);
+  });
+  co_return net::Response{};  // answered: the transport writes nothing
+}
+
 asio::awaitable<net::Response> Proxy::answer(std::unique_ptr<Upstream> up, HeadParser& parser,
                                              const Forwarding& f, const Decision& d,
                                              net::Connection& conn) {
   boost::system::error_code ec;
+  if (f.upgrade && parser.get().result_int() == 101)
+    co_return co_await carry_upgrade(std::move(up), parser, f, d, conn);
   if (holds_body(parser)) {
     const auto member_length = parser.content_length();
     auto held = held_from_buffer(*up, parser, ec);

@@ -42,7 +42,7 @@ class Proxy {
                                                             boost::system::error_code& ec);
   boost::asio::awaitable<std::unique_ptr<Upstream>> connect_and_send(
       int balancer, int member, const net::Request& req, net::BodyStream* body, BodyRelay& relayed,
-      std::optional<HeadParser>& parser, boost::system::error_code& ec);
+      std::optional<HeadParser>& parser, bool upgrade, boost::system::error_code& ec);
   net::Response refuse_path(const std::string& target, const RequestPath& path, unsigned version);
   bool plan_forwarding(const net::Request& req, const std::string& decoded_path, std::string query,
                        Forwarding& f) const;
@@ -52,6 +52,9 @@ class Proxy {
   boost::asio::awaitable<net::Response> answer(std::unique_ptr<Upstream> up, HeadParser& parser,
                                                const Forwarding& f, const Decision& d,
                                                net::Connection& conn);
+  boost::asio::awaitable<net::Response> carry_upgrade(std::unique_ptr<Upstream> up,
+                                                      HeadParser& parser, const Forwarding& f,
+                                                      const Decision& d, net::Connection& conn);
   net::Response upstream_failed(const Forwarding& f, int member, boost::system::error_code ec);
   net::Response client_body_failed(const Forwarding& f, int member, boost::system::error_code ec);
   void finish_head(net::Response& res, const Forwarding& f, const Decision& d) const;

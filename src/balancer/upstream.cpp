@@ -95,7 +95,7 @@ bool idle_connection_usable(Upstream& up) {
 asio::awaitable<void> send_and_read_head(Upstream& up, const net::Request& req,
                                          net::BodyStream* body, BodyRelay& relayed,
                                          std::optional<HeadParser>& parser,
-                                         std::chrono::milliseconds timeout,
+                                         std::chrono::milliseconds timeout, bool upgrade,
                                          boost::system::error_code& ec) {
   up.reusable = false;
   co_await send_request(up, req, body, relayed, timeout, ec);
@@ -109,7 +109,7 @@ asio::awaitable<void> send_and_read_head(Upstream& up, const net::Request& req,
                                      asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return;
     const unsigned status = parser->get().result_int();
-    if (status >= 200) co_return;
+    if (status >= 200 || (status == 101 && upgrade)) co_return;
     if (status < 100 || status == 101 || interim >= kMaxInterim) {
       ec = http::error::bad_status;
       co_return;

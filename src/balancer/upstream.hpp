@@ -52,13 +52,14 @@ struct BodyRelay {
 // Sends `req` (with `body`, when streamed, after req's own body, its start, framed as `req`
 // says: Content-Length or chunked)
 // and reads the member's final response header into `parser`. Interim 1xx responses are
-// discarded (the transport has already answered the client's 100-continue); 101 is an
-// error, since upgrades are not forwarded, and so are more than a few interim ones. A
-// client-side failure ends the exchange with `relayed.client_ec` set and `ec` clear.
+// discarded (the transport has already answered the client's 100-continue); 101 is final
+// when `upgrade` (the route carries the upgrade asked for) and an error otherwise, and so are
+// more than a few interim ones. A client-side failure ends the exchange with
+// `relayed.client_ec` set and `ec` clear.
 boost::asio::awaitable<void> send_and_read_head(Upstream& up, const net::Request& req,
                                                 net::BodyStream* body, BodyRelay& relayed,
                                                 std::optional<HeadParser>& parser,
-                                                std::chrono::milliseconds timeout,
+                                                std::chrono::milliseconds timeout, bool upgrade,
                                                 boost::system::error_code& ec);
 
 bool holds_body(const HeadParser& parser);

@@ -41,9 +41,10 @@ std::string socketio_upgrade_remedy(std::string_view type, bool reached_other_no
            "Upgrade $http_upgrade; proxy_set_header Connection \"upgrade\"; in the location that "
            "serves the socket.io path";
   if (type == "apache" || type == "reference")
-    return "Apache carries an upgrade only with upgrade=websocket on the ProxyPass (httpd "
-           "2.4.47+) or ws:// members through mod_proxy_wstunnel (socket.io's recipe: RewriteCond "
-           "%{HTTP:Upgrade} =websocket [NC] and RewriteRule /(.*) balancer://nodes_ws/$1 [P,L])";
+    return "Apache carries an upgrade only with upgrade=websocket on each BalancerMember (httpd "
+           "2.4.47+; a worker parameter, refused on a ProxyPass to a balancer) or ws:// members "
+           "through mod_proxy_wstunnel (socket.io's recipe: RewriteCond %{HTTP:Upgrade} "
+           "=websocket [NC] and RewriteRule /(.*) balancer://nodes_ws/$1 [P,L])";
   if (type == "haproxy")
     return "HAProxy passes upgrades by itself in mode http: look for a rule that answers or "
            "rewrites the request, and set timeout tunnel for the connection that follows";

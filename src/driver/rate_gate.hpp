@@ -20,7 +20,8 @@ class RateGate {
  public:
   using Clock = DriveClock;
   RateGate(double rate, unsigned seed)
-      : gap_(std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / rate))),
+      : gap_(
+            std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / rate))),
         rng_(seed) {}
 
   // A session whose request may go once the gate gives it a slot.

@@ -227,10 +227,8 @@ void read_realtime(NodeReader& r, const YAML::Node& n, TrafficSpec& t) {
     r.read_string(n, key, "traffic", out);
     if (n[key] && !is_plain_path(out))
       r.error(n[key].Mark(), std::string("traffic.") + key,
-              fmt::format("expected a path such as {} (letters, digits, '/', '-', '.', "
-                          "'_', '~'), got '{}'",
-                          key == std::string_view("socketio_path") ? "/socket.io/" : "/ws",
-                          printable(out)));
+              plain_path_error(key == std::string_view("socketio_path") ? "/socket.io/" : "/ws",
+                               out));
   }
   read_transports(r, n, t);
 }

@@ -2,6 +2,7 @@
 // what a proxy that does not carry the upgrade looks like in a run, and what the cause says.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "harness.hpp"
@@ -38,6 +39,45 @@ TEST(RealtimeTransports, NginxWithoutUpgradeHeadersRefusesEveryUpgradeAndNamesTh
             std::string::npos)
       << cause;
   EXPECT_EQ(find_check(s, "errors")["verdict"], "fail");
+}
+
+// The same socket.io template without upgrade=websocket on its members, on the real Apache and
+// on the reference balancer: neither carries the upgrade (the Upgrade header is hop-by-hop and
+// dropped), the node answers the bare request 400, and both runs say so the same way, with
+// the directive that would carry it. (With it, both pass: the bundled *-websocket-upgrade
+// scenarios.)
+TEST(RealtimeTransports, ApacheAndTheReferenceBalancerRefuseAnUpgradeTheirMembersDoNotCarry) {
+  std::ifstream in(source_path("fixtures/apache/socketio-upgrade-websocket.conf.in"));
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto at = text.find(" upgrade=websocket");
+  ASSERT_NE(at, std::string::npos);
+  text.erase(at, std::string(" upgrade=websocket").size());
+  const std::string config = temp_path("no-upgrade.conf.in");
+  std::ofstream(config) << text;
+  for (const std::string kind : {"apache", "reference"}) {
+    const std::string name = kind + "-no-upgrade";
+    const std::string scenario = temp_path(name + ".yaml");
+    std::ofstream(scenario) << "name: " << name << "\nbackends:\n  - name: www1\n  - name: www2\n"
+                            << "proxy:\n  type: " << kind << "\n  config: " << config
+                            << "\ntraffic:\n  protocol: socket.io\n  sessions: 20\n"
+                               "  requests_per_session: 5\n  concurrency: 5\n";
+    const std::string json_path = temp_path(name + ".json");
+    auto r = run_cli({"run", scenario, "--json", json_path, "--no-color"});
+    expect_valid_report(json_path);
+    const auto report = json::parse(read_file(json_path));
+    const auto& s = find_scenario(report, name);
+    if (s["verdict"] == "skipped") GTEST_SKIP() << s["error"].get<std::string>();
+    EXPECT_EQ(r.exit_code, 1) << kind << r.out << r.err;
+    const auto& m = s["metrics"];
+    EXPECT_EQ(m["transport_errors"], 20) << kind;  // one refused upgrade per session
+    EXPECT_EQ(m["session_losses"], 0) << kind;
+    EXPECT_TRUE(m["top_transport_error"]["text"].get<std::string>().starts_with(
+        "the upgrade to WebSocket failed: answered HTTP 400 \"Bad request\" by www"))
+        << kind << m["top_transport_error"];
+    ASSERT_FALSE(s["diagnosis"].empty()) << kind;
+    EXPECT_NE(s["diagnosis"][0].get<std::string>().find("upgrade=websocket"), std::string::npos)
+        << kind << s["diagnosis"][0];
+  }
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "balancer/header_rules.hpp"
+#include "balancer/websocket_tunnel.hpp"
 #include "proxies/apache/apache_syntax.hpp"
 
 namespace sc {
@@ -99,7 +100,7 @@ TEST(ApacheConf, OtherErrorsAreLocated) {
   EXPECT_EQ(parse_apache_conf("<Proxy balancer://c>\nBalancerMember ftp://x\n</Proxy>\n", "a.conf")
                 .error()
                 .message,
-            "a.conf:2: BalancerMember: 'ftp://x' is not an http://host:port URL");
+            "a.conf:2: BalancerMember: 'ftp://x' is not an http://host:port (or ws://) URL");
   EXPECT_EQ(parse_apache_conf("<Proxy balancer://c>\nBalancerMember http://h:1 weight=2\n</Proxy>\n",
                               "a.conf")
                 .error()
@@ -205,6 +206,38 @@ TEST(ApacheConf, ProxyPassInsideALocationMapsItsPath) {
   EXPECT_EQ(site->routes[0].prefix, "/shop");
   EXPECT_EQ(site->routes[0].balancer, 0);
   EXPECT_EQ(site->reverse_routes.size(), 1u);
+}
+
+// upgrade=websocket is a worker parameter, as in httpd 2.4.47: on a BalancerMember it makes the
+// member carry WebSocket upgrades (as a ws:// member does); on a ProxyPass to a balancer httpd
+// refuses it, and so does the reference balancer.
+TEST(ApacheConf, UpgradeWebsocketIsAMembersParameter) {
+  auto site = parse_apache_conf(
+      "<Proxy balancer://a>\n  BalancerMember http://10.0.0.1:80 upgrade=websocket\n"
+      "  BalancerMember ws://10.0.0.2:80\n  BalancerMember http://10.0.0.3:80\n</Proxy>\n"
+      "ProxyPass / balancer://a/\nListen 127.0.0.1:8080\n",
+      "s.conf");
+  ASSERT_TRUE(site.ok()) << site.error().message;
+  const auto& m = site->balancers[0].members;
+  EXPECT_TRUE(m[0].websocket);
+  EXPECT_TRUE(m[1].websocket);
+  EXPECT_FALSE(m[2].websocket);
+  auto refused = parse_apache_conf(
+      "<Proxy balancer://a>\n  BalancerMember http://10.0.0.1:80\n</Proxy>\n"
+      "ProxyPass / balancer://a/ upgrade=websocket\n",
+      "s.conf");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("s.conf:4:"), std::string::npos) << refused.error().message;
+  EXPECT_NE(refused.error().message.find("unknown Balancer parameter"), std::string::npos)
+      << refused.error().message;
+}
+
+TEST(WebSocketUpgrade, AskedByTheUpgradeAndConnectionFieldsTogether) {
+  EXPECT_TRUE(asks_websocket_upgrade("websocket", "Upgrade"));
+  EXPECT_TRUE(asks_websocket_upgrade("WebSocket", "keep-alive, upgrade"));
+  EXPECT_FALSE(asks_websocket_upgrade("websocket", "keep-alive"));  // Connection must name it
+  EXPECT_FALSE(asks_websocket_upgrade("h2c", "Upgrade"));
+  EXPECT_FALSE(asks_websocket_upgrade("", ""));
 }
 
 }  // namespace

@@ -177,7 +177,7 @@ TEST(MemberParams, RejectsBadValuesLikeHttpd) {
   EXPECT_EQ(parse_member("http://127.0.0.1:8081 colour=red").error().message,
             "BalancerMember http://127.0.0.1:8081: unknown Worker parameter 'colour'");
   EXPECT_EQ(parse_member("ftp://x").error().message,
-            "BalancerMember: 'ftp://x' is not an http://host:port URL");
+            "BalancerMember: 'ftp://x' is not an http://host:port (or ws://) URL");
 }
 
 // The proxy looks the sticky value up before it takes the state's lock and hands it over.

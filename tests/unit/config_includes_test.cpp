@@ -11,14 +11,17 @@ namespace sc {
 namespace {
 
 const std::vector<std::pair<std::string, std::size_t>> kOrigins = {
-    {"site.conf", 1}, {"site.conf", 2}, {"conf-available/members.conf", 1},
-    {"conf-available/members.conf", 2}, {"site.conf", 4}};
+    {"site.conf", 1},
+    {"site.conf", 2},
+    {"conf-available/members.conf", 1},
+    {"conf-available/members.conf", 2},
+    {"site.conf", 4}};
 
 TEST(RelocateLines, ALineOfTheSplicedTextNamesItsOwnFileAndLine) {
   EXPECT_EQ(relocate_lines("site.conf:4:12: unexpected '}'", "site.conf", kOrigins),
             "conf-available/members.conf:2:12: unexpected '}'");
-  EXPECT_EQ(relocate_lines("site.conf:5: </Proxy> closes <IfModule> opened on line 3",
-                           "site.conf", kOrigins),
+  EXPECT_EQ(relocate_lines("site.conf:5: </Proxy> closes <IfModule> opened on line 3", "site.conf",
+                           kOrigins),
             "site.conf:4: </Proxy> closes <IfModule> opened on line 3");
 }
 
@@ -43,8 +46,9 @@ TEST(SpliceApacheIncludes, AnIncludeUnderAFalseIfDefineIsNotRead) {
   ASSERT_TRUE(spliced.ok()) << spliced.error().message;
   EXPECT_NE(spliced->text.find("  Include staging-members.conf\n"), std::string::npos);
   ASSERT_EQ(spliced->notes.size(), 1u);
-  EXPECT_EQ(spliced->notes[0], file + ":2: Include staging-members.conf not read: it stands "
-                                      "inside an <IfDefine> that is false there");
+  EXPECT_EQ(spliced->notes[0], file +
+                                   ":2: Include staging-members.conf not read: it stands "
+                                   "inside an <IfDefine> that is false there");
   // Defined before it: httpd reads it, and the missing file is the user's error.
   const std::string defined = "Define STAGING\n" + text;
   EXPECT_FALSE(splice_apache_includes(file, defined).ok());
