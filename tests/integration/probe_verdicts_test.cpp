@@ -362,6 +362,27 @@ TEST(ProbeVerdicts, RefusedConnectionHasItsOwnCauseAndNoCookieCause) {
   EXPECT_FALSE(said(r, "cookie")) << r.describe();
 }
 
+// A name that does not resolve: its own cause, naming --resolve, and no cookie cause; the
+// twin below (a site that answers) never gets a transport cause.
+TEST(ProbeVerdicts, NameThatDoesNotResolveHasItsOwnCause) {
+  const auto r = run_probe("http://stickycheck-no-such-host.invalid/");
+  EXPECT_EQ(r.cli.exit_code, 3) << r.describe();
+  ASSERT_EQ(r.scenario["diagnosis"].size(), 1u) << r.describe();
+  EXPECT_TRUE(said(r, "the host name does not resolve")) << r.describe();
+  EXPECT_TRUE(said(r, "--resolve HOST:PORT:ADDRESS")) << r.describe();
+  EXPECT_FALSE(said(r, "cookie")) << r.describe();
+}
+
+TEST(ProbeVerdicts, SiteThatAnswersGetsNoTransportCause) {
+  auto server = start_php_server("fixtures/php/app", {"BACKEND_NAME=lb-01"});
+  ASSERT_TRUE(server.ok()) << server.error().message;
+  const auto r = run_probe((*server)->url(), {.extra = {"--identify", "json:/backend"}});
+  for (const char* transport : {"does not resolve", "nothing accepts connections",
+                                "stopped accepting connections", "no answer came in time",
+                                "the TLS handshake failed"})
+    EXPECT_FALSE(said(r, transport)) << transport << r.describe();
+}
+
 // Something accepts the connections but never answers: the connect succeeds, then every
 // request times out and the probe stops. The cause quotes the error and says the connection
 // was accepted; before, the ERROR came with no cause at all.

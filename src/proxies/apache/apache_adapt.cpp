@@ -453,6 +453,16 @@ void note_pool_choice(const ApacheScan& s, const AdaptInput& in, std::vector<std
   notes.push_back(located(in, s.members.front().line, pool_choice_text(s)));
 }
 
+// What httpd and the reference balancer both need of the file's lines: the Define values
+// written out, the chosen pool's members pointed at the backends, and that choice said.
+Status point_at_backends(Lines& l, const ApacheScan& s, const AdaptInput& in,
+                         std::vector<std::string>& notes) {
+  write_out_defines(l, s, in, notes);
+  if (auto st = remap_members(l, s.members, in, "BalancerMembers", notes); !st) return st;
+  note_pool_choice(s, in, notes);
+  return ok_status();
+}
+
 }  // namespace apache_conf
 }  // namespace
 
@@ -484,10 +494,7 @@ Result<Adapted> adapt_reference(std::string_view text, const AdaptInput& in) {
   Lines l = split_lines(text);
   const ApacheScan s = read_as_httpd(*config, in);
   Adapted out;
-  write_out_defines(l, s, in, out.notes);
-  if (auto st = remap_members(l, s.members, in, "BalancerMembers", out.notes); !st)
-    return st.error();
-  note_pool_choice(s, in, out.notes);
+  if (auto st = point_at_backends(l, s, in, out.notes); !st) return st.error();
   out.text = join_lines(l);
   out.keeps_lines = true;
   out.paths = s.paths;
@@ -502,11 +509,8 @@ Result<Adapted> adapt_apache(std::string_view text, const AdaptInput& in) {
   Lines l = split_lines(text);
   const ApacheScan s = read_as_httpd(*config, in);
   Adapted out;
-  write_out_defines(l, s, in, out.notes);
   leave_out_vhosts(l, s, in, out.notes);
-  if (auto st = remap_members(l, s.members, in, "BalancerMembers", out.notes); !st)
-    return st.error();
-  note_pool_choice(s, in, out.notes);
+  if (auto st = point_at_backends(l, s, in, out.notes); !st) return st.error();
   if (auto placed = place_files(l, in, out.notes); !placed) return placed.error();
   replace_tls_files(l, in, out.notes);
   bind_listen(l, s, in, out.notes);
