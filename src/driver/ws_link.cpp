@@ -4,9 +4,9 @@
 
 #include <boost/asio/redirect_error.hpp>
 #include <boost/beast/websocket.hpp>
-#include <cctype>
 
 #include "net/websocket_layer.hpp"
+#include "util/text.hpp"
 
 namespace sc::detail {
 
@@ -57,10 +57,8 @@ asio::awaitable<error_code> WsLink::connect(std::optional<asio::ip::address> sou
 void WsLink::take_answer(ResponseSink sink) {
   sink.capture.start_response();
   int set_cookies = 0;
-  std::string lower;
   for (const auto& f : answer_) {
-    lower.assign(f.name_string());
-    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string lower = to_lower(f.name_string());
     sink.capture.field(lower, f.value());
     if (sink.jar && lower == "set-cookie" && set_cookies++ < kMaxSetCookiesPerResponse)
       sink.jar->store(f.value(), sink.origin, std::chrono::system_clock::now());

@@ -484,17 +484,36 @@ std::string apache_pool_choice(std::string_view text, std::string_view path) {
   return s.chosen_pool.empty() ? "" : pool_choice_text(s);
 }
 
-// The reference balancer reads the file as httpd would, but listens where its command line
-// says and writes nothing: only its members are pointed at the backends (never at the
-// production servers the file names), every other line kept.
-Result<Adapted> adapt_reference(std::string_view text, const AdaptInput& in) {
+namespace {
+
+// httpd's run, or the reference balancer's (`httpd` false): the balancer reads the file as
+// httpd would, but listens where its command line says and writes nothing, so only the
+// steps every reader needs run (Define values written out, the chosen pool's members
+// pointed at the backends, never at the production servers the file names).
+Result<Adapted> adapt_apache_file(std::string_view text, const AdaptInput& in, bool httpd) {
   using namespace apache_conf;
   auto config = apache::parse(text, in.file);
   if (!config) return config.error();
   Lines l = split_lines(text);
   const ApacheScan s = read_as_httpd(*config, in);
   Adapted out;
+  if (httpd) leave_out_vhosts(l, s, in, out.notes);
   if (auto st = point_at_backends(l, s, in, out.notes); !st) return st.error();
+  if (httpd) {
+    if (auto placed = place_files(l, in, out.notes); !placed) return placed.error();
+    replace_tls_files(l, in, out.notes);
+    bind_listen(l, s, in, out.notes);
+    const auto add = prelude(s, in);
+    if (!add.empty()) {
+      note_prelude(add, in, out.notes);
+      std::vector<std::string> head = {std::string(kAddedComment)};
+      head.insert(head.end(), add.begin(), add.end());
+      head.push_back("# The configuration as given:");
+      l.lines.insert(l.lines.begin(), head.begin(), head.end());
+      out.lines_before = head.size();
+    }
+    out.tls = s.tls;
+  }
   out.text = join_lines(l);
   out.keeps_lines = true;
   out.paths = s.paths;
@@ -502,33 +521,14 @@ Result<Adapted> adapt_reference(std::string_view text, const AdaptInput& in) {
   return out;
 }
 
+}  // namespace
+
+Result<Adapted> adapt_reference(std::string_view text, const AdaptInput& in) {
+  return adapt_apache_file(text, in, false);
+}
+
 Result<Adapted> adapt_apache(std::string_view text, const AdaptInput& in) {
-  using namespace apache_conf;
-  auto config = apache::parse(text, in.file);
-  if (!config) return config.error();
-  Lines l = split_lines(text);
-  const ApacheScan s = read_as_httpd(*config, in);
-  Adapted out;
-  leave_out_vhosts(l, s, in, out.notes);
-  if (auto st = point_at_backends(l, s, in, out.notes); !st) return st.error();
-  if (auto placed = place_files(l, in, out.notes); !placed) return placed.error();
-  replace_tls_files(l, in, out.notes);
-  bind_listen(l, s, in, out.notes);
-  const auto add = prelude(s, in);
-  if (!add.empty()) {
-    note_prelude(add, in, out.notes);
-    std::vector<std::string> head = {std::string(kAddedComment)};
-    head.insert(head.end(), add.begin(), add.end());
-    head.push_back("# The configuration as given:");
-    l.lines.insert(l.lines.begin(), head.begin(), head.end());
-    out.lines_before = head.size();
-  }
-  out.text = join_lines(l);
-  out.keeps_lines = true;
-  out.tls = s.tls;
-  out.paths = s.paths;
-  if (!s.vhosts.empty()) out.server_names = s.vhosts[s.target].names;
-  return out;
+  return adapt_apache_file(text, in, true);
 }
 
 }  // namespace sc::adapt
