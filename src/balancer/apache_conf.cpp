@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <set>
 
+#include "balancer/rewrite_rules.hpp"
 #include "proxies/apache/apache_syntax.hpp"
 #include "proxies/config_includes.hpp"
 #include "util/text.hpp"
@@ -38,6 +39,8 @@ struct Reader {
   SiteConfig site;
   int line = 0;
   int proxy_balancer = -1;  // inside <Proxy balancer://...>
+  RewriteRules rewrites;
+  std::vector<RewriteCond> pending_conds;  // RewriteCond lines waiting for their RewriteRule
   // The lines of the <IfDefine>/<IfModule> sections httpd reads: apache::evaluated drops the
   // others silently, and each one skipped gets a note.
   std::set<std::size_t> kept;
@@ -274,6 +277,27 @@ void log_level(Reader& r, const std::vector<std::string>& w) {
   }
 }
 
+// mod_rewrite's directives: the [P] rules to a balancer:// and their conditions.
+Status rewrite(Reader& r, const std::vector<std::string>& w) {
+  if (r.proxy_balancer >= 0) return r.error(w[0], "inside <Proxy> is not modelled here");
+  auto st = read_rewrite_directive(w, r.rewrites, r.pending_conds,
+                                   [&r](const std::string& url) { return r.balancer_index(url); });
+  if (!st) return r.error(w[0], st.error().message);
+  return ok_status();
+}
+
+// The rewrite rules read, kept when RewriteEngine On makes httpd apply them.
+void finish_rewrites(Reader& r) {
+  if (!r.pending_conds.empty())
+    r.note("RewriteCond lines after the last RewriteRule apply to no rule: ignored, as by httpd");
+  if (r.rewrites.rules.empty()) return;
+  if (!r.rewrites.engine) {
+    r.note("RewriteRule lines skipped: RewriteEngine is not On");
+    return;
+  }
+  r.site.rewrites = std::make_shared<const RewriteRules>(std::move(r.rewrites));
+}
+
 // One directive outside <Location>; what is not part of the balancer is noted, skipped.
 Status directive(Reader& r, const apache::Directive& entry) {
   std::vector<std::string> w{entry.name};  // the handlers read words as httpd's argv: name first
@@ -285,6 +309,7 @@ Status directive(Reader& r, const apache::Directive& entry) {
   if (d == "header") return r.header(w);
   if (d == "servername") return r.server_name(w);
   if (d == "limitrequestbody") return r.limit_request_body(w);
+  if (d.starts_with("rewrite")) return rewrite(r, w);
   if (d == "define" || d == "undefine") {
     // apache::evaluated applied it, in file order, to the <IfDefine> sections that follow.
   } else if (d == "loglevel") {
@@ -378,7 +403,8 @@ Result<SiteConfig> parse_apache_conf(std::string_view text, const std::string& f
   apache::Conditions conditions{{}, [](std::string_view) { return true; }};
   collect_sections(apache::evaluated(config->directives, conditions), r.kept);
   if (auto st = read_all(r, apache::with_defines(config->directives)); !st) return st.error();
-  if (r.site.routes.empty())
+  finish_rewrites(r);
+  if (r.site.routes.empty() && !r.site.rewrites)
     return Error{fmt::format("{}: no ProxyPass maps a path to a balancer:// URL", file)};
   return r.site;
 }

@@ -15,6 +15,7 @@
 #include "balancer/manager.hpp"
 #include "balancer/request_path.hpp"
 #include "balancer/request_view.hpp"
+#include "balancer/rewrite_rules.hpp"
 #include "balancer/websocket_tunnel.hpp"
 #include "net/body_stream.hpp"
 #include "net/wire.hpp"
@@ -245,10 +246,17 @@ net::Response Proxy::refuse_path(const std::string& target, const RequestPath& p
 // ProxyPass maps the path (or it is excluded with "!").
 bool Proxy::plan_forwarding(const net::Request& req, const std::string& decoded_path,
                             std::string query, Forwarding& f) const {
-  const auto [route, matched] = find_route(site_->routes, decoded_path);
-  if (!route || route->balancer < 0) return false;
-  f.balancer = route->balancer;
-  const std::string rewritten_decoded = route->balancer_path + decoded_path.substr(matched);
+  std::string rewritten_decoded;
+  if (auto target = rewritten(req, decoded_path, query)) {
+    f.balancer = target->balancer;
+    rewritten_decoded = std::move(target->path);
+    query = std::move(target->query);
+  } else {
+    const auto [route, matched] = find_route(site_->routes, decoded_path);
+    if (!route || route->balancer < 0) return false;
+    f.balancer = route->balancer;
+    rewritten_decoded = route->balancer_path + decoded_path.substr(matched);
+  }
   f.rewritten = encode_path(rewritten_decoded);
   f.query = std::move(query);
   f.url = balancers_->config(f.balancer).name + rewritten_decoded + f.query;
@@ -262,6 +270,17 @@ bool Proxy::plan_forwarding(const net::Request& req, const std::string& decoded_
   f.head = req.method() == http::verb::head;
   f.held_body = static_cast<long long>(req.body().size());
   return true;
+}
+
+// mod_rewrite's [P] rules, which httpd applies before any ProxyPass.
+std::optional<RewriteTarget> Proxy::rewritten(const net::Request& req, std::string_view path,
+                                              std::string_view query) const {
+  if (!site_->rewrites) return std::nullopt;
+  if (query.starts_with('?')) query.remove_prefix(1);
+  return apply_rewrite_rules(*site_->rewrites, path, query, [&req](std::string_view name) {
+    const auto it = req.find(name);
+    return it == req.end() ? std::string_view() : std::string_view(it->value());
+  });
 }
 
 asio::awaitable<net::Response> Proxy::handle(net::Request& req, net::Connection& conn) {

@@ -20,6 +20,8 @@
 
 namespace sc {
 
+struct RewriteTarget;  // balancer/rewrite_rules.hpp
+
 struct ProxyOptions {
   std::chrono::milliseconds connect_timeout{3000};
   std::chrono::milliseconds response_timeout{30000};  // Apache's ProxyTimeout role
@@ -46,6 +48,8 @@ class Proxy {
   net::Response refuse_path(const std::string& target, const RequestPath& path, unsigned version);
   bool plan_forwarding(const net::Request& req, const std::string& decoded_path, std::string query,
                        Forwarding& f) const;
+  std::optional<RewriteTarget> rewritten(const net::Request& req, std::string_view path,
+                                         std::string_view query) const;
   Decision choose(const Forwarding& f);  // the balancer's decision for one attempt
   boost::asio::awaitable<net::Response> forward(net::Request& req, const Forwarding& f,
                                                 net::Connection& conn);

@@ -2,6 +2,7 @@
 // What one reference balancer process serves: balancers, the paths mapped to them
 // (ProxyPass), response header rules (mod_headers' Header), and where to listen.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -10,6 +11,8 @@
 #include "balancer/balancer_config.hpp"
 
 namespace sc {
+
+struct RewriteRules;  // balancer/rewrite_rules.hpp: Boost.Regex stays out of this header
 
 struct ProxyRoute {
   std::string prefix;         // ProxyPass PATH
@@ -45,6 +48,9 @@ struct SiteConfig {
   std::optional<ManagerConfig> manager;  // none: the manager is not served
   std::vector<BalancerConfig> balancers;
   std::vector<ProxyRoute> routes;
+  // RewriteRule ... [P] to a balancer://, tried before the ProxyPass routes as httpd does;
+  // null when the file has none.
+  std::shared_ptr<const RewriteRules> rewrites;
   std::vector<ReverseRoute> reverse_routes;
   std::vector<HeaderRule> headers;
   bool debug_log = false;          // LogLevel ... proxy_balancer:debug

@@ -97,6 +97,24 @@ size_t append_bounded(char* data, size_t size, size_t n, void* user) {
   return size * n;
 }
 
+constexpr std::size_t kMaxSetCookies = 32;
+constexpr std::size_t kMaxSetCookieBytes = 8192;
+
+// Keeps the Set-Cookie values of the final answer (a 1xx's headers come first and are dropped
+// with its status line).
+size_t note_set_cookie(char* data, size_t size, size_t n, void* user) {
+  auto* cookies = static_cast<std::vector<std::string>*>(user);
+  const std::string_view line(data, size * n);
+  if (line.starts_with("HTTP/")) cookies->clear();
+  constexpr std::string_view kName = "set-cookie:";
+  if (line.size() > kName.size() && cookies->size() < kMaxSetCookies &&
+      to_lower(line.substr(0, kName.size())) == kName) {
+    std::string_view value = trim(line.substr(kName.size()));
+    if (value.size() <= kMaxSetCookieBytes) cookies->emplace_back(value);
+  }
+  return size * n;
+}
+
 }  // namespace
 
 Result<HttpAnswer> http_call(const std::string& method, const std::string& url,
@@ -116,6 +134,8 @@ Result<HttpAnswer> http_call(const std::string& method, const std::string& url,
   }
   curl_easy_setopt(e.get(), CURLOPT_WRITEFUNCTION, append_bounded);
   curl_easy_setopt(e.get(), CURLOPT_WRITEDATA, &answer.body);
+  curl_easy_setopt(e.get(), CURLOPT_HEADERFUNCTION, note_set_cookie);
+  curl_easy_setopt(e.get(), CURLOPT_HEADERDATA, &answer.set_cookies);
   const CURLcode rc = curl_easy_perform(e.get());
   if (rc != CURLE_OK)
     return Error{fmt::format("{} {}: {}", method, url, error[0] ? error : curl_easy_strerror(rc))};

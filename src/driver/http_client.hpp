@@ -56,7 +56,8 @@ Result<std::string> aim_at_host(const std::string& base_url, const std::string& 
 
 struct HttpAnswer {
   long status = 0;
-  std::string body;
+  std::string body;                      // its first MiB
+  std::vector<std::string> set_cookies;  // the Set-Cookie values, the first 32 of up to 8 KiB
 };
 
 // One request on a fresh handle: `method` GET or POST (empty body). A transport failure is

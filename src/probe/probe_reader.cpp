@@ -54,7 +54,8 @@ void ProbeReader::read(const ResponseView& response, ResponseFacts& facts) {
   for (const auto& c : view.sent_cookies) {
     if (!session_rule_.matches(c.name)) continue;
     sent_session = true;
-    session_cookie_sent_back_ = session_cookie_sent_back_ || !identify::is_opaque_value(c.value);
+    if (sent_back_.name.empty() && !identify::is_opaque_value(c.value))
+      sent_back_ = {c.name, c.value};
   }
   const bool app_new = identify::lost_by_app_signal(lost_when_, view);
   // A signal the user named decides alone: a re-issued cookie may mean nothing for this

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "contract/response_reader.hpp"
+#include "cookie/cookie_pairs.hpp"
 #include "cookie/cookie_tally.hpp"
 #include "cookie/set_cookie.hpp"
 #include "identify/identify_spec.hpp"
@@ -48,7 +49,9 @@ class ProbeReader : public ResponseReader {
   bool is_session_cookie(std::string_view name) const { return session_rule_.matches(name); }
   // Some request sent back a session cookie whose re-issue reads as a loss (not a sealed
   // value): without it, and without --lost-when, no loss could have been seen.
-  bool session_cookie_sent_back() const { return session_cookie_sent_back_; }
+  bool session_cookie_sent_back() const { return !sent_back_.name.empty(); }
+  // The first such cookie sent back, with its value (the shape of the application's ids).
+  const CookiePair& sent_back_session_cookie() const { return sent_back_; }
   const identify::SessionCookieRule& session_rule() const { return session_rule_; }
   // "json:/backend named no backend in 40 responses (40 bodies were not valid JSON)"; empty
   // when the explicit --identify specs named one every time (or there are none).
@@ -73,7 +76,7 @@ class ProbeReader : public ResponseReader {
   } misses_;
   std::vector<std::string> servers_;
   std::string redirect_example_;
-  bool session_cookie_sent_back_ = false;
+  CookiePair sent_back_;
 };
 
 }  // namespace sc

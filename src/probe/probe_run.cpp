@@ -7,12 +7,14 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <thread>
 
 #include "checks/checks.hpp"
 #include "checks/metrics.hpp"
 #include "driver/driver.hpp"
 #include "identify/auto_facts.hpp"
 #include "identify/auto_identify.hpp"
+#include "probe/loss_canary.hpp"
 #include "probe/probe_diagnosis.hpp"
 #include "probe/probe_reader.hpp"
 #include "probe/probe_verdict.hpp"
@@ -144,16 +146,81 @@ std::string identifying_cookie(const TargetSpec& t,
   return "";
 }
 
+// What the session losses say of a candidate cookie.
+std::string candidate_tried(const std::string& candidate, long long losses,
+                            const LossCanary& canary) {
+  if (losses > 0)
+    return fmt::format("checked against the session losses: {} requests found their session "
+                       "gone although {} stayed the same, so it does not follow the backend "
+                       "that holds the session",
+                       losses, candidate);
+  switch (canary.signal) {
+    case identify::LossSignal::live:
+      return "checked against the session losses: none was seen although a lost session shows "
+             "here (a made-up session id was re-issued), so the sessions stayed where they "
+             "are held; that fits a cookie naming the backend, and as well backends that share "
+             "their sessions, so it neither confirms it nor refutes it";
+    case identify::LossSignal::adopted:
+      return "checked against the session losses: none can show here (the application adopts "
+             "a made-up session id), so they say nothing of it";
+    case identify::LossSignal::untested:
+      break;
+  }
+  return "checked against the session losses: none was seen, which neither confirms nor "
+         "refutes it";
+}
+
+// One request with a made-up session id, when only it can tell whether the zero losses seen
+// mean anything: a session cookie was sent back, none was re-issued, no --lost-when signal.
+LossCanary ask_loss_canary(const Scenario& s, const DriverConfig& dc, const ProbeReader& reader,
+                           const RecordSet& records, long long losses) {
+  const TargetSpec& t = *s.target;
+  const CookiePair& sent = reader.sent_back_session_cookie();
+  if (!t.lost_when.empty() || sent.name.empty() || losses > 0) return {};
+  if (static_cast<long long>(records.records.size()) >= t.max_requests)
+    return untried_canary(sent.name, fmt::format("the request cap, --max-requests {}, was "
+                                                 "reached",
+                                                 t.max_requests));
+  // The rate holds for this request too: it follows the last one by a slot at least.
+  if (t.rate > 0) std::this_thread::sleep_for(std::chrono::duration<double>(1.0 / t.rate));
+  LossCanaryRequest request;
+  request.url = dc.base_url + (dc.paths.empty() ? "/" : dc.paths.front());
+  request.client = dc.client;
+  request.client.timeout = s.traffic.request_timeout;
+  request.user_cookies = t.cookie;
+  request.cookie = sent.name;
+  request.example = sent.value;
+  return try_loss_canary(request);
+}
+
+// How a lost session would show, for the report: what the user named, the losses seen, or
+// what the made-up id showed.
+std::string loss_signal_text(const TargetSpec& t, const ProbeReader& reader,
+                             const LossCanary& canary, long long losses) {
+  if (!t.lost_when.empty()) return fmt::format("--lost-when {} (as told)", fmt::join(t.lost_when, ", "));
+  const std::string& name = reader.sent_back_session_cookie().name;
+  if (name.empty())
+    return "nothing: no request sent back a session cookie whose re-issue can be read";
+  if (losses > 0)
+    return fmt::format("{} re-issued for an id the answering backend did not hold ({} times)",
+                       name, losses);
+  return fmt::format("{} re-issued for an id the answering backend does not hold: {}", name,
+                     canary.said);
+}
+
 // How far the identity can be trusted, and what was tried against a candidate.
 ProbeJudgement judgement_of(const Scenario& s, const ProbeReader& reader,
                             const std::optional<identify::AutoIdentification>& automatic,
                             bool auto_chose, bool identified, const std::string& probe_source,
-                            const ScenarioReport& report) {
+                            const ScenarioReport& report, const LossCanary& canary) {
   ProbeJudgement j;
   j.affinity_checked = s.expect.affinity_checked;
   j.identity_misses = reader.explicit_misses();
   j.answers_problem = answers_cause(report.metrics, reader.redirect_example());
-  j.losses_observable = !s.target->lost_when.empty() || reader.session_cookie_sent_back();
+  j.losses_observable =
+      !s.target->lost_when.empty() ||
+      (reader.session_cookie_sent_back() && canary.signal != identify::LossSignal::adopted);
+  if (canary.signal == identify::LossSignal::adopted) j.losses_unseen_why = canary.said;
   if (!identified) return j;
   j.strength = IdentityStrength::evidence;
   j.source = probe_source;
@@ -169,13 +236,7 @@ ProbeJudgement judgement_of(const Scenario& s, const ProbeReader& reader,
   j.strength = IdentityStrength::candidate;
   j.candidate = automatic->name;
   const auto losses = report.metrics.session_losses;
-  j.candidate_tried =
-      losses > 0 ? fmt::format("checked against the session losses: {} requests found their "
-                               "session gone although {} stayed the same, so it does not follow "
-                               "the backend that holds the session",
-                               losses, j.candidate)
-                 : "checked against the session losses: none was seen, which neither confirms "
-                   "nor refutes it";
+  j.candidate_tried = candidate_tried(j.candidate, losses, canary);
   return j;
 }
 
@@ -214,6 +275,9 @@ std::string probe_plan(const Scenario& s) {
   for (const auto& r : t.resolve) out += fmt::format("  resolve: {}\n", r);
   if (t.insecure) out += "  TLS certificates are NOT checked (--insecure)\n";
   out += "  redirects are not followed; a 429/503 with Retry-After holds every session\n";
+  if (t.lost_when.empty())
+    out += "  then, if a session cookie was sent back and never re-issued: 1 request with a "
+           "made-up session id, to see whether a lost session would show\n";
   return out;
 }
 
@@ -248,6 +312,11 @@ ScenarioReport run_probe(const Scenario& s, const RunContext& ctx) {
       cookie_observations(reader.tally(), identifying_cookie(t, automatic, auto_chose));
   if (seen.backends.empty() && probe.identified_by.empty()) probe.identified_by = "none";
   compute_figures(seen, records, {}, report);
+  const LossCanary canary =
+      failure.empty()
+          ? ask_loss_canary(s, dc, reader, records, report.metrics.session_losses)
+          : LossCanary{};
+  probe.loss_signal = loss_signal_text(t, reader, canary, report.metrics.session_losses);
   ProbeEvidence evidence{
       records, reader, automatic ? &*automatic : nullptr, auto_chose, {}, true, 0, {}, false, 0,
       {},      0};
@@ -265,7 +334,7 @@ ScenarioReport run_probe(const Scenario& s, const RunContext& ctx) {
   evidence.max_consecutive_errors = t.max_consecutive_errors;
   const ProbeJudgement judgement =
       judgement_of(s, reader, automatic, auto_chose, !seen.backends.empty(), probe.identified_by,
-                   report);
+                   report, canary);
   auto causes = diagnose_probe(evidence);
   if (!judgement.answers_problem.empty())
     causes.insert(causes.begin(), judgement.answers_problem);
@@ -277,7 +346,8 @@ ScenarioReport run_probe(const Scenario& s, const RunContext& ctx) {
   report.scenario = seen;
   report.scenario.traffic.threads = dc.threads;  // as run
   report.probe = std::move(probe);
-  report.timings.checks_s = clock.lap();  // identification, figures, checks, diagnosis
+  // Identification, figures, the made-up session id's request, checks, diagnosis.
+  report.timings.checks_s = clock.lap();
   report.timings.peak_rss_bytes = peak_rss_bytes();
   report.duration_s = clock.total();
   return report;

@@ -111,13 +111,14 @@ void settle_identity_check(CheckResult& c, const ProbeJudgement& j, const std::s
 }
 
 // Zero losses where none could have been seen: no evidence when nothing else is judged.
-void settle_losses_check(CheckResult& c, bool affinity_judged) {
+void settle_losses_check(CheckResult& c, bool affinity_judged, const std::string& why) {
   if (c.id != "session_losses" || c.verdict != Verdict::kPass) return;
+  const std::string unseen = why.empty() ? kLossesUnseen : why;
   if (affinity_judged) {
     c.verdict = Verdict::kNotApplicable;
-    c.explanation = std::string("not judged: ") + kLossesUnseen;
+    c.explanation = "not judged: " + unseen;
   } else {
-    make_inconclusive(c, std::string("could not judge: ") + kLossesUnseen);
+    make_inconclusive(c, "could not judge: " + unseen);
   }
 }
 
@@ -140,7 +141,7 @@ void settle_probe_checks(Evaluation& e, const ProbeJudgement& j) {
       affinity_judged = c.verdict == Verdict::kPass || c.verdict == Verdict::kFail;
   }
   if (j.losses_observable) return;
-  for (auto& c : e.checks) settle_losses_check(c, affinity_judged);
+  for (auto& c : e.checks) settle_losses_check(c, affinity_judged, j.losses_unseen_why);
 }
 
 }  // namespace sc

@@ -31,6 +31,9 @@ struct ProbeJudgement {
   // A loss could have been seen: --lost-when was given, or a request sent back a session
   // cookie whose re-issue the probe reads (not a sealed one).
   bool losses_observable = true;
+  // Why not, when a request sent back a session cookie: the application adopted a made-up id
+  // (LossCanary::said). Empty: no such cookie was sent back.
+  std::string losses_unseen_why;
   std::string answers_problem;  // answers_cause(): most answers were not the application's
   bool affinity_checked = true;  // false with --expect losses
 };

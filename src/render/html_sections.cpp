@@ -69,6 +69,7 @@ std::string identity_html(const ScenarioReport& r) {
   out += fact("source", p.identified_by);
   out += fact("confidence", p.confidence);
   if (!p.reason.empty()) out += fact("why", p.reason);
+  if (!p.loss_signal.empty()) out += fact("losses seen by", p.loss_signal);
   out += "</dl>";
   if (p.facts.empty()) return out;
   out += "<ul class=\"facts\">";

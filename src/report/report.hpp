@@ -43,6 +43,9 @@ struct ProbeSummary {
   std::string confidence;     // high | medium | none
   std::string reason;         // one sentence
   std::vector<std::string> facts;  // what automatic recognition saw in the cookies
+  // How a lost session would show (a re-issued session cookie, --lost-when), and whether one
+  // made-up session id showed that it does; "" for a report written before it was said.
+  std::string loss_signal;
 };
 
 // Where a scenario's time went, in seconds, and what memory the stickycheck process had used

@@ -191,7 +191,8 @@ nlohmann::json scenario_json(const ScenarioReport& r) {
                   {"identified_by", r.probe->identified_by},
                   {"confidence", r.probe->confidence},
                   {"reason", r.probe->reason},
-                  {"facts", r.probe->facts}};
+                  {"facts", r.probe->facts},
+                  {"loss_signal", r.probe->loss_signal}};
   if (!r.logs.empty()) {
     auto& logs = j["logs"] = nlohmann::json::array();
     for (const auto& l : r.logs) logs.push_back({{"name", l.name}, {"tail", l.tail}});

@@ -243,6 +243,7 @@ Result<ScenarioReport> scenario_from(const json& s, std::size_t index) {
     p.confidence = value_or<std::string>(probe, "confidence", "");
     p.reason = value_or<std::string>(probe, "reason", "");
     p.facts = value_or<std::vector<std::string>>(probe, "facts", {});
+    p.loss_signal = value_or<std::string>(probe, "loss_signal", "");
     r.probe = std::move(p);
   }
   return r;

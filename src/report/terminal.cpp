@@ -64,6 +64,8 @@ void print_probe_identity(std::FILE* out, const ProbeSummary& p) {
   fmt::print(out, "      backends told apart by: {} (confidence {}){}{}\n",
              terminal_safe(p.identified_by), terminal_safe(p.confidence),
              p.reason.empty() ? "" : ": ", terminal_safe(p.reason));
+  if (!p.loss_signal.empty())
+    fmt::print(out, "      losses seen by: {}\n", terminal_safe(p.loss_signal));
 }
 
 }  // namespace

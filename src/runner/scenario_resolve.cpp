@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "balancer/apache_conf.hpp"
+#include "balancer/rewrite_rules.hpp"
 #include "runner/apache_site_values.hpp"
 #include "proxies/config_adapt.hpp"
 #include "proxies/config_includes.hpp"
@@ -94,7 +95,14 @@ void apply_apache_site(Errors& err, SourceMark at, const std::string& key, const
   // With several balancers, the one the traffic's path reaches (httpd's first matching
   // ProxyPass; without traffic.path, the first) is the one paired with the backends.
   int chosen = -1;
-  if (site.balancers.size() > 1 && path_from_file) {
+  // A [P] RewriteRule comes first, as in httpd: the balancer a plain request for the path
+  // reaches (socket.io's recipe: the polls' balancer, not the WebSocket one).
+  const auto rewritten =
+      site.rewrites ? apply_rewrite_rules(*site.rewrites, s.traffic.path, "",
+                                          [](std::string_view) { return std::string_view(); })
+                    : std::nullopt;
+  if (rewritten && site.balancers.size() > 1 && path_from_file) chosen = rewritten->balancer;
+  if (chosen < 0 && site.balancers.size() > 1 && path_from_file) {
     for (const auto& route : site.routes)
       if (route.balancer >= 0 && s.traffic.path.rfind(route.prefix, 0) == 0) {
         chosen = route.balancer;
@@ -138,7 +146,7 @@ void apply_apache_site(Errors& err, SourceMark at, const std::string& key, const
   const auto& first = site.balancers[chosen < 0 ? 0 : static_cast<std::size_t>(chosen)];
   p.stickysession = first.sticky.cookie_name;
   p.stickysessionsep = first.sticky.separator ? std::string(1, first.sticky.separator) : "Off";
-  bool mapped = false, any = false;
+  bool mapped = rewritten.has_value(), any = false;
   for (const auto& route : site.routes) {
     mapped = mapped || (route.balancer >= 0 && s.traffic.path.rfind(route.prefix, 0) == 0);
     any = any || route.balancer >= 0;

@@ -12,6 +12,43 @@ namespace {
 
 using json = nlohmann::json;
 
+// An Apache template with its first `from` replaced by `to`, written beside the test's other
+// files; "" when the template has no `from`.
+std::string edited_template(const std::string& file, const std::string& from,
+                            const std::string& to, const std::string& name) {
+  std::ifstream in(source_path(file));
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto at = text.find(from);
+  if (at == std::string::npos) return "";
+  text.replace(at, from.size(), to);
+  const std::string config = temp_path(name);
+  std::ofstream(config) << text;
+  return config;
+}
+
+struct SocketIoRun {
+  CliResult cli;
+  json report;
+  bool skipped = false;  // that proxy is not installed here
+};
+
+// 20 socket.io sessions of 5 events (the client's default transports) through `kind` (apache
+// or reference) configured by the template `config`.
+SocketIoRun run_socketio(const std::string& kind, const std::string& config,
+                         const std::string& name) {
+  const std::string scenario = temp_path(name + ".yaml");
+  std::ofstream(scenario) << "name: " << name << "\nbackends:\n  - name: www1\n  - name: www2\n"
+                          << "proxy:\n  type: " << kind << "\n  config: " << config
+                          << "\ntraffic:\n  protocol: socket.io\n  sessions: 20\n"
+                             "  requests_per_session: 5\n  concurrency: 5\n";
+  const std::string json_path = temp_path(name + ".json");
+  SocketIoRun run{run_cli({"run", scenario, "--json", json_path, "--no-color"}), {}};
+  expect_valid_report(json_path);
+  run.report = json::parse(read_file(json_path));
+  run.skipped = find_scenario(run.report, name)["verdict"] == "skipped";
+  return run;
+}
+
 // nginx with ip_hash but no Upgrade/Connection headers: the node gets the upgrade request as
 // a plain GET and refuses it (engine.io's 400 "Bad request"); each session goes on polling,
 // the refused upgrade is its failed request, and the cause names nginx's three directives.
@@ -47,27 +84,15 @@ TEST(RealtimeTransports, NginxWithoutUpgradeHeadersRefusesEveryUpgradeAndNamesTh
 // the directive that would carry it. (With it, both pass: the bundled *-websocket-upgrade
 // scenarios.)
 TEST(RealtimeTransports, ApacheAndTheReferenceBalancerRefuseAnUpgradeTheirMembersDoNotCarry) {
-  std::ifstream in(source_path("fixtures/apache/socketio-upgrade-websocket.conf.in"));
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const auto at = text.find(" upgrade=websocket");
-  ASSERT_NE(at, std::string::npos);
-  text.erase(at, std::string(" upgrade=websocket").size());
-  const std::string config = temp_path("no-upgrade.conf.in");
-  std::ofstream(config) << text;
+  const std::string config = edited_template("fixtures/apache/socketio-upgrade-websocket.conf.in",
+                                              " upgrade=websocket", "", "no-upgrade.conf.in");
+  ASSERT_FALSE(config.empty());
   for (const std::string kind : {"apache", "reference"}) {
     const std::string name = kind + "-no-upgrade";
-    const std::string scenario = temp_path(name + ".yaml");
-    std::ofstream(scenario) << "name: " << name << "\nbackends:\n  - name: www1\n  - name: www2\n"
-                            << "proxy:\n  type: " << kind << "\n  config: " << config
-                            << "\ntraffic:\n  protocol: socket.io\n  sessions: 20\n"
-                               "  requests_per_session: 5\n  concurrency: 5\n";
-    const std::string json_path = temp_path(name + ".json");
-    auto r = run_cli({"run", scenario, "--json", json_path, "--no-color"});
-    expect_valid_report(json_path);
-    const auto report = json::parse(read_file(json_path));
-    const auto& s = find_scenario(report, name);
-    if (s["verdict"] == "skipped") GTEST_SKIP() << s["error"].get<std::string>();
-    EXPECT_EQ(r.exit_code, 1) << kind << r.out << r.err;
+    const auto run = run_socketio(kind, config, name);
+    const auto& s = find_scenario(run.report, name);
+    if (run.skipped) GTEST_SKIP() << s["error"].get<std::string>();
+    EXPECT_EQ(run.cli.exit_code, 1) << kind << run.cli.out << run.cli.err;
     const auto& m = s["metrics"];
     EXPECT_EQ(m["transport_errors"], 20) << kind;  // one refused upgrade per session
     EXPECT_EQ(m["session_losses"], 0) << kind;
@@ -77,6 +102,32 @@ TEST(RealtimeTransports, ApacheAndTheReferenceBalancerRefuseAnUpgradeTheirMember
     ASSERT_FALSE(s["diagnosis"].empty()) << kind;
     EXPECT_NE(s["diagnosis"][0].get<std::string>().find("upgrade=websocket"), std::string::npos)
         << kind << s["diagnosis"][0];
+  }
+}
+
+// socket.io's two-balancer recipe (mod_rewrite picks the ws:// balancer for the upgrade) with
+// its WebSocket condition made never to hold: no rule then takes the upgrade request (the
+// polls' rule wants no Upgrade header), so the proxy itself answers it 404, on the real Apache
+// and on the reference balancer alike, while the polls still stick.
+// (As written, both pass: the bundled *-socketio-serverid-recipe scenarios; this is their
+// must-not, showing the rule is what chooses the balancer.)
+TEST(RealtimeTransports, RewriteRuleThatNeverMatchesTheUpgradeLeavesItRefusedOnApacheAndTheReference) {
+  const std::string config = edited_template(
+      "fixtures/apache/socketio-serverid-recipe.conf.in", "RewriteCond %{HTTP:Upgrade} =websocket",
+      "RewriteCond %{HTTP:Upgrade} =never", "recipe-never.conf.in");
+  ASSERT_FALSE(config.empty());
+  for (const std::string kind : {"apache", "reference"}) {
+    const std::string name = kind + "-recipe-never";
+    const auto run = run_socketio(kind, config, name);
+    const auto& s = find_scenario(run.report, name);
+    if (run.skipped) GTEST_SKIP() << s["error"].get<std::string>();
+    EXPECT_EQ(run.cli.exit_code, 1) << kind << run.cli.out << run.cli.err;
+    const auto& m = s["metrics"];
+    EXPECT_EQ(m["transport_errors"], 20) << kind;  // one refused upgrade per session
+    EXPECT_EQ(m["session_losses"], 0) << kind;     // the polls still stick by SERVERID
+    EXPECT_TRUE(m["top_transport_error"]["text"].get<std::string>().starts_with(
+        "the upgrade to WebSocket failed: answered HTTP 404;"))
+        << kind << m["top_transport_error"];
   }
 }
 
