@@ -288,9 +288,13 @@ void other_causes(const Scenario& s, const Metrics& m, const RunEvidence& ev,
 std::string upgrade_failures(const Scenario& s, const Metrics& m) {
   if (m.upgrade_failures == 0) return "";
   const bool other_node = m.top_upgrade_failure.find("Session ID unknown") != std::string::npos;
-  return fmt::format("{} of {} socket.io upgrades to WebSocket failed (the most common: {}): {}",
-                     m.upgrade_failures, m.sessions + m.cookieless_sessions,
-                     m.top_upgrade_failure, socketio_upgrade_remedy(s.proxy.type, other_node));
+  // Counted as attempts that failed and the sessions they hit: a session that reconnects
+  // tries again, so failures can outnumber sessions.
+  return fmt::format(
+      "{} socket.io upgrade{} to WebSocket failed, in {} of {} sessions (the most common: {}): {}",
+      m.upgrade_failures, m.upgrade_failures == 1 ? "" : "s", m.sessions_with_upgrade_failures,
+      m.sessions + m.cookieless_sessions, m.top_upgrade_failure,
+      socketio_upgrade_remedy(s.proxy.type, other_node));
 }
 
 }  // namespace

@@ -66,7 +66,15 @@ struct RunTally {
   std::vector<bool> sticky_values;                            // by string id: seen
   StatusCounts statuses{};                                    // every answer
   StatusCounts statuses_without_backend{};                    // answers naming no backend
+  std::unordered_map<std::uint32_t, bool> upgrade_text;        // error text id -> kUpgradeRefused
 };
+
+bool is_upgrade_failure(const RecordSet& set, const RequestRecord& r, RunTally& run) {
+  if (r.status != 0) return false;
+  const auto [it, added] = run.upgrade_text.try_emplace(r.error, false);
+  if (added) it->second = set.strings.get(r.error).starts_with(kUpgradeRefused);
+  return it->second;
+}
 
 bool is_failure(const RequestRecord& r) { return r.status == 0 || r.status >= 500; }
 
@@ -93,7 +101,8 @@ void add_request(const RequestRecord& r, Metrics& m, BackendTally& backends, Run
 }
 
 // One session's figures; cookieless sessions count only in the per-request ones.
-void add_session(const SessionRecords& s, Metrics& m, BackendTally& backends, RunTally& run) {
+void add_session(const RecordSet& set, const SessionRecords& s, Metrics& m,
+                 BackendTally& backends, RunTally& run) {
   const bool cookieless = s.front().cookieless;
   if (cookieless) {
     ++m.cookieless_sessions;
@@ -104,11 +113,13 @@ void add_session(const SessionRecords& s, Metrics& m, BackendTally& backends, Ru
   const std::uint32_t first = s.front().backend;
   bool sticky = true, switch_after_first = false, named_another = false, failed = false;
   long long switches = 0;
+  bool upgrade_failed = false;
   std::uint32_t first_named = StringTable::kNone;
   for (std::size_t k = 0; k < s.size(); ++k) {
     const auto& r = s[k];
     add_request(r, m, backends, run);
     failed = failed || is_failure(r);
+    upgrade_failed = upgrade_failed || is_upgrade_failure(set, r, run);
     if (first_named == StringTable::kNone) first_named = r.backend;
     named_another = named_another || (r.backend != StringTable::kNone && r.backend != first_named);
     if (cookieless) continue;
@@ -128,6 +139,7 @@ void add_session(const SessionRecords& s, Metrics& m, BackendTally& backends, Ru
     }
   }
   if (first != StringTable::kNone) backends[first].first_requests++;
+  if (upgrade_failed) ++m.sessions_with_upgrade_failures;
   if (cookieless) return;
   if (sticky) ++m.sticky_sessions;
   if (!sticky && !named_another && failed) ++m.unsticky_sessions_failed_only;
@@ -202,7 +214,7 @@ Metrics compute_metrics(const RecordSet& set, const SessionIndex& sessions,
       m.left_out_requests += static_cast<long long>(s.size());
       continue;
     }
-    add_session(s, m, backends, run);
+    add_session(set, s, m, backends, run);
   }
   m.errors = m.transport_errors + m.server_errors;
   backends.finish();

@@ -38,6 +38,7 @@ struct Metrics {
   // socket.io upgrades to WebSocket that failed (transport errors whose text begins with
   // kUpgradeRefused: the session went on polling), and the most common such text.
   long long upgrade_failures = 0;
+  long long sessions_with_upgrade_failures = 0;  // sessions (cookieless too) with one or more
   std::string top_upgrade_failure;
   long long server_errors = 0;    // HTTP 5xx answers
   long long sticky_sessions = 0;  // sessions whose every request was answered by one backend

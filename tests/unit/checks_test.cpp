@@ -196,13 +196,36 @@ TEST(Diagnosis, RefusedUpgradesNameWhatCarriesAnUpgradeThroughNginx) {
   EXPECT_EQ(m.upgrade_failures, 2);
   auto causes = diagnose(s, m);
   ASSERT_FALSE(causes.empty());
-  EXPECT_TRUE(causes[0].starts_with("2 of 2 socket.io upgrades to WebSocket failed (the most "
-                                    "common: the upgrade to WebSocket failed: answered HTTP 400"))
+  EXPECT_TRUE(causes[0].starts_with("2 socket.io upgrades to WebSocket failed, in 2 of 2 "
+                                    "sessions (the most common: the upgrade to WebSocket failed: answered HTTP 400"))
       << causes[0];
   EXPECT_NE(causes[0].find("proxy_set_header Upgrade $http_upgrade"), std::string::npos);
   const auto clean = compute_metrics(refused_upgrades(false), {"www1", "www2"}, '.');
   EXPECT_EQ(clean.upgrade_failures, 0);
   for (const auto& c : diagnose(s, clean)) EXPECT_EQ(c.find("upgrades to WebSocket"), std::string::npos);
+}
+
+// A session that reconnects tries the upgrade again: failures are counted as attempts beside
+// the sessions they hit (before, "3 of 2 upgrades").
+TEST(Diagnosis, RefusedUpgradesOfAReconnectingSessionAreCountedAsAttempts) {
+  auto set = refused_upgrades(true);
+  RequestRecord again;
+  again.session = 0;
+  again.seq = 3;
+  again.status = 0;
+  again.error = set.strings.intern(std::string(kUpgradeRefused) +
+                                   ": answered HTTP 400 \"Bad request\" by www1");
+  set.records.push_back(again);
+  auto s = two_backends("");
+  s.proxy.type = "nginx";
+  s.traffic.protocol = SessionProtocol::kSocketIo;
+  const auto m = compute_metrics(set, {"www1", "www2"}, '.');
+  EXPECT_EQ(m.upgrade_failures, 3);
+  EXPECT_EQ(m.sessions_with_upgrade_failures, 2);
+  const auto causes = diagnose(s, m);
+  ASSERT_FALSE(causes.empty());
+  EXPECT_TRUE(causes[0].starts_with("3 socket.io upgrades to WebSocket failed, in 2 of 2 sessions"))
+      << causes[0];
 }
 
 TEST(Diagnosis, AnUpgradeThatMetSessionIdUnknownReachedAnotherNode) {
