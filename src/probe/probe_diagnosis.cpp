@@ -24,6 +24,13 @@ bool has_fact(const identify::AutoIdentification* a, AutoFactKind kind) {
                      [&](const identify::AutoFact& f) { return f.kind == kind; });
 }
 
+// Whether automatic recognition found `cookie` to be a balancer's route cookie without a route.
+bool route_cookie_without_route(const identify::AutoIdentification* a, const std::string& cookie) {
+  return a && std::any_of(a->facts.begin(), a->facts.end(), [&](const identify::AutoFact& f) {
+           return f.kind == AutoFactKind::route_cookie_without_route && f.subject == cookie;
+         });
+}
+
 // The mod_proxy_balancer `stickysession=PHPSESSID` story, told only when the server says it is
 // Apache and no cookie carries a route.
 std::string apache_route_cause(const ProbeEvidence& e) {
@@ -166,8 +173,12 @@ std::vector<std::string> hygiene_causes(const ProbeEvidence& e) {
     // explained as such, not a cookie defect; unless its value is sealed (re-encrypted).
     for (const auto& [name, v] : values) {
       // The cookie that names the backends changes when the backend does: that switch is
-      // judged and explained as such (route_not_followed_cause), not as a cookie defect.
-      if (reported[name] || (e.auto_chose && e.automatic && name == e.automatic->name)) continue;
+      // judged and explained as such (route_not_followed_cause), not as a cookie defect; nor is
+      // a route cookie without a route, which a balancer that never finds its route re-sets
+      // whenever it picks another member (its own fact says so).
+      if (reported[name] || (e.auto_chose && e.automatic && name == e.automatic->name) ||
+          route_cookie_without_route(e.automatic, name))
+        continue;
       std::optional<std::string> said;
       if (!e.reader.is_session_cookie(name)) {
         if (auto f = identify::check_reset_pattern(name, v)) said = f->cause;
@@ -279,19 +290,32 @@ std::string member_gone_cause(const RecordSet& set) {
     if (r.backend != StringTable::kNone && r.status > 0 && r.status < 500)
       last_answer[r.backend] = std::max(last_answer[r.backend], r.start_us);
   }
+  // The member gone is the one the failures name (the cookie a client sent names its member
+  // on a 503 too), else the one gone longest: once the dead member's sessions, slowed by their
+  // failures, are all that is left, the live member's answers stop before the end as well.
+  struct Gone {
+    std::uint32_t backend;
+    std::int64_t last;
+    long long failed, own;
+  };
+  std::optional<Gone> gone;
   for (const auto& [backend, last] : last_answer) {
     if (end - last < 500'000) continue;  // answered until (nearly) the end
-    long long failed = 0;
+    Gone g{backend, last, 0, 0};
     for (const auto& r : set.records)
-      failed += r.start_us > last && (r.status == 0 || r.status == 503);
-    if (failed == 0) continue;
-    return fmt::format(
-        "from {:.1f} s on, {} requests failed (503 or no answer) and {} answered none: a member "
-        "went away while sessions were still bound to it (a balancer that keeps sending a "
-        "dead member's sessions to it answers 503 until their cookie changes)",
-        static_cast<double>(last) / 1e6, failed, set.strings.get(backend));
+      if (r.start_us > last && (r.status == 0 || r.status == 503)) {
+        ++g.failed;
+        g.own += r.backend == backend;
+      }
+    if (g.failed > 0 && (!gone || g.own > gone->own || (g.own == gone->own && last < gone->last)))
+      gone = g;
   }
-  return "";
+  if (!gone) return "";
+  return fmt::format(
+      "from {:.1f} s on, {} requests failed (503 or no answer) and {} answered none: a member "
+      "went away while sessions were still bound to it (a balancer that keeps sending a "
+      "dead member's sessions to it answers 503 until their cookie changes)",
+      static_cast<double>(gone->last) / 1e6, gone->failed, set.strings.get(gone->backend));
 }
 
 namespace {

@@ -186,6 +186,7 @@ Status PhpSite::start_backends(const PhpSiteOptions& o, const std::vector<std::u
   for (std::size_t i = 0; i < ports.size(); ++i) {
     const std::string route = fmt::format("www{}", i + 1);
     PhpServerSpec spec;
+    spec.docroot = o.docroot;
     spec.port = ports[i];
     spec.session_dir = fmt::format("{}/sessions-{}", dir_, route);
     spec.strict_sessions = o.strict_sessions;
@@ -240,6 +241,10 @@ std::string joined_lines(const nlohmann::json& strings) {
   std::string out;
   for (const auto& s : strings) out += (s.is_string() ? s.get<std::string>() : s.dump()) + "\n";
   return out;
+}
+
+bool said(const ProbeResult& r, const std::string& part) {
+  return joined_lines(r.scenario["diagnosis"]).find(part) != std::string::npos;
 }
 
 std::string ProbeResult::describe() const {
@@ -392,6 +397,44 @@ PhpSiteOptions haproxy_services_one_of_one_pod() {
                    {"BACKEND_HEADER=1"}};
   o.inner_ports = 2;
   return o;
+}
+
+PhpSiteOptions apache_jsessionid_route_suffix(char separator) {
+  PhpSiteOptions o{"apache",
+                   "fixtures/probe/apache-jsessionid-route-suffix.conf.in",
+                   2,
+                   {"SESSION_COOKIE=JSESSIONID", std::string("SESSION_SUFFIX=") + separator +
+                                                     "{{route}}"}};
+  o.template_extra = {{"separator", std::string(1, separator)}};
+  return o;
+}
+
+PhpSiteOptions apache_jsessionid_without_route(char separator, const std::string& form) {
+  PhpSiteOptions o = apache_jsessionid_route_suffix(separator);
+  o.backend_env = {"SESSION_COOKIE=JSESSIONID", "SESSION_ID_FORM=" + form};
+  return o;
+}
+
+PhpSiteOptions apache_routeid_without_dot() {
+  return {"apache", "fixtures/probe/apache-routeid-without-dot.conf.in", 2, {}};
+}
+
+PhpSiteOptions haproxy_cookie_named(const std::string& cookie) {
+  PhpSiteOptions o{"haproxy", "fixtures/probe/haproxy-cookie-named.cfg.in", 2, {}};
+  o.template_extra = {{"cookie", cookie}};
+  return o;
+}
+
+PhpSiteOptions haproxy_cookie_insert_no_redispatch() {
+  return {"haproxy", "fixtures/probe/haproxy-cookie-insert-no-redispatch.cfg.in", 2, {}};
+}
+
+PhpSiteOptions haproxy_stick_table() {
+  return {"haproxy", "fixtures/probe/haproxy-stick-table.cfg.in", 2, {}};
+}
+
+PhpSiteOptions haproxy_cache_node_header() {
+  return {"haproxy", "fixtures/probe/haproxy-cache-node-header.cfg.in", 2, {}};
 }
 
 PhpSiteOptions caddy_lb_cookie() {

@@ -64,6 +64,7 @@ struct PhpSiteOptions {
   // Loopback ports for the proxy's own inner listeners (an HAProxy `listen` section per
   // service): {{inner_N}} is 127.0.0.1:PORT for the Nth.
   int inner_ports = 0;
+  std::string docroot = "fixtures/php/app";  // the backends' application
 };
 
 class PhpSite {
@@ -152,7 +153,27 @@ PhpSiteOptions haproxy_cookie_insert_served_by();
 PhpSiteOptions haproxy_cookie_insert_redispatch();
 // nginx_hash() over https, with the certificate in `tls`.
 PhpSiteOptions nginx_hash_tls(const TlsFiles& tls);
+// Apache, stickysession=JSESSIONID stickysessionsep=`separator`; the backends set
+// JSESSIONID=<id><separator>wwwN themselves, verbatim (a Java server's route, after '-' or ':').
+PhpSiteOptions apache_jsessionid_route_suffix(char separator);
+// The same balancer, but the backends' JSESSIONID is an id of `form` with no route: "uuid"
+// (550e8400-e29b-...: its dashes are no route) or "pair" (two random halves joined by ':').
+PhpSiteOptions apache_jsessionid_without_route(char separator, const std::string& form);
+// Apache, the ROUTEID recipe with the dot left out (ROUTEID=wwwN): no route is ever found.
+PhpSiteOptions apache_routeid_without_dot();
+// HAProxy's inserted cookie under the name `cookie` (ApplicationGatewayAffinity: an opaque
+// affinity cookie by its name), values www1, www2.
+PhpSiteOptions haproxy_cookie_named(const std::string& cookie);
+// HAProxy's inserted cookie without redispatch or health checks, a retry after a second: the
+// sessions of a member that went away are answered 503 from then on.
+PhpSiteOptions haproxy_cookie_insert_no_redispatch();
+// HAProxy sticking by a stick table on PHPSESSID: sticky, with no affinity cookie at all.
+PhpSiteOptions haproxy_stick_table();
+// HAProxy's inserted SRV cookie behind a "cache" that names its node (cache-0, cache-1, at
+// random per answer) in X-Served-By.
+PhpSiteOptions haproxy_cache_node_header();
 }  // namespace sites
+
 
 // `stickycheck probe URL` sized for our own loopback servers (few sessions, a high --rate),
 // with `extra` options after those; the JSON report is checked against the schema.
@@ -172,6 +193,9 @@ struct ProbeResult {
   std::string describe() const;  // exit code, output and the report, for a failure message
 };
 ProbeResult run_probe(const std::string& url, const ProbeOptions& options = {});
+
+// Whether one of the probe's causes (its report's diagnosis) contains `part`.
+bool said(const ProbeResult& r, const std::string& part);
 
 // The strings of a JSON array, one a line (a report's diagnosis or facts), to search in.
 std::string joined_lines(const nlohmann::json& strings);

@@ -55,6 +55,7 @@ TEST_F(ProbeHttps, UnknownCertificateStopsTheProbeUnlessInsecure) {
       run_probe(site_->url("https"), {.extra = {"--identify", "json:/backend", "--insecure"}});
   ASSERT_TRUE(insecure.scenario.is_object()) << insecure.describe();
   EXPECT_EQ(insecure.scenario["metrics"]["errors"], 0) << insecure.describe();
+  EXPECT_FALSE(said(insecure, "the TLS handshake failed")) << insecure.describe();
 }
 
 }  // namespace
