@@ -51,6 +51,19 @@ std::string socketio_upgrade_remedy(std::string_view type, bool reached_other_no
   return "the proxy did not carry the upgrade to the node (its answer is above)";
 }
 
+std::string socketio_poll_timeout_remedy(std::string_view type, long long need_seconds) {
+  const std::string directive =
+      type == "apache" || type == "reference"
+          ? "ProxyTimeout (or timeout= on the ProxyPass or BalancerMember)"
+      : type == "haproxy" ? "timeout server"
+      : type == "nginx"   ? "proxy_read_timeout"
+      : type == "caddy"   ? "the reverse_proxy transport's read_timeout"
+                          : "the proxy's timeout for an upstream answer";
+  return fmt::format("raise {} above pingInterval + pingTimeout ({} s), or lower the nodes' "
+                     "pingInterval below the proxy's timeout",
+                     directive, need_seconds);
+}
+
 std::string_view no_route_means_afresh() {
   return "mod_proxy_balancer takes the route from after the first separator, so it never finds "
          "one and balances every request afresh";

@@ -42,6 +42,9 @@ std::string socketio_session_unknown_remedy();
 // reference, nginx, haproxy, caddy...), and what carries it; `reached_other_node`: the
 // upgrade met "Session ID unknown" (it went to another node than the polls).
 std::string socketio_upgrade_remedy(std::string_view type, bool reached_other_node);
+// What ends socket.io long-polls early behind a proxy of `type`: its timeout for an upstream
+// answer, to be raised above `need_seconds` (the nodes' pingInterval + pingTimeout).
+std::string socketio_poll_timeout_remedy(std::string_view type, long long need_seconds);
 
 // Why HAProxy's inserted cookie needs `indirect` and `nocache`, and the fix.
 std::string_view haproxy_insert_options_why();

@@ -297,6 +297,28 @@ std::string upgrade_failures(const Scenario& s, const Metrics& m) {
       socketio_upgrade_remedy(s.proxy.type, other_node));
 }
 
+// socket.io long-polls that ended, the proxy's answer or a cut, before the nodes' ping would
+// have answered them: the proxy's timeout for an upstream answer is shorter than the time a
+// node may hold a poll. Nothing is said of polls that ended at the ping or later.
+std::string polls_ended_early(const Scenario& s, const Metrics& m) {
+  if (m.polls_ended == 0) return "";
+  const auto held = long_poll_held_seconds(m.top_poll_end);
+  std::chrono::milliseconds ping{0}, timeout{0};
+  for (const auto& b : s.backends) {
+    ping = std::max(ping, b.options.realtime.ping_interval);
+    timeout = std::max(timeout, b.options.realtime.ping_timeout);
+  }
+  if (!held || ping.count() == 0 || *held * 1000 >= ping.count()) return "";
+  const auto seconds = [](std::chrono::milliseconds ms) { return (ms.count() + 999) / 1000; };
+  return fmt::format(
+      "{} socket.io long-poll{} ended without the node's answer (the most common: {}), though "
+      "a node holds a poll until it has something to send or its next ping, every {} s "
+      "(pingInterval): the proxy gave up after {} s, before the node answered, and the client "
+      "then reconnected with a new session; {}",
+      m.polls_ended, m.polls_ended == 1 ? "" : "s", m.top_poll_end, seconds(ping), *held,
+      socketio_poll_timeout_remedy(s.proxy.type, seconds(ping + timeout)));
+}
+
 }  // namespace
 
 std::vector<std::string> diagnose(const Scenario& s, const Metrics& m, const RunEvidence& ev) {
@@ -305,6 +327,11 @@ std::vector<std::string> diagnose(const Scenario& s, const Metrics& m, const Run
   if (auto why = upgrade_failures(s, m); !why.empty()) {
     causes.push_back(why);
     if (m.upgrade_failures * 2 >= m.errors) return causes;
+  }
+  // So is a poll the proxy ended: the failures are the timeout's, not the routing's.
+  if (auto why = polls_ended_early(s, m); !why.empty()) {
+    causes.push_back(why);
+    if (m.polls_ended * 2 >= m.errors) return causes;
   }
   for (auto& why : diagnose_answers(s, m, ev)) causes.push_back(std::move(why));
   // Cookies and routes mean nothing while most requests fail or no answer names a backend.

@@ -67,7 +67,17 @@ struct RunTally {
   StatusCounts statuses{};                                    // every answer
   StatusCounts statuses_without_backend{};                    // answers naming no backend
   std::unordered_map<std::uint32_t, bool> upgrade_text;        // error text id -> kUpgradeRefused
+  std::unordered_map<std::uint32_t, bool> poll_end_text;       // error text id -> kLongPollEnded
+  std::unordered_map<std::uint32_t, long long> poll_end_counts;  // such text -> requests
 };
+
+// A record of a long-poll the node did not answer (any status: a proxy's 504 or a cut).
+bool is_poll_end(const RecordSet& set, const RequestRecord& r, RunTally& run) {
+  if (r.error == StringTable::kNone) return false;
+  const auto [it, added] = run.poll_end_text.try_emplace(r.error, false);
+  if (added) it->second = set.strings.get(r.error).starts_with(kLongPollEnded);
+  return it->second;
+}
 
 bool is_upgrade_failure(const RecordSet& set, const RequestRecord& r, RunTally& run) {
   if (r.status != 0) return false;
@@ -120,6 +130,7 @@ void add_session(const RecordSet& set, const SessionRecords& s, Metrics& m,
     add_request(r, m, backends, run);
     failed = failed || is_failure(r);
     upgrade_failed = upgrade_failed || is_upgrade_failure(set, r, run);
+    if (is_poll_end(set, r, run)) ++run.poll_end_counts[r.error];
     if (first_named == StringTable::kNone) first_named = r.backend;
     named_another = named_another || (r.backend != StringTable::kNone && r.backend != first_named);
     if (cookieless) continue;
@@ -147,6 +158,18 @@ void add_session(const RecordSet& set, const SessionRecords& s, Metrics& m,
   m.backend_switches += switches;
   m.max_session_switches = std::max(m.max_session_switches, switches);
   if (switches == 1 && switch_after_first && s.size() >= 3) ++m.sessions_moved_after_first_only;
+}
+
+void add_poll_ends(const RecordSet& set, const RunTally& run, Metrics& m) {
+  long long top = 0;
+  for (const auto& [text, count] : run.poll_end_counts) {
+    m.polls_ended += count;
+    const auto& words = set.strings.get(text);
+    if (count > top || (count == top && words < m.top_poll_end)) {
+      m.top_poll_end = words;
+      top = count;
+    }
+  }
 }
 
 void add_top_transport_error(const RecordSet& set, const RunTally& run, Metrics& m) {
@@ -221,6 +244,7 @@ Metrics compute_metrics(const RecordSet& set, const SessionIndex& sessions,
   m.statuses = status_list(run.statuses);
   m.statuses_without_backend = status_list(run.statuses_without_backend);
   add_top_transport_error(set, run, m);
+  add_poll_ends(set, run, m);
   add_latency_percentiles(set, left_out, m);
   add_sticky_values(set, run, separator, m);
   return m;

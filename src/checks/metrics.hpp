@@ -40,6 +40,10 @@ struct Metrics {
   long long upgrade_failures = 0;
   long long sessions_with_upgrade_failures = 0;  // sessions (cookieless too) with one or more
   std::string top_upgrade_failure;
+  // socket.io long-polls that ended without the node's answer (records whose text begins
+  // with kLongPollEnded: a proxy's 502/504, or a cut), and the most common such text.
+  long long polls_ended = 0;
+  std::string top_poll_end;
   long long server_errors = 0;    // HTTP 5xx answers
   long long sticky_sessions = 0;  // sessions whose every request was answered by one backend
   long long requests_on_first_backend = 0;  // requests answered by their session's first backend

@@ -6,6 +6,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <cctype>
+#include <cmath>
 
 #include "contract/backend_contract.hpp"
 #include "realtime/engineio_codec.hpp"
@@ -116,6 +117,18 @@ RealtimeFailure SocketIoConnection::failure_of(const Exchange& x, const Response
   return f;
 }
 
+// A long-poll that ended without the node's answer: how long it was held says whose timeout
+// ended it (a proxy that gives up before the node's ping, every pingInterval). engine.io's own
+// errors ("Session ID unknown") keep their words.
+RealtimeFailure SocketIoConnection::poll_failure(const Exchange& x,
+                                                 std::chrono::steady_clock::duration held) const {
+  RealtimeFailure f = failure_of(x, poll_capture_, "the long-poll");
+  if (x.status != 0 && eio::parse_error_body(poll_capture_.view(0, 0, x.status).body)) return f;
+  const long seconds = std::lround(std::chrono::duration<double>(held).count());
+  f.error = long_poll_end_text(x.status, seconds, x.error);
+  return f;
+}
+
 void SocketIoConnection::take_socketio(std::string_view text) {
   auto p = sio::decode(text);
   if (!p)
@@ -167,12 +180,13 @@ asio::awaitable<void> SocketIoConnection::poll_loop() {
   polling_ = true;
   while (!closing_ && !failure_ && !pausing_) {
     poll_capture_.reset();
+    const auto held_since = std::chrono::steady_clock::now();
     const auto x =
         co_await poll_->exchange(request("GET", ""), {poll_capture_, jar_, origin()}, false);
     if (closing_) break;
     if (x.status != 0) observe_(poll_capture_.view(0, 0, x.status));
     if (x.status != 200) {
-      fail(failure_of(x, poll_capture_, "the long-poll"));
+      fail(poll_failure(x, std::chrono::steady_clock::now() - held_since));
       break;
     }
     const auto view = poll_capture_.view(0, 0, x.status);

@@ -69,6 +69,7 @@ class SocketIoConnection final : public RealtimeConnection {
   void fail(RealtimeFailure f);
   RealtimeFailure failure_of(const Exchange& x, const ResponseCapture& capture,
                         std::string_view what) const;
+  RealtimeFailure poll_failure(const Exchange& x, std::chrono::steady_clock::duration held) const;
   void take_payload(std::string_view body);
   void take_socketio(std::string_view text);
   void send_packet(std::string packet);

@@ -1,5 +1,7 @@
 #pragma once
 // What a driven session is, as a scenario names it and the driver carries it out.
+#include <optional>
+#include <string>
 #include <string_view>
 
 namespace sc {
@@ -31,6 +33,16 @@ struct SocketIoTransports {
 // How a socket.io session's record of a failed upgrade begins: the driver writes it, the
 // diagnosis reads it.
 inline constexpr std::string_view kUpgradeRefused = "the upgrade to WebSocket failed";
+// How the record of a long-poll that got no engine.io answer begins (the proxy answered it
+// instead, or cut it), followed by " answered HTTP 504 after 3 s" or " cut after 3 s: ...".
+inline constexpr std::string_view kLongPollEnded = "the long-poll was";
+
+// The record's words for a long-poll held `seconds` that ended with a proxy's `status`, or
+// (status 0) was cut with `error`.
+std::string long_poll_end_text(int status, long seconds, std::string_view error);
+
+// The seconds such a record says the poll was held; nullopt for other words.
+std::optional<long> long_poll_held_seconds(std::string_view text);
 
 inline std::string_view to_string(SocketIoTransports t) {
   return t.polling && t.websocket ? "polling, websocket" : t.polling ? "polling" : "websocket";

@@ -32,15 +32,16 @@ struct SocketIoRun {
   bool skipped = false;  // that proxy is not installed here
 };
 
-// 20 socket.io sessions of 5 events (the client's default transports) through `kind` (apache
-// or reference) configured by the template `config`.
+// socket.io sessions (by default 20 of 5 events, the client's default transports) through
+// `kind` (apache or reference) configured by the template `config`.
 SocketIoRun run_socketio(const std::string& kind, const std::string& config,
-                         const std::string& name) {
+                         const std::string& name,
+                         const std::string& traffic = "  sessions: 20\n  requests_per_session: "
+                                                      "5\n  concurrency: 5\n") {
   const std::string scenario = temp_path(name + ".yaml");
   std::ofstream(scenario) << "name: " << name << "\nbackends:\n  - name: www1\n  - name: www2\n"
                           << "proxy:\n  type: " << kind << "\n  config: " << config
-                          << "\ntraffic:\n  protocol: socket.io\n  sessions: 20\n"
-                             "  requests_per_session: 5\n  concurrency: 5\n";
+                          << "\ntraffic:\n  protocol: socket.io\n" << traffic;
   const std::string json_path = temp_path(name + ".json");
   SocketIoRun run{run_cli({"run", scenario, "--json", json_path, "--no-color"}), {}};
   expect_valid_report(json_path);
@@ -129,6 +130,47 @@ TEST(RealtimeTransports, RewriteRuleThatNeverMatchesTheUpgradeLeavesItRefusedOnA
         "the upgrade to WebSocket failed: answered HTTP 404;"))
         << kind << m["top_transport_error"];
   }
+}
+
+// Apache's ProxyTimeout shorter than the time a node holds a long-poll (until its next ping,
+// every 25 s): sessions that pause longer than it between events get their poll answered by
+// httpd itself (502 "Proxy Error" for a balancer member that timed out), and the cause names
+// both numbers and the directive. Its twin with a ProxyTimeout
+// longer than the pauses has no such cause.
+std::string poll_timeout_run(const std::string& timeout, const std::string& name) {
+  const std::string config =
+      edited_template("fixtures/apache/socketio-serverid-recipe.conf.in", "RewriteEngine On",
+                      "ProxyTimeout " + timeout + "\nRewriteEngine On", name + ".conf.in");
+  // Pauses drawn from [0, 4 s]: each session pauses twice, so nearly every one waits past 1 s.
+  const auto run = run_socketio("apache", config, name,
+                                "  transports: [polling]\n  sessions: 4\n"
+                                "  requests_per_session: 3\n  concurrency: 4\n  pause: 2s\n");
+  const auto& s = find_scenario(run.report, name);
+  if (run.skipped) return "skipped";
+  std::string causes;
+  for (const auto& c : s["diagnosis"]) causes += c.get<std::string>() + "\n";
+  return causes;
+}
+
+TEST(RealtimeTransports, ProxyTimeoutShorterThanThePingEndsLongPollsAndIsNamed) {
+  const std::string causes = poll_timeout_run("1", "poll-timeout-short");
+  if (causes == "skipped") GTEST_SKIP() << "no Apache here";
+  EXPECT_NE(causes.find("socket.io long-poll"), std::string::npos) << causes;
+  EXPECT_NE(causes.find("the long-poll was answered HTTP 502 after 1 s"), std::string::npos)
+      << causes;
+  EXPECT_NE(causes.find("every 25 s (pingInterval): the proxy gave up after 1 s"),
+            std::string::npos)
+      << causes;
+  EXPECT_NE(causes.find("raise ProxyTimeout (or timeout= on the ProxyPass or BalancerMember) "
+                        "above pingInterval + pingTimeout (45 s)"),
+            std::string::npos)
+      << causes;
+}
+
+TEST(RealtimeTransports, ProxyTimeoutLongerThanThePausesEndsNoLongPoll) {
+  const std::string causes = poll_timeout_run("60", "poll-timeout-long");
+  if (causes == "skipped") GTEST_SKIP() << "no Apache here";
+  EXPECT_EQ(causes.find("long-poll"), std::string::npos) << causes;
 }
 
 }  // namespace

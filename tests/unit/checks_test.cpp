@@ -228,6 +228,48 @@ TEST(Diagnosis, RefusedUpgradesOfAReconnectingSessionAreCountedAsAttempts) {
       << causes[0];
 }
 
+// Long-polls a proxy answered 504 after 3 s, with the nodes pinging every 25 s: the proxy's
+// timeout is named with both numbers; polls that ended at the ping or later say nothing.
+RecordSet ended_polls(long seconds) {
+  Builder b;
+  for (std::uint32_t session = 0; session < 2; ++session) {
+    b.add(session, 0, "www1");
+    RequestRecord r;
+    r.session = session;
+    r.seq = 1;
+    r.status = 504;
+    r.error = b.set.strings.intern(long_poll_end_text(504, seconds, ""));
+    b.set.records.push_back(r);
+  }
+  return b.set;
+}
+
+TEST(Diagnosis, LongPollsAProxyEndsBeforeThePingNameItsTimeout) {
+  auto s = two_backends("");
+  s.proxy.type = "haproxy";
+  s.traffic.protocol = SessionProtocol::kSocketIo;
+  const auto m = compute_metrics(ended_polls(3), {"www1", "www2"}, '.');
+  EXPECT_EQ(m.polls_ended, 2);
+  const auto causes = diagnose(s, m);
+  ASSERT_FALSE(causes.empty());
+  EXPECT_EQ(causes[0],
+            "2 socket.io long-polls ended without the node's answer (the most common: the "
+            "long-poll was answered HTTP 504 after 3 s), though a node holds a poll until it has "
+            "something to send or its next ping, every 25 s (pingInterval): the proxy gave up "
+            "after 3 s, before the node answered, and the client then reconnected with a new "
+            "session; raise timeout server above pingInterval + pingTimeout (45 s), or lower the "
+            "nodes' pingInterval below the proxy's timeout");
+  for (const auto& c : diagnose(s, compute_metrics(ended_polls(25), {"www1", "www2"}, '.')))
+    EXPECT_EQ(c.find("long-poll"), std::string::npos) << c;
+}
+
+TEST(LongPollText, HeldSecondsAreReadBackFromTheRecordsWords) {
+  EXPECT_EQ(long_poll_held_seconds(long_poll_end_text(504, 3, "")), 3);
+  EXPECT_EQ(long_poll_held_seconds(long_poll_end_text(0, 12, "Connection reset by peer")), 12);
+  EXPECT_EQ(long_poll_held_seconds("the long-poll was answered HTTP 504"), std::nullopt);
+  EXPECT_EQ(long_poll_held_seconds("Session ID unknown"), std::nullopt);
+}
+
 TEST(Diagnosis, AnUpgradeThatMetSessionIdUnknownReachedAnotherNode) {
   Builder b;
   RequestRecord r;
