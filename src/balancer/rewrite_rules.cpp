@@ -22,23 +22,29 @@ Result<Flags> read_flags(const std::string& word, bool rule) {
   const std::string inner = word.substr(1, word.size() - 2);
   for (const auto& raw : split(inner, ',')) {
     const std::string flag = to_lower(std::string(trim(raw)));
-    if (flag == "nc" || flag == "nocase") f.nocase = true;
-    else if (!rule && (flag == "or" || flag == "ornext")) f.or_next = true;
-    else if (rule && (flag == "p" || flag == "proxy")) f.proxy = true;
-    else if (rule && (flag == "l" || flag == "last" || flag == "end")) continue;  // [P] stops anyway
-    else if (rule && (flag == "qsa" || flag == "qsappend")) f.qsa = true;
+    if (flag == "nc" || flag == "nocase")
+      f.nocase = true;
+    else if (!rule && (flag == "or" || flag == "ornext"))
+      f.or_next = true;
+    else if (rule && (flag == "p" || flag == "proxy"))
+      f.proxy = true;
+    else if (rule && (flag == "l" || flag == "last" || flag == "end"))
+      continue;  // [P] stops anyway
+    else if (rule && (flag == "qsa" || flag == "qsappend"))
+      f.qsa = true;
     else
-      return Error{fmt::format("the flag {} is not modelled by the reference balancer (it "
-                               "models {})",
-                               std::string(trim(raw)), rule ? "P, L, NC and QSA" : "NC and OR")};
+      return Error{
+          fmt::format("the flag {} is not modelled by the reference balancer (it "
+                      "models {})",
+                      std::string(trim(raw)), rule ? "P, L, NC and QSA" : "NC and OR")};
   }
   return f;
 }
 
 Result<boost::regex> compile(const std::string& pattern, bool nocase) {
   try {
-    return boost::regex(pattern, nocase ? boost::regex::perl | boost::regex::icase
-                                        : boost::regex::perl);
+    return boost::regex(pattern,
+                        nocase ? boost::regex::perl | boost::regex::icase : boost::regex::perl);
   } catch (const boost::regex_error& e) {
     return Error{fmt::format("'{}' is not a regular expression: {}", pattern, e.what())};
   }
@@ -56,10 +62,11 @@ Status read_test_string(const std::string& word, RewriteCond& c) {
     c.source = RewriteCond::Source::kHeader;
     c.header = word.substr(7, word.size() - 8);
   } else {
-    return Error{fmt::format("the test string '{}' is not modelled by the reference balancer "
-                             "(it models %{{HTTP:NAME}}, %{{REQUEST_URI}} and %{{QUERY_STRING}}, "
-                             "each alone)",
-                             word)};
+    return Error{
+        fmt::format("the test string '{}' is not modelled by the reference balancer "
+                    "(it models %{{HTTP:NAME}}, %{{REQUEST_URI}} and %{{QUERY_STRING}}, "
+                    "each alone)",
+                    word)};
   }
   return ok_status();
 }
@@ -88,10 +95,11 @@ Result<RewriteCond> read_cond(const std::vector<std::string>& w) {
     return c;
   }
   if (pattern.starts_with("-") || pattern.starts_with("<") || pattern.starts_with(">"))
-    return Error{fmt::format("the condition '{}' is not modelled by the reference balancer (it "
-                             "models =TEXT and regular expressions, each optionally negated "
-                             "with !)",
-                             w[2])};
+    return Error{
+        fmt::format("the condition '{}' is not modelled by the reference balancer (it "
+                    "models =TEXT and regular expressions, each optionally negated "
+                    "with !)",
+                    w[2])};
   c.text = pattern;
   auto re = compile(pattern, c.nocase);
   if (!re) return re.error();
@@ -106,12 +114,13 @@ Result<RewriteRule> read_rule(const std::vector<std::string>& w,
   auto flags = read_flags(w[3], true);
   if (!flags) return flags.error();
   if (!flags->proxy)
-    return Error{"a rule without [P] (a redirect or an internal rewrite) is not modelled by the "
-                 "reference balancer: it models rules that proxy to a balancer://"};
+    return Error{
+        "a rule without [P] (a redirect or an internal rewrite) is not modelled by the "
+        "reference balancer: it models rules that proxy to a balancer://"};
   const std::string& target = w[2];
   if (!to_lower(target).starts_with(kBalancerScheme))
-    return Error{fmt::format("the reference balancer proxies only to a balancer://, not to '{}'",
-                             target)};
+    return Error{
+        fmt::format("the reference balancer proxies only to a balancer://, not to '{}'", target)};
   const auto slash = target.find('/', kBalancerScheme.size());
   const std::string name = target.substr(0, slash);
   if (name.find_first_of("$%{") != std::string::npos)
@@ -119,9 +128,10 @@ Result<RewriteRule> read_rule(const std::vector<std::string>& w,
   RewriteRule r;
   r.substitution = slash == std::string::npos ? "" : target.substr(slash);
   if (r.substitution.find("%{") != std::string::npos)
-    return Error{fmt::format("server variables in '{}' are not modelled by the reference "
-                             "balancer (it models $N and %N)",
-                             target)};
+    return Error{
+        fmt::format("server variables in '{}' are not modelled by the reference "
+                    "balancer (it models $N and %N)",
+                    target)};
   std::string pattern = w[1];
   if (pattern.starts_with("!")) {
     r.negated = true;
@@ -222,8 +232,9 @@ Status read_rewrite_directive(const std::vector<std::string>& w, RewriteRules& r
     rules.rules.push_back(std::move(*r));
     return ok_status();
   }
-  return Error{"is not modelled by the reference balancer (of mod_rewrite it models "
-               "RewriteEngine, RewriteCond and RewriteRule ... [P])"};
+  return Error{
+      "is not modelled by the reference balancer (of mod_rewrite it models "
+      "RewriteEngine, RewriteCond and RewriteRule ... [P])"};
 }
 
 std::optional<RewriteTarget> apply_rewrite_rules(

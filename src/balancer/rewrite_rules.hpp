@@ -33,9 +33,9 @@ struct RewriteCond {
 
 // RewriteRule PATTERN balancer://NAME/PATH [P,L,NC,QSA] with the RewriteCond lines before it.
 struct RewriteRule {
-  boost::regex pattern;  // matched against the decoded URL-path, as in server context
-  bool negated = false;  // "!PATTERN": no $N in the substitution
-  int balancer = -1;     // the balancer:// the substitution names (SiteConfig::balancers)
+  boost::regex pattern;      // matched against the decoded URL-path, as in server context
+  bool negated = false;      // "!PATTERN": no $N in the substitution
+  int balancer = -1;         // the balancer:// the substitution names (SiteConfig::balancers)
   std::string substitution;  // the part after balancer://NAME, with $N and %N unexpanded
   bool qsa = false;          // append the client's query to one the substitution gives
   std::vector<RewriteCond> conds;

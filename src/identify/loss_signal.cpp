@@ -10,8 +10,10 @@ namespace detail {
 bool is_hex_value(std::string_view v) {
   bool digit = false;
   for (char c : v) {
-    if (c >= '0' && c <= '9') digit = true;
-    else if ((c >= 'g' && c <= 'z') || (c >= 'G' && c <= 'Z')) return false;
+    if (c >= '0' && c <= '9')
+      digit = true;
+    else if ((c >= 'g' && c <= 'z') || (c >= 'G' && c <= 'Z'))
+      return false;
   }
   return digit;
 }

@@ -48,9 +48,10 @@ LossCanary try_loss_canary(const LossCanaryRequest& request) {
   o.headers.push_back(cookie_header(request.user_cookies, request.cookie, c.sent));
   auto answer = http_call("GET", request.url, o);
   if (!answer) {
-    c.said = fmt::format("a request with a made-up {} to see whether a lost session shows got "
-                         "no answer ({}), so that stays unknown",
-                         request.cookie, answer.error().message);
+    c.said = fmt::format(
+        "a request with a made-up {} to see whether a lost session shows got "
+        "no answer ({}), so that stays unknown",
+        request.cookie, answer.error().message);
     return c;
   }
   c.signal = identify::read_made_up_answer(c.cookie, c.sent, answer->set_cookies,
@@ -62,9 +63,10 @@ LossCanary try_loss_canary(const LossCanaryRequest& request) {
 LossCanary untried_canary(const std::string& cookie, const std::string& why) {
   LossCanary c;
   c.cookie = cookie;
-  c.said = fmt::format("whether a made-up {} is re-issued was not tried ({}), so whether a lost "
-                       "session shows is unknown",
-                       cookie, why);
+  c.said = fmt::format(
+      "whether a made-up {} is re-issued was not tried ({}), so whether a lost "
+      "session shows is unknown",
+      cookie, why);
   return c;
 }
 

@@ -197,7 +197,8 @@ LossCanary ask_loss_canary(const Scenario& s, const DriverConfig& dc, const Prob
 // what the made-up id showed.
 std::string loss_signal_text(const TargetSpec& t, const ProbeReader& reader,
                              const LossCanary& canary, long long losses) {
-  if (!t.lost_when.empty()) return fmt::format("--lost-when {} (as told)", fmt::join(t.lost_when, ", "));
+  if (!t.lost_when.empty())
+    return fmt::format("--lost-when {} (as told)", fmt::join(t.lost_when, ", "));
   const std::string& name = reader.sent_back_session_cookie().name;
   if (name.empty())
     return "nothing: no request sent back a session cookie whose re-issue can be read";

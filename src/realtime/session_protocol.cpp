@@ -7,9 +7,9 @@
 namespace sc {
 
 std::string long_poll_end_text(int status, long seconds, std::string_view error) {
-  return status == 0 ? fmt::format("{} cut after {} s: {}", kLongPollEnded, seconds, error)
-                     : fmt::format("{} answered HTTP {} after {} s", kLongPollEnded, status,
-                                   seconds);
+  return status == 0
+             ? fmt::format("{} cut after {} s: {}", kLongPollEnded, seconds, error)
+             : fmt::format("{} answered HTTP {} after {} s", kLongPollEnded, status, seconds);
 }
 
 std::optional<long> long_poll_held_seconds(std::string_view text) {

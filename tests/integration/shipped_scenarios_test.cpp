@@ -246,6 +246,7 @@ const std::map<std::string, std::function<void(const json&)>>& what_they_show() 
       {"haproxy-socketio-websocket-cookie-insert", socketio_upgrade_sticks},
       {"apache-socketio-serverid-recipe", socketio_upgrade_sticks},
       {"reference-socketio-serverid-recipe", socketio_upgrade_sticks},
+      {"caddy-socketio-lb-cookie", socketio_upgrade_sticks},
       {"nginx-socketio-websocket-ip-hash", every_session_sticks},
       {"haproxy-socketio-websocket-only-round-robin", websocket_needs_no_stickiness},
       {"haproxy-websocket-echo-round-robin", websocket_needs_no_stickiness},

@@ -27,10 +27,14 @@ TEST(MadeUpSessionId, KeepsSeparatorsCaseAndARouteDot) {
   EXPECT_NE(id, seen);
   for (std::size_t i = 0; i < seen.size(); ++i) {
     const char a = seen[i], b = id[i];
-    if (std::isdigit(static_cast<unsigned char>(a))) EXPECT_TRUE(std::isdigit(b)) << id;
-    else if (std::isupper(static_cast<unsigned char>(a))) EXPECT_TRUE(std::isupper(b)) << id;
-    else if (std::islower(static_cast<unsigned char>(a))) EXPECT_TRUE(std::islower(b)) << id;
-    else EXPECT_EQ(a, b) << id;
+    if (std::isdigit(static_cast<unsigned char>(a)))
+      EXPECT_TRUE(std::isdigit(b)) << id;
+    else if (std::isupper(static_cast<unsigned char>(a)))
+      EXPECT_TRUE(std::isupper(b)) << id;
+    else if (std::islower(static_cast<unsigned char>(a)))
+      EXPECT_TRUE(std::islower(b)) << id;
+    else
+      EXPECT_EQ(a, b) << id;
   }
 }
 
@@ -40,9 +44,10 @@ TEST(MadeUpSessionId, AnIdWithNothingToReplaceStillDiffers) {
 }
 
 TEST(MadeUpAnswer, ANewIdForTheMadeUpOneIsLive) {
-  EXPECT_EQ(read_made_up_answer("PHPSESSID", "abc123",
-                                {"lang=en; Path=/", "PHPSESSID=def456; path=/; HttpOnly"}, kCanaryNow),
-            LossSignal::live);
+  EXPECT_EQ(
+      read_made_up_answer("PHPSESSID", "abc123",
+                          {"lang=en; Path=/", "PHPSESSID=def456; path=/; HttpOnly"}, kCanaryNow),
+      LossSignal::live);
 }
 
 TEST(MadeUpAnswer, NoNewIdMeansTheIdWasAdopted) {
@@ -54,9 +59,10 @@ TEST(MadeUpAnswer, NoNewIdMeansTheIdWasAdopted) {
 }
 
 TEST(MadeUpAnswer, ADeletionIsNoReissueAndAnotherCookieIsNotRead) {
-  EXPECT_EQ(read_made_up_answer("PHPSESSID", "abc123",
-                                {"PHPSESSID=deleted; expires=Thu, 01 Jan 1970 00:00:01 GMT"}, kCanaryNow),
-            LossSignal::adopted);
+  EXPECT_EQ(
+      read_made_up_answer("PHPSESSID", "abc123",
+                          {"PHPSESSID=deleted; expires=Thu, 01 Jan 1970 00:00:01 GMT"}, kCanaryNow),
+      LossSignal::adopted);
   EXPECT_EQ(read_made_up_answer("PHPSESSID", "abc123", {"JSESSIONID=zzz9; path=/"}, kCanaryNow),
             LossSignal::adopted);
 }

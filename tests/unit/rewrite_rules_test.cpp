@@ -1,11 +1,12 @@
 // The mod_rewrite subset of the reference balancer (balancer/rewrite_rules): [P] rules to a
 // balancer:// with their conditions, read from a configuration and applied to requests.
+#include "balancer/rewrite_rules.hpp"
+
 #include <gtest/gtest.h>
 
 #include <map>
 
 #include "balancer/apache_conf.hpp"
-#include "balancer/rewrite_rules.hpp"
 
 namespace sc {
 namespace {
@@ -45,8 +46,8 @@ TEST(RewriteRules, SocketIoRecipeSendsTheUpgradeToTheWsBalancerAndPollsToTheOthe
   auto site = parse_apache_conf(kSocketIoRecipe, "a.conf");
   ASSERT_TRUE(site) << site.error().message;
   ASSERT_TRUE(site->rewrites);
-  const auto upgrade = apply(*site, "/socket.io/", "EIO=4&transport=websocket",
-                             {{"Upgrade", "WebSocket"}});
+  const auto upgrade =
+      apply(*site, "/socket.io/", "EIO=4&transport=websocket", {{"Upgrade", "WebSocket"}});
   ASSERT_TRUE(upgrade);
   EXPECT_EQ(site->balancers[upgrade->balancer].name, "balancer://nodes_ws");
   EXPECT_EQ(upgrade->path, "/socket.io/");
@@ -74,7 +75,7 @@ TEST(RewriteRules, OrChainsAndAndsAsHttpdDoes) {
   ASSERT_TRUE(site) << site.error().message;
   EXPECT_TRUE(apply(*site, "/x", "go", {{"X-A", "1"}}));
   EXPECT_TRUE(apply(*site, "/x", "go", {{"X-B", "1"}}));
-  EXPECT_FALSE(apply(*site, "/x", "go"));                  // neither of the OR pair
+  EXPECT_FALSE(apply(*site, "/x", "go"));                    // neither of the OR pair
   EXPECT_FALSE(apply(*site, "/x", "stop", {{"X-A", "1"}}));  // the AND after it
   EXPECT_FALSE(apply(*site, "/y", "go", {{"X-A", "1"}}));    // the rule's own pattern
 }
@@ -107,8 +108,9 @@ TEST(RewriteRules, ANegatedPatternAppliesWhereItDoesNotMatch) {
 }
 
 TEST(RewriteRules, WhatIsNotModelledIsRefusedWithItsLine) {
-  const std::string head = "<Proxy balancer://a>\nBalancerMember http://127.0.0.1:1\n</Proxy>\n"
-                           "RewriteEngine On\n";
+  const std::string head =
+      "<Proxy balancer://a>\nBalancerMember http://127.0.0.1:1\n</Proxy>\n"
+      "RewriteEngine On\n";
   EXPECT_EQ(conf_error(head + "RewriteRule ^/old /new [R=301,L]\n"),
             "a.conf:5: RewriteRule: the flag R=301 is not modelled by the reference balancer "
             "(it models P, L, NC and QSA)");
