@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <regex>
 
 #include "harness.hpp"
 
@@ -156,11 +157,12 @@ TEST(RealtimeTransports, ProxyTimeoutShorterThanThePingEndsLongPollsAndIsNamed) 
   const std::string causes = poll_timeout_run("1", "poll-timeout-short");
   if (causes == "skipped") GTEST_SKIP() << "no Apache here";
   EXPECT_NE(causes.find("socket.io long-poll"), std::string::npos) << causes;
-  EXPECT_NE(causes.find("the long-poll was answered HTTP 502 after 1 s"), std::string::npos)
-      << causes;
-  EXPECT_NE(causes.find("every 25 s (pingInterval): the proxy gave up after 1 s"),
-            std::string::npos)
-      << causes;
+  // Both numbers: the seconds held (1, or 2 when a loaded machine was slow to send the poll)
+  // and the nodes' pingInterval.
+  const std::regex held("the long-poll was answered HTTP 502 after [12] s");
+  EXPECT_TRUE(std::regex_search(causes, held)) << causes;
+  const std::regex both("every 25 s \\(pingInterval\\): the proxy gave up after [12] s");
+  EXPECT_TRUE(std::regex_search(causes, both)) << causes;
   EXPECT_NE(causes.find("raise ProxyTimeout (or timeout= on the ProxyPass or BalancerMember) "
                         "above pingInterval + pingTimeout (45 s)"),
             std::string::npos)
