@@ -66,24 +66,40 @@ struct RunTally {
   std::vector<bool> sticky_values;                            // by string id: seen
   StatusCounts statuses{};                                    // every answer
   StatusCounts statuses_without_backend{};                    // answers naming no backend
-  std::unordered_map<std::uint32_t, bool> upgrade_text;        // error text id -> kUpgradeRefused
-  std::unordered_map<std::uint32_t, bool> poll_end_text;       // error text id -> kLongPollEnded
+  // What each error text is, read once per text (the driver's words, session_protocol.hpp).
+  struct TextKind {
+    bool upgrade_refused = false;  // begins with kUpgradeRefused
+    bool poll_ended = false;       // begins with kLongPollEnded
+  };
+  std::unordered_map<std::uint32_t, TextKind> text_kinds;
   std::unordered_map<std::uint32_t, long long> poll_end_counts;  // such text -> requests
 };
 
-// A record of a long-poll the node did not answer (any status: a proxy's 504 or a cut).
-bool is_poll_end(const RecordSet& set, const RequestRecord& r, RunTally& run) {
-  if (r.error == StringTable::kNone) return false;
-  const auto [it, added] = run.poll_end_text.try_emplace(r.error, false);
-  if (added) it->second = set.strings.get(r.error).starts_with(kLongPollEnded);
+const RunTally::TextKind& text_kind(const RecordSet& set, std::uint32_t text, RunTally& run) {
+  const auto [it, added] = run.text_kinds.try_emplace(text);
+  if (added && text != StringTable::kNone) {
+    const auto& words = set.strings.get(text);
+    it->second = {words.starts_with(kUpgradeRefused), words.starts_with(kLongPollEnded)};
+  }
   return it->second;
 }
 
+// A refused upgrade is a transport error; a long-poll the node did not answer may have any
+// status (a proxy's 502/504, or a cut).
 bool is_upgrade_failure(const RecordSet& set, const RequestRecord& r, RunTally& run) {
-  if (r.status != 0) return false;
-  const auto [it, added] = run.upgrade_text.try_emplace(r.error, false);
-  if (added) it->second = set.strings.get(r.error).starts_with(kUpgradeRefused);
-  return it->second;
+  return r.status == 0 && text_kind(set, r.error, run).upgrade_refused;
+}
+bool is_poll_end(const RecordSet& set, const RequestRecord& r, RunTally& run) {
+  return text_kind(set, r.error, run).poll_ended;
+}
+
+// Keeps `words` as the most common text when `count` beats it (ties: the smaller text).
+void keep_if_top(const std::string& words, long long count, std::string& top,
+                 long long& top_count) {
+  if (count > top_count || (count == top_count && words < top)) {
+    top = words;
+    top_count = count;
+  }
 }
 
 bool is_failure(const RequestRecord& r) { return r.status == 0 || r.status >= 500; }
@@ -164,29 +180,18 @@ void add_poll_ends(const RecordSet& set, const RunTally& run, Metrics& m) {
   long long top = 0;
   for (const auto& [text, count] : run.poll_end_counts) {
     m.polls_ended += count;
-    const auto& words = set.strings.get(text);
-    if (count > top || (count == top && words < m.top_poll_end)) {
-      m.top_poll_end = words;
-      top = count;
-    }
+    keep_if_top(set.strings.get(text), count, m.top_poll_end, top);
   }
 }
 
-void add_top_transport_error(const RecordSet& set, const RunTally& run, Metrics& m) {
+void add_top_transport_error(const RecordSet& set, RunTally& run, Metrics& m) {
   long long top_upgrade = 0;
   for (const auto& [text, count] : run.error_counts) {
     const auto& words = set.strings.get(text);
-    if (count > m.top_transport_error_count ||
-        (count == m.top_transport_error_count && words < m.top_transport_error)) {
-      m.top_transport_error = words;
-      m.top_transport_error_count = count;
-    }
-    if (!words.starts_with(kUpgradeRefused)) continue;
+    keep_if_top(words, count, m.top_transport_error, m.top_transport_error_count);
+    if (!text_kind(set, text, run).upgrade_refused) continue;
     m.upgrade_failures += count;
-    if (count > top_upgrade || (count == top_upgrade && words < m.top_upgrade_failure)) {
-      m.top_upgrade_failure = words;
-      top_upgrade = count;
-    }
+    keep_if_top(words, count, m.top_upgrade_failure, top_upgrade);
   }
 }
 
