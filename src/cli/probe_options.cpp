@@ -22,6 +22,13 @@ void emit_if(YAML::Emitter& y, const ProbeArgs& a, const std::string& key, const
   if (given(a, key)) y << YAML::Key << name << YAML::Value << value;
 }
 
+// The shortest form that reads back the same, so an error quotes 0.9 as given, not
+// yaml-cpp's 0.90000000000000002.
+void emit_if(YAML::Emitter& y, const ProbeArgs& a, const std::string& key, const char* name,
+             double value) {
+  if (given(a, key)) y << YAML::Key << name << YAML::Value << fmt::format("{}", value);
+}
+
 void emit_list(YAML::Emitter& y, const char* name, const std::vector<std::string>& items) {
   if (items.empty()) return;
   y << YAML::Key << name << YAML::Value << YAML::BeginSeq;
@@ -61,6 +68,9 @@ std::string as_scenario(const ProbeArgs& a) {
   y << YAML::Key << "requests_per_session" << YAML::Value << a.requests_per_session;
   y << YAML::Key << "concurrency" << YAML::Value << a.concurrency;
   emit_if(y, a, "traffic.pause", "pause", a.pause);
+  emit_if(y, a, "traffic.protocol", "protocol", a.protocol);
+  emit_if(y, a, "traffic.socketio_path", "socketio_path", a.socketio_path);
+  emit_list(y, "transports", a.transports);
   y << YAML::EndMap;
   y << YAML::Key << "expect" << YAML::Value << YAML::BeginMap;
   if (given(a, "expect.affinity"))
@@ -71,6 +81,7 @@ std::string as_scenario(const ProbeArgs& a) {
   emit_if(y, a, "expect.min_sticky_share", "min_sticky_share", a.min_sticky_share);
   emit_if(y, a, "expect.max_session_losses", "max_session_losses", a.max_session_losses);
   emit_if(y, a, "expect.max_error_rate", "max_error_rate", a.max_error_rate);
+  emit_if(y, a, "expect.alpha", "alpha", a.alpha);
   y << YAML::EndMap << YAML::EndMap;
   return y.c_str();
 }
@@ -134,6 +145,19 @@ void add_traffic_and_expect_options(CLI::App* cmd, ProbeArgs& a) {
       "--pause", a.pause,
       "Mean pause between a session's requests (500ms, 2s); each drawn from [0, 2 x pause], so "
       "sessions do not move in lockstep, as traffic.pause in a scenario");
+  g["traffic.protocol"] =
+      cmd->add_option("--protocol", a.protocol,
+                      "http (default): page requests; socket.io: each session a socket.io "
+                      "client emitting an event acknowledged by the backend (--identify "
+                      "ack:EVENT)")
+          ->check(CLI::IsMember({"http", "socket.io"}, choice_key));
+  g["traffic.transports"] =
+      cmd->add_option("--transports", a.transports,
+                      "socket.io transports, as the client's option: polling, websocket "
+                      "(default: polling,websocket)")
+          ->delimiter(',');
+  g["traffic.socketio_path"] = cmd->add_option("--socketio-path", a.socketio_path,
+                                               "socket.io's path (default /socket.io/)");
   g["expect.affinity"] =
       cmd->add_option("--expect", a.expect,
                       "affinity (default), no-affinity (a negative control) "
@@ -146,6 +170,10 @@ void add_traffic_and_expect_options(CLI::App* cmd, ProbeArgs& a) {
       cmd->add_option("--max-session-losses", a.max_session_losses, "Session losses allowed");
   g["expect.max_error_rate"] = cmd->add_option("--max-error-rate", a.max_error_rate,
                                                "Share of requests that may fail (0..1)");
+  g["expect.alpha"] = cmd->add_option("--alpha", a.alpha,
+                                      "The spread test fails below this p-value (0.001 suits a "
+                                      "balancer that picks at random)")
+                          ->capture_default_str();
 }
 
 }  // namespace

@@ -18,9 +18,10 @@ struct ProbeArgs {
   std::string url;
   long long sessions = kProbeSessions, requests_per_session = kProbeRequestsPerSession,
             concurrency = kProbeConcurrency;
-  std::vector<std::string> paths, headers, identify, lost_when, resolve;
-  std::string cookie, user_agent, session_cookie, expect, cacert, pause;
-  double rate = 20, min_sticky_share = 0.999, max_error_rate = 0;
+  std::vector<std::string> paths, headers, identify, lost_when, resolve, transports;
+  std::string cookie, user_agent, session_cookie, expect, cacert, pause, protocol = "http",
+                                                                        socketio_path;
+  double rate = 20, min_sticky_share = 0.999, max_error_rate = 0, alpha = 0.01;
   long long max_requests = 2000, max_session_losses = 0, max_consecutive_errors = 20;
   bool insecure = false, no_http2 = false, show_addresses = false, dry_run = false;
   OutputArgs output;

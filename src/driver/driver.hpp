@@ -27,6 +27,9 @@ enum class ClientEngine { automatic, libcurl };
 struct RealtimeConfig {
   std::string path = "/socket.io/";
   std::string event = "whoami";  // emitted with an acknowledgement id; the ack names the backend
+  // Where in the acknowledgement's first argument the name is (RFC 6901, validated); empty:
+  // that argument is the name (probe --identify ack:EVENT[:/POINTER]).
+  std::string ack_pointer;
   SocketIoTransports transports;  // the socket.io client's option
   std::string websocket_path = "/ws";  // protocol websocket: the echo's path
 };

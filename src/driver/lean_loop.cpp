@@ -272,9 +272,12 @@ asio::awaitable<int> LeanLoop::realtime_events(Slot& slot, RealtimeConnection& i
 std::unique_ptr<RealtimeConnection> LeanLoop::realtime_connection(Slot& slot) {
   CookieJar* jar = slot.cookieless ? nullptr : &slot.jar;
   auto observe = [this, &slot](const ResponseView& view) {
+    // The connection knows no session: its answers are this slot's session's.
+    ResponseView mine = view;
+    mine.session = slot.session;
     // The reader keeps its tallies (the cookies set) under the lock.
     std::lock_guard hold(shared_.lock);
-    reader_.read(view, slot.facts);
+    reader_.read(mine, slot.facts);
   };
   if (cfg_.protocol == SessionProtocol::kWebSocket)
     return std::make_unique<WebSocketEchoConnection>(ioc_, target_, cfg_.realtime.websocket_path,

@@ -9,6 +9,7 @@
 #include <cmath>
 
 #include "contract/backend_contract.hpp"
+#include "identify/explicit_sources.hpp"
 #include "realtime/engineio_codec.hpp"
 #include "util/text.hpp"
 
@@ -139,7 +140,8 @@ void SocketIoConnection::take_socketio(std::string_view text) {
     return fail(failure(0, "the server refused the socket.io connect: " + printable(p->data)));
   } else if (p->type == sio::PacketType::kAck && p->ack_id && p->ack_id == awaiting_) {
     // Only the acknowledgement awaited is kept: a server's others cost no memory.
-    ack_ = sio::ack_text(*p).value_or("");
+    // Bounded to a name's size: an application's long answer costs nothing either.
+    ack_ = identify::identity_in_json_args(p->data, realtime_.ack_pointer).value_or("");
   } else if (p->type == sio::PacketType::kDisconnect) {
     return fail(failure(0, "the server disconnected the socket"));
   }

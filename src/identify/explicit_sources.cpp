@@ -131,6 +131,7 @@ std::optional<std::string> apply_with(const IdentifySpec& spec, const ResponseVi
     case IdentifyKind::regex:
       return spec.pattern ? first_group(*spec.pattern, view.bounded_body()) : std::nullopt;
     case IdentifyKind::automatic:
+    case IdentifyKind::ack:  // a socket.io acknowledgement, never an HTTP answer
       return std::nullopt;
   }
   return std::nullopt;
@@ -155,6 +156,19 @@ bool lost_signal(const LostWhenSpec& spec, const ResponseView& view, LazyJson& j
 }
 
 }  // namespace
+
+std::optional<std::string> identity_in_json_args(std::string_view json_array,
+                                                 std::string_view pointer) {
+  const auto args = Json::parse(json_array, nullptr, false);
+  if (!args.is_array() || args.empty()) return std::nullopt;
+  std::optional<std::string> value;
+  if (pointer.empty())
+    value = args[0].is_string() ? std::optional(args[0].get<std::string>()) : std::nullopt;
+  else
+    value = scalar_text(resolve_pointer(args[0], pointer));
+  if (!usable_identity(value)) return std::nullopt;
+  return value;
+}
 
 std::optional<std::string> apply_identify_spec(const IdentifySpec& spec, const ResponseView& view) {
   LazyJson json(view.bounded_body());

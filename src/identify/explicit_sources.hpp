@@ -33,6 +33,12 @@ struct IdentityMatch {
 std::optional<IdentityMatch> identify_exchange(const std::vector<IdentifySpec>& specs,
                                                const ResponseView& view);
 
+// An identity in a JSON text (a socket.io acknowledgement's arguments): the first element of
+// its array when `pointer` is empty and that is a string, else the scalar at the validated
+// RFC 6901 `pointer` in that first element; none when absent, empty or over kMaxIdentityBytes.
+std::optional<std::string> identity_in_json_args(std::string_view json_array,
+                                                 std::string_view pointer);
+
 // The value one spec reads from the exchange, if any.
 std::optional<std::string> apply_identify_spec(const IdentifySpec& spec, const ResponseView& view);
 

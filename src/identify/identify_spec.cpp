@@ -75,6 +75,36 @@ Result<IdentifySpec> parse_cookie_identify(std::string_view spec, std::string_vi
   return out;
 }
 
+// socket.io's own events, which a client cannot emit (socket.io throws on them).
+bool reserved_event(std::string_view event) {
+  for (std::string_view r : {"connect", "connect_error", "disconnect", "disconnecting",
+                             "newListener", "removeListener"})
+    if (event == r) return true;
+  return false;
+}
+
+Result<IdentifySpec> parse_ack_identify(std::string_view spec, std::string_view rest) {
+  constexpr std::string_view kOpt = "--identify";
+  auto out = make_spec(IdentifyKind::ack, spec);
+  const auto colon = rest.find(':');  // ':' is no tchar, so it cannot be part of the event
+  auto event = token_name(kOpt, spec, rest.substr(0, colon), "socket.io event", "ack:whoami");
+  if (!event.ok()) return event.error();
+  if (reserved_event(*event))
+    return spec_error(kOpt, spec,
+                      fmt::format("'{}' is socket.io's own event, which a client cannot emit; "
+                                  "expected an event the application acknowledges",
+                                  *event));
+  out.name = *event;
+  if (colon == std::string_view::npos) return out;
+  const auto pointer = rest.substr(colon + 1);
+  if (pointer.empty() || pointer.front() != '/' || !is_json_pointer(pointer))
+    return spec_error(kOpt, spec,
+                      "expected an RFC 6901 pointer starting with '/' after the event, e.g. "
+                      "ack:status:/node");
+  out.pointer = std::string(pointer);
+  return out;
+}
+
 Result<IdentifySpec> parse_explicit_identify(std::string_view spec, std::string_view kind,
                                              std::string_view rest) {
   constexpr std::string_view kOpt = "--identify";
@@ -86,6 +116,7 @@ Result<IdentifySpec> parse_explicit_identify(std::string_view spec, std::string_
     return out;
   }
   if (kind == "cookie") return parse_cookie_identify(spec, rest);
+  if (kind == "ack") return parse_ack_identify(spec, rest);
   if (kind == "json") {
     if (rest.empty() || rest.front() != '/' || !is_json_pointer(rest))
       return spec_error(kOpt, spec,
@@ -103,7 +134,7 @@ Result<IdentifySpec> parse_explicit_identify(std::string_view spec, std::string_
   }
   return spec_error(kOpt, spec,
                     "expected header:NAME, cookie:NAME, cookie:NAME:SEP, json:/POINTER, "
-                    "regex:PATTERN or auto");
+                    "regex:PATTERN, ack:EVENT[:/POINTER] or auto");
 }
 
 // "NAME=VALUE" split at the first '='.
@@ -141,6 +172,12 @@ Result<LostWhenSpec> parse_lost_header(std::string_view spec, std::string_view r
 
 }  // namespace
 
+const IdentifySpec* find_ack_spec(const std::vector<IdentifySpec>& specs) {
+  for (const auto& s : specs)
+    if (s.kind == IdentifyKind::ack) return &s;
+  return nullptr;
+}
+
 bool is_json_pointer(std::string_view pointer) {
   if (pointer.empty()) return true;
   if (pointer.front() != '/') return false;
@@ -157,7 +194,7 @@ Result<IdentifySpec> parse_identify_spec(std::string_view spec) {
   if (!parts)
     return spec_error("--identify", spec,
                       "expected header:NAME, cookie:NAME, cookie:NAME:SEP, json:/POINTER, "
-                      "regex:PATTERN or auto");
+                      "regex:PATTERN, ack:EVENT[:/POINTER] or auto");
   return parse_explicit_identify(spec, parts->first, parts->second);
 }
 

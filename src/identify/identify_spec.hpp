@@ -9,6 +9,10 @@
 //   --identify json:/POINTER      RFC 6901 pointer into a JSON body, e.g. json:/backend
 //   --identify regex:PATTERN      first capture group of an ECMAScript regex over the body
 //   --identify auto               recognise balancer cookies and backend headers after the run
+//   --identify ack:EVENT          socket.io sessions (--protocol socket.io): each request emits
+//                                 EVENT with an acknowledgement; its first argument, a string,
+//                                 names the backend
+//   --identify ack:EVENT:/POINTER the same, the name at an RFC 6901 pointer into that argument
 //
 //   --lost-when json:/POINTER=VALUE   the JSON value at POINTER equals VALUE (json:/new=true)
 //   --lost-when regex:PATTERN         the body matches PATTERN
@@ -24,14 +28,14 @@
 
 namespace sc::identify {
 
-enum class IdentifyKind { header, cookie, json, regex, automatic };
+enum class IdentifyKind { header, cookie, json, regex, automatic, ack };
 
 struct IdentifySpec {
   IdentifyKind kind = IdentifyKind::automatic;
   std::string text;                           // the spec as given: names the source in the report
-  std::string name;                           // header or cookie name
+  std::string name;                           // header or cookie name; ack: the event
   std::optional<char> route_separator;        // cookie: take the part after the first separator
-  std::string pointer;                        // json: validated RFC 6901 pointer
+  std::string pointer;  // json, ack: validated RFC 6901 pointer (ack: may be empty)
   std::shared_ptr<const std::regex> pattern;  // regex: compiled, at least one capture group
 };
 
@@ -53,6 +57,9 @@ Result<std::vector<IdentifySpec>> parse_identify_specs(const std::vector<std::st
 
 Result<LostWhenSpec> parse_lost_when_spec(std::string_view spec);
 Result<std::vector<LostWhenSpec>> parse_lost_when_specs(const std::vector<std::string>& specs);
+
+// The ack:EVENT spec among `specs` (socket.io sessions name their backend this way), if any.
+const IdentifySpec* find_ack_spec(const std::vector<IdentifySpec>& specs);
 
 // RFC 6901: "" or '/'-separated reference tokens where '~' is followed by '0' or '1' only.
 bool is_json_pointer(std::string_view pointer);

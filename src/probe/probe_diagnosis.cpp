@@ -129,7 +129,7 @@ std::string session_cookie_names(const ProbeEvidence& e) {
 // backends apart: without it a losses FAIL beside a candidate cookie (which silences the
 // "no affinity cookie" fact) had no cause at all.
 std::string losses_cause(const ProbeEvidence& e) {
-  if (e.session_losses <= e.losses_allowed) return "";
+  if (e.session_losses <= e.losses_allowed || e.socketio) return "";
   const std::string seen =
       e.lost_when.empty()
           ? fmt::format("the server set a new {} on requests that sent one",

@@ -26,6 +26,9 @@ struct ProbeEvidence {
   long long losses_allowed = 0;  // losses beyond this many are a finding with their cause
   std::string lost_when;         // the --lost-when specs, ", "-joined; "" when none
   int max_consecutive_errors = 0;  // the traffic stops after this many transport errors in a row
+  // socket.io sessions: a loss is engine.io's "Session ID unknown", which the scenario's own
+  // diagnosis explains with its remedies; no session cookie is involved.
+  bool socketio = false;
 };
 
 // In order of weight: the member that went away, the Apache route story, the session losses

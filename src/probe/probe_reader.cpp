@@ -38,8 +38,10 @@ ProbeReader::ProbeReader(std::vector<identify::IdentifySpec> identify,
       session_rule_(std::move(session_rule)),
       paths_(std::move(paths)) {
   auto_ = identify_.empty() || identify_.back().kind == identify::IdentifyKind::automatic;
+  // An ack: spec names the backend in the socket.io acknowledgement, never in an HTTP answer.
   for (const auto& s : identify_)
-    has_explicit_ = has_explicit_ || s.kind != identify::IdentifyKind::automatic;
+    has_explicit_ = has_explicit_ || (s.kind != identify::IdentifyKind::automatic &&
+                                      s.kind != identify::IdentifyKind::ack);
 }
 
 std::size_t ProbeReader::body_limit() const { return identify::kMaxBodyBytes; }

@@ -14,10 +14,12 @@
 #include "driver/driver.hpp"
 #include "identify/auto_facts.hpp"
 #include "identify/auto_identify.hpp"
+#include "identify/explicit_sources.hpp"
 #include "probe/loss_canary.hpp"
 #include "probe/probe_diagnosis.hpp"
 #include "probe/probe_reader.hpp"
 #include "probe/probe_verdict.hpp"
+#include "realtime/session_protocol.hpp"
 #include "runner/scenario_results.hpp"
 #include "util/stopwatch.hpp"
 
@@ -41,6 +43,11 @@ DriverConfig probe_driver_config(const Scenario& s, const RunContext& ctx) {
   dc.max_consecutive_transport_errors = t.max_consecutive_errors;
   // One thread: its Retry-After hold, rate and error count then cover every session.
   dc.threads = 1;
+  if (auto specs = identify::parse_identify_specs(t.identify))
+    if (const auto* ack = identify::find_ack_spec(*specs)) {
+      dc.realtime.event = ack->name;
+      dc.realtime.ack_pointer = ack->pointer;
+    }
   return dc;
 }
 
@@ -76,6 +83,22 @@ std::vector<std::string> told_headers(const TargetSpec& t) {
   return out;
 }
 
+bool is_socketio(const Scenario& s) { return s.traffic.protocol == SessionProtocol::kSocketIo; }
+
+// Why no acknowledgement named a backend: what was asked of them.
+std::string unnamed_by_acks(const Scenario& s) {
+  const auto specs = identify::parse_identify_specs(s.target->identify);
+  const auto* ack = specs ? identify::find_ack_spec(*specs) : nullptr;
+  if (!ack) return "";
+  return ack->pointer.empty()
+             ? fmt::format("no acknowledgement of '{}' had a string as its first argument (at "
+                           "most {} bytes): name where the backend's name is with "
+                           "ack:{}:/POINTER",
+                           ack->name, identify::kMaxIdentityBytes, ack->name)
+             : fmt::format("no acknowledgement of '{}' had a name at {} in its first argument",
+                           ack->name, ack->pointer);
+}
+
 // The explicit specs' identities are in the records already; auto fills the rest.
 // `auto_chose`: automatic recognition's source named the backends.
 ProbeSummary identify_backends(const Scenario& s, const ProbeReader& reader, RecordSet& set,
@@ -102,6 +125,7 @@ ProbeSummary identify_backends(const Scenario& s, const ProbeReader& reader, Rec
     if (auto_chooses || is_response_fact(f.kind)) p.facts.push_back(f.text);
   if (!auto_chooses || automatic->kind == identify::AutoSourceKind::none) {
     if (explicit_hits == 0) p.reason = automatic->reason;
+    if (explicit_hits == 0 && is_socketio(s)) p.reason = unnamed_by_acks(s);
     return p;
   }
   for (auto& r : set.records) {
@@ -176,7 +200,8 @@ LossCanary ask_loss_canary(const Scenario& s, const DriverConfig& dc, const Prob
                            const RecordSet& records, long long losses) {
   const TargetSpec& t = *s.target;
   const CookiePair& sent = reader.sent_back_session_cookie();
-  if (!t.lost_when.empty() || sent.name.empty() || losses > 0) return {};
+  // socket.io's loss is engine.io's own answer, which every node gives: nothing to test.
+  if (!t.lost_when.empty() || sent.name.empty() || losses > 0 || is_socketio(s)) return {};
   if (static_cast<long long>(records.records.size()) >= t.max_requests)
     return untried_canary(sent.name, fmt::format("the request cap, --max-requests {}, was "
                                                  "reached",
@@ -195,8 +220,13 @@ LossCanary ask_loss_canary(const Scenario& s, const DriverConfig& dc, const Prob
 
 // How a lost session would show, for the report: what the user named, the losses seen, or
 // what the made-up id showed.
-std::string loss_signal_text(const TargetSpec& t, const ProbeReader& reader,
+std::string loss_signal_text(const Scenario& s, const ProbeReader& reader,
                              const LossCanary& canary, long long losses) {
+  const TargetSpec& t = *s.target;
+  if (is_socketio(s))
+    return fmt::format("engine.io's answer to a sid the node does not hold (HTTP 400, \"Session "
+                       "ID unknown\"){}",
+                       losses > 0 ? fmt::format(", {} times", losses) : "");
   if (!t.lost_when.empty())
     return fmt::format("--lost-when {} (as told)", fmt::join(t.lost_when, ", "));
   const std::string& name = reader.sent_back_session_cookie().name;
@@ -217,9 +247,10 @@ ProbeJudgement judgement_of(const Scenario& s, const ProbeReader& reader,
   ProbeJudgement j;
   j.affinity_checked = s.expect.affinity_checked;
   j.identity_misses = reader.explicit_misses();
-  j.answers_problem = answers_cause(report.metrics, reader.redirect_example());
+  j.answers_problem = answers_cause(report.metrics, reader.redirect_example(),
+                                    is_socketio(s) ? report.metrics.session_losses : 0);
   j.losses_observable =
-      !s.target->lost_when.empty() ||
+      !s.target->lost_when.empty() || is_socketio(s) ||
       (reader.session_cookie_sent_back() && canary.signal != identify::LossSignal::adopted);
   if (canary.signal == identify::LossSignal::adopted) j.losses_unseen_why = canary.said;
   if (!identified) return j;
@@ -273,10 +304,15 @@ std::string probe_plan(const Scenario& s) {
                                              ? std::string("auto")
                                              : fmt::format("{}", fmt::join(t.identify, ", ")));
   if (!t.lost_when.empty()) out += fmt::format("  lost when: {}\n", fmt::join(t.lost_when, ", "));
+  if (is_socketio(s))
+    out += fmt::format(
+        "  socket.io at {} over {}: a request is one acknowledged event, its polls and POSTs "
+        "beside it (each session also connects, answers pings and closes)\n",
+        s.traffic.socketio_path, to_string(s.traffic.transports));
   for (const auto& r : t.resolve) out += fmt::format("  resolve: {}\n", r);
   if (t.insecure) out += "  TLS certificates are NOT checked (--insecure)\n";
   out += "  redirects are not followed; a 429/503 with Retry-After holds every session\n";
-  if (t.lost_when.empty())
+  if (t.lost_when.empty() && !is_socketio(s))
     out += "  then, if a session cookie was sent back and never re-issued: 1 request with a "
            "made-up session id, to see whether a lost session would show\n";
   return out;
@@ -317,7 +353,7 @@ ScenarioReport run_probe(const Scenario& s, const RunContext& ctx) {
       failure.empty()
           ? ask_loss_canary(s, dc, reader, records, report.metrics.session_losses)
           : LossCanary{};
-  probe.loss_signal = loss_signal_text(t, reader, canary, report.metrics.session_losses);
+  probe.loss_signal = loss_signal_text(s, reader, canary, report.metrics.session_losses);
   ProbeEvidence evidence{
       records, reader, automatic ? &*automatic : nullptr, auto_chose, {}, true, 0, {}, false, 0,
       {},      0};
@@ -333,6 +369,7 @@ ScenarioReport run_probe(const Scenario& s, const RunContext& ctx) {
                                                 : std::numeric_limits<long long>::max();
   evidence.lost_when = fmt::format("{}", fmt::join(t.lost_when, ", "));
   evidence.max_consecutive_errors = t.max_consecutive_errors;
+  evidence.socketio = is_socketio(s);
   const ProbeJudgement judgement =
       judgement_of(s, reader, automatic, auto_chose, !seen.backends.empty(), probe.identified_by,
                    report, canary);

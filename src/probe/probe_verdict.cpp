@@ -65,12 +65,15 @@ std::string how_to_identify() {
          "with --expect losses";
 }
 
-std::string answers_cause(const Metrics& m, const std::string& redirect_example) {
+std::string answers_cause(const Metrics& m, const std::string& redirect_example,
+                          long long protocol_losses) {
   long long answers = 0, other = 0, redirects = 0;
   std::vector<std::pair<int, long long>> odd;
-  for (const auto& [status, n] : m.statuses) {
+  for (auto [status, n] : m.statuses) {
     if (status <= 0) continue;
     answers += n;
+    if (status == 400) n -= std::min(n, protocol_losses);
+    if (n == 0) continue;
     if (status < 300 || status >= 500) continue;
     other += n;
     redirects += status < 400 ? n : 0;

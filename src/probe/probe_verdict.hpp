@@ -44,7 +44,10 @@ std::string how_to_identify();
 // "1990 of the 2000 answers were not 2xx: 404 (1990); ...": most answers were redirects or
 // 4xx, so the probe saw no page of the application; with a redirect's example and what to
 // try. "" when most answers were 2xx or 5xx (the errors check judges those).
-std::string answers_cause(const Metrics& m, const std::string& redirect_example);
+// `protocol_losses`: answers that are a protocol's own sign of a lost session (socket.io's
+// 400 "Session ID unknown"), the application's answers all the same, not counted as odd.
+std::string answers_cause(const Metrics& m, const std::string& redirect_example,
+                          long long protocol_losses = 0);
 
 // Settles each check by what the evidence can support: affinity and distribution need the
 // backends told apart (not judged with --expect losses); no PASS stands on answers that never

@@ -426,6 +426,7 @@ void read_probe_sections(NodeReader& r, const YAML::Node& root, Scenario& s) {
   s.traffic.concurrency = kProbeConcurrency;
   read_traffic(r, root, s);
   check_target_budget(r, root, s);
+  check_target_protocol(r, root, s);
   read_expect(r, root, s);
 }
 

@@ -164,6 +164,52 @@ void read_target(NodeReader& r, const YAML::Node& root, Scenario& s) {
     r.error(n["user_agent"].Mark(), "target.user_agent", "expected no control characters");
 }
 
+namespace {
+
+// A probe's socket.io sessions: the backend is named by an acknowledgement (nothing in an
+// HTTP answer of a poll can be tied to one event), a loss is engine.io's own "Session ID
+// unknown", and the real-time client speaks plain http:// without custom headers.
+void check_socketio_target(NodeReader& r, const YAML::Node& n, const TargetSpec& t) {
+  auto specs = identify::parse_identify_specs(t.identify);
+  if (specs && (specs->size() != 1 || specs->front().kind != identify::IdentifyKind::ack))
+    r.error(n["identify"] ? n["identify"].Mark() : n.Mark(), "target.identify",
+            "expected one ack:EVENT[:/POINTER] with protocol socket.io: the event each request "
+            "emits, whose acknowledgement names the backend (e.g. ack:whoami)");
+  if (!t.lost_when.empty())
+    r.error(n["lost_when"].Mark(), "target.lost_when",
+            "expected none with protocol socket.io: a lost session is engine.io's own answer "
+            "to an unknown sid (HTTP 400, \"Session ID unknown\"), counted always");
+  if (!t.url.starts_with("http://"))
+    r.error(n["url"].Mark(), "target.url",
+            "expected an http:// URL with protocol socket.io (its sessions are not driven over "
+            "https yet)");
+  if (!t.headers.empty())
+    r.error(n["headers"].Mark(), "target.headers",
+            "expected none with protocol socket.io (its client sends no custom headers yet)");
+  if (!t.resolve.empty())
+    r.error(n["resolve"].Mark(), "target.resolve",
+            "expected none with protocol socket.io (its client does not pin names yet)");
+}
+
+}  // namespace
+
+void check_target_protocol(NodeReader& r, const YAML::Node& root, const Scenario& s) {
+  if (!s.target) return;
+  const YAML::Node n = root["target"];
+  const YAML::Node protocol = root["traffic"] ? root["traffic"]["protocol"] : YAML::Node();
+  if (s.traffic.protocol == SessionProtocol::kWebSocket)
+    r.error(protocol.Mark(), "traffic.protocol",
+            "expected http or socket.io for a probe (a WebSocket echo is what stickycheck's own "
+            "backends answer, not a deployment's)");
+  else if (s.traffic.protocol == SessionProtocol::kSocketIo)
+    check_socketio_target(r, n, *s.target);
+  else if (auto specs = identify::parse_identify_specs(s.target->identify);
+           specs && identify::find_ack_spec(*specs))
+    r.error(n["identify"].Mark(), "target.identify",
+            "expected ack:EVENT only with protocol socket.io (an acknowledgement is a "
+            "socket.io answer)");
+}
+
 void check_target_budget(NodeReader& r, const YAML::Node& root, const Scenario& s) {
   if (!s.target) return;
   const long long planned =

@@ -88,6 +88,14 @@ Result<TlsFiles> make_self_signed_certificate(const std::string& dir) {
 }
 
 Result<std::unique_ptr<PhpServer>> PhpServer::start(const PhpServerSpec& spec) {
+  if (spec.socketio_node) {
+    auto p = std::make_unique<TestProcess>(
+        "/usr/bin/node", std::vector<std::string>{source_path("tests/socketio/server.js"),
+                                                  std::to_string(spec.port), spec.node_name});
+    if (auto st = await_port(*p, spec.port, "node tests/socketio/server.js"); !st)
+      return st.error();
+    return std::unique_ptr<PhpServer>(new PhpServer(spec.port, std::move(p)));
+  }
   auto php = find_program("php");
   if (!php) return php.error();
   std::filesystem::create_directories(spec.session_dir);
@@ -190,6 +198,8 @@ Status PhpSite::start_backends(const PhpSiteOptions& o, const std::vector<std::u
     spec.port = ports[i];
     spec.session_dir = fmt::format("{}/sessions-{}", dir_, route);
     spec.strict_sessions = o.strict_sessions;
+    spec.socketio_node = o.socketio_nodes;
+    spec.node_name = route;
     spec.env.push_back("BACKEND_NAME=" + route);
     for (const auto& e : o.backend_env) spec.env.push_back(replace_all(e, "{{route}}", route));
     auto server = PhpServer::start(spec);
@@ -204,9 +214,11 @@ Status PhpSite::start_backends(const PhpSiteOptions& o, const std::vector<std::u
 // them (src/scenario/proxy_kinds.cpp), its files in this site's runtime directory.
 Status PhpSite::start_proxy(const PhpSiteOptions& o, const std::vector<std::uint16_t>& ports,
                            const std::vector<std::uint16_t>& inner) {
-  const ProxyKind* kind = find_proxy_kind(o.proxy);
+  const bool reference = o.proxy == "reference";
+  const ProxyKind* kind = reference ? &proxies::apache_kind() : find_proxy_kind(o.proxy);
   if (!kind || !kind->real) return Error{"not a real proxy type: " + o.proxy};
-  auto exe = find_program(std::string(kind->exe));
+  auto exe = reference ? Result<std::string>(stickycheck_bin())
+                       : find_program(std::string(kind->exe));
   if (!exe) return exe.error();
   TemplateValues values;
   values.listen_port = port_;
@@ -231,8 +243,11 @@ Status PhpSite::start_proxy(const PhpSiteOptions& o, const std::vector<std::uint
     return replace_all(replace_all(std::string(s), "{config}", config), "{runtime_dir}", dir_);
   };
   std::vector<std::string> args, env;
-  for (auto a : kind->args) args.push_back(fill(a));
-  for (auto e : kind->env) env.push_back(fill(e));
+  if (reference) args = {"balancer", "--apache-conf", config};
+  for (auto a : kind->args)
+    if (!reference) args.push_back(fill(a));
+  for (auto e : kind->env)
+    if (!reference) env.push_back(fill(e));
   proxy_ = std::make_unique<TestProcess>(*exe, std::move(args), std::move(env));
   return await_port(*proxy_, port_, o.proxy + " with " + o.config_template);
 }

@@ -25,6 +25,10 @@ struct PhpServerSpec {
   // (PHP's own default): the backend adopts the id it is sent, as an empty session.
   bool strict_sessions = true;
   std::vector<std::string> env;  // "NAME=value" for the app (BACKEND_NAME, ROUTE_COOKIE...)
+  // Instead of PHP: the real socket.io server (tests/socketio/server.js on nodejs), named
+  // `node_name`.
+  bool socketio_node = false;
+  std::string node_name;
 };
 
 class PhpServer {
@@ -52,7 +56,9 @@ Result<std::unique_ptr<PhpServer>> start_php_server(const std::string& docroot,
                                                     std::vector<std::string> env = {});
 
 struct PhpSiteOptions {
-  std::string proxy;            // apache | haproxy | nginx | caddy (src/scenario/proxy_kinds)
+  // apache | haproxy | nginx | caddy (src/proxies/proxy_kinds), or reference: stickycheck's
+  // balancer reading the (Apache) template with --apache-conf.
+  std::string proxy;
   std::string config_template;  // relative to the source tree, e.g. fixtures/probe/x.conf.in
   int backends = 2;             // named www1, www2...; each one's route is its name
   // Per backend, "{{route}}" replaced by its route: "ROUTE_COOKIE=BALANCEID=balancer.{{route}}".
@@ -65,6 +71,8 @@ struct PhpSiteOptions {
   // service): {{inner_N}} is 127.0.0.1:PORT for the Nth.
   int inner_ports = 0;
   std::string docroot = "fixtures/php/app";  // the backends' application
+  // The backends are real socket.io server nodes (tests/socketio/server.js), not PHP.
+  bool socketio_nodes = false;
 };
 
 class PhpSite {

@@ -3,12 +3,14 @@
 // per session, whether it connected, the transport it ended on, the names the
 // acknowledgements carried, and the errors it met. Usage:
 // HOLD_MS: how long each session stays idle after connecting (to live through pings).
-//   node client.js URL TRANSPORTS(polling,websocket) SESSIONS COUNT [PATH] [HOLD_MS]
+// ORDER: "together" (default, all sessions at once) or "in-turn" (one after another, so a
+// round robin's choices for one session never depend on how the others interleave).
+//   node client.js URL TRANSPORTS(polling,websocket) SESSIONS COUNT [PATH] [HOLD_MS] [ORDER]
 "use strict";
 const { io } = require("socket.io-client");
 
 const [url, transports = "polling,websocket", sessions = "1", count = "5", path = "/socket.io/",
-  hold = "0"] = process.argv.slice(2);
+  hold = "0", order = "together"] = process.argv.slice(2);
 
 function runSession() {
   return new Promise((resolve) => {
@@ -60,7 +62,8 @@ function runSession() {
 
 (async () => {
   const results = [];
-  for (let i = 0; i < Number(sessions); ++i) results.push(runSession());
+  for (let i = 0; i < Number(sessions); ++i)
+    results.push(order === "in-turn" ? await runSession() : runSession());
   console.log(JSON.stringify({ sessions: await Promise.all(results) }));
   process.exit(0);
 })();

@@ -174,5 +174,25 @@ TEST(ExplicitHostile, InvalidUtf8InJsonStringIsNoMatch) {
   EXPECT_FALSE(apply_identify_spec(specs({"json:/backend"})[0], v).has_value());
 }
 
+// A socket.io acknowledgement's arguments: the first, a string, or a scalar inside it.
+TEST(IdentityInJsonArgs, FirstArgumentStringIsTheName) {
+  EXPECT_EQ(identity_in_json_args(R"(["www1", 2])", ""), "www1");
+  EXPECT_EQ(identity_in_json_args(R"([{"node":"www1"}])", ""), std::nullopt);
+  EXPECT_EQ(identity_in_json_args(R"([])", ""), std::nullopt);
+  EXPECT_EQ(identity_in_json_args("not json", ""), std::nullopt);
+}
+
+TEST(IdentityInJsonArgs, PointerFindsTheNameInTheFirstArgument) {
+  EXPECT_EQ(identity_in_json_args(R"([{"node":"www2","ok":true}])", "/node"), "www2");
+  EXPECT_EQ(identity_in_json_args(R"([{"node":7}])", "/node"), "7");
+  EXPECT_EQ(identity_in_json_args(R"([{"node":{"a":1}}])", "/node"), std::nullopt);
+  EXPECT_EQ(identity_in_json_args(R"([{"other":"x"}])", "/node"), std::nullopt);
+}
+
+TEST(IdentityInJsonArgs, ANameLongerThanANameIsNone) {
+  const std::string big = "[\"" + std::string(kMaxIdentityBytes + 1, 'a') + "\"]";
+  EXPECT_EQ(identity_in_json_args(big, ""), std::nullopt);
+}
+
 }  // namespace
 }  // namespace sc::identify

@@ -55,6 +55,38 @@ TEST(IdentifySpecParse, RegexWithCaptureGroup) {
   EXPECT_EQ(s->pattern->mark_count(), 1u);
 }
 
+TEST(IdentifySpecParse, AckEventAloneTakesTheFirstArgument) {
+  auto s = parse_identify_spec("ack:whoami");
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->kind, IdentifyKind::ack);
+  EXPECT_EQ(s->name, "whoami");
+  EXPECT_EQ(s->pointer, "");
+}
+
+TEST(IdentifySpecParse, AckEventWithPointer) {
+  auto s = parse_identify_spec("ack:status:/node/name");
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->name, "status");
+  EXPECT_EQ(s->pointer, "/node/name");
+}
+
+TEST(IdentifySpecParse, AckOfSocketIosOwnEventIsRefused) {
+  EXPECT_EQ(error_of("ack:disconnect"),
+            "--identify 'ack:disconnect': 'disconnect' is socket.io's own event, which a client "
+            "cannot emit; expected an event the application acknowledges");
+}
+
+TEST(IdentifySpecParse, AckEventThatIsNoTokenIsRefused) {
+  EXPECT_EQ(error_of("ack:who\"ami").substr(0, 52),
+            "--identify 'ack:who\"ami': expected a socket.io event");
+}
+
+TEST(IdentifySpecParse, AckWithABadPointerIsRefused) {
+  EXPECT_EQ(error_of("ack:status:node"),
+            "--identify 'ack:status:node': expected an RFC 6901 pointer starting with '/' after "
+            "the event, e.g. ack:status:/node");
+}
+
 TEST(IdentifySpecParse, Auto) {
   auto s = parse_identify_spec("auto");
   ASSERT_TRUE(s.ok());

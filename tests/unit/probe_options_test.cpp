@@ -46,6 +46,66 @@ TEST(ProbeOptions, BadPauseIsNamedByItsOption) {
             "--pause: expected a duration such as 500ms or 5s (at most 1 hour), got 'soon'");
 }
 
+TEST(ProbeOptions, AlphaBecomesTheSpreadTestsLevel) {
+  auto s = probe_from({"http://shop.example/", "--alpha", "0.001"});
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_DOUBLE_EQ(s->expect.alpha, 0.001);
+  auto d = probe_from({"http://shop.example/"});
+  ASSERT_TRUE(d) << d.error().message;
+  EXPECT_DOUBLE_EQ(d->expect.alpha, 0.01);
+}
+
+TEST(ProbeOptions, AlphaOutOfRangeIsNamedByItsOption) {
+  auto s = probe_from({"http://shop.example/", "--alpha", "0.9"});
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().message, "--alpha: expected a number from 1e-12 to 0.5, got '0.9'");
+}
+
+TEST(ProbeOptions, SocketIoProtocolTakesTheAckEventAndTransports) {
+  auto s = probe_from({"http://shop.example/", "--protocol", "socket.io", "--identify",
+                       "ack:status:/node", "--transports", "polling", "--socketio-path", "/rt/"});
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->traffic.protocol, SessionProtocol::kSocketIo);
+  EXPECT_TRUE(s->traffic.transports.polling);
+  EXPECT_FALSE(s->traffic.transports.websocket);
+  EXPECT_EQ(s->traffic.socketio_path, "/rt/");
+  EXPECT_EQ(s->target->identify, std::vector<std::string>{"ack:status:/node"});
+}
+
+TEST(ProbeOptions, SocketIoWithoutAnAckEventIsRefusedNamingIdentify) {
+  auto s = probe_from({"http://shop.example/", "--protocol", "socket.io"});
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().message,
+            "--identify: expected one ack:EVENT[:/POINTER] with protocol socket.io: the event each "
+            "request emits, whose acknowledgement names the backend (e.g. ack:whoami)");
+}
+
+TEST(ProbeOptions, AckEventWithoutSocketIoIsRefused) {
+  auto s = probe_from({"http://shop.example/", "--identify", "ack:whoami"});
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().message,
+            "--identify: expected ack:EVENT only with protocol socket.io (an acknowledgement is a "
+            "socket.io answer)");
+}
+
+TEST(ProbeOptions, SocketIoOverHttpsIsRefusedNamingTheUrl) {
+  auto s = probe_from({"https://shop.example/", "--protocol", "socket.io", "--identify",
+                       "ack:whoami"});
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().message,
+            "URL: expected an http:// URL with protocol socket.io (its sessions are not driven "
+            "over https yet)");
+}
+
+TEST(ProbeOptions, SocketIoWithLostWhenIsRefused) {
+  auto s = probe_from({"http://shop.example/", "--protocol", "socket.io", "--identify",
+                       "ack:whoami", "--lost-when", "regex:gone"});
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().message,
+            "--lost-when: expected none with protocol socket.io: a lost session is engine.io's "
+            "own answer to an unknown sid (HTTP 400, \"Session ID unknown\"), counted always");
+}
+
 // What traffic.pause and --pause mean: each pause uniform in [0, 2 x pause], so that sessions
 // that started together drift apart instead of meeting a round robin in step.
 TEST(ProbeOptions, EachPauseIsDrawnFromZeroToTwiceTheMean) {

@@ -1,0 +1,45 @@
+# The sources the libFuzzer targets exercise (included by the top-level CMakeLists.txt when
+# STICKYCHECK_FUZZERS is on). They are compiled once, with coverage instrumentation, and both
+# the fuzzers and the core library use those objects. A source a fuzzed one calls belongs here.
+set(STICKYCHECK_FUZZABLE_SOURCES
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/util/text.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/util/json_writer.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/causes/causes.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/cookie/session_cookie_names.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/cookie/sticky_lookup.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/cookie/cookie_pairs.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/cookie/cookie_tally.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/cookie/set_cookie.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/contract/backend_contract.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/backend/backend_app.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/backend/session_store.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/backend/backend_check.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/backend/engineio_server.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/realtime/engineio_codec.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/balancer/balancer_config.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/balancer/balancer_core.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/balancer/request_view.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/balancer/access_rules.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/balancer/apache_conf.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/balancer/rewrite_rules.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/balancer/site_config.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/net/http_types.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/net/request_checks.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/proxies/config_adapt.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/proxies/config_includes.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/proxies/lint_rules.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/proxies/proxy_detect.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/proxies/apache/apache_lint.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/proxies/caddy/caddy_lint.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/proxies/haproxy/haproxy_lint.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/proxies/nginx/nginx_lint.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/proxies/apache/apache_adapt.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/proxies/apache/apache_includes.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/proxies/apache/apache_syntax.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/proxies/caddy/caddy_adapt.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/proxies/caddy/caddy_syntax.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/proxies/haproxy/haproxy_adapt.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/proxies/haproxy/haproxy_syntax.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/proxies/nginx/nginx_adapt.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/proxies/nginx/nginx_site.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/proxies/nginx/nginx_syntax.cpp)
