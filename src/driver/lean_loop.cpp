@@ -39,6 +39,7 @@ struct Slot {
   bool cookieless = false;
   bool released = false;  // the rate gate gave it its turn
   std::uint32_t last_backend = StringTable::kNone;
+  std::uint32_t realtime_seq = 0;  // a real-time session's record in progress
   CookieJar jar;
   ResponseCapture capture;
   ResponseFacts facts;
@@ -255,6 +256,7 @@ asio::awaitable<int> LeanLoop::realtime_events(Slot& slot, RealtimeConnection& i
     co_await wait_turn(slot, earliest);
     if (stopping_) break;
     const auto started = Clock::now();
+    slot.realtime_seq = static_cast<std::uint32_t>(seq);
     const auto outcome = co_await io.ask(static_cast<std::uint64_t>(seq) + 1);
     if (stopping_) break;
     record_event(slot, static_cast<std::uint32_t>(seq++), started, outcome, first);
@@ -272,9 +274,11 @@ asio::awaitable<int> LeanLoop::realtime_events(Slot& slot, RealtimeConnection& i
 std::unique_ptr<RealtimeConnection> LeanLoop::realtime_connection(Slot& slot) {
   CookieJar* jar = slot.cookieless ? nullptr : &slot.jar;
   auto observe = [this, &slot](const ResponseView& view) {
-    // The connection knows no session: its answers are this slot's session's.
+    // The connection knows no session: its answers are this slot's session's, for the record
+    // in progress.
     ResponseView mine = view;
     mine.session = slot.session;
+    mine.seq = slot.realtime_seq;
     // The reader keeps its tallies (the cookies set) under the lock.
     std::lock_guard hold(shared_.lock);
     reader_.read(mine, slot.facts);
@@ -294,6 +298,7 @@ asio::awaitable<void> LeanLoop::realtime_session(Slot& slot) {
   while (seq < cfg_.requests_per_session && !stopping_) {
     auto io = realtime_connection(slot);
     const auto started = Clock::now();
+    slot.realtime_seq = static_cast<std::uint32_t>(seq);
     auto failed = co_await io->open();
     // A refused upgrade is a request of its own that failed; the session goes on polling.
     auto upgrade = io->take_upgrade_failure();

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "contract/backend_contract.hpp"
@@ -11,6 +12,7 @@ namespace sc::detail {
 
 namespace {
 constexpr std::size_t kMaxEcho = 64 * 1024;  // the echo of a short message, and its name
+constexpr std::size_t kMessageBytes = 64;
 }  // namespace
 
 std::optional<std::string> echo_backend(std::string_view echo, std::string_view sent) {
@@ -59,7 +61,10 @@ boost::asio::awaitable<std::optional<RealtimeFailure>> WebSocketEchoConnection::
 
 boost::asio::awaitable<std::variant<std::string, RealtimeFailure>> WebSocketEchoConnection::ask(
     std::uint64_t id) {
-  sent_ = fmt::format("stickycheck session {} message {}", session_, id);
+  // At least 64 bytes, the size of a chat line or a small JSON update (bench/run websocket).
+  sent_.clear();
+  fmt::format_to(std::back_inserter(sent_), "stickycheck session {} message {} ", session_, id);
+  if (sent_.size() < kMessageBytes) sent_.append(kMessageBytes - sent_.size(), '.');
   ws_.expires_after(timeout_);
   auto ec = co_await ws_.write(sent_);
   std::string_view echo;

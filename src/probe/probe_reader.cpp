@@ -76,8 +76,7 @@ void ProbeReader::read(const ResponseView& response, ResponseFacts& facts) {
   if (facts.session_id.empty())
     for (const auto& c : view.sent_cookies)
       if (session_rule_.matches(c.name)) facts.session_id = c.value;
-  if (sessions_.size() <= response.session) sessions_.resize(response.session + 1);
-  sessions_[response.session].push_back(identify::observe_exchange(view));
+  note_observation(response.session, response.seq, identify::observe_exchange(view));
   note_cookies(view, response.seq);
   if (response.status >= 300 && response.status < 400 && redirect_example_.empty())
     if (auto location = view.header("location"))
@@ -123,6 +122,40 @@ std::string ProbeReader::explicit_misses() const {
                        identify::kMaxRegexBodyBytes >> 10);
   return fmt::format("{} named no backend in {} responses{}", fmt::join(specs, ", "),
                      misses_.responses, why.empty() ? "" : " (" + why + ")");
+}
+
+void ProbeReader::note_observation(std::uint32_t session, std::uint32_t seq,
+                                   identify::ExchangeObservation seen) {
+  if (sessions_.size() <= session) sessions_.resize(session + 1);
+  auto& exchanges = sessions_[session];
+  if (!per_record_) {
+    exchanges.push_back(std::move(seen));
+    return;
+  }
+  pad_observations(session, seq + 1);
+  auto& at = exchanges[seq];
+  at.set_cookies.insert(at.set_cookies.end(), seen.set_cookies.begin(), seen.set_cookies.end());
+  if (!seen.sent_cookies.empty()) at.sent_cookies = std::move(seen.sent_cookies);
+  at.headers.insert(at.headers.end(), seen.headers.begin(), seen.headers.end());
+  at.json_fields.insert(at.json_fields.end(), seen.json_fields.begin(), seen.json_fields.end());
+}
+
+void ProbeReader::pad_observations(std::uint32_t session, std::size_t records) {
+  if (sessions_.size() <= session) sessions_.resize(session + 1);
+  auto& exchanges = sessions_[session];
+  while (exchanges.size() < records) {
+    // A record with no HTTP exchange of its own (an event over the WebSocket) carries what
+    // the session's jar held: the cookies last sent, with those set since in their place.
+    identify::ExchangeObservation carried;
+    if (!exchanges.empty()) {
+      carried.sent_cookies = exchanges.back().sent_cookies;
+      for (const auto& set : exchanges.back().set_cookies) {
+        std::erase_if(carried.sent_cookies, [&](const auto& c) { return c.name == set.name; });
+        if (!set.value.empty()) carried.sent_cookies.push_back(set);
+      }
+    }
+    exchanges.push_back(std::move(carried));
+  }
 }
 
 void ProbeReader::note_cookies(const identify::ResponseView& view, std::uint32_t seq) {

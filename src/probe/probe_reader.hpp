@@ -37,7 +37,8 @@ class ProbeReader : public ResponseReader {
   bool wants_sent_cookies() const override { return true; }
   void read(const ResponseView& response, ResponseFacts& facts) override;
 
-  // Per session, its exchanges in order (what auto identification reads).
+  // Per session, its exchanges in order (what auto identification reads); grouped by record
+  // when group_by_record() was called.
   const std::vector<identify::SessionObservation>& observations() const { return sessions_; }
   const std::map<std::string, CookieSeen>& cookies() const { return cookies_; }
   const CookieTally& tally() const { return tally_; }  // for the report
@@ -46,6 +47,11 @@ class ProbeReader : public ResponseReader {
   // The first redirect seen, "302 to /login" (Location made printable, bounded); "" if none.
   const std::string& redirect_example() const { return redirect_example_; }
   bool auto_wanted() const { return auto_; }
+  // A record is not one exchange (a socket.io event: a poll, a POST, or none over the
+  // WebSocket): observations are merged per record (the view's seq), so that the record's
+  // number finds them; pad_observations() fills records that had none.
+  void group_by_record() { per_record_ = true; }
+  void pad_observations(std::uint32_t session, std::size_t records);
   bool is_session_cookie(std::string_view name) const { return session_rule_.matches(name); }
   // Some request sent back a session cookie whose re-issue reads as a loss (not a sealed
   // value): without it, and without --lost-when, no loss could have been seen.
@@ -59,6 +65,8 @@ class ProbeReader : public ResponseReader {
 
  private:
   void note_cookies(const identify::ResponseView& view, std::uint32_t seq);
+  void note_observation(std::uint32_t session, std::uint32_t seq,
+                        identify::ExchangeObservation seen);
   void note_explicit_miss(const identify::ResponseView& view, bool missed);
 
   std::vector<identify::IdentifySpec> identify_;
@@ -66,6 +74,7 @@ class ProbeReader : public ResponseReader {
   identify::SessionCookieRule session_rule_;
   std::vector<std::string> paths_;
   bool auto_ = false;
+  bool per_record_ = false;
   bool has_explicit_ = false;  // a spec other than auto was given
   std::vector<identify::SessionObservation> sessions_;
   std::map<std::string, CookieSeen> cookies_;

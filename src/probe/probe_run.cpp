@@ -38,7 +38,9 @@ DriverConfig probe_driver_config(const Scenario& s, const RunContext& ctx) {
   dc.client.resolve = t.resolve;
   dc.client.http2 = t.http2;
   dc.initial_cookies = t.cookie;
-  dc.rate = t.rate;
+  // The rate counts HTTP requests: a socket.io event brings a POST and a poll.
+  dc.rate = s.traffic.protocol == SessionProtocol::kSocketIo ? t.rate / kSocketIoRequestsPerEvent
+                                                              : t.rate;
   dc.honour_retry_after = true;
   dc.max_consecutive_transport_errors = t.max_consecutive_errors;
   // One thread: its Retry-After hold, rate and error count then cover every session.
@@ -51,15 +53,32 @@ DriverConfig probe_driver_config(const Scenario& s, const RunContext& ctx) {
   return dc;
 }
 
-ProbeReader make_reader(const TargetSpec& t) {
+bool is_socketio(const Scenario& s) { return s.traffic.protocol == SessionProtocol::kSocketIo; }
+
+ProbeReader make_reader(const Scenario& s) {
+  const TargetSpec& t = *s.target;
   // The specs were validated when the scenario was parsed.
   auto ids = identify::parse_identify_specs(t.identify);
   auto lost = identify::parse_lost_when_specs(t.lost_when);
   identify::SessionCookieRule rule;
   if (!t.session_cookie.empty()) rule.name = t.session_cookie;
-  return ProbeReader(ids ? std::move(*ids) : std::vector<identify::IdentifySpec>{},
+  ProbeReader reader(ids ? std::move(*ids) : std::vector<identify::IdentifySpec>{},
                      lost ? std::move(*lost) : std::vector<identify::LostWhenSpec>{}, rule,
-                     t.paths);
+                     is_socketio(s) ? std::vector{s.traffic.socketio_path} : t.paths);
+  if (is_socketio(s)) reader.group_by_record();
+  return reader;
+}
+
+// Each socket.io record its observation, also those that had no HTTP exchange of their own.
+void pad_socketio_observations(const Scenario& s, const RecordSet& records, ProbeReader& reader) {
+  if (!is_socketio(s)) return;
+  std::vector<std::size_t> per_session;
+  for (const auto& r : records.records) {
+    if (per_session.size() <= r.session) per_session.resize(r.session + 1);
+    per_session[r.session] = std::max<std::size_t>(per_session[r.session], r.seq + 1);
+  }
+  for (std::size_t i = 0; i < per_session.size(); ++i)
+    reader.pad_observations(static_cast<std::uint32_t>(i), per_session[i]);
 }
 
 std::string confidence_name(identify::Confidence c) {
@@ -83,20 +102,20 @@ std::vector<std::string> told_headers(const TargetSpec& t) {
   return out;
 }
 
-bool is_socketio(const Scenario& s) { return s.traffic.protocol == SessionProtocol::kSocketIo; }
-
 // Why no acknowledgement named a backend: what was asked of them.
 std::string unnamed_by_acks(const Scenario& s) {
   const auto specs = identify::parse_identify_specs(s.target->identify);
   const auto* ack = specs ? identify::find_ack_spec(*specs) : nullptr;
   if (!ack) return "";
+  const std::string then_auto = fmt::format(
+      "; or let an affinity cookie name them: --identify {} --identify auto", ack->text);
   return ack->pointer.empty()
              ? fmt::format("no acknowledgement of '{}' had a string as its first argument (at "
-                           "most {} bytes): name where the backend's name is with "
-                           "ack:{}:/POINTER",
-                           ack->name, identify::kMaxIdentityBytes, ack->name)
-             : fmt::format("no acknowledgement of '{}' had a name at {} in its first argument",
-                           ack->name, ack->pointer);
+                           "most {} bytes): say where the backend's name is with "
+                           "ack:{}:/POINTER{}",
+                           ack->name, identify::kMaxIdentityBytes, ack->name, then_auto)
+             : fmt::format("no acknowledgement of '{}' had a name at {} in its first argument{}",
+                           ack->name, ack->pointer, then_auto);
 }
 
 // The explicit specs' identities are in the records already; auto fills the rest.
@@ -125,7 +144,12 @@ ProbeSummary identify_backends(const Scenario& s, const ProbeReader& reader, Rec
     if (auto_chooses || is_response_fact(f.kind)) p.facts.push_back(f.text);
   if (!auto_chooses || automatic->kind == identify::AutoSourceKind::none) {
     if (explicit_hits == 0) p.reason = automatic->reason;
-    if (explicit_hits == 0 && is_socketio(s)) p.reason = unnamed_by_acks(s);
+    if (explicit_hits == 0 && is_socketio(s))
+      p.reason = reader.auto_wanted()
+                     ? fmt::format("the acknowledgements named no backend, nor did automatic "
+                                   "recognition: {}",
+                                   automatic->reason)
+                     : unnamed_by_acks(s);
     return p;
   }
   for (auto& r : set.records) {
@@ -276,8 +300,7 @@ ProbeJudgement judgement_of(const Scenario& s, const ProbeReader& reader,
 
 std::string probe_plan(const Scenario& s) {
   const TargetSpec& t = *s.target;
-  const long long requests =
-      static_cast<long long>(s.traffic.sessions) * s.traffic.requests_per_session;
+  const long long requests = probe_http_requests(s.traffic);
   // The pauses bound the duration too: `concurrency` sessions at a time, each pausing on
   // average `pause` between two of its requests.
   const double pause_s = std::chrono::duration<double>(s.traffic.pause).count();
@@ -286,17 +309,22 @@ std::string probe_plan(const Scenario& s) {
   const double seconds =
       std::max(static_cast<double>(requests) / t.rate,
                waves * static_cast<double>(s.traffic.requests_per_session - 1) * pause_s);
-  std::string out = fmt::format(
-      "probe {}: {} sessions x {} requests = {} requests (cap {}), {} at a time, at most {} "
-      "per second: about {:.0f} s\n",
-      t.url, s.traffic.sessions, s.traffic.requests_per_session, requests, t.max_requests,
-      s.traffic.concurrency, t.rate, seconds);
+  std::string out =
+      is_socketio(s)
+          ? fmt::format("probe {}: {} socket.io sessions x {} events = at most {} HTTP requests "
+                        "(cap {}), {} at a time, at most {} per second: about {:.0f} s\n",
+                        t.url, s.traffic.sessions, s.traffic.requests_per_session, requests,
+                        t.max_requests, s.traffic.concurrency, t.rate, seconds)
+          : fmt::format("probe {}: {} sessions x {} requests = {} requests (cap {}), {} at a "
+                        "time, at most {} per second: about {:.0f} s\n",
+                        t.url, s.traffic.sessions, s.traffic.requests_per_session, requests,
+                        t.max_requests, s.traffic.concurrency, t.rate, seconds);
   if (s.traffic.pause.count() > 0)
     out += fmt::format(
         "  pause: {} ms on average between a session's requests, each drawn from "
         "[0, {} ms]\n",
         s.traffic.pause.count(), 2 * s.traffic.pause.count());
-  out += fmt::format("  paths: {}\n", fmt::join(t.paths, ", "));
+  if (!is_socketio(s)) out += fmt::format("  paths: {}\n", fmt::join(t.paths, ", "));
   out += fmt::format("  User-Agent: {}\n", t.user_agent);
   for (const auto& h : t.headers) out += fmt::format("  {}\n", h);
   if (!t.cookie.empty()) out += fmt::format("  Cookie (first request): {}\n", t.cookie);
@@ -306,8 +334,8 @@ std::string probe_plan(const Scenario& s) {
   if (!t.lost_when.empty()) out += fmt::format("  lost when: {}\n", fmt::join(t.lost_when, ", "));
   if (is_socketio(s))
     out += fmt::format(
-        "  socket.io at {} over {}: a request is one acknowledged event, its polls and POSTs "
-        "beside it (each session also connects, answers pings and closes)\n",
+        "  socket.io at {} over {}: each event acknowledged (a POST and a poll over HTTP, or "
+        "WebSocket frames); each session also connects, answers pings and closes\n",
         s.traffic.socketio_path, to_string(s.traffic.transports));
   for (const auto& r : t.resolve) out += fmt::format("  resolve: {}\n", r);
   if (t.insecure) out += "  TLS certificates are NOT checked (--insecure)\n";
@@ -326,7 +354,7 @@ ScenarioReport run_probe(const Scenario& s, const RunContext& ctx) {
   const std::string unreachable = check_reachable(t.url, s.traffic.request_timeout, dc.client);
   std::string failure =
       unreachable.empty() ? "" : fmt::format("{} cannot be reached: {}", t.url, unreachable);
-  ProbeReader reader = make_reader(t);
+  ProbeReader reader = make_reader(s);
   RecordSet records;
   report.timings.startup_s = clock.lap();
   if (failure.empty()) {
@@ -341,6 +369,7 @@ ScenarioReport run_probe(const Scenario& s, const RunContext& ctx) {
     failure = outcome.setup_error.empty() ? outcome.stop_reason : outcome.setup_error;
   }
   report.timings.traffic_s = clock.lap();
+  pad_socketio_observations(s, records, reader);
   std::optional<identify::AutoIdentification> automatic;
   bool auto_chose = false;
   ProbeSummary probe = identify_backends(s, reader, records, automatic, auto_chose);

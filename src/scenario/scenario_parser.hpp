@@ -15,6 +15,14 @@ namespace sc {
 inline constexpr int kProbeSessions = 50;
 inline constexpr int kProbeRequestsPerSession = 10;
 inline constexpr int kProbeConcurrency = 5;
+// What a socket.io probe sends over HTTP, at most: per event a POST and the poll that follows
+// its answer; per session a handshake, the connect, a first poll, an upgrade and a close. The
+// request cap and the rate count these, not the events.
+inline constexpr int kSocketIoRequestsPerEvent = 2;
+inline constexpr int kSocketIoRequestsPerSession = 5;
+
+// The HTTP requests a probe with this traffic sends at most.
+long long probe_http_requests(const TrafficSpec& t);
 
 // All errors found, one per line, in file order. Pure: reads no file (not even the ones the
 // scenario names: runner/scenario_resolve.hpp does that next).

@@ -4,6 +4,7 @@
 
 #include "cookie/cookie_pairs.hpp"
 #include "identify/identify_spec.hpp"
+#include "scenario/scenario_parser.hpp"
 #include "scenario/scenario_sections.hpp"
 #include "util/text.hpp"
 
@@ -171,10 +172,14 @@ namespace {
 // unknown", and the real-time client speaks plain http:// without custom headers.
 void check_socketio_target(NodeReader& r, const YAML::Node& n, const TargetSpec& t) {
   auto specs = identify::parse_identify_specs(t.identify);
-  if (specs && (specs->size() != 1 || specs->front().kind != identify::IdentifyKind::ack))
+  const bool ack_first = specs && specs->front().kind == identify::IdentifyKind::ack;
+  const bool then_auto = specs && specs->size() == 2 &&
+                         specs->back().kind == identify::IdentifyKind::automatic;
+  if (specs && (!ack_first || (specs->size() != 1 && !then_auto)))
     r.error(n["identify"] ? n["identify"].Mark() : n.Mark(), "target.identify",
-            "expected one ack:EVENT[:/POINTER] with protocol socket.io: the event each request "
-            "emits, whose acknowledgement names the backend (e.g. ack:whoami)");
+            "expected ack:EVENT[:/POINTER] with protocol socket.io, then auto if the affinity "
+            "cookie should name the backends: the event each request emits with an "
+            "acknowledgement (e.g. ack:whoami)");
   if (!t.lost_when.empty())
     r.error(n["lost_when"].Mark(), "target.lost_when",
             "expected none with protocol socket.io: a lost session is engine.io's own answer "
@@ -210,18 +215,32 @@ void check_target_protocol(NodeReader& r, const YAML::Node& root, const Scenario
             "socket.io answer)");
 }
 
+long long probe_http_requests(const TrafficSpec& t) {
+  const long long events = t.requests_per_session;
+  const long long per_session =
+      t.protocol == SessionProtocol::kSocketIo ? kSocketIoRequestsPerEvent * events +
+                                                     kSocketIoRequestsPerSession
+                                               : events;
+  return static_cast<long long>(t.sessions) * per_session;
+}
+
 void check_target_budget(NodeReader& r, const YAML::Node& root, const Scenario& s) {
   if (!s.target) return;
-  const long long planned =
-      static_cast<long long>(s.traffic.sessions) * s.traffic.requests_per_session;
+  const long long planned = probe_http_requests(s.traffic);
   if (planned <= s.target->max_requests) return;
   const YAML::Node at =
       root["target"]["max_requests"] ? root["target"]["max_requests"] : root["target"];
+  const std::string how =
+      s.traffic.protocol == SessionProtocol::kSocketIo
+          ? fmt::format("{} sessions x ({} x {} events + {}): each event a POST and a poll, each "
+                        "session its handshake, connect, first poll, upgrade and close",
+                        s.traffic.sessions, kSocketIoRequestsPerEvent,
+                        s.traffic.requests_per_session, kSocketIoRequestsPerSession)
+          : fmt::format("{} sessions x {}", s.traffic.sessions, s.traffic.requests_per_session);
   r.error(at.Mark(), "target.max_requests",
-          fmt::format("the probe would send {} requests ({} sessions x {}), more than the cap of "
-                      "{}; lower the sessions or the requests per session, or raise the cap",
-                      planned, s.traffic.sessions, s.traffic.requests_per_session,
-                      s.target->max_requests));
+          fmt::format("the probe would send {} requests ({}), more than the cap of {}; lower the "
+                      "sessions or the requests per session, or raise the cap",
+                      planned, how, s.target->max_requests));
 }
 
 }  // namespace sc

@@ -225,6 +225,23 @@ TEST(Probe, DryRunPrintsThePlanAndSendsNothing) {
   EXPECT_NE(r.out.find("X-Run: 42"), std::string::npos) << r.out;
 }
 
+// A socket.io probe's plan counts HTTP requests (50 x (2 x 10 + 5)), not events, against the
+// cap and the rate, and says what a session sends.
+TEST(Probe, DryRunOfSocketIoCountsTheHttpRequestsItMaySend) {
+  auto r = run_cli({"probe", "http://127.0.0.1:9/", "--protocol", "socket.io", "--identify",
+                    "ack:whoami", "--rate", "25", "--dry-run"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("50 socket.io sessions x 10 events = at most 1250 HTTP requests (cap "
+                       "2000), 5 at a time, at most 25 per second: about 50 s"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("socket.io at /socket.io/ over polling, websocket: each event "
+                       "acknowledged"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("made-up session id"), std::string::npos) << r.out;
+}
+
 TEST(Probe, UnreachableTargetIsExitThree) {
   auto ports = allocate_loopback_ports(1);
   ASSERT_TRUE(ports.ok());

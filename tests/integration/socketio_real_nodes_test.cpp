@@ -131,8 +131,37 @@ TEST(SocketioRealNodes, AckPointerThatFindsNothingLeavesAffinityUndecidedAndSays
   EXPECT_EQ(r.cli.exit_code, 3) << r.describe();
   EXPECT_EQ(find_check(r.scenario, "affinity")["verdict"], "inconclusive") << r.describe();
   EXPECT_EQ(r.scenario["probe"]["reason"],
-            "no acknowledgement of 'status' had a name at /name in its first argument")
+            "no acknowledgement of 'status' had a name at /name in its first argument; or let an "
+            "affinity cookie name them: --identify ack:status:/name --identify auto")
       << r.describe();
+}
+
+// An acknowledgement that names no one, then auto: HAProxy's SERVERID cookie, set on the
+// handshake's answer and sent with every later poll, POST and upgrade, names the nodes.
+TEST(SocketioRealNodes, AffinityCookieNamesTheNodesWhenTheAckDoesNot) {
+  auto site = PhpSite::start(nodes_behind("haproxy", "fixtures/haproxy/socketio-serverid.cfg.in"));
+  ASSERT_TRUE(site.ok()) << site.error().message;
+  const auto r = run_probe((*site)->url(), {.extra = {"--protocol", "socket.io", "--identify",
+                                                      "ack:touch", "--identify", "auto"}});
+  ASSERT_EQ(r.cli.exit_code, 0) << r.describe();
+  EXPECT_EQ(r.scenario["probe"]["identified_by"].get<std::string>().rfind("cookie:SERVERID", 0),
+            0u)
+      << r.describe();
+  EXPECT_EQ(r.scenario["metrics"]["sticky_sessions"], 12) << r.describe();
+  EXPECT_EQ(r.scenario["metrics"]["backends"].size(), 2u) << r.describe();
+}
+
+// The same cookie over both transports: events carried by the WebSocket, with no HTTP
+// exchange of their own, are named by the cookie the session's jar holds.
+TEST(SocketioRealNodes, AffinityCookieNamesEventsOverTheWebSocketToo) {
+  auto site = PhpSite::start(nodes_behind("haproxy", "fixtures/haproxy/socketio-serverid.cfg.in"));
+  ASSERT_TRUE(site.ok()) << site.error().message;
+  const auto r = run_probe((*site)->url(),
+                           {.extra = {"--protocol", "socket.io", "--identify", "ack:touch",
+                                      "--identify", "auto", "--transports", "polling,websocket"}});
+  ASSERT_EQ(r.cli.exit_code, 0) << r.describe();
+  EXPECT_EQ(r.scenario["metrics"]["sticky_sessions"], 12) << r.describe();
+  EXPECT_EQ(r.scenario["metrics"]["requests"], 60) << r.describe();
 }
 
 }  // namespace

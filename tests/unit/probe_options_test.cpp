@@ -76,8 +76,9 @@ TEST(ProbeOptions, SocketIoWithoutAnAckEventIsRefusedNamingIdentify) {
   auto s = probe_from({"http://shop.example/", "--protocol", "socket.io"});
   ASSERT_FALSE(s);
   EXPECT_EQ(s.error().message,
-            "--identify: expected one ack:EVENT[:/POINTER] with protocol socket.io: the event each "
-            "request emits, whose acknowledgement names the backend (e.g. ack:whoami)");
+            "--identify: expected ack:EVENT[:/POINTER] with protocol socket.io, then auto if the "
+            "affinity cookie should name the backends: the event each request emits with an "
+            "acknowledgement (e.g. ack:whoami)");
 }
 
 TEST(ProbeOptions, AckEventWithoutSocketIoIsRefused) {
@@ -104,6 +105,19 @@ TEST(ProbeOptions, SocketIoWithLostWhenIsRefused) {
   EXPECT_EQ(s.error().message,
             "--lost-when: expected none with protocol socket.io: a lost session is engine.io's "
             "own answer to an unknown sid (HTTP 400, \"Session ID unknown\"), counted always");
+}
+
+// The cap counts what reaches the site over HTTP: per event a POST and a poll, per session 5.
+TEST(ProbeOptions, SocketIoCapCountsThePostsAndPollsNotTheEvents) {
+  auto s = probe_from({"http://shop.example/", "--protocol", "socket.io", "--identify",
+                       "ack:whoami", "--sessions", "50", "--requests-per-session", "10",
+                       "--max-requests", "1000"});
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().message,
+            "--max-requests: the probe would send 1250 requests (50 sessions x (2 x 10 events + "
+            "5): each event a POST and a poll, each session its handshake, connect, first poll, "
+            "upgrade and close), more than the cap of 1000; lower the sessions or the requests "
+            "per session, or raise the cap");
 }
 
 // What traffic.pause and --pause mean: each pause uniform in [0, 2 x pause], so that sessions
