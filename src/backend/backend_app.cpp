@@ -121,7 +121,7 @@ void write_echo(JsonWriter& json, const net::Request& req, std::string_view name
 // same as when a sorted map (nlohmann's) built them.
 void write_app_body(JsonWriter& json, const net::Request& req, std::string_view path,
                     const std::vector<CookiePair>& cookies, const BackendApp::SessionUse* session,
-                    std::string_view route) {
+                    std::string_view route, std::string_view status, std::string_view user) {
   json.key(field::kCookies).begin_array();
   for (const auto& c : cookies)
     json.begin_object()
@@ -142,6 +142,8 @@ void write_app_body(JsonWriter& json, const net::Request& req, std::string_view 
     json.key(field::kSessionId).string(session->id);
     json.key(field::kSessionLost).boolean(session->lost);
     json.key(field::kSessionNew).boolean(session->is_new);
+    if (!status.empty()) json.key(field::kStatus).string(status);
+    if (!user.empty()) json.key(field::kUser).string(user);
   } else {
     json.key(field::kStatus).string(contract::kStoreFullStatus);
   }
@@ -179,8 +181,17 @@ net::Response BackendApp::handle(const net::Request& req, Clock::time_point now)
       // PHP's session.cache_limiter=nocache headers.
       res.set(http::field::cache_control, "no-store, no-cache, must-revalidate");
     }
+    LoginAnswer login;
+    if (!u.refused && is_login_path(path)) login = login_flow(req, path, u, res, now);
     // Clients may send any bytes in cookies and paths: invalid UTF-8 is replaced (U+FFFD).
-    write_app_body(json, req, path, cookies, u.refused ? nullptr : &u, options_.route);
+    write_app_body(json, req, path, cookies, u.refused ? nullptr : &u, options_.route,
+                   login.refusal, login.user);
+    if (!login.html.empty()) {  // the login page: a form, as a browser gets it
+      text = std::move(login.html);
+      res.set(http::field::content_type, "text/html; charset=utf-8");
+      res.prepare_payload();
+      return res;
+    }
   }
   json.end_object();
   text += '\n';

@@ -16,6 +16,13 @@ namespace sc {
 // PHP's default session id: 26 characters of [0-9a-v] (5 bits per character).
 std::string generate_php_session_id(const std::function<unsigned()>& random);
 
+// The login flow's paths (contract::kLoginPath, kLogoutPath, kAccountPath and under it).
+bool is_login_path(std::string_view path);
+// The longest user name a login keeps (longer ones are refused, 401).
+inline constexpr std::size_t kMaxUserName = 128;
+// The largest login form read (a POST to the login path); larger ones are answered 413.
+inline constexpr std::size_t kMaxLoginForm = 16 * 1024;
+
 // The longest session id a client may bring (PHP's own limit, session.sid_length <= 256);
 // a longer one is never stored, so no client can make the store hold large keys.
 inline constexpr std::size_t kMaxSessionIdLength = 256;
@@ -42,7 +49,17 @@ class BackendApp {
   };
 
  private:
+  // What the login flow answers: an HTML page instead of the JSON body; or in the JSON body,
+  // a refusal ("bad csrf token", with its 401/403) or the logged-in user.
+  struct LoginAnswer {
+    std::string html, refusal, user;
+  };
   std::string new_session_id();
+  std::string new_csrf_token();
+  LoginAnswer login_flow(const net::Request& req, std::string_view path, SessionUse& u,
+                         net::Response& res, Clock::time_point now);
+  void log_in(const net::Request& req, SessionUse& u, net::Response& res, Clock::time_point now,
+              LoginAnswer& out);
   SessionUse use_session(const std::optional<std::string>& carried, Clock::time_point now);
   void note_refusal(bool refused);
 

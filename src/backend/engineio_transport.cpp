@@ -73,23 +73,6 @@ net::Response text_answer(unsigned version, const BackendOptions& backend, std::
                 session_start);
 }
 
-// The request's body, at most `limit` bytes (nullopt past it, or when reading failed).
-asio::awaitable<std::optional<std::string>> read_body(net::Request& req, net::Connection& conn,
-                                                      std::size_t limit) {
-  std::string body = std::move(req.body());
-  if (conn.body) {
-    char chunk[8192];
-    boost::system::error_code ec;
-    while (!conn.body->done() && body.size() <= limit) {
-      const auto n = co_await conn.body->read_some(chunk, sizeof chunk, ec);
-      if (ec) co_return std::nullopt;
-      body.append(chunk, n);
-    }
-  }
-  if (body.size() > limit) co_return std::nullopt;
-  co_return body;
-}
-
 // A poll: waits until the session has something for the client, at most until its next ping.
 asio::awaitable<net::Response> poll(EngineIoServer& server, const BackendOptions& backend,
                                     const std::string& sid, unsigned version) {
@@ -113,7 +96,7 @@ asio::awaitable<net::Response> send(EngineIoServer& server, const BackendOptions
                                     const std::string& sid, net::Request& req,
                                     net::Connection& conn) {
   const unsigned version = req.version();
-  auto body = co_await read_body(req, conn, server.options().max_payload);
+  auto body = co_await net::read_bounded_body(req, conn, server.options().max_payload);
   if (!body) {
     server.close(sid);
     conn.close = true;

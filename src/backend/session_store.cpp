@@ -32,6 +32,18 @@ SessionState SessionStore::touch(const std::string& id, Clock::time_point now, l
   return SessionState::kKnown;
 }
 
+SessionData* SessionStore::data(const std::string& id) {
+  auto it = sessions_.find(id);
+  return it == sessions_.end() ? nullptr : &it->second.data;
+}
+
+void SessionStore::erase(const std::string& id) {
+  auto it = sessions_.find(id);
+  if (it == sessions_.end()) return;
+  unlink(*it);
+  sessions_.erase(it);
+}
+
 bool SessionStore::start(const std::string& id, Clock::time_point now) {
   if (sessions_.size() >= limits_.max_sessions) {
     // Only an expired session gives up its slot: a live one is never dropped to make room,
@@ -45,6 +57,7 @@ bool SessionStore::start(const std::string& id, Clock::time_point now) {
   if (!inserted) unlink(*it);  // restarting an id still held: a fresh session in its place
   it->second.hits = 1;
   it->second.last_used = now;
+  it->second.data = {};
   push_newest(*it);
   return true;
 }

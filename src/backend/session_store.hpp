@@ -16,6 +16,13 @@ struct SessionLimits {
   std::chrono::milliseconds lifetime{1440 * 1000};  // PHP's default gc_maxlifetime
 };
 
+// What a session holds beyond its hits: the login flow's CSRF token and logged-in user, each
+// bounded by the login handlers (kMaxUserName).
+struct SessionData {
+  std::string csrf;
+  std::string user;
+};
+
 // What the store knew of an id a request carried.
 enum class SessionState {
   kKnown,    // held and alive: touched, its hits counted
@@ -37,6 +44,11 @@ class SessionStore {
   // sessions that are still alive (the oldest idle one is reused once it has expired).
   bool start(const std::string& id, Clock::time_point now);
 
+  // The data of a session held (touched or started); null when the store holds no `id`.
+  SessionData* data(const std::string& id);
+  // Forgets `id` (a login gives its session a new id, as PHP's session_regenerate_id does).
+  void erase(const std::string& id);
+
   std::size_t size() const { return sessions_.size(); }
   const SessionLimits& limits() const { return limits_; }
 
@@ -47,6 +59,7 @@ class SessionStore {
   struct Session {
     long long hits = 0;
     Clock::time_point last_used;
+    SessionData data;
     Node* newer = nullptr;  // towards the most recently used
     Node* older = nullptr;
   };

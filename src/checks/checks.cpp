@@ -38,10 +38,21 @@ CheckResult check_errors(const Scenario& s, const Metrics& m) {
   c.verdict = c.observed <= s.expect.max_error_rate ? Verdict::kPass : Verdict::kFail;
   c.explanation = fmt::format("{} of {} requests failed ({} transport errors, {} HTTP 5xx)",
                               m.errors, m.requests, m.transport_errors, m.server_errors);
+  if (m.step_failures > 0) {
+    c.explanation.pop_back();
+    c.explanation += fmt::format(", {} refused by their step)", m.step_failures);
+  }
   if (m.top_transport_error_count > 0)
     c.explanation +=
         fmt::format("; the most common transport error ({} of {}): {}", m.top_transport_error_count,
                     m.transport_errors, m.top_transport_error);
+  // The step that broke, in its own words: the login, the page behind it.
+  for (const auto& step : m.steps)
+    if (step.errors > 0 && !step.top_error.empty()) {
+      c.explanation += fmt::format("; first failing step: {} ({} errors: {})", step.name,
+                                   step.errors, step.top_error);
+      break;
+    }
   return c;
 }
 

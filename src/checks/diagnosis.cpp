@@ -334,6 +334,15 @@ std::vector<std::string> diagnose(const Scenario& s, const Metrics& m, const Run
     if (m.polls_ended * 2 >= m.errors) return causes;
   }
   for (auto& why : diagnose_answers(s, m, ev)) causes.push_back(std::move(why));
+  // engine.io's own answer: a loss whether or not any event named its backend (every event
+  // of a session can meet the node that does not hold it).
+  const bool sid_unknown =
+      s.traffic.protocol == SessionProtocol::kSocketIo && m.session_losses > 0;
+  if (sid_unknown)
+    causes.push_back(fmt::format("{} of {} socket.io events met engine.io's \"Session ID "
+                                 "unknown\": {}; {}",
+                                 m.session_losses, m.requests, socketio_session_unknown_why(),
+                                 socketio_session_unknown_remedy()));
   // Cookies and routes mean nothing while most requests fail or no answer names a backend.
   long long named = 0;
   for (const auto& [name, f] : m.backends) named += f.requests;
@@ -343,11 +352,6 @@ std::vector<std::string> diagnose(const Scenario& s, const Metrics& m, const Run
     causes.push_back(why);
     return causes;
   }
-  if (s.traffic.protocol == SessionProtocol::kSocketIo && m.session_losses > 0)
-    causes.push_back(fmt::format("{} of {} socket.io events met engine.io's \"Session ID "
-                                 "unknown\": {}; {}",
-                                 m.session_losses, m.requests, socketio_session_unknown_why(),
-                                 socketio_session_unknown_remedy()));
   std::vector<std::string> own;
   const std::string& type = s.proxy.type;
   if (type == "reference" || type == "apache")

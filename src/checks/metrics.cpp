@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
 #include <unordered_map>
 
 #include "checks/statistics.hpp"
@@ -102,7 +103,38 @@ void keep_if_top(const std::string& words, long long count, std::string& top,
   }
 }
 
-bool is_failure(const RequestRecord& r) { return r.status == 0 || r.status >= 500; }
+bool is_step_failure(const RequestRecord& r) {
+  return r.step != kNoStep && r.error != StringTable::kNone && r.status > 0 && r.status < 500;
+}
+
+bool is_failure(const RequestRecord& r) {
+  return r.status == 0 || r.status >= 500 || is_step_failure(r);
+}
+
+// Before its session's begins_session step: sent, not judged.
+bool before_session(const RequestRecord& r, const StepsView& steps) {
+  return r.step != kNoStep && r.step < steps.judged_from;
+}
+
+// Each step's requests, errors, losses and moves (the step a session broke at).
+void add_step_figures(const RecordSet& set, const SessionRecords& s, const StepsView& steps,
+                      Metrics& m, std::vector<std::map<std::uint32_t, long long>>& errors) {
+  for (std::size_t k = 0; k < s.size(); ++k) {
+    const auto& r = s[k];
+    if (r.step == kNoStep || r.step >= m.steps.size()) continue;
+    auto& f = m.steps[r.step];
+    ++f.requests;
+    if (is_failure(r)) {
+      ++f.errors;
+      if (r.error != StringTable::kNone) ++errors[r.step][r.error];
+    }
+    if (r.session_lost && !before_session(r, steps)) ++f.session_losses;
+    const auto previous = k > 0 ? s[k - 1].backend : StringTable::kNone;
+    if (previous != StringTable::kNone && r.backend != StringTable::kNone && r.backend != previous)
+      ++f.moves;
+  }
+  (void)set;
+}
 
 // Figures every request counts in, cookieless or not.
 void add_request(const RequestRecord& r, Metrics& m, BackendTally& backends, RunTally& run) {
@@ -112,6 +144,7 @@ void add_request(const RequestRecord& r, Metrics& m, BackendTally& backends, Run
     ++run.error_counts[r.error];
   }
   if (r.status >= 500) ++m.server_errors;
+  if (is_step_failure(r)) ++m.step_failures;
   if (r.status > 0 && r.status < 500 && r.backend == StringTable::kNone)
     ++m.answers_without_backend;
   const auto status = static_cast<std::size_t>(std::clamp<int>(r.status, 0, 999));
@@ -127,16 +160,30 @@ void add_request(const RequestRecord& r, Metrics& m, BackendTally& backends, Run
 }
 
 // One session's figures; cookieless sessions count only in the per-request ones.
-void add_session(const RecordSet& set, const SessionRecords& s, Metrics& m,
-                 BackendTally& backends, RunTally& run) {
+void add_session(const RecordSet& set, const SessionRecords& s, const StepsView& steps,
+                 Metrics& m, BackendTally& backends, RunTally& run) {
   const bool cookieless = s.front().cookieless;
+  std::size_t begins = 0;
+  while (begins + 1 < s.size() && before_session(s[begins], steps)) ++begins;
+  const bool refused = steps.has_beginning && s[begins].step == steps.judged_from &&
+                       is_failure(s[begins]);
+  if (before_session(s.back(), steps) || refused) {
+    // It never reached the step it is judged from, or that step failed (the login was
+    // refused): there is no session to judge.
+    for (const auto& r : s) add_request(r, m, backends, run);
+    m.unjudged_requests += static_cast<long long>(s.size());
+    ++m.sessions_not_begun;
+    return;
+  }
   if (cookieless) {
     ++m.cookieless_sessions;
     m.cookieless_requests += static_cast<long long>(s.size());
   } else {
     ++m.sessions;
   }
-  const std::uint32_t first = s.front().backend;
+  // The session is judged from its begins_session step on: its first backend is the one that
+  // answered that step.
+  const std::uint32_t first = s[begins].backend;
   bool sticky = true, switch_after_first = false, named_another = false, failed = false;
   long long switches = 0;
   bool upgrade_failed = false;
@@ -147,18 +194,22 @@ void add_session(const RecordSet& set, const SessionRecords& s, Metrics& m,
     failed = failed || is_failure(r);
     upgrade_failed = upgrade_failed || is_upgrade_failure(set, r, run);
     if (is_poll_end(set, r, run)) ++run.poll_end_counts[r.error];
+    if (cookieless) continue;
+    if (k < begins || before_session(r, steps)) {
+      ++m.unjudged_requests;
+      continue;
+    }
     if (first_named == StringTable::kNone) first_named = r.backend;
     named_another = named_another || (r.backend != StringTable::kNone && r.backend != first_named);
-    if (cookieless) continue;
     if (r.session_lost) ++m.session_losses;
     if (r.session_expired) ++m.session_expiries;
     if (r.backend == StringTable::kNone || r.backend != first) sticky = false;
     if (first != StringTable::kNone && r.backend == first) ++m.requests_on_first_backend;
-    const auto previous = k > 0 ? s[k - 1].backend : StringTable::kNone;
+    const auto previous = k > begins ? s[k - 1].backend : StringTable::kNone;
     if (previous != StringTable::kNone && r.backend != StringTable::kNone &&
         r.backend != previous) {
       ++switches;
-      switch_after_first = switch_after_first || k == 1;
+      switch_after_first = switch_after_first || k == begins + 1;
     }
     if (r.sticky_value != StringTable::kNone) {
       ++m.requests_with_sticky_cookie;
@@ -173,7 +224,8 @@ void add_session(const RecordSet& set, const SessionRecords& s, Metrics& m,
   if (named_another) ++m.sessions_over_backends;
   m.backend_switches += switches;
   m.max_session_switches = std::max(m.max_session_switches, switches);
-  if (switches == 1 && switch_after_first && s.size() >= 3) ++m.sessions_moved_after_first_only;
+  if (switches == 1 && switch_after_first && s.size() - begins >= 3)
+    ++m.sessions_moved_after_first_only;
 }
 
 void add_poll_ends(const RecordSet& set, const RunTally& run, Metrics& m) {
@@ -223,14 +275,18 @@ void add_sticky_values(const RecordSet& set, const RunTally& run, char separator
 }  // namespace
 
 Metrics compute_metrics(const RecordSet& set, const std::vector<std::string>& backend_names,
-                        char separator, const std::set<std::uint32_t>& left_out) {
-  return compute_metrics(set, SessionIndex(set.records), backend_names, separator, left_out);
+                        char separator, const std::set<std::uint32_t>& left_out,
+                        const StepsView& steps) {
+  return compute_metrics(set, SessionIndex(set.records), backend_names, separator, left_out,
+                         steps);
 }
 
 Metrics compute_metrics(const RecordSet& set, const SessionIndex& sessions,
                         const std::vector<std::string>& backend_names, char separator,
-                        const std::set<std::uint32_t>& left_out) {
+                        const std::set<std::uint32_t>& left_out, const StepsView& steps) {
   Metrics m;
+  for (const auto& name : steps.names) m.steps.push_back({name, 0, 0, 0, 0, {}});
+  std::vector<std::map<std::uint32_t, long long>> step_errors(steps.names.size());
   for (const auto& name : backend_names) m.backends.push_back({name, {}});
   BackendTally backends(set, m);
   RunTally run;
@@ -242,9 +298,15 @@ Metrics compute_metrics(const RecordSet& set, const SessionIndex& sessions,
       m.left_out_requests += static_cast<long long>(s.size());
       continue;
     }
-    add_session(set, s, m, backends, run);
+    add_session(set, s, steps, m, backends, run);
+    add_step_figures(set, s, steps, m, step_errors);
   }
-  m.errors = m.transport_errors + m.server_errors;
+  m.errors = m.transport_errors + m.server_errors + m.step_failures;
+  for (std::size_t i = 0; i < m.steps.size(); ++i) {
+    long long top = 0;
+    for (const auto& [text, count] : step_errors[i])
+      keep_if_top(set.strings.get(text), count, m.steps[i].top_error, top);
+  }
   backends.finish();
   m.statuses = status_list(run.statuses);
   m.statuses_without_backend = status_list(run.statuses_without_backend);

@@ -18,6 +18,24 @@ struct BackendFigures {
   std::vector<std::pair<int, long long>> statuses;
 };
 
+// One step's share of the run (traffic.steps).
+struct StepFigures {
+  std::string name;
+  long long requests = 0;  // its records, redirect hops included
+  long long errors = 0;    // transport errors, 5xx and its own failures
+  long long session_losses = 0;
+  long long moves = 0;     // its requests answered by another backend than the one before
+  std::string top_error;   // the most common failure's words, if any
+};
+
+// What the steps tell the figures: their names (a record's step indexes them) and the one
+// the sessions are judged from (begins_session; 0 when none has it).
+struct StepsView {
+  std::vector<std::string> names;
+  std::uint16_t judged_from = 0;
+  bool has_beginning = false;  // a step has begins_session
+};
+
 struct Metrics {
   // Sessions with at least one recorded request whose client keeps cookies, left-out ones
   // aside: the sessions affinity, losses and moves are judged on.
@@ -30,7 +48,7 @@ struct Metrics {
   long long left_out_sessions = 0;  // sessions bound to a disturbed backend (failover figures judge them)
   long long left_out_requests = 0;  // their requests
   long long requests = 0;         // requests recorded (completed or failed)
-  long long errors = 0;           // transport errors plus HTTP 5xx answers
+  long long errors = 0;           // transport errors, HTTP 5xx answers and step failures
   long long transport_errors = 0; // requests with no HTTP answer (refused, timed out, reset)
   // The most common reason among the transport errors (libcurl's words) and how many had it.
   std::string top_transport_error;
@@ -45,6 +63,17 @@ struct Metrics {
   long long polls_ended = 0;
   std::string top_poll_end;
   long long server_errors = 0;    // HTTP 5xx answers
+  // Answers below 500 a step refused (traffic.steps: an unexpected status, a capture that
+  // found nothing, a redirect it could not follow): the session's script ended there.
+  long long step_failures = 0;
+  // Requests sent before their session's begins_session step (a login page, the login):
+  // counted in requests and errors, not in affinity, losses or moves.
+  long long unjudged_requests = 0;
+  // Sessions that never reached that step, or whose request at it failed (a refused login):
+  // in requests and errors, not in `sessions`.
+  long long sessions_not_begun = 0;
+  // Per step of traffic.steps, in order (empty without steps).
+  std::vector<StepFigures> steps;
   long long sticky_sessions = 0;  // sessions whose every request was answered by one backend
   long long requests_on_first_backend = 0;  // requests answered by their session's first backend
   long long session_losses = 0;   // requests on which a backend reported an id it did not know
@@ -86,7 +115,7 @@ struct Metrics {
     return sessions ? 1.0 - double(sessions_over_backends) / sessions : 0;
   }
   double first_backend_share() const {
-    const long long n = requests - cookieless_requests;
+    const long long n = requests - cookieless_requests - unjudged_requests;
     return n ? double(requests_on_first_backend) / n : 0;
   }
   double error_rate() const { return requests ? double(errors) / requests : 0; }
@@ -98,10 +127,12 @@ std::string status_counts_text(const std::vector<std::pair<int, long long>>& sta
 // `separator` 0 means the whole value is the route (stickysessionsep=Off). Sessions in
 // `left_out` count in no figure but left_out_sessions.
 Metrics compute_metrics(const RecordSet& set, const std::vector<std::string>& backend_names,
-                        char separator, const std::set<std::uint32_t>& left_out = {});
+                        char separator, const std::set<std::uint32_t>& left_out = {},
+                        const StepsView& steps = {});
 // The same over `sessions`, the records already grouped (one grouping for every figure).
 Metrics compute_metrics(const RecordSet& set, const SessionIndex& sessions,
                         const std::vector<std::string>& backend_names, char separator,
-                        const std::set<std::uint32_t>& left_out = {});
+                        const std::set<std::uint32_t>& left_out = {},
+                        const StepsView& steps = {});
 
 }  // namespace sc

@@ -8,6 +8,7 @@
 #include "backend/backend_app.hpp"
 #include "backend/backend_check.hpp"
 #include "backend/engineio_transport.hpp"
+#include "net/body_stream.hpp"
 #include "checks/verdict.hpp"
 #include "cli/commands.hpp"
 #include "net/endpoint.hpp"
@@ -114,6 +115,12 @@ int run_backend(BackendArgs& a) {
           co_return co_await serve_engineio(realtime, o, req, conn);
         if (is_websocket_echo_path(o.realtime, path))
           co_return co_await serve_websocket_echo(o, req, conn);
+        // The login form is the one body an answer depends on: read, bounded.
+        if (is_login_path(path) && req.method() == net::http::verb::post) {
+          auto form = co_await net::read_bounded_body(req, conn, kMaxLoginForm);
+          if (!form) co_return net::Response{net::http::status::payload_too_large, req.version()};
+          req.body() = std::move(*form);
+        }
         co_return app.handle(req);
       },
       server_options);

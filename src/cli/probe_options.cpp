@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "runner/scenario_resolve.hpp"
 #include "util/text.hpp"
 
 namespace sc::cli {
@@ -36,7 +37,7 @@ void emit_list(YAML::Emitter& y, const char* name, const std::vector<std::string
   y << YAML::EndSeq;
 }
 
-void emit_target(YAML::Emitter& y, const ProbeArgs& a) {
+void emit_target(YAML::Emitter& y, const ProbeArgs& a, const YAML::Node& steps) {
   y << YAML::Key << "target" << YAML::Value << YAML::BeginMap;
   y << YAML::Key << "url" << YAML::Value << YAML::DoubleQuoted << a.url;
   emit_list(y, "paths", a.paths);
@@ -55,19 +56,22 @@ void emit_target(YAML::Emitter& y, const ProbeArgs& a) {
   emit_if(y, a, "target.insecure", "insecure", a.insecure);
   emit_if(y, a, "target.http2", "http2", !a.no_http2);
   emit_if(y, a, "target.show_addresses", "show_addresses", a.show_addresses);
+  if (steps && !steps.IsNull()) y << YAML::Key << "steps" << YAML::Value << steps;
   y << YAML::EndMap;
 }
 
-std::string as_scenario(const ProbeArgs& a) {
+std::string as_scenario(const ProbeArgs& a, const YAML::Node& steps) {
   YAML::Emitter y;
   y << YAML::BeginMap;
   y << YAML::Key << "name" << YAML::Value << YAML::DoubleQuoted << ("probe " + url_host(a.url));
-  emit_target(y, a);
+  emit_target(y, a, steps);
   y << YAML::Key << "traffic" << YAML::Value << YAML::BeginMap;
   y << YAML::Key << "sessions" << YAML::Value << a.sessions;
   y << YAML::Key << "requests_per_session" << YAML::Value << a.requests_per_session;
   y << YAML::Key << "concurrency" << YAML::Value << a.concurrency;
   emit_if(y, a, "traffic.pause", "pause", a.pause);
+  emit_if(y, a, "traffic.users", "users", a.users_file);
+  emit_if(y, a, "traffic.users_unique", "users_unique", a.users_unique);
   emit_if(y, a, "traffic.protocol", "protocol", a.protocol);
   emit_if(y, a, "traffic.socketio_path", "socketio_path", a.socketio_path);
   emit_list(y, "transports", a.transports);
@@ -145,6 +149,16 @@ void add_traffic_and_expect_options(CLI::App* cmd, ProbeArgs& a) {
       "--pause", a.pause,
       "Mean pause between a session's requests (500ms, 2s); each drawn from [0, 2 x pause], so "
       "sessions do not move in lockstep, as traffic.pause in a scenario");
+  g["target.steps"] = cmd->add_option(
+      "--steps", a.steps_file,
+      "A YAML list of steps each session follows (a login, then pages), as traffic.steps");
+  g["traffic.users"] = cmd->add_option(
+      "--users", a.users_file,
+      "A CSV file of users (a header line, one user per row) for the steps' {{user.COLUMN}}");
+  g["traffic.users_unique"] = cmd->add_flag(
+      "--users-unique", a.users_unique,
+      "Refuse fewer users than sessions at once (two sessions of one user may log each other "
+      "out)");
   g["traffic.protocol"] =
       cmd->add_option("--protocol", a.protocol,
                       "http (default): page requests; socket.io: each session a socket.io "
@@ -184,9 +198,24 @@ void add_probe_options(CLI::App* cmd, ProbeArgs& a) {
   add_traffic_and_expect_options(cmd, a);
 }
 
+// --steps FILE: read and checked here, so that its errors name its own lines.
+Result<YAML::Node> steps_node(const ProbeArgs& a) {
+  if (a.steps_file.empty()) return YAML::Node();
+  auto text = read_text_file(a.steps_file);
+  if (!text) return Error{fmt::format("--steps: cannot read {}", a.steps_file)};
+  if (auto steps = parse_steps_text(*text, a.steps_file); !steps) return steps.error();
+  return YAML::Load(*text);  // parsed once already: it cannot throw now
+}
+
 Result<Scenario> probe_scenario(const ProbeArgs& a) {
-  auto s = parse_scenario_text(as_scenario(a), kSource);
-  if (s) return s;
+  auto steps = steps_node(a);
+  if (!steps) return steps.error();
+  auto s = parse_scenario_text(as_scenario(a, *steps), kSource);
+  if (s) {
+    auto resolved = resolve_scenario(*s);  // the users file
+    if (resolved) return s;
+    s = Result<Scenario>(resolved.error());
+  }
   std::string lines;
   for (auto line : split(s.error().message, '\n'))
     lines += (lines.empty() ? "" : "\n") + as_option_error(a, std::string(line));

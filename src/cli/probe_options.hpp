@@ -24,6 +24,8 @@ struct ProbeArgs {
   double rate = 20, min_sticky_share = 0.999, max_error_rate = 0, alpha = 0.01;
   long long max_requests = 2000, max_session_losses = 0, max_consecutive_errors = 20;
   bool insecure = false, no_http2 = false, show_addresses = false, dry_run = false;
+  std::string steps_file, users_file;  // --steps (a YAML list of steps), --users (a CSV file)
+  bool users_unique = false;
   OutputArgs output;
   std::map<std::string, CLI::Option*> given;  // scenario key -> its option
 };

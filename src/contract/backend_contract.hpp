@@ -18,6 +18,15 @@ inline constexpr std::string_view kEchoHeader = "X-Stickycheck-Echo";
 // Answers 200 {"backend":NAME,"status":"ok"} without touching the session store.
 inline constexpr std::string_view kHealthPath = "/.stickycheck/health";
 
+// The login flow (traffic.steps): GET kLoginPath answers an HTML form with a hidden csrf
+// field; POST kLoginPath (user, password, csrf form fields) logs the session in, gives it a
+// new id and redirects (302) to kAccountPath; kAccountPath (and paths under it) answers the
+// JSON body with "user" when logged in, else redirects to kLoginPath (a lost session shows
+// so on real applications); kLogoutPath logs out and redirects to kLoginPath.
+inline constexpr std::string_view kLoginPath = "/login";
+inline constexpr std::string_view kAccountPath = "/account";
+inline constexpr std::string_view kLogoutPath = "/logout";
+
 // `status` of a 503 answer: the request needed a new session and the session store is full of
 // live ones (session_max); the session fields are then absent.
 inline constexpr std::string_view kStoreFullStatus = "session store full";
@@ -44,6 +53,7 @@ inline constexpr const char* kCookieName = "name";
 inline constexpr const char* kCookieValue = "value";
 // object NAME -> array of values: the fields kEchoHeader asked for, as received (absent: []).
 inline constexpr const char* kEcho = "echo";
+inline constexpr const char* kUser = "user";  // string: the logged-in user (login flow)
 }  // namespace field
 
 // The route cookie a backend sets: a Set-Cookie value template in which {name} and {route} are

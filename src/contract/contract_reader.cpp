@@ -126,7 +126,7 @@ void ContractReader::read(const ResponseView& response, ResponseFacts& facts) {
       cookies_.add(h.value);
     else if (h.name == "location")
       note_redirect(response.status, h.value);
-    else
+    else if (h.name == contract::kBackendHeaderLower)  // others when the driver keeps all
       facts.backend = h.value;
   }
   if (response.body_truncated) return;  // not a mock backend's answer

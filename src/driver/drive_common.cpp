@@ -43,6 +43,16 @@ void append_record(DriveShared& shared, ResponseReader& reader, RequestRecord& r
   push(shared, rec, view ? &facts : nullptr, view ? std::string() : error, last_backend);
 }
 
+void append_step_record(DriveShared& shared, ResponseReader& reader, RequestRecord& rec,
+                        const ResponseView& view, ResponseFacts& facts, const StepAnswer& said,
+                        std::uint32_t& last_backend) {
+  std::lock_guard hold(shared.lock);
+  facts.clear();
+  reader.read(view, facts);
+  facts.session_lost = said.own_signal ? said.lost : facts.session_lost;
+  push(shared, rec, &facts, said.error, last_backend);
+}
+
 void append_facts(DriveShared& shared, RequestRecord& rec, const ResponseFacts* facts,
                   const std::string& error, std::uint32_t& last_backend) {
   std::lock_guard hold(shared.lock);

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "driver/drive_loop.hpp"
+#include "driver/step_script.hpp"
 
 namespace sc::detail {
 
@@ -16,6 +17,13 @@ namespace sc::detail {
 void append_record(DriveShared& shared, ResponseReader& reader, RequestRecord& rec,
                    const ResponseView* view, ResponseFacts& facts, const std::string& error,
                    std::uint32_t& last_backend);
+
+// A step's record: the reader's look at the answer, the step's own sign of a lost session
+// (when it names one, it decides alone) and its error (an unexpected status, a capture that
+// found nothing) beside it.
+void append_step_record(DriveShared& shared, ResponseReader& reader, RequestRecord& rec,
+                        const ResponseView& view, ResponseFacts& facts, const StepAnswer& said,
+                        std::uint32_t& last_backend);
 
 // The same for a record whose facts the driver read itself (a socket.io event's
 // acknowledgement), without a reader; `facts` null after a transport error.

@@ -399,6 +399,13 @@ LoopResult DriveLoop::run() {
 LoopResult run_drive_loop(const DriverConfig& cfg, ResponseReader& reader, const DriverHooks& hooks,
                           const LoopPart& part, DriveShared& shared) {
   if (lean_client_fits(cfg)) return run_lean_loop(cfg, reader, hooks, part, shared);
+  if (!cfg.steps.empty()) {
+    LoopResult out;
+    out.setup_error =
+        "sessions with steps are driven over plain http:// only, with no custom headers or "
+        "--resolve (https is not supported for them yet)";
+    return out;
+  }
   if (cfg.protocol != SessionProtocol::kHttp) {
     LoopResult out;
     out.setup_error = fmt::format(

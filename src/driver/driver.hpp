@@ -12,6 +12,7 @@
 #include "contract/response_reader.hpp"
 #include "driver/http_client.hpp"
 #include "driver/records.hpp"
+#include "driver/step_spec.hpp"
 #include "realtime/session_protocol.hpp"
 
 namespace sc {
@@ -36,6 +37,10 @@ struct RealtimeConfig {
 
 struct DriverConfig {
   SessionProtocol protocol = SessionProtocol::kHttp;
+  // A session's script (traffic.steps) instead of GETs of `paths`; `users` the rows its
+  // {{user.*}} come from (session i takes row i modulo their number).
+  std::vector<StepSpec> steps;
+  std::vector<UserRow> users;
   RealtimeConfig realtime;
   std::string base_url;  // scheme://host:port, no trailing slash
   // Request i of a session asks for paths[i % paths.size()] (a visit of several pages).

@@ -18,7 +18,10 @@
 #include "driver/lean_connection.hpp"
 #include "driver/rate_gate.hpp"
 #include "driver/socketio_client.hpp"
+#include "driver/step_script.hpp"
 #include "driver/websocket_echo_client.hpp"
+#include "identify/exchange_view.hpp"
+#include "identify/response_view.hpp"
 
 namespace sc::detail {
 
@@ -46,6 +49,22 @@ struct Slot {
   std::string request, cookies;
 };
 
+// What a step's answer must keep beside the reader's wishes: every header (a Location to
+// follow, a captured one) and a body a capture or a lost_when sign can read.
+class StepWishes final : public ResponseReader {
+ public:
+  explicit StepWishes(const ResponseReader& reader) : reader_(reader) {}
+  bool wants_header(std::string_view) const override { return true; }
+  std::size_t body_limit() const override {
+    return std::max(identify::kMaxBodyBytes, reader_.body_limit());
+  }
+  bool wants_sent_cookies() const override { return reader_.wants_sent_cookies(); }
+  void read(const ResponseView&, ResponseFacts&) override {}
+
+ private:
+  const ResponseReader& reader_;
+};
+
 class LeanLoop {
  public:
   LeanLoop(const DriverConfig& cfg, ResponseReader& reader, const DriverHooks& hooks,
@@ -56,6 +75,7 @@ class LeanLoop {
         shared_(shared),
         target_(target),
         hooks_(hooks, part_, shared),
+        step_wishes_(reader),
         control_timer_(ioc_),
         wake_(ioc_),
         gate_timer_(ioc_) {}
@@ -68,6 +88,8 @@ class LeanLoop {
   asio::awaitable<void> wait_turn(Slot& slot, Clock::time_point earliest);
   asio::awaitable<void> gate_loop();
   asio::awaitable<void> request(Slot& slot, std::uint32_t seq);
+  asio::awaitable<void> steps_session(Slot& slot);
+  asio::awaitable<void> step_request(Slot& slot, StepScript& script, std::uint32_t seq);
   asio::awaitable<void> realtime_session(Slot& slot);
   asio::awaitable<int> realtime_events(Slot& slot, RealtimeConnection& io, int seq,
                                        std::optional<RealtimeFailure> upgrade);
@@ -87,6 +109,7 @@ class LeanLoop {
   DriveShared& shared_;
   const LeanTarget& target_;
   PartHooks hooks_;
+  StepWishes step_wishes_;
   asio::steady_timer control_timer_;
   asio::posix::stream_descriptor wake_;
   std::deque<Slot> slots_;
@@ -311,11 +334,74 @@ asio::awaitable<void> LeanLoop::realtime_session(Slot& slot) {
   }
 }
 
+// A session that follows its steps: one record per request (and per redirect hop), until the
+// last step or the first that fails.
+asio::awaitable<void> LeanLoop::steps_session(Slot& slot) {
+  const UserRow* user =
+      cfg_.users.empty() ? nullptr : &cfg_.users[slot.session % cfg_.users.size()];
+  StepScript script(cfg_.steps, user, slot.session);
+  auto earliest = Clock::now();
+  for (std::uint32_t seq = 0; !script.done() && !stopping_; ++seq) {
+    co_await wait_turn(slot, earliest);
+    if (stopping_) break;
+    co_await step_request(slot, script, seq);
+    earliest = Clock::now() + draw_pause(cfg_.pause, pause_rng_);
+  }
+}
+
+asio::awaitable<void> LeanLoop::step_request(Slot& slot, StepScript& script, std::uint32_t seq) {
+  RequestRecord rec;
+  rec.session = slot.session;
+  rec.seq = seq;
+  rec.step = script.step();
+  rec.cookieless = slot.cookieless;
+  const auto started = Clock::now();
+  rec.start_us = std::chrono::duration_cast<std::chrono::microseconds>(started - shared_.t0).count();
+  auto request = script.request();
+  if (!request) {  // a value that cannot be sent: the step's error, nothing sent
+    script.abandon();
+    append_facts(shared_, rec, nullptr, request.error().message, slot.last_backend);
+    co_return;
+  }
+  const std::string target = target_.path_prefix + request->target;
+  const CookieOrigin origin{target_.host, target.substr(0, target.find_first_of("?#")),
+                            target_.secure_context};
+  slot.capture.reset();
+  slot.cookies.clear();
+  if (!slot.cookieless)
+    slot.jar.cookie_header(origin, std::chrono::system_clock::now(), slot.cookies);
+  slot.request = request_text(*request, target_.path_prefix, target_.host_header,
+                              cfg_.client.user_agent, slot.cookies);
+  if (reader_.wants_sent_cookies()) slot.capture.set_sent_cookies(slot.cookies);
+  const Exchange answer = co_await slot.connection.exchange(
+      slot.request, {slot.capture, slot.cookieless ? nullptr : &slot.jar, origin},
+      cfg_.connection_per_request);
+  if (stopping_) co_return;
+  rec.latency_us = static_cast<std::int32_t>(
+      std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started).count());
+  if (answer.status == 0) {
+    script.abandon();
+    rec.status = 0;
+    record(slot, rec, answer);
+    co_return;
+  }
+  rec.status = static_cast<std::int16_t>(answer.status);
+  consecutive_transport_errors_ = 0;
+  const auto view = slot.capture.view(rec.session, seq, answer.status);
+  const StepAnswer said = script.take(identify::identify_view(view));
+  append_step_record(shared_, reader_, rec, view, slot.facts, said, slot.last_backend);
+  if (cfg_.honour_retry_after) hold_.note(rec.status, slot.capture.retry_after());
+}
+
 asio::awaitable<void> LeanLoop::run_slot(Slot& slot) {
   while (!stopping_ && next_session_ < sessions_) {
     start_session(slot);
     if (cfg_.protocol != SessionProtocol::kHttp) {
       co_await realtime_session(slot);
+      continue;
+    }
+    if (!cfg_.steps.empty()) {
+      co_await steps_session(slot);
       continue;
     }
     auto earliest = Clock::now();
@@ -381,7 +467,10 @@ LoopResult LeanLoop::run() {
   const int slots = std::min(part_.concurrency, sessions_);
   for (int i = 0; i < slots; ++i) {
     Slot& slot = slots_.emplace_back(ioc_, target_, cfg_.client.timeout);
-    slot.capture.use(reader_);
+    if (cfg_.steps.empty())
+      slot.capture.use(reader_);
+    else
+      slot.capture.use(step_wishes_);
     ++running_;
     asio::co_spawn(ioc_, slot.connection.watchdog(), asio::detached);
     asio::co_spawn(ioc_, run_slot(slot), asio::detached);

@@ -23,12 +23,16 @@ class StringTable {
   std::unordered_map<std::string, std::uint32_t> ids_;
 };
 
+inline constexpr std::uint16_t kNoStep = 0xFFFF;
+
 struct RequestRecord {
   std::uint32_t session = 0;   // 0-based session (virtual user) index
   std::uint32_t seq = 0;       // 0-based request number within the session
   std::int64_t start_us = 0;   // request start, microseconds since the traffic began
   std::int32_t latency_us = 0; // start to last byte of the response
   std::int16_t status = 0;     // HTTP status; 0 when the transport failed
+  // The traffic.steps step that sent it (in what was padding); kNoStep without steps.
+  std::uint16_t step = kNoStep;
   std::uint32_t backend = StringTable::kNone;       // X-Stickycheck-Backend value
   // (The session id the backend reported is not kept: no check reads it, and interning one
   // string per session was a third of a large run's memory.)

@@ -141,6 +141,15 @@ bool usable_identity(const std::optional<std::string>& v) {
   return v && !v->empty() && v->size() <= kMaxIdentityBytes;
 }
 
+// The path of a Location ("https://shop.example/login?next=/a" -> "/login"; "/login" as is).
+std::string_view location_path(std::string_view location) {
+  if (const auto scheme = location.find("://"); scheme != std::string_view::npos) {
+    const auto slash = location.find('/', scheme + 3);
+    location = slash == std::string_view::npos ? std::string_view("/") : location.substr(slash);
+  }
+  return location.substr(0, location.find_first_of("?#"));
+}
+
 bool lost_signal(const LostWhenSpec& spec, const ResponseView& view, LazyJson& json) {
   switch (spec.kind) {
     case LostWhenKind::json_equals:
@@ -151,6 +160,13 @@ bool lost_signal(const LostWhenSpec& spec, const ResponseView& view, LazyJson& j
     }
     case LostWhenKind::regex:
       return spec.pattern && search_lines(*spec.pattern, view.bounded_body(), [](const auto&) {});
+    case LostWhenKind::status_equals:
+      return std::to_string(view.status) == spec.expected;
+    case LostWhenKind::redirect_to: {
+      auto location = view.header("location");
+      return view.status >= 300 && view.status < 400 && location &&
+             location_path(*location) == spec.expected;
+    }
   }
   return false;
 }

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "util/text.hpp"
 
 namespace sc::identify {
@@ -224,9 +226,25 @@ Result<LostWhenSpec> parse_lost_when_spec(std::string_view spec) {
     if (!re.ok()) return re.error();
     return LostWhenSpec{LostWhenKind::regex, std::string(spec), "", "", "", *re};
   }
+  if (kind == "status") {
+    long long code = 0;
+    if (!parse_int(parts->second, code) || code < 100 || code > 599)
+      return spec_error(kOpt, spec, "expected an HTTP status (100-599), e.g. status:401");
+    return LostWhenSpec{LostWhenKind::status_equals, std::string(spec), "", "",
+                        std::to_string(code), nullptr};
+  }
+  if (kind == "redirect") {
+    const auto path = parts->second;
+    if (!path.starts_with('/') || std::any_of(path.begin(), path.end(), [](char c) {
+          return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f;
+        }))
+      return spec_error(kOpt, spec, "expected a path starting with '/', e.g. redirect:/login");
+    return LostWhenSpec{LostWhenKind::redirect_to, std::string(spec), "", "", std::string(path),
+                        nullptr};
+  }
   return spec_error(kOpt, spec,
-                    "expected json:/POINTER=VALUE, regex:PATTERN or header:NAME=VALUE, e.g. "
-                    "json:/new=true");
+                    "expected json:/POINTER=VALUE, regex:PATTERN, header:NAME=VALUE, "
+                    "status:CODE or redirect:PATH, e.g. json:/new=true");
 }
 
 Result<std::vector<LostWhenSpec>> parse_lost_when_specs(const std::vector<std::string>& specs) {

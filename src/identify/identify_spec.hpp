@@ -17,6 +17,8 @@
 //   --lost-when json:/POINTER=VALUE   the JSON value at POINTER equals VALUE (json:/new=true)
 //   --lost-when regex:PATTERN         the body matches PATTERN
 //   --lost-when header:NAME=VALUE     header NAME equals VALUE (after trimming blanks)
+//   --lost-when status:CODE           the answer's status is CODE (401)
+//   --lost-when redirect:PATH         a redirect (3xx) whose Location's path is PATH (/login)
 #include <memory>
 #include <optional>
 #include <regex>
@@ -39,14 +41,14 @@ struct IdentifySpec {
   std::shared_ptr<const std::regex> pattern;  // regex: compiled, at least one capture group
 };
 
-enum class LostWhenKind { json_equals, regex, header_equals };
+enum class LostWhenKind { json_equals, regex, header_equals, status_equals, redirect_to };
 
 struct LostWhenSpec {
   LostWhenKind kind = LostWhenKind::regex;
   std::string text;
   std::string name;      // header name
   std::string pointer;   // json pointer
-  std::string expected;  // VALUE after '='
+  std::string expected;  // VALUE after '='; status: the code; redirect: the path'
   std::shared_ptr<const std::regex> pattern;
 };
 

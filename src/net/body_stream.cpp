@@ -62,4 +62,20 @@ asio::awaitable<void> BodyStream::discard(boost::system::error_code& ec) {
   while (!ec && !done()) co_await read_some(sink.data(), sink.size(), ec);
 }
 
+asio::awaitable<std::optional<std::string>> read_bounded_body(Request& req, Connection& conn,
+                                                              std::size_t limit) {
+  std::string body = std::move(req.body());
+  if (conn.body) {
+    char chunk[8192];
+    boost::system::error_code ec;
+    while (!conn.body->done() && body.size() <= limit) {
+      const auto n = co_await conn.body->read_some(chunk, sizeof chunk, ec);
+      if (ec) co_return std::nullopt;
+      body.append(chunk, n);
+    }
+  }
+  if (body.size() > limit) co_return std::nullopt;
+  co_return body;
+}
+
 }  // namespace sc::net

@@ -56,4 +56,10 @@ class BodyStream {
   bool failed_ = false;
 };
 
+// A request's whole body, in the Request already or read from the connection's stream, at
+// most `limit` bytes; nullopt past it, or when reading failed.
+boost::asio::awaitable<std::optional<std::string>> read_bounded_body(Request& req,
+                                                                     Connection& conn,
+                                                                     std::size_t limit);
+
 }  // namespace sc::net

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "identify/exchange_view.hpp"
 #include "identify/explicit_sources.hpp"
 #include "identify/response_view.hpp"
 #include "identify/session_cookies.hpp"
@@ -17,16 +18,6 @@ namespace sc {
 namespace {
 
 constexpr std::size_t kMaxServers = 4;
-
-identify::ResponseView to_identify_view(const ResponseView& r) {
-  identify::ResponseView v;
-  v.status = r.status;
-  for (const auto& h : r.headers) v.headers.push_back({h.name, h.value});
-  v.set_cookies = identify::parse_set_cookie_fields(v.headers);
-  v.sent_cookies = parse_cookie_header(r.sent_cookies);
-  v.body = r.body;
-  return v;
-}
 
 }  // namespace
 
@@ -47,7 +38,7 @@ ProbeReader::ProbeReader(std::vector<identify::IdentifySpec> identify,
 std::size_t ProbeReader::body_limit() const { return identify::kMaxBodyBytes; }
 
 void ProbeReader::read(const ResponseView& response, ResponseFacts& facts) {
-  const identify::ResponseView view = to_identify_view(response);
+  const identify::ResponseView view = identify::identify_view(response);
   if (auto match = identify::identify_exchange(identify_, view)) facts.backend = match->identity;
   const auto now = std::chrono::system_clock::now();
   // The application's "new session" signal is a loss only when the request carried a session:
@@ -64,7 +55,8 @@ void ProbeReader::read(const ResponseView& response, ResponseFacts& facts) {
   // application (a value re-encrypted on every response).
   facts.session_lost =
       (app_new && sent_session) ||
-      (lost_when_.empty() && identify::find_session_loss(view, session_rule_, now).has_value());
+      (lost_when_.empty() && !signals_only_ &&
+       identify::find_session_loss(view, session_rule_, now).has_value());
   if (app_new && !sent_session) facts.session_new = true;
   note_explicit_miss(view, facts.backend.empty());
   // The session id: the session cookie as set by this response, else as the client sent it.

@@ -51,6 +51,9 @@ class ProbeReader : public ResponseReader {
   // WebSocket): observations are merged per record (the view's seq), so that the record's
   // number finds them; pad_observations() fills records that had none.
   void group_by_record() { per_record_ = true; }
+  // Sessions that follow steps change their session id on purpose (a login's new id): a
+  // re-issued session cookie is then no loss; the steps' lost_when and --lost-when decide.
+  void losses_by_signals_only() { signals_only_ = true; }
   void pad_observations(std::uint32_t session, std::size_t records);
   bool is_session_cookie(std::string_view name) const { return session_rule_.matches(name); }
   // Some request sent back a session cookie whose re-issue reads as a loss (not a sealed
@@ -75,6 +78,7 @@ class ProbeReader : public ResponseReader {
   std::vector<std::string> paths_;
   bool auto_ = false;
   bool per_record_ = false;
+  bool signals_only_ = false;
   bool has_explicit_ = false;  // a spec other than auto was given
   std::vector<identify::SessionObservation> sessions_;
   std::map<std::string, CookieSeen> cookies_;

@@ -21,6 +21,8 @@
 #include "probe/probe_verdict.hpp"
 #include "realtime/session_protocol.hpp"
 #include "runner/scenario_results.hpp"
+#include "scenario/scenario_parser.hpp"
+#include "scenario/users_csv.hpp"
 #include "util/stopwatch.hpp"
 
 namespace sc {
@@ -66,6 +68,7 @@ ProbeReader make_reader(const Scenario& s) {
                      lost ? std::move(*lost) : std::vector<identify::LostWhenSpec>{}, rule,
                      is_socketio(s) ? std::vector{s.traffic.socketio_path} : t.paths);
   if (is_socketio(s)) reader.group_by_record();
+  if (!s.traffic.steps.empty()) reader.losses_by_signals_only();
   return reader;
 }
 
@@ -100,6 +103,18 @@ std::vector<std::string> told_headers(const TargetSpec& t) {
     for (const auto& spec : *specs)
       if (spec.kind == identify::IdentifyKind::header) out.push_back(spec.name);
   return out;
+}
+
+// Some step names its sign of a lost session (lost_when).
+bool steps_sign_losses(const Scenario& s) {
+  return std::any_of(s.traffic.steps.begin(), s.traffic.steps.end(),
+                     [](const StepSpec& st) { return !st.lost_when.empty(); });
+}
+
+// Some socket.io event was acknowledged (its record answered 200).
+bool any_acknowledged(const RecordSet& set) {
+  return std::any_of(set.records.begin(), set.records.end(),
+                     [](const RequestRecord& r) { return r.status == 200; });
 }
 
 // Why no acknowledgement named a backend: what was asked of them.
@@ -144,7 +159,9 @@ ProbeSummary identify_backends(const Scenario& s, const ProbeReader& reader, Rec
     if (auto_chooses || is_response_fact(f.kind)) p.facts.push_back(f.text);
   if (!auto_chooses || automatic->kind == identify::AutoSourceKind::none) {
     if (explicit_hits == 0) p.reason = automatic->reason;
-    if (explicit_hits == 0 && is_socketio(s))
+    if (explicit_hits == 0 && is_socketio(s) && !any_acknowledged(set))
+      p.reason = "no event was acknowledged (each one failed), so none named a backend";
+    else if (explicit_hits == 0 && is_socketio(s))
       p.reason = reader.auto_wanted()
                      ? fmt::format("the acknowledgements named no backend, nor did automatic "
                                    "recognition: {}",
@@ -224,8 +241,11 @@ LossCanary ask_loss_canary(const Scenario& s, const DriverConfig& dc, const Prob
                            const RecordSet& records, long long losses) {
   const TargetSpec& t = *s.target;
   const CookiePair& sent = reader.sent_back_session_cookie();
-  // socket.io's loss is engine.io's own answer, which every node gives: nothing to test.
-  if (!t.lost_when.empty() || sent.name.empty() || losses > 0 || is_socketio(s)) return {};
+  // socket.io's loss is engine.io's own answer, which every node gives: nothing to test; steps
+  // send nothing they did not ask for.
+  if (!t.lost_when.empty() || sent.name.empty() || losses > 0 || is_socketio(s) ||
+      !s.traffic.steps.empty())
+    return {};
   if (static_cast<long long>(records.records.size()) >= t.max_requests)
     return untried_canary(sent.name, fmt::format("the request cap, --max-requests {}, was "
                                                  "reached",
@@ -251,6 +271,17 @@ std::string loss_signal_text(const Scenario& s, const ProbeReader& reader,
     return fmt::format("engine.io's answer to a sid the node does not hold (HTTP 400, \"Session "
                        "ID unknown\"){}",
                        losses > 0 ? fmt::format(", {} times", losses) : "");
+  if (!s.traffic.steps.empty()) {
+    std::vector<std::string> signs;
+    for (const auto& st : s.traffic.steps)
+      if (!st.lost_when.empty())
+        signs.push_back(fmt::format("{}: {}", st.name, fmt::join(st.lost_when_text, ", ")));
+    if (!t.lost_when.empty())
+      signs.push_back(fmt::format("--lost-when {}", fmt::join(t.lost_when, ", ")));
+    return signs.empty() ? "nothing: no step names a sign of a lost session (lost_when), and "
+                           "the ids a scripted login changes are no sign of one"
+                         : fmt::format("the steps' own signs (as told): {}", fmt::join(signs, "; "));
+  }
   if (!t.lost_when.empty())
     return fmt::format("--lost-when {} (as told)", fmt::join(t.lost_when, ", "));
   const std::string& name = reader.sent_back_session_cookie().name;
@@ -274,8 +305,9 @@ ProbeJudgement judgement_of(const Scenario& s, const ProbeReader& reader,
   j.answers_problem = answers_cause(report.metrics, reader.redirect_example(),
                                     is_socketio(s) ? report.metrics.session_losses : 0);
   j.losses_observable =
-      !s.target->lost_when.empty() || is_socketio(s) ||
-      (reader.session_cookie_sent_back() && canary.signal != identify::LossSignal::adopted);
+      !s.target->lost_when.empty() || is_socketio(s) || steps_sign_losses(s) ||
+      (s.traffic.steps.empty() && reader.session_cookie_sent_back() &&
+       canary.signal != identify::LossSignal::adopted);
   if (canary.signal == identify::LossSignal::adopted) j.losses_unseen_why = canary.said;
   if (!identified) return j;
   j.strength = IdentityStrength::evidence;
@@ -324,7 +356,8 @@ std::string probe_plan(const Scenario& s) {
         "  pause: {} ms on average between a session's requests, each drawn from "
         "[0, {} ms]\n",
         s.traffic.pause.count(), 2 * s.traffic.pause.count());
-  if (!is_socketio(s)) out += fmt::format("  paths: {}\n", fmt::join(t.paths, ", "));
+  if (!is_socketio(s) && s.traffic.steps.empty())
+    out += fmt::format("  paths: {}\n", fmt::join(t.paths, ", "));
   out += fmt::format("  User-Agent: {}\n", t.user_agent);
   for (const auto& h : t.headers) out += fmt::format("  {}\n", h);
   if (!t.cookie.empty()) out += fmt::format("  Cookie (first request): {}\n", t.cookie);
@@ -337,10 +370,18 @@ std::string probe_plan(const Scenario& s) {
         "  socket.io at {} over {}: each event acknowledged (a POST and a poll over HTTP, or "
         "WebSocket frames); each session also connects, answers pings and closes\n",
         s.traffic.socketio_path, to_string(s.traffic.transports));
+  for (const auto& st : s.traffic.steps)
+    out += fmt::format("  step {}: {} {}{}{}\n", st.name, to_string(st.method), st.path,
+                       st.repeat > 1 ? fmt::format(" x {}", st.repeat) : "",
+                       st.follow ? fmt::format(" (redirects followed, at most {})", kMaxStepHops)
+                                 : "");
+  if (!s.traffic.users.empty())
+    out += fmt::format("  users: {} rows of {}, the first {}\n", s.traffic.users.size(),
+                       s.traffic.users_file, user_label(s.traffic.users.front()));
   for (const auto& r : t.resolve) out += fmt::format("  resolve: {}\n", r);
   if (t.insecure) out += "  TLS certificates are NOT checked (--insecure)\n";
   out += "  redirects are not followed; a 429/503 with Retry-After holds every session\n";
-  if (t.lost_when.empty() && !is_socketio(s))
+  if (t.lost_when.empty() && !is_socketio(s) && s.traffic.steps.empty())
     out += "  then, if a session cookie was sent back and never re-issued: 1 request with a "
            "made-up session id, to see whether a lost session would show\n";
   return out;

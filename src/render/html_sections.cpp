@@ -164,6 +164,26 @@ std::string statuses_html(const Metrics& m) {
   return out + "</table>";
 }
 
+// Per step of traffic.steps: which one broke, and how.
+std::string steps_html(const Metrics& m) {
+  if (m.steps.empty()) return "";
+  std::string out =
+      "<table class=\"steps\"><caption>Steps</caption><tr><th>step</th><th class=\"num\">"
+      "requests</th><th class=\"num\">errors</th><th class=\"num\">losses</th><th "
+      "class=\"num\">moves</th><th>most common error</th></tr>";
+  for (const auto& st : m.steps)
+    out += fmt::format(
+        "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td "
+        "class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+        html_escape(st.name), format_count(st.requests), format_count(st.errors),
+        format_count(st.session_losses), format_count(st.moves), html_escape(st.top_error));
+  out += "</table>";
+  if (m.sessions_not_begun > 0)
+    out += fmt::format("<p>{} sessions never reached the step they are judged from.</p>",
+                       format_count(m.sessions_not_begun));
+  return out;
+}
+
 }  // namespace
 
 std::string cookies_html(const ScenarioReport& r) {
@@ -197,6 +217,7 @@ std::string cookies_html(const ScenarioReport& r) {
         m.sticky_value_examples.empty() ? "none"
                                         : html_escape(joined(m.sticky_value_examples, ", ")));
   out += statuses_html(m);
+  out += steps_html(m);
   return out;
 }
 

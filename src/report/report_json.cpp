@@ -38,6 +38,18 @@ nlohmann::json transports_json(SocketIoTransports t) {
   return out;
 }
 
+nlohmann::json steps_json(const Metrics& m) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& s : m.steps)
+    out.push_back({{"name", s.name},
+                   {"requests", s.requests},
+                   {"errors", s.errors},
+                   {"session_losses", s.session_losses},
+                   {"moves", s.moves},
+                   {"top_error", s.top_error}});
+  return out;
+}
+
 nlohmann::json metrics_json(const Metrics& m) {
   nlohmann::json backends = nlohmann::json::object();
   for (const auto& [name, f] : m.backends)
@@ -56,6 +68,10 @@ nlohmann::json metrics_json(const Metrics& m) {
       {"top_transport_error",
        {{"text", m.top_transport_error}, {"requests", m.top_transport_error_count}}},
       {"server_errors", m.server_errors},
+      {"step_failures", m.step_failures},
+      {"unjudged_requests", m.unjudged_requests},
+      {"sessions_not_begun", m.sessions_not_begun},
+      {"steps", steps_json(m)},
       {"statuses", statuses_json(m.statuses)},
       {"answers_without_backend", m.answers_without_backend},
       {"statuses_without_backend", statuses_json(m.statuses_without_backend)},

@@ -67,6 +67,15 @@ Metrics metrics_from(const json& j) {
   m.top_transport_error = value_or<std::string>(top, "text", "");
   m.top_transport_error_count = value_or<long long>(top, "requests", 0);
   m.server_errors = ll("server_errors");
+  m.step_failures = ll("step_failures");
+  m.unjudged_requests = ll("unjudged_requests");
+  m.sessions_not_begun = ll("sessions_not_begun");
+  for (const auto& s : value_or<json>(j, "steps", json::array()))
+    m.steps.push_back({value_or<std::string>(s, "name", ""), value_or<long long>(s, "requests", 0),
+                       value_or<long long>(s, "errors", 0),
+                       value_or<long long>(s, "session_losses", 0),
+                       value_or<long long>(s, "moves", 0),
+                       value_or<std::string>(s, "top_error", "")});
   m.sticky_sessions = ll("sticky_sessions");
   m.session_losses = ll("session_losses");
   m.session_expiries = ll("session_expiries");
@@ -77,7 +86,8 @@ Metrics metrics_from(const json& j) {
   m.latency_p99_us = ll("latency_p99_us");
   // Kept as the share the run reported (requests_on_first_backend is not in the JSON).
   m.requests_on_first_backend = static_cast<long long>(
-      value_or<double>(j, "first_backend_share", 0) * double(m.requests - m.cookieless_requests) +
+      value_or<double>(j, "first_backend_share", 0) *
+          double(m.requests - m.cookieless_requests - m.unjudged_requests) +
       0.5);
   const json cookie = value_or<json>(j, "sticky_cookie", json::object());
   m.requests_with_sticky_cookie = value_or<long long>(cookie, "requests_carrying", 0);

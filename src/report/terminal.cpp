@@ -91,6 +91,24 @@ std::string statuses_text(const Metrics& m) {
   return out;
 }
 
+// "steps: login page 100; log in 100, 3 errors (step 'log in': expected HTTP 302, got 403);
+// account 800, 2 losses": which step broke, when the sessions followed steps.
+std::string steps_text(const Metrics& m) {
+  if (m.steps.empty()) return "";
+  std::string out = "steps:";
+  for (std::size_t i = 0; i < m.steps.size(); ++i) {
+    const auto& s = m.steps[i];
+    out += fmt::format("{} {} {}", i == 0 ? "" : ";", terminal_safe(s.name), s.requests);
+    if (s.errors) out += fmt::format(", {} errors ({})", s.errors, terminal_safe(s.top_error));
+    if (s.session_losses) out += fmt::format(", {} losses", s.session_losses);
+    if (s.moves) out += fmt::format(", {} moves", s.moves);
+  }
+  if (m.sessions_not_begun)
+    out += fmt::format("; {} sessions never reached the step they are judged from",
+                       m.sessions_not_begun);
+  return out;
+}
+
 // Every string here that came from outside (the scenario, the servers' answers, the children's
 // logs) goes through terminal_safe.
 void print_scenario_summary(std::FILE* out, const ScenarioReport& r, bool color) {
@@ -101,7 +119,7 @@ void print_scenario_summary(std::FILE* out, const ScenarioReport& r, bool color)
   fmt::print(out, "{} {}  ({}; {} {}{}sessions, {} {}, {:.1f}s)\n",
              verdict_label(r.verdict, color), terminal_safe(r.scenario.name),
              terminal_safe(r.scenario.file),
-             m.sessions + m.left_out_sessions + m.cookieless_sessions,
+             m.sessions + m.left_out_sessions + m.cookieless_sessions + m.sessions_not_begun,
              http ? "" : to_string(protocol), http ? "" : " ", m.requests + m.left_out_requests,
              protocol == SessionProtocol::kSocketIo    ? "acknowledged events"
              : protocol == SessionProtocol::kWebSocket ? "echoed messages"
@@ -119,6 +137,7 @@ void print_scenario_summary(std::FILE* out, const ScenarioReport& r, bool color)
                                           : timings_text(r.timings, terminal_safe(r.client)));
   // Only when some answer was not a 2xx: then which, and from where, is part of the verdict.
   if (const auto st = statuses_text(m); !st.empty()) fmt::print(out, "      {}\n", st);
+  if (const auto st = steps_text(m); !st.empty()) fmt::print(out, "      {}\n", st);
   for (const auto& c : r.evaluation.checks) {
     fmt::print(out, "      {}  {:<15} {:>10}  expected {:<12} {}\n", check_label(c.verdict, color),
                terminal_safe(c.id), observed_text(c), terminal_safe(c.expected),

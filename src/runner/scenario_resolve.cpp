@@ -1,6 +1,7 @@
 #include "runner/scenario_resolve.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -17,6 +18,7 @@
 #include "runner/proxy_prepare.hpp"
 #include "proxies/proxy_kinds.hpp"
 #include "scenario/node_reader.hpp"
+#include "scenario/users_csv.hpp"
 #include "util/text.hpp"
 
 namespace sc {
@@ -226,6 +228,56 @@ void check_command(Errors& err, const Scenario& s) {
             fmt::format("{} is not an executable file, nor found in PATH", program));
 }
 
+// The columns the steps name as {{user.COLUMN}}, each once.
+std::vector<std::string> user_columns_named(const std::vector<StepSpec>& steps) {
+  std::vector<std::string> out;
+  auto note = [&](std::string_view text) {
+    if (auto names = template_variables(text))
+      for (const auto& n : *names)
+        if (n.starts_with("user.") && std::find(out.begin(), out.end(), n.substr(5)) == out.end())
+          out.push_back(n.substr(5));
+  };
+  for (const auto& st : steps) {
+    note(st.path);
+    note(st.body);
+    for (const auto& [name, value] : st.headers) note(value);
+    for (const auto& [name, value] : st.form) note(value);
+  }
+  return out;
+}
+
+// traffic.users read and checked against what the steps name and the sessions at once.
+void resolve_users(Errors& err, Scenario& s) {
+  auto& t = s.traffic;
+  const auto named = user_columns_named(t.steps);
+  if (t.users_file.empty()) {
+    if (!named.empty())
+      err.add(t.steps_mark, "traffic.steps",
+              fmt::format("{{{{user.{}}}}} needs traffic.users, a CSV file of users", named[0]));
+    return;
+  }
+  t.users_file = beside_scenario(s.file, t.users_file);
+  auto text = read_text_file(t.users_file);
+  if (!text)
+    return err.add(t.users_mark, "traffic.users",
+                   fmt::format("cannot read {}: {}", t.users_file, unreadable_reason(t.users_file)));
+  auto table = parse_users_csv(*text, t.users_file);
+  if (!table) return err.add(t.users_mark, "traffic.users", table.error().message);
+  for (const auto& column : named)
+    if (std::find(table->columns.begin(), table->columns.end(), column) == table->columns.end())
+      err.add(t.steps_mark, "traffic.steps",
+              fmt::format("{{{{user.{}}}}}: {} has no column '{}' (columns: {})", column,
+                          t.users_file, column, fmt::join(table->columns, ", ")));
+  const auto at_once = static_cast<std::size_t>(std::min(t.concurrency, t.sessions));
+  if (t.users_unique && table->rows.size() < at_once)
+    err.add(t.users_mark, "traffic.users",
+            fmt::format("{} has {} users, fewer than the {} sessions at once, and users_unique "
+                        "is on (two sessions of one user can log each other out): add users or "
+                        "lower traffic.concurrency",
+                        t.users_file, table->rows.size(), at_once));
+  t.users = std::move(table->rows);
+}
+
 }  // namespace
 
 Status resolve_scenario(Scenario& s) {
@@ -245,6 +297,7 @@ Status resolve_scenario(Scenario& s) {
   }
   if (!p.config.empty()) resolve_config_template(err, s);
   if (!p.command.empty()) check_command(err, s);
+  resolve_users(err, s);
   if (err.lines.empty()) return ok_status();
   std::string all;
   for (const auto& e : err.lines) all += (all.empty() ? "" : "\n") + e;

@@ -33,8 +33,26 @@ DriverConfig driver_config_for(const Scenario& s, const std::string& url, int wa
   dc.realtime.path = s.traffic.socketio_path;
   dc.realtime.transports = s.traffic.transports;
   dc.realtime.websocket_path = s.traffic.websocket_path;
+  dc.steps = s.traffic.steps;
+  dc.users = s.traffic.users;
   return dc;
 }
+
+namespace {
+
+// The step names and the one sessions are judged from, for the figures.
+StepsView steps_view(const std::vector<StepSpec>& steps) {
+  StepsView v;
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    v.names.push_back(steps[i].name);
+    if (!steps[i].begins_session) continue;
+    v.judged_from = static_cast<std::uint16_t>(i);
+    v.has_beginning = true;
+  }
+  return v;
+}
+
+}  // namespace
 
 void compute_figures(const Scenario& s, const RecordSet& records,
                      std::vector<FiredDisturbance> fired, ScenarioReport& report) {
@@ -44,7 +62,8 @@ void compute_figures(const Scenario& s, const RecordSet& records,
   const SessionIndex sessions(records.records);  // one grouping by session for every figure
   report.failover = compute_failover(records, sessions, report.disturbances);
   report.metrics = compute_metrics(records, sessions, names, s.proxy.separator(),
-                                   disturbed_sessions(records, sessions, report.disturbances));
+                                   disturbed_sessions(records, sessions, report.disturbances),
+                                   steps_view(s.traffic.steps));
   std::vector<double> weights;
   for (const auto& b : s.backends) weights.push_back(b.weight);
   report.charts = compute_chart_figures(records, sessions, report.metrics, weights);

@@ -8,6 +8,7 @@
 
 #include "backend/backend_options.hpp"
 #include "realtime/session_protocol.hpp"
+#include "driver/step_spec.hpp"
 
 namespace sc {
 
@@ -121,6 +122,16 @@ struct TrafficSpec {
   std::string socketio_path = "/socket.io/";
   SocketIoTransports transports;
   std::string websocket_path = "/ws";
+  // A session's script instead of requests_per_session GETs of path (step_spec.hpp); empty:
+  // none. requests_per_session is then the sum of the steps' repeats.
+  std::vector<StepSpec> steps;
+  SourceMark steps_mark;
+  // users: a CSV file (a header line, one user per row) whose row i modulo the rows is session
+  // i's {{user.*}}; users_unique: refuse fewer rows than concurrent sessions.
+  std::string users_file;
+  SourceMark users_mark;
+  bool users_unique = false;
+  std::vector<UserRow> users;  // users_file's rows, read by the resolve step
 };
 
 // What the distribution check expects of the first requests' spread over the backends.

@@ -28,7 +28,9 @@ const std::vector<std::string> kTrafficKeys = {"sessions",         "requests_per
                                                "source_addresses", "seed",
                                                "threads",          "host",
                                                "protocol",         "socketio_path",
-                                               "transports",       "websocket_path"};
+                                               "transports",       "websocket_path",
+                                               "steps",            "users",
+                                               "users_unique"};
 const std::vector<std::string> kExpectKeys = {"affinity",
                                               "min_sticky_share",
                                               "max_sticky_share",
@@ -233,6 +235,27 @@ void read_realtime(NodeReader& r, const YAML::Node& n, TrafficSpec& t) {
   read_transports(r, n, t);
 }
 
+// Steps replace requests_per_session (their repeats make it) and speak HTTP; users name the
+// CSV file the resolve step reads.
+void read_traffic_steps(NodeReader& r, const YAML::Node& n, TrafficSpec& t) {
+  r.read_string(n, "users", "traffic", t.users_file);
+  t.users_mark = mark_of(n["users"] ? n["users"] : n);
+  r.read_bool(n, "users_unique", "traffic", t.users_unique);
+  if (n["users_unique"] && !n["users"])
+    r.error(n["users_unique"].Mark(), "traffic.users_unique", "expected only with traffic.users");
+  if (!n["steps"]) return;
+  t.steps_mark = mark_of(n["steps"]);
+  read_steps(r, n["steps"], "traffic.steps", t.steps);
+  if (n["requests_per_session"])
+    r.error(n["requests_per_session"].Mark(), "traffic.requests_per_session",
+            "expected none with steps: a session makes its steps' requests (their repeats)");
+  if (t.protocol != SessionProtocol::kHttp)
+    r.error(n["steps"].Mark(), "traffic.steps",
+            fmt::format("expected protocol: http with steps, got protocol: {}",
+                        to_string(t.protocol)));
+  if (!t.steps.empty()) t.requests_per_session = step_requests(t.steps);
+}
+
 void read_traffic(NodeReader& r, const YAML::Node& root, Scenario& s) {
   auto n = root["traffic"];
   if (!n || !r.expect_map(n, "traffic")) return;
@@ -271,6 +294,7 @@ void read_traffic(NodeReader& r, const YAML::Node& root, Scenario& s) {
                         "path), got '{}'",
                         t.host));
   read_realtime(r, n, t);
+  read_traffic_steps(r, n, t);
   long long seed = t.seed;
   r.read_int(n, "seed", "traffic", 0, 4294967295LL, seed);
   t.seed = static_cast<unsigned>(seed);
@@ -425,6 +449,7 @@ void read_probe_sections(NodeReader& r, const YAML::Node& root, Scenario& s) {
   s.traffic.requests_per_session = kProbeRequestsPerSession;
   s.traffic.concurrency = kProbeConcurrency;
   read_traffic(r, root, s);
+  if (!s.traffic.steps.empty()) s.traffic.requests_per_session = step_requests(s.traffic.steps);
   check_target_budget(r, root, s);
   check_target_protocol(r, root, s);
   read_expect(r, root, s);

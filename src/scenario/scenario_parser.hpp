@@ -24,6 +24,9 @@ inline constexpr int kSocketIoRequestsPerSession = 5;
 // The HTTP requests a probe with this traffic sends at most.
 long long probe_http_requests(const TrafficSpec& t);
 
+// A steps file (probe --steps): the same YAML list as traffic.steps, its errors located in it.
+Result<std::vector<StepSpec>> parse_steps_text(std::string_view text, const std::string& file);
+
 // All errors found, one per line, in file order. Pure: reads no file (not even the ones the
 // scenario names: runner/scenario_resolve.hpp does that next).
 Result<Scenario> parse_scenario_text(std::string_view text, const std::string& file_name);

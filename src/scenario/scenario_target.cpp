@@ -27,7 +27,8 @@ const std::vector<std::string> kTargetKeys = {"url",
                                               "insecure",
                                               "resolve",
                                               "http2",
-                                              "show_addresses"};
+                                              "show_addresses",
+                                              "steps"};
 
 // One string or a list of strings.
 void read_strings(NodeReader& r, const YAML::Node& n, const std::string& key,
@@ -153,6 +154,10 @@ void read_target(NodeReader& r, const YAML::Node& root, Scenario& s) {
   read_strings(r, n, "resolve", t.resolve);
   r.read_bool(n, "http2", "target", t.http2);
   r.read_bool(n, "show_addresses", "target", t.show_addresses);
+  if (n["steps"]) {
+    s.traffic.steps_mark = mark_of(n["steps"]);
+    read_steps(r, n["steps"], "target.steps", s.traffic.steps);
+  }
   if (!n["url"])
     r.error(n.Mark(), "target.url", "missing; expected the URL of the deployment to probe");
   else

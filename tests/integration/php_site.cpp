@@ -277,14 +277,16 @@ ProbeResult run_probe(const std::string& url, const ProbeOptions& options) {
                                    url,
                                    "--sessions",
                                    std::to_string(options.sessions),
-                                   "--requests-per-session",
-                                   std::to_string(options.requests_per_session),
                                    "--rate",
                                    fmt::format("{}", options.rate),
                                    "--json",
                                    json,
                                    "--quiet",
                                    "--no-color"};
+  // Steps make a session's requests themselves.
+  if (std::find(options.extra.begin(), options.extra.end(), "--steps") == options.extra.end())
+    args.insert(args.end(),
+                {"--requests-per-session", std::to_string(options.requests_per_session)});
   if (std::find(options.extra.begin(), options.extra.end(), "--concurrency") ==
       options.extra.end())
     args.insert(args.end(), {"--concurrency", std::to_string(options.concurrency)});

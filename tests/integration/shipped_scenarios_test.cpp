@@ -215,6 +215,33 @@ void nginx_ip_hash_many_clients(const json& s) {
 
 void caddy_lb_policy_cookie(const json& s) { EXPECT_EQ(s["metrics"]["sticky_sessions"], 200); }
 
+// Every session logged in (the token matched, the form was accepted) and kept its account
+// page on the backend that holds the logged-in session; each step counted apart.
+void login_sticks(const json& s) {
+  const auto& m = s["metrics"];
+  EXPECT_EQ(m["sessions"], 100);
+  EXPECT_EQ(m["sticky_sessions"], 100);
+  EXPECT_EQ(m["step_failures"], 0);
+  EXPECT_EQ(m["unjudged_requests"], 100);  // the login pages
+  ASSERT_EQ(m["steps"].size(), 3u);
+  EXPECT_EQ(m["steps"][1]["name"], "log in");
+  EXPECT_EQ(m["steps"][2]["requests"], 800);
+}
+
+// PHPSESSID names no member: most forms reach the backend that did not issue their token,
+// and the explanation names the step that broke and why.
+void login_phpsessid_breaks(const json& s) {
+  const auto& m = s["metrics"];
+  // Refused logins begin no session; the others are sent back to the login page.
+  EXPECT_GT(m["sessions_not_begun"].get<int>(), 10);
+  EXPECT_EQ(m["sticky_sessions"], 0);
+  EXPECT_GT(m["steps"][2]["session_losses"].get<int>(), 10);
+  EXPECT_GT(m["step_failures"].get<int>(), 30);
+  EXPECT_GT(m["steps"][1]["errors"].get<int>(), 30);
+  EXPECT_EQ(m["steps"][1]["top_error"], "step 'log in': expected HTTP 302 or 303, got 403");
+  EXPECT_NE(explanation(s, "errors").find("first failing step: log in"), std::string::npos);
+}
+
 const std::map<std::string, std::function<void(const json&)>>& what_they_show() {
   static const std::map<std::string, std::function<void(const json&)>> table = {
       {"apache-balanceid-route-cookie", every_session_sticks},
@@ -238,6 +265,8 @@ const std::map<std::string, std::function<void(const json&)>>& what_they_show() 
       {"nginx-ip-hash-one-client", nginx_ip_hash_one_client},
       {"nginx-ip-hash-many-clients", nginx_ip_hash_many_clients},
       {"caddy-lb-policy-cookie", caddy_lb_policy_cookie},
+      {"reference-login-route-cookie", login_sticks},
+      {"seed-phpsessid-login", login_phpsessid_breaks},
       {"reference-socketio-polling-route-cookie", socketio_route_cookie_sticks},
       {"apache-socketio-polling-route-cookie", socketio_route_cookie_sticks},
       {"haproxy-socketio-polling-cookie-insert", socketio_route_cookie_sticks},

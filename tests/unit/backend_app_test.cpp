@@ -214,5 +214,68 @@ TEST(BackendAppStore, OverlongSessionIdIsReplacedNeverStored) {
   EXPECT_EQ(app.session_count(), 1u);
 }
 
+net::Request post_form(const std::string& target, const std::string& body,
+                       const std::string& cookie) {
+  net::Request r{http::verb::post, target, 11};
+  r.set(http::field::cookie, cookie);
+  r.set(http::field::content_type, "application/x-www-form-urlencoded");
+  r.body() = body;
+  r.prepare_payload();
+  return r;
+}
+
+// GET /login: the session's id and the form's token.
+std::pair<std::string, std::string> login_page(BackendApp& app) {
+  auto res = app.handle(get("/login"));
+  EXPECT_EQ(res[http::field::content_type], "text/html; charset=utf-8");
+  const std::string html = res.body();
+  const auto at = html.find("name=\"csrf\" value=\"");
+  EXPECT_NE(at, std::string::npos) << html;
+  const std::string token = html.substr(at + 19, 32);
+  const std::string cookie = set_cookies(res).at(0);
+  return {cookie.substr(0, cookie.find(';')), token};
+}
+
+TEST(BackendLogin, FormWithItsTokenLogsInUnderANewIdThenTheAccountNamesTheUser) {
+  BackendApp app(options("www1"), counter());
+  auto [cookie, token] = login_page(app);
+  auto res = app.handle(post_form("/login", "user=alice&password=pw&csrf=" + token, cookie));
+  EXPECT_EQ(res.result(), http::status::found);
+  EXPECT_EQ(res[http::field::location], "/account");
+  const auto renewed = set_cookies(res);
+  ASSERT_EQ(renewed.size(), 1u);
+  EXPECT_NE(renewed[0].substr(0, renewed[0].find(';')), cookie);  // a new id at login
+  auto account = app.handle(get("/account", renewed[0].substr(0, renewed[0].find(';'))));
+  EXPECT_EQ(account.result(), http::status::ok);
+  EXPECT_EQ(body(account)["user"], "alice");
+  // The id from before the login is gone.
+  EXPECT_EQ(app.handle(get("/account", cookie)).result(), http::status::found);
+}
+
+TEST(BackendLogin, TokenFromAnotherBackendIsRefusedAsALostSession) {
+  BackendApp www1(options("www1"), counter()), www2(options("www2"), counter());
+  auto [cookie, token] = login_page(www1);
+  auto res = www2.handle(post_form("/login", "user=alice&password=pw&csrf=" + token, cookie));
+  EXPECT_EQ(res.result(), http::status::forbidden);
+  EXPECT_EQ(body(res)["status"], "bad csrf token");
+  EXPECT_EQ(body(res)["session_lost"], true);
+}
+
+TEST(BackendLogin, AccountWithoutALoggedInSessionRedirectsToTheLogin) {
+  BackendApp app(options("www1"), counter());
+  auto res = app.handle(get("/account/orders", "PHPSESSID=fromelsewhere"));
+  EXPECT_EQ(res.result(), http::status::found);
+  EXPECT_EQ(res[http::field::location], "/login");
+  EXPECT_EQ(body(res)["session_lost"], true);
+}
+
+TEST(BackendLogin, EmptyPasswordIsBadCredentials) {
+  BackendApp app(options("www1"), counter());
+  auto [cookie, token] = login_page(app);
+  auto res = app.handle(post_form("/login", "user=alice&password=&csrf=" + token, cookie));
+  EXPECT_EQ(res.result(), http::status::unauthorized);
+  EXPECT_EQ(body(res)["status"], "bad credentials");
+}
+
 }  // namespace
 }  // namespace sc

@@ -198,7 +198,24 @@ TEST(LostWhenErrors, HeaderWithoutValueOrBadName) {
 }
 
 TEST(LostWhenErrors, UnknownKind) {
-  EXPECT_NE(lost_error_of("status:200").find("expected json:/POINTER=VALUE"), std::string::npos);
+  EXPECT_EQ(lost_error_of("code:200"),
+            "--lost-when 'code:200': expected json:/POINTER=VALUE, regex:PATTERN, "
+            "header:NAME=VALUE, status:CODE or redirect:PATH, e.g. json:/new=true");
+}
+
+TEST(LostWhenParse, StatusAndRedirect) {
+  auto status = parse_lost_when_spec("status:401");
+  ASSERT_TRUE(status.ok());
+  EXPECT_EQ(status->kind, LostWhenKind::status_equals);
+  EXPECT_EQ(status->expected, "401");
+  auto redirect = parse_lost_when_spec("redirect:/login");
+  ASSERT_TRUE(redirect.ok());
+  EXPECT_EQ(redirect->kind, LostWhenKind::redirect_to);
+  EXPECT_EQ(lost_error_of("status:20"),
+            "--lost-when 'status:20': expected an HTTP status (100-599), e.g. status:401");
+  EXPECT_EQ(lost_error_of("redirect:login"),
+            "--lost-when 'redirect:login': expected a path starting with '/', e.g. "
+            "redirect:/login");
 }
 
 TEST(JsonPointerSyntax, EscapesAndEmpty) {
