@@ -12,6 +12,7 @@ set(STICKYCHECK_FUZZABLE_SOURCES
   ${CMAKE_CURRENT_SOURCE_DIR}/src/cookie/set_cookie.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/contract/backend_contract.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/backend/backend_app.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/backend/backend_login.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/backend/session_store.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/backend/backend_check.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/backend/engineio_server.cpp
