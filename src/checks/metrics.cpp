@@ -117,8 +117,8 @@ bool before_session(const RequestRecord& r, const StepsView& steps) {
 }
 
 // Each step's requests, errors, losses and moves (the step a session broke at).
-void add_step_figures(const RecordSet& set, const SessionRecords& s, const StepsView& steps,
-                      Metrics& m, std::vector<std::map<std::uint32_t, long long>>& errors) {
+void add_step_figures(const SessionRecords& s, const StepsView& steps, Metrics& m,
+                      std::vector<std::map<std::uint32_t, long long>>& errors) {
   for (std::size_t k = 0; k < s.size(); ++k) {
     const auto& r = s[k];
     if (r.step == kNoStep || r.step >= m.steps.size()) continue;
@@ -133,7 +133,6 @@ void add_step_figures(const RecordSet& set, const SessionRecords& s, const Steps
     if (previous != StringTable::kNone && r.backend != StringTable::kNone && r.backend != previous)
       ++f.moves;
   }
-  (void)set;
 }
 
 // Figures every request counts in, cookieless or not.
@@ -299,7 +298,7 @@ Metrics compute_metrics(const RecordSet& set, const SessionIndex& sessions,
       continue;
     }
     add_session(set, s, steps, m, backends, run);
-    add_step_figures(set, s, steps, m, step_errors);
+    add_step_figures(s, steps, m, step_errors);
   }
   m.errors = m.transport_errors + m.server_errors + m.step_failures;
   for (std::size_t i = 0; i < m.steps.size(); ++i) {

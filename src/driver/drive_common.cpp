@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <mutex>
 
+#include "identify/response_view.hpp"
+
 namespace sc::detail {
 
 namespace {
@@ -57,6 +59,10 @@ void append_facts(DriveShared& shared, RequestRecord& rec, const ResponseFacts* 
                   const std::string& error, std::uint32_t& last_backend) {
   std::lock_guard hold(shared.lock);
   push(shared, rec, facts, error, last_backend);
+}
+
+std::size_t StepWishes::body_limit() const {
+  return std::max(identify::kMaxBodyBytes, reader_.body_limit());
 }
 
 void RetryHold::note(int status, std::optional<std::chrono::milliseconds> wait) {

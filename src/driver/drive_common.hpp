@@ -30,6 +30,20 @@ void append_step_record(DriveShared& shared, ResponseReader& reader, RequestReco
 void append_facts(DriveShared& shared, RequestRecord& rec, const ResponseFacts* facts,
                   const std::string& error, std::uint32_t& last_backend);
 
+// What a step's answer must keep beside the reader's wishes: every header (a Location to
+// follow, a captured one) and a body a capture or a lost_when sign can read.
+class StepWishes final : public ResponseReader {
+ public:
+  explicit StepWishes(const ResponseReader& reader) : reader_(reader) {}
+  bool wants_header(std::string_view) const override { return true; }
+  std::size_t body_limit() const override;
+  bool wants_sent_cookies() const override { return reader_.wants_sent_cookies(); }
+  void read(const ResponseView&, ResponseFacts&) override {}
+
+ private:
+  const ResponseReader& reader_;
+};
+
 // A 429/503 with Retry-After, or a bare 429, holds every session's next request.
 class RetryHold {
  public:

@@ -19,6 +19,8 @@
 #include "driver/lean_target.hpp"
 #include "driver/loopback.hpp"
 #include "driver/response_capture.hpp"
+#include "driver/step_script.hpp"
+#include "identify/exchange_view.hpp"
 
 namespace sc::detail {
 
@@ -37,6 +39,11 @@ struct Session {
   ResponseFacts facts;
   Clock::time_point started;
   char error[CURL_ERROR_SIZE] = {0};
+  // traffic.steps: the session's script, and what its request needs while libcurl sends it.
+  std::optional<StepScript> script;
+  std::uint16_t step = kNoStep;
+  std::string url, body;
+  Slist headers;
 };
 
 // One run of the multi loop. The steps, in the order a request lives through them:
@@ -51,6 +58,7 @@ class DriveLoop {
         part_(part),
         shared_(shared),
         part_hooks_(hooks, part_, shared),
+        step_wishes_(reader),
         lists_(cfg.client) {}
   ~DriveLoop();
   LoopResult run();
@@ -59,6 +67,8 @@ class DriveLoop {
   bool start_session();
   void submit(Session& s, Clock::time_point earliest);
   void launch(Session& s);
+  bool set_step_request(Session& s);
+  void take_step_answer(RequestRecord& rec, Session& s, CURLcode result);
   void release_due();
   void on_response(CURLMsg* msg);
   void on_done(Session& s);
@@ -76,6 +86,7 @@ class DriveLoop {
   const LoopPart part_;
   DriveShared& shared_;
   PartHooks part_hooks_;
+  StepWishes step_wishes_;
   ClientLists lists_;
   CURLM* multi_ = nullptr;
   // libcurl's socket interface: it names the sockets to watch and when to call it back, we
@@ -216,7 +227,14 @@ bool DriveLoop::start_session() {
     s->source = fmt::format("host!127.{}.{}.{}", a, b, c);
     curl_easy_setopt(e, CURLOPT_INTERFACE, s->source.c_str());
   }
-  s->capture.attach(e, reader_);
+  if (cfg_.steps.empty()) {
+    s->capture.attach(e, reader_);
+  } else {
+    s->capture.attach(e, step_wishes_);
+    const UserRow* user =
+        cfg_.users.empty() ? nullptr : &cfg_.users[s->index % cfg_.users.size()];
+    s->script.emplace(cfg_.steps, user, s->index);
+  }
   curl_easy_setopt(e, CURLOPT_SOCKOPTFUNCTION, on_new_socket);
   curl_easy_setopt(e, CURLOPT_SOCKOPTDATA, this);
   curl_easy_setopt(e, CURLOPT_ERRORBUFFER, s->error);
@@ -243,9 +261,49 @@ void DriveLoop::submit(Session& s, Clock::time_point earliest) {
 void DriveLoop::launch(Session& s) {
   s.capture.reset();
   s.error[0] = 0;
-  curl_easy_setopt(s.easy, CURLOPT_URL, urls_[s.next_seq % urls_.size()].c_str());
   s.started = Clock::now();
+  if (s.script && !set_step_request(s)) return;
+  if (!s.script) curl_easy_setopt(s.easy, CURLOPT_URL, urls_[s.next_seq % urls_.size()].c_str());
   curl_multi_add_handle(multi_, s.easy);
+}
+
+// The step's method, URL, headers and body on the handle; false (the step's error recorded,
+// the session done) when a value cannot be sent.
+bool DriveLoop::set_step_request(Session& s) {
+  s.step = s.script->step();
+  auto request = s.script->request();
+  if (!request) {
+    s.script->abandon();
+    RequestRecord rec;
+    rec.session = s.index;
+    rec.seq = s.next_seq++;
+    rec.step = s.step;
+    rec.cookieless = s.cookieless;
+    rec.start_us =
+        std::chrono::duration_cast<std::chrono::microseconds>(s.started - shared_.t0).count();
+    append_facts(shared_, rec, nullptr, request.error().message, s.last_backend);
+    on_done(s);
+    return false;
+  }
+  CURL* e = s.easy;
+  s.url = cfg_.base_url + request->target;
+  curl_easy_setopt(e, CURLOPT_URL, s.url.c_str());
+  std::vector<std::string> headers = cfg_.client.headers;
+  for (const auto& [name, value] : request->headers) headers.push_back(name + ": " + value);
+  if (!request->content_type.empty()) headers.push_back("Content-Type: " + request->content_type);
+  s.headers = make_slist(headers);
+  curl_easy_setopt(e, CURLOPT_HTTPHEADER, s.headers.get());
+  s.body = std::move(request->body);
+  if (request->method == "GET") {
+    curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+    curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, nullptr);
+  } else {
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, s.body.c_str());
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(s.body.size()));
+    curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST,
+                     request->method == "POST" ? nullptr : std::string(request->method).c_str());
+  }
+  return true;
 }
 
 void DriveLoop::release_due() {
@@ -276,10 +334,15 @@ void DriveLoop::on_response(CURLMsg* msg) {
       std::chrono::duration_cast<std::chrono::microseconds>(s->started - shared_.t0).count();
   rec.latency_us = static_cast<std::int32_t>(
       std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - s->started).count());
-  record(rec, *s, msg->data.result);
+  if (s->script)
+    take_step_answer(rec, *s, msg->data.result);
+  else
+    record(rec, *s, msg->data.result);
   curl_multi_remove_handle(multi_, s->easy);
   if (cfg_.honour_retry_after) hold_.note(rec.status, s->capture.retry_after());
-  if (static_cast<int>(s->next_seq) >= cfg_.requests_per_session) return on_done(*s);
+  const bool finished = s->script ? s->script->done()
+                                  : static_cast<int>(s->next_seq) >= cfg_.requests_per_session;
+  if (finished) return on_done(*s);
   submit(*s, Clock::now() + draw_pause(cfg_.pause, pause_rng_));
 }
 
@@ -298,6 +361,23 @@ void DriveLoop::record(RequestRecord& rec, Session& s, CURLcode result) {
     return append_record(shared_, reader_, rec, nullptr, s.facts, last_error_, s.last_backend);
   const auto view = s.capture.view(rec.session, rec.seq, static_cast<int>(code));
   append_record(shared_, reader_, rec, &view, s.facts, last_error_, s.last_backend);
+}
+
+// A step's answer: the script reads it (captures, the expected status, a redirect, its sign of
+// a lost session), then the record; a transport error ends the script.
+void DriveLoop::take_step_answer(RequestRecord& rec, Session& s, CURLcode result) {
+  rec.step = s.step;
+  if (result != CURLE_OK) {
+    s.script->abandon();
+    return record(rec, s, result);
+  }
+  long code = 0;
+  curl_easy_getinfo(s.easy, CURLINFO_RESPONSE_CODE, &code);
+  rec.status = static_cast<std::int16_t>(code);
+  consecutive_transport_errors_ = 0;
+  const auto view = s.capture.view(rec.session, rec.seq, static_cast<int>(code));
+  const StepAnswer said = s.script->take(identify::identify_view(view));
+  append_step_record(shared_, reader_, rec, view, s.facts, said, s.last_backend);
 }
 
 void DriveLoop::on_done(Session& s) {
@@ -399,13 +479,6 @@ LoopResult DriveLoop::run() {
 LoopResult run_drive_loop(const DriverConfig& cfg, ResponseReader& reader, const DriverHooks& hooks,
                           const LoopPart& part, DriveShared& shared) {
   if (lean_client_fits(cfg)) return run_lean_loop(cfg, reader, hooks, part, shared);
-  if (!cfg.steps.empty()) {
-    LoopResult out;
-    out.setup_error =
-        "sessions with steps are driven over plain http:// only, with no custom headers or "
-        "--resolve (https is not supported for them yet)";
-    return out;
-  }
   if (cfg.protocol != SessionProtocol::kHttp) {
     LoopResult out;
     out.setup_error = fmt::format(

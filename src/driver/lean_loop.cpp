@@ -49,22 +49,6 @@ struct Slot {
   std::string request, cookies;
 };
 
-// What a step's answer must keep beside the reader's wishes: every header (a Location to
-// follow, a captured one) and a body a capture or a lost_when sign can read.
-class StepWishes final : public ResponseReader {
- public:
-  explicit StepWishes(const ResponseReader& reader) : reader_(reader) {}
-  bool wants_header(std::string_view) const override { return true; }
-  std::size_t body_limit() const override {
-    return std::max(identify::kMaxBodyBytes, reader_.body_limit());
-  }
-  bool wants_sent_cookies() const override { return reader_.wants_sent_cookies(); }
-  void read(const ResponseView&, ResponseFacts&) override {}
-
- private:
-  const ResponseReader& reader_;
-};
-
 class LeanLoop {
  public:
   LeanLoop(const DriverConfig& cfg, ResponseReader& reader, const DriverHooks& hooks,

@@ -134,8 +134,7 @@ std::string losses_cause(const ProbeEvidence& e) {
       e.lost_when.empty()
           ? fmt::format("the server set a new {} on requests that sent one",
                         session_cookie_names(e))
-          : fmt::format("their answers showed the application's sign of a new session "
-                        "(--lost-when {})",
+          : fmt::format("their answers showed the application's sign of a new session ({})",
                         e.lost_when);
   return fmt::format(
       "{} requests found their session gone: {}, so they reached a backend that did not know "

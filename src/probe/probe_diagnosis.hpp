@@ -24,7 +24,9 @@ struct ProbeEvidence {
   std::string unreachable;  // the first request's transport error: the site was never reached
   bool most_failed = false;  // most requests got no answer: cookies show nothing
   long long losses_allowed = 0;  // losses beyond this many are a finding with their cause
-  std::string lost_when;         // the --lost-when specs, ", "-joined; "" when none
+  // The signs the user named ("--lost-when json:/new=true", "lost_when of account:
+  // redirect:/login"); "" when none.
+  std::string lost_when;
   int max_consecutive_errors = 0;  // the traffic stops after this many transport errors in a row
   // socket.io sessions: a loss is engine.io's "Session ID unknown", which the scenario's own
   // diagnosis explains with its remedies; no session cookie is involved.

@@ -105,6 +105,18 @@ std::vector<std::string> told_headers(const TargetSpec& t) {
   return out;
 }
 
+// The signs of a lost session the user named, as a cause quotes them: "--lost-when X", or the
+// steps' "lost_when of account: redirect:/login"; empty when none.
+std::string lost_when_said(const Scenario& s) {
+  std::vector<std::string> signs;
+  for (const auto& st : s.traffic.steps)
+    if (!st.lost_when.empty())
+      signs.push_back(fmt::format("lost_when of {}: {}", st.name, fmt::join(st.lost_when_text, ", ")));
+  if (!s.target->lost_when.empty())
+    signs.push_back(fmt::format("--lost-when {}", fmt::join(s.target->lost_when, ", ")));
+  return fmt::format("{}", fmt::join(signs, "; "));
+}
+
 // Some step names its sign of a lost session (lost_when).
 bool steps_sign_losses(const Scenario& s) {
   return std::any_of(s.traffic.steps.begin(), s.traffic.steps.end(),
@@ -437,7 +449,7 @@ ScenarioReport run_probe(const Scenario& s, const RunContext& ctx) {
   evidence.losses_allowed = s.expect.max_session_losses >= 0 ? s.expect.max_session_losses
                             : s.expect.affinity ? 0
                                                 : std::numeric_limits<long long>::max();
-  evidence.lost_when = fmt::format("{}", fmt::join(t.lost_when, ", "));
+  evidence.lost_when = lost_when_said(s);
   evidence.max_consecutive_errors = t.max_consecutive_errors;
   evidence.socketio = is_socketio(s);
   const ProbeJudgement judgement =

@@ -33,6 +33,17 @@ bool has_control_char(std::string_view s) {
                      [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
 }
 
+// A key's value as a list: the items of a sequence, or the one value (none when absent).
+std::vector<YAML::Node> one_or_list(const YAML::Node& v) {
+  std::vector<YAML::Node> items;
+  if (!v) return items;
+  if (v.IsSequence())
+    for (const auto& i : v) items.push_back(i);
+  else
+    items.push_back(v);
+  return items;
+}
+
 // What the steps so far let a template name: their captures, the user's columns (checked
 // against the users file when it is read), the session's index.
 struct Known {
@@ -206,14 +217,7 @@ void StepReader::read_captures(const YAML::Node& n, const std::string& at, StepS
 }
 
 void StepReader::read_expect_status(const YAML::Node& n, const std::string& at, StepSpec& s) {
-  const YAML::Node v = n["expect_status"];
-  if (!v) return;
-  std::vector<YAML::Node> items;
-  if (v.IsSequence())
-    for (const auto& i : v) items.push_back(i);
-  else
-    items.push_back(v);
-  for (const auto& item : items) {
+  for (const auto& item : one_or_list(n["expect_status"])) {
     long long code = 0;
     if (!item.IsScalar() || !parse_int(item.Scalar(), code) || code < 100 || code > 599) {
       r_.error(item.Mark(), at + ".expect_status",
@@ -225,14 +229,7 @@ void StepReader::read_expect_status(const YAML::Node& n, const std::string& at, 
 }
 
 void StepReader::read_lost_when(const YAML::Node& n, const std::string& at, StepSpec& s) {
-  const YAML::Node v = n["lost_when"];
-  if (!v) return;
-  std::vector<YAML::Node> items;
-  if (v.IsSequence())
-    for (const auto& i : v) items.push_back(i);
-  else
-    items.push_back(v);
-  for (const auto& item : items) {
+  for (const auto& item : one_or_list(n["lost_when"])) {
     auto spec = item.IsScalar() ? identify::parse_lost_when_spec(item.Scalar())
                                 : Result<identify::LostWhenSpec>(Error{"expected a string"});
     if (!spec) {

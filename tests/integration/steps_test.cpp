@@ -39,6 +39,47 @@ TEST(Steps, ProbeLogsIntoRealPhpBehindHaproxyCookieAndKeepsEverySession) {
       << r.describe();
 }
 
+// The login through each other real proxy's sticky recipe: every session logs in and stays.
+void expect_login_kept(const PhpSiteOptions& options, std::vector<std::string> more = {}) {
+  auto site = PhpSite::start(with_backend_header(options));
+  ASSERT_TRUE(site.ok()) << site.error().message;
+  auto extra = kLoginSteps;
+  extra.insert(extra.end(), more.begin(), more.end());
+  const auto r = run_probe((*site)->url(), {.extra = extra});
+  ASSERT_EQ(r.cli.exit_code, 0) << r.describe();
+  EXPECT_EQ(r.scenario["metrics"]["sticky_sessions"], 12) << r.describe();
+  EXPECT_EQ(r.scenario["metrics"]["step_failures"], 0) << r.describe();
+  EXPECT_EQ(r.scenario["metrics"]["session_losses"], 0) << r.describe();
+}
+
+TEST(Steps, ProbeLogsIntoRealPhpBehindApacheRouteidRecipe) {
+  expect_login_kept(sites::apache_routeid());
+}
+
+// Caddy 2.6 places a new session at random: the spread is judged at 0.001 (probe_apps_test).
+TEST(Steps, ProbeLogsIntoRealPhpBehindCaddyLbCookie) {
+  expect_login_kept(sites::caddy_lb_cookie(), {"--alpha", "0.001"});
+}
+
+// nginx hashing PHPSESSID: the login gives the session a new id (session_regenerate_id), the
+// new id hashes anew, and about half the sessions land where the logged-in session is not:
+// the account page sends them back to the login page, which the step counts as a loss. (The
+// form too may hash to the other backend: a refused login. A session logs in and then moves
+// with p = 1/4: 40 sessions all miss it with p = (3/4)^40, about 1e-5.)
+TEST(Steps, ProbeSeesAHashOfTheSessionIdMoveSessionsAtTheLogin) {
+  auto site = PhpSite::start(with_backend_header(sites::nginx_hash()));
+  ASSERT_TRUE(site.ok()) << site.error().message;
+  const auto r = run_probe((*site)->url(), {.sessions = 40, .extra = kLoginSteps});
+  EXPECT_EQ(r.cli.exit_code, 1) << r.describe();
+  const auto& m = r.scenario["metrics"];
+  EXPECT_GT(m["steps"][2]["session_losses"].get<int>(), 0) << r.describe();
+  EXPECT_EQ(find_check(r.scenario, "session_losses")["verdict"], "fail") << r.describe();
+  EXPECT_TRUE(said(r,
+                   "showed the application's sign of a new session (lost_when of account: "
+                   "redirect:/login.php)"))
+      << r.describe();
+}
+
 // Round robin without stickiness: the form reaches the backend that did not issue its token
 // (PHP answers 403) or the account page the one that does not hold the login; the probe fails
 // and says which step broke.
@@ -53,6 +94,26 @@ TEST(Steps, ProbeOfALoginBehindRoundRobinFailsNamingTheStepThatBroke) {
                 "first failing step: log in"),
             std::string::npos)
       << r.describe();
+}
+
+// Over https the steps go through libcurl: the form is posted with its body (a login
+// succeeds), each step is recorded, and the hash of the session id moves sessions here too.
+TEST(Steps, ProbeOverHttpsPostsTheFormAndRecordsEveryStep) {
+  auto tls = make_self_signed_certificate(temp_path(""));
+  ASSERT_TRUE(tls.ok()) << tls.error().message;
+  auto site = PhpSite::start(with_backend_header(sites::nginx_hash_tls(*tls)));
+  ASSERT_TRUE(site.ok()) << site.error().message;
+  auto extra = kLoginSteps;
+  extra.insert(extra.end(), {"--cacert", tls->cert});
+  const auto r = run_probe((*site)->url("https"), {.sessions = 40, .extra = extra});
+  ASSERT_TRUE(r.scenario.is_object()) << r.describe();
+  const auto& steps = r.scenario["metrics"]["steps"];
+  ASSERT_EQ(steps.size(), 3u) << r.describe();
+  EXPECT_EQ(steps[0]["requests"], 40) << r.describe();
+  EXPECT_EQ(steps[1]["requests"], 40) << r.describe();
+  // Some logins went through (the form and its token reached the backend that issued it).
+  EXPECT_GT(steps[2]["requests"].get<int>(), 0) << r.describe();
+  EXPECT_EQ(r.cli.exit_code, 1) << r.describe();
 }
 
 TEST(Steps, ProbeStepsFileErrorNamesItsLine) {

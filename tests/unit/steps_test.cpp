@@ -186,6 +186,22 @@ TEST(StepScript, CapturedLineBreakNeverReachesAHeader) {
             "from a captured value?): not sent");
 }
 
+TEST(StepScript, JsonBodyStringsAreRenderedWithoutBreakingTheDocument) {
+  auto s = parse_scenario_text(
+      "name: t\nbackends: [{name: a}]\ntraffic:\n  steps:\n"
+      "    - {get: /a, capture: {t: 'header:X-T'}}\n"
+      "    - {put: /b, json: {token: '{{t}}', n: 3, ok: true}}\n",
+      "s.yaml");
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  StepScript script(s->traffic.steps, nullptr, 0);
+  script.take(answer(200, "", {{"X-T", "a\"b"}}));
+  auto put = script.request();
+  ASSERT_TRUE(put.ok());
+  EXPECT_EQ(put->method, "PUT");
+  EXPECT_EQ(put->content_type, "application/json");
+  EXPECT_EQ(put->body, R"({"n":3,"ok":true,"token":"a\"b"})");
+}
+
 TEST(StepScript, RequestTextCarriesTheBodyAndItsLength) {
   StepRequest r{"POST", "/login", {{"X-A", "1"}}, "application/x-www-form-urlencoded", "a=1"};
   EXPECT_EQ(request_text(r, "/app", "shop:8080", "ua/1", "PHPSESSID=x"),
