@@ -151,6 +151,21 @@ void write_app_body(JsonWriter& json, const net::Request& req, std::string_view 
 
 }  // namespace
 
+namespace {
+
+// Its length set; for HEAD the same headers as GET, Content-Length included, but no body.
+net::Response finished(const net::Request& req, net::Response res) {
+  res.prepare_payload();
+  if (req.method() == http::verb::head) {
+    auto length = res.body().size();
+    res.body().clear();
+    res.content_length(length);
+  }
+  return res;
+}
+
+}  // namespace
+
 net::Response BackendApp::handle(const net::Request& req, Clock::time_point now) {
   net::Response res{http::status::ok, req.version()};
   res.set(contract::kBackendHeader, options_.name);
@@ -189,20 +204,12 @@ net::Response BackendApp::handle(const net::Request& req, Clock::time_point now)
     if (!login.html.empty()) {  // the login page: a form, as a browser gets it
       text = std::move(login.html);
       res.set(http::field::content_type, "text/html; charset=utf-8");
-      res.prepare_payload();
-      return res;
+      return finished(req, std::move(res));
     }
   }
   json.end_object();
   text += '\n';
-  res.prepare_payload();
-  if (req.method() == http::verb::head) {
-    // Same headers as GET, Content-Length included, but no body.
-    auto length = res.body().size();
-    res.body().clear();
-    res.content_length(length);
-  }
-  return res;
+  return finished(req, std::move(res));
 }
 
 }  // namespace sc

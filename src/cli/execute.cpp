@@ -88,7 +88,11 @@ void save_rendered_configs(Report& report, const std::string& json_path) {
 
 int write_outputs(const Report& report, const OutputArgs& a, const char* command) {
   if (!a.json_path.empty()) {
-    if (auto st = write_file_atomically(a.json_path, to_json(report).dump(2) + "\n"); !st) {
+    // A server's bytes that are not UTF-8 (in a header quoted by an error) are written as
+    // U+FFFD, never a crash at the end of a run.
+    const std::string text =
+        to_json(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    if (auto st = write_file_atomically(a.json_path, text); !st) {
       fmt::print(stderr, "stickycheck {}: --json: {}\n", command, st.error().message);
       return kExitCannotRun;
     }

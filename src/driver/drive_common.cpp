@@ -61,6 +61,26 @@ void append_facts(DriveShared& shared, RequestRecord& rec, const ResponseFacts* 
   push(shared, rec, facts, error, last_backend);
 }
 
+std::size_t take_user(const DriverConfig& cfg, DriveShared& shared, std::uint32_t session) {
+  if (cfg.users.empty()) return kNoUser;
+  if (!cfg.users_unique) return session % cfg.users.size();
+  std::lock_guard hold(shared.lock);
+  auto& held = shared.users_in_flight;
+  if (held.size() != cfg.users.size()) held.assign(cfg.users.size(), false);
+  for (std::size_t row = 0; row < held.size(); ++row)
+    if (!held[row]) {
+      held[row] = true;
+      return row;
+    }
+  return session % cfg.users.size();  // not reached: resolve refused too few rows
+}
+
+void release_user(const DriverConfig& cfg, DriveShared& shared, std::size_t row) {
+  if (!cfg.users_unique || row == kNoUser) return;
+  std::lock_guard hold(shared.lock);
+  if (row < shared.users_in_flight.size()) shared.users_in_flight[row] = false;
+}
+
 std::size_t StepWishes::body_limit() const {
   return std::max(identify::kMaxBodyBytes, reader_.body_limit());
 }

@@ -37,12 +37,19 @@ class StepWishes final : public ResponseReader {
   explicit StepWishes(const ResponseReader& reader) : reader_(reader) {}
   bool wants_header(std::string_view) const override { return true; }
   std::size_t body_limit() const override;
-  bool wants_sent_cookies() const override { return reader_.wants_sent_cookies(); }
+  bool wants_sent_cookies() const override { return true; }  // a cookie: capture reads them
   void read(const ResponseView&, ResponseFacts&) override {}
 
  private:
   const ResponseReader& reader_;
 };
+
+// The users file row session `session` takes: with users_unique the lowest one no session in
+// flight holds (give it back with release_user), else the session's index modulo the rows.
+// kNoUser without users.
+inline constexpr std::size_t kNoUser = static_cast<std::size_t>(-1);
+std::size_t take_user(const DriverConfig& cfg, DriveShared& shared, std::uint32_t session);
+void release_user(const DriverConfig& cfg, DriveShared& shared, std::size_t row);
 
 // A 429/503 with Retry-After, or a bare 429, holds every session's next request.
 class RetryHold {

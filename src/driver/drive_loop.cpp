@@ -42,6 +42,7 @@ struct Session {
   // traffic.steps: the session's script, and what its request needs while libcurl sends it.
   std::optional<StepScript> script;
   std::uint16_t step = kNoStep;
+  std::size_t user_row = kNoUser;
   std::string url, body;
   Slist headers;
 };
@@ -231,9 +232,9 @@ bool DriveLoop::start_session() {
     s->capture.attach(e, reader_);
   } else {
     s->capture.attach(e, step_wishes_);
-    const UserRow* user =
-        cfg_.users.empty() ? nullptr : &cfg_.users[s->index % cfg_.users.size()];
-    s->script.emplace(cfg_.steps, user, s->index);
+    s->user_row = take_user(cfg_, shared_, s->index);
+    s->script.emplace(cfg_.steps, s->user_row == kNoUser ? nullptr : &cfg_.users[s->user_row],
+                      s->index);
   }
   curl_easy_setopt(e, CURLOPT_SOCKOPTFUNCTION, on_new_socket);
   curl_easy_setopt(e, CURLOPT_SOCKOPTDATA, this);
@@ -383,6 +384,7 @@ void DriveLoop::take_step_answer(RequestRecord& rec, Session& s, CURLcode result
 void DriveLoop::on_done(Session& s) {
   curl_easy_cleanup(s.easy);
   s.easy = nullptr;
+  release_user(cfg_, shared_, std::exchange(s.user_row, kNoUser));
 }
 
 std::string DriveLoop::stop_reason() {

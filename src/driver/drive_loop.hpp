@@ -19,6 +19,8 @@ using DriveClock = std::chrono::steady_clock;
 struct DriveShared {
   std::mutex lock;
   RecordSet records;
+  // users_unique: which users file rows a session in flight holds (under `lock`).
+  std::vector<bool> users_in_flight;
   DriverProgress progress;
   std::atomic<bool> stop{false};  // the coordinating thread ends every part
   DriveClock::time_point t0;      // the records' clock

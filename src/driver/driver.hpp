@@ -41,6 +41,9 @@ struct DriverConfig {
   // {{user.*}} come from (session i takes row i modulo their number).
   std::vector<StepSpec> steps;
   std::vector<UserRow> users;
+  // A session takes a row no session in flight holds (the lowest), instead of its index
+  // modulo the rows: two sessions of one user never run at once (traffic.users_unique).
+  bool users_unique = false;
   RealtimeConfig realtime;
   std::string base_url;  // scheme://host:port, no trailing slash
   // Request i of a session asks for paths[i % paths.size()] (a visit of several pages).

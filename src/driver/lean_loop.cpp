@@ -321,9 +321,8 @@ asio::awaitable<void> LeanLoop::realtime_session(Slot& slot) {
 // A session that follows its steps: one record per request (and per redirect hop), until the
 // last step or the first that fails.
 asio::awaitable<void> LeanLoop::steps_session(Slot& slot) {
-  const UserRow* user =
-      cfg_.users.empty() ? nullptr : &cfg_.users[slot.session % cfg_.users.size()];
-  StepScript script(cfg_.steps, user, slot.session);
+  const std::size_t row = take_user(cfg_, shared_, slot.session);
+  StepScript script(cfg_.steps, row == kNoUser ? nullptr : &cfg_.users[row], slot.session);
   auto earliest = Clock::now();
   for (std::uint32_t seq = 0; !script.done() && !stopping_; ++seq) {
     co_await wait_turn(slot, earliest);
@@ -331,6 +330,7 @@ asio::awaitable<void> LeanLoop::steps_session(Slot& slot) {
     co_await step_request(slot, script, seq);
     earliest = Clock::now() + draw_pause(cfg_.pause, pause_rng_);
   }
+  release_user(cfg_, shared_, row);
 }
 
 asio::awaitable<void> LeanLoop::step_request(Slot& slot, StepScript& script, std::uint32_t seq) {
@@ -347,7 +347,7 @@ asio::awaitable<void> LeanLoop::step_request(Slot& slot, StepScript& script, std
     append_facts(shared_, rec, nullptr, request.error().message, slot.last_backend);
     co_return;
   }
-  const std::string target = target_.path_prefix + request->target;
+  const std::string target = (request->from_root ? "" : target_.path_prefix) + request->target;
   const CookieOrigin origin{target_.host, target.substr(0, target.find_first_of("?#")),
                             target_.secure_context};
   slot.capture.reset();

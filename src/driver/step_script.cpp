@@ -73,10 +73,11 @@ std::string request_text(const StepRequest& r, std::string_view prefix,
                          std::string_view host_header, std::string_view user_agent,
                          std::string_view cookies) {
   std::string out = fmt::format("{} {}{} HTTP/1.1\r\nHost: {}\r\nUser-Agent: {}\r\nAccept: */*\r\n",
-                                r.method, prefix, r.target, host_header, user_agent);
+                                r.method, r.from_root ? "" : prefix, r.target, host_header,
+                                user_agent);
   for (const auto& [name, value] : r.headers) out += fmt::format("{}: {}\r\n", name, value);
-  if (!r.content_type.empty())
-    out += fmt::format("Content-Type: {}\r\nContent-Length: {}\r\n", r.content_type, r.body.size());
+  if (!r.content_type.empty()) out += fmt::format("Content-Type: {}\r\n", r.content_type);
+  if (r.has_body) out += fmt::format("Content-Length: {}\r\n", r.body.size());
   if (!cookies.empty()) out += fmt::format("Cookie: {}\r\n", cookies);
   out += "\r\n";
   out += r.body;
@@ -139,7 +140,8 @@ Result<std::string> StepScript::render_body(const StepSpec& s) const {
       auto doc = nlohmann::json::parse(s.body, nullptr, false);
       auto done = render_json(doc, [&](std::string_view t) { return render(t, kVerbatim); });
       if (!done) return done.error();
-      return doc.dump();
+      // A value that is not UTF-8 (a Latin-1 users file) is sent with U+FFFD in its place.
+      return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     }
     case StepBody::kRaw:
       return render(s.body, kVerbatim);
@@ -154,6 +156,7 @@ Result<StepRequest> StepScript::request() const {
   r.method = hop && !hop_keeps_method_ ? std::string_view("GET") : to_string(s.method);
   if (hop) {
     r.target = hop_target_;
+    r.from_root = true;
   } else {
     auto target = render(s.path, kPath);
     if (!target) return Error{fmt::format("step '{}': {}", s.name, target.error().message)};
@@ -174,6 +177,7 @@ Result<StepRequest> StepScript::request() const {
     if (!body) return Error{fmt::format("step '{}': {}", s.name, body.error().message)};
     r.body = std::move(*body);
     r.content_type = s.content_type;
+    r.has_body = true;
   }
   return r;
 }
@@ -181,7 +185,7 @@ Result<StepRequest> StepScript::request() const {
 // The captures of the step's final answer; the error of the first one that found nothing.
 std::string StepScript::capture(const StepSpec& s, const identify::ResponseView& answer) {
   for (const auto& c : s.captures) {
-    auto value = identify::apply_identify_spec(c.source, answer);
+    auto value = identify::apply_capture_spec(c.source, answer);
     if (!value)
       return fmt::format("step '{}': capture {} ({}) found nothing in the answer (HTTP {})", s.name,
                          c.name, c.source.text, answer.status);
@@ -197,7 +201,8 @@ bool StepScript::follow(const StepSpec& s, const identify::ResponseView& answer,
   const auto location = answer.header("location");
   if (!location) return false;
   std::string_view to = *location;
-  if (const auto scheme = to.find("://"); scheme != std::string_view::npos) {
+  const auto scheme = to.find("://");
+  if (scheme != std::string_view::npos && scheme < to.find_first_of("/?#")) {
     // Another scheme or host is another site: the session's cookies stay here.
     out.error = fmt::format("step '{}': a redirect to {} leaves the site: not followed", s.name,
                             printable(to.substr(0, 200)));

@@ -19,8 +19,10 @@ struct StepRequest {
   std::string_view method;
   std::string target;  // path and query, rendered and percent-encoded where a value went in
   std::vector<std::pair<std::string, std::string>> headers;  // rendered, checked
-  std::string content_type;                                  // empty: no body
+  std::string content_type;  // empty: none sent
   std::string body;
+  bool has_body = false;   // a form, json or body: Content-Length is sent
+  bool from_root = false;  // a redirect's Location: not under the URL's path prefix
 };
 
 // What an answer meant for the session.

@@ -143,7 +143,8 @@ bool usable_identity(const std::optional<std::string>& v) {
 
 // The path of a Location ("https://shop.example/login?next=/a" -> "/login"; "/login" as is).
 std::string_view location_path(std::string_view location) {
-  if (const auto scheme = location.find("://"); scheme != std::string_view::npos) {
+  const auto scheme = location.find("://");
+  if (scheme != std::string_view::npos && scheme < location.find_first_of("/?#")) {
     const auto slash = location.find('/', scheme + 3);
     location = slash == std::string_view::npos ? std::string_view("/") : location.substr(slash);
   }
@@ -184,6 +185,13 @@ std::optional<std::string> identity_in_json_args(std::string_view json_array,
     value = scalar_text(resolve_pointer(args[0], pointer));
   if (!usable_identity(value)) return std::nullopt;
   return value;
+}
+
+std::optional<std::string> apply_capture_spec(const IdentifySpec& spec, const ResponseView& view) {
+  LazyJson json(view.bounded_body());
+  auto v = apply_with(spec, view, json);
+  if (!v || v->empty() || v->size() > kMaxCaptureBytes) return std::nullopt;
+  return v;
 }
 
 std::optional<std::string> apply_identify_spec(const IdentifySpec& spec, const ResponseView& view) {

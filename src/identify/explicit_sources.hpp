@@ -39,6 +39,11 @@ std::optional<IdentityMatch> identify_exchange(const std::vector<IdentifySpec>& 
 std::optional<std::string> identity_in_json_args(std::string_view json_array,
                                                  std::string_view pointer);
 
+// What a step's capture reads (traffic.steps): as apply_identify_spec, but a value may be as
+// long as kMaxCaptureBytes (a JWT, a view state), not only a name's length.
+inline constexpr std::size_t kMaxCaptureBytes = 64 * 1024;
+std::optional<std::string> apply_capture_spec(const IdentifySpec& spec, const ResponseView& view);
+
 // The value one spec reads from the exchange, if any.
 std::optional<std::string> apply_identify_spec(const IdentifySpec& spec, const ResponseView& view);
 

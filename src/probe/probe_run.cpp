@@ -392,7 +392,11 @@ std::string probe_plan(const Scenario& s) {
                        s.traffic.users_file, user_label(s.traffic.users.front()));
   for (const auto& r : t.resolve) out += fmt::format("  resolve: {}\n", r);
   if (t.insecure) out += "  TLS certificates are NOT checked (--insecure)\n";
-  out += "  redirects are not followed; a 429/503 with Retry-After holds every session\n";
+  const bool follows = std::any_of(s.traffic.steps.begin(), s.traffic.steps.end(),
+                                   [](const StepSpec& st) { return st.follow; });
+  out += follows ? "  redirects are followed only by the steps that say so (on this site, at most 10 "
+                   "each; counted in the cap); a 429/503 with Retry-After holds every session\n"
+                 : "  redirects are not followed; a 429/503 with Retry-After holds every session\n";
   if (t.lost_when.empty() && !is_socketio(s) && s.traffic.steps.empty())
     out += "  then, if a session cookie was sent back and never re-issued: 1 request with a "
            "made-up session id, to see whether a lost session would show\n";

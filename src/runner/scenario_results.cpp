@@ -35,6 +35,7 @@ DriverConfig driver_config_for(const Scenario& s, const std::string& url, int wa
   dc.realtime.websocket_path = s.traffic.websocket_path;
   dc.steps = s.traffic.steps;
   dc.users = s.traffic.users;
+  dc.users_unique = s.traffic.users_unique;
   return dc;
 }
 

@@ -28,6 +28,13 @@ constexpr std::pair<const char*, StepMethod> kMethods[] = {{"get", StepMethod::k
                                                            {"patch", StepMethod::kPatch},
                                                            {"delete", StepMethod::kDelete}};
 
+// Fields that frame the request or name its target: the client's own.
+bool framing_header(std::string_view name) {
+  const std::string lower = to_lower(name);
+  return lower == "host" || lower == "content-length" || lower == "transfer-encoding" ||
+         lower == "connection" || lower == "content-type" || lower == "cookie";
+}
+
 bool has_control_char(std::string_view s) {
   return std::any_of(s.begin(), s.end(),
                      [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
@@ -125,6 +132,11 @@ void StepReader::read_pairs(const YAML::Node& n, const std::string& key, const s
     if (key == "headers" && !is_http_token(name))
       r_.error(kv.first.Mark(), where,
                "expected a header name (letters, digits and !#$%&'*+-.^_`|~)");
+    else if (key == "headers" && framing_header(name))
+      r_.error(kv.first.Mark(), where,
+               "expected no Host, Content-Length, Transfer-Encoding, Connection, Content-Type or "
+               "Cookie: the client writes them (content_type sets the body's type, the "
+               "session's jar its cookies)");
     check_template(kv.second, where, kv.second.Scalar());
     out.emplace_back(name, kv.second.Scalar());
   }
@@ -245,9 +257,10 @@ void StepReader::read_step(const YAML::Node& n, const std::string& at, StepSpec&
   r_.check_keys(n, at, kStepKeys);
   read_method(n, at, s);
   r_.read_string(n, "name", at, s.name);
-  if (s.name.empty()) s.name = fmt::format("{} {}", to_string(s.method), s.path);
-  if (has_control_char(s.name) || s.name.size() > 100)
+  if (n["name"] && (has_control_char(s.name) || s.name.size() > 100))
     r_.error(n["name"].Mark(), at + ".name", "expected at most 100 characters, no control ones");
+  // Named by its request when it has no name (cut: a long query is no name).
+  if (s.name.empty()) s.name = fmt::format("{} {}", to_string(s.method), s.path).substr(0, 100);
   read_pairs(n, "headers", at, s.headers);
   read_body(n, at, s);
   read_expect_status(n, at, s);

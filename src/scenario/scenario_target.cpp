@@ -189,7 +189,7 @@ void check_socketio_target(NodeReader& r, const YAML::Node& n, const TargetSpec&
     r.error(n["lost_when"].Mark(), "target.lost_when",
             "expected none with protocol socket.io: a lost session is engine.io's own answer "
             "to an unknown sid (HTTP 400, \"Session ID unknown\"), counted always");
-  if (!t.url.starts_with("http://"))
+  if (n["url"] && !t.url.starts_with("http://"))
     r.error(n["url"].Mark(), "target.url",
             "expected an http:// URL with protocol socket.io (its sessions are not driven over "
             "https yet)");
@@ -199,6 +199,9 @@ void check_socketio_target(NodeReader& r, const YAML::Node& n, const TargetSpec&
   if (!t.resolve.empty())
     r.error(n["resolve"].Mark(), "target.resolve",
             "expected none with protocol socket.io (its client does not pin names yet)");
+  if (n["steps"])
+    r.error(n["steps"].Mark(), "target.steps",
+            "expected none with protocol socket.io: steps are HTTP requests");
 }
 
 }  // namespace
@@ -221,7 +224,12 @@ void check_target_protocol(NodeReader& r, const YAML::Node& root, const Scenario
 }
 
 long long probe_http_requests(const TrafficSpec& t) {
-  const long long events = t.requests_per_session;
+  // A step that follows redirects may send a hop after each of its requests (at most
+  // kMaxStepHops): counted as sent, so the cap holds whatever the site answers.
+  long long hops = 0;
+  for (const auto& st : t.steps)
+    if (st.follow) hops += static_cast<long long>(st.repeat) * kMaxStepHops;
+  const long long events = t.requests_per_session + hops;
   const long long per_session =
       t.protocol == SessionProtocol::kSocketIo ? kSocketIoRequestsPerEvent * events +
                                                      kSocketIoRequestsPerSession

@@ -277,5 +277,13 @@ TEST(BackendLogin, EmptyPasswordIsBadCredentials) {
   EXPECT_EQ(body(res)["status"], "bad credentials");
 }
 
+TEST(BackendLogin, HeadOfTheLoginPageHasItsLengthAndNoBody) {
+  BackendApp app(options("www1"), counter());
+  net::Request head{http::verb::head, "/login", 11};
+  auto res = app.handle(head);
+  EXPECT_TRUE(res.body().empty());
+  EXPECT_GT(std::stoul(std::string(res[http::field::content_length])), 100u);
+}
+
 }  // namespace
 }  // namespace sc

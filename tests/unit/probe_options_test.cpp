@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
 #include <random>
 
 #include "driver/drive_common.hpp"
@@ -118,6 +119,17 @@ TEST(ProbeOptions, SocketIoCapCountsThePostsAndPollsNotTheEvents) {
             "5): each event a POST and a poll, each session its handshake, connect, first poll, "
             "upgrade and close), more than the cap of 1000; lower the sessions or the requests "
             "per session, or raise the cap");
+}
+
+// --steps is read, then written into the probe's scenario: a quoted "123456" must stay a
+// string there (yaml-cpp's emitter wrote it plain, and it came back a number).
+TEST(ProbeOptions, StepsFileKeepsAQuotedNumberAString) {
+  const std::string file = ::testing::TempDir() + "/steps-otp.yaml";
+  std::ofstream(file) << "- post: /otp\n  json: {otp: \"123456\", keep: true}\n";
+  auto s = probe_from({"http://shop.example/", "--steps", file});
+  ASSERT_TRUE(s) << s.error().message;
+  ASSERT_EQ(s->traffic.steps.size(), 1u);
+  EXPECT_EQ(s->traffic.steps[0].body, R"({"keep":true,"otp":"123456"})");
 }
 
 // What traffic.pause and --pause mean: each pause uniform in [0, 2 x pause], so that sessions

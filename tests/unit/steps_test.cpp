@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "checks/metrics.hpp"
+#include "driver/drive_common.hpp"
 #include "driver/step_script.hpp"
 #include "scenario/scenario_parser.hpp"
 #include "scenario/users_csv.hpp"
@@ -203,11 +204,104 @@ TEST(StepScript, JsonBodyStringsAreRenderedWithoutBreakingTheDocument) {
 }
 
 TEST(StepScript, RequestTextCarriesTheBodyAndItsLength) {
-  StepRequest r{"POST", "/login", {{"X-A", "1"}}, "application/x-www-form-urlencoded", "a=1"};
+  StepRequest r{"POST", "/login", {{"X-A", "1"}}, "application/x-www-form-urlencoded", "a=1", true};
   EXPECT_EQ(request_text(r, "/app", "shop:8080", "ua/1", "PHPSESSID=x"),
             "POST /app/login HTTP/1.1\r\nHost: shop:8080\r\nUser-Agent: ua/1\r\nAccept: */*\r\n"
             "X-A: 1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 3\r\n"
             "Cookie: PHPSESSID=x\r\n\r\na=1");
+}
+
+// Review findings, each a test that failed (or aborted) before its fix.
+TEST(StepScript, ValueThatIsNotUtf8GoesIntoAJsonBodyReplacedNotThrown) {
+  auto s = parse_scenario_text("name: t\nbackends: [{name: a}]\ntraffic:\n  steps:\n"
+                               "    - {post: /a, json: {user: '{{user.name}}'}}\n",
+                               "s.yaml");
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  const UserRow latin1{1, {{"name", "Jos\xe9"}}};
+  StepScript script(s->traffic.steps, &latin1, 0);
+  auto post = script.request();
+  ASSERT_TRUE(post.ok());
+  EXPECT_EQ(post->body, "{\"user\":\"Jos\xef\xbf\xbd\"}");
+}
+
+TEST(StepsParse, UnnamedStepWithALongPathIsNamedByItCut) {
+  const std::string path = "/oauth/authorize?" + std::string(150, 'q');
+  auto s = parse_scenario_text("name: t\nbackends: [{name: a}]\ntraffic:\n  steps:\n    - get: " +
+                                   path + "\n",
+                               "s.yaml");
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ(s->traffic.steps[0].name, ("GET " + path).substr(0, 100));
+}
+
+TEST(StepScript, CaptureLongerThanABackendNameIsKept) {
+  auto s = parse_scenario_text("name: t\nbackends: [{name: a}]\ntraffic:\n  steps:\n"
+                               "    - {get: /a, capture: {t: 'json:/token'}}\n",
+                               "s.yaml");
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  StepScript script(s->traffic.steps, nullptr, 0);
+  const std::string jwt(900, 'j');
+  const std::string body = "{\"token\":\"" + jwt + "\"}";
+  EXPECT_EQ(script.take(answer(200, body)).error, "");
+  EXPECT_TRUE(script.done());
+}
+
+TEST(StepScript, UrlInTheQueryOfALocationIsNoOtherSite) {
+  auto s = parse_scenario_text("name: t\nbackends: [{name: a}]\ntraffic:\n  steps:\n"
+                               "    - {get: /a, follow: true}\n",
+                               "s.yaml");
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  StepScript script(s->traffic.steps, nullptr, 0);
+  EXPECT_EQ(script.take(answer(302, "", {{"Location", "/login?next=http://shop/a"}})).error, "");
+  EXPECT_EQ(script.request()->target, "/login?next=http://shop/a");
+  EXPECT_TRUE(script.request()->from_root);
+}
+
+TEST(StepsParse, HeaderThatFramesTheRequestIsRefused) {
+  const std::string text = "name: t\nbackends: [{name: a}]\ntraffic:\n  steps:\n"
+                           "    - {post: /a, headers: {Content-Length: '0'}, body: x}\n";
+  EXPECT_EQ(test::scenario_error_of(text),
+            "s.yaml:5:28: traffic.steps[0].headers.Content-Length: expected no Host, "
+            "Content-Length, Transfer-Encoding, Connection, Content-Type or Cookie: the client "
+            "writes them (content_type sets the body's type, the session's jar its cookies)");
+}
+
+TEST(StepScript, BodyWithoutAContentTypeStillHasItsLength) {
+  auto s = parse_scenario_text("name: t\nbackends: [{name: a}]\ntraffic:\n  steps:\n"
+                               "    - {post: /a, body: 'x=1', content_type: ''}\n",
+                               "s.yaml");
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  StepScript script(s->traffic.steps, nullptr, 0);
+  const auto text = request_text(*script.request(), "", "h", "ua", "");
+  EXPECT_EQ(text, "POST /a HTTP/1.1\r\nHost: h\r\nUser-Agent: ua\r\nAccept: */*\r\n"
+                  "Content-Length: 3\r\n\r\nx=1");
+}
+
+TEST(StepsParse, SocketIoProbeWithStepsIsRefused) {
+  const std::string text =
+      "name: t\ntarget:\n  url: http://shop.example/\n  identify: [ack:whoami]\n"
+      "  steps:\n    - get: /a\ntraffic:\n  protocol: socket.io\n";
+  auto s = parse_scenario_text(text, "s.yaml");
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().message.find("target.steps: expected none with protocol socket.io: steps "
+                                   "are HTTP requests"),
+            std::string::npos)
+      << s.error().message;
+}
+
+// users_unique: session 3 of three rows would take row 0 (3 mod 3) while session 0 holds it;
+// it takes the lowest row no session in flight holds instead.
+TEST(UsersInFlight, UniqueUsersAreNeverHeldTwiceAtOnce) {
+  DriverConfig cfg;
+  cfg.users = {{1, {}}, {2, {}}, {3, {}}};
+  cfg.users_unique = true;
+  detail::DriveShared shared;
+  const auto first = detail::take_user(cfg, shared, 0);
+  EXPECT_EQ(first, 0u);
+  EXPECT_EQ(detail::take_user(cfg, shared, 3), 1u);
+  detail::release_user(cfg, shared, first);
+  EXPECT_EQ(detail::take_user(cfg, shared, 7), 0u);
+  cfg.users_unique = false;
+  EXPECT_EQ(detail::take_user(cfg, shared, 4), 1u);  // row i modulo the rows
 }
 
 TEST(UsersCsv, RowsKeepTheirColumnsQuotesAndLines) {
