@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <tuple>
 #include <unordered_map>
 
 #include "checks/statistics.hpp"
@@ -94,14 +95,6 @@ bool is_poll_end(const RecordSet& set, const RequestRecord& r, RunTally& run) {
   return text_kind(set, r.error, run).poll_ended;
 }
 
-// Keeps `words` as the most common text when `count` beats it (ties: the smaller text).
-void keep_if_top(const std::string& words, long long count, std::string& top,
-                 long long& top_count) {
-  if (count > top_count || (count == top_count && words < top)) {
-    top = words;
-    top_count = count;
-  }
-}
 
 bool is_step_failure(const RequestRecord& r) {
   return r.step != kNoStep && r.error != StringTable::kNone && r.status > 0 && r.status < 500;
@@ -228,22 +221,28 @@ void add_session(const RecordSet& set, const SessionRecords& s, const StepsView&
 }
 
 void add_poll_ends(const RecordSet& set, const RunTally& run, Metrics& m) {
-  long long top = 0;
   for (const auto& [text, count] : run.poll_end_counts) {
     m.polls_ended += count;
-    keep_if_top(set.strings.get(text), count, m.top_poll_end, top);
+    m.poll_end_texts.push_back({set.strings.get(text), count});
   }
+  keep_top_texts(m.poll_end_texts);
+  if (!m.poll_end_texts.empty()) m.top_poll_end = m.poll_end_texts.front().first;
 }
 
 void add_top_transport_error(const RecordSet& set, RunTally& run, Metrics& m) {
-  long long top_upgrade = 0;
   for (const auto& [text, count] : run.error_counts) {
     const auto& words = set.strings.get(text);
-    keep_if_top(words, count, m.top_transport_error, m.top_transport_error_count);
+    m.transport_error_texts.push_back({words, count});
     if (!text_kind(set, text, run).upgrade_refused) continue;
     m.upgrade_failures += count;
-    keep_if_top(words, count, m.top_upgrade_failure, top_upgrade);
+    m.upgrade_failure_texts.push_back({words, count});
   }
+  keep_top_texts(m.transport_error_texts);
+  keep_top_texts(m.upgrade_failure_texts);
+  if (!m.transport_error_texts.empty())
+    std::tie(m.top_transport_error, m.top_transport_error_count) = m.transport_error_texts.front();
+  if (!m.upgrade_failure_texts.empty())
+    m.top_upgrade_failure = m.upgrade_failure_texts.front().first;
 }
 
 // Over the requests of the sessions not left out, without a copy of their latencies.
@@ -257,6 +256,8 @@ void add_latency_percentiles(const RecordSet& set, const std::set<std::uint32_t>
       {0.50, 0.99});
   m.latency_p50_us = p[0];
   m.latency_p99_us = p[1];
+  for (const auto& r : set.records)
+    if (left_out.empty() || !left_out.count(r.session)) m.latency.add(r.latency_us);
 }
 
 void add_sticky_values(const RecordSet& set, const RunTally& run, char separator, Metrics& m) {
@@ -265,6 +266,7 @@ void add_sticky_values(const RecordSet& set, const RunTally& run, char separator
     if (run.sticky_values[id]) values.push_back(set.strings.get(id));
   m.distinct_sticky_values = static_cast<long long>(values.size());
   std::sort(values.begin(), values.end());
+  if (values.size() <= kKeptStickyValues) m.sticky_values = values;
   for (const auto& v : values) {
     if (separator == 0 || v.find(separator) != std::string::npos) ++m.sticky_values_with_separator;
     if (m.sticky_value_examples.size() < 3) m.sticky_value_examples.push_back(v);
@@ -284,7 +286,7 @@ Metrics compute_metrics(const RecordSet& set, const SessionIndex& sessions,
                         const std::vector<std::string>& backend_names, char separator,
                         const std::set<std::uint32_t>& left_out, const StepsView& steps) {
   Metrics m;
-  for (const auto& name : steps.names) m.steps.push_back({name, 0, 0, 0, 0, {}});
+  for (const auto& name : steps.names) m.steps.push_back({name, 0, 0, 0, 0, {}, {}});
   std::vector<std::map<std::uint32_t, long long>> step_errors(steps.names.size());
   for (const auto& name : backend_names) m.backends.push_back({name, {}});
   BackendTally backends(set, m);
@@ -302,9 +304,11 @@ Metrics compute_metrics(const RecordSet& set, const SessionIndex& sessions,
   }
   m.errors = m.transport_errors + m.server_errors + m.step_failures;
   for (std::size_t i = 0; i < m.steps.size(); ++i) {
-    long long top = 0;
+    auto& f = m.steps[i];
     for (const auto& [text, count] : step_errors[i])
-      keep_if_top(set.strings.get(text), count, m.steps[i].top_error, top);
+      f.error_texts.push_back({set.strings.get(text), count});
+    keep_top_texts(f.error_texts);
+    if (!f.error_texts.empty()) f.top_error = f.error_texts.front().first;
   }
   backends.finish();
   m.statuses = status_list(run.statuses);
@@ -314,6 +318,13 @@ Metrics compute_metrics(const RecordSet& set, const SessionIndex& sessions,
   add_latency_percentiles(set, left_out, m);
   add_sticky_values(set, run, separator, m);
   return m;
+}
+
+void keep_top_texts(TextCounts& texts) {
+  std::sort(texts.begin(), texts.end(), [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
+  if (texts.size() > kKeptTexts) texts.resize(kKeptTexts);
 }
 
 std::string status_counts_text(const std::vector<std::pair<int, long long>>& statuses) {

@@ -6,10 +6,19 @@
 #include <utility>
 #include <vector>
 
+#include "checks/log_histogram.hpp"
 #include "driver/records.hpp"
 #include "records/session_index.hpp"
 
 namespace sc {
+
+// The most common texts of one kind (error messages) with how many requests had each, most
+// common first (ties: the smaller text), at most kKeptTexts: what a merge of shards adds up
+// by text to find the whole run's most common one.
+using TextCounts = std::vector<std::pair<std::string, long long>>;
+inline constexpr std::size_t kKeptTexts = 16;
+// Distinct sticky cookie values a report lists, at most (a merge unites them).
+inline constexpr std::size_t kKeptStickyValues = 256;
 
 struct BackendFigures {
   long long requests = 0;        // requests answered with this backend's identity
@@ -26,6 +35,7 @@ struct StepFigures {
   long long session_losses = 0;
   long long moves = 0;     // its requests answered by another backend than the one before
   std::string top_error;   // the most common failure's words, if any
+  TextCounts error_texts;  // its failures' words, top_error first
 };
 
 // What the steps tell the figures: their names (a record's step indexes them) and the one
@@ -53,15 +63,18 @@ struct Metrics {
   // The most common reason among the transport errors (libcurl's words) and how many had it.
   std::string top_transport_error;
   long long top_transport_error_count = 0;
+  TextCounts transport_error_texts;  // the transport errors' texts, the top one first
   // socket.io upgrades to WebSocket that failed (transport errors whose text begins with
   // kUpgradeRefused: the session went on polling), and the most common such text.
   long long upgrade_failures = 0;
   long long sessions_with_upgrade_failures = 0;  // sessions (cookieless too) with one or more
   std::string top_upgrade_failure;
+  TextCounts upgrade_failure_texts;
   // socket.io long-polls that ended without the node's answer (records whose text begins
   // with kLongPollEnded: a proxy's 502/504, or a cut), and the most common such text.
   long long polls_ended = 0;
   std::string top_poll_end;
+  TextCounts poll_end_texts;
   long long server_errors = 0;    // HTTP 5xx answers
   // Answers below 500 a step refused (traffic.steps: an unexpected status, a capture that
   // found nothing, a redirect it could not follow): the session's script ended there.
@@ -88,6 +101,9 @@ struct Metrics {
   long long sessions_moved_after_first_only = 0;
   long long latency_p50_us = 0;
   long long latency_p99_us = 0;
+  // The same requests' latencies at two significant digits: what a merge of shards adds up
+  // and takes its percentiles from.
+  LogHistogram latency;
   std::vector<std::pair<std::string, BackendFigures>> backends;  // configured order first
   // Answers below 500 that named no backend (the identity never came back).
   long long answers_without_backend = 0;
@@ -108,6 +124,8 @@ struct Metrics {
   long long distinct_sticky_values = 0;
   long long sticky_values_with_separator = 0;  // distinct values containing the separator
   std::vector<std::string> sticky_value_examples;  // up to 3 distinct values
+  // Every distinct value, sorted, while there are at most kKeptStickyValues; else empty.
+  std::vector<std::string> sticky_values;
 
   double sticky_share() const { return sessions ? double(sticky_sessions) / sessions : 0; }
   // The share of sessions not seen on two backends: those that may have stuck.
@@ -120,6 +138,9 @@ struct Metrics {
   }
   double error_rate() const { return requests ? double(errors) / requests : 0; }
 };
+
+// Most common first (ties: the smaller text), at most kKeptTexts.
+void keep_top_texts(TextCounts& texts);
 
 // "301 (2000), 404 (10)": answers by status as the terminal and the causes write them.
 std::string status_counts_text(const std::vector<std::pair<int, long long>>& statuses);

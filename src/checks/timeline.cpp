@@ -24,14 +24,6 @@ int index_of(const std::vector<int>& ids, std::uint32_t backend) {
 
 bool failed(const RequestRecord& r) { return r.status == 0 || r.status >= 500; }
 
-// The smallest 1-2-5 step (in microseconds, at least 1 ms) that covers `span` in `max` steps.
-std::int64_t nice_width(std::int64_t span, std::size_t max) {
-  std::int64_t width = 1000;
-  for (int k = 0;; k = (k + 1) % 3) {
-    if (span <= width * static_cast<std::int64_t>(max)) return width;
-    width = k == 1 ? width / 2 * 5 : width * 2;  // 1 -> 2 -> 5 -> 10
-  }
-}
 
 // A backend switch, a loss or an error.
 bool anomalous(const SessionRecords& s) {
@@ -72,7 +64,7 @@ Timeline compute_timeline(const RecordSet& set, const std::vector<std::string>& 
   if (set.records.empty() || max_buckets == 0) return t;
   std::int64_t last = 0;
   for (const auto& r : set.records) last = std::max(last, r.start_us);
-  t.width_us = nice_width(last + 1, max_buckets);
+  t.width_us = timeline_bucket_width(last + 1, max_buckets);
   t.buckets.assign(static_cast<std::size_t>(last / t.width_us) + 1,
                    TimeBucket{std::vector<long long>(backends.size(), 0), 0, 0});
   const auto ids = backend_indices(set, backends);
@@ -122,6 +114,14 @@ SessionSample sample_sessions(const RecordSet& set, const SessionIndex& sessions
         "the first sessions with a backend switch, a session loss or an error (up to "
         "half the rows), the others evenly spaced over the run";
   return s;
+}
+
+std::int64_t timeline_bucket_width(std::int64_t span_us, std::size_t max_buckets) {
+  std::int64_t width = 1000;
+  for (int k = 0;; k = (k + 1) % 3) {
+    if (span_us <= width * static_cast<std::int64_t>(max_buckets)) return width;
+    width = k == 1 ? width / 2 * 5 : width * 2;  // 1 -> 2 -> 5 -> 10
+  }
 }
 
 LatencyHistogram latency_histogram(const RecordSet& set) {

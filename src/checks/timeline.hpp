@@ -75,6 +75,10 @@ inline constexpr std::size_t kMaxTimeBuckets = 60;
 inline constexpr std::size_t kSampleSessions = 100;
 inline constexpr std::size_t kSampleRequests = 60;
 
+// The smallest 1-2-5 step (in microseconds, at least 1 ms) that covers `span_us` in
+// `max_buckets` buckets.
+std::int64_t timeline_bucket_width(std::int64_t span_us, std::size_t max_buckets);
+
 // Bucket width: a 1-2-5 step so that the run fits in at most `max_buckets` buckets.
 Timeline compute_timeline(const RecordSet& set, const std::vector<std::string>& backends,
                           std::size_t max_buckets = kMaxTimeBuckets);

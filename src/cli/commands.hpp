@@ -18,6 +18,10 @@ Runner add_report_command(CLI::App& app);
 Runner add_probe_command(CLI::App& app);
 Runner add_init_command(CLI::App& app);
 Runner add_lint_command(CLI::App& app);
+Runner add_merge_command(CLI::App& app);
+
+// A saved JSON report, its errors naming the file.
+Result<Report> load_report(const std::string& path);
 
 // Writes the HTML and JUnit renderings of `report` where asked (an empty path: not asked);
 // returns an exit code, naming `command` in its complaints.

@@ -21,6 +21,7 @@
 #include "runner/interrupt.hpp"
 #include "runner/proxy_check.hpp"
 #include "runner/run_scenario.hpp"
+#include "scenario/scenario_shard.hpp"
 #include "util/text.hpp"
 
 namespace sc::cli {
@@ -38,15 +39,6 @@ std::string self_exe() {
   std::error_code ec;
   auto p = std::filesystem::read_symlink("/proc/self/exe", ec);
   return ec ? std::string() : p.string();
-}
-
-// This invocation's arguments, for the report's "what ran".
-std::vector<std::string> command_line() {
-  std::vector<std::string> args;
-  const std::string raw = read_text_file("/proc/self/cmdline").value_or("");
-  for (auto arg : split(raw, '\0')) args.emplace_back(arg);
-  if (!args.empty() && args.back().empty()) args.pop_back();  // cmdline ends with a NUL
-  return args;
 }
 
 std::string runtime_root() {
@@ -86,21 +78,6 @@ void save_rendered_configs(Report& report, const std::string& json_path) {
   }
 }
 
-int write_outputs(const Report& report, const OutputArgs& a, const char* command) {
-  if (!a.json_path.empty()) {
-    // A server's bytes that are not UTF-8 (in a header quoted by an error) are written as
-    // U+FFFD, never a crash at the end of a run.
-    const std::string text =
-        to_json(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-    if (auto st = write_file_atomically(a.json_path, text); !st) {
-      fmt::print(stderr, "stickycheck {}: --json: {}\n", command, st.error().message);
-      return kExitCannotRun;
-    }
-    fmt::print(stderr, "stickycheck: report written to {}\n", a.json_path);
-  }
-  return write_renderings(report, a.html_path, a.junit_path, command);
-}
-
 // Stops what an earlier, killed run left running (saying so), then records this run's
 // children for the next one. Without a usable state directory the run goes on, unrecorded.
 std::unique_ptr<RunRegistry> open_run_registry() {
@@ -119,6 +96,31 @@ std::unique_ptr<RunRegistry> open_run_registry() {
 }
 
 }  // namespace
+
+// This invocation's arguments, for the report's "what ran".
+std::vector<std::string> command_line() {
+  std::vector<std::string> args;
+  const std::string raw = read_text_file("/proc/self/cmdline").value_or("");
+  for (auto arg : split(raw, '\0')) args.emplace_back(arg);
+  if (!args.empty() && args.back().empty()) args.pop_back();  // cmdline ends with a NUL
+  return args;
+}
+
+int write_outputs(const Report& report, const OutputArgs& a, const char* command) {
+  if (!a.json_path.empty()) {
+    // A server's bytes that are not UTF-8 (in a header quoted by an error) are written as
+    // U+FFFD, never a crash at the end of a run.
+    const std::string text =
+        to_json(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    if (auto st = write_file_atomically(a.json_path, text); !st) {
+      fmt::print(stderr, "stickycheck {}: --json: {}\n", command, st.error().message);
+      return kExitCannotRun;
+    }
+    fmt::print(stderr, "stickycheck: report written to {}\n", a.json_path);
+  }
+  return write_renderings(report, a.html_path, a.junit_path, command);
+}
+
 
 bool output_paths_writable(const OutputArgs& a, const char* command) {
   bool ok = true;
@@ -145,6 +147,32 @@ void add_output_options(CLI::App& cmd, OutputArgs& a, bool runtime_dirs) {
   cmd.add_flag("-q,--quiet", a.quiet,
                "No progress lines (on a terminal one live line per scenario; in a log one line "
                "every 10 s)");
+}
+
+void add_shard_option(CLI::App& cmd, std::string& shard) {
+  cmd.add_option("--shard", shard,
+                 "I/N: drive only the sessions whose index is I modulo N (I from 0), with 1/N of "
+                 "the concurrency, rate and request cap; `stickycheck merge` joins the N reports");
+}
+
+bool apply_shard(const std::string& text, std::vector<Scenario>& scenarios, const char* command) {
+  if (text.empty()) return true;
+  const auto shard = parse_shard(text);
+  if (!shard) {
+    fmt::print(stderr, "stickycheck {}: --shard: {}\n", command, shard.error().message);
+    return false;
+  }
+  for (auto& s : scenarios) {
+    auto cut = shard_scenario(s, *shard);
+    if (!cut) {
+      // A probe's scenario is its command line; a run names the file.
+      const std::string where = std::string(command) == "run" ? s.file + ": " : "";
+      fmt::print(stderr, "stickycheck {}: --shard: {}{}\n", command, where, cut.error().message);
+      return false;
+    }
+    s = std::move(*cut);
+  }
+  return true;
 }
 
 namespace {

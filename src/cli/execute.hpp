@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "report/report.hpp"
 #include "scenario/scenario.hpp"
 
 namespace sc::cli {
@@ -24,6 +25,18 @@ void add_output_options(CLI::App& cmd, OutputArgs& a, bool runtime_dirs);
 // Whether every report path asked for can be written, each one that cannot named on stderr:
 // checked before anything runs (exit 2 when not), so no run's results are lost at its end.
 bool output_paths_writable(const OutputArgs& a, const char* command);
+
+// --shard I/N (run and probe): this process drives a part of the sessions (docs/shards.md).
+void add_shard_option(CLI::App& cmd, std::string& shard);
+// Each scenario as shard `text` runs it ("" leaves them whole); false, with the option named
+// on stderr, when the text is no shard or a scenario cannot be cut so.
+bool apply_shard(const std::string& text, std::vector<Scenario>& scenarios, const char* command);
+
+// This invocation's arguments, for the report's "what ran".
+std::vector<std::string> command_line();
+
+// The JSON report, then the HTML and JUnit renderings, where `a` asks; an exit code.
+int write_outputs(const Report& report, const OutputArgs& a, const char* command);
 
 int execute(const std::vector<Scenario>& scenarios, const OutputArgs& a, const char* command);
 

@@ -15,7 +15,7 @@ int main_entry(int argc, char** argv) {
       {"run", add_run_command(app)},           {"backend", add_backend_command(app)},
       {"balancer", add_balancer_command(app)}, {"report", add_report_command(app)},
       {"probe", add_probe_command(app)},       {"init", add_init_command(app)},
-      {"lint", add_lint_command(app)},
+      {"lint", add_lint_command(app)},         {"merge", add_merge_command(app)},
   };
   try {
     app.parse(argc, argv);

@@ -24,14 +24,16 @@ int run_probe_command(const ProbeArgs& a) {
   const auto as_option = [&a](const std::string& line) {
     return "stickycheck probe: " + as_option_error(a, line);
   };
-  if (!fits_in_memory({*s}, "probe", as_option)) return kExitBadInput;
+  std::vector<Scenario> one{std::move(*s)};
+  if (!apply_shard(a.shard, one, "probe")) return kExitBadInput;
+  if (!fits_in_memory(one, "probe", as_option)) return kExitBadInput;
   if (a.dry_run) {
-    fmt::print("{}", probe_plan(*s));
+    fmt::print("{}", probe_plan(one.front()));
     return kExitOk;
   }
   if (!output_paths_writable(a.output, "probe")) return kExitBadInput;
-  s->file = a.url;  // what the summary line and the reports name: the site probed
-  return execute({*s}, a.output, "probe");
+  one.front().file = a.url;  // what the summary line and the reports name: the site probed
+  return execute(one, a.output, "probe");
 }
 
 }  // namespace
@@ -42,6 +44,7 @@ Runner add_probe_command(CLI::App& app) {
       "probe", "Drive sessions through a live deployment and check affinity, politely");
   add_probe_options(cmd, *args);
   cmd->add_flag("--dry-run", args->dry_run, "Print what would be sent, send nothing");
+  add_shard_option(*cmd, args->shard);
   add_output_options(*cmd, args->output, false);
   return [args] { return run_probe_command(*args); };
 }

@@ -4,6 +4,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "runner/scenario_resolve.hpp"
+#include "scenario/yaml_emit.hpp"
 #include "util/text.hpp"
 
 namespace sc::cli {
@@ -37,32 +38,6 @@ void emit_list(YAML::Emitter& y, const char* name, const std::vector<std::string
   y << YAML::EndSeq;
 }
 
-// A node as it was written: a quoted scalar ("123456") stays a string, where yaml-cpp's own
-// emitter would write it plain and it would read back as a number.
-void emit_node(YAML::Emitter& y, const YAML::Node& n) {
-  if (n.IsMap()) {
-    y << YAML::BeginMap;
-    for (const auto& kv : n) {
-      y << YAML::Key;
-      emit_node(y, kv.first);
-      y << YAML::Value;
-      emit_node(y, kv.second);
-    }
-    y << YAML::EndMap;
-  } else if (n.IsSequence()) {
-    y << YAML::BeginSeq;
-    for (const auto& item : n) emit_node(y, item);
-    y << YAML::EndSeq;
-  } else if (n.IsScalar()) {
-    if (n.Tag() == "!")
-      y << YAML::DoubleQuoted << n.Scalar();
-    else
-      y << n.Scalar();
-  } else {
-    y << YAML::Null;
-  }
-}
-
 void emit_target(YAML::Emitter& y, const ProbeArgs& a, const YAML::Node& steps) {
   y << YAML::Key << "target" << YAML::Value << YAML::BeginMap;
   y << YAML::Key << "url" << YAML::Value << YAML::DoubleQuoted << a.url;
@@ -84,7 +59,7 @@ void emit_target(YAML::Emitter& y, const ProbeArgs& a, const YAML::Node& steps) 
   emit_if(y, a, "target.show_addresses", "show_addresses", a.show_addresses);
   if (steps && !steps.IsNull()) {
     y << YAML::Key << "steps" << YAML::Value;
-    emit_node(y, steps);
+    emit_yaml_node(y, steps);
   }
   y << YAML::EndMap;
 }

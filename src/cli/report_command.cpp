@@ -22,16 +22,6 @@ struct ReportArgs {
   std::string junit_path;
 };
 
-Result<Report> load_report(const std::string& path) {
-  auto text = read_text_file(path);
-  if (!text) return Error{fmt::format("cannot read {}", path)};
-  auto j = nlohmann::json::parse(*text, nullptr, false);
-  if (j.is_discarded()) return Error{fmt::format("{} is not valid JSON", path)};
-  auto report = report_from_json(j);
-  if (!report) return Error{fmt::format("{}: {}", path, report.error().message)};
-  return report;
-}
-
 int run_report(const ReportArgs& a) {
   auto report = load_report(a.json_path);
   if (!report) {
@@ -47,6 +37,16 @@ int run_report(const ReportArgs& a) {
 }
 
 }  // namespace
+
+Result<Report> load_report(const std::string& path) {
+  auto text = read_text_file(path);
+  if (!text) return Error{fmt::format("cannot read {}", path)};
+  auto j = nlohmann::json::parse(*text, nullptr, false);
+  if (j.is_discarded()) return Error{fmt::format("{} is not valid JSON", path)};
+  auto report = report_from_json(j);
+  if (!report) return Error{fmt::format("{}: {}", path, report.error().message)};
+  return report;
+}
 
 int write_renderings(const Report& report, const std::string& html_path,
                      const std::string& junit_path, const char* command) {

@@ -14,6 +14,7 @@ namespace {
 struct RunArgs {
   std::vector<std::string> scenarios;
   std::string host;  // every scenario's traffic.host
+  std::string shard;  // --shard I/N
   OutputArgs output;
 };
 
@@ -47,6 +48,7 @@ int run(const RunArgs& a) {
     }
     for (auto& s : scenarios) s.traffic.host = a.host;
   }
+  if (!apply_shard(a.shard, scenarios, "run")) return kExitBadInput;
   if (!check_proxy_configs(scenarios)) return kExitBadInput;
   return execute(scenarios, a.output, "run");
 }
@@ -62,6 +64,7 @@ Runner add_run_command(CLI::App& app) {
                   "Send the requests for this host name (Host header, cookie Domain/Path/Secure "
                   "as a browser applies them) while connecting to the proxy's address; "
                   "overrides traffic.host");
+  add_shard_option(*cmd, args->shard);
   add_output_options(*cmd, args->output, true);
   return [args] { return run(*args); };
 }

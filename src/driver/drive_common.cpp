@@ -67,7 +67,10 @@ std::size_t take_user(const DriverConfig& cfg, DriveShared& shared, std::uint32_
   std::lock_guard hold(shared.lock);
   auto& held = shared.users_in_flight;
   if (held.size() != cfg.users.size()) held.assign(cfg.users.size(), false);
-  for (std::size_t row = 0; row < held.size(); ++row)
+  // A shard takes only its own rows (index = shard_index modulo shard_count): no row is held
+  // by two shards' sessions at once either.
+  const auto step = static_cast<std::size_t>(std::max(1, cfg.shard_count));
+  for (auto row = static_cast<std::size_t>(cfg.shard_index); row < held.size(); row += step)
     if (!held[row]) {
       held[row] = true;
       return row;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <thread>
 
 #include "driver/drive_loop.hpp"
@@ -57,7 +58,8 @@ DriverOutcome run_parts(const DriverConfig& cfg, ResponseReader& reader, const D
   const DriverHooks no_hooks;
   for (int t = 0; t < threads; ++t) {
     // Concurrency and rate shared out; the first parts take the remainder.
-    const LoopPart part{t, threads, cfg.concurrency / threads + (t < cfg.concurrency % threads),
+    const LoopPart part{cfg.shard_index + cfg.shard_count * t, cfg.shard_count * threads,
+                        cfg.concurrency / threads + (t < cfg.concurrency % threads),
                         cfg.rate / threads, false};
     pool.emplace_back([&, t, part] {
       results[static_cast<std::size_t>(t)] =
@@ -89,16 +91,22 @@ DriverOutcome run_parts(const DriverConfig& cfg, ResponseReader& reader, const D
 
 DriverOutcome drive(const DriverConfig& config, ResponseReader& reader, const DriverHooks& hooks) {
   DriveShared shared;
-  const auto total = static_cast<std::size_t>(config.sessions) *
+  const int sessions = (config.sessions - config.shard_index + config.shard_count - 1) /
+                       std::max(1, config.shard_count);
+  const auto total = static_cast<std::size_t>(std::max(0, sessions)) *
                      static_cast<std::size_t>(config.requests_per_session);
   shared.progress.total = total;
   shared.records.records.reserve(total);
   shared.t0 = DriveClock::now();
+  const auto started = std::chrono::duration_cast<std::chrono::microseconds>(
+      std::chrono::system_clock::now().time_since_epoch());
   const int threads = std::clamp(config.threads, 1, std::max(1, config.concurrency));
   DriverOutcome out;
   if (threads == 1) {
     const auto r = detail::run_drive_loop(
-        config, reader, hooks, LoopPart{0, 1, config.concurrency, config.rate, true}, shared);
+        config, reader, hooks,
+        LoopPart{config.shard_index, config.shard_count, config.concurrency, config.rate, true},
+        shared);
     out.stopped = r.stopped;
     out.stop_reason = r.stop_reason;
     out.setup_error = r.setup_error;
@@ -107,6 +115,7 @@ DriverOutcome drive(const DriverConfig& config, ResponseReader& reader, const Dr
   }
   out.client = detail::lean_client_fits(config) ? "lean" : "libcurl";
   out.records = std::move(shared.records);
+  out.started_unix_us = started.count();
   return out;
 }
 

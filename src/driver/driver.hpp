@@ -49,6 +49,10 @@ struct DriverConfig {
   // Request i of a session asks for paths[i % paths.size()] (a visit of several pages).
   std::vector<std::string> paths{"/"};
   int sessions = 1;
+  // Drive only the sessions whose index is shard_index modulo shard_count (--shard): their
+  // indexes, user rows, cookieless choice and seeds stay those of the whole test.
+  int shard_index = 0;
+  int shard_count = 1;
   int requests_per_session = 1;
   int concurrency = 1;
   // Threads, each with its own multi handle and every threads-th session (concurrency and
@@ -95,6 +99,9 @@ struct DriverOutcome {
   std::string stop_reason;
   std::string setup_error;  // the client could not be set up
   std::string client;       // which client carried the traffic: "lean" or "libcurl"
+  // Wall-clock time (microseconds since the Unix epoch) of the records' time 0: shards'
+  // timelines align on it.
+  std::int64_t started_unix_us = 0;
 };
 
 // `tick`, when given, is called at least every 10 ms with the requests done and the time since

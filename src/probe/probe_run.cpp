@@ -22,6 +22,7 @@
 #include "realtime/session_protocol.hpp"
 #include "runner/scenario_results.hpp"
 #include "scenario/scenario_parser.hpp"
+#include "scenario/scenario_shard.hpp"
 #include "scenario/users_csv.hpp"
 #include "util/stopwatch.hpp"
 
@@ -344,11 +345,13 @@ ProbeJudgement judgement_of(const Scenario& s, const ProbeReader& reader,
 
 std::string probe_plan(const Scenario& s) {
   const TargetSpec& t = *s.target;
-  const long long requests = probe_http_requests(s.traffic);
+  TrafficSpec mine = s.traffic;  // this shard's sessions (all of them unsharded)
+  mine.sessions = shard_sessions(s.traffic.sessions, s.shard);
+  const long long requests = probe_http_requests(mine);
   // The pauses bound the duration too: `concurrency` sessions at a time, each pausing on
   // average `pause` between two of its requests.
   const double pause_s = std::chrono::duration<double>(s.traffic.pause).count();
-  const double waves = std::ceil(static_cast<double>(s.traffic.sessions) /
+  const double waves = std::ceil(static_cast<double>(mine.sessions) /
                                  static_cast<double>(std::max(1, s.traffic.concurrency)));
   const double seconds =
       std::max(static_cast<double>(requests) / t.rate,
@@ -357,12 +360,18 @@ std::string probe_plan(const Scenario& s) {
       is_socketio(s)
           ? fmt::format("probe {}: {} socket.io sessions x {} events = at most {} HTTP requests "
                         "(cap {}), {} at a time, at most {} per second: about {:.0f} s\n",
-                        t.url, s.traffic.sessions, s.traffic.requests_per_session, requests,
+                        t.url, mine.sessions, s.traffic.requests_per_session, requests,
                         t.max_requests, s.traffic.concurrency, t.rate, seconds)
           : fmt::format("probe {}: {} sessions x {} requests = {} requests (cap {}), {} at a "
                         "time, at most {} per second: about {:.0f} s\n",
-                        t.url, s.traffic.sessions, s.traffic.requests_per_session, requests,
+                        t.url, mine.sessions, s.traffic.requests_per_session, requests,
                         t.max_requests, s.traffic.concurrency, t.rate, seconds);
+  if (!s.shard.whole())
+    out += fmt::format(
+        "  shard {}/{}: the {} of the test's {} sessions whose index is {} modulo {}; the "
+        "concurrency, rate and cap above are this shard's share\n",
+        s.shard.index, s.shard.count, mine.sessions, s.traffic.sessions, s.shard.index,
+        s.shard.count);
   if (s.traffic.pause.count() > 0)
     out += fmt::format(
         "  pause: {} ms on average between a session's requests, each drawn from "
@@ -423,6 +432,7 @@ ScenarioReport run_probe(const Scenario& s, const RunContext& ctx) {
     hooks.progress = ctx.progress;
     auto outcome = drive(dc, reader, hooks);
     records = std::move(outcome.records);
+    report.started_unix_us = outcome.started_unix_us;
     failure = outcome.setup_error.empty() ? outcome.stop_reason : outcome.setup_error;
   }
   report.timings.traffic_s = clock.lap();
@@ -460,8 +470,13 @@ ScenarioReport run_probe(const Scenario& s, const RunContext& ctx) {
       judgement_of(s, reader, automatic, auto_chose, !seen.backends.empty(), probe.identified_by,
                    report, canary);
   auto causes = diagnose_probe(evidence);
+  report.outside_causes = causes;
   if (!judgement.answers_problem.empty())
     causes.insert(causes.begin(), judgement.answers_problem);
+  // Its checks are judged without a run's evidence; the redirect is what answers_cause quotes.
+  report.evidence.redirect_example = reader.redirect_example();
+  report.judgement = judgement;
+  report.fingerprint = scenario_fingerprint(s);
   judge(seen, failure, false, causes, report);
   if (report.verdict != ScenarioVerdict::kError) {
     settle_probe_checks(report.evaluation, judgement);

@@ -248,6 +248,9 @@ std::string what_ran_html(const ScenarioReport& r, const Report& report) {
                                   t.source_per_session ? "per-session" : "loopback",
                                   format_share(t.cookieless_share), t.seed));
   facts += fact("command line", joined(report.command_line, " "));
+  if (!report.merged_from.empty())
+    facts += fact("merged from", fmt::format("{} shard reports: {}", report.merged_from.size(),
+                                             joined(report.merged_from, ", ")));
   facts += fact("tool", "stickycheck " + report.tool_version);
   facts += fact("run started", report.started_at);
   facts += fact("scenario duration", fmt::format("{:.2f} s", r.duration_s));

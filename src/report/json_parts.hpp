@@ -24,6 +24,13 @@ T value_or(const nlohmann::json& j, const char* key, T fallback) {
 nlohmann::json charts_to_json(const ChartFigures& c);
 ChartFigures charts_from_json(const nlohmann::json& j);  // missing parts stay empty
 
+// What a merge reads besides the figures the renderers show (report/shard_json.cpp): into and
+// out of the metrics' object, and the scenario's "shard" object.
+void add_metrics_extras(const Metrics& m, nlohmann::json& metrics);
+void read_metrics_extras(const nlohmann::json& metrics, Metrics& m);
+nlohmann::json shard_to_json(const ScenarioReport& r);
+void shard_from_json(const nlohmann::json& shard, ScenarioReport& r);
+
 nlohmann::json cookies_to_json(const std::vector<CookieObservation>& cookies);
 std::vector<CookieObservation> cookies_from_json(const nlohmann::json& j);
 

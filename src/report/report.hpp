@@ -1,5 +1,6 @@
 #pragma once
 // The report model: the one source of truth that JSON (and later HTML, JUnit) render.
+#include <cstdint>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
@@ -7,6 +8,7 @@
 
 #include "checks/checks.hpp"
 #include "checks/metrics.hpp"
+#include "checks/probe_judgement.hpp"
 #include "checks/timeline.hpp"
 #include "proxies/lint_finding.hpp"
 #include "scenario/scenario.hpp"
@@ -14,7 +16,9 @@
 
 namespace sc {
 
-inline constexpr int kReportSchemaVersion = 2;
+// 3: what a merge of shards needs (the shard, the fingerprint, the latency histogram, the
+// evidence the causes were found in).
+inline constexpr int kReportSchemaVersion = 3;
 
 // kSkipped: the proxy under test is not installed and the run is not under CI.
 // Inconclusive: no check failed, but one could not be decided from the evidence (exit 3).
@@ -86,6 +90,14 @@ struct ScenarioReport {
   std::optional<ProbeSummary> probe;  // a probe (target:) only
   // The run was interrupted: the checks judged only the requests that completed.
   bool partial = false;
+
+  // What a merge of shards reads besides the figures (schema version 3 on).
+  std::string fingerprint;  // scenario_fingerprint(): the same for every shard of one test
+  std::int64_t started_unix_us = 0;  // the traffic's time 0, wall clock: timelines align on it
+  RunEvidence evidence;              // what the causes were checked against
+  // Causes found outside the figures (what a probe saw of the cookies and answers over time).
+  std::vector<std::string> outside_causes;
+  std::optional<ProbeJudgement> judgement;  // a probe's: what its verdict could claim
 };
 
 struct Report {
@@ -94,6 +106,9 @@ struct Report {
   bool interrupted = false;
   std::vector<std::string> command_line;      // the stickycheck invocation that ran it
   int schema_version = kReportSchemaVersion;  // of the JSON it was read from, if read
+  // The shards' reports `stickycheck merge` joined into this one, in shard order (empty: one
+  // run wrote it).
+  std::vector<std::string> merged_from;
   std::vector<ScenarioReport> scenarios;
 };
 

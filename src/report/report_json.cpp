@@ -94,6 +94,12 @@ nlohmann::json metrics_json(const Metrics& m) {
   };
 }
 
+nlohmann::json metrics_with_extras(const Metrics& m) {
+  auto j = metrics_json(m);
+  add_metrics_extras(m, j);
+  return j;
+}
+
 nlohmann::json disturbances_json(const ScenarioReport& r) {
   nlohmann::json out = nlohmann::json::array();
   for (std::size_t i = 0; i < r.disturbances.size(); ++i) {
@@ -182,7 +188,7 @@ nlohmann::json scenario_json(const ScenarioReport& r) {
         {"socketio_path", s.traffic.socketio_path},
         {"transports", transports_json(s.traffic.transports)},
         {"websocket_path", s.traffic.websocket_path}}},
-      {"metrics", metrics_json(r.metrics)},
+      {"metrics", metrics_with_extras(r.metrics)},
       {"statistics",
        {{"distribution",
          {{"test", "chi-square goodness of fit, first requests per backend vs weights"},
@@ -202,6 +208,7 @@ nlohmann::json scenario_json(const ScenarioReport& r) {
   };
   if (!r.error.empty()) j["error"] = r.error;
   j["partial"] = r.partial;
+  j["shard"] = shard_to_json(r);
   if (r.probe)
     j["probe"] = {{"url", r.probe->url},
                   {"identified_by", r.probe->identified_by},
@@ -256,6 +263,7 @@ nlohmann::json to_json(const Report& report) {
           {"started_at", report.started_at},
           {"interrupted", report.interrupted},
           {"command_line", report.command_line},
+          {"merged_from", report.merged_from},
           {"exit_code", exit_code_for(report)},
           {"summary", summary_json(report)},
           {"scenarios", scenarios},

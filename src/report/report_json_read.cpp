@@ -75,7 +75,8 @@ Metrics metrics_from(const json& j) {
                        value_or<long long>(s, "errors", 0),
                        value_or<long long>(s, "session_losses", 0),
                        value_or<long long>(s, "moves", 0),
-                       value_or<std::string>(s, "top_error", "")});
+                       value_or<std::string>(s, "top_error", ""),
+                       {}});
   m.sticky_sessions = ll("sticky_sessions");
   m.session_losses = ll("session_losses");
   m.session_expiries = ll("session_expiries");
@@ -230,6 +231,9 @@ Result<ScenarioReport> scenario_from(const json& s, std::size_t index) {
                value_or<double>(t, "checks_s", 0),   value_or<double>(t, "report_s", 0),
                value_or<double>(t, "teardown_s", 0), value_or<long long>(t, "peak_rss_bytes", 0)};
   r.metrics = metrics_from(value_or<json>(s, "metrics", json::object()));
+  read_metrics_extras(value_or<json>(s, "metrics", json::object()), r.metrics);
+  if (const json shard = value_or<json>(s, "shard", json()); shard.is_object())
+    shard_from_json(shard, r);
   r.evaluation = evaluation_from(s);
   disturbances_from(s, r);
   for (const auto& l : value_or<json>(s, "logs", json::array()))
@@ -273,6 +277,7 @@ Result<Report> report_from_json(const json& j) {
   report.started_at = value_or<std::string>(j, "started_at", "");
   report.interrupted = value_or<bool>(j, "interrupted", false);
   report.command_line = value_or<std::vector<std::string>>(j, "command_line", {});
+  report.merged_from = value_or<std::vector<std::string>>(j, "merged_from", {});
   const json scenarios = value_or<json>(j, "scenarios", json());
   if (!scenarios.is_array()) return Error{"\"scenarios\" is missing or not an array"};
   for (std::size_t i = 0; i < scenarios.size(); ++i) {

@@ -165,6 +165,8 @@ void print_run_summary(std::FILE* out, const Report& report, bool color) {
   if (n.inconclusive) line += fmt::format(", {} inconclusive (could not decide)", n.inconclusive);
   if (n.skipped) line += fmt::format(", {} skipped (proxy not installed)", n.skipped);
   if (report.interrupted) line += " (interrupted)";
+  if (!report.merged_from.empty())
+    line += fmt::format("; merged from {} shard reports", report.merged_from.size());
   auto c = n.fail || n.error || n.inconclusive || report.interrupted ? fmt::terminal_color::red
                                                                      : fmt::terminal_color::green;
   fmt::print(out, "{}\n", paint(line, c, color));

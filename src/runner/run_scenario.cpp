@@ -20,6 +20,7 @@
 #include "runner/proxy_version.hpp"
 #include "runner/scenario_results.hpp"
 #include "runner/supervisor.hpp"
+#include "scenario/scenario_shard.hpp"
 #include "proxies/proxy_kinds.hpp"
 #include "util/stopwatch.hpp"
 #include "util/text.hpp"
@@ -89,6 +90,7 @@ class ScenarioRun {
   std::vector<FiredDisturbance> fired_;
   std::vector<std::string> notes_;  // what adapting the proxy's configuration changed
   std::string client_;              // which HTTP client the driver used
+  std::int64_t started_unix_us_ = 0;  // the traffic's time 0
   ContractReader reader_;
 };
 
@@ -111,8 +113,11 @@ ScenarioReport ScenarioRun::run() {
   t.traffic_s = clock.lap();
   sup_.stop_all();
   t.teardown_s = clock.lap();
+  report.fingerprint = scenario_fingerprint(s_);
   if (!dir_.empty()) {
-    collect_results(s_, records_, std::move(fired_), failure, skipped_, report, evidence());
+    report.evidence = evidence();
+    report.started_unix_us = started_unix_us_;
+    collect_results(s_, records_, std::move(fired_), failure, skipped_, report, report.evidence);
     t.checks_s = clock.lap();
     add_report_parts(report);
     t.report_s = clock.lap();
@@ -246,6 +251,7 @@ std::string ScenarioRun::drive_traffic() {
   auto outcome = drive(config, reader_, hooks);
   records_ = std::move(outcome.records);
   client_ = outcome.client;
+  started_unix_us_ = outcome.started_unix_us;
   fired_ = schedule.fired();
   if (!outcome.setup_error.empty()) return outcome.setup_error;
   return outcome.stopped ? outcome.stop_reason : "";

@@ -19,6 +19,8 @@ DriverConfig driver_config_for(const Scenario& s, const std::string& url, int wa
   dc.base_url = url;
   dc.paths = {s.traffic.path};
   dc.sessions = s.traffic.sessions;
+  dc.shard_index = s.shard.index;
+  dc.shard_count = s.shard.count;
   dc.requests_per_session = s.traffic.requests_per_session;
   dc.concurrency = s.traffic.concurrency;
   dc.threads = driver_threads(s.traffic.threads);

@@ -184,8 +184,20 @@ struct TargetSpec {
   bool dry_run = false;         // print the plan, send nothing
 };
 
+// This run's part of the sessions (--shard I/N): those whose index is I modulo N, so that N
+// runs side by side drive every session once and `merge` joins their reports.
+struct ShardSpec {
+  int index = 0;
+  int count = 1;
+  bool whole() const { return count == 1; }
+};
+
 struct Scenario {
   std::string file;
+  // The YAML text it was read from (a probe's, made from its options): what a merge of its
+  // shards reads again, and what its fingerprint is taken of.
+  std::string source;
+  ShardSpec shard;
   std::string name;
   std::string description;
   // The behaviour this scenario shows, the row of the conformance matrix ("PHPSESSID as the

@@ -487,6 +487,7 @@ Result<Scenario> parse_scenario_text(std::string_view text, const std::string& f
   NodeReader r(file_name);
   Scenario s;
   s.file = file_name;
+  s.source = std::string(text);
   if (!root || root.IsNull()) return Error{fmt::format("{}:1:1: the scenario is empty", file_name)};
   if (!r.expect_map(root, "")) return Error{r.errors().front()};
   r.check_keys(root, "", kTopKeys);

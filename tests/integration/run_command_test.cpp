@@ -23,7 +23,7 @@ TEST(RunCommand, MatrixPutsEveryProxyTypeSideBySide) {
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   expect_valid_report(json);
   auto report = nlohmann::json::parse(read_file(json));
-  EXPECT_EQ(report["schema_version"], 2);
+  EXPECT_EQ(report["schema_version"], 3);
   EXPECT_EQ(report["exit_code"], 0);
   EXPECT_EQ(report["matrix"]["proxies"],
             nlohmann::json({"apache", "haproxy", "nginx", "caddy", "reference"}));

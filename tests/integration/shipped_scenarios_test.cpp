@@ -336,7 +336,7 @@ TEST_P(ShippedScenario, Passes) {
   const auto& s = find_scenario(report, name);
   if (s["verdict"] == "skipped" && !in_ci()) GTEST_SKIP() << s["error"].get<std::string>();
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_EQ(report["schema_version"], 2);
+  EXPECT_EQ(report["schema_version"], 3);
   EXPECT_EQ(report["exit_code"], 0);
   EXPECT_EQ(s["verdict"], "pass") << r.out;
   EXPECT_NE(r.out.find("PASS  " + name), std::string::npos) << r.out;

@@ -88,7 +88,7 @@ TEST(ReportCommandJson, OtherDocumentsAreRefusedWithAReason) {
   EXPECT_EQ(report_from_json(nlohmann::json::array()).error().message,
             "not a stickycheck report (no \"tool\": \"stickycheck\")");
   EXPECT_EQ(report_from_json({{"tool", "stickycheck"}, {"schema_version", 9}}).error().message,
-            "schema_version 9 is not one this stickycheck reads (1 to 2)");
+            "schema_version 9 is not one this stickycheck reads (1 to 3)");
   EXPECT_EQ(report_from_json(
                 {{"tool", "stickycheck"}, {"schema_version", 2}, {"scenarios", {{{"name", "x"}}}}})
                 .error()
