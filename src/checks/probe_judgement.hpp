@@ -30,6 +30,10 @@ struct ProbeJudgement {
   std::string losses_unseen_why;
   std::string answers_problem;   // answers_cause(): most answers were not the application's
   bool affinity_checked = true;  // false with --expect losses
+  // How a loss showed (losses_seen_as) and whether a cause of more weight explained the
+  // losses: what a merge needs to say the losses cause again from the merged count.
+  std::string losses_seen_as;
+  bool losses_explained = false;
 };
 
 inline const char* to_string(IdentityStrength s) {

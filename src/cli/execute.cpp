@@ -149,19 +149,31 @@ void add_output_options(CLI::App& cmd, OutputArgs& a, bool runtime_dirs) {
                "every 10 s)");
 }
 
-void add_shard_option(CLI::App& cmd, std::string& shard) {
-  cmd.add_option("--shard", shard,
+void add_shard_options(CLI::App& cmd, ShardArgs& a) {
+  cmd.add_option("--shard", a.shard,
                  "I/N: drive only the sessions whose index is I modulo N (I from 0), with 1/N of "
                  "the concurrency, rate and request cap; `stickycheck merge` joins the N reports");
+  cmd.add_option("--run-id", a.run_id,
+                 "What the shards of one run share (a Kubernetes Job's uid): `merge` refuses a "
+                 "report of another run");
 }
 
-bool apply_shard(const std::string& text, std::vector<Scenario>& scenarios, const char* command) {
-  if (text.empty()) return true;
-  const auto shard = parse_shard(text);
+bool apply_shard(const ShardArgs& a, std::vector<Scenario>& scenarios, const char* command) {
+  if (!a.run_id.empty())
+    if (const auto why = run_id_error(a.run_id); !why.empty()) {
+      fmt::print(stderr, "stickycheck {}: --run-id: {}\n", command, why);
+      return false;
+    }
+  if (a.shard.empty()) {
+    for (auto& s : scenarios) s.shard.run_id = a.run_id;
+    return true;
+  }
+  auto shard = parse_shard(a.shard);
   if (!shard) {
     fmt::print(stderr, "stickycheck {}: --shard: {}\n", command, shard.error().message);
     return false;
   }
+  shard->run_id = a.run_id;
   for (auto& s : scenarios) {
     auto cut = shard_scenario(s, *shard);
     if (!cut) {

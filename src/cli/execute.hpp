@@ -26,11 +26,16 @@ void add_output_options(CLI::App& cmd, OutputArgs& a, bool runtime_dirs);
 // checked before anything runs (exit 2 when not), so no run's results are lost at its end.
 bool output_paths_writable(const OutputArgs& a, const char* command);
 
-// --shard I/N (run and probe): this process drives a part of the sessions (docs/shards.md).
-void add_shard_option(CLI::App& cmd, std::string& shard);
-// Each scenario as shard `text` runs it ("" leaves them whole); false, with the option named
-// on stderr, when the text is no shard or a scenario cannot be cut so.
-bool apply_shard(const std::string& text, std::vector<Scenario>& scenarios, const char* command);
+// --shard I/N and --run-id (run and probe): this process drives a part of the sessions of one
+// run (docs/shards.md).
+struct ShardArgs {
+  std::string shard, run_id;
+};
+void add_shard_options(CLI::App& cmd, ShardArgs& a);
+// Each scenario as shard `a.shard` of run `a.run_id` runs it ("" leaves them whole); false,
+// with the option named on stderr, when the text is no shard, the run id is not one, or a
+// scenario cannot be cut so.
+bool apply_shard(const ShardArgs& a, std::vector<Scenario>& scenarios, const char* command);
 
 // This invocation's arguments, for the report's "what ran".
 std::vector<std::string> command_line();

@@ -44,7 +44,7 @@ Runner add_probe_command(CLI::App& app) {
       "probe", "Drive sessions through a live deployment and check affinity, politely");
   add_probe_options(cmd, *args);
   cmd->add_flag("--dry-run", args->dry_run, "Print what would be sent, send nothing");
-  add_shard_option(*cmd, args->shard);
+  add_shard_options(*cmd, args->shard);
   add_output_options(*cmd, args->output, false);
   return [args] { return run_probe_command(*args); };
 }

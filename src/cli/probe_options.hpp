@@ -26,7 +26,7 @@ struct ProbeArgs {
   bool insecure = false, no_http2 = false, show_addresses = false, dry_run = false;
   std::string steps_file, users_file;  // --steps (a YAML list of steps), --users (a CSV file)
   bool users_unique = false;
-  std::string shard;  // --shard I/N: not part of the scenario (its fingerprint leaves it out)
+  ShardArgs shard;  // --shard I/N, --run-id: not part of the scenario (nor its fingerprint)
   OutputArgs output;
   std::map<std::string, CLI::Option*> given;  // scenario key -> its option
 };

@@ -14,7 +14,7 @@ namespace {
 struct RunArgs {
   std::vector<std::string> scenarios;
   std::string host;  // every scenario's traffic.host
-  std::string shard;  // --shard I/N
+  ShardArgs shard;  // --shard I/N, --run-id
   OutputArgs output;
 };
 
@@ -64,7 +64,7 @@ Runner add_run_command(CLI::App& app) {
                   "Send the requests for this host name (Host header, cookie Domain/Path/Secure "
                   "as a browser applies them) while connecting to the proxy's address; "
                   "overrides traffic.host");
-  add_shard_option(*cmd, args->shard);
+  add_shard_options(*cmd, args->shard);
   add_output_options(*cmd, args->output, true);
   return [args] { return run(*args); };
 }

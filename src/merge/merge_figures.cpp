@@ -61,9 +61,10 @@ void add_counts(const Metrics& p, Metrics& m) {
 }
 
 void add_backends(const Metrics& p, Metrics& m) {
-  for (const auto& [name, f] : p.backends) {
+  for (const auto& entry : p.backends) {
+    const auto& [name, f] = entry;
     auto it = std::find_if(m.backends.begin(), m.backends.end(),
-                           [&](const auto& b) { return b.first == name; });
+                           [&entry](const auto& b) { return b.first == entry.first; });
     if (it == m.backends.end()) {
       m.backends.push_back({name, {}});
       it = m.backends.end() - 1;
@@ -147,16 +148,22 @@ int name_index(const std::vector<std::string>& names, const std::string& name) {
   return it == names.end() ? -1 : static_cast<int>(it - names.begin());
 }
 
+// A shard's timeline the merge can place: it has buckets, and a start on the wall clock.
+bool placeable(const ChartPart& p) {
+  return p.charts->timeline.width_us > 0 && !p.charts->timeline.buckets.empty() &&
+         p.started_unix_us > 0;
+}
+
 Timeline merge_timelines(const std::vector<ChartPart>& parts, std::vector<std::string> names) {
   Timeline t;
   t.backends = std::move(names);
   std::int64_t origin = INT64_MAX, end = 0, widest = 0;
   for (const auto& p : parts)
-    if (p.charts->timeline.width_us > 0) origin = std::min(origin, p.started_unix_us);
+    if (placeable(p)) origin = std::min(origin, p.started_unix_us);
   if (origin == INT64_MAX) return t;
   for (const auto& p : parts) {
     const auto& pt = p.charts->timeline;
-    if (pt.width_us <= 0) continue;
+    if (!placeable(p)) continue;
     widest = std::max(widest, pt.width_us);
     end = std::max(end, p.started_unix_us - origin +
                             pt.width_us * static_cast<std::int64_t>(pt.buckets.size()));
@@ -168,6 +175,7 @@ Timeline merge_timelines(const std::vector<ChartPart>& parts, std::vector<std::s
                    TimeBucket{std::vector<long long>(t.backends.size(), 0), 0, 0});
   for (const auto& p : parts) {
     const auto& pt = p.charts->timeline;
+    if (!placeable(p)) continue;
     for (std::size_t j = 0; j < pt.buckets.size(); ++j) {
       const auto at = p.started_unix_us - origin + pt.width_us * static_cast<std::int64_t>(j);
       auto& b =

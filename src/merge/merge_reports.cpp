@@ -6,6 +6,7 @@
 #include <map>
 
 #include "merge/merge_figures.hpp"
+#include "probe/probe_diagnosis.hpp"
 #include "probe/probe_verdict.hpp"
 #include "runner/scenario_results.hpp"
 #include "scenario/scenario_parser.hpp"
@@ -29,9 +30,38 @@ Status check_readable(const ShardFile& f) {
         f.path, f.report.schema_version, STICKYCHECK_VERSION)};
   if (f.report.scenarios.empty())
     return Error{fmt::format("{}: the report has no scenario", f.path)};
-  for (const auto& s : f.report.scenarios)
+  for (const auto& s : f.report.scenarios) {
     if (s.fingerprint.empty())
       return Error{fmt::format("{}: scenario '{}' has no fingerprint", f.path, s.scenario.name)};
+    // Every judged request is in the histogram: a report whose histogram was cut or edited
+    // would bend the merged percentiles.
+    if (s.metrics.latency.total() != s.metrics.requests)
+      return Error{fmt::format(
+          "{}: scenario '{}': its latency histogram counts {} requests, its figures {}", f.path,
+          s.scenario.name, s.metrics.latency.total(), s.metrics.requests)};
+  }
+  return ok_status();
+}
+
+// Shards of one run that named the backends alike: the figures add up by backend name.
+Status check_same_run(const std::string& pa, const ScenarioReport& a, const std::string& pb,
+                      const ScenarioReport& b) {
+  if (a.scenario.shard.run_id != b.scenario.shard.run_id)
+    return Error{fmt::format(
+        "{} is of run '{}', {} of run '{}': reports of different runs (one left from an "
+        "earlier run?)",
+        pa, a.scenario.shard.run_id, pb, b.scenario.shard.run_id)};
+  if (a.judgement.has_value() != b.judgement.has_value())
+    return Error{fmt::format("{} and {}: scenario '{}' is a probe in one report only", pa, pb,
+                             a.scenario.name)};
+  const auto named_by = [](const ScenarioReport& r) {
+    return r.probe ? r.probe->identified_by : std::string();
+  };
+  if (named_by(a) != named_by(b))
+    return Error{fmt::format(
+        "{} and {} told the backends apart differently ({} against {}): their figures do not "
+        "add up by backend; give the probe --identify so that every shard names them alike",
+        pa, pb, named_by(a), named_by(b))};
   return ok_status();
 }
 
@@ -52,6 +82,7 @@ Status check_same_test(const std::vector<ShardFile>& files) {
             "{} and {} are reports of different tests: scenario '{}' has fingerprint {}, "
             "scenario '{}' {} (the scenario or a setting differs)",
             first.path, f.path, a.scenario.name, a.fingerprint, b.scenario.name, b.fingerprint)};
+      if (auto st = check_same_run(first.path, a, f.path, b); !st) return st;
     }
   }
   return ok_status();
@@ -101,6 +132,10 @@ Result<Scenario> scenario_of(const Part& first, const Metrics& merged) {
   s->traffic.host = shard.scenario.traffic.host;
   s->traffic.path = shard.scenario.traffic.path;
   s->traffic.threads = shard.scenario.traffic.threads;
+  // What the run resolved (an Apache configuration sets the sticky cookie and the routes).
+  s->proxy.stickysession = shard.scenario.proxy.stickysession;
+  s->proxy.stickysessionsep = shard.scenario.proxy.stickysessionsep;
+  if (!s->target && !shard.scenario.backends.empty()) s->backends = shard.scenario.backends;
   if (s->target) {
     s->backends.clear();
     for (const auto& [name, figures] : merged.backends) {
@@ -115,7 +150,7 @@ Result<Scenario> scenario_of(const Part& first, const Metrics& merged) {
 
 // What a probe's verdict may claim, from the shards' judgements and the merged figures.
 ProbeJudgement merged_judgement(const std::vector<Part>& parts, const Scenario& s,
-                                const Metrics& m) {
+                                const Metrics& m, const RunEvidence& evidence) {
   ProbeJudgement j = *parts.front().report->judgement;
   bool identified = false, candidate = false;
   for (const auto& p : parts) {
@@ -127,10 +162,11 @@ ProbeJudgement merged_judgement(const std::vector<Part>& parts, const Scenario& 
     if (j.identity_misses.empty()) j.identity_misses = q.identity_misses;
     if (j.source.empty()) j.source = q.source;
     if (j.candidate.empty()) j.candidate = q.candidate, j.candidate_tried = q.candidate_tried;
+    j.losses_explained = j.losses_explained || q.losses_explained;
   }
   const bool socketio = s.traffic.protocol == SessionProtocol::kSocketIo;
-  j.answers_problem = answers_cause(m, parts.front().report->evidence.redirect_example,
-                                    socketio ? m.session_losses : 0);
+  j.answers_problem =
+      answers_cause(m, evidence.redirect_example, socketio ? m.session_losses : 0);
   j.sessions = m.sessions;
   j.strength = !identified ? IdentityStrength::none
                : (m.backends.size() == 1 || m.sessions < 2 || j.one_request)
@@ -140,6 +176,18 @@ ProbeJudgement merged_judgement(const std::vector<Part>& parts, const Scenario& 
   j.only_value =
       j.strength == IdentityStrength::single && !m.backends.empty() ? m.backends.front().first : "";
   return j;
+}
+
+// The causes a probe found outside the figures, with the losses cause said again from the
+// merged count (each shard said its own, or none when its losses were within the limit).
+std::vector<std::string> probe_causes(const ProbeJudgement& j, const Scenario& s,
+                                      const Metrics& m, std::vector<std::string> outside) {
+  const bool most_failed = m.requests > 0 && m.errors * 2 > m.requests;
+  const bool socketio = s.traffic.protocol == SessionProtocol::kSocketIo;
+  if (!most_failed && !socketio && !j.losses_explained &&
+      m.session_losses > probe_losses_allowed(s.expect))
+    outside.insert(outside.begin(), losses_said(m.session_losses, j.losses_seen_as));
+  return outside;
 }
 
 // The failure that makes the merged verdict an error, "" when every shard judged its traffic.
@@ -229,8 +277,8 @@ Result<ScenarioReport> merge_scenario(const std::vector<Part>& parts) {
     judge(m.scenario, failure, false, m.outside_causes, m, m.evidence);
     return m;
   }
-  m.judgement = merged_judgement(parts, m.scenario, m.metrics);
-  auto all_causes = m.outside_causes;
+  m.judgement = merged_judgement(parts, m.scenario, m.metrics, m.evidence);
+  auto all_causes = probe_causes(*m.judgement, m.scenario, m.metrics, m.outside_causes);
   if (!m.judgement->answers_problem.empty())
     all_causes.insert(all_causes.begin(), m.judgement->answers_problem);
   judge(m.scenario, failure, false, all_causes, m);  // as a probe judges: no run's evidence

@@ -1,5 +1,7 @@
 #include "probe/probe_diagnosis.hpp"
 
+#include <limits>
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -130,17 +132,7 @@ std::string session_cookie_names(const ProbeEvidence& e) {
 // "no affinity cookie" fact) had no cause at all.
 std::string losses_cause(const ProbeEvidence& e) {
   if (e.session_losses <= e.losses_allowed || e.socketio) return "";
-  const std::string seen =
-      e.lost_when.empty()
-          ? fmt::format("the server set a new {} on requests that sent one",
-                        session_cookie_names(e))
-          : fmt::format("their answers showed the application's sign of a new session ({})",
-                        e.lost_when);
-  return fmt::format(
-      "{} requests found their session gone: {}, so they reached a backend that did not know "
-      "the session; the balancer does not keep each session on the backend that holds it (or "
-      "the backends do not share their sessions)",
-      e.session_losses, seen);
+  return losses_said(e.session_losses, losses_seen_as(e));
 }
 
 // A fact of automatic recognition said as a cause. A session cookie without a route is the
@@ -394,6 +386,39 @@ std::string member_flapped_cause(const RecordSet& set) {
       "redispatches them sends them where they are unknown",
       windows, seen.size() > 3 ? fmt::format(" and {} more", seen.size() - 3) : "", failed,
       moved);
+}
+
+std::string losses_seen_as(const ProbeEvidence& e) {
+  return e.lost_when.empty()
+             ? fmt::format("the server set a new {} on requests that sent one",
+                           session_cookie_names(e))
+             : fmt::format("their answers showed the application's sign of a new session ({})",
+                           e.lost_when);
+}
+
+std::string losses_said(long long losses, const std::string& seen_as) {
+  return fmt::format(
+      "{} requests found their session gone: {}, so they reached a backend that did not know "
+      "the session; the balancer does not keep each session on the backend that holds it (or "
+      "the backends do not share their sessions)",
+      losses, seen_as);
+}
+
+long long probe_losses_allowed(const ExpectSpec& expect) {
+  // As check_losses judges them: unchecked (no limit) for a negative control not told one.
+  return expect.max_session_losses >= 0 ? expect.max_session_losses
+         : expect.affinity              ? 0
+                                        : std::numeric_limits<long long>::max();
+}
+
+std::string losses_cause_of(const ProbeEvidence& e) { return losses_cause(e); }
+
+bool losses_explained(const ProbeEvidence& e) {
+  if (e.auto_chose && e.automatic && e.automatic->within) return true;
+  return !transport_stop_cause(e.records, e.max_consecutive_errors).empty() ||
+         !member_gone_cause(e.records).empty() || !member_flapped_cause(e.records).empty() ||
+         (!e.most_failed &&
+          (!apache_route_cause(e).empty() || !route_not_followed_cause(e).empty()));
 }
 
 std::vector<std::string> diagnose_probe(const ProbeEvidence& e) {

@@ -8,6 +8,7 @@
 #include "identify/auto_identify.hpp"
 #include "identify/cookie_hygiene.hpp"
 #include "probe/probe_reader.hpp"
+#include "scenario/scenario.hpp"
 
 namespace sc {
 
@@ -32,6 +33,20 @@ struct ProbeEvidence {
   // diagnosis explains with its remedies; no session cookie is involved.
   bool socketio = false;
 };
+
+// How the probe saw a loss ("the server set a new PHPSESSID on requests that sent one", or
+// the user's --lost-when sign), and the losses cause's words for `losses` such requests:
+// what a merge of shards says again from the merged count.
+std::string losses_seen_as(const ProbeEvidence& e);
+std::string losses_said(long long losses, const std::string& seen_as);
+// The losses a probe allows before they are a finding (none unless told; unlimited for a
+// negative control not told a limit), as check_losses judges them.
+long long probe_losses_allowed(const ExpectSpec& expect);
+// The losses cause as diagnose_probe would say it ("" when the losses are allowed).
+std::string losses_cause_of(const ProbeEvidence& e);
+// A cause of more weight (a member gone, the Apache route story, a route not followed, a
+// finer source's fact) explains the losses, so the losses cause is not said.
+bool losses_explained(const ProbeEvidence& e);
 
 // In order of weight: the member that went away, the Apache route story, the session losses
 // (whatever told the backends apart), what auto identification found about the cookies, then

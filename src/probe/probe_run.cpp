@@ -459,18 +459,19 @@ ScenarioReport run_probe(const Scenario& s, const RunContext& ctx) {
   evidence.unreachable = unreachable;
   evidence.most_failed = report.metrics.requests > 0 &&
                          report.metrics.errors * 2 > report.metrics.requests;
-  // As check_losses judges them: unchecked (no limit) for a negative control not told one.
-  evidence.losses_allowed = s.expect.max_session_losses >= 0 ? s.expect.max_session_losses
-                            : s.expect.affinity ? 0
-                                                : std::numeric_limits<long long>::max();
+  evidence.losses_allowed = probe_losses_allowed(s.expect);
   evidence.lost_when = lost_when_said(s);
   evidence.max_consecutive_errors = t.max_consecutive_errors;
   evidence.socketio = is_socketio(s);
-  const ProbeJudgement judgement =
+  ProbeJudgement judgement =
       judgement_of(s, reader, automatic, auto_chose, !seen.backends.empty(), probe.identified_by,
                    report, canary);
+  judgement.losses_seen_as = losses_seen_as(evidence);
+  judgement.losses_explained = losses_explained(evidence);
   auto causes = diagnose_probe(evidence);
+  // The losses cause counts this run's losses: a merge of shards says it again from theirs.
   report.outside_causes = causes;
+  std::erase(report.outside_causes, losses_cause_of(evidence));
   if (!judgement.answers_problem.empty())
     causes.insert(causes.begin(), judgement.answers_problem);
   // Its checks are judged without a run's evidence; the redirect is what answers_cause quotes.

@@ -74,7 +74,9 @@ json judgement_json(const ProbeJudgement& j) {
           {"losses_observable", j.losses_observable},
           {"losses_unseen_why", j.losses_unseen_why},
           {"answers_problem", j.answers_problem},
-          {"affinity_checked", j.affinity_checked}};
+          {"affinity_checked", j.affinity_checked},
+          {"losses_seen_as", j.losses_seen_as},
+          {"losses_explained", j.losses_explained}};
 }
 
 ProbeJudgement judgement_from(const json& j) {
@@ -94,6 +96,8 @@ ProbeJudgement judgement_from(const json& j) {
   p.losses_unseen_why = value_or<std::string>(j, "losses_unseen_why", "");
   p.answers_problem = value_or<std::string>(j, "answers_problem", "");
   p.affinity_checked = value_or<bool>(j, "affinity_checked", true);
+  p.losses_seen_as = value_or<std::string>(j, "losses_seen_as", "");
+  p.losses_explained = value_or<bool>(j, "losses_explained", false);
   return p;
 }
 
@@ -136,17 +140,47 @@ void read_metrics_extras(const json& j, Metrics& m) {
   for (const auto& b : value_or<json>(h, "buckets", json::array()))
     if (b.is_array() && b.size() == 2 && b[0].is_number_integer() && b[1].is_number_integer())
       buckets.push_back({b[0].get<std::int64_t>(), b[1].get<long long>()});
+  // A histogram that does not read back is left empty: the merge then finds its count short
+  // of the requests and refuses the report.
   if (auto hist = LogHistogram::from_buckets(buckets)) m.latency = std::move(*hist);
   const json cookie = value_or<json>(j, "sticky_cookie", json::object());
   m.sticky_values = value_or<std::vector<std::string>>(cookie, "values", {});
   const json steps = value_or<json>(j, "steps", json::array());
-  for (std::size_t i = 0; i < m.steps.size() && i < steps.size(); ++i)
+  for (std::size_t i = 0; steps.is_array() && i < m.steps.size() && i < steps.size(); ++i)
     m.steps[i].error_texts = texts_from(value_or<json>(steps[i], "error_texts", {}));
+}
+
+// The proxy's sticky cookie and the backends as the run resolved them (an Apache
+// configuration can set both): a merge judges with these, not with the bare source's.
+json resolved_json(const Scenario& s) {
+  json backends = json::array();
+  for (const auto& b : s.backends)
+    backends.push_back({{"name", b.options.name}, {"route", b.options.route}, {"weight", b.weight}});
+  return {{"stickysession", s.proxy.stickysession},
+          {"stickysessionsep", s.proxy.stickysessionsep},
+          {"backends", backends}};
+}
+
+void resolved_from(const json& j, Scenario& s) {
+  if (!j.is_object()) return;
+  s.proxy.stickysession = value_or<std::string>(j, "stickysession", s.proxy.stickysession);
+  s.proxy.stickysessionsep = value_or<std::string>(j, "stickysessionsep", s.proxy.stickysessionsep);
+  s.backends.clear();
+  for (const auto& b : value_or<json>(j, "backends", json::array())) {
+    BackendSpec spec;
+    spec.options.name = value_or<std::string>(b, "name", "");
+    spec.options.route = value_or<std::string>(b, "route", "");
+    spec.weight = value_or<double>(b, "weight", 1);
+    spec.start = false;
+    s.backends.push_back(std::move(spec));
+  }
 }
 
 json shard_to_json(const ScenarioReport& r) {
   json j = {{"index", r.scenario.shard.index},
             {"count", r.scenario.shard.count},
+            {"run_id", r.scenario.shard.run_id},
+            {"resolved", resolved_json(r.scenario)},
             {"fingerprint", r.fingerprint},
             {"started_unix_us", r.started_unix_us},
             {"scenario_source", redacted_source(r.scenario.source)},
@@ -159,6 +193,8 @@ json shard_to_json(const ScenarioReport& r) {
 void shard_from_json(const json& j, ScenarioReport& r) {
   r.scenario.shard.index = value_or<int>(j, "index", 0);
   r.scenario.shard.count = value_or<int>(j, "count", 1);
+  r.scenario.shard.run_id = value_or<std::string>(j, "run_id", "");
+  resolved_from(value_or<json>(j, "resolved", json()), r.scenario);
   r.fingerprint = value_or<std::string>(j, "fingerprint", "");
   r.started_unix_us = value_or<std::int64_t>(j, "started_unix_us", 0);
   r.scenario.source = value_or<std::string>(j, "scenario_source", "");

@@ -189,6 +189,9 @@ struct TargetSpec {
 struct ShardSpec {
   int index = 0;
   int count = 1;
+  // What the shards of one run share and an earlier run's do not (--run-id: a Kubernetes Job's
+  // uid), so that a merge refuses a report left over from another run.
+  std::string run_id;
   bool whole() const { return count == 1; }
 };
 

@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
 
+#include "scenario/yaml_emit.hpp"
 #include "util/text.hpp"
 
 namespace sc {
@@ -21,12 +23,22 @@ Result<ShardSpec> parse_shard(std::string_view text) {
   return ShardSpec{static_cast<int>(index), static_cast<int>(count)};
 }
 
-int shard_sessions(int total, ShardSpec shard) {
+std::string run_id_error(std::string_view run_id) {
+  const bool ok = !run_id.empty() && run_id.size() <= 128 &&
+                  std::all_of(run_id.begin(), run_id.end(), [](unsigned char c) {
+                    return std::isalnum(c) || c == '.' || c == '_' || c == ':' || c == '-';
+                  });
+  if (ok) return "";
+  return fmt::format("expected 1 to 128 letters, digits, '.', '_', ':' or '-', got '{}'",
+                     run_id);
+}
+
+int shard_sessions(int total, const ShardSpec& shard) {
   if (total <= shard.index) return 0;
   return (total - shard.index + shard.count - 1) / shard.count;
 }
 
-Result<Scenario> shard_scenario(Scenario s, ShardSpec shard) {
+Result<Scenario> shard_scenario(Scenario s, const ShardSpec& shard) {
   const int total = s.traffic.sessions;
   const int mine = shard_sessions(total, shard);
   if (mine == 0)
@@ -61,7 +73,9 @@ std::string scenario_fingerprint(const Scenario& s) {
     h ^= 0xff;  // a separator no text byte sequence can fake by shifting bytes across fields
     h *= 0x100000001b3ull;
   };
-  mix(s.source);
+  // The source without its secrets: a report shows that text and this hash, and a hash of a
+  // password is a way to guess it.
+  mix(redacted_source(s.source));
   mix(s.traffic.host);
   mix(std::to_string(s.traffic.users.size()));
   return fmt::format("{:016x}", h);

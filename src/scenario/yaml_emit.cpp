@@ -8,34 +8,35 @@ namespace {
 
 constexpr const char* kRedacted = "(redacted)";
 
-// Every scalar under `n` replaced.
+// Every scalar at or under `n` replaced in place (a Node is a handle: assigning a value to
+// one changes the node it refers to, also the second of two equal keys).
 void redact_all(YAML::Node n) {
-  if (n.IsMap()) {
-    for (auto kv : n) {
-      if (kv.second.IsScalar())
-        n[kv.first.Scalar()] = kRedacted;
-      else
-        redact_all(kv.second);
-    }
+  if (n.IsScalar()) {
+    n = kRedacted;
+  } else if (n.IsMap()) {
+    for (auto kv : n) redact_all(kv.second);
   } else if (n.IsSequence()) {
-    for (std::size_t i = 0; i < n.size(); ++i) {
-      if (n[i].IsScalar())
-        n[i] = kRedacted;
-      else
-        redact_all(n[i]);
-    }
+    for (auto item : n) redact_all(item);
   }
 }
 
-// "Name: value" lines keep their name; a map of headers keeps its keys.
+// "Name: value" keeps its name; a map of headers keeps its keys.
+void redact_header_line(YAML::Node n) {
+  const std::string line = n.Scalar();
+  const auto colon = line.find(':');
+  n = colon == std::string::npos ? std::string(kRedacted)
+                                 : line.substr(0, colon) + ": " + kRedacted;
+}
+
 void redact_headers(YAML::Node n) {
-  if (n.IsSequence()) {
-    for (std::size_t i = 0; i < n.size(); ++i) {
-      if (!n[i].IsScalar()) continue;
-      const std::string line = n[i].Scalar();
-      const auto colon = line.find(':');
-      n[i] = colon == std::string::npos ? std::string(kRedacted)
-                                        : line.substr(0, colon) + ": " + kRedacted;
+  if (n.IsScalar()) {
+    redact_header_line(n);
+  } else if (n.IsSequence()) {
+    for (auto item : n) {
+      if (item.IsScalar())
+        redact_header_line(item);
+      else
+        redact_all(item);
     }
   } else {
     redact_all(n);
@@ -60,7 +61,7 @@ std::string redact_cookies(const std::string& cookies) {
 
 void redact(YAML::Node n) {
   if (n.IsSequence()) {
-    for (std::size_t i = 0; i < n.size(); ++i) redact(n[i]);
+    for (auto item : n) redact(item);
     return;
   }
   if (!n.IsMap()) return;
@@ -68,12 +69,10 @@ void redact(YAML::Node n) {
     const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "";
     if (key == "headers")
       redact_headers(kv.second);
-    else if (key == "form" || key == "json")
+    else if (key == "form" || key == "json" || key == "body")
       redact_all(kv.second);
-    else if (key == "body" && kv.second.IsScalar())
-      n[key] = kRedacted;
     else if (key == "cookie" && kv.second.IsScalar())
-      n[key] = redact_cookies(kv.second.Scalar());
+      kv.second = redact_cookies(kv.second.Scalar());
     else
       redact(kv.second);
   }

@@ -210,6 +210,30 @@ TEST(Merge, NamesTheMissingShardAndTheDuplicate) {
   EXPECT_EQ(twice.err, "stickycheck merge: " + a + " and " + a + " are both shard 0/2\n");
 }
 
+TEST(Merge, RefusesAShardLeftFromAnEarlierRun) {
+  Deployment site;
+  const auto a = temp_path("run-a.json"), b = temp_path("run-b.json");
+  auto args = probe_args(site, a);
+  args.insert(args.end(), {"--shard", "0/2", "--run-id", "job-2"});
+  ASSERT_EQ(run_cli(args).exit_code, 0);
+  args = probe_args(site, b);
+  args.insert(args.end(), {"--shard", "1/2", "--run-id", "job-1"});
+  ASSERT_EQ(run_cli(args).exit_code, 0);
+  auto r = merge({a, b}, {});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "stickycheck merge: " + a + " is of run 'job-2', " + b +
+                       " of run 'job-1': reports of different runs (one left from an earlier "
+                       "run?)\n");
+}
+
+TEST(Shards, ARunIdThatIsNoIdIsNamed) {
+  auto r = run_cli({"probe", "http://127.0.0.1:9/", "--run-id", "a b", "--dry-run"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err,
+            "stickycheck probe: --run-id: expected 1 to 128 letters, digits, '.', '_', ':' or "
+            "'-', got 'a b'\n");
+}
+
 TEST(Merge, RefusesAReportOfAnOlderSchema) {
   Deployment site;
   const auto a = temp_path("old-schema.json");

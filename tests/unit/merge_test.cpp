@@ -190,6 +190,93 @@ ShardFile shard_file(const std::string& path, int index, int count, long long on
   return f;
 }
 
+TEST(MergeReports, RefusesAReportOfAnotherRun) {
+  auto a = shard_file("a.json", 0, 2, 1, 1), b = shard_file("b.json", 1, 2, 1, 1);
+  a.report.scenarios[0].scenario.shard.run_id = "job-2";
+  b.report.scenarios[0].scenario.shard.run_id = "job-1";
+  auto merged = merge_shard_reports({a, b});
+  ASSERT_FALSE(merged.ok());
+  EXPECT_EQ(merged.error().message,
+            "a.json is of run 'job-2', b.json of run 'job-1': reports of different runs (one "
+            "left from an earlier run?)");
+}
+
+TEST(MergeReports, RefusesShardsThatToldTheBackendsApartDifferently) {
+  auto a = shard_file("a.json", 0, 2, 1, 1), b = shard_file("b.json", 1, 2, 1, 1);
+  a.report.scenarios[0].probe = ProbeSummary{"http://shop/", "cookie:SRV (HAProxy)", "high", "", {}, ""};
+  b.report.scenarios[0].probe = ProbeSummary{"http://shop/", "none", "none", "", {}, ""};
+  auto merged = merge_shard_reports({a, b});
+  ASSERT_FALSE(merged.ok());
+  EXPECT_EQ(merged.error().message,
+            "a.json and b.json told the backends apart differently (cookie:SRV (HAProxy) against "
+            "none): their figures do not add up by backend; give the probe --identify so that "
+            "every shard names them alike");
+}
+
+TEST(MergeReports, RefusesAHistogramThatDoesNotCountEveryRequest) {
+  auto a = shard_file("a.json", 0, 1, 1, 1);
+  a.report.scenarios[0].metrics.latency = {};
+  auto merged = merge_shard_reports({a});
+  ASSERT_FALSE(merged.ok());
+  EXPECT_EQ(merged.error().message,
+            "a.json: scenario 's': its latency histogram counts 0 requests, its figures 4");
+}
+
+TEST(MergeReports, ARunKeepsTheStickyCookieAndRoutesItsConfigurationSet) {
+  // The source names no stickysession: an Apache configuration of the run set it.
+  auto a = shard_file("a.json", 0, 1, 2, 2);
+  auto& sc = a.report.scenarios[0].scenario;
+  sc.proxy.stickysession = "ROUTEID";
+  sc.proxy.stickysessionsep = ".";
+  sc.backends.resize(2);
+  sc.backends[0].options.name = "www1", sc.backends[0].options.route = "r1";
+  sc.backends[1].options.name = "www2", sc.backends[1].options.route = "r2";
+  auto merged = merge_shard_reports({a});
+  ASSERT_TRUE(merged.ok()) << merged.error().message;
+  const auto& s = merged->scenarios[0].scenario;
+  EXPECT_EQ(s.proxy.stickysession, "ROUTEID");
+  ASSERT_EQ(s.backends.size(), 2u);
+  EXPECT_EQ(s.backends[1].options.route, "r2");
+}
+
+constexpr const char* kProbeSource = R"yaml(name: p
+target:
+  url: "http://shop.example/"
+expect:
+  max_session_losses: 5
+traffic:
+  sessions: 40
+  requests_per_session: 2
+)yaml";
+
+TEST(MergeReports, AProbesLossesCauseIsSaidAgainFromTheMergedCount) {
+  // 3 losses in each shard are within the limit of 5; the 6 of the whole test are not.
+  std::vector<ShardFile> files;
+  for (int i = 0; i < 2; ++i) {
+    auto f = shard_file(i ? "b.json" : "a.json", i, 2, 2, 2);
+    auto& r = f.report.scenarios[0];
+    r.scenario.source = kProbeSource;
+    r.metrics.session_losses = 3;
+    r.probe = ProbeSummary{"http://shop.example/", "header:X-Backend (as told)", "high", "", {}, ""};
+    ProbeJudgement j;
+    j.strength = IdentityStrength::evidence;
+    j.losses_seen_as = "the server set a new PHPSESSID on requests that sent one";
+    r.judgement = j;
+    files.push_back(std::move(f));
+  }
+  auto merged = merge_shard_reports(files);
+  ASSERT_TRUE(merged.ok()) << merged.error().message;
+  const auto& s = merged->scenarios[0];
+  EXPECT_EQ(s.verdict, ScenarioVerdict::kFail);
+  ASSERT_FALSE(s.evaluation.diagnosis.empty());
+  EXPECT_EQ(s.evaluation.diagnosis[0].rfind(
+                "6 requests found their session gone: the server set a new PHPSESSID on "
+                "requests that sent one",
+                0),
+            0u)
+      << s.evaluation.diagnosis[0];
+}
+
 TEST(MergeReports, TheSpreadTestIsComputedAgainFromTheMergedCounts) {
   // Each shard alone is too small for the test (an expected count under 5); together they
   // are not, and 20 against 0 is no fair spread.

@@ -120,5 +120,39 @@ traffic:
   EXPECT_EQ(s->traffic.steps[0].expect_status, std::vector<int>{302});
 }
 
+TEST(ScenarioShard, ScalarHeadersJsonBodiesAndRepeatedKeysAreRedactedToo) {
+  const std::string source = R"yaml(name: p
+target:
+  url: "http://shop.example/"
+  headers: "Authorization: Bearer s3cr3t"
+  steps:
+    - name: token
+      post: /api
+      json: "t0p-s3cr3t"
+      headers: {X-Token: first, X-Token: s3c0nd}
+)yaml";
+  const auto redacted = redacted_source(source);
+  for (const char* secret : {"s3cr3t", "t0p-s3cr3t", "first", "s3c0nd"})
+    EXPECT_EQ(redacted.find(secret), std::string::npos) << secret << "\n" << redacted;
+  EXPECT_NE(redacted.find("Authorization: (redacted)"), std::string::npos) << redacted;
+}
+
+TEST(ScenarioShard, TheFingerprintIsTakenOfTheRedactedSource) {
+  // A hash of a password, printed beside the text it was taken from, is a way to guess it.
+  auto a = probe(50, 5), b = probe(50, 5);
+  a.source += "  headers: [\"Authorization: Bearer one\"]\n";
+  b.source += "  headers: [\"Authorization: Bearer two\"]\n";
+  EXPECT_EQ(scenario_fingerprint(a), scenario_fingerprint(b));
+}
+
+TEST(ScenarioShard, ARunIdIsLettersDigitsAndAFewMarks) {
+  EXPECT_EQ(run_id_error("3f2a9c1e-07d4-4b8e-9a61-2c5d0f3b7e11"), "");
+  EXPECT_EQ(run_id_error("nightly:2026-12-07_1"), "");
+  EXPECT_EQ(run_id_error("a b"),
+            "expected 1 to 128 letters, digits, '.', '_', ':' or '-', got 'a b'");
+  EXPECT_NE(run_id_error(std::string(129, 'a')), "");
+  EXPECT_NE(run_id_error(""), "");
+}
+
 }  // namespace
 }  // namespace sc
