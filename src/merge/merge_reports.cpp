@@ -105,7 +105,7 @@ Status check_shards(const std::vector<ShardFile>& files, int expected) {
   }
   std::vector<std::string> missing;
   for (int i = 0; i < n; ++i)
-    if (!seen.count(i)) missing.push_back(shard_text({i, n}));
+    if (!seen.count(i)) missing.push_back(shard_text({i, n, {}}));
   if (!missing.empty())
     return Error{fmt::format("shard{} {} {} missing: no report given has {}",
                              missing.size() == 1 ? "" : "s", fmt::join(missing, ", "),

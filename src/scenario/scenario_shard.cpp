@@ -20,7 +20,7 @@ Result<ShardSpec> parse_shard(std::string_view text) {
     return Error{
         fmt::format("expected I/N, shard I of N counted from 0 (0 <= I < N <= {}), got '{}'",
                     kMaxShards, text)};
-  return ShardSpec{static_cast<int>(index), static_cast<int>(count)};
+  return ShardSpec{static_cast<int>(index), static_cast<int>(count), {}};
 }
 
 std::string run_id_error(std::string_view run_id) {

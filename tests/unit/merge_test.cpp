@@ -176,7 +176,7 @@ ShardFile shard_file(const std::string& path, int index, int count, long long on
   r.scenario.name = "s";
   r.scenario.file = "s.yaml";
   r.scenario.source = kSource;
-  r.scenario.shard = {index, count};
+  r.scenario.shard = {index, count, {}};
   r.fingerprint = fingerprint;
   r.verdict = ScenarioVerdict::kPass;
   auto& m = r.metrics;

@@ -13,7 +13,7 @@ Report shard_report() {
   ScenarioReport r;
   r.scenario.name = "probe shop";
   r.scenario.source = "name: probe shop\ntarget:\n  url: \"http://shop/\"\n  cookie: \"sid=abc\"\n";
-  r.scenario.shard = {2, 3};
+  r.scenario.shard = {2, 3, {}};
   r.verdict = ScenarioVerdict::kPass;
   r.fingerprint = "0123456789abcdef";
   r.started_unix_us = 1'765'000'000'123'456;

@@ -30,11 +30,11 @@ TEST(ScenarioShard, EverySessionFallsInExactlyOneShard) {
   for (int total : {1, 7, 50, 101})
     for (int n : {1, 2, 3, 7}) {
       int sum = 0;
-      for (int i = 0; i < n; ++i) sum += shard_sessions(total, {i, n});
+      for (int i = 0; i < n; ++i) sum += shard_sessions(total, {i, n, {}});
       EXPECT_EQ(sum, total) << total << " " << n;
     }
-  EXPECT_EQ(shard_sessions(50, {1, 3}), 17);  // 1, 4, ..., 49
-  EXPECT_EQ(shard_sessions(50, {2, 3}), 16);
+  EXPECT_EQ(shard_sessions(50, {1, 3, {}}), 17);  // 1, 4, ..., 49
+  EXPECT_EQ(shard_sessions(50, {2, 3, {}}), 16);
 }
 
 Scenario probe(int sessions, int concurrency) {
@@ -56,7 +56,7 @@ traffic:
 
 TEST(ScenarioShard, AShardTakesItsSessionsShareOfTheRateCapAndConcurrency) {
   const auto s = probe(50, 5);
-  auto a = shard_scenario(s, {1, 3});
+  auto a = shard_scenario(s, {1, 3, {}});
   ASSERT_TRUE(a.ok());
   EXPECT_EQ(a->traffic.sessions, 50);  // the indexes stay the whole test's
   EXPECT_EQ(a->traffic.concurrency, 2);
@@ -66,7 +66,7 @@ TEST(ScenarioShard, AShardTakesItsSessionsShareOfTheRateCapAndConcurrency) {
   long long cap = 0;
   int concurrency = 0;
   for (int i = 0; i < 3; ++i) {
-    auto part = shard_scenario(s, {i, 3});
+    auto part = shard_scenario(s, {i, 3, {}});
     rate += part->target->rate;
     cap += part->target->max_requests;
     concurrency += part->traffic.concurrency;
@@ -77,7 +77,7 @@ TEST(ScenarioShard, AShardTakesItsSessionsShareOfTheRateCapAndConcurrency) {
 }
 
 TEST(ScenarioShard, RefusesAShardWithoutASession) {
-  auto a = shard_scenario(probe(3, 1), {4, 5});
+  auto a = shard_scenario(probe(3, 1), {4, 5, {}});
   ASSERT_FALSE(a.ok());
   EXPECT_EQ(a.error().message,
             "shard 4/5 would drive no session: the test has 3 sessions, fewer than 5 shards");
@@ -87,7 +87,7 @@ TEST(ScenarioShard, TheFingerprintLeavesTheShardOutAndSeesEverySetting) {
   const auto s = probe(50, 5);
   const auto f = scenario_fingerprint(s);
   EXPECT_EQ(f.size(), 16u);
-  EXPECT_EQ(scenario_fingerprint(*shard_scenario(s, {2, 3})), f);
+  EXPECT_EQ(scenario_fingerprint(*shard_scenario(s, {2, 3, {}})), f);
   EXPECT_NE(scenario_fingerprint(probe(40, 5)), f);
   auto other_host = s;
   other_host.traffic.host = "www.example.com";
