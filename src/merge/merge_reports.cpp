@@ -242,6 +242,10 @@ Result<ScenarioReport> merge_scenario(const std::vector<Part>& parts) {
   m.timings = {};
   const std::string failure = failure_of(parts);
   if (!failure.empty() && failure != kInterruptedReason) {
+    // No figures: one shard's would read as the whole test's.
+    m.metrics = {};
+    m.charts = {};
+    m.evaluation = {};
     m.verdict = ScenarioVerdict::kError;
     m.error = failure;
     add_run_facts(parts, m);

@@ -360,6 +360,9 @@ TEST(MergeReports, AShardThatCouldNotRunMakesTheMergeAnErrorNamingIt) {
   EXPECT_EQ(merged->scenarios[0].verdict, ScenarioVerdict::kError);
   EXPECT_EQ(merged->scenarios[0].error,
             "shard 1/2 (b.json): proxy (reference) exited with status 1 before it was ready");
+  // Shard 0's figures are not shown as the whole test's.
+  EXPECT_EQ(merged->scenarios[0].metrics.requests, 0);
+  EXPECT_TRUE(merged->scenarios[0].evaluation.checks.empty());
 }
 
 }  // namespace
