@@ -121,7 +121,7 @@ struct Part {
 
 // The test as its source says, with what the run set besides (the site's host and path, the
 // threads, a probe's backends as the answers named them).
-Result<Scenario> scenario_of(const Part& first, const Metrics& merged) {
+Result<Scenario> scenario_of(const Part& first) {
   const auto& shard = *first.report;
   auto s = parse_scenario_text(shard.scenario.source, shard.scenario.file);
   if (!s)
@@ -136,16 +136,18 @@ Result<Scenario> scenario_of(const Part& first, const Metrics& merged) {
   s->proxy.stickysession = shard.scenario.proxy.stickysession;
   s->proxy.stickysessionsep = shard.scenario.proxy.stickysessionsep;
   if (!s->target && !shard.scenario.backends.empty()) s->backends = shard.scenario.backends;
-  if (s->target) {
-    s->backends.clear();
-    for (const auto& [name, figures] : merged.backends) {
-      BackendSpec b;
-      b.options.name = b.options.route = name;
-      b.start = false;
-      s->backends.push_back(std::move(b));
-    }
-  }
   return s;
+}
+
+// A probe's backends are the ones its answers named (as with_observed_backends in a probe).
+void name_observed_backends(const Metrics& merged, Scenario& s) {
+  s.backends.clear();
+  for (const auto& [name, figures] : merged.backends) {
+    BackendSpec b;
+    b.options.name = b.options.route = name;
+    b.start = false;
+    s.backends.push_back(std::move(b));
+  }
 }
 
 // What a probe's verdict may claim, from the shards' judgements and the merged figures.
@@ -168,11 +170,10 @@ ProbeJudgement merged_judgement(const std::vector<Part>& parts, const Scenario& 
   j.answers_problem =
       answers_cause(m, evidence.redirect_example, socketio ? m.session_losses : 0);
   j.sessions = m.sessions;
-  j.strength = !identified ? IdentityStrength::none
-               : (m.backends.size() == 1 || m.sessions < 2 || j.one_request)
-                   ? IdentityStrength::single
-               : candidate ? IdentityStrength::candidate
-                           : IdentityStrength::evidence;
+  j.strength = !identified                          ? IdentityStrength::none
+               : !could_show_a_move(m, j.one_request) ? IdentityStrength::single
+               : candidate                            ? IdentityStrength::candidate
+                                                      : IdentityStrength::evidence;
   j.only_value =
       j.strength == IdentityStrength::single && !m.backends.empty() ? m.backends.front().first : "";
   return j;
@@ -263,10 +264,10 @@ Result<ScenarioReport> merge_scenario(const std::vector<Part>& parts) {
     evidence.push_back(&p.report->evidence);
     causes.push_back(&p.report->outside_causes);
   }
-  // The separator first needs the scenario; the scenario's probe backends need the figures.
-  auto s = scenario_of(parts.front(), merge_metrics(metrics, 0));
+  auto s = scenario_of(parts.front());
   if (!s) return s.error();
   m.metrics = merge_metrics(metrics, s->proxy.separator());
+  if (s->target) name_observed_backends(m.metrics, *s);
   std::vector<double> weights;
   for (const auto& b : s->backends) weights.push_back(b.weight);
   m.charts = merge_charts(charts, m.metrics, weights);

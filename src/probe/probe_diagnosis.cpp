@@ -411,19 +411,18 @@ long long probe_losses_allowed(const ExpectSpec& expect) {
                                         : std::numeric_limits<long long>::max();
 }
 
-std::string losses_cause_of(const ProbeEvidence& e) { return losses_cause(e); }
-
-bool losses_explained(const ProbeEvidence& e) {
-  if (e.auto_chose && e.automatic && e.automatic->within) return true;
-  return !transport_stop_cause(e.records, e.max_consecutive_errors).empty() ||
-         !member_gone_cause(e.records).empty() || !member_flapped_cause(e.records).empty() ||
-         (!e.most_failed &&
-          (!apache_route_cause(e).empty() || !route_not_followed_cause(e).empty()));
+std::vector<std::string> diagnose_probe(const ProbeEvidence& e) {
+  return diagnose_probe_in_full(e).causes;
 }
 
-std::vector<std::string> diagnose_probe(const ProbeEvidence& e) {
-  if (!e.unreachable.empty()) return {transport_cause(e.unreachable)};
-  std::vector<std::string> causes;
+ProbeDiagnosis diagnose_probe_in_full(const ProbeEvidence& e) {
+  ProbeDiagnosis d;
+  if (!e.unreachable.empty()) {
+    d.causes = {transport_cause(e.unreachable)};
+    return d;
+  }
+  auto& causes = d.causes;
+  const bool finer_source = e.auto_chose && e.automatic && e.automatic->within;
   // The site itself stopped answering: not a member's story (a balancer answers 503 for a
   // member that went away).
   if (auto why = transport_stop_cause(e.records, e.max_consecutive_errors); !why.empty())
@@ -433,13 +432,19 @@ std::vector<std::string> diagnose_probe(const ProbeEvidence& e) {
     causes.push_back(flapped);
   // Most requests got no answer: what the few cookies show is no cause (the checks' own
   // "requests failed" cause, with the transport error, comes first).
-  if (e.most_failed) return causes;
+  if (e.most_failed) {
+    d.losses_explained = !causes.empty() || finer_source;
+    return d;
+  }
   if (auto why = apache_route_cause(e); !why.empty()) causes.push_back(why);
   if (auto why = route_not_followed_cause(e); !why.empty()) causes.push_back(why);
   // A cause above (a member gone, the Apache story, a route not followed) or a finer source's
   // fact says more about the losses than they say of themselves.
-  if (causes.empty() && !(e.auto_chose && e.automatic && e.automatic->within))
-    if (auto why = losses_cause(e); !why.empty()) causes.push_back(why);
+  d.losses_explained = !causes.empty() || finer_source;
+  if (!d.losses_explained) {
+    d.losses_cause = losses_cause(e);
+    if (!d.losses_cause.empty()) causes.push_back(d.losses_cause);
+  }
   if (e.automatic) {
     // A cookie without a route says what to change; the other facts say what is missing.
     auto route_fact = [](AutoFactKind k) {
@@ -452,7 +457,8 @@ std::vector<std::string> diagnose_probe(const ProbeEvidence& e) {
           causes.push_back(f.text);
   }
   for (auto& why : hygiene_causes(e)) causes.push_back(std::move(why));
-  return without_repeats(std::move(causes));
+  causes = without_repeats(std::move(causes));
+  return d;
 }
 
 }  // namespace sc

@@ -42,16 +42,21 @@ std::string losses_said(long long losses, const std::string& seen_as);
 // The losses a probe allows before they are a finding (none unless told; unlimited for a
 // negative control not told a limit), as check_losses judges them.
 long long probe_losses_allowed(const ExpectSpec& expect);
-// The losses cause as diagnose_probe would say it ("" when the losses are allowed).
-std::string losses_cause_of(const ProbeEvidence& e);
-// A cause of more weight (a member gone, the Apache route story, a route not followed, a
-// finer source's fact) explains the losses, so the losses cause is not said.
-bool losses_explained(const ProbeEvidence& e);
 
 // In order of weight: the member that went away, the Apache route story, the session losses
 // (whatever told the backends apart), what auto identification found about the cookies, then
 // the cookies' attributes.
 std::vector<std::string> diagnose_probe(const ProbeEvidence& e);
+
+// The same, with what a merge of shards needs to say the losses cause again from their count.
+struct ProbeDiagnosis {
+  std::vector<std::string> causes;  // diagnose_probe's
+  std::string losses_cause;         // the losses cause among them, "" when not said
+  // A cause of more weight (a member gone, the Apache route story, a route not followed, a
+  // finer source's fact) explains the losses, so the losses cause is not said.
+  bool losses_explained = false;
+};
+ProbeDiagnosis diagnose_probe_in_full(const ProbeEvidence& e);
 
 // A transport failure (refused, DNS, TLS, timeout) said as a cause, with what to try:
 // --cacert/--insecure for a certificate, --resolve for a name.

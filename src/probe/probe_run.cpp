@@ -327,8 +327,7 @@ ProbeJudgement judgement_of(const Scenario& s, const ProbeReader& reader,
   j.source = probe_source;
   j.sessions = report.metrics.sessions;
   j.one_request = s.traffic.requests_per_session < 2;
-  // One backend for everything, one session, or one request each: nothing could show a move.
-  if (report.metrics.backends.size() == 1 || j.sessions < 2 || j.one_request) {
+  if (!could_show_a_move(report.metrics, j.one_request)) {
     j.strength = IdentityStrength::single;
     if (!report.metrics.backends.empty()) j.only_value = report.metrics.backends.begin()->first;
     return j;
@@ -467,11 +466,12 @@ ScenarioReport run_probe(const Scenario& s, const RunContext& ctx) {
       judgement_of(s, reader, automatic, auto_chose, !seen.backends.empty(), probe.identified_by,
                    report, canary);
   judgement.losses_seen_as = losses_seen_as(evidence);
-  judgement.losses_explained = losses_explained(evidence);
-  auto causes = diagnose_probe(evidence);
+  auto diagnosis = diagnose_probe_in_full(evidence);
+  judgement.losses_explained = diagnosis.losses_explained;
+  auto causes = diagnosis.causes;
   // The losses cause counts this run's losses: a merge of shards says it again from theirs.
-  report.outside_causes = causes;
-  std::erase(report.outside_causes, losses_cause_of(evidence));
+  report.outside_causes = std::move(diagnosis.causes);
+  if (!diagnosis.losses_cause.empty()) std::erase(report.outside_causes, diagnosis.losses_cause);
   if (!judgement.answers_problem.empty())
     causes.insert(causes.begin(), judgement.answers_problem);
   // Its checks are judged without a run's evidence; the redirect is what answers_cause quotes.

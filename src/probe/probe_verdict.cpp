@@ -65,6 +65,10 @@ std::string how_to_identify() {
          "with --expect losses";
 }
 
+bool could_show_a_move(const Metrics& m, bool one_request) {
+  return m.backends.size() != 1 && m.sessions >= 2 && !one_request;
+}
+
 std::string answers_cause(const Metrics& m, const std::string& redirect_example,
                           long long protocol_losses) {
   long long answers = 0, other = 0, redirects = 0;

@@ -12,6 +12,11 @@
 
 namespace sc {
 
+// Whether the figures could show a session moving at all: not with one backend for
+// everything, one session, or one request each (a source that names backends is then
+// `single`).
+bool could_show_a_move(const Metrics& m, bool one_request);
+
 // Tells the user what to name with --identify; said wherever nothing names the backend.
 std::string how_to_identify();
 
