@@ -233,8 +233,8 @@ std::string LeanConnection::error_text(error_code ec, bool connecting) const {
 }
 
 asio::awaitable<Exchange> LeanConnection::exchange(std::string_view request, ResponseSink sink,
-                                                   bool fresh) {
-  deadline_ = Clock::now() + timeout_;
+                                                   bool fresh, Clock::time_point now) {
+  deadline_ = now + timeout_;
   timed_out_ = false;
   received_ = 0;
   if (fresh) close();

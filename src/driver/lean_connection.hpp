@@ -46,9 +46,11 @@ class LeanConnection {
   void set_source(std::optional<boost::asio::ip::address> source);
   // The session waited (a pause, the rate): the server may have spoken or closed meanwhile.
   void note_idle() { armed_ = false; }
-  // `fresh`: a new connection for this request, closed after it.
-  boost::asio::awaitable<Exchange> exchange(std::string_view request, ResponseSink sink,
-                                            bool fresh);
+  // `fresh`: a new connection for this request, closed after it. `now`: when it began (a
+  // caller that read the clock for its record passes that reading), the timeout's start.
+  boost::asio::awaitable<Exchange> exchange(
+      std::string_view request, ResponseSink sink, bool fresh,
+      std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now());
   // Enforces the timeouts; runs until finish().
   boost::asio::awaitable<void> watchdog();
   void finish();

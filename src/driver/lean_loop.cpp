@@ -43,6 +43,10 @@ struct Slot {
   bool released = false;  // the rate gate gave it its turn
   std::uint32_t last_backend = StringTable::kNone;
   std::uint32_t realtime_seq = 0;  // a real-time session's record in progress
+  // When its last answer came (the clock read for the record's latency): the next request's
+  // pause counts from it, and a time not after it has passed. A clock read costs about as
+  // much as parsing a field; a request made three more of them.
+  Clock::time_point answered_at{};
   CookieJar jar;
   ResponseCapture capture;
   ResponseFacts facts;
@@ -142,7 +146,7 @@ void LeanLoop::start_session(Slot& slot) {
 asio::awaitable<void> LeanLoop::wait_turn(Slot& slot, Clock::time_point earliest) {
   for (;;) {
     const Clock::time_point at = std::max(earliest, hold_.until());
-    if (at > Clock::now()) {
+    if (at > slot.answered_at && at > Clock::now()) {
       slot.connection.note_idle();
       slot.timer.expires_at(at);
       co_await slot.timer.async_wait(kTuple);
@@ -203,10 +207,11 @@ asio::awaitable<void> LeanLoop::request(Slot& slot, std::uint32_t seq) {
       std::chrono::duration_cast<std::chrono::microseconds>(started - shared_.t0).count();
   const Exchange answer = co_await slot.connection.exchange(
       slot.request, {slot.capture, slot.cookieless ? nullptr : &slot.jar, origin},
-      cfg_.connection_per_request);
+      cfg_.connection_per_request, started);
   if (stopping_) co_return;  // the run ended while it was in flight: not recorded
+  slot.answered_at = Clock::now();
   rec.latency_us = static_cast<std::int32_t>(
-      std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started).count());
+      std::chrono::duration_cast<std::chrono::microseconds>(slot.answered_at - started).count());
   record(slot, rec, answer);
   if (cfg_.honour_retry_after) hold_.note(rec.status, slot.capture.retry_after());
 }
@@ -328,7 +333,7 @@ asio::awaitable<void> LeanLoop::steps_session(Slot& slot) {
     co_await wait_turn(slot, earliest);
     if (stopping_) break;
     co_await step_request(slot, script, seq);
-    earliest = Clock::now() + draw_pause(cfg_.pause, pause_rng_);
+    earliest = slot.answered_at + draw_pause(cfg_.pause, pause_rng_);
   }
   release_user(cfg_, shared_, row);
 }
@@ -359,10 +364,11 @@ asio::awaitable<void> LeanLoop::step_request(Slot& slot, StepScript& script, std
   if (reader_.wants_sent_cookies()) slot.capture.set_sent_cookies(slot.cookies);
   const Exchange answer = co_await slot.connection.exchange(
       slot.request, {slot.capture, slot.cookieless ? nullptr : &slot.jar, origin},
-      cfg_.connection_per_request);
+      cfg_.connection_per_request, started);
   if (stopping_) co_return;
+  slot.answered_at = Clock::now();
   rec.latency_us = static_cast<std::int32_t>(
-      std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started).count());
+      std::chrono::duration_cast<std::chrono::microseconds>(slot.answered_at - started).count());
   if (answer.status == 0) {
     script.abandon();
     rec.status = 0;
@@ -395,7 +401,7 @@ asio::awaitable<void> LeanLoop::run_slot(Slot& slot) {
       co_await request(slot, static_cast<std::uint32_t>(seq));
       // Drawn only before a next request, so pauses follow the libcurl loop's sequence.
       if (seq + 1 < cfg_.requests_per_session)
-        earliest = Clock::now() + draw_pause(cfg_.pause, pause_rng_);
+        earliest = slot.answered_at + draw_pause(cfg_.pause, pause_rng_);
     }
   }
   slot.connection.finish();
