@@ -8,6 +8,7 @@
 #include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/error.hpp>
 
+#include "net/drained_read.hpp"
 #include "util/text.hpp"
 
 namespace sc::detail {
@@ -97,7 +98,6 @@ void LeanConnection::set_source(std::optional<asio::ip::address> source) {
 }
 
 void LeanConnection::close() {
-  armed_ = false;
   error_code ignored;
   socket_.close(ignored);
   buffer_.clear();
@@ -136,6 +136,7 @@ asio::awaitable<error_code> LeanConnection::connect() {
     if (!ec) {
       socket_.set_option(asio::ip::tcp::no_delay(true), ec);  // as libcurl
       socket_.non_blocking(true, ec);                         // send() writes inline
+      net::enable_drained_reads(socket_);
       co_return error_code{};
     }
     if (timed_out_) break;
@@ -145,33 +146,20 @@ asio::awaitable<error_code> LeanConnection::connect() {
 }
 
 // Writes inline when the socket takes the whole request (it nearly always does): no
-// suspension, so the reactor cannot take the answer's read event before it is awaited.
-asio::awaitable<error_code> LeanConnection::send(std::string_view request, bool& sent_inline) {
+// operation and no trip through the event loop.
+asio::awaitable<error_code> LeanConnection::send(std::string_view request) {
   error_code ec;
   const std::size_t n = socket_.write_some(asio::buffer(request), ec);
-  sent_inline = !ec && n == request.size();
-  if (sent_inline || (ec && ec != asio::error::would_block)) co_return ec;
+  if ((!ec && n == request.size()) || (ec && ec != asio::error::would_block)) co_return ec;
   request.remove_prefix(ec ? 0 : n);
   std::tie(ec, std::ignore) = co_await asio::async_write(socket_, asio::buffer(request), kTuple);
   co_return ec;
 }
 
-// Reads into buffer_. Asio's reactor is edge-triggered and tries a read before waiting (a
-// failed recv() per response, a third of the system calls); when no event can have been
-// missed, waiting for readability first saves it.
-asio::awaitable<error_code> LeanConnection::read_more(bool wait_first) {
-  error_code ec;
-  std::size_t n = 0;
-  if (wait_first) {
-    std::tie(ec) = co_await socket_.async_wait(asio::socket_base::wait_read, kTuple);
-    if (!ec) n = socket_.read_some(buffer_.prepare(kReadSize), ec);
-    if (ec != asio::error::would_block) {
-      buffer_.commit(n);
-      received_ += n;
-      co_return ec;
-    }
-  }
-  std::tie(ec, n) = co_await socket_.async_read_some(buffer_.prepare(kReadSize), kTuple);
+// Reads into buffer_. After a read that emptied the socket (a response that came whole), the
+// next one waits for the socket's edge without a failed recv() first (net/drained_read.hpp).
+asio::awaitable<error_code> LeanConnection::read_more() {
+  auto [ec, n] = co_await net::async_read_drained(socket_, buffer_.prepare(kReadSize), kTuple);
   buffer_.commit(n);
   received_ += n;
   co_return ec;
@@ -179,8 +167,7 @@ asio::awaitable<error_code> LeanConnection::read_more(bool wait_first) {
 
 // Feeds the parser what is buffered, reading more until the response is complete; an interim
 // (1xx) response is skipped as libcurl does.
-asio::awaitable<error_code> LeanConnection::read_response(ResponseSink sink, int& status,
-                                                          bool wait_first) {
+asio::awaitable<error_code> LeanConnection::read_response(ResponseSink sink, int& status) {
   std::optional<SinkParser> parser(std::in_place, sink);
   for (;;) {
     if (buffer_.size() > 0) {
@@ -197,13 +184,11 @@ asio::awaitable<error_code> LeanConnection::read_response(ResponseSink sink, int
         }
         status = code;
         keep_alive_ = parser->keep_alive();
-        armed_ = true;
         co_return error_code{};
       }
       if (!ec && n > 0) continue;
     }
-    error_code ec = co_await read_more(wait_first);
-    wait_first = false;
+    error_code ec = co_await read_more();
     if (ec == asio::error::eof && parser->got_some()) {
       // A body that ends with the connection (no length, not chunked), or a truncated one.
       parser->put_eof(ec);
@@ -244,11 +229,8 @@ asio::awaitable<Exchange> LeanConnection::exchange(std::string_view request, Res
   if (!reused) ec = co_await connect();
   if (ec) out.error = error_text(ec, true);
   for (int attempt = 0; !ec; ++attempt) {
-    bool sent_inline = false;
-    const bool armed = armed_ && buffer_.size() == 0;
-    armed_ = false;
-    ec = co_await send(request, sent_inline);
-    if (!ec) ec = co_await read_response(sink, out.status, armed && sent_inline);
+    ec = co_await send(request);
+    if (!ec) ec = co_await read_response(sink, out.status);
     if (!ec) break;
     if (reused && attempt == 0 && received_ == 0 && !timed_out_ && closed_by_peer(ec)) {
       reused = false;  // the server closed it between requests: once more, on a new one

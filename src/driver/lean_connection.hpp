@@ -44,8 +44,6 @@ class LeanConnection {
   // Connections from now on leave from `source` (none: the kernel's choice); an open
   // connection from elsewhere is closed.
   void set_source(std::optional<boost::asio::ip::address> source);
-  // The session waited (a pause, the rate): the server may have spoken or closed meanwhile.
-  void note_idle() { armed_ = false; }
   // `fresh`: a new connection for this request, closed after it. `now`: when it began (a
   // caller that read the clock for its record passes that reading), the timeout's start.
   boost::asio::awaitable<Exchange> exchange(
@@ -59,11 +57,9 @@ class LeanConnection {
 
  private:
   boost::asio::awaitable<boost::system::error_code> connect();
-  boost::asio::awaitable<boost::system::error_code> send(std::string_view request,
-                                                         bool& sent_inline);
-  boost::asio::awaitable<boost::system::error_code> read_response(ResponseSink sink, int& status,
-                                                                  bool wait_first);
-  boost::asio::awaitable<boost::system::error_code> read_more(bool wait_first);
+  boost::asio::awaitable<boost::system::error_code> send(std::string_view request);
+  boost::asio::awaitable<boost::system::error_code> read_response(ResponseSink sink, int& status);
+  boost::asio::awaitable<boost::system::error_code> read_more();
   std::string error_text(boost::system::error_code ec, bool connecting) const;
   void close();
 
@@ -77,9 +73,6 @@ class LeanConnection {
   std::size_t received_ = 0;  // bytes of this exchange's answer
   bool keep_alive_ = false;   // the last response allows another request
   bool timed_out_ = false;
-  // No read event of this socket can have been taken by the reactor since its last read ended
-  // (no suspension since): a response may be awaited without trying a read first.
-  bool armed_ = false;
   bool finished_ = false;
   int connects_ = 0;
 };

@@ -147,7 +147,6 @@ asio::awaitable<void> LeanLoop::wait_turn(Slot& slot, Clock::time_point earliest
   for (;;) {
     const Clock::time_point at = std::max(earliest, hold_.until());
     if (at > slot.answered_at && at > Clock::now()) {
-      slot.connection.note_idle();
       slot.timer.expires_at(at);
       co_await slot.timer.async_wait(kTuple);
       if (stopping_) co_return;
@@ -158,7 +157,6 @@ asio::awaitable<void> LeanLoop::wait_turn(Slot& slot, Clock::time_point earliest
     slot.released = false;
     gate_->ready(&slot);
     gate_timer_.cancel();  // the gate's loop looks again
-    slot.connection.note_idle();
     slot.timer.expires_at(Clock::time_point::max());
     co_await slot.timer.async_wait(kTuple);  // until the gate gives it its turn
     if (stopping_ || !slot.released || hold_.until() <= Clock::now()) co_return;
