@@ -18,8 +18,8 @@
 // other version or reactor it is the plain async_read_some.
 //
 // The driver reads with it (it replaced an async_wait, whose epoll_ctl per response cost more).
-// The servers do not: recvmsg with its control message costs more than the failed recv it
-// saves there (docs/speed.md: mock backend +1%, balancer -3% per CPU-second).
+// The servers do not: there recvmsg with its control message costs about what the failed
+// recv it saves did (docs/speed.md: mock backend +1%, balancer -2.5% per CPU-second).
 #include <boost/asio/associated_cancellation_slot.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/basic_stream_socket.hpp>
@@ -58,7 +58,8 @@ namespace drained_detail {
 
 namespace ad = boost::asio::detail;
 
-// Asio's reactive_socket_recv_op for one buffer, but for the status of a short read.
+// Asio's reactive_socket_recv_op for one buffer, but for the status of a read that left
+// nothing in the socket.
 template <class Handler, class IoExecutor>
 class DrainedRecvOp : public ad::reactor_op {
  public:
