@@ -139,15 +139,10 @@ Result<Scenario> scenario_of(const Part& first) {
   return s;
 }
 
-// A probe's backends are the ones its answers named (as with_observed_backends in a probe).
+// A probe's backends are the ones its answers named.
 void name_observed_backends(const Metrics& merged, Scenario& s) {
   s.backends.clear();
-  for (const auto& [name, figures] : merged.backends) {
-    BackendSpec b;
-    b.options.name = b.options.route = name;
-    b.start = false;
-    s.backends.push_back(std::move(b));
-  }
+  for (const auto& [name, figures] : merged.backends) s.backends.push_back(observed_backend(name));
 }
 
 // What a probe's verdict may claim, from the shards' judgements and the merged figures.

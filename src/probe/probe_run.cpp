@@ -202,10 +202,7 @@ Scenario with_observed_backends(const Scenario& s, const RecordSet& set) {
   for (const auto& r : set.records) {
     if (r.backend == StringTable::kNone || known[r.backend]) continue;
     known[r.backend] = true;
-    BackendSpec b;
-    b.options.name = b.options.route = set.strings.get(r.backend);
-    b.start = false;
-    seen.backends.push_back(std::move(b));
+    seen.backends.push_back(observed_backend(set.strings.get(r.backend)));
   }
   return seen;
 }

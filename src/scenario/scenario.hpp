@@ -25,6 +25,15 @@ struct BackendSpec {
   bool start = true;         // false: configured in the proxy, started by an `add` disturbance
 };
 
+// A backend a probe's answers named: known by that name alone (its route too), started by
+// nobody here. A probe's scenario lists these, and so does a merge of probe shards.
+inline BackendSpec observed_backend(const std::string& name) {
+  BackendSpec b;
+  b.options.name = b.options.route = name;
+  b.start = false;
+  return b;
+}
+
 // Something done to a backend (or to its member in the balancer) during the traffic.
 enum class DisturbanceAction {
   kKill,     // SIGKILL: the backend is gone, its sessions with it
