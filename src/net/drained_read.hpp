@@ -205,25 +205,20 @@ void enable_drained_reads(boost::asio::basic_stream_socket<Protocol, Executor>& 
 #endif
 }
 
-// Starts a read of some bytes into `buffer` whose completion calls `handler`, as
-// socket.async_read_some(buffer, handler) does; see the top of this file.
-template <class Protocol, class Executor, class Handler>
-void start_read_drained(boost::asio::basic_stream_socket<Protocol, Executor>& socket,
-                        boost::asio::mutable_buffer buffer, Handler handler) {
-#ifdef SC_DRAINED_READ
-  drained_detail::start(socket, buffer, std::move(handler));
-#else
-  socket.async_read_some(buffer, std::move(handler));
-#endif
-}
-
-// The same for any completion token (a coroutine's, say).
+// Reads some bytes into `buffer` as socket.async_read_some(buffer, token) does; see the top of
+// this file.
 template <class Protocol, class Executor, class Token>
 auto async_read_drained(boost::asio::basic_stream_socket<Protocol, Executor>& socket,
                         boost::asio::mutable_buffer buffer, Token&& token) {
   return boost::asio::async_initiate<Token, void(boost::system::error_code, std::size_t)>(
       [](auto handler, boost::asio::basic_stream_socket<Protocol, Executor>* s,
-         boost::asio::mutable_buffer b) { start_read_drained(*s, b, std::move(handler)); },
+         boost::asio::mutable_buffer b) {
+#ifdef SC_DRAINED_READ
+        drained_detail::start(*s, b, std::move(handler));
+#else
+        s->async_read_some(b, std::move(handler));
+#endif
+      },
       token, &socket, buffer);
 }
 
