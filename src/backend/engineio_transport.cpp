@@ -156,11 +156,14 @@ asio::awaitable<void> write_packets(WebSocket& ws, EngineIoServer& server, const
   asio::steady_timer timer(co_await asio::this_coro::executor);
   server.set_waker(sid, [&timer] { timer.cancel(); });
   while (server.holds(sid, Clock::now())) {
-    for (const auto& m : server.take_messages(sid, Clock::now())) {
+    auto messages = server.take_messages(sid, Clock::now());
+    for (const auto& m : messages) {
       boost::system::error_code ec;
       co_await ws.async_write(asio::buffer(m), asio::redirect_error(asio::use_awaitable, ec));
       if (ec) co_return;
     }
+    // What was queued during those writes woke no one (the timer was not waiting): look again.
+    if (!messages.empty()) continue;
     timer.expires_at(server.wake_at(sid));
     boost::system::error_code ec;
     co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));

@@ -4,6 +4,10 @@
 // backend. Raw requests check the answers engine.io gives to what a client gets wrong.
 #include <gtest/gtest.h>
 
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/websocket.hpp>
 #include <nlohmann/json.hpp>
 
 #include "harness.hpp"
@@ -107,6 +111,43 @@ TEST_F(RealtimeBackend, SessionWithoutPongIsForgottenAfterThePingTimeout) {
   const std::string poll = "/socket.io/?EIO=4&transport=polling&sid=" + sid;
   EXPECT_EQ(http_get(port_, poll).body, "2");  // the ping, after 200 ms
   EXPECT_TRUE(wait_until([&] { return http_get(port_, poll).status == 400; }, 5s));
+}
+
+// Events that arrive while an answer is being written are each acknowledged at once, not at
+// the next ping (25 s by default): the writer was woken only while waiting, so an event read
+// during a write had its acknowledgement wait for the ping, and the real client timed out.
+TEST_F(RealtimeBackend, EventsReadDuringAWriteAreAcknowledgedBeforeTheNextPing) {
+  start();
+  namespace asio = boost::asio;
+  namespace websocket = boost::beast::websocket;
+  asio::io_context ioc;
+  websocket::stream<asio::ip::tcp::socket> ws(ioc);
+  ws.next_layer().connect({asio::ip::make_address("127.0.0.1"), port_});
+  ws.handshake("127.0.0.1", "/socket.io/?EIO=4&transport=websocket");
+  boost::beast::flat_buffer buffer;
+  // The next message, or why none came within 3 s (a lost acknowledgement waits for the ping).
+  auto next = [&] {
+    buffer.clear();
+    std::string got = "(no message within 3 s)";
+    ws.async_read(buffer, [&](boost::system::error_code ec, std::size_t) {
+      if (ec != asio::error::operation_aborted)
+        got = ec ? "(" + ec.message() + ")" : boost::beast::buffers_to_string(buffer.data());
+    });
+    ioc.restart();
+    if (ioc.run_for(3s); !ioc.stopped()) {
+      ws.next_layer().cancel();
+      ioc.restart();
+      ioc.run();
+    }
+    return got;
+  };
+  ASSERT_EQ(next().substr(0, 1), "0");
+  ws.write(asio::buffer(std::string_view("40")));
+  ASSERT_EQ(next().substr(0, 2), "40");
+  constexpr int kEvents = 50;
+  for (int i = 0; i < kEvents; ++i)
+    ws.write(asio::buffer("42" + std::to_string(i) + R"(["whoami"])"));
+  for (int i = 0; i < kEvents; ++i) ASSERT_EQ(next(), "43" + std::to_string(i) + R"(["www1"])");
 }
 
 TEST_F(RealtimeBackend, PlainWebSocketEchoNamesTheBackend) {
