@@ -46,27 +46,41 @@ std::int64_t binding_time(const FiredDisturbance& d) {
   return d.began_us >= 0 ? std::min(d.began_us, d.at_us) : d.at_us;
 }
 
-bool any_started_since(const Session& s, std::int64_t t) {
+// Whether a request of a session bound to `bound` is one of its requests after the disturbance:
+// started once it fired, or answered by another backend after its action began (in flight
+// then, or started while the action was carried out, as a restart waits for its new process):
+// the balancer moved the session then, and what the other backend said of its session is the
+// disturbance's doing. One that the disturbed backend still answered, or that failed, was in
+// flight.
+bool after_disturbance(const RequestRecord& r, const FiredDisturbance& d, std::uint32_t bound) {
+  if (started_since(r, d.at_us)) return true;
+  return r.start_us + r.latency_us > binding_time(d) && answered(r) &&
+         r.backend != StringTable::kNone && r.backend != bound;
+}
+
+bool any_after_disturbance(const Session& s, const FiredDisturbance& d, std::uint32_t bound) {
   for (const auto& r : s)
-    if (started_since(r, t)) return true;
+    if (after_disturbance(r, d, bound)) return true;
   return false;
 }
 
-// Whether a session bound to `bound` had a request started at `t` or later answered elsewhere.
-bool answered_elsewhere_after(const Session& s, std::int64_t t, std::uint32_t bound) {
+// Whether a session bound to `bound` had a request after the disturbance answered elsewhere.
+bool answered_elsewhere_after(const Session& s, const FiredDisturbance& d, std::uint32_t bound) {
   for (const auto& r : s)
-    if (started_since(r, t) && answered(r) && r.backend != StringTable::kNone && r.backend != bound)
+    if (after_disturbance(r, d, bound) && answered(r) && r.backend != StringTable::kNone &&
+        r.backend != bound)
       return true;
   return false;
 }
 
-// A session bound to the disturbed backend: what became of its requests after it fired.
+// A session bound to the disturbed backend: what became of its requests after it fired. The
+// time to the first answer counts from the moment the action began.
 void add_bound_session(const Session& s, const FiredDisturbance& d, std::uint32_t target,
                        FailoverFigures& f, std::vector<long long>& recovery) {
   ++f.bound_sessions;
   bool moved = false, any_answer = false;
   for (const auto& r : s) {
-    if (!started_since(r, d.at_us)) continue;
+    if (!after_disturbance(r, d, target)) continue;
     ++f.requests_after;
     if (!answered(r)) {
       ++f.errors;
@@ -81,7 +95,7 @@ void add_bound_session(const Session& s, const FiredDisturbance& d, std::uint32_
       ++f.served_elsewhere;
       moved = true;
     }
-    if (!any_answer) recovery.push_back(r.start_us + r.latency_us - d.at_us);
+    if (!any_answer) recovery.push_back(r.start_us + r.latency_us - binding_time(d));
     any_answer = true;
   }
   if (moved) ++f.sessions_moved;
@@ -101,9 +115,9 @@ void add_session(const Session& s, const FiredDisturbance& d, std::uint32_t targ
       ++f.new_sessions_on_disturbed;
     return;
   }
-  if (!any_started_since(s, d.at_us)) return;
+  if (!any_after_disturbance(s, d, bound)) return;
   if (bound != target || d.spec.action == DisturbanceAction::kAdd) {
-    if (answered_elsewhere_after(s, d.at_us, bound)) ++f.collateral_sessions;
+    if (answered_elsewhere_after(s, d, bound)) ++f.collateral_sessions;
     return;
   }
   add_bound_session(s, d, target, f, recovery);

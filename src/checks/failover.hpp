@@ -29,7 +29,9 @@ struct FailoverFigures {
   std::string backend;
   // Sessions bound to the disturbed backend when it fired that made requests afterwards.
   long long bound_sessions = 0;
-  long long requests_after = 0;       // their requests started after it fired
+  // Their requests started after it fired, and those another backend answered after its action
+  // began (in flight then, or started while a restart waited for its new process): moved then.
+  long long requests_after = 0;
   long long served_by_disturbed = 0;  // ...of which answered by the disturbed backend
   long long served_elsewhere = 0;     // ...answered by another backend
   long long errors = 0;               // ...with no answer or a 5xx answer
@@ -41,7 +43,7 @@ struct FailoverFigures {
   long long sessions_moved = 0;      // bound sessions with a request answered elsewhere
   long long sessions_failed = 0;     // bound sessions whose every later request failed
   long long sessions_recovered = 0;  // bound sessions answered (not 5xx) again after it fired
-  std::int64_t recovery_p50_us = 0;  // from the disturbance to that first answer, median
+  std::int64_t recovery_p50_us = 0;  // from its action's start to that first answer, median
   std::int64_t recovery_max_us = 0;  // ...and the longest
   // Sessions bound to another backend that were later answered by a backend other than theirs.
   long long collateral_sessions = 0;

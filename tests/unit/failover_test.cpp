@@ -51,13 +51,13 @@ TEST(FailoverFigures, KillWithFailover) {
   auto figures = compute_failover(b.set, events);
   ASSERT_EQ(figures.size(), 1u);
   const auto& f = figures[0];
-  EXPECT_EQ(f.bound_sessions, 2);  // sessions 0 and 4
-  EXPECT_EQ(f.requests_after, 3);
+  EXPECT_EQ(f.bound_sessions, 3);  // sessions 0, 4 and 5
+  EXPECT_EQ(f.requests_after, 4);
   EXPECT_EQ(f.served_by_disturbed, 0);
-  EXPECT_EQ(f.served_elsewhere, 3);
-  EXPECT_EQ(f.lost, 2);
-  EXPECT_EQ(f.sessions_moved, 2);
-  EXPECT_EQ(f.sessions_recovered, 2);
+  EXPECT_EQ(f.served_elsewhere, 4);
+  EXPECT_EQ(f.lost, 3);
+  EXPECT_EQ(f.sessions_moved, 3);
+  EXPECT_EQ(f.sessions_recovered, 3);
   EXPECT_EQ(f.sessions_failed, 0);
   EXPECT_EQ(f.in_flight_failed, 1);
   EXPECT_EQ(f.recovery_max_us, 45'000);  // session 4: answered at 145 ms
@@ -131,6 +131,33 @@ TEST(FailoverFigures, ASessionThatMovedWhileTheKillWasCarriedOutWasBoundToTheKil
   EXPECT_EQ(f[0].sessions_moved, 1);
   EXPECT_EQ(f[0].collateral_sessions, 0);
   EXPECT_EQ(disturbed_sessions(b.set, {d}), (std::set<std::uint32_t>{0}));
+}
+
+// A restart that waited for its new process: sessions the balancer moved to www2 meanwhile,
+// with a request in flight when it began or sent while it was carried out, lost their session
+// there, and their later requests carry www2's. Those losses are the restart's doing: counted
+// from the moment it fired only, a run's figures once said 27 sessions moved and none lost.
+TEST(FailoverFigures, ASessionMovedWhileARestartWasCarriedOutCountsItsLoss) {
+  FailoverRecords b;
+  b.req(0, 0, 0, 5, "www1").req(0, 1, 95, 104, "www2", 200, true).req(0, 2, 120, 121, "www2");
+  b.req(1, 0, 0, 5, "www1").req(1, 1, 101, 102, "www1").req(1, 2, 120, 121, "www1");  // stayed
+  b.req(2, 0, 0, 5, "www1").req(2, 1, 103, 104, "", 502).req(2, 2, 120, 121, "www2");
+  b.req(3, 0, 0, 5, "www1").req(3, 1, 102, 106, "www2", 200, true);
+  auto d = fired(DisturbanceAction::kRestart, "www1", 110);
+  d.began_us = 100'000;
+  const auto f = compute_failover(b.set, {d});
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].bound_sessions, 4);
+  // Session 1's answer from the old process and session 2's failure while the restart was
+  // carried out were in flight.
+  EXPECT_EQ(f[0].requests_after, 2 + 1 + 1 + 1);
+  EXPECT_EQ(f[0].lost, 2);
+  EXPECT_EQ(f[0].served_elsewhere, 2 + 1 + 1);
+  EXPECT_EQ(f[0].served_by_disturbed, 1);
+  EXPECT_EQ(f[0].errors, 0);
+  EXPECT_EQ(f[0].in_flight_failed, 1);
+  EXPECT_EQ(f[0].sessions_moved, 3);
+  EXPECT_EQ(f[0].recovery_max_us, 21'000);  // from the restart's start
 }
 
 TEST(FailoverFigures, LastErrorOfTheBoundSessions) {
