@@ -7,6 +7,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <deque>
+#include <mutex>
+
 namespace sc {
 
 namespace {
@@ -17,6 +20,27 @@ sockaddr_in loopback(std::uint16_t port) {
   a.sin_port = htons(port);
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   return a;
+}
+
+constexpr std::size_t kMaxReserved = 256;
+
+// The sockets that keep the ports handed out reserved (see the header); the oldest go first.
+class Reservations {
+ public:
+  void keep(int fd) {
+    std::lock_guard lock(mutex_);
+    fds_.push_back(fd);
+    for (; fds_.size() > kMaxReserved; fds_.pop_front()) ::close(fds_.front());
+  }
+
+ private:
+  std::mutex mutex_;
+  std::deque<int> fds_;
+};
+
+Reservations& reservations() {
+  static Reservations r;  // its descriptors close when the process ends
+  return r;
 }
 
 }  // namespace
@@ -34,15 +58,20 @@ Result<std::vector<std::uint16_t>> allocate_loopback_ports(std::size_t count) {
     fds.push_back(fd);
     auto a = loopback(0);
     socklen_t len = sizeof a;
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
+    const int on = 1;
+    if (::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0 ||
+        ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
         ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
       failure = ::strerror(errno);
       break;
     }
     ports.push_back(ntohs(a.sin_port));
   }
-  for (int fd : fds) ::close(fd);
-  if (!failure.empty()) return Error{fmt::format("cannot reserve a loopback port: {}", failure)};
+  if (!failure.empty()) {
+    for (int fd : fds) ::close(fd);
+    return Error{fmt::format("cannot reserve a loopback port: {}", failure)};
+  }
+  for (int fd : fds) reservations().keep(fd);
   return ports;
 }
 
