@@ -73,8 +73,8 @@ bool answered_elsewhere_after(const Session& s, const FiredDisturbance& d, std::
   return false;
 }
 
-// A session bound to the disturbed backend: what became of its requests after it fired. The
-// time to the first answer counts from the moment the action began.
+// A session bound to the disturbed backend: what became of its requests after the disturbance.
+// The time to the first answer counts from the moment the action began.
 void add_bound_session(const Session& s, const FiredDisturbance& d, std::uint32_t target,
                        FailoverFigures& f, std::vector<long long>& recovery) {
   ++f.bound_sessions;
